@@ -1,0 +1,42 @@
+"""Settings, read once from the environment (and a ``.env`` file) by pydantic-settings."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FOLIO_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///./folio.db",
+        validation_alias=AliasChoices("DATABASE_URL", "FOLIO_DATABASE_URL"),
+        description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public base URL of this API; every `url` and `links` field starts with it.",
+    )
+    site_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public website that shows the content; renderings link role pages there.",
+    )
+    seeds_dir: Path = Field(default=REPO_ROOT / "seeds", description="Seed documents to load.")
+    cors_origins: list[str] = Field(default=["*"], description="Origins allowed by CORS.")
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    cache_max_entries: int = Field(
+        default=4096, ge=0, le=1_000_000, description="Rendered responses kept per process."
+    )
+    cache_max_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=0, description="Largest total size of those responses."
+    )
+    log_level: str = Field(default="info")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

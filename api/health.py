@@ -1,0 +1,37 @@
+"""Operational endpoints, outside /v1: is the process alive, is the database reachable."""
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.responses import Response
+
+from api.errors import problem_response
+from api.http import PRIVATE_CACHE, dump_json
+
+router = APIRouter(tags=["operations"])
+
+
+class Health(BaseModel):
+    status: str
+
+
+@router.get("/healthz", response_model=Health)
+def healthz() -> Response:
+    """The process is alive."""
+    return Response(dump_json({"status": "ok"}), media_type="application/json",
+                    headers={"Cache-Control": PRIVATE_CACHE})
+
+
+@router.get("/readyz", response_model=Health, responses={503: {"description": "Not ready"}})
+def readyz(request: Request) -> Response:
+    """The database answers: ready to serve."""
+    try:
+        with request.app.state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return problem_response(
+            503, "Service Unavailable", "The database is not reachable.", instance="/readyz"
+        )
+    return Response(dump_json({"status": "ready"}), media_type="application/json",
+                    headers={"Cache-Control": PRIVATE_CACHE})

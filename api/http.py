@@ -1,0 +1,105 @@
+"""HTTP representation details shared by every route: ETags, conditional GETs, Cache-Control."""
+
+import hashlib
+from typing import Any
+
+import orjson
+from fastapi import Request
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from api.errors import NotAcceptable
+from api.pagination import Page, envelope
+
+PUBLIC_CACHE = "public, max-age=60, stale-while-revalidate=300"
+PRIVATE_CACHE = "private, no-store"
+VARY = "Accept, Authorization"
+
+JSON = "application/json"
+
+
+def make_etag(body: bytes) -> str:
+    # A strong validator: the same bytes always give the same tag, on every process and node.
+    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+
+
+def etag_matches(if_none_match: str, etag: str | bytes) -> bool:
+    """If-None-Match uses the weak comparison (RFC 9110 §13.1.2): a W/ prefix is ignored."""
+    tag = etag.decode("latin-1") if isinstance(etag, bytes) else etag
+    tag = tag.removeprefix("W/")
+    for candidate in if_none_match.split(","):
+        candidate = candidate.strip()
+        if candidate == "*" or candidate.removeprefix("W/") == tag:
+            return True
+    return False
+
+
+def represent(
+    request: Request,
+    body: bytes,
+    *,
+    media_type: str = JSON,
+    public: bool = True,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The response for a rendered body: validators, caching headers, and 304 when it matches."""
+    etag = make_etag(body)
+    all_headers = {
+        "ETag": etag,
+        "Cache-Control": PUBLIC_CACHE if public else PRIVATE_CACHE,
+        "Vary": VARY,
+    }
+    if headers:
+        all_headers.update(headers)
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None and etag_matches(if_none_match, etag):
+        return Response(status_code=304, headers=all_headers)
+    return Response(body, media_type=media_type, headers=all_headers)
+
+
+def dump_json(payload: Any) -> bytes:
+    return orjson.dumps(payload)
+
+
+def negotiate(request: Request, requested: str | None, offered: dict[str, str]) -> str:
+    """The format to answer in: ``?format=`` first, then the best match of ``Accept``.
+
+    ``offered`` maps format names to media types; its first entry is the default.
+    """
+    if requested is not None:
+        return requested
+    accept = request.headers.get("accept")
+    default = next(iter(offered))
+    if not accept:
+        return default
+    best, best_q = None, 0.0
+    for position, item in enumerate(accept.split(",")[:32]):
+        media, _, params = item.strip().partition(";")
+        media = media.strip().lower()
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        for name, offered_type in offered.items():
+            base = offered_type.split(";")[0]
+            if media in (base, base.split("/")[0] + "/*", "*/*"):
+                # Exact types beat wildcards at equal q; earlier offers break the tie.
+                rank = q + (0.0001 if media == base else 0.0) - position * 1e-7
+                if q > 0 and rank > best_q:
+                    best, best_q = name, rank
+                break
+    if best is None:
+        raise NotAcceptable(
+            f"Cannot answer in {accept!r}; available: {', '.join(offered.values())}."
+        )
+    return best
+
+
+def represent_page(request: Request, page: Page[Any], params: BaseModel) -> Response:
+    """A list response: the ``{data, meta, links}`` envelope and its ``Link`` header."""
+    body, link = envelope(page, path=request.url.path, query=params.model_dump())
+    return represent(request, dump_json(body), headers={"Link": link} if link else None)

@@ -1,0 +1,78 @@
+"""The ASGI application: routers, middleware and error handlers."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy.engine import Engine
+from starlette.middleware.cors import CORSMiddleware
+
+from api import db
+from api.articles.router import router as articles_router
+from api.cache import CacheMiddleware, ResponseCache, make_watcher
+from api.comparisons.router import router as comparisons_router
+from api.config import Settings, get_settings
+from api.errors import install_error_handlers
+from api.health import router as health_router
+from api.logs import configure_logging
+from api.roles.router import router as roles_router
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    owns_engine = engine is None
+    engine = engine or db.make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    cache = ResponseCache(
+        max_entries=settings.cache_max_entries, max_bytes=settings.cache_max_bytes
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        cache.watcher = make_watcher(settings.database_url)
+        watcher = cache.watcher
+        if watcher is not None:
+            db.after_content_commit.append(watcher.bump)
+        try:
+            yield
+        finally:
+            if watcher is not None:
+                db.after_content_commit.remove(watcher.bump)
+                watcher.stop()
+            cache.watcher = None
+            if owns_engine:
+                engine.dispose()
+
+    app = FastAPI(
+        title="Folio",
+        version=version("folio"),
+        summary="A headless content API for articles, roles and comparisons of roles.",
+        generate_unique_id_function=_operation_id,
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.cache = cache
+    install_error_handlers(app)
+    for router in (health_router, articles_router, roles_router, comparisons_router):
+        app.include_router(router)
+    # Outermost last: CORS wraps the cache, so cached answers get CORS headers too.
+    app.add_middleware(CacheMiddleware, cache=cache)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "If-None-Match", "If-Match"],
+        expose_headers=["ETag", "Link", "Location"],
+        allow_credentials=False,
+        max_age=600,
+    )
+    return app
+
+
+app = create_app()

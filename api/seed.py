@@ -1,0 +1,134 @@
+"""Loads the seed documents (``seeds/*.txt``, in the page layout) as published articles.
+
+Loading is idempotent: a page whose article slug is already taken is skipped. Everything is
+written in one transaction, so a page that does not parse leaves the database untouched.
+"""
+
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+from sqlmodel import Session
+
+from api.articles import service as articles_service
+from api.articles.models import (
+    Article,
+    ArticleStatus,
+    Block,
+    CalloutBlock,
+    ComparisonBlock,
+    HeadingBlock,
+    Link,
+    LinksBlock,
+    ParagraphBlock,
+    RelatedBlock,
+    RoleDefinition,
+    RoleDefinitionsBlock,
+)
+from api.articles.page import (
+    PCallout,
+    PDefinitions,
+    PHeading,
+    PLinks,
+    PParagraph,
+    PRelated,
+    PTable,
+    parse_page,
+)
+from api.authors import service as authors_service
+from api.comparisons import service as comparisons_service
+from api.errors import SeedError
+from api.roles import service as roles_service
+from api.roles.models import Role
+from api.slugs import slugify
+
+
+def load_page(session: Session, text: str, *, source: str) -> Article | None:
+    """Adds one page as an article (flushed, not committed); None when it is already there."""
+    page = parse_page(text, source=source)
+    slug = slugify(page.title)
+    if articles_service.find_article(session, slug) is not None:
+        return None
+    author = authors_service.ensure_author(session, name=page.author)
+    roles: dict[str, Role] = {}
+    blocks: list[Block] = []
+    for parsed in page.blocks:
+        match parsed:
+            case PHeading(text=text_):
+                blocks.append(HeadingBlock(text=text_))
+            case PParagraph(text=text_):
+                blocks.append(ParagraphBlock(text=text_))
+            case PDefinitions(items=items):
+                definitions = []
+                for name, definition in items:
+                    role = roles_service.ensure_role(session, name=name, definition=definition)
+                    assert role.id is not None
+                    roles[name] = role
+                    definitions.append(
+                        RoleDefinition(role_id=role.id, term=name, definition=definition)
+                    )
+                blocks.append(RoleDefinitionsBlock(items=definitions))
+            case PTable(label=label, subjects=names, rows=rows):
+                subjects = [roles[name] for name in names]
+                title = " vs ".join(role.name for role in subjects)
+                comparison = comparisons_service.find_comparison(session, slugify(title))
+                if comparison is None:
+                    comparison = comparisons_service.create_comparison(
+                        session,
+                        slug=slugify(title),
+                        title=title,
+                        dimension_label=label,
+                        subjects=subjects,
+                        rows=[
+                            comparisons_service.RowInput(dimension, cells)
+                            for dimension, cells in rows
+                        ],
+                    )
+                assert comparison.id is not None
+                blocks.append(ComparisonBlock(comparison_id=comparison.id))
+            case PCallout(title=title, text=text_):
+                blocks.append(CalloutBlock(title=title, text=text_))
+            case PLinks(text=text_, names=names, line=line):
+                links = []
+                for name in names:
+                    role = roles_service.resolve_role_name(session, name)
+                    if role is None or role.id is None:
+                        raise SeedError(source, line, f"{name!r} names no role")
+                    roles_service.add_alias(session, role, name[:1].upper() + name[1:])
+                    links.append(Link(text=name, role_id=role.id))
+                blocks.append(LinksBlock(text=text_, links=links))
+            case PRelated(titles=titles):
+                related = []
+                for line, title in titles:
+                    found = articles_service.find_article_by_title(session, title)
+                    if found is None or found.id is None:
+                        raise SeedError(source, line, f"no article titled {title!r}")
+                    related.append(found.id)
+                blocks.append(RelatedBlock(article_ids=related))
+    return articles_service.create_article(
+        session,
+        slug=slug,
+        title=page.title,
+        kicker=page.kicker,
+        category=page.category,
+        reading_time_minutes=page.reading_time_minutes,
+        author=author,
+        status=ArticleStatus.published,
+        published_at=datetime.combine(page.published_on, time(), tzinfo=UTC),
+        summary=page.summary,
+        blocks=blocks,
+    )
+
+
+def load_seeds(session: Session, directory: Path) -> list[Article]:
+    """Loads every ``*.txt`` page of ``directory`` in name order and commits once."""
+    loaded = []
+    try:
+        for path in sorted(directory.glob("*.txt")):
+            article = load_page(session, path.read_text(encoding="utf-8"), source=path.name)
+            if article is not None:
+                loaded.append(article)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return loaded

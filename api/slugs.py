@@ -1,0 +1,29 @@
+"""Slugs: lowercase ``[a-z0-9-]`` with at least one letter, so a slug never looks like an id."""
+
+import re
+import unicodedata
+from typing import Annotated, Any
+
+from pydantic import StringConstraints
+from sqlalchemy import ColumnElement, false
+
+SLUG_PATTERN = r"^(?=.*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_MAX = 120
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:SLUG_MAX].rstrip("-")
+
+
+MAX_ID = 2**31 - 1  # ids are INTEGER columns on both databases
+
+
+def ref_filter(id_column: Any, slug_column: Any, ref: str) -> ColumnElement[bool]:
+    """The WHERE clause that finds a resource by its ``ref``: a numeric id or a slug."""
+    if ref.isascii() and ref.isdigit():
+        number = int(ref)
+        return id_column == number if number <= MAX_ID else false()
+    return slug_column == ref  # type: ignore[no-any-return]

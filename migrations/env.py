@@ -1,0 +1,72 @@
+"""Alembic environment: the URL comes from Folio's settings (or a connection handed in)."""
+
+from typing import Any
+
+from alembic import context
+from alembic.operations.ops import MigrationScript
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import DateTime
+
+from api import models
+from api.config import get_settings
+from api.db import UTCDateTime, make_engine
+
+config = context.config
+target_metadata = models.metadata
+
+
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    # Revisions must not import Folio's code: render its column types as plain SQLAlchemy ones.
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    if type_ == "type" and type(obj).__module__.startswith("sqlmodel"):
+        return "sa." + repr(obj.impl if hasattr(obj, "impl") else obj).replace("AutoString", "String")
+    return False
+
+
+def _compare_type(
+    ctx: MigrationContext, inspected: Any, metadata: Any, inspected_type: Any, metadata_type: Any
+) -> bool | None:
+    if isinstance(metadata_type, UTCDateTime) and isinstance(inspected_type, DateTime):
+        return False
+    return None
+
+
+def _drop_empty(context_: Any, revision: Any, directives: list[MigrationScript]) -> None:
+    # Only for `alembic revision --autogenerate`: `alembic check` needs the (empty) script.
+    if not getattr(config.cmd_opts, "autogenerate", False):
+        return
+    script = directives[0]
+    if script.upgrade_ops is not None and script.upgrade_ops.is_empty():
+        directives[:] = []
+
+
+def _configure(connection: Any) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=_compare_type,
+        render_item=_render_item,
+        process_revision_directives=_drop_empty,
+    )
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _configure(connection)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = make_engine(get_settings().database_url)
+    with engine.connect() as connection:
+        _configure(connection)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Folio runs migrations online only: set DATABASE_URL and run `folio db upgrade`")
+run_migrations_online()

@@ -1,0 +1,142 @@
+"""One suite, two databases: ``DATABASE_URL`` chooses SQLite (default) or PostgreSQL.
+
+Each run gets a clean database (a new SQLite file, or a new PostgreSQL schema) built by
+``alembic upgrade head`` and seeded through the real loader. Each test runs inside an outer
+transaction that is rolled back; tests that need real commits ask for ``fresh_database``.
+"""
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from alembic import command
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, make_url
+from sqlmodel import Session
+
+from api.cli import alembic_config
+from api.config import REPO_ROOT, Settings, get_settings
+from api.db import get_session, make_engine
+from api.main import create_app
+from api.seed import load_seeds
+
+SEED = REPO_ROOT / "seeds" / "000_ade3deb2bcbb1fed.txt"
+
+
+@dataclass
+class Database:
+    url: str
+    engine: Engine
+
+
+def _backend() -> str:
+    return make_url(os.environ.get("DATABASE_URL", "sqlite://")).get_backend_name()
+
+
+def _new_database(tmp_dir: Path) -> tuple[str, Callable[[], None]]:
+    """A URL to an empty database of the configured kind, and how to throw it away."""
+    base = os.environ.get("DATABASE_URL", "")
+    if _backend() == "postgresql":
+        schema = f"folio_test_{uuid.uuid4().hex[:12]}"
+        conninfo = make_url(base).set(drivername="postgresql").render_as_string(False)
+        try:
+            with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as conn:
+                conn.execute(f'CREATE SCHEMA "{schema}"')
+        except psycopg.OperationalError as exc:
+            pytest.exit(
+                f"PostgreSQL is not reachable at {base}: {exc}\n"
+                "Start it (pg_ctlcluster --skip-systemctl-redirect 15 main start) and run again.",
+                returncode=3,
+            )
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+
+        def drop() -> None:
+            with psycopg.connect(conninfo, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+        return url.render_as_string(hide_password=False), drop
+    path = tmp_dir / f"folio-{uuid.uuid4().hex[:8]}.db"
+    return f"sqlite:///{path}", lambda: None
+
+
+def migrate(url: str) -> None:
+    """``alembic upgrade head`` on ``url``, the way ``folio db upgrade`` runs it."""
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = url
+    get_settings.cache_clear()
+    try:
+        command.upgrade(alembic_config(), "head")
+    finally:
+        if previous is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = previous
+        get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    url, drop = _new_database(tmp_path_factory.mktemp("db"))
+    migrate(url)
+    engine = make_engine(url)
+    with Session(engine, expire_on_commit=False) as session:
+        load_seeds(session, SEED.parent)
+    yield Database(url, engine)
+    engine.dispose()
+    drop()
+
+
+@pytest.fixture
+def fresh_database(tmp_path: Path) -> Iterator[Database]:
+    """A migrated and seeded database of its own, for tests whose commits must be real."""
+    url, drop = _new_database(tmp_path)
+    migrate(url)
+    engine = make_engine(url)
+    with Session(engine, expire_on_commit=False) as session:
+        load_seeds(session, SEED.parent)
+    yield Database(url, engine)
+    engine.dispose()
+    drop()
+
+
+@pytest.fixture
+def connection(database: Database) -> Iterator[Connection]:
+    with database.engine.connect() as conn:
+        transaction = conn.begin()
+        yield conn
+        transaction.rollback()
+
+
+@pytest.fixture
+def session(connection: Connection) -> Iterator[Session]:
+    # Commits inside the code under test release savepoints; the outer transaction is rolled
+    # back after the test (SQLAlchemy: "Joining a Session into an External Transaction").
+    with Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    ) as s:
+        yield s
+
+
+def settings_for(url: str) -> Settings:
+    return Settings(database_url=url)
+
+
+@pytest.fixture
+def app(database: Database, session: Session) -> FastAPI:
+    application = create_app(settings_for(database.url), engine=database.engine)
+
+    def _session() -> Iterator[Session]:
+        yield session
+
+    application.dependency_overrides[get_session] = _session
+    return application
+
+
+@pytest.fixture
+def client(app: FastAPI) -> TestClient:
+    return TestClient(app)
