@@ -99,7 +99,7 @@ class PostgresWatcher:
                     self._ready.set()
                     delay = 0.5
                     while not self._stopping.is_set():
-                        for _ in conn.notifies(timeout=1.0):
+                        for _ in conn.notifies(timeout=0.2):
                             self._generation += 1
             except psycopg.Error as exc:
                 log.warning("content_listener_down", error=str(exc), retry_in=delay)
@@ -143,6 +143,8 @@ class ResponseCache:
         self._entries: OrderedDict[tuple[bytes, ...], Entry] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
 
     def generation(self) -> int | None:
         return self.watcher.current() if self.watcher is not None else None
@@ -150,12 +152,14 @@ class ResponseCache:
     def get(self, key: tuple[bytes, ...], generation: int) -> Entry | None:
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None:
-                return None
-            if entry.generation != generation:
+            if entry is not None and entry.generation != generation:
                 self._drop(key)
+                entry = None
+            if entry is None:
+                self.misses += 1
                 return None
             self._entries.move_to_end(key)
+            self.hits += 1
             return entry
 
     def put(self, key: tuple[bytes, ...], entry: Entry) -> None:
@@ -249,7 +253,9 @@ class _Recorder:
                 if etag is not None:
                     self.cache.put(
                         self.key,
-                        Entry(self.generation, self.status, self.headers, b"".join(self.body), etag),
+                        Entry(
+                            self.generation, self.status, self.headers, b"".join(self.body), etag
+                        ),
                     )
         await self.send(message)
 

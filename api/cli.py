@@ -81,3 +81,7 @@ def serve(
         server_header=False,
         log_level=get_settings().log_level,
     )
+
+
+if __name__ == "__main__":
+    app()

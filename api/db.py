@@ -72,10 +72,10 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         _configure_sqlite(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
-        )
-    raise ValueError(f"unsupported database: {parsed.get_backend_name()} (use sqlite or postgresql)")
+        return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    raise ValueError(
+        f"unsupported database: {parsed.get_backend_name()} (use sqlite or postgresql)"
+    )
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -141,6 +141,9 @@ def _mark_execute(state: ORMExecuteState) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _notify(session: Session) -> None:
+    # before_commit runs before the commit's own flush: pending objects count as changes too.
+    if session.new or session.dirty or session.deleted:
+        session.info[_CHANGED] = True
     if session.info.get(_CHANGED):
         bind = session.get_bind()
         if bind.dialect.name == "postgresql":

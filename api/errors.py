@@ -113,8 +113,7 @@ def _folio_error(request: Request, exc: Exception) -> Response:
 def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"loc": [str(part) for part in error["loc"]], "msg": error["msg"]}
-        for error in exc.errors()
+        {"loc": [str(part) for part in error["loc"]], "msg": error["msg"]} for error in exc.errors()
     ]
     detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors)
     return problem_response(

@@ -6,8 +6,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
-from api.errors import problem_response
-from api.http import PRIVATE_CACHE, dump_json
+from api.errors import problem_response, problem_responses
+from api.http import PRIVATE_CACHE, NoQueryDep, dump_json
 
 router = APIRouter(tags=["operations"])
 
@@ -16,15 +16,22 @@ class Health(BaseModel):
     status: str
 
 
-@router.get("/healthz", response_model=Health)
-def healthz() -> Response:
+@router.get("/healthz", response_model=Health, responses=problem_responses())
+def healthz(_: NoQueryDep) -> Response:
     """The process is alive."""
-    return Response(dump_json({"status": "ok"}), media_type="application/json",
-                    headers={"Cache-Control": PRIVATE_CACHE})
+    return Response(
+        dump_json({"status": "ok"}),
+        media_type="application/json",
+        headers={"Cache-Control": PRIVATE_CACHE},
+    )
 
 
-@router.get("/readyz", response_model=Health, responses={503: {"description": "Not ready"}})
-def readyz(request: Request) -> Response:
+@router.get(
+    "/readyz",
+    response_model=Health,
+    responses={503: {"description": "Not ready"}, **problem_responses()},
+)
+def readyz(request: Request, _: NoQueryDep) -> Response:
     """The database answers: ready to serve."""
     try:
         with request.app.state.engine.connect() as connection:
@@ -33,5 +40,8 @@ def readyz(request: Request) -> Response:
         return problem_response(
             503, "Service Unavailable", "The database is not reachable.", instance="/readyz"
         )
-    return Response(dump_json({"status": "ready"}), media_type="application/json",
-                    headers={"Cache-Control": PRIVATE_CACHE})
+    return Response(
+        dump_json({"status": "ready"}),
+        media_type="application/json",
+        headers={"Cache-Control": PRIVATE_CACHE},
+    )

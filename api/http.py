@@ -1,11 +1,11 @@
 """HTTP representation details shared by every route: ETags, conditional GETs, Cache-Control."""
 
 import hashlib
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from fastapi import Request
-from pydantic import BaseModel
+from fastapi import Query, Request
+from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 
 from api.errors import NotAcceptable
@@ -103,3 +103,12 @@ def represent_page(request: Request, page: Page[Any], params: BaseModel) -> Resp
     """A list response: the ``{data, meta, links}`` envelope and its ``Link`` header."""
     body, link = envelope(page, path=request.url.path, query=params.model_dump())
     return represent(request, dump_json(body), headers={"Link": link} if link else None)
+
+
+class NoQuery(BaseModel):
+    """The query of a route that takes no parameters: any parameter is an error (422)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+NoQueryDep = Annotated[NoQuery, Query()]

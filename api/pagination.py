@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, and_, or_
-from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, SQLModel
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -44,7 +43,7 @@ class ListParams(BaseModel):
 class SortKey:
     """One column of a keyset: how to compare, read and (de)serialize it."""
 
-    column: InstrumentedAttribute[Any]
+    column: Any  # a mapped column, as given by sqlmodel.col()
     descending: bool = False
 
     def value_of(self, row: Any) -> Any:
@@ -54,7 +53,8 @@ class SortKey:
         return value.isoformat() if isinstance(value, datetime) else value
 
     def load(self, raw: Any) -> Any:
-        python_type = self.column.type.python_type
+        sa_type = self.column.type
+        python_type = getattr(sa_type, "impl", sa_type).python_type  # through TypeDecorators
         if python_type is datetime:
             if not isinstance(raw, str):
                 raise ValueError("expected a datetime")
@@ -87,13 +87,15 @@ def decode_cursor(cursor: str, sort: str, keys: Sequence[SortKey]) -> tuple[Dire
     return direction, values
 
 
-def _beyond(keys: Sequence[SortKey], values: Sequence[Any], *, forward: bool) -> ColumnElement[bool]:
+def _beyond(
+    keys: Sequence[SortKey], values: Sequence[Any], *, forward: bool
+) -> ColumnElement[bool]:
     # (a, b, c) after (x, y, z) in mixed directions: a > x OR (a = x AND (b > y OR ...)).
     # Row-value comparison would need one direction for all columns, so it is spelled out.
     clauses: list[ColumnElement[bool]] = []
     for i, key in enumerate(keys):
-        later = key.descending != forward  # descending and forward: smaller values come later
-        step = key.column > values[i] if not later else key.column < values[i]
+        smaller = key.descending == forward  # which side of the cursor the wanted rows are on
+        step = key.column < values[i] if smaller else key.column > values[i]
         equal = [keys[j].column == values[j] for j in range(i)]
         clauses.append(and_(*equal, step))
     return or_(*clauses)
@@ -122,9 +124,7 @@ def keyset_page(
         direction, values = decode_cursor(params.cursor, sort, keys)
         statement = statement.where(_beyond(keys, values, forward=direction == "next"))
     forward = direction == "next"
-    order = [
-        key.column.desc() if key.descending == forward else key.column.asc() for key in keys
-    ]
+    order = [key.column.desc() if key.descending == forward else key.column.asc() for key in keys]
     rows = list(session.exec(statement.order_by(*order).limit(params.limit + 1)).all())
     more = len(rows) > params.limit
     rows = rows[: params.limit]

@@ -90,11 +90,11 @@ def load_page(session: Session, text: str, *, source: str) -> Article | None:
             case PLinks(text=text_, names=names, line=line):
                 links = []
                 for name in names:
-                    role = roles_service.resolve_role_name(session, name)
-                    if role is None or role.id is None:
+                    named = roles_service.resolve_role_name(session, name)
+                    if named is None or named.id is None:
                         raise SeedError(source, line, f"{name!r} names no role")
-                    roles_service.add_alias(session, role, name[:1].upper() + name[1:])
-                    links.append(Link(text=name, role_id=role.id))
+                    roles_service.add_alias(session, named, name[:1].upper() + name[1:])
+                    links.append(Link(text=name, role_id=named.id))
                 blocks.append(LinksBlock(text=text_, links=links))
             case PRelated(titles=titles):
                 related = []

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, false
 
 SLUG_PATTERN = r"^(?=.*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_MAX = 120
+_SLUG = re.compile(SLUG_PATTERN)
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
 
 
@@ -26,4 +27,6 @@ def ref_filter(id_column: Any, slug_column: Any, ref: str) -> ColumnElement[bool
     if ref.isascii() and ref.isdigit():
         number = int(ref)
         return id_column == number if number <= MAX_ID else false()
+    if _SLUG.fullmatch(ref) is None:
+        return false()  # not a slug: nothing to look up (and no odd bytes reach the database)
     return slug_column == ref  # type: ignore[no-any-return]

@@ -1,4 +1,4 @@
-"""Absolute URLs of resources: in the API (``FOLIO_BASE_URL``) and on the site (``FOLIO_SITE_URL``)."""
+"""Absolute URLs: in the API (``FOLIO_BASE_URL``), of pages on the site (``FOLIO_SITE_URL``)."""
 
 from api.config import get_settings
 

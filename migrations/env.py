@@ -20,7 +20,9 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     if type_ == "type" and type(obj).__module__.startswith("sqlmodel"):
-        return "sa." + repr(obj.impl if hasattr(obj, "impl") else obj).replace("AutoString", "String")
+        return "sa." + repr(obj.impl if hasattr(obj, "impl") else obj).replace(
+            "AutoString", "String"
+        )
     return False
 
 
@@ -68,5 +70,7 @@ def run_migrations_online() -> None:
 
 
 if context.is_offline_mode():
-    raise SystemExit("Folio runs migrations online only: set DATABASE_URL and run `folio db upgrade`")
+    raise SystemExit(
+        "Folio runs migrations online only: set DATABASE_URL and run `folio db upgrade`"
+    )
 run_migrations_online()

@@ -149,7 +149,9 @@ def test_seed_comparison_rows_and_cells_are_sql_rows(session: Session) -> None:
 
 def test_seed_links_article_to_roles_and_comparison(session: Session) -> None:
     assert session.exec(
-        select(ArticleRole.role_id).where(ArticleRole.article_id == 1).order_by(ArticleRole.position)  # type: ignore[arg-type]
+        select(ArticleRole.role_id)
+        .where(ArticleRole.article_id == 1)
+        .order_by(ArticleRole.position)  # type: ignore[arg-type]
     ).all() == [1, 2]
     assert session.exec(
         select(ArticleComparison.comparison_id).where(ArticleComparison.article_id == 1)
@@ -186,7 +188,11 @@ def _damaged(line_number: int, replacement: str) -> str:
         (5, "Kyle RasmussenJune 31, 2026", "not a date"),
         (22, "Primary job drive value set strategy", "cells"),
         (21, "DimensionSomeone elseSomebody", "header names none"),
-        (41, "Read more on the dedicated Chief Happiness Officer and AI operating partner pages.", "names no role"),
+        (
+            41,
+            "Read more on the dedicated Chief Happiness Officer and AI operating partner pages.",
+            "names no role",
+        ),
     ],
 )
 def test_damaged_seed_is_an_error_naming_the_line_and_writes_nothing(
@@ -196,12 +202,10 @@ def test_damaged_seed_is_an_error_naming_the_line_and_writes_nothing(
     damaged = _damaged(line, replacement).replace(
         "AI Operating Partner vs Fractional CAIO: Which", "A Damaged Copy: Which"
     )
+    savepoint = session.begin_nested()
     with pytest.raises(SeedError) as caught:
-        savepoint = session.begin_nested()
-        try:
-            load_page(session, damaged, source="damaged.txt")
-        finally:
-            savepoint.rollback()
+        load_page(session, damaged, source="damaged.txt")
+    savepoint.rollback()
     assert caught.value.line == line
     assert str(caught.value).startswith(f"damaged.txt:{line}: ")
     assert message in str(caught.value)
@@ -215,7 +219,7 @@ def test_load_seeds_rolls_back_every_page_when_one_fails(session: Session, tmp_p
     (tmp_path / "001_good.txt").write_text(good, encoding="utf-8")
     (tmp_path / "002_bad.txt").write_text(_damaged(5, "no date here"), encoding="utf-8")
     before = counts(session)
-    with pytest.raises(SeedError, match="002_bad.txt:5"):
+    with pytest.raises(SeedError, match=r"002_bad\.txt:5"):
         load_seeds(session, tmp_path)
     assert counts(session) == before
 
@@ -225,13 +229,18 @@ def test_a_page_with_three_subjects_splits_by_column_count() -> None:
         "Comparison Table",
         "Head of AI\n\nA full-time leader of AI work.\n\nComparison Table",
         1,
-    ).replace("DimensionAI operating partnerFractional CAIO", "DimensionAI operating partnerFractional CAIOHead of AI")
+    ).replace(
+        "DimensionAI operating partnerFractional CAIO",
+        "DimensionAI operating partnerFractional CAIOHead of AI",
+    )
     text = text.replace(
         "executive alignment\nTypical",
         "executive alignmentOwn the AI function full time\nTypical",
     )
     text = "\n".join(
-        line + "Whatever the company needs" if line.startswith(("Typical", "Accountability", "Operating", "Implementation", "Best use")) else line
+        line + "Whatever the company needs"
+        if line.startswith(("Typical", "Accountability", "Operating", "Implementation", "Best use"))
+        else line
         for line in text.split("\n")
     )
     page = parse_page(text)

@@ -22,7 +22,7 @@ Text that does not fit raises ``SeedError`` naming the line.
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from api.errors import SeedError
 
@@ -132,7 +132,7 @@ def is_heading(text: str) -> bool:
 
 
 def split_kicker(label: str) -> tuple[str, str]:
-    """'EliteComparison' -> ('Elite', 'Comparison'): the one place where a word runs into another."""
+    """'EliteComparison' -> ('Elite', 'Comparison'): split where one word runs into another."""
     joins = [m.start() for m in _JOIN.finditer(label)]
     if len(joins) > 1:
         raise ValueError(f"cannot tell the kicker from the category in {label!r}")
@@ -169,7 +169,7 @@ def split_cells(line: str, count: int) -> list[str]:
     candidates = []
     for cut in combinations(joins, count - 1):
         bounds = [0, *cut, len(line)]
-        cells = [line[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+        cells = [line[a:b] for a, b in pairwise(bounds)]
         # A capitalised word right after a cut ("Drive", "Set") is the usual sign of a new cell;
         # an uppercase run ("PE", "AI") also starts cells, but less surely.
         score = sum(1 for c in cells[1:] if len(c) > 1 and c[1].islower())
@@ -225,8 +225,10 @@ def parse_page(text: str, *, source: str = "<page>") -> ParsedPage:
         if para.text == ROLE_DEFINITIONS:
             page.blocks.append(PHeading(para.text))
             items: list[tuple[str, str]] = []
-            while i + 1 < len(rest) and rest[i].text not in LAYOUT_HEADINGS and is_heading(
-                rest[i].text
+            while (
+                i + 1 < len(rest)
+                and rest[i].text not in LAYOUT_HEADINGS
+                and is_heading(rest[i].text)
             ):
                 items.append((rest[i].text, rest[i + 1].text))
                 i += 2

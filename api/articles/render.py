@@ -44,7 +44,9 @@ def _text_block(block: BlockPublic) -> str:
             header = table.dimension_label + "".join(s.name for s in table.subjects)
             lines = [header] + [
                 row.dimension
-                + "".join(row.cells[s.slug].text if s.slug in row.cells else "" for s in table.subjects)
+                + "".join(
+                    row.cells[s.slug].text if s.slug in row.cells else "" for s in table.subjects
+                )
                 for row in table.rows
             ]
             return "\n".join(lines)
@@ -81,8 +83,11 @@ def escape_markdown(text: str) -> str:
     return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
+_URL_UNSAFE = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"})
+
+
 def _md_link(text: str, url: str) -> str:
-    return f"[{escape_markdown(text)}](<{url.replace('>', '%3E')}>)"
+    return f"[{escape_markdown(text)}]({url.translate(_URL_UNSAFE)})"
 
 
 def _with_links(text: str, spans: list[tuple[str, str]]) -> str:

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import TypeAdapter
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.articles.models import (
     Article,
@@ -27,32 +27,30 @@ from api.articles.models import (
     RoleDefinitionsBlock,
     RoleDefinitionsBlockPublic,
 )
-from api.authors import service as authors_service
 from api.authors.models import Author
 from api.comparisons import service as comparisons_service
 from api.comparisons.models import Comparison, ComparisonSubject
 from api.errors import ArticleNotFound
 from api.pagination import ListParams, Page, SortKey, keyset_page
-from api.refs import ArticleRef, ComparisonRef, RoleRef
+from api.refs import ArticleRef, AuthorRef, ComparisonRef, RoleRef
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.slugs import ref_filter
 from api.urls import resource_url, site_url
 
 ARTICLE_ORDER = (
-    SortKey(Article.published_at, descending=True),  # type: ignore[arg-type]
-    SortKey(Article.id, descending=True),  # type: ignore[arg-type]
+    SortKey(col(Article.published_at), descending=True),
+    SortKey(col(Article.id), descending=True),
 )
 _blocks = TypeAdapter(list[Block])
 
 
-def _public() -> Sequence[object]:
-    return (Article.status == ArticleStatus.published,)
+PUBLISHED = col(Article.status) == ArticleStatus.published
 
 
 def get_article_or_raise(session: Session, ref: str) -> Article:
     condition = ref_filter(Article.id, Article.slug, ref)
-    article = session.exec(select(Article).where(condition, *_public())).first()
+    article = session.exec(select(Article).where(condition, PUBLISHED)).first()
     if article is None:
         raise ArticleNotFound(f"No published article with id or slug {ref!r}.")
     return article
@@ -68,7 +66,7 @@ def get_article(session: Session, ref: str) -> ArticlePublic:
 def list_articles(session: Session, *, params: ListParams) -> Page[ArticleListItem]:
     page = keyset_page(
         session,
-        select(Article).where(*_public()),
+        select(Article).where(PUBLISHED),
         keys=ARTICLE_ORDER,
         sort="-published_at",
         params=params,
@@ -81,17 +79,6 @@ def blocks_of(article: Article) -> list[Block]:
     return _blocks.validate_python(article.body)
 
 
-def _article_ref(article: Article) -> ArticleRef:
-    assert article.id is not None
-    return ArticleRef(
-        id=article.id,
-        slug=article.slug,
-        title=article.title,
-        published_at=article.published_at,
-        url=resource_url("articles", article.slug),
-    )
-
-
 def _to_public(
     session: Session, articles: Sequence[Article], *, with_body: bool
 ) -> list[ArticleListItem]:
@@ -100,34 +87,30 @@ def _to_public(
     if not ids:
         return []
     author_ids = {a.author_id for a in articles if a.author_id is not None}
-    authors = {
-        author.id: authors_service.to_ref(author)
-        for author in session.exec(select(Author).where(Author.id.in_(author_ids))).all()  # type: ignore[union-attr]
-    } if author_ids else {}
+    authors = (
+        {
+            author.id: AuthorRef.of(author)
+            for author in session.exec(select(Author).where(col(Author.id).in_(author_ids))).all()
+        }
+        if author_ids
+        else {}
+    )
     roles: dict[int, list[RoleRef]] = defaultdict(list)
     for link, role in session.exec(
         select(ArticleRole, Role)
-        .join(Role, Role.id == ArticleRole.role_id)  # type: ignore[arg-type]
-        .where(ArticleRole.article_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(ArticleRole.article_id, ArticleRole.position)  # type: ignore[arg-type]
+        .join(Role, col(Role.id) == ArticleRole.role_id)
+        .where(col(ArticleRole.article_id).in_(ids))
+        .order_by(col(ArticleRole.article_id), col(ArticleRole.position))
     ).all():
-        roles[link.article_id].append(roles_service.to_ref(role))
+        roles[link.article_id].append(RoleRef.of(role))
     comparisons: dict[int, list[ComparisonRef]] = defaultdict(list)
     for embed, comparison in session.exec(
         select(ArticleComparison, Comparison)
-        .join(Comparison, Comparison.id == ArticleComparison.comparison_id)  # type: ignore[arg-type]
-        .where(ArticleComparison.article_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(ArticleComparison.article_id, ArticleComparison.position)  # type: ignore[arg-type]
+        .join(Comparison, col(Comparison.id) == ArticleComparison.comparison_id)
+        .where(col(ArticleComparison.article_id).in_(ids))
+        .order_by(col(ArticleComparison.article_id), col(ArticleComparison.position))
     ).all():
-        assert comparison.id is not None
-        comparisons[embed.article_id].append(
-            ComparisonRef(
-                id=comparison.id,
-                slug=comparison.slug,
-                title=comparison.title,
-                url=resource_url("comparisons", comparison.slug),
-            )
-        )
+        comparisons[embed.article_id].append(ComparisonRef.of(comparison))
     bodies = _resolve_bodies(session, articles) if with_body else {}
     model = ArticlePublic if with_body else ArticleListItem
     result: list[ArticleListItem] = []
@@ -145,9 +128,7 @@ def _to_public(
     return result
 
 
-def _resolve_bodies(
-    session: Session, articles: Sequence[Article]
-) -> dict[int, list[BlockPublic]]:
+def _resolve_bodies(session: Session, articles: Sequence[Article]) -> dict[int, list[BlockPublic]]:
     """Stored blocks with their references (roles, comparisons, articles) resolved, in bulk."""
     parsed = {a.id: blocks_of(a) for a in articles if a.id is not None}
     role_ids: set[int] = set()
@@ -166,12 +147,12 @@ def _resolve_bodies(
                 article_ids.update(block.article_ids)
     role_refs = roles_service.refs_by_id(session, role_ids)
     tables = comparisons_service.load_comparisons(session, comparison_ids)
-    article_refs = {
-        a.id: _article_ref(a)
-        for a in session.exec(
-            select(Article).where(Article.id.in_(article_ids), *_public())  # type: ignore[union-attr]
-        ).all()
-    } if article_ids else {}
+    related = (
+        session.exec(select(Article).where(col(Article.id).in_(article_ids), PUBLISHED)).all()
+        if article_ids
+        else []
+    )
+    article_refs = {ref.id: ref for ref in map(ArticleRef.of, related)}
 
     def resolve(block: Block) -> BlockPublic | None:
         if isinstance(block, RoleDefinitionsBlock):
@@ -222,8 +203,8 @@ def _mentions(session: Session, blocks: Sequence[Block]) -> tuple[list[int], lis
     if comparison_ids:
         for subject in session.exec(
             select(ComparisonSubject)
-            .where(ComparisonSubject.comparison_id.in_(comparison_ids))  # type: ignore[attr-defined]
-            .order_by(ComparisonSubject.comparison_id, ComparisonSubject.position)  # type: ignore[arg-type]
+            .where(col(ComparisonSubject.comparison_id).in_(comparison_ids))
+            .order_by(col(ComparisonSubject.comparison_id), col(ComparisonSubject.position))
         ).all():
             subjects[subject.comparison_id].append(subject.role_id)
     role_ids: list[int] = []

@@ -13,4 +13,3 @@ class AuthorBase(SQLModel):
 
 class Author(AuthorBase, Tracked, table=True):
     id: int | None = Field(default=None, primary_key=True)
-

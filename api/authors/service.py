@@ -3,7 +3,6 @@
 from sqlmodel import Session, select
 
 from api.authors.models import Author
-from api.refs import AuthorRef
 from api.slugs import slugify
 
 
@@ -16,8 +15,3 @@ def ensure_author(session: Session, *, name: str) -> Author:
         session.add(author)
         session.flush()
     return author
-
-
-def to_ref(author: Author) -> AuthorRef:
-    assert author.id is not None
-    return AuthorRef(id=author.id, slug=author.slug, name=author.name)

@@ -9,7 +9,7 @@ from api.comparisons import service
 from api.comparisons.models import ComparisonListItem, ComparisonPublic
 from api.db import SessionDep
 from api.errors import ComparisonNotFound, problem_responses
-from api.http import represent, represent_page
+from api.http import NoQueryDep, represent, represent_page
 from api.pagination import ListEnvelope, ListParams
 from api.slugs import SLUG_MAX
 
@@ -17,9 +17,7 @@ router = APIRouter(prefix="/v1/comparisons", tags=["comparisons"])
 Ref = Annotated[str, Path(max_length=SLUG_MAX, description="Numeric id or slug.")]
 
 
-@router.get(
-    "", response_model=ListEnvelope[ComparisonListItem], responses=problem_responses()
-)
+@router.get("", response_model=ListEnvelope[ComparisonListItem], responses=problem_responses())
 def list_comparisons(
     request: Request, session: SessionDep, params: Annotated[ListParams, Query()]
 ) -> Response:
@@ -30,6 +28,6 @@ def list_comparisons(
 @router.get(
     "/{ref}", response_model=ComparisonPublic, responses=problem_responses(ComparisonNotFound)
 )
-def get_comparison(ref: Ref, request: Request, session: SessionDep) -> Response:
+def get_comparison(ref: Ref, request: Request, session: SessionDep, _: NoQueryDep) -> Response:
     """Get a comparison by id or slug: subjects in column order, rows in order, cells by role."""
     return represent(request, service.get_comparison(session, ref).model_dump_json().encode())

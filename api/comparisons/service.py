@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.comparisons.models import (
     CellPublic,
@@ -20,12 +20,11 @@ from api.comparisons.models import (
 from api.errors import ComparisonNotFound
 from api.pagination import ListParams, Page, SortKey, keyset_page, map_page
 from api.refs import RoleRef
-from api.roles import service as roles_service
 from api.roles.models import Role
 from api.slugs import ref_filter
 from api.urls import resource_url
 
-COMPARISON_ORDER = (SortKey(Comparison.title), SortKey(Comparison.id))  # type: ignore[arg-type]
+COMPARISON_ORDER = (SortKey(col(Comparison.title)), SortKey(col(Comparison.id)))
 
 
 def get_comparison_or_raise(session: Session, ref: str) -> Comparison:
@@ -40,12 +39,12 @@ def _subjects_by_comparison(session: Session, ids: set[int]) -> dict[int, list[R
     subjects: dict[int, list[RoleRef]] = defaultdict(list)
     rows = session.exec(
         select(ComparisonSubject, Role)
-        .join(Role, Role.id == ComparisonSubject.role_id)  # type: ignore[arg-type]
-        .where(ComparisonSubject.comparison_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(ComparisonSubject.comparison_id, ComparisonSubject.position)  # type: ignore[arg-type]
+        .join(Role, col(Role.id) == ComparisonSubject.role_id)
+        .where(col(ComparisonSubject.comparison_id).in_(ids))
+        .order_by(col(ComparisonSubject.comparison_id), col(ComparisonSubject.position))
     ).all()
     for subject, role in rows:
-        subjects[subject.comparison_id].append(roles_service.to_ref(role))
+        subjects[subject.comparison_id].append(RoleRef.of(role))
     return subjects
 
 
@@ -54,17 +53,17 @@ def load_comparisons(session: Session, ids: Iterable[int]) -> dict[int, Comparis
     wanted = set(ids)
     if not wanted:
         return {}
-    comparisons = session.exec(
-        select(Comparison).where(Comparison.id.in_(wanted))  # type: ignore[union-attr]
-    ).all()
+    comparisons = session.exec(select(Comparison).where(col(Comparison.id).in_(wanted))).all()
     subjects = _subjects_by_comparison(session, wanted)
     rows = session.exec(
         select(ComparisonRow)
-        .where(ComparisonRow.comparison_id.in_(wanted))  # type: ignore[attr-defined]
-        .order_by(ComparisonRow.comparison_id, ComparisonRow.position, ComparisonRow.id)  # type: ignore[arg-type]
+        .where(col(ComparisonRow.comparison_id).in_(wanted))
+        .order_by(
+            col(ComparisonRow.comparison_id), col(ComparisonRow.position), col(ComparisonRow.id)
+        )
     ).all()
     cells = session.exec(
-        select(ComparisonCell).where(ComparisonCell.comparison_id.in_(wanted))  # type: ignore[attr-defined]
+        select(ComparisonCell).where(col(ComparisonCell.comparison_id).in_(wanted))
     ).all()
     slug_of = {ref.id: ref.slug for refs in subjects.values() for ref in refs}
     cells_by_row: dict[int, dict[int, ComparisonCell]] = defaultdict(dict)
@@ -117,21 +116,25 @@ def list_comparisons(session: Session, *, params: ListParams) -> Page[Comparison
     )
     ids = {c.id for c in page.items if c.id is not None}
     subjects = _subjects_by_comparison(session, ids) if ids else {}
-    counts = dict(
-        session.exec(
-            select(ComparisonRow.comparison_id, func.count())
-            .where(ComparisonRow.comparison_id.in_(ids))  # type: ignore[attr-defined]
-            .group_by(ComparisonRow.comparison_id)
-        ).all()
-    ) if ids else {}
+    counts = (
+        dict(
+            session.exec(
+                select(ComparisonRow.comparison_id, func.count())
+                .where(col(ComparisonRow.comparison_id).in_(ids))
+                .group_by(col(ComparisonRow.comparison_id))
+            ).all()
+        )
+        if ids
+        else {}
+    )
 
     def convert(items: list[Comparison]) -> list[ComparisonListItem]:
         return [
             ComparisonListItem.model_validate(
                 c,
                 update={
-                    "subjects": subjects.get(c.id, []) if c.id is not None else [],
-                    "row_count": counts.get(c.id, 0),
+                    "subjects": subjects.get(c.id or 0, []),
+                    "row_count": counts.get(c.id or 0, 0),
                     "url": resource_url("comparisons", c.slug),
                 },
             )
@@ -163,7 +166,9 @@ def create_comparison(
     assert comparison.id is not None
     for position, role in enumerate(subjects):
         assert role.id is not None
-        session.add(ComparisonSubject(comparison_id=comparison.id, role_id=role.id, position=position))
+        session.add(
+            ComparisonSubject(comparison_id=comparison.id, role_id=role.id, position=position)
+        )
     session.flush()
     for position, row_input in enumerate(rows):
         row = ComparisonRow(

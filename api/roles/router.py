@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from api.db import SessionDep
 from api.errors import RoleNotFound, problem_responses
-from api.http import represent, represent_page
+from api.http import NoQueryDep, represent, represent_page
 from api.pagination import ListEnvelope, ListParams
 from api.roles import service
 from api.roles.models import RoleListItem, RolePublic
@@ -26,6 +26,6 @@ def list_roles(
 
 
 @router.get("/{ref}", response_model=RolePublic, responses=problem_responses(RoleNotFound))
-def get_role(ref: Ref, request: Request, session: SessionDep) -> Response:
+def get_role(ref: Ref, request: Request, session: SessionDep, _: NoQueryDep) -> Response:
     """Get a role by id or slug, with the comparisons and published articles that mention it."""
     return represent(request, service.get_role(session, ref).model_dump_json().encode())

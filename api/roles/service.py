@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.articles.models import Article, ArticleRole, ArticleStatus
 from api.comparisons.models import Comparison, ComparisonSubject
@@ -13,7 +13,7 @@ from api.roles.models import Role, RoleListItem, RolePublic
 from api.slugs import ref_filter, slugify
 from api.urls import resource_url
 
-ROLE_ORDER = (SortKey(Role.name), SortKey(Role.id))  # type: ignore[arg-type]
+ROLE_ORDER = (SortKey(col(Role.name)), SortKey(col(Role.id)))
 
 
 def get_role_or_raise(session: Session, ref: str) -> Role:
@@ -24,17 +24,12 @@ def get_role_or_raise(session: Session, ref: str) -> Role:
     return role
 
 
-def to_ref(role: Role) -> RoleRef:
-    assert role.id is not None
-    return RoleRef(id=role.id, slug=role.slug, name=role.name, url=resource_url("roles", role.slug))
-
-
 def refs_by_id(session: Session, ids: Iterable[int]) -> dict[int, RoleRef]:
     wanted = set(ids)
     if not wanted:
         return {}
-    roles = session.exec(select(Role).where(Role.id.in_(wanted))).all()  # type: ignore[union-attr]
-    return {role.id: to_ref(role) for role in roles if role.id is not None}
+    roles = session.exec(select(Role).where(col(Role.id).in_(wanted))).all()
+    return {ref.id: ref for ref in map(RoleRef.of, roles)}
 
 
 def to_list_item(role: Role) -> RoleListItem:
@@ -51,36 +46,22 @@ def get_role(session: Session, ref: str) -> RolePublic:
     role = get_role_or_raise(session, ref)
     comparisons = session.exec(
         select(Comparison)
-        .join(ComparisonSubject, ComparisonSubject.comparison_id == Comparison.id)  # type: ignore[arg-type]
+        .join(ComparisonSubject, col(ComparisonSubject.comparison_id) == Comparison.id)
         .where(ComparisonSubject.role_id == role.id)
-        .order_by(Comparison.title, Comparison.id)  # type: ignore[arg-type]
+        .order_by(col(Comparison.title), col(Comparison.id))
     ).all()
     articles = session.exec(
         select(Article)
-        .join(ArticleRole, ArticleRole.article_id == Article.id)  # type: ignore[arg-type]
-        .where(ArticleRole.role_id == role.id, Article.status == ArticleStatus.published)
-        .order_by(Article.published_at.desc(), Article.id.desc())  # type: ignore[union-attr]
+        .join(ArticleRole, col(ArticleRole.article_id) == Article.id)
+        .where(ArticleRole.role_id == role.id, col(Article.status) == ArticleStatus.published)
+        .order_by(col(Article.published_at).desc(), col(Article.id).desc())
     ).all()
     return RolePublic.model_validate(
         role,
         update={
             "url": resource_url("roles", role.slug),
-            "comparisons": [
-                ComparisonRef(
-                    id=c.id, slug=c.slug, title=c.title, url=resource_url("comparisons", c.slug)
-                )
-                for c in comparisons
-            ],
-            "articles": [
-                ArticleRef(
-                    id=a.id,
-                    slug=a.slug,
-                    title=a.title,
-                    published_at=a.published_at,
-                    url=resource_url("articles", a.slug),
-                )
-                for a in articles
-            ],
+            "comparisons": [ComparisonRef.of(c) for c in comparisons],
+            "articles": [ArticleRef.of(a) for a in articles],
         },
     )
 
@@ -135,7 +116,7 @@ def name_matches(name: str, phrase: str) -> bool:
 
 def resolve_role_name(session: Session, phrase: str) -> Role | None:
     """The role a phrase names: by name, by a known alias, or by spelling out an acronym."""
-    roles = session.exec(select(Role).order_by(Role.id)).all()  # type: ignore[arg-type]
+    roles = session.exec(select(Role).order_by(col(Role.id))).all()
     folded = phrase.casefold()
     for role in roles:
         if role.name.casefold() == folded or folded in (a.casefold() for a in role.aliases):

@@ -1,0 +1,62 @@
+# Folio: `make run` serves the seed on http://127.0.0.1:8000; `make test` runs the suite on
+# SQLite and on PostgreSQL. Only python3 (>= 3.11) is needed; everything else goes in .venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 1
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: install run db test test-sqlite test-postgres lint format lock bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Folio needs Python >= 3.11") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+db: install
+	$(BIN)/folio db upgrade
+
+run: db
+	$(BIN)/folio serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+test: test-sqlite test-postgres
+
+test-sqlite: install
+	@echo "== tests on SQLite"
+	DATABASE_URL=sqlite:// $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@echo "== tests on PostgreSQL ($(PG_TEST_URL))"
+	@$(BIN)/python -c 'import psycopg, sys; psycopg.connect("$(PG_TEST_URL)".replace("+psycopg", ""), connect_timeout=5).close()' \
+	  || { echo "!! PostgreSQL is not reachable at $(PG_TEST_URL): start it (pg_ctlcluster --skip-systemctl-redirect 15 main start) or set PG_TEST_URL" >&2; exit 1; }
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check api tests migrations bench
+	$(BIN)/ruff format --check api tests migrations bench
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format api tests migrations bench
+	$(BIN)/ruff check --fix api tests migrations bench
+
+# Re-pins requirements.lock from the ranges in pyproject.toml.
+lock:
+	$(PYTHON) -m venv /tmp/folio-lock && /tmp/folio-lock/bin/pip install --quiet pip-tools
+	/tmp/folio-lock/bin/pip-compile --quiet --extra dev --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache folio.db folio.db-*

@@ -1,0 +1,84 @@
+"""Comparisons over HTTP: subjects and rows in order, cells keyed by role slug."""
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.comparisons import service
+from api.roles.models import Role
+from tests.test_seed import EXPECTED_ROWS
+
+
+def test_get_comparison_has_subjects_rows_and_cells_in_order(client: TestClient) -> None:
+    response = client.get("/v1/comparisons/ai-operating-partner-vs-fractional-caio")
+    assert response.status_code == 200
+    comparison = response.json()
+    assert comparison["id"] == 1
+    assert comparison["title"] == "AI operating partner vs Fractional CAIO"
+    assert comparison["dimension_label"] == "Dimension"
+    assert [s["slug"] for s in comparison["subjects"]] == [
+        "ai-operating-partner",
+        "fractional-caio",
+    ]
+    rows = [
+        (
+            r["dimension"],
+            r["cells"]["ai-operating-partner"]["text"],
+            r["cells"]["fractional-caio"]["text"],
+        )
+        for r in comparison["rows"]
+    ]
+    assert rows == EXPECTED_ROWS
+    assert [r["position"] for r in comparison["rows"]] == list(range(6))
+    assert list(comparison["rows"][0]["cells"]) == ["ai-operating-partner", "fractional-caio"]
+    assert comparison["rows"][0]["cells"]["fractional-caio"] == {
+        "text": "Set AI strategy, governance, roadmap, and executive alignment",
+        "note": None,
+        "source_url": None,
+    }
+    assert client.get("/v1/comparisons/1").json() == comparison
+
+
+def test_list_comparisons_with_subjects_and_row_counts(
+    client: TestClient, session: Session
+) -> None:
+    a, b = Role(slug="role-a", name="Role A"), Role(slug="role-b", name="Role B")
+    session.add_all([a, b])
+    session.flush()
+    service.create_comparison(
+        session,
+        slug="role-a-vs-role-b",
+        title="A first comparison",
+        dimension_label="Aspect",
+        subjects=[b, a],
+        rows=[service.RowInput("Scope", ["wide", "narrow"])],
+    )
+    session.commit()
+    body = client.get("/v1/comparisons").json()
+    assert [(c["title"], c["row_count"]) for c in body["data"]] == [
+        ("A first comparison", 1),
+        ("AI operating partner vs Fractional CAIO", 6),
+    ]
+    assert [s["slug"] for s in body["data"][0]["subjects"]] == ["role-b", "role-a"]
+    detail = client.get("/v1/comparisons/role-a-vs-role-b").json()
+    assert detail["rows"][0]["cells"] == {
+        "role-b": {"text": "wide", "note": None, "source_url": None},
+        "role-a": {"text": "narrow", "note": None, "source_url": None},
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/v1/comparisons/nope", 404),
+        ("/v1/comparisons/12345", 404),
+        ("/v1/comparisons?limit=", 422),
+        ("/v1/comparisons?limit=1.5", 422),
+        ("/v1/comparisons?role=x", 422),
+        ("/v1/comparisons/" + "x" * 200, 422),
+    ],
+)
+def test_bad_comparison_requests_are_problems(client: TestClient, url: str, status: int) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"

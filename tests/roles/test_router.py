@@ -1,0 +1,94 @@
+"""Roles over HTTP: the role page with where it is mentioned, the list, and bad input."""
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.articles.models import ArticleStatus, LinksBlock
+from api.roles.models import Role
+from tests.helpers import make_article
+
+
+def test_get_role_by_slug_with_comparisons_and_articles(client: TestClient) -> None:
+    response = client.get("/v1/roles/fractional-caio")
+    assert response.status_code == 200
+    role = response.json()
+    assert role["id"] == 2
+    assert role["name"] == "Fractional CAIO"
+    assert role["aliases"] == ["Fractional Chief AI Officer"]
+    assert role["definition"].startswith("A part-time senior AI executive")
+    assert role["url"] == "http://127.0.0.1:8000/v1/roles/fractional-caio"
+    assert [c["slug"] for c in role["comparisons"]] == ["ai-operating-partner-vs-fractional-caio"]
+    assert [a["id"] for a in role["articles"]] == [1]
+    assert role["articles"][0]["published_at"] == "2026-06-15T00:00:00Z"
+    assert response.headers["etag"]
+    assert client.get("/v1/roles/2").json() == role
+
+
+def test_role_page_lists_only_published_articles(client: TestClient, session: Session) -> None:
+    draft = make_article(
+        session,
+        status=ArticleStatus.draft,
+        blocks=[
+            LinksBlock(
+                text="see AI operating partner",
+                links=[{"text": "AI operating partner", "role_id": 1}],
+            )
+        ],  # type: ignore[list-item]
+    )
+    published = make_article(
+        session,
+        blocks=[
+            LinksBlock(
+                text="see AI operating partner",
+                links=[{"text": "AI operating partner", "role_id": 1}],
+            )
+        ],  # type: ignore[list-item]
+    )
+    session.commit()
+    ids = [a["id"] for a in client.get("/v1/roles/ai-operating-partner").json()["articles"]]
+    assert published.id in ids
+    assert draft.id not in ids
+
+
+def test_list_roles_by_name_with_paging(client: TestClient, session: Session) -> None:
+    for name in ("Zeta role", "Beta role", "Alpha role"):
+        session.add(Role(slug=name.lower().replace(" ", "-"), name=name))
+    session.commit()
+    first = client.get("/v1/roles?limit=2").json()
+    assert [r["name"] for r in first["data"]] == ["AI operating partner", "Alpha role"]
+    second = client.get(first["links"]["next"]).json()
+    assert [r["name"] for r in second["data"]] == ["Beta role", "Fractional CAIO"]
+    third = client.get(second["links"]["next"]).json()
+    assert [r["name"] for r in third["data"]] == ["Zeta role"]
+    assert third["meta"]["next_cursor"] is None
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/v1/roles/unknown-role", 404),
+        ("/v1/roles/999", 404),
+        ("/v1/roles/" + "9" * 40, 404),
+        ("/v1/roles?limit=x", 422),
+        ("/v1/roles?limit=101", 422),
+        ("/v1/roles?cursor=%%%", 422),
+        ("/v1/roles?q=1", 422),
+        ("/v1/roles/fractional-caio?format=md", 422),
+    ],
+)
+def test_bad_role_requests_are_problems(client: TestClient, url: str, status: int) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == status
+
+
+def test_a_cursor_from_another_listing_is_rejected(client: TestClient) -> None:
+    articles_cursor = None
+    page = client.get("/v1/roles?limit=1").json()
+    roles_cursor = page["meta"]["next_cursor"]
+    response = client.get(f"/v1/comparisons?cursor={roles_cursor}")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["query", "cursor"]
+    assert articles_cursor is None

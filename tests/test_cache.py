@@ -1,0 +1,165 @@
+"""The response cache: hits without the database, and never stale across commits or processes."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.articles.models import Article
+from api.cache import Entry, ResponseCache
+from api.db import make_engine
+from api.main import create_app
+from tests.conftest import REPO_ROOT, Database, settings_for
+
+
+def rename_article(url: str, title: str) -> None:
+    """Commits a change the way another process would: its own engine, its own connection."""
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            article = session.get(Article, 1)
+            assert article is not None
+            article.title = title
+            session.add(article)
+            session.commit()
+    finally:
+        engine.dispose()
+
+
+def eventually(check: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return check()
+
+
+@pytest.fixture
+def cached_client(fresh_database: Database) -> Iterator[TestClient]:
+    app = create_app(settings_for(fresh_database.url))
+    with TestClient(app) as client:  # runs the lifespan, which starts the content watcher
+        yield client
+
+
+def test_repeat_get_is_a_cache_hit_with_the_same_bytes(cached_client: TestClient) -> None:
+    cache: ResponseCache = cached_client.app.state.cache  # type: ignore[attr-defined]
+    first = cached_client.get("/v1/articles/1")
+    second = cached_client.get("/v1/articles/1")
+    assert (cache.misses, cache.hits) == (1, 1)
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second.headers["etag"] == first.headers["etag"]
+    assert second.headers["cache-control"].startswith("public")
+    not_modified = cached_client.get(
+        "/v1/articles/1", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert not_modified.status_code == 304
+    assert not_modified.headers["etag"] == first.headers["etag"]
+    assert cache.hits == 2
+
+
+def test_accept_is_part_of_the_key(cached_client: TestClient) -> None:
+    json_body = cached_client.get("/v1/articles/1").content
+    text = cached_client.get("/v1/articles/1", headers={"Accept": "text/plain"})
+    assert text.headers["content-type"].startswith("text/plain")
+    assert text.content != json_body
+
+
+def test_errors_and_keyed_requests_are_not_cached(cached_client: TestClient) -> None:
+    cache: ResponseCache = cached_client.app.state.cache  # type: ignore[attr-defined]
+    assert cached_client.get("/v1/articles/nope").status_code == 404
+    assert cached_client.get("/v1/articles/nope").status_code == 404
+    cached_client.get("/v1/articles/1", headers={"Authorization": "Bearer x"})
+    cached_client.get("/v1/articles/1", headers={"Authorization": "Bearer x"})
+    assert cache.hits == 0
+    assert len(cache) == 0
+
+
+def test_a_commit_from_another_connection_is_seen_at_once(
+    cached_client: TestClient, fresh_database: Database
+) -> None:
+    cache: ResponseCache = cached_client.app.state.cache  # type: ignore[attr-defined]
+    before = cached_client.get("/v1/articles/1")
+    assert cached_client.get("/v1/articles/1").content == before.content
+    rename_article(fresh_database.url, "Renamed elsewhere")
+    assert eventually(
+        lambda: cached_client.get("/v1/articles/1").json()["title"] == "Renamed elsewhere"
+    )
+    after = cached_client.get("/v1/articles/1")
+    assert after.headers["etag"] != before.headers["etag"]
+    hits = cache.hits
+    assert cached_client.get("/v1/articles/1").content == after.content
+    assert cache.hits == hits + 1
+    stale = cached_client.get("/v1/articles/1", headers={"If-None-Match": before.headers["etag"]})
+    assert stale.status_code == 200
+
+
+def test_cache_is_bounded_least_recently_used_first() -> None:
+    cache = ResponseCache(max_entries=2, max_bytes=1000)
+    for name in (b"a", b"b", b"c"):
+        cache.put((name,), Entry(1, 200, [], b"x" * 10, b'"e"'))
+        if name == b"b":
+            assert cache.get((b"a",), 1) is not None  # touch a: b becomes the oldest
+    assert cache.get((b"b",), 1) is None
+    assert cache.get((b"a",), 1) is not None
+    assert cache.get((b"c",), 1) is not None
+    cache.put((b"big",), Entry(1, 200, [], b"x" * 500, b'"e"'))  # larger than an eighth
+    assert cache.get((b"big",), 1) is None
+    assert cache.get((b"a",), 2) is None  # another generation: stale, and dropped
+    assert len(cache) == 1
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_two_worker_processes_never_serve_stale_content(
+    fresh_database: Database, tmp_path: Path
+) -> None:
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": fresh_database.url}
+    log = (tmp_path / "server.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=5) as http:
+
+            def ready() -> bool:
+                try:
+                    return http.get("/readyz").status_code == 200
+                except httpx.TransportError:
+                    return False
+
+            assert eventually(ready, timeout=30), (tmp_path / "server.log").read_text()
+            for _ in range(20):  # warm both workers' caches
+                assert http.get("/v1/articles/1").json()["title"].startswith("AI Operating")
+            rename_article(fresh_database.url, "Renamed across processes")
+            assert eventually(
+                lambda: all(
+                    http.get("/v1/articles/1").json()["title"] == "Renamed across processes"
+                    for _ in range(10)
+                )
+            )
+            titles = {http.get("/v1/articles/1").json()["title"] for _ in range(40)}
+            assert titles == {"Renamed across processes"}
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()

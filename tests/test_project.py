@@ -1,0 +1,115 @@
+"""The project around the code: docker-compose wiring, the OpenAPI document, the CLI."""
+
+from pathlib import Path
+
+import yaml
+from fastapi.testclient import TestClient
+from sqlalchemy import make_url
+from typer.testing import CliRunner
+
+from api.cli import app as cli
+from tests.conftest import REPO_ROOT, Database
+
+
+def test_docker_compose_wires_api_to_a_healthy_postgres() -> None:
+    compose = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"api", "postgres"}
+    postgres, api = services["postgres"], services["api"]
+    assert postgres["image"].startswith("postgres:")
+    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
+    assert api["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    url = make_url(api["environment"]["DATABASE_URL"])
+    assert url.drivername == "postgresql+psycopg"
+    assert url.host == "postgres"
+    assert url.username == postgres["environment"]["POSTGRES_USER"]
+    assert url.password == postgres["environment"]["POSTGRES_PASSWORD"]
+    assert url.database == postgres["environment"]["POSTGRES_DB"]
+    assert "/readyz" in " ".join(api["healthcheck"]["test"])
+    dockerfile = (REPO_ROOT / "Dockerfile").read_text()
+    assert "folio db upgrade && folio serve" in dockerfile
+    assert api["build"] == "."
+
+
+def test_openapi_documents_every_route_and_its_models(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    paths = spec["paths"]
+    for path in (
+        "/v1/articles",
+        "/v1/articles/{ref}",
+        "/v1/roles",
+        "/v1/roles/{ref}",
+        "/v1/comparisons",
+        "/v1/comparisons/{ref}",
+        "/healthz",
+        "/readyz",
+    ):
+        operation = paths[path]["get"]
+        assert operation["description"] or operation["summary"], path
+        assert "$ref" in str(operation["responses"]["200"]), path
+        assert "422" in operation["responses"], path
+    for path in ("/v1/articles/{ref}", "/v1/roles/{ref}", "/v1/comparisons/{ref}"):
+        assert "404" in paths[path]["get"]["responses"], path
+    assert paths["/v1/articles/{ref}"]["get"]["operationId"] == "get_article"
+    schemas = spec["components"]["schemas"]
+    assert {"ArticlePublic", "RolePublic", "ComparisonPublic"} <= schemas.keys()
+    assert (
+        "text/plain; charset=utf-8"
+        in paths["/v1/articles/{ref}"]["get"]["responses"]["200"]["content"]
+    )
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "swagger" in docs.text.lower()
+
+
+def test_health_and_readiness(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ready"}
+    assert client.get("/healthz?x=1").status_code == 422
+
+
+def test_cli_upgrade_seeds_a_fresh_database_once(
+    fresh_database: Database, tmp_path: Path, monkeypatch
+) -> None:
+    from tests.conftest import _new_database
+
+    url, drop = _new_database(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", url)
+    from api.config import get_settings
+
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        first = runner.invoke(cli, ["db", "upgrade"])
+        assert first.exit_code == 0, first.output
+        assert "seeded 1 new article(s)" in first.output
+        again = runner.invoke(cli, ["db", "upgrade"])
+        assert again.exit_code == 0, again.output
+        assert "seeded 0 new article(s)" in again.output
+        from api.main import create_app
+
+        app = create_app()
+        with TestClient(app) as http:
+            assert (
+                http.get("/v1/articles/1", headers={"Accept": "text/plain"}).content
+                == (REPO_ROOT / "seeds" / "000_ade3deb2bcbb1fed.txt").read_bytes()
+            )
+    finally:
+        get_settings.cache_clear()
+        drop()
+
+
+def test_cli_seed_reports_a_damaged_page(
+    tmp_path: Path, fresh_database: Database, monkeypatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", fresh_database.url)
+    from api.config import get_settings
+
+    get_settings.cache_clear()
+    (tmp_path / "bad.txt").write_text("Just one line\n\nand nothing else")
+    try:
+        result = CliRunner().invoke(cli, ["seed", "--dir", str(tmp_path)])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "bad.txt:" in result.output
