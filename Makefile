@@ -56,6 +56,7 @@ lock:
 	/tmp/folio-lock/bin/pip-compile --quiet --extra dev --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 bench: install
+	command -v wrk >/dev/null && command -v nginx >/dev/null || apt-get install -y wrk nginx-light
 	$(BIN)/python -m bench.run
 
 clean:

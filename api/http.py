@@ -7,6 +7,7 @@ import orjson
 from fastapi import Query, Request
 from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import NotAcceptable
 from api.pagination import Page, envelope
@@ -112,3 +113,27 @@ class NoQuery(BaseModel):
 
 
 NoQueryDep = Annotated[NoQuery, Query()]
+
+
+class HeadMiddleware:
+    """Answers HEAD like GET without the body (RFC 9110 §9.3.2), for every GET route.
+
+    Routes are declared for GET only, so OpenAPI lists one operation each.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)

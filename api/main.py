@@ -16,6 +16,7 @@ from api.comparisons.router import router as comparisons_router
 from api.config import Settings, get_settings
 from api.errors import install_error_handlers
 from api.health import router as health_router
+from api.http import HeadMiddleware
 from api.logs import configure_logging
 from api.roles.router import router as roles_router
 
@@ -61,7 +62,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     install_error_handlers(app)
     for router in (health_router, articles_router, roles_router, comparisons_router):
         app.include_router(router)
-    # Outermost last: CORS wraps the cache, so cached answers get CORS headers too.
+    # Added innermost first: HEAD becomes GET before anything else sees it, and CORS wraps the
+    # cache, so cached answers get CORS headers too.
     app.add_middleware(CacheMiddleware, cache=cache)
     app.add_middleware(
         CORSMiddleware,
@@ -72,6 +74,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         allow_credentials=False,
         max_age=600,
     )
+    app.add_middleware(HeadMiddleware)
     return app
 
 

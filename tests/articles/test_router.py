@@ -268,3 +268,20 @@ def test_unacceptable_media_type_is_406(client: TestClient) -> None:
 def test_wildcard_accept_gets_json(client: TestClient) -> None:
     response = client.get("/v1/articles/1", headers={"Accept": "*/*"})
     assert response.headers["content-type"] == "application/json"
+
+
+def test_head_answers_the_get_headers_without_a_body(client: TestClient) -> None:
+    get = client.get("/v1/articles/1")
+    head = client.head("/v1/articles/1")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["content-length"] == get.headers["content-length"]
+    assert client.head("/v1/articles/nope").status_code == 404
+
+
+def test_cors_allows_any_origin_to_read_without_credentials(client: TestClient) -> None:
+    response = client.get("/v1/articles/1", headers={"Origin": "https://site.example"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "ETag" in response.headers["access-control-expose-headers"]
+    assert "access-control-allow-credentials" not in response.headers
