@@ -2,13 +2,17 @@
 
 from pathlib import Path
 
+import pytest
 import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import make_url
 from typer.testing import CliRunner
 
 from api.cli import app as cli
-from tests.conftest import REPO_ROOT, Database
+from api.config import get_settings
+from api.db import make_engine
+from api.main import create_app
+from tests.conftest import REPO_ROOT, Database, _new_database, settings_for
 
 
 def test_docker_compose_wires_api_to_a_healthy_postgres() -> None:
@@ -69,14 +73,10 @@ def test_health_and_readiness(client: TestClient) -> None:
 
 
 def test_cli_upgrade_seeds_a_fresh_database_once(
-    fresh_database: Database, tmp_path: Path, monkeypatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.conftest import _new_database
-
     url, drop = _new_database(tmp_path)
     monkeypatch.setenv("DATABASE_URL", url)
-    from api.config import get_settings
-
     get_settings.cache_clear()
     try:
         runner = CliRunner()
@@ -86,8 +86,6 @@ def test_cli_upgrade_seeds_a_fresh_database_once(
         again = runner.invoke(cli, ["db", "upgrade"])
         assert again.exit_code == 0, again.output
         assert "seeded 0 new article(s)" in again.output
-        from api.main import create_app
-
         app = create_app()
         with TestClient(app) as http:
             assert (
@@ -103,8 +101,6 @@ def test_cli_seed_reports_a_damaged_page(
     tmp_path: Path, fresh_database: Database, monkeypatch
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", fresh_database.url)
-    from api.config import get_settings
-
     get_settings.cache_clear()
     (tmp_path / "bad.txt").write_text("Just one line\n\nand nothing else")
     try:
@@ -113,3 +109,13 @@ def test_cli_seed_reports_a_damaged_page(
         get_settings.cache_clear()
     assert result.exit_code == 1
     assert "bad.txt:" in result.output
+
+
+def test_readyz_is_503_when_the_database_is_unreachable(database: Database) -> None:
+    unreachable = make_engine("postgresql+psycopg://postgres@127.0.0.1:9/nowhere?connect_timeout=2")
+    app = create_app(settings_for(database.url), engine=unreachable)
+    response = TestClient(app).get("/readyz")
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    assert TestClient(app).get("/healthz").status_code == 200
+    unreachable.dispose()
