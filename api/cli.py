@@ -1,5 +1,7 @@
 """The ``folio`` command: database migrations, seeding, and the server."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -7,14 +9,20 @@ import typer
 import uvicorn
 from alembic import command
 from alembic.config import Config
+from pydantic import ValidationError
+from sqlmodel import Session
 
+from api.auth import service as auth_service
+from api.auth.models import KeyCreate, Scope
 from api.config import REPO_ROOT, get_settings
 from api.db import make_engine, open_session
-from api.errors import SeedError
+from api.errors import FolioError, SeedError
 
 app = typer.Typer(help="Folio, a headless content API.", no_args_is_help=True)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
 
 
 def alembic_config() -> Config:
@@ -24,15 +32,12 @@ def alembic_config() -> Config:
 def _seed(directory: Path) -> None:
     from api.seed import load_seeds
 
-    engine = make_engine(get_settings().database_url)
     try:
-        with open_session(engine) as session:
+        with _session() as session:
             loaded = load_seeds(session, directory)
     except SeedError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
-    finally:
-        engine.dispose()
     typer.echo(f"seeded {len(loaded)} new article(s) from {directory}", err=True)
 
 
@@ -51,6 +56,67 @@ def db_upgrade(
 def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]) -> None:
     """Migrate the database down to REVISION (``base`` empties it)."""
     command.downgrade(alembic_config(), revision)
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    engine = make_engine(get_settings().database_url)
+    try:
+        with open_session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option(help="A name to recognise the key by.")],
+    scope: Annotated[Scope, typer.Option(help="read: previews; write: content; admin: all.")],
+    expires: Annotated[
+        int | None, typer.Option(help="Days until it stops working (default: never).")
+    ] = None,
+) -> None:
+    """Create an API key and print its token, once: only a hash of it is kept."""
+    try:
+        data = KeyCreate(name=name, scope=scope, expires_in_days=expires)
+    except ValidationError as exc:
+        typer.echo(f"error: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}", err=True)
+        raise typer.Exit(2) from exc
+    with _session() as session:
+        try:
+            created = auth_service.create_key(session, data)
+        except FolioError as exc:
+            typer.echo(f"error: {exc.detail}", err=True)
+            raise typer.Exit(1) from exc
+    typer.echo(
+        f"created {created.scope} key {created.name!r}"
+        + (f", expiring {created.expires_at:%Y-%m-%d}" if created.expires_at else "")
+        + ". Its token follows; it will not be shown again.",
+        err=True,
+    )
+    typer.echo(created.token)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """List API keys (never their tokens)."""
+    with _session() as session:
+        for key in auth_service.list_keys(session):
+            state = "revoked" if key.revoked_at else "active"
+            expires = f"{key.expires_at:%Y-%m-%d}" if key.expires_at else "never"
+            typer.echo(f"{key.name}\t{key.scope}\t{key.prefix}\t{state}\texpires {expires}")
+
+
+@keys_app.command("revoke")
+def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
+    """Revoke an API key: it stops working at once."""
+    with _session() as session:
+        try:
+            auth_service.revoke_key(session, name)
+        except FolioError as exc:
+            typer.echo(f"error: {exc.detail}", err=True)
+            raise typer.Exit(1) from exc
+    typer.echo(f"revoked {name!r}", err=True)
 
 
 @app.command()

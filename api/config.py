@@ -35,6 +35,12 @@ class Settings(BaseSettings):
         default=64 * 1024 * 1024, ge=0, description="Largest total size of those responses."
     )
     log_level: str = Field(default="info")
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="Largest request body."
+    )
+    require_if_match: bool = Field(
+        default=False, description="Refuse PUT, PATCH and DELETE without If-Match (428)."
+    )
 
 
 @lru_cache

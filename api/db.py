@@ -93,7 +93,23 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A writer takes the lock when it begins, so a concurrent writer waits its turn
+        # (busy_timeout) instead of failing later on a snapshot that another commit made stale.
+        writer = connection.get_execution_options().get(_WRITER, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+
+_WRITER = "folio_writer"
+
+
+def begin_write(session: Session) -> None:
+    """Starts the session's transaction as a writer (see ``_configure_sqlite``).
+
+    Services that write call it first. Where the session is already in a transaction it changes
+    nothing: the caller owns that transaction.
+    """
+    if not session.in_transaction():
+        session.connection(execution_options={_WRITER: True})
 
 
 def open_session(engine: Engine) -> Session:

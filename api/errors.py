@@ -2,12 +2,13 @@
 
 from collections.abc import Sequence
 from http import HTTPStatus
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import orjson
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -44,6 +45,123 @@ class RoleNotFound(NotFound):
 
 class ComparisonNotFound(NotFound):
     title = "Comparison not found"
+
+
+class AuthorNotFound(NotFound):
+    title = "Author not found"
+
+
+class TagNotFound(NotFound):
+    title = "Tag not found"
+
+
+class RowNotFound(NotFound):
+    title = "Row not found"
+
+
+class KeyNotFound(NotFound):
+    title = "API key not found"
+
+
+class RevisionNotFound(NotFound):
+    title = "Revision not found"
+
+
+class Unauthorized(FolioError):
+    status = 401
+    code = "unauthorized"
+    title = "Unauthorized"
+
+    def __init__(self, detail: str, *, token_sent: bool = True) -> None:
+        super().__init__(detail)
+        # RFC 6750 §3: no error code when the request carried no token at all.
+        error = ', error="invalid_token"' if token_sent else ""
+        self.challenge = f'Bearer realm="folio"{error}'
+
+
+class Forbidden(FolioError):
+    status = 403
+    code = "forbidden"
+    title = "Forbidden"
+
+
+class Conflict(FolioError):
+    status = 409
+    code = "conflict"
+    title = "Conflict"
+
+
+class SlugTaken(Conflict):
+    code = "slug-taken"
+    title = "Slug taken"
+
+    def __init__(self, collection: str, slug: str) -> None:
+        which = f"The slug {slug!r}" if slug else "That slug"
+        super().__init__(
+            f"{which} is already used in {collection}, now or before.",
+            errors=[{"loc": ["body", "slug"], "msg": "slug taken"}],
+        )
+
+
+class StillReferenced(Conflict):
+    code = "still-referenced"
+    title = "Still referenced"
+
+
+class StalePrecondition(FolioError):
+    status = 412
+    code = "stale-precondition"
+    title = "Precondition failed"
+
+
+class PreconditionRequired(FolioError):
+    status = 428
+    code = "precondition-required"
+    title = "Precondition required"
+
+
+class UnsupportedMediaType(FolioError):
+    status = 415
+    code = "unsupported-media-type"
+    title = "Unsupported media type"
+
+
+class InvalidBody(FolioError):
+    status = 422
+    code = "invalid-body"
+    title = "Invalid request body"
+
+    @classmethod
+    def from_validation(cls, exc: ValidationError, *, prefix: Sequence[str] = ("body",)) -> Self:
+        errors = [
+            {"loc": [*prefix, *(str(p) for p in e["loc"])], "msg": e["msg"]} for e in exc.errors()
+        ]
+        return cls("; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors), errors=errors)
+
+    @classmethod
+    def at(cls, loc: Sequence[str | int], message: str) -> Self:
+        where = ".".join(str(p) for p in loc)
+        return cls(f"{where}: {message}", errors=[{"loc": [str(p) for p in loc], "msg": message}])
+
+
+class IdempotencyKeyReused(FolioError):
+    status = 422
+    code = "idempotency-key-reused"
+    title = "Idempotency key reused"
+
+
+class Moved(FolioError):
+    """A resource found by an old slug: answered with 301 to its current URL."""
+
+    status = 301
+    code = "moved"
+    title = "Moved permanently"
+
+    def __init__(self, collection: str, old: str, new: str) -> None:
+        super().__init__(f"{collection} {old!r} is now {new!r}.")
+        self.collection = collection
+        self.old = old
+        self.new = new
 
 
 class InvalidParameter(FolioError):
@@ -100,6 +218,21 @@ def problem_response(
 
 def _folio_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, FolioError)
+    headers = None
+    if isinstance(exc, Moved):
+        path = request.url.path.replace(
+            f"/{exc.collection}/{exc.old}", f"/{exc.collection}/{exc.new}", 1
+        )
+        query = request.url.query
+        return Response(
+            status_code=301,
+            headers={
+                "Location": path + ("?" + query if query else ""),
+                "Cache-Control": "no-store",
+            },
+        )
+    if isinstance(exc, Unauthorized):
+        headers = {"WWW-Authenticate": exc.challenge}
     return problem_response(
         exc.status,
         exc.title,
@@ -107,6 +240,7 @@ def _folio_error(request: Request, exc: Exception) -> Response:
         instance=request.url.path,
         type_=f"urn:folio:problem:{exc.code}",
         errors=exc.errors,
+        headers=headers,
     )
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
 from api.errors import problem_response, problem_responses
-from api.http import PRIVATE_CACHE, NoQueryDep, dump_json
+from api.http import PRIVATE_CACHE, NoQueryDep, encode
 
 router = APIRouter(tags=["operations"])
 
@@ -20,7 +20,7 @@ class Health(BaseModel):
 def healthz(_: NoQueryDep) -> Response:
     """The process is alive."""
     return Response(
-        dump_json({"status": "ok"}),
+        encode({"status": "ok"}),
         media_type="application/json",
         headers={"Cache-Control": PRIVATE_CACHE},
     )
@@ -41,7 +41,7 @@ def readyz(request: Request, _: NoQueryDep) -> Response:
             503, "Service Unavailable", "The database is not reachable.", instance="/readyz"
         )
     return Response(
-        dump_json({"status": "ready"}),
+        encode({"status": "ready"}),
         media_type="application/json",
         headers={"Cache-Control": PRIVATE_CACHE},
     )

@@ -9,8 +9,9 @@ from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import NotAcceptable
+from api.errors import NotAcceptable, problem_response
 from api.pagination import Page, envelope
+from api.urls import api_url
 
 PUBLIC_CACHE = "public, max-age=60, stale-while-revalidate=300"
 PRIVATE_CACHE = "private, no-store"
@@ -35,15 +36,26 @@ def etag_matches(if_none_match: str, etag: str | bytes) -> bool:
     return False
 
 
+def encode(payload: object) -> bytes:
+    """Response bytes: models through pydantic, plain data through orjson."""
+    if isinstance(payload, bytes):
+        return payload
+    if isinstance(payload, BaseModel):
+        return payload.model_dump_json().encode()
+    return orjson.dumps(payload)
+
+
 def represent(
     request: Request,
-    body: bytes,
+    payload: object,
     *,
     media_type: str = JSON,
     public: bool = True,
+    status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
     """The response for a rendered body: validators, caching headers, and 304 when it matches."""
+    body = encode(payload)
     etag = make_etag(body)
     all_headers = {
         "ETag": etag,
@@ -53,13 +65,20 @@ def represent(
     if headers:
         all_headers.update(headers)
     if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None and etag_matches(if_none_match, etag):
+    if status_code == 200 and if_none_match is not None and etag_matches(if_none_match, etag):
         return Response(status_code=304, headers=all_headers)
-    return Response(body, media_type=media_type, headers=all_headers)
+    return Response(body, status_code=status_code, media_type=media_type, headers=all_headers)
 
 
-def dump_json(payload: Any) -> bytes:
-    return orjson.dumps(payload)
+def created(request: Request, payload: object, *, location: str) -> Response:
+    """201 Created with the new resource and its absolute URL in ``Location``."""
+    return represent(
+        request, payload, public=False, status_code=201, headers={"Location": api_url(location)}
+    )
+
+
+def no_content() -> Response:
+    return Response(status_code=204, headers={"Cache-Control": PRIVATE_CACHE})
 
 
 def negotiate(request: Request, requested: str | None, offered: dict[str, str]) -> str:
@@ -100,10 +119,12 @@ def negotiate(request: Request, requested: str | None, offered: dict[str, str]) 
     return best
 
 
-def represent_page(request: Request, page: Page[Any], params: BaseModel) -> Response:
+def represent_page(
+    request: Request, page: Page[Any], params: BaseModel, *, public: bool = True
+) -> Response:
     """A list response: the ``{data, meta, links}`` envelope and its ``Link`` header."""
     body, link = envelope(page, path=request.url.path, query=params.model_dump())
-    return represent(request, dump_json(body), headers={"Link": link} if link else None)
+    return represent(request, body, public=public, headers={"Link": link} if link else None)
 
 
 class NoQuery(BaseModel):
@@ -137,3 +158,41 @@ class HeadMiddleware:
             await send(message)
 
         await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+
+
+WRITE_METHODS = {"POST", "PUT", "PATCH"}
+MERGE_PATCH = "application/merge-patch+json"
+
+
+class MediaTypeMiddleware:
+    """415 for a write whose body is not JSON (PATCH also takes ``application/merge-patch+json``).
+
+    Checked before routing, so the answer does not depend on how a route reads its body.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        has_body = headers.get(b"content-length", b"0") != b"0" or (b"transfer-encoding" in headers)
+        allowed = {JSON.encode()} | (
+            {MERGE_PATCH.encode()} if scope["method"] == "PATCH" else set()
+        )
+        if content_type in allowed or (not has_body and not content_type):
+            await self.app(scope, receive, send)
+            return
+        accepted = ", ".join(sorted(a.decode() for a in allowed))
+        response = problem_response(
+            415,
+            "Unsupported media type",
+            f"Send the body as {accepted}.",
+            instance=scope["path"],
+            type_="urn:folio:problem:unsupported-media-type",
+            headers={"Accept-Patch": MERGE_PATCH} if scope["method"] == "PATCH" else None,
+        )
+        await response(scope, receive, send)

@@ -10,15 +10,19 @@ from sqlalchemy.engine import Engine
 from starlette.middleware.cors import CORSMiddleware
 
 from api import db
-from api.articles.router import router as articles_router
+from api.articles import router as articles
+from api.auth.router import router as keys_router
+from api.authors.router import router as authors_router
 from api.cache import CacheMiddleware, ResponseCache, make_watcher
-from api.comparisons.router import router as comparisons_router
+from api.comparisons import router as comparisons
 from api.config import Settings, get_settings
 from api.errors import install_error_handlers
 from api.health import router as health_router
-from api.http import HeadMiddleware
+from api.http import HeadMiddleware, MediaTypeMiddleware
 from api.logs import configure_logging
-from api.roles.router import router as roles_router
+from api.roles import router as roles
+from api.tags.router import router as tags_router
+from api.trash.router import router as trash_router
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -56,20 +60,40 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         summary="A headless content API for articles, roles and comparisons of roles.",
         generate_unique_id_function=_operation_id,
         lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
     )
     app.state.engine = engine
     app.state.cache = cache
     install_error_handlers(app)
-    for router in (health_router, articles_router, roles_router, comparisons_router):
+    for router in (
+        health_router,
+        articles.router,
+        articles.revisions_router,
+        roles.router,
+        roles.revisions_router,
+        comparisons.router,
+        comparisons.revisions_router,
+        authors_router,
+        tags_router,
+        keys_router,
+        trash_router,
+    ):
         app.include_router(router)
     # Added innermost first: HEAD becomes GET before anything else sees it, and CORS wraps the
     # cache, so cached answers get CORS headers too.
+    app.add_middleware(MediaTypeMiddleware)
     app.add_middleware(CacheMiddleware, cache=cache)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
-        allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "If-None-Match", "If-Match"],
+        allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "If-None-Match",
+            "If-Match",
+            "Idempotency-Key",
+        ],
         expose_headers=["ETag", "Link", "Location"],
         allow_credentials=False,
         max_age=600,

@@ -2,22 +2,32 @@
 
 from sqlmodel import SQLModel
 
-from api.articles.models import Article, ArticleComparison, ArticleRole
+from api.articles.models import Article, ArticleComparison, ArticleRole, ArticleTag
+from api.auth.models import ApiKey
 from api.authors.models import Author
 from api.comparisons.models import Comparison, ComparisonCell, ComparisonRow, ComparisonSubject
+from api.history.models import Revision, SlugRedirect
+from api.idempotency.models import IdempotencyRecord
 from api.roles.models import Role
+from api.tags.models import Tag
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "ApiKey",
     "Article",
     "ArticleComparison",
     "ArticleRole",
+    "ArticleTag",
     "Author",
     "Comparison",
     "ComparisonCell",
     "ComparisonRow",
     "ComparisonSubject",
+    "IdempotencyRecord",
+    "Revision",
     "Role",
+    "SlugRedirect",
+    "Tag",
     "metadata",
 ]

@@ -28,6 +28,16 @@ class AuthorRef(SQLModel):
         return cls(id=_id(author), slug=author.slug, name=author.name)
 
 
+class TagRef(SQLModel):
+    id: int
+    slug: str
+    name: str
+
+    @classmethod
+    def of(cls, tag: Any) -> Self:
+        return cls(id=_id(tag), slug=tag.slug, name=tag.name)
+
+
 class RoleRef(SQLModel):
     id: int
     slug: str

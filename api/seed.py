@@ -7,12 +7,12 @@ written in one transaction, so a page that does not parse leaves the database un
 from datetime import UTC, datetime, time
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.articles import service as articles_service
 from api.articles.models import (
     Article,
-    ArticleStatus,
+    ArticleInput,
     Block,
     CalloutBlock,
     ComparisonBlock,
@@ -34,21 +34,24 @@ from api.articles.page import (
     PTable,
     parse_page,
 )
-from api.authors import service as authors_service
+from api.authors.service import authors
 from api.comparisons import service as comparisons_service
+from api.comparisons.models import Comparison, ComparisonInput, RowInput
 from api.errors import SeedError
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.slugs import slugify
+from api.workflow import Status
 
 
 def load_page(session: Session, text: str, *, source: str) -> Article | None:
     """Adds one page as an article (flushed, not committed); None when it is already there."""
     page = parse_page(text, source=source)
     slug = slugify(page.title)
-    if articles_service.find_article(session, slug) is not None:
+    if articles_service.find_by_slug(session, slug) is not None:
         return None
-    author = authors_service.ensure_author(session, name=page.author)
+    published_at = datetime.combine(page.published_on, time(), tzinfo=UTC)
+    author = authors.ensure(session, name=page.author)
     roles: dict[str, Role] = {}
     blocks: list[Block] = []
     for parsed in page.blocks:
@@ -60,7 +63,9 @@ def load_page(session: Session, text: str, *, source: str) -> Article | None:
             case PDefinitions(items=items):
                 definitions = []
                 for name, definition in items:
-                    role = roles_service.ensure_role(session, name=name, definition=definition)
+                    role = roles_service.ensure_role(
+                        session, name=name, definition=definition, published_at=published_at
+                    )
                     assert role.id is not None
                     roles[name] = role
                     definitions.append(
@@ -68,23 +73,9 @@ def load_page(session: Session, text: str, *, source: str) -> Article | None:
                     )
                 blocks.append(RoleDefinitionsBlock(items=definitions))
             case PTable(label=label, subjects=names, rows=rows):
-                subjects = [roles[name] for name in names]
-                title = " vs ".join(role.name for role in subjects)
-                comparison = comparisons_service.find_comparison(session, slugify(title))
-                if comparison is None:
-                    comparison = comparisons_service.create_comparison(
-                        session,
-                        slug=slugify(title),
-                        title=title,
-                        dimension_label=label,
-                        subjects=subjects,
-                        rows=[
-                            comparisons_service.RowInput(dimension, cells)
-                            for dimension, cells in rows
-                        ],
-                    )
-                assert comparison.id is not None
-                blocks.append(ComparisonBlock(comparison_id=comparison.id))
+                blocks.append(
+                    _comparison(session, label, [roles[n] for n in names], rows, published_at)
+                )
             case PCallout(title=title, text=text_):
                 blocks.append(CalloutBlock(title=title, text=text_))
             case PLinks(text=text_, names=names, line=line):
@@ -99,24 +90,61 @@ def load_page(session: Session, text: str, *, source: str) -> Article | None:
             case PRelated(titles=titles):
                 related = []
                 for line, title in titles:
-                    found = articles_service.find_article_by_title(session, title)
+                    found = articles_service.find_by_title(session, title)
                     if found is None or found.id is None:
                         raise SeedError(source, line, f"no article titled {title!r}")
                     related.append(found.id)
                 blocks.append(RelatedBlock(article_ids=related))
     return articles_service.create_article(
         session,
-        slug=slug,
-        title=page.title,
-        kicker=page.kicker,
-        category=page.category,
-        reading_time_minutes=page.reading_time_minutes,
-        author=author,
-        status=ArticleStatus.published,
-        published_at=datetime.combine(page.published_on, time(), tzinfo=UTC),
-        summary=page.summary,
-        blocks=blocks,
+        ArticleInput(
+            slug=slug,
+            title=page.title,
+            kicker=page.kicker,
+            category=page.category,
+            reading_time_minutes=page.reading_time_minutes,
+            author=author.slug,
+            status=Status.published,
+            publish_at=published_at,
+            summary=page.summary,
+            body=blocks,
+        ),
+        key=None,
     )
+
+
+def _comparison(
+    session: Session,
+    label: str,
+    subjects: list[Role],
+    rows: list[tuple[str, list[str]]],
+    published_at: datetime,
+) -> ComparisonBlock:
+    """The page's table as a comparison, reused when another page already made it."""
+    title = " vs ".join(role.name for role in subjects)
+    comparison = session.exec(select(Comparison).where(Comparison.slug == slugify(title))).first()
+    if comparison is None:
+        comparison = comparisons_service.create_comparison(
+            session,
+            ComparisonInput(
+                slug=slugify(title),
+                title=title,
+                dimension_label=label,
+                subjects=[role.slug for role in subjects],
+                rows=[
+                    RowInput(
+                        dimension=dimension,
+                        cells={role.slug: cell for role, cell in zip(subjects, cells, strict=True)},
+                    )
+                    for dimension, cells in rows
+                ],
+                status=Status.published,
+                publish_at=published_at,
+            ),
+            key=None,
+        )
+    assert comparison.id is not None
+    return ComparisonBlock(comparison_id=comparison.id)
 
 
 def load_seeds(session: Session, directory: Path) -> list[Article]:

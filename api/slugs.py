@@ -4,13 +4,24 @@ import re
 import unicodedata
 from typing import Annotated, Any
 
-from pydantic import StringConstraints
+from pydantic import AfterValidator, StringConstraints
 from sqlalchemy import ColumnElement, false
 
-SLUG_PATTERN = r"^(?=.*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_MAX = 120
-_SLUG = re.compile(SLUG_PATTERN)
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
+_SLUG = re.compile(r"^(?=.*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _has_letter(slug: str) -> str:
+    if not any(c.isalpha() for c in slug):
+        raise ValueError("a slug needs at least one letter, so it never looks like an id")
+    return slug
+
+
+Slug = Annotated[
+    str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX), AfterValidator(_has_letter)
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 def slugify(text: str) -> str:

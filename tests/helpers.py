@@ -2,12 +2,14 @@
 
 from datetime import UTC, datetime, timedelta
 from itertools import count
+from typing import Any
 
 from sqlmodel import Session
 
 from api.articles import service as articles_service
-from api.articles.models import Article, ArticleStatus, Block, ParagraphBlock
-from api.authors import service as authors_service
+from api.articles.models import Article, ArticleInput, ParagraphBlock
+from api.authors.service import authors
+from api.workflow import Status
 
 _serial = count(1)
 
@@ -16,23 +18,26 @@ def make_article(
     session: Session,
     *,
     title: str | None = None,
-    status: ArticleStatus = ArticleStatus.published,
+    status: Status = Status.published,
     published_at: datetime | None = None,
-    blocks: list[Block] | None = None,
+    blocks: list[Any] | None = None,
     summary: str = "A summary.",
+    **fields: Any,
 ) -> Article:
+    """An article (flushed; the test commits), published an hour after the previous one."""
     n = next(_serial)
     title = title or f"Generated article {n}"
-    return articles_service.create_article(
-        session,
-        slug=f"generated-article-{n}-{abs(hash(title)) % 10_000}",
+    authors.ensure(session, name="Test Author")
+    data = ArticleInput(
+        slug=f"generated-article-{n}",
         title=title,
-        kicker="",
         category="Test",
         reading_time_minutes=3,
-        author=authors_service.ensure_author(session, name="Test Author"),
+        author="test-author",
         status=status,
-        published_at=published_at or datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=n),
+        publish_at=published_at or datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=n),
         summary=summary,
-        blocks=blocks if blocks is not None else [ParagraphBlock(text=f"Body of {title}.")],
+        body=blocks if blocks is not None else [ParagraphBlock(text=f"Body of {title}.")],
+        **fields,
     )
+    return articles_service.create_article(session, data, key=None)

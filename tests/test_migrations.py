@@ -17,7 +17,9 @@ from api.db import make_engine
 from tests.conftest import _new_database
 
 TABLES = {
+    "api_key",
     "article",
+    "article_tag",
     "article_comparison",
     "article_role",
     "author",
@@ -25,7 +27,11 @@ TABLES = {
     "comparison_cell",
     "comparison_row",
     "comparison_subject",
+    "idempotency_record",
+    "revision",
     "role",
+    "slug_redirect",
+    "tag",
 }
 
 

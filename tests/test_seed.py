@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from api.articles.models import Article, ArticleComparison, ArticleRole, ArticleStatus
+from api.articles.models import Article, ArticleComparison, ArticleRole
+from api.workflow import Status
 from api.articles.page import parse_page
 from api.authors.models import Author
 from api.comparisons.models import Comparison, ComparisonCell, ComparisonRow, ComparisonSubject
@@ -83,7 +84,7 @@ def test_seed_is_article_1_with_every_field(session: Session) -> None:
         "Comparison",
         8,
     )
-    assert article.status == ArticleStatus.published
+    assert article.status == Status.published
     assert article.published_at == datetime(2026, 6, 15, tzinfo=UTC)
     assert article.summary.startswith("The terms sound similar")
     assert article.summary.endswith("deployment, measurement, and portfolio reuse.")

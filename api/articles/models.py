@@ -7,26 +7,20 @@ mention a role" is a join, not a scan of JSON.
 """
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, model_validator
 from sqlalchemy import JSON, Index, Text
-from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
 from api.comparisons.models import ComparisonPublic
-from api.db import Tracked, UTCDateTime
-from api.refs import ArticleRef, AuthorRef, ComparisonRef, RoleRef
-from api.slugs import SLUG_MAX
+from api.db import Tracked
+from api.refs import ArticleRef, AuthorRef, ComparisonRef, RoleRef, TagRef
+from api.slugs import SLUG_MAX, Slug
+from api.workflow import Status, Workflow
 
-
-class ArticleStatus(StrEnum):
-    draft = "draft"
-    scheduled = "scheduled"
-    published = "published"
-    archived = "archived"
-
+# Links may point to the web or to a path; never to javascript: or data: URLs.
+SAFE_HREF = r"^(https?://|mailto:|/)[^\s]*$"
 
 # --- Blocks as stored -------------------------------------------------------------------------
 
@@ -35,26 +29,36 @@ class _Block(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+LongText = Annotated[str, StringConstraints(max_length=20_000)]
+ShortText = Annotated[str, StringConstraints(max_length=300)]
+
+
 class HeadingBlock(_Block):
     type: Literal["heading"] = "heading"
-    text: str
-    level: int = 2
+    text: ShortText
+    level: int = Field(2, ge=1, le=4)
 
 
 class ParagraphBlock(_Block):
     type: Literal["paragraph"] = "paragraph"
-    text: str
+    text: LongText
+
+
+class ListBlock(_Block):
+    type: Literal["list"] = "list"
+    ordered: bool = False
+    items: list[LongText] = Field(max_length=200)
 
 
 class RoleDefinition(_Block):
     role_id: int
-    term: str
-    definition: str
+    term: ShortText
+    definition: LongText
 
 
 class RoleDefinitionsBlock(_Block):
     type: Literal["role_definitions"] = "role_definitions"
-    items: list[RoleDefinition]
+    items: list[RoleDefinition] = Field(max_length=50)
 
 
 class ComparisonBlock(_Block):
@@ -64,17 +68,17 @@ class ComparisonBlock(_Block):
 
 class CalloutBlock(_Block):
     type: Literal["callout"] = "callout"
-    title: str
-    text: str
+    title: ShortText = ""
+    text: LongText
 
 
 class Link(_Block):
     """A span of the block's text that links to a role, an article or a URL (exactly one)."""
 
-    text: str
+    text: ShortText
     role_id: int | None = None
     article_id: int | None = None
-    href: str | None = None
+    href: Annotated[str, StringConstraints(pattern=SAFE_HREF, max_length=2_000)] | None = None
 
     @model_validator(mode="after")
     def _one_target(self) -> "Link":
@@ -85,8 +89,8 @@ class Link(_Block):
 
 class LinksBlock(_Block):
     type: Literal["links"] = "links"
-    text: str
-    links: list[Link]
+    text: LongText
+    links: list[Link] = Field(max_length=100)
 
     @model_validator(mode="after")
     def _spans_in_text(self) -> "LinksBlock":
@@ -98,12 +102,13 @@ class LinksBlock(_Block):
 
 class RelatedBlock(_Block):
     type: Literal["related"] = "related"
-    article_ids: list[int]
+    article_ids: list[int] = Field(max_length=50)
 
 
 Block = Annotated[
     HeadingBlock
     | ParagraphBlock
+    | ListBlock
     | RoleDefinitionsBlock
     | ComparisonBlock
     | CalloutBlock
@@ -111,10 +116,6 @@ Block = Annotated[
     | RelatedBlock,
     Field(discriminator="type"),
 ]
-
-
-class Body(BaseModel):
-    blocks: list[Block]
 
 
 # --- Tables -----------------------------------------------------------------------------------
@@ -126,22 +127,10 @@ class ArticleBase(SQLModel):
     kicker: str = Field(default="", max_length=60)
     category: str = Field(default="", max_length=60, index=True)
     reading_time_minutes: int | None = Field(default=None, ge=0, le=1000)
-    status: ArticleStatus = Field(
-        default=ArticleStatus.draft,
-        sa_type=SAEnum(
-            ArticleStatus,
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            name="article_status",
-            values_callable=lambda e: [m.value for m in e],
-        ),
-    )
-    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     summary: str = Field(default="", sa_type=Text)
 
 
-class Article(ArticleBase, Tracked, table=True):
+class Article(ArticleBase, Workflow, Tracked, table=True):
     __table_args__ = (
         # The public list: published, newest first, id as the tie-breaker.
         Index("ix_article_status_published_at_id", "status", "published_at", "id"),
@@ -161,6 +150,14 @@ class ArticleRole(SQLModel, table=True):
 
     article_id: int = Field(foreign_key="article.id", primary_key=True, ondelete="CASCADE")
     role_id: int = Field(foreign_key="role.id", primary_key=True, index=True, ondelete="RESTRICT")
+    position: int
+
+
+class ArticleTag(SQLModel, table=True):
+    __tablename__ = "article_tag"
+
+    article_id: int = Field(foreign_key="article.id", primary_key=True, ondelete="CASCADE")
+    tag_id: int = Field(foreign_key="tag.id", primary_key=True, index=True, ondelete="RESTRICT")
     position: int
 
 
@@ -216,6 +213,7 @@ class RelatedBlockPublic(BaseModel):
 BlockPublic = Annotated[
     HeadingBlock
     | ParagraphBlock
+    | ListBlock
     | RoleDefinitionsBlockPublic
     | ComparisonBlockPublic
     | CalloutBlock
@@ -232,10 +230,11 @@ class ArticleListItem(SQLModel):
     kicker: str
     category: str
     reading_time_minutes: int | None
-    status: ArticleStatus
+    status: Status
     published_at: datetime | None
     summary: str
     author: AuthorRef | None
+    tags: list[TagRef]
     roles: list[RoleRef]
     comparisons: list[ComparisonRef]
     created_at: datetime
@@ -246,3 +245,34 @@ class ArticleListItem(SQLModel):
 
 class ArticlePublic(ArticleListItem):
     body: list[BlockPublic]
+
+
+class ArticleInput(BaseModel):
+    """An article as written by POST and PUT (and, after merging, PATCH).
+
+    The body is either ``body`` (blocks, referring to roles, comparisons and articles by id)
+    or ``body_markdown`` (GFM: a table whose header names roles becomes a comparison).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug | None = Field(None, description="Made from the title when left out.")
+    title: str = Field(min_length=1, max_length=300)
+    kicker: str = Field("", max_length=60)
+    category: str = Field("", max_length=60)
+    reading_time_minutes: int | None = Field(None, ge=0, le=1000)
+    author: Slug | int | None = Field(None, description="An author's slug or id.")
+    tags: list[Slug] = Field(default_factory=list, max_length=20)
+    status: Status = Status.draft
+    publish_at: AwareDatetime | None = Field(
+        None, description="When a scheduled article becomes public; the publication date otherwise."
+    )
+    summary: str = Field("", max_length=5_000)
+    body: list[Block] = Field(default_factory=list, max_length=500)
+    body_markdown: str | None = Field(None, max_length=200_000)
+
+    @model_validator(mode="after")
+    def _one_body(self) -> "ArticleInput":
+        if self.body and self.body_markdown is not None:
+            raise ValueError("send body or body_markdown, not both")
+        return self

@@ -1,24 +1,42 @@
 """HTTP routes for articles."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
+from api import editing
 from api.articles import service
-from api.articles.models import ArticleListItem, ArticlePublic
+from api.articles.models import ArticleInput, ArticleListItem, ArticlePublic
 from api.articles.render import RENDERERS
+from api.auth.dependencies import CurrentKey, WriteKey
 from api.db import SessionDep
-from api.errors import ArticleNotFound, NotAcceptable, problem_responses
-from api.http import JSON, negotiate, represent, represent_page
+from api.errors import (
+    ArticleNotFound,
+    Conflict,
+    Forbidden,
+    InvalidBody,
+    NotAcceptable,
+    PreconditionRequired,
+    SlugTaken,
+    StalePrecondition,
+    Unauthorized,
+    UnsupportedMediaType,
+    problem_responses,
+)
+from api.history.router import history_router
+from api.http import JSON, NoQueryDep, negotiate, no_content, represent, represent_page
 from api.pagination import ListEnvelope, ListParams
+from api.routing import IdempotencyKey, IfMatch, create_response
 from api.slugs import SLUG_MAX
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
 FORMATS = {"json": JSON, **{name: media for name, (media, _) in RENDERERS.items()}}
 Ref = Annotated[str, Path(max_length=SLUG_MAX, description="Numeric id or slug.")]
+_auth = (Unauthorized, Forbidden)
+_writes = (*_auth, InvalidBody, UnsupportedMediaType, StalePrecondition, PreconditionRequired)
 
 
 class ArticleQuery(BaseModel):
@@ -32,13 +50,14 @@ class ArticleQuery(BaseModel):
 @router.get(
     "",
     response_model=ListEnvelope[ArticleListItem],
-    responses=problem_responses(),
+    responses=problem_responses(Unauthorized),
 )
 def list_articles(
-    request: Request, session: SessionDep, params: Annotated[ListParams, Query()]
+    request: Request, session: SessionDep, key: CurrentKey, params: Annotated[ListParams, Query()]
 ) -> Response:
-    """List published articles, newest first."""
-    return represent_page(request, service.list_articles(session, params=params), params)
+    """List articles, newest first: published ones, or with a key every one not in the trash."""
+    page = service.list_articles(session, params=params, preview=key is not None)
+    return represent_page(request, page, params, public=key is None)
 
 
 @router.get(
@@ -46,16 +65,122 @@ def list_articles(
     response_model=ArticlePublic,
     responses={
         200: {"content": {media: {} for media in FORMATS.values() if media != JSON}},
-        **problem_responses(ArticleNotFound, NotAcceptable),
+        301: {"description": "An old slug: the article's current URL is in Location."},
+        **problem_responses(ArticleNotFound, NotAcceptable, Unauthorized),
     },
 )
 def get_article(
-    ref: Ref, request: Request, session: SessionDep, query: Annotated[ArticleQuery, Query()]
+    ref: Ref,
+    request: Request,
+    session: SessionDep,
+    key: CurrentKey,
+    query: Annotated[ArticleQuery, Query()],
 ) -> Response:
-    """Get a published article by id or slug, as JSON, Markdown, sanitized HTML or plain text."""
+    """Get an article by id or slug, as JSON, Markdown, sanitized HTML or plain text.
+
+    Without a key only published articles are found; with any key, drafts and scheduled ones
+    too (previews)."""
     fmt = negotiate(request, query.format, FORMATS)
-    article = service.get_article(session, ref)
+    article = service.get_article(session, ref, preview=key is not None)
+    public = key is None
     if fmt == "json":
-        return represent(request, article.model_dump_json().encode())
+        return represent(request, article, public=public)
     media_type, render = RENDERERS[fmt]
-    return represent(request, render(article).encode(), media_type=media_type)
+    return represent(request, render(article).encode(), media_type=media_type, public=public)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ArticlePublic,
+    responses=problem_responses(*_writes, SlugTaken),
+)
+def create_article(
+    data: ArticleInput,
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Create an article, from blocks or from Markdown."""
+    return create_response(
+        request,
+        session,
+        key=key,
+        idempotency_key=idempotency_key,
+        data=data,
+        collection="articles",
+        create=lambda: service.create_article(session, data, key=key),
+        public=lambda row: service.to_public(session, row),
+    )
+
+
+@router.put(
+    "/{ref}",
+    response_model=ArticlePublic,
+    responses=problem_responses(*_writes, ArticleNotFound, SlugTaken),
+)
+def replace_article(
+    ref: Ref,
+    data: ArticleInput,
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    if_match: IfMatch = None,
+) -> Response:
+    """Replace an article; fields left out take their defaults."""
+    article = service.update_article(session, ref, data=data, key=key, if_match=if_match)
+    return represent(request, service.to_public(session, article), public=False)
+
+
+@router.patch(
+    "/{ref}",
+    response_model=ArticlePublic,
+    responses=problem_responses(*_writes, ArticleNotFound, SlugTaken),
+    openapi_extra={"requestBody": {"content": {"application/merge-patch+json": {}}}},
+)
+def patch_article(
+    ref: Ref,
+    patch: Annotated[dict[str, Any], Body(description="A JSON merge patch (RFC 7396).")],
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    if_match: IfMatch = None,
+) -> Response:
+    """Change some fields of an article (JSON merge patch: null removes a field)."""
+    article = service.update_article(session, ref, patch=patch, key=key, if_match=if_match)
+    return represent(request, service.to_public(session, article), public=False)
+
+
+@router.delete(
+    "/{ref}",
+    status_code=204,
+    responses=problem_responses(*_auth, ArticleNotFound, StalePrecondition, Conflict),
+)
+def delete_article(
+    ref: Ref, session: SessionDep, key: WriteKey, _: NoQueryDep, if_match: IfMatch = None
+) -> Response:
+    """Move an article to the trash (see /v1/trash)."""
+    service.delete_article(session, ref, key=key, if_match=if_match)
+    return no_content()
+
+
+revisions_router = history_router(
+    "articles",
+    find=lambda session, ref: service.find_article(session, ref, preview=True),
+    restore=lambda session, ref, content, key, if_match: service.to_public(
+        session,
+        service.update_article(
+            session,
+            ref,
+            data=editing.parse(ArticleInput, content),
+            key=key,
+            if_match=if_match,
+            action="restore",
+        ),
+    ),
+    missing=ArticleNotFound,
+)

@@ -1,23 +1,29 @@
 """Every query and rule about articles."""
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from typing import Any
 
 from pydantic import TypeAdapter
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
+from api import editing
+from api.articles.markdown import PendingLinks, PendingTable, to_blocks
 from api.articles.models import (
+    SAFE_HREF,
     Article,
     ArticleComparison,
+    ArticleInput,
     ArticleListItem,
     ArticlePublic,
     ArticleRole,
-    ArticleStatus,
+    ArticleTag,
     Block,
     BlockPublic,
     ComparisonBlock,
     ComparisonBlockPublic,
+    Link,
     LinkPublic,
     LinksBlock,
     LinksBlockPublic,
@@ -27,46 +33,65 @@ from api.articles.models import (
     RoleDefinitionsBlock,
     RoleDefinitionsBlockPublic,
 )
+from api.auth.models import ApiKey
 from api.authors.models import Author
+from api.authors.service import authors
+from api.clock import clock
 from api.comparisons import service as comparisons_service
-from api.comparisons.models import Comparison, ComparisonSubject
-from api.errors import ArticleNotFound
+from api.comparisons.models import (
+    Comparison,
+    ComparisonInput,
+    ComparisonSubject,
+    RowInput,
+)
+from api.errors import ArticleNotFound, InvalidBody, NotFound
 from api.pagination import ListParams, Page, SortKey, keyset_page
-from api.refs import ArticleRef, AuthorRef, ComparisonRef, RoleRef
+from api.refs import ArticleRef, AuthorRef, ComparisonRef, RoleRef, TagRef
 from api.roles import service as roles_service
 from api.roles.models import Role
-from api.slugs import ref_filter
+from api.slugs import slugify
+from api.tags.models import Tag
+from api.tags.service import tags
 from api.urls import resource_url, site_url
+from api.workflow import effective_status, not_trashed, visible
 
+COLLECTION = "articles"
 ARTICLE_ORDER = (
     SortKey(col(Article.published_at), descending=True),
     SortKey(col(Article.id), descending=True),
 )
 _blocks = TypeAdapter(list[Block])
+# A link to a role page, on the site or in the API: its last path segments name the role.
+_ROLE_HREF = re.compile(r"/roles/([a-z0-9-]+)/?$")
 
 
-PUBLISHED = col(Article.status) == ArticleStatus.published
+def find_article(session: Session, ref: str, *, preview: bool, for_update: bool = False) -> Article:
+    return editing.find(
+        session,
+        Article,
+        COLLECTION,
+        ref,
+        preview=preview,
+        missing=ArticleNotFound,
+        for_update=for_update,
+    )
 
 
-def get_article_or_raise(session: Session, ref: str) -> Article:
-    condition = ref_filter(Article.id, Article.slug, ref)
-    article = session.exec(select(Article).where(condition, PUBLISHED)).first()
-    if article is None:
-        raise ArticleNotFound(f"No published article with id or slug {ref!r}.")
-    return article
+def get_article(session: Session, ref: str, *, preview: bool = False) -> ArticlePublic:
+    return to_public(session, find_article(session, ref, preview=preview))
 
 
-def get_article(session: Session, ref: str) -> ArticlePublic:
-    article = get_article_or_raise(session, ref)
+def to_public(session: Session, article: Article) -> ArticlePublic:
     (public,) = _to_public(session, [article], with_body=True)
     assert isinstance(public, ArticlePublic)
     return public
 
 
-def list_articles(session: Session, *, params: ListParams) -> Page[ArticleListItem]:
+def list_articles(session: Session, *, params: ListParams, preview: bool) -> Page[ArticleListItem]:
+    shown = not_trashed(Article) if preview else visible(Article, clock.now())
     page = keyset_page(
         session,
-        select(Article).where(PUBLISHED),
+        select(Article).where(shown),
         keys=ARTICLE_ORDER,
         sort="-published_at",
         params=params,
@@ -87,10 +112,10 @@ def _to_public(
     if not ids:
         return []
     author_ids = {a.author_id for a in articles if a.author_id is not None}
-    authors = (
+    authors_by_id = (
         {
             author.id: AuthorRef.of(author)
-            for author in session.exec(select(Author).where(col(Author.id).in_(author_ids))).all()
+            for author in session.exec(select(Author).where(col(Author.id).in_(author_ids)))
         }
         if author_ids
         else {}
@@ -111,16 +136,27 @@ def _to_public(
         .order_by(col(ArticleComparison.article_id), col(ArticleComparison.position))
     ).all():
         comparisons[embed.article_id].append(ComparisonRef.of(comparison))
+    tags_by_article: dict[int, list[TagRef]] = defaultdict(list)
+    for label, tag in session.exec(
+        select(ArticleTag, Tag)
+        .join(Tag, col(Tag.id) == ArticleTag.tag_id)
+        .where(col(ArticleTag.article_id).in_(ids))
+        .order_by(col(ArticleTag.article_id), col(ArticleTag.position))
+    ).all():
+        tags_by_article[label.article_id].append(TagRef.of(tag))
     bodies = _resolve_bodies(session, articles) if with_body else {}
     model = ArticlePublic if with_body else ArticleListItem
+    now = clock.now()
     result: list[ArticleListItem] = []
     for article in articles:
         assert article.id is not None
         update: dict[str, object] = {
-            "author": authors.get(article.author_id) if article.author_id else None,
+            "status": effective_status(article.status, article.published_at, now),
+            "author": authors_by_id.get(article.author_id) if article.author_id else None,
+            "tags": tags_by_article[article.id],
             "roles": roles[article.id],
             "comparisons": comparisons[article.id],
-            "url": resource_url("articles", article.slug),
+            "url": resource_url(COLLECTION, article.slug),
         }
         if with_body:
             update["body"] = bodies[article.id]
@@ -128,33 +164,42 @@ def _to_public(
     return result
 
 
-def _resolve_bodies(session: Session, articles: Sequence[Article]) -> dict[int, list[BlockPublic]]:
-    """Stored blocks with their references (roles, comparisons, articles) resolved, in bulk."""
-    parsed = {a.id: blocks_of(a) for a in articles if a.id is not None}
+def _referenced(blocks: Sequence[Block]) -> tuple[set[int], set[int], set[int]]:
+    """The role, comparison and article ids that blocks refer to."""
     role_ids: set[int] = set()
     comparison_ids: set[int] = set()
     article_ids: set[int] = set()
-    for blocks in parsed.values():
-        for block in blocks:
-            if isinstance(block, RoleDefinitionsBlock):
-                role_ids.update(item.role_id for item in block.items)
-            elif isinstance(block, ComparisonBlock):
-                comparison_ids.add(block.comparison_id)
-            elif isinstance(block, LinksBlock):
-                role_ids.update(link.role_id for link in block.links if link.role_id)
-                article_ids.update(link.article_id for link in block.links if link.article_id)
-            elif isinstance(block, RelatedBlock):
-                article_ids.update(block.article_ids)
+    for block in blocks:
+        if isinstance(block, RoleDefinitionsBlock):
+            role_ids.update(item.role_id for item in block.items)
+        elif isinstance(block, ComparisonBlock):
+            comparison_ids.add(block.comparison_id)
+        elif isinstance(block, LinksBlock):
+            role_ids.update(link.role_id for link in block.links if link.role_id)
+            article_ids.update(link.article_id for link in block.links if link.article_id)
+        elif isinstance(block, RelatedBlock):
+            article_ids.update(block.article_ids)
+    return role_ids, comparison_ids, article_ids
+
+
+def _resolve_bodies(session: Session, articles: Sequence[Article]) -> dict[int, list[BlockPublic]]:
+    """Stored blocks with their references (roles, comparisons, articles) resolved, in bulk."""
+    parsed = {a.id: blocks_of(a) for a in articles if a.id is not None}
+    role_ids, comparison_ids, article_ids = _referenced(
+        [block for blocks in parsed.values() for block in blocks]
+    )
     role_refs = roles_service.refs_by_id(session, role_ids)
     tables = comparisons_service.load_comparisons(session, comparison_ids)
     related = (
-        session.exec(select(Article).where(col(Article.id).in_(article_ids), PUBLISHED)).all()
+        session.exec(
+            select(Article).where(col(Article.id).in_(article_ids), visible(Article, clock.now()))
+        ).all()
         if article_ids
         else []
     )
     article_refs = {ref.id: ref for ref in map(ArticleRef.of, related)}
 
-    def resolve(block: Block) -> BlockPublic | None:
+    def resolve(block: Block) -> BlockPublic:
         if isinstance(block, RoleDefinitionsBlock):
             return RoleDefinitionsBlockPublic(
                 items=[
@@ -178,7 +223,9 @@ def _resolve_bodies(session: Session, articles: Sequence[Article]) -> dict[int, 
                     article = article_refs[link.article_id]
                     links.append(
                         LinkPublic(
-                            text=link.text, url=site_url("articles", article.slug), article=article
+                            text=link.text,
+                            url=site_url("articles", article.slug),
+                            article=article,
                         )
                     )
                 elif link.href is not None:
@@ -190,10 +237,150 @@ def _resolve_bodies(session: Session, articles: Sequence[Article]) -> dict[int, 
             )
         return block
 
+    return {article_id: [resolve(b) for b in blocks] for article_id, blocks in parsed.items()}
+
+
+# --- Writes ---------------------------------------------------------------------------------
+
+
+def document(session: Session, article: Article) -> dict[str, Any]:
+    """The article as an ``ArticleInput``: what PATCH merges into, what a revision keeps."""
+    author = session.get(Author, article.author_id) if article.author_id else None
+    tag_slugs = session.exec(
+        select(Tag.slug)
+        .join(ArticleTag, col(ArticleTag.tag_id) == Tag.id)
+        .where(ArticleTag.article_id == article.id)
+        .order_by(col(ArticleTag.position))
+    ).all()
     return {
-        article_id: [r for r in (resolve(b) for b in blocks) if r is not None]
-        for article_id, blocks in parsed.items()
+        "slug": article.slug,
+        "title": article.title,
+        "kicker": article.kicker,
+        "category": article.category,
+        "reading_time_minutes": article.reading_time_minutes,
+        "author": author.slug if author is not None else None,
+        "tags": list(tag_slugs),
+        **editing.workflow_document(article),
+        "summary": article.summary,
+        "body": list(article.body),
     }
+
+
+def _check_references(session: Session, blocks: Sequence[Block]) -> None:
+    role_ids, comparison_ids, article_ids = _referenced(blocks)
+    found = {
+        "role_id": set(
+            session.exec(select(Role.id).where(col(Role.id).in_(role_ids), not_trashed(Role)))
+        ),
+        "comparison_id": set(
+            session.exec(
+                select(Comparison.id).where(
+                    col(Comparison.id).in_(comparison_ids), not_trashed(Comparison)
+                )
+            )
+        ),
+        "article_id": set(
+            session.exec(
+                select(Article.id).where(col(Article.id).in_(article_ids), not_trashed(Article))
+            )
+        ),
+    }
+    for i, block in enumerate(blocks):
+        for name, value in _block_refs(block):
+            if value not in found[name]:
+                kind = name.removesuffix("_id")
+                raise InvalidBody.at(["body", "body", i, name], f"no {kind} with id {value}")
+
+
+def _block_refs(block: Block) -> list[tuple[str, int]]:
+    if isinstance(block, RoleDefinitionsBlock):
+        return [("role_id", item.role_id) for item in block.items]
+    if isinstance(block, ComparisonBlock):
+        return [("comparison_id", block.comparison_id)]
+    if isinstance(block, LinksBlock):
+        return [
+            (name, value)
+            for link in block.links
+            for name, value in (("role_id", link.role_id), ("article_id", link.article_id))
+            if value is not None
+        ]
+    if isinstance(block, RelatedBlock):
+        return [("article_id", i) for i in block.article_ids]
+    return []
+
+
+def _from_markdown(
+    session: Session, markdown: str, data: ArticleInput, *, key: ApiKey | None
+) -> list[Block]:
+    """Blocks for a Markdown body; each table whose header names roles becomes a comparison."""
+    blocks: list[Block] = []
+    for pending in to_blocks(markdown):
+        if isinstance(pending, PendingTable):
+            blocks.append(_table_to_comparison(session, pending, data, key=key))
+        elif isinstance(pending, PendingLinks):
+            links = []
+            for link in pending.links:
+                role_slug = _ROLE_HREF.search(link.href)
+                role = (
+                    roles_service.resolve_role_name(session, role_slug.group(1))
+                    if role_slug
+                    else None
+                )
+                if role is not None and role.id is not None:
+                    links.append(Link(text=link.text, role_id=role.id))
+                elif re.match(SAFE_HREF, link.href):
+                    links.append(Link(text=link.text, href=link.href))
+            blocks.append(LinksBlock(text=pending.text, links=links))
+        else:
+            blocks.append(pending)
+    return blocks
+
+
+def _table_to_comparison(
+    session: Session, table: PendingTable, data: ArticleInput, *, key: ApiKey | None
+) -> ComparisonBlock:
+    roles = []
+    for name in table.subjects:
+        role = roles_service.resolve_role_name(session, name)
+        if role is None:
+            raise InvalidBody.at(
+                ["body", "body_markdown"],
+                f"line {table.line}: the table header names {name!r}, which is no role",
+            )
+        roles.append(role)
+    title = " vs ".join(role.name for role in roles)
+    slug = slugify(title)
+    taken = set(session.exec(select(Comparison.slug).where(col(Comparison.slug).startswith(slug))))
+    n = 2
+    while slug in taken:
+        slug, n = f"{slugify(title)}-{n}", n + 1
+    width = len(roles)
+    comparison = comparisons_service.create_comparison(
+        session,
+        ComparisonInput(
+            slug=slug,
+            title=title,
+            dimension_label=table.label or "Dimension",
+            subjects=[role.slug for role in roles],
+            rows=[
+                RowInput(
+                    dimension=dimension,
+                    cells={
+                        role.slug: text
+                        for role, text in zip(roles, (cells + [""] * width)[:width], strict=True)
+                        if text
+                    },
+                )
+                for dimension, cells in table.rows
+                if dimension.strip()
+            ],
+            status=data.status,
+            publish_at=data.publish_at,
+        ),
+        key=key,
+    )
+    assert comparison.id is not None
+    return ComparisonBlock(comparison_id=comparison.id)
 
 
 def _mentions(session: Session, blocks: Sequence[Block]) -> tuple[list[int], list[int]]:
@@ -218,50 +405,118 @@ def _mentions(session: Session, blocks: Sequence[Block]) -> tuple[list[int], lis
     return list(dict.fromkeys(role_ids)), list(dict.fromkeys(comparison_ids))
 
 
-def create_article(
-    session: Session,
-    *,
-    slug: str,
-    title: str,
-    kicker: str,
-    category: str,
-    reading_time_minutes: int | None,
-    author: Author | None,
-    status: ArticleStatus,
-    published_at: datetime | None,
-    summary: str,
-    blocks: Sequence[Block],
-) -> Article:
-    """An article and the index of what it mentions (flushed, not committed)."""
-    article = Article(
-        slug=slug,
-        title=title,
-        kicker=kicker,
-        category=category,
-        reading_time_minutes=reading_time_minutes,
-        author_id=author.id if author else None,
-        status=status,
-        published_at=published_at,
-        summary=summary,
-        body=[block.model_dump() for block in blocks],
+def _resolve_label(session: Session, finder: Any, ref: str | int, loc: list[str | int]) -> Any:
+    try:
+        return finder(session, str(ref))
+    except NotFound:
+        raise InvalidBody.at(["body", *loc], f"no such {loc[0]}: {ref!r}") from None
+
+
+def _apply(session: Session, article: Article, data: ArticleInput, *, key: ApiKey | None) -> None:
+    slug = data.slug or (article.slug if article.id is not None else slugify(data.title))
+    editing.slug_free(session, Article, COLLECTION, slug, article.id)
+    author = (
+        _resolve_label(session, authors.find, data.author, ["author"])
+        if data.author is not None
+        else None
     )
+    tag_rows = [
+        _resolve_label(session, tags.find, ref, ["tags", i]) for i, ref in enumerate(data.tags)
+    ]
+    if data.body_markdown is not None:
+        blocks = _from_markdown(session, data.body_markdown, data, key=key)
+    else:
+        blocks = list(data.body)
+        _check_references(session, blocks)
+    editing.claim_slug(session, COLLECTION, article, slug)
+    article.title = data.title
+    article.kicker = data.kicker
+    article.category = data.category
+    article.reading_time_minutes = data.reading_time_minutes
+    article.author_id = author.id if author is not None else None
+    article.summary = data.summary
+    article.body = [block.model_dump() for block in blocks]
+    editing.apply_workflow(article, data.status, data.publish_at)
     session.add(article)
     session.flush()
     assert article.id is not None
     role_ids, comparison_ids = _mentions(session, blocks)
+    for table in (ArticleRole, ArticleComparison, ArticleTag):
+        session.exec(delete(table).where(col(table.article_id) == article.id))
     for position, role_id in enumerate(role_ids):
         session.add(ArticleRole(article_id=article.id, role_id=role_id, position=position))
     for position, comparison_id in enumerate(comparison_ids):
         session.add(
             ArticleComparison(article_id=article.id, comparison_id=comparison_id, position=position)
         )
+    for position, tag in enumerate(dict.fromkeys(t.id for t in tag_rows)):
+        session.add(ArticleTag(article_id=article.id, tag_id=tag, position=position))
     session.flush()
+
+
+def create_article(session: Session, data: ArticleInput, *, key: ApiKey | None) -> Article:
+    """A new article with its first revision, flushed in the caller's transaction."""
+    now = clock.now()
+    article = Article(slug="", title=data.title, created_at=now, updated_at=now)
+    _apply(session, article, data, key=key)
+    editing.record_created(session, article, COLLECTION, document(session, article), key)
     return article
 
 
-def find_article(session: Session, slug: str) -> Article | None:
+def _etag_body(session: Session, article: Article) -> bytes:
+    return to_public(session, article).model_dump_json().encode()
+
+
+def update_article(
+    session: Session,
+    ref: str,
+    *,
+    data: ArticleInput | None = None,
+    patch: Any = None,
+    key: ApiKey | None,
+    if_match: str | None,
+    action: str = "update",
+) -> Article:
+    """PUT (``data``) or PATCH (``patch``, a JSON merge patch) under an optional If-Match."""
+    editing.begin(session)
+    article = find_article(session, ref, preview=True, for_update=True)
+    editing.check_precondition(if_match, lambda: _etag_body(session, article))
+    if data is None:
+        current = document(session, article)
+        if isinstance(patch, dict) and "body_markdown" in patch:
+            current.pop("body")  # a Markdown body replaces the blocks
+        data = editing.patched(ArticleInput, current, patch)
+    _apply(session, article, data, key=key)
+    editing.commit_revision(
+        session,
+        article,
+        collection=COLLECTION,
+        action=action,
+        document=document(session, article),
+        key=key,
+    )
+    return article
+
+
+def delete_article(session: Session, ref: str, *, key: ApiKey | None, if_match: str | None) -> None:
+    """Moves the article to the trash."""
+    editing.begin(session)
+    article = find_article(session, ref, preview=True, for_update=True)
+    editing.check_precondition(if_match, lambda: _etag_body(session, article))
+    article.deleted_at = clock.now()
+    editing.commit_revision(
+        session,
+        article,
+        collection=COLLECTION,
+        action="delete",
+        document=document(session, article),
+        key=key,
+    )
+
+
+def find_by_slug(session: Session, slug: str) -> Article | None:
     return session.exec(select(Article).where(Article.slug == slug)).first()
 
 
-def find_article_by_title(session: Session, title: str) -> Article | None:
+def find_by_title(session: Session, title: str) -> Article | None:
     return session.exec(select(Article).where(Article.title == title)).first()

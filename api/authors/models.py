@@ -4,6 +4,7 @@ from sqlmodel import Field, SQLModel
 
 from api.db import Tracked
 from api.slugs import SLUG_MAX
+from api.workflow import Trashable
 
 
 class AuthorBase(SQLModel):
@@ -11,5 +12,5 @@ class AuthorBase(SQLModel):
     name: str = Field(max_length=200)
 
 
-class Author(AuthorBase, Tracked, table=True):
+class Author(AuthorBase, Trashable, Tracked, table=True):
     id: int | None = Field(default=None, primary_key=True)

@@ -6,13 +6,16 @@ comparison: both are enforced by composite foreign keys, not by application code
 """
 
 from datetime import datetime
+from typing import Annotated
 
+from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import ForeignKeyConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.db import Tracked
 from api.refs import RoleRef
-from api.slugs import SLUG_MAX
+from api.slugs import SLUG_MAX, Name, Slug
+from api.workflow import Status, Workflow
 
 
 class ComparisonBase(SQLModel):
@@ -23,7 +26,7 @@ class ComparisonBase(SQLModel):
     )
 
 
-class Comparison(ComparisonBase, Tracked, table=True):
+class Comparison(ComparisonBase, Workflow, Tracked, table=True):
     id: int | None = Field(default=None, primary_key=True)
 
 
@@ -76,6 +79,68 @@ class ComparisonCell(SQLModel, table=True):
     source_url: str | None = Field(default=None, max_length=2000)
 
 
+WebUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2_000)]
+
+
+class CellInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(max_length=5_000)
+    note: str | None = Field(None, max_length=2_000)
+    source_url: WebUrl | None = None
+
+
+class RowInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: int | None = Field(None, description="An existing row to keep (and keep its id).")
+    dimension: Name
+    cells: dict[str, str | CellInput] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="Keyed by subject role slug; a plain string is the cell's text.",
+    )
+
+
+class ComparisonInput(BaseModel):
+    """A comparison as written by POST and PUT (and, after merging, PATCH)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug | None = Field(None, description="Made from the title when left out.")
+    title: str = Field(min_length=1, max_length=300)
+    dimension_label: str = Field("Dimension", min_length=1, max_length=100)
+    subjects: list[Slug | int] = Field(
+        min_length=1, max_length=20, description="Roles by slug or id, in column order."
+    )
+    rows: list[RowInput] = Field(default_factory=list, max_length=200)
+    status: Status = Status.draft
+    publish_at: AwareDatetime | None = None
+
+
+class RowCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    dimension: Name
+    position: int | None = Field(None, ge=0, description="Where to insert it; last by default.")
+    cells: dict[str, str | CellInput] = Field(default_factory=dict, max_length=20)
+
+
+class RowPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    dimension: Name | None = None
+    position: int | None = Field(None, ge=0, description="Moves the row.")
+    cells: dict[str, str | CellInput | None] | None = Field(None, max_length=20)
+
+
+class SubjectCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Slug | int
+    position: int | None = Field(None, ge=0, description="Column to insert at; last by default.")
+
+
 class CellPublic(SQLModel):
     text: str
     note: str | None = None
@@ -94,6 +159,8 @@ class ComparisonPublic(SQLModel):
     slug: str
     title: str
     dimension_label: str
+    status: Status
+    published_at: datetime | None
     subjects: list[RoleRef] = Field(description="The compared roles, in column order.")
     rows: list[RowPublic] = Field(description="Dimensions, in row order.")
     created_at: datetime
@@ -107,6 +174,8 @@ class ComparisonListItem(SQLModel):
     slug: str
     title: str
     dimension_label: str
+    status: Status
+    published_at: datetime | None
     subjects: list[RoleRef]
     row_count: int
     created_at: datetime

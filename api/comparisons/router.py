@@ -1,33 +1,324 @@
-"""HTTP routes for comparisons."""
+"""HTTP routes for comparisons, their rows, cells and subjects."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 from starlette.responses import Response
 
+from api import editing
+from api.auth.dependencies import CurrentKey, WriteKey
 from api.comparisons import service
-from api.comparisons.models import ComparisonListItem, ComparisonPublic
+from api.comparisons.models import (
+    CellInput,
+    ComparisonInput,
+    ComparisonListItem,
+    ComparisonPublic,
+    RowCreate,
+    RowPatch,
+    RowPublic,
+    SubjectCreate,
+)
 from api.db import SessionDep
-from api.errors import ComparisonNotFound, problem_responses
-from api.http import NoQueryDep, represent, represent_page
+from api.errors import (
+    ComparisonNotFound,
+    Forbidden,
+    InvalidBody,
+    PreconditionRequired,
+    RoleNotFound,
+    RowNotFound,
+    SlugTaken,
+    StalePrecondition,
+    StillReferenced,
+    Unauthorized,
+    UnsupportedMediaType,
+    problem_responses,
+)
+from api.history.router import history_router
+from api.http import NoQueryDep, created, no_content, represent, represent_page
 from api.pagination import ListEnvelope, ListParams
+from api.routing import IdempotencyKey, IfMatch, create_response
 from api.slugs import SLUG_MAX
 
 router = APIRouter(prefix="/v1/comparisons", tags=["comparisons"])
 Ref = Annotated[str, Path(max_length=SLUG_MAX, description="Numeric id or slug.")]
-
-
-@router.get("", response_model=ListEnvelope[ComparisonListItem], responses=problem_responses())
-def list_comparisons(
-    request: Request, session: SessionDep, params: Annotated[ListParams, Query()]
-) -> Response:
-    """List comparisons by title, each with its subjects and number of rows."""
-    return represent_page(request, service.list_comparisons(session, params=params), params)
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The row's id.")]
+RoleRef = Annotated[str, Path(max_length=SLUG_MAX, description="The subject role's slug.")]
+_auth = (Unauthorized, Forbidden)
+_writes = (
+    *_auth,
+    ComparisonNotFound,
+    InvalidBody,
+    UnsupportedMediaType,
+    StalePrecondition,
+    PreconditionRequired,
+)
 
 
 @router.get(
-    "/{ref}", response_model=ComparisonPublic, responses=problem_responses(ComparisonNotFound)
+    "", response_model=ListEnvelope[ComparisonListItem], responses=problem_responses(Unauthorized)
 )
-def get_comparison(ref: Ref, request: Request, session: SessionDep, _: NoQueryDep) -> Response:
+def list_comparisons(
+    request: Request, session: SessionDep, key: CurrentKey, params: Annotated[ListParams, Query()]
+) -> Response:
+    """List comparisons by title, each with its subjects and number of rows."""
+    page = service.list_comparisons(session, params=params, preview=key is not None)
+    return represent_page(request, page, params, public=key is None)
+
+
+@router.get(
+    "/{ref}",
+    response_model=ComparisonPublic,
+    responses=problem_responses(ComparisonNotFound, Unauthorized),
+)
+def get_comparison(
+    ref: Ref, request: Request, session: SessionDep, key: CurrentKey, _: NoQueryDep
+) -> Response:
     """Get a comparison by id or slug: subjects in column order, rows in order, cells by role."""
-    return represent(request, service.get_comparison(session, ref).model_dump_json().encode())
+    comparison = service.get_comparison(session, ref, preview=key is not None)
+    return represent(request, comparison, public=key is None)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ComparisonPublic,
+    responses=problem_responses(*_writes, SlugTaken),
+)
+def create_comparison(
+    data: ComparisonInput,
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Create a comparison with its subjects, rows and cells."""
+    return create_response(
+        request,
+        session,
+        key=key,
+        idempotency_key=idempotency_key,
+        data=data,
+        collection="comparisons",
+        create=lambda: service.create_comparison(session, data, key=key),
+        public=lambda row: service.to_public(session, row),
+    )
+
+
+@router.put(
+    "/{ref}", response_model=ComparisonPublic, responses=problem_responses(*_writes, SlugTaken)
+)
+def replace_comparison(
+    ref: Ref,
+    data: ComparisonInput,
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    if_match: IfMatch = None,
+) -> Response:
+    """Replace a comparison: rows given with their id (or an existing dimension) keep it."""
+    comparison = service.update_comparison(session, ref, data=data, key=key, if_match=if_match)
+    return represent(request, service.to_public(session, comparison), public=False)
+
+
+@router.patch(
+    "/{ref}",
+    response_model=ComparisonPublic,
+    responses=problem_responses(*_writes, SlugTaken),
+    openapi_extra={"requestBody": {"content": {"application/merge-patch+json": {}}}},
+)
+def patch_comparison(
+    ref: Ref,
+    patch: Annotated[dict[str, Any], Body(description="A JSON merge patch (RFC 7396).")],
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    if_match: IfMatch = None,
+) -> Response:
+    """Change some fields of a comparison (JSON merge patch; `rows` and `subjects` are
+    replaced whole: use the row and subject routes to change one)."""
+    comparison = service.update_comparison(session, ref, patch=patch, key=key, if_match=if_match)
+    return represent(request, service.to_public(session, comparison), public=False)
+
+
+@router.delete(
+    "/{ref}",
+    status_code=204,
+    responses=problem_responses(*_auth, ComparisonNotFound, StalePrecondition, StillReferenced),
+)
+def delete_comparison(
+    ref: Ref, session: SessionDep, key: WriteKey, _: NoQueryDep, if_match: IfMatch = None
+) -> Response:
+    """Move a comparison to the trash; refused while an article embeds it."""
+    service.delete_comparison(session, ref, key=key, if_match=if_match)
+    return no_content()
+
+
+@router.get(
+    "/{ref}/rows/{row_id}",
+    response_model=RowPublic,
+    responses=problem_responses(ComparisonNotFound, RowNotFound, Unauthorized),
+)
+def get_row(
+    ref: Ref,
+    row_id: RowId,
+    request: Request,
+    session: SessionDep,
+    key: CurrentKey,
+    _: NoQueryDep,
+) -> Response:
+    """Get one row of a comparison with its cells."""
+    row = service.get_row(session, ref, row_id, preview=key is not None)
+    return represent(request, row, public=key is None)
+
+
+@router.post(
+    "/{ref}/rows", status_code=201, response_model=RowPublic, responses=problem_responses(*_writes)
+)
+def add_row(
+    ref: Ref,
+    data: RowCreate,
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    if_match: IfMatch = None,
+) -> Response:
+    """Add a row (a dimension) with its cells, last or at `position`."""
+    row = service.add_row(session, ref, data, key=key, if_match=if_match)
+    return created(request, row, location=f"{request.url.path}/{row.id}")
+
+
+@router.patch(
+    "/{ref}/rows/{row_id}",
+    response_model=RowPublic,
+    responses=problem_responses(*_writes, RowNotFound),
+    openapi_extra={"requestBody": {"content": {"application/merge-patch+json": {}}}},
+)
+def patch_row(
+    ref: Ref,
+    row_id: RowId,
+    data: RowPatch,
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    if_match: IfMatch = None,
+) -> Response:
+    """Rename a row, move it to another `position`, or change some of its cells (null
+    removes a cell)."""
+    row = service.patch_row(session, ref, row_id, data, key=key, if_match=if_match)
+    return represent(request, row, public=False)
+
+
+@router.delete(
+    "/{ref}/rows/{row_id}", status_code=204, responses=problem_responses(*_writes, RowNotFound)
+)
+def delete_row(
+    ref: Ref,
+    row_id: RowId,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    if_match: IfMatch = None,
+) -> Response:
+    """Delete a row and its cells."""
+    service.delete_row(session, ref, row_id, key=key, if_match=if_match)
+    return no_content()
+
+
+@router.put(
+    "/{ref}/rows/{row_id}/cells/{role}",
+    response_model=RowPublic,
+    responses=problem_responses(*_writes, RowNotFound),
+)
+def put_cell(
+    ref: Ref,
+    row_id: RowId,
+    role: RoleRef,
+    data: CellInput,
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    if_match: IfMatch = None,
+) -> Response:
+    """Set the cell of one row for one subject role."""
+    row = service.put_cell(session, ref, row_id, role, data, key=key, if_match=if_match)
+    return represent(request, row, public=False)
+
+
+@router.delete(
+    "/{ref}/rows/{row_id}/cells/{role}",
+    status_code=204,
+    responses=problem_responses(*_writes, RowNotFound),
+)
+def delete_cell(
+    ref: Ref,
+    row_id: RowId,
+    role: RoleRef,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    if_match: IfMatch = None,
+) -> Response:
+    """Empty the cell of one row for one subject role."""
+    service.delete_cell(session, ref, row_id, role, key=key, if_match=if_match)
+    return no_content()
+
+
+@router.post(
+    "/{ref}/subjects",
+    response_model=ComparisonPublic,
+    responses=problem_responses(*_writes),
+)
+def add_subject(
+    ref: Ref,
+    data: SubjectCreate,
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    if_match: IfMatch = None,
+) -> Response:
+    """Add a role as a column, last or at `position`; its cells start empty."""
+    comparison = service.add_subject(session, ref, data, key=key, if_match=if_match)
+    return represent(request, service.to_public(session, comparison), public=False)
+
+
+@router.delete(
+    "/{ref}/subjects/{role}",
+    status_code=204,
+    responses=problem_responses(*_writes, RoleNotFound),
+)
+def remove_subject(
+    ref: Ref,
+    role: RoleRef,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    if_match: IfMatch = None,
+) -> Response:
+    """Remove a role's column and its cells."""
+    service.remove_subject(session, ref, role, key=key, if_match=if_match)
+    return no_content()
+
+
+revisions_router = history_router(
+    "comparisons",
+    find=lambda session, ref: service.find_comparison(session, ref, preview=True),
+    restore=lambda session, ref, content, key, if_match: service.to_public(
+        session,
+        service.update_comparison(
+            session,
+            ref,
+            data=editing.parse(ComparisonInput, content),
+            key=key,
+            if_match=if_match,
+            action="restore",
+        ),
+    ),
+    missing=ComparisonNotFound,
+)

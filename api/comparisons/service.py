@@ -1,38 +1,69 @@
-"""Every query and rule about comparisons."""
+"""Every query and rule about comparisons.
 
+Every write — the whole table (PUT, PATCH) or one part of it (a row, a cell, a subject) — is
+made the same way: change the comparison's document, validate it as a ``ComparisonInput``,
+and apply it. So each path enforces the same rules and records the same revision.
+"""
+
+import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
+from api import editing
+from api.articles.models import Article, ArticleComparison
+from api.auth.models import ApiKey
+from api.clock import clock
 from api.comparisons.models import (
+    CellInput,
     CellPublic,
     Comparison,
     ComparisonCell,
+    ComparisonInput,
     ComparisonListItem,
     ComparisonPublic,
     ComparisonRow,
     ComparisonSubject,
+    RowCreate,
+    RowPatch,
     RowPublic,
+    SubjectCreate,
 )
-from api.errors import ComparisonNotFound
+from api.errors import (
+    ComparisonNotFound,
+    InvalidBody,
+    Moved,
+    RoleNotFound,
+    RowNotFound,
+    StillReferenced,
+)
 from api.pagination import ListParams, Page, SortKey, keyset_page, map_page
 from api.refs import RoleRef
+from api.roles import service as roles_service
 from api.roles.models import Role
-from api.slugs import ref_filter
+from api.slugs import slugify
 from api.urls import resource_url
+from api.workflow import Status, effective_status, not_trashed, visible
 
+COLLECTION = "comparisons"
 COMPARISON_ORDER = (SortKey(col(Comparison.title)), SortKey(col(Comparison.id)))
 
 
-def get_comparison_or_raise(session: Session, ref: str) -> Comparison:
-    condition = ref_filter(Comparison.id, Comparison.slug, ref)
-    comparison = session.exec(select(Comparison).where(condition)).first()
-    if comparison is None:
-        raise ComparisonNotFound(f"No comparison with id or slug {ref!r}.")
-    return comparison
+def find_comparison(
+    session: Session, ref: str, *, preview: bool, for_update: bool = False
+) -> Comparison:
+    return editing.find(
+        session,
+        Comparison,
+        COLLECTION,
+        ref,
+        preview=preview,
+        missing=ComparisonNotFound,
+        for_update=for_update,
+    )
 
 
 def _subjects_by_comparison(session: Session, ids: set[int]) -> dict[int, list[RoleRef]]:
@@ -46,6 +77,10 @@ def _subjects_by_comparison(session: Session, ids: set[int]) -> dict[int, list[R
     for subject, role in rows:
         subjects[subject.comparison_id].append(RoleRef.of(role))
     return subjects
+
+
+def _status(comparison: Comparison) -> Status:
+    return effective_status(comparison.status, comparison.published_at, clock.now())
 
 
 def load_comparisons(session: Session, ids: Iterable[int]) -> dict[int, ComparisonPublic]:
@@ -73,20 +108,19 @@ def load_comparisons(session: Session, ids: Iterable[int]) -> dict[int, Comparis
     for row in rows:
         assert row.id is not None
         by_role = cells_by_row[row.id]
-        order = [ref.id for ref in subjects[row.comparison_id]]
         rows_by_comparison[row.comparison_id].append(
             RowPublic(
                 id=row.id,
                 position=row.position,
                 dimension=row.dimension,
                 cells={
-                    slug_of[role_id]: CellPublic(
-                        text=by_role[role_id].text,
-                        note=by_role[role_id].note,
-                        source_url=by_role[role_id].source_url,
+                    slug_of[ref.id]: CellPublic(
+                        text=by_role[ref.id].text,
+                        note=by_role[ref.id].note,
+                        source_url=by_role[ref.id].source_url,
                     )
-                    for role_id in order
-                    if role_id in by_role
+                    for ref in subjects[row.comparison_id]
+                    if ref.id in by_role
                 },
             )
         )
@@ -94,9 +128,10 @@ def load_comparisons(session: Session, ids: Iterable[int]) -> dict[int, Comparis
         c.id: ComparisonPublic.model_validate(
             c,
             update={
+                "status": _status(c),
                 "subjects": subjects[c.id],
                 "rows": rows_by_comparison[c.id],
-                "url": resource_url("comparisons", c.slug),
+                "url": resource_url(COLLECTION, c.slug),
             },
         )
         for c in comparisons
@@ -104,19 +139,29 @@ def load_comparisons(session: Session, ids: Iterable[int]) -> dict[int, Comparis
     }
 
 
-def get_comparison(session: Session, ref: str) -> ComparisonPublic:
-    comparison = get_comparison_or_raise(session, ref)
+def to_public(session: Session, comparison: Comparison) -> ComparisonPublic:
     assert comparison.id is not None
     return load_comparisons(session, [comparison.id])[comparison.id]
 
 
-def list_comparisons(session: Session, *, params: ListParams) -> Page[ComparisonListItem]:
+def get_comparison(session: Session, ref: str, *, preview: bool = False) -> ComparisonPublic:
+    return to_public(session, find_comparison(session, ref, preview=preview))
+
+
+def list_comparisons(
+    session: Session, *, params: ListParams, preview: bool
+) -> Page[ComparisonListItem]:
+    shown = not_trashed(Comparison) if preview else visible(Comparison, clock.now())
     page = keyset_page(
-        session, select(Comparison), keys=COMPARISON_ORDER, sort="title", params=params
+        session,
+        select(Comparison).where(shown),
+        keys=COMPARISON_ORDER,
+        sort="title",
+        params=params,
     )
     ids = {c.id for c in page.items if c.id is not None}
     subjects = _subjects_by_comparison(session, ids) if ids else {}
-    counts = (
+    counts: dict[int, int] = (
         dict(
             session.exec(
                 select(ComparisonRow.comparison_id, func.count())
@@ -133,9 +178,10 @@ def list_comparisons(session: Session, *, params: ListParams) -> Page[Comparison
             ComparisonListItem.model_validate(
                 c,
                 update={
+                    "status": _status(c),
                     "subjects": subjects.get(c.id or 0, []),
                     "row_count": counts.get(c.id or 0, 0),
-                    "url": resource_url("comparisons", c.slug),
+                    "url": resource_url(COLLECTION, c.slug),
                 },
             )
             for c in items
@@ -144,49 +190,373 @@ def list_comparisons(session: Session, *, params: ListParams) -> Page[Comparison
     return map_page(page, convert)
 
 
-@dataclass(frozen=True)
-class RowInput:
-    dimension: str
-    cells: Sequence[str]
+# --- Writes ---------------------------------------------------------------------------------
 
 
-def create_comparison(
-    session: Session,
-    *,
-    slug: str,
-    title: str,
-    dimension_label: str,
-    subjects: Sequence[Role],
-    rows: Sequence[RowInput],
-) -> Comparison:
-    """A comparison with its subjects, rows and one cell per subject (flushed, not committed)."""
-    comparison = Comparison(slug=slug, title=title, dimension_label=dimension_label)
+def document(session: Session, comparison: Comparison) -> dict[str, Any]:
+    """The comparison as a ``ComparisonInput``: what PATCH merges into, what a revision keeps."""
+    public = to_public(session, comparison)
+    return {
+        "slug": comparison.slug,
+        "title": comparison.title,
+        "dimension_label": comparison.dimension_label,
+        "subjects": [s.slug for s in public.subjects],
+        "rows": [
+            {
+                "id": row.id,
+                "dimension": row.dimension,
+                "cells": {slug: cell.model_dump() for slug, cell in row.cells.items()},
+            }
+            for row in public.rows
+        ],
+        **editing.workflow_document(comparison),
+    }
+
+
+def _resolve_subjects(session: Session, refs: Sequence[str | int]) -> list[Role]:
+    roles = []
+    for i, ref in enumerate(refs):
+        try:
+            role = roles_service.find_role(session, str(ref), preview=True)
+        except RoleNotFound:
+            raise InvalidBody.at(["body", "subjects", i], f"no role {ref!r}") from None
+        except Moved as moved:  # an old slug, as an old revision may hold
+            role = roles_service.find_role(session, moved.new, preview=True)
+        roles.append(role)
+    if len({r.id for r in roles}) != len(roles):
+        raise InvalidBody.at(["body", "subjects"], "a role can be a subject only once")
+    return roles
+
+
+def _cell(value: str | CellInput) -> CellInput:
+    return CellInput(text=value) if isinstance(value, str) else value
+
+
+def _apply(session: Session, comparison: Comparison, data: ComparisonInput) -> None:
+    slug = data.slug or (comparison.slug if comparison.id is not None else slugify(data.title))
+    editing.slug_free(session, Comparison, COLLECTION, slug, comparison.id)
+    editing.claim_slug(session, COLLECTION, comparison, slug)
+    comparison.title = data.title
+    comparison.dimension_label = data.dimension_label
+    editing.apply_workflow(comparison, data.status, data.publish_at)
+    subjects = _resolve_subjects(session, data.subjects)
+    role_of = {}
+    for role in subjects:
+        role_of[role.slug] = role
+        role_of[str(role.id)] = role
+    dimensions = [row.dimension.casefold() for row in data.rows]
+    for i, row in enumerate(data.rows):
+        if dimensions.index(row.dimension.casefold()) != i:
+            raise InvalidBody.at(["body", "rows", i, "dimension"], "dimensions must be unique")
+        for name in row.cells:
+            if name not in role_of:
+                raise InvalidBody.at(["body", "rows", i, "cells", name], "not a subject")
     session.add(comparison)
     session.flush()
     assert comparison.id is not None
-    for position, role in enumerate(subjects):
-        assert role.id is not None
-        session.add(
-            ComparisonSubject(comparison_id=comparison.id, role_id=role.id, position=position)
+    _write_subjects(session, comparison.id, [r.id for r in subjects if r.id is not None])
+    _write_rows(session, comparison.id, data, role_of)
+
+
+def _write_subjects(session: Session, comparison_id: int, role_ids: list[int]) -> None:
+    current = {
+        s.role_id: s
+        for s in session.exec(
+            select(ComparisonSubject).where(ComparisonSubject.comparison_id == comparison_id)
         )
+    }
+    for role_id in set(current) - set(role_ids):
+        session.exec(
+            delete(ComparisonCell).where(
+                col(ComparisonCell.comparison_id) == comparison_id,
+                col(ComparisonCell.role_id) == role_id,
+            )
+        )
+        session.delete(current.pop(role_id))
+    # Positions are unique per comparison: park the kept ones out of the way first, so no
+    # intermediate state of the reordering collides.
+    for subject in current.values():
+        subject.position = -1 - subject.position - len(role_ids)
     session.flush()
-    for position, row_input in enumerate(rows):
-        row = ComparisonRow(
-            comparison_id=comparison.id, position=position, dimension=row_input.dimension
+    for position, role_id in enumerate(role_ids):
+        if role_id in current:
+            current[role_id].position = position
+        else:
+            session.add(
+                ComparisonSubject(comparison_id=comparison_id, role_id=role_id, position=position)
+            )
+    session.flush()
+
+
+def _write_rows(
+    session: Session, comparison_id: int, data: ComparisonInput, role_of: dict[str, Role]
+) -> None:
+    existing = {
+        r.id: r
+        for r in session.exec(
+            select(ComparisonRow).where(ComparisonRow.comparison_id == comparison_id)
         )
+    }
+    by_dimension = {r.dimension.casefold(): r for r in existing.values()}
+    kept: list[tuple[ComparisonRow, int]] = []
+    for position, row_input in enumerate(data.rows):
+        row = existing.get(row_input.id) if row_input.id is not None else None
+        row = row or by_dimension.get(row_input.dimension.casefold())
+        if row is not None and all(row is not k for k, _ in kept):
+            kept.append((row, position))
+    kept_ids = {row.id for row, _ in kept}
+    for row_id, row in existing.items():
+        if row_id not in kept_ids:
+            session.exec(delete(ComparisonCell).where(col(ComparisonCell.row_id) == row_id))
+            session.delete(row)
+    # Dimensions are unique per comparison: park the kept rows under names no input has, so
+    # no intermediate state of a rename or swap collides.
+    parking = uuid.uuid4().hex
+    for row, _ in kept:
+        row.dimension = f"~{parking}-{row.id}"
+    session.flush()
+    kept_at = {position: row for row, position in kept}
+    for position, row_input in enumerate(data.rows):
+        row = kept_at.get(position) or ComparisonRow(
+            comparison_id=comparison_id, position=position, dimension=""
+        )
+        row.position, row.dimension = position, row_input.dimension
         session.add(row)
         session.flush()
         assert row.id is not None
-        for role, text in zip(subjects, row_input.cells, strict=True):
+        session.exec(delete(ComparisonCell).where(col(ComparisonCell.row_id) == row.id))
+        for name, value in row_input.cells.items():
+            cell = _cell(value)
+            role = role_of[name]
             assert role.id is not None
             session.add(
                 ComparisonCell(
-                    row_id=row.id, role_id=role.id, comparison_id=comparison.id, text=text
+                    row_id=row.id,
+                    role_id=role.id,
+                    comparison_id=comparison_id,
+                    text=cell.text,
+                    note=cell.note,
+                    source_url=cell.source_url,
                 )
             )
     session.flush()
+
+
+def create_comparison(session: Session, data: ComparisonInput, *, key: ApiKey | None) -> Comparison:
+    """A new comparison with its first revision, flushed in the caller's transaction."""
+    now = clock.now()
+    comparison = Comparison(slug="", title=data.title, created_at=now, updated_at=now)
+    _apply(session, comparison, data)
+    editing.record_created(session, comparison, COLLECTION, document(session, comparison), key)
     return comparison
 
 
-def find_comparison(session: Session, slug: str) -> Comparison | None:
-    return session.exec(select(Comparison).where(Comparison.slug == slug)).first()
+def _etag_body(session: Session, comparison: Comparison) -> bytes:
+    return to_public(session, comparison).model_dump_json().encode()
+
+
+def update_comparison(
+    session: Session,
+    ref: str,
+    *,
+    data: ComparisonInput | None = None,
+    patch: Any = None,
+    change: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    key: ApiKey | None,
+    if_match: str | None,
+    action: str = "update",
+) -> Comparison:
+    """PUT (``data``), PATCH (``patch``) or a change of part of the document (``change``)."""
+    editing.begin(session)
+    comparison = find_comparison(session, ref, preview=True, for_update=True)
+    editing.check_precondition(if_match, lambda: _etag_body(session, comparison))
+    if data is None:
+        current = document(session, comparison)
+        if change is not None:
+            data = editing.parse(ComparisonInput, change(current))
+        else:
+            data = editing.patched(ComparisonInput, current, patch)
+    _apply(session, comparison, data)
+    editing.commit_revision(
+        session,
+        comparison,
+        collection=COLLECTION,
+        action=action,
+        document=document(session, comparison),
+        key=key,
+    )
+    return comparison
+
+
+def delete_comparison(
+    session: Session, ref: str, *, key: ApiKey | None, if_match: str | None
+) -> None:
+    """Moves the comparison to the trash; refused while an article embeds it."""
+    editing.begin(session)
+    comparison = find_comparison(session, ref, preview=True, for_update=True)
+    editing.check_precondition(if_match, lambda: _etag_body(session, comparison))
+    used_by = session.exec(
+        select(Article.slug)
+        .join(ArticleComparison, col(ArticleComparison.article_id) == Article.id)
+        .where(ArticleComparison.comparison_id == comparison.id, not_trashed(Article))
+    ).all()
+    if used_by:
+        raise StillReferenced(
+            f"The comparison is embedded in articles/{', articles/'.join(used_by)}."
+        )
+    comparison.deleted_at = clock.now()
+    editing.commit_revision(
+        session,
+        comparison,
+        collection=COLLECTION,
+        action="delete",
+        document=document(session, comparison),
+        key=key,
+    )
+
+
+# --- Parts of a comparison ------------------------------------------------------------------
+
+
+def _row_index(current: dict[str, Any], row_id: int) -> int:
+    for i, row in enumerate(current["rows"]):
+        if row["id"] == row_id:
+            return i
+    raise RowNotFound(f"No row {row_id} in this comparison.")
+
+
+def get_row(session: Session, ref: str, row_id: int, *, preview: bool) -> RowPublic:
+    public = get_comparison(session, ref, preview=preview)
+    for row in public.rows:
+        if row.id == row_id:
+            return row
+    raise RowNotFound(f"No row {row_id} in this comparison.")
+
+
+def _row_of(comparison: Comparison, session: Session, dimension: str) -> RowPublic:
+    public = to_public(session, comparison)
+    return next(r for r in public.rows if r.dimension == dimension)
+
+
+def add_row(
+    session: Session, ref: str, data: RowCreate, *, key: ApiKey | None, if_match: str | None
+) -> RowPublic:
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        row = {"dimension": data.dimension, "cells": data.cells}
+        position = len(current["rows"]) if data.position is None else data.position
+        current["rows"].insert(min(position, len(current["rows"])), row)
+        return current
+
+    comparison = update_comparison(
+        session, ref, change=change, key=key, if_match=if_match, action="add_row"
+    )
+    return _row_of(comparison, session, data.dimension.strip())
+
+
+def patch_row(
+    session: Session,
+    ref: str,
+    row_id: int,
+    data: RowPatch,
+    *,
+    key: ApiKey | None,
+    if_match: str | None,
+) -> RowPublic:
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        i = _row_index(current, row_id)
+        row = current["rows"].pop(i)
+        if data.dimension is not None:
+            row["dimension"] = data.dimension
+        for name, value in (data.cells or {}).items():
+            if value is None:
+                row["cells"].pop(name, None)
+            else:
+                row["cells"][name] = value
+        position = i if data.position is None else data.position
+        current["rows"].insert(min(position, len(current["rows"])), row)
+        return current
+
+    update_comparison(session, ref, change=change, key=key, if_match=if_match, action="edit_row")
+    return get_row(session, ref, row_id, preview=True)
+
+
+def delete_row(
+    session: Session, ref: str, row_id: int, *, key: ApiKey | None, if_match: str | None
+) -> None:
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        current["rows"].pop(_row_index(current, row_id))
+        return current
+
+    update_comparison(session, ref, change=change, key=key, if_match=if_match, action="delete_row")
+
+
+def put_cell(
+    session: Session,
+    ref: str,
+    row_id: int,
+    role: str,
+    data: CellInput,
+    *,
+    key: ApiKey | None,
+    if_match: str | None,
+) -> RowPublic:
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        row = current["rows"][_row_index(current, row_id)]
+        row["cells"][role] = data.model_dump()
+        return current
+
+    update_comparison(session, ref, change=change, key=key, if_match=if_match, action="edit_cell")
+    return get_row(session, ref, row_id, preview=True)
+
+
+def delete_cell(
+    session: Session,
+    ref: str,
+    row_id: int,
+    role: str,
+    *,
+    key: ApiKey | None,
+    if_match: str | None,
+) -> None:
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        row = current["rows"][_row_index(current, row_id)]
+        if row["cells"].pop(role, None) is None:
+            raise RowNotFound(f"Row {row_id} has no cell for {role!r}.")
+        return current
+
+    update_comparison(session, ref, change=change, key=key, if_match=if_match, action="delete_cell")
+
+
+def add_subject(
+    session: Session,
+    ref: str,
+    data: SubjectCreate,
+    *,
+    key: ApiKey | None,
+    if_match: str | None,
+) -> Comparison:
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        position = len(current["subjects"]) if data.position is None else data.position
+        current["subjects"].insert(min(position, len(current["subjects"])), data.role)
+        return current
+
+    return update_comparison(
+        session, ref, change=change, key=key, if_match=if_match, action="add_subject"
+    )
+
+
+def remove_subject(
+    session: Session, ref: str, role: str, *, key: ApiKey | None, if_match: str | None
+) -> None:
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        target = roles_service.find_role(session, role, preview=True)
+        if target.slug not in current["subjects"]:
+            raise RoleNotFound(f"{role!r} is not a subject of this comparison.")
+        current["subjects"].remove(target.slug)
+        for row in current["rows"]:
+            row["cells"].pop(target.slug, None)
+        return current
+
+    update_comparison(
+        session, ref, change=change, key=key, if_match=if_match, action="remove_subject"
+    )

@@ -2,12 +2,14 @@
 
 from datetime import datetime
 
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 from sqlalchemy import JSON, Text
 from sqlmodel import Field, SQLModel
 
 from api.db import Tracked
 from api.refs import ArticleRef, ComparisonRef
-from api.slugs import SLUG_MAX
+from api.slugs import SLUG_MAX, Name, Slug
+from api.workflow import Status, Workflow
 
 
 class RoleBase(SQLModel):
@@ -17,24 +19,23 @@ class RoleBase(SQLModel):
     definition: str = Field(default="", sa_type=Text, nullable=False)
 
 
-class Role(RoleBase, Tracked, table=True):
+class Role(RoleBase, Workflow, Tracked, table=True):
     id: int | None = Field(default=None, primary_key=True)
 
 
-class RolePublic(SQLModel):
-    id: int
-    slug: str
-    name: str
-    aliases: list[str]
-    definition: str
-    comparisons: list[ComparisonRef] = Field(
-        description="Comparisons that have this role as a subject."
+class RoleInput(BaseModel):
+    """A role as written by POST and PUT (and, after merging, PATCH)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug | None = Field(None, description="Made from the name when left out.")
+    name: Name
+    aliases: list[Name] = Field(default_factory=list, max_length=20)
+    definition: str = Field("", max_length=20_000)
+    status: Status = Status.draft
+    publish_at: AwareDatetime | None = Field(
+        None, description="When a scheduled role becomes public; the publication date otherwise."
     )
-    articles: list[ArticleRef] = Field(description="Published articles that mention it.")
-    created_at: datetime
-    updated_at: datetime
-    version: int
-    url: str
 
 
 class RoleListItem(SQLModel):
@@ -43,7 +44,16 @@ class RoleListItem(SQLModel):
     name: str
     aliases: list[str]
     definition: str
+    status: Status
+    published_at: datetime | None
     created_at: datetime
     updated_at: datetime
     version: int
     url: str
+
+
+class RolePublic(RoleListItem):
+    comparisons: list[ComparisonRef] = Field(
+        description="Comparisons that have this role as a subject."
+    )
+    articles: list[ArticleRef] = Field(description="Published articles that mention it.")

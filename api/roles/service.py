@@ -1,27 +1,38 @@
 """Every query and rule about roles."""
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
-from api.articles.models import Article, ArticleRole, ArticleStatus
+from api import editing
+from api.articles.models import Article, ArticleRole
+from api.auth.models import ApiKey
+from api.clock import clock
 from api.comparisons.models import Comparison, ComparisonSubject
-from api.errors import RoleNotFound
+from api.errors import RoleNotFound, StillReferenced
 from api.pagination import ListParams, Page, SortKey, keyset_page, map_page
 from api.refs import ArticleRef, ComparisonRef, RoleRef
-from api.roles.models import Role, RoleListItem, RolePublic
-from api.slugs import ref_filter, slugify
+from api.roles.models import Role, RoleInput, RoleListItem, RolePublic
+from api.slugs import slugify
 from api.urls import resource_url
+from api.workflow import Status, effective_status, not_trashed, visible
 
+COLLECTION = "roles"
 ROLE_ORDER = (SortKey(col(Role.name)), SortKey(col(Role.id)))
 
 
-def get_role_or_raise(session: Session, ref: str) -> Role:
-    condition = ref_filter(Role.id, Role.slug, ref)
-    role = session.exec(select(Role).where(condition)).first()
-    if role is None:
-        raise RoleNotFound(f"No role with id or slug {ref!r}.")
-    return role
+def find_role(session: Session, ref: str, *, preview: bool, for_update: bool = False) -> Role:
+    return editing.find(
+        session,
+        Role,
+        COLLECTION,
+        ref,
+        preview=preview,
+        missing=RoleNotFound,
+        for_update=for_update,
+    )
 
 
 def refs_by_id(session: Session, ids: Iterable[int]) -> dict[int, RoleRef]:
@@ -33,36 +44,136 @@ def refs_by_id(session: Session, ids: Iterable[int]) -> dict[int, RoleRef]:
 
 
 def to_list_item(role: Role) -> RoleListItem:
-    return RoleListItem.model_validate(role, update={"url": resource_url("roles", role.slug)})
+    return RoleListItem.model_validate(
+        role,
+        update={
+            "url": resource_url(COLLECTION, role.slug),
+            "status": effective_status(role.status, role.published_at, clock.now()),
+        },
+    )
 
 
-def list_roles(session: Session, *, params: ListParams) -> Page[RoleListItem]:
-    page = keyset_page(session, select(Role), keys=ROLE_ORDER, sort="name", params=params)
+def list_roles(session: Session, *, params: ListParams, preview: bool) -> Page[RoleListItem]:
+    shown = not_trashed(Role) if preview else visible(Role, clock.now())
+    page = keyset_page(
+        session, select(Role).where(shown), keys=ROLE_ORDER, sort="name", params=params
+    )
     return map_page(page, lambda roles: [to_list_item(role) for role in roles])
 
 
-def get_role(session: Session, ref: str) -> RolePublic:
+def to_public(session: Session, role: Role, *, preview: bool) -> RolePublic:
     """A role page: the role, the comparisons it is a subject of, the articles that mention it."""
-    role = get_role_or_raise(session, ref)
+    now = clock.now()
     comparisons = session.exec(
         select(Comparison)
         .join(ComparisonSubject, col(ComparisonSubject.comparison_id) == Comparison.id)
-        .where(ComparisonSubject.role_id == role.id)
+        .where(
+            ComparisonSubject.role_id == role.id,
+            not_trashed(Comparison) if preview else visible(Comparison, now),
+        )
         .order_by(col(Comparison.title), col(Comparison.id))
     ).all()
     articles = session.exec(
         select(Article)
         .join(ArticleRole, col(ArticleRole.article_id) == Article.id)
-        .where(ArticleRole.role_id == role.id, col(Article.status) == ArticleStatus.published)
+        .where(ArticleRole.role_id == role.id, visible(Article, now))
         .order_by(col(Article.published_at).desc(), col(Article.id).desc())
     ).all()
     return RolePublic.model_validate(
-        role,
+        to_list_item(role),
         update={
-            "url": resource_url("roles", role.slug),
             "comparisons": [ComparisonRef.of(c) for c in comparisons],
             "articles": [ArticleRef.of(a) for a in articles],
         },
+    )
+
+
+def get_role(session: Session, ref: str, *, preview: bool = False) -> RolePublic:
+    return to_public(session, find_role(session, ref, preview=preview), preview=preview)
+
+
+def document(role: Role) -> dict[str, Any]:
+    """The role as a ``RoleInput``: what PATCH merges into, what a revision keeps."""
+    return {
+        "slug": role.slug,
+        "name": role.name,
+        "aliases": list(role.aliases),
+        "definition": role.definition,
+        **editing.workflow_document(role),
+    }
+
+
+def _apply(session: Session, role: Role, data: RoleInput) -> None:
+    slug = data.slug or (role.slug if role.id is not None else slugify(data.name))
+    editing.slug_free(session, Role, COLLECTION, slug, role.id)
+    editing.claim_slug(session, COLLECTION, role, slug)
+    role.name = data.name
+    role.aliases = list(dict.fromkeys(data.aliases))
+    role.definition = data.definition
+    editing.apply_workflow(role, data.status, data.publish_at)
+
+
+def create_role(session: Session, data: RoleInput, *, key: ApiKey | None) -> Role:
+    """A new role with its first revision, flushed in the caller's transaction."""
+    role = Role(slug="", name=data.name, created_at=clock.now(), updated_at=clock.now())
+    _apply(session, role, data)
+    editing.record_created(session, role, COLLECTION, document(role), key)
+    return role
+
+
+def current_etag_body(session: Session, role: Role) -> bytes:
+    return to_public(session, role, preview=True).model_dump_json().encode()
+
+
+def update_role(
+    session: Session,
+    ref: str,
+    *,
+    data: RoleInput | None = None,
+    patch: Any = None,
+    key: ApiKey | None,
+    if_match: str | None,
+    action: str = "update",
+) -> RolePublic:
+    """PUT (``data``) or PATCH (``patch``, a JSON merge patch) under an optional If-Match."""
+    editing.begin(session)
+    role = find_role(session, ref, preview=True, for_update=True)
+    editing.check_precondition(if_match, lambda: current_etag_body(session, role))
+    if data is None:
+        data = editing.patched(RoleInput, document(role), patch)
+    _apply(session, role, data)
+    editing.commit_revision(
+        session, role, collection=COLLECTION, action=action, document=document(role), key=key
+    )
+    return to_public(session, role, preview=True)
+
+
+def referrers(session: Session, role_id: int) -> list[str]:
+    comparisons = session.exec(
+        select(Comparison.slug)
+        .join(ComparisonSubject, col(ComparisonSubject.comparison_id) == Comparison.id)
+        .where(ComparisonSubject.role_id == role_id, not_trashed(Comparison))
+    ).all()
+    articles = session.exec(
+        select(Article.slug)
+        .join(ArticleRole, col(ArticleRole.article_id) == Article.id)
+        .where(ArticleRole.role_id == role_id, not_trashed(Article))
+    ).all()
+    return [f"comparisons/{s}" for s in comparisons] + [f"articles/{s}" for s in articles]
+
+
+def delete_role(session: Session, ref: str, *, key: ApiKey | None, if_match: str | None) -> None:
+    """Moves the role to the trash; refused while a comparison or an article uses it."""
+    editing.begin(session)
+    role = find_role(session, ref, preview=True, for_update=True)
+    editing.check_precondition(if_match, lambda: current_etag_body(session, role))
+    assert role.id is not None
+    used_by = referrers(session, role.id)
+    if used_by:
+        raise StillReferenced(f"The role is used by {', '.join(used_by)}: change those first.")
+    role.deleted_at = clock.now()
+    editing.commit_revision(
+        session, role, collection=COLLECTION, action="delete", document=document(role), key=key
     )
 
 
@@ -70,13 +181,15 @@ def find_role_by_name(session: Session, name: str) -> Role | None:
     return session.exec(select(Role).where(Role.slug == slugify(name))).first()
 
 
-def ensure_role(session: Session, *, name: str, definition: str) -> Role:
-    """The role named so, created with this definition when missing (flushed, not committed)."""
+def ensure_role(session: Session, *, name: str, definition: str, published_at: datetime) -> Role:
+    """The role named so, created published with this definition when missing (flushed)."""
     role = find_role_by_name(session, name)
     if role is None:
         role = Role(slug=slugify(name), name=name, definition=definition)
+        editing.apply_workflow(role, Status.published, published_at)
         session.add(role)
         session.flush()
+        editing.record_created(session, role, COLLECTION, document(role), None)
     return role
 
 
@@ -115,10 +228,10 @@ def name_matches(name: str, phrase: str) -> bool:
 
 
 def resolve_role_name(session: Session, phrase: str) -> Role | None:
-    """The role a phrase names: by name, by a known alias, or by spelling out an acronym."""
-    roles = session.exec(select(Role).order_by(col(Role.id))).all()
+    """The role a phrase names: by slug, name or known alias, or by spelling out an acronym."""
+    roles = session.exec(select(Role).where(not_trashed(Role)).order_by(col(Role.id))).all()
     folded = phrase.casefold()
     for role in roles:
-        if role.name.casefold() == folded or folded in (a.casefold() for a in role.aliases):
+        if folded in (role.slug, role.name.casefold(), *(a.casefold() for a in role.aliases)):
             return role
     return next((role for role in roles if name_matches(role.name, phrase)), None)

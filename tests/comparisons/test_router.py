@@ -1,11 +1,16 @@
 """Comparisons over HTTP: subjects and rows in order, cells keyed by role slug."""
 
+from datetime import UTC, datetime
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.comparisons import service
-from api.roles.models import Role
+from api.comparisons.models import ComparisonInput, RowInput
+from api.roles import service as roles_service
+from api.roles.models import RoleInput
+from api.workflow import Status
 from tests.test_seed import EXPECTED_ROWS
 
 
@@ -42,16 +47,22 @@ def test_get_comparison_has_subjects_rows_and_cells_in_order(client: TestClient)
 def test_list_comparisons_with_subjects_and_row_counts(
     client: TestClient, session: Session
 ) -> None:
-    a, b = Role(slug="role-a", name="Role A"), Role(slug="role-b", name="Role B")
-    session.add_all([a, b])
-    session.flush()
+    published = {"status": Status.published, "publish_at": datetime(2026, 1, 1, tzinfo=UTC)}
+    for slug in ("role-a", "role-b"):
+        roles_service.create_role(
+            session, RoleInput(slug=slug, name=slug.title(), **published), key=None
+        )
     service.create_comparison(
         session,
-        slug="role-a-vs-role-b",
-        title="A first comparison",
-        dimension_label="Aspect",
-        subjects=[b, a],
-        rows=[service.RowInput("Scope", ["wide", "narrow"])],
+        ComparisonInput(
+            slug="role-a-vs-role-b",
+            title="A first comparison",
+            dimension_label="Aspect",
+            subjects=["role-b", "role-a"],
+            rows=[RowInput(dimension="Scope", cells={"role-b": "wide", "role-a": "narrow"})],
+            **published,
+        ),
+        key=None,
     )
     session.commit()
     body = client.get("/v1/comparisons").json()

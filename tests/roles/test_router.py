@@ -1,11 +1,15 @@
 """Roles over HTTP: the role page with where it is mentioned, the list, and bad input."""
 
+from datetime import UTC, datetime
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from api.articles.models import ArticleStatus, LinksBlock
-from api.roles.models import Role
+from api.articles.models import LinksBlock
+from api.workflow import Status
+from api.roles import service
+from api.roles.models import RoleInput
 from tests.helpers import make_article
 
 
@@ -28,7 +32,7 @@ def test_get_role_by_slug_with_comparisons_and_articles(client: TestClient) -> N
 def test_role_page_lists_only_published_articles(client: TestClient, session: Session) -> None:
     draft = make_article(
         session,
-        status=ArticleStatus.draft,
+        status=Status.draft,
         blocks=[
             LinksBlock(
                 text="see AI operating partner",
@@ -53,7 +57,11 @@ def test_role_page_lists_only_published_articles(client: TestClient, session: Se
 
 def test_list_roles_by_name_with_paging(client: TestClient, session: Session) -> None:
     for name in ("Zeta role", "Beta role", "Alpha role"):
-        session.add(Role(slug=name.lower().replace(" ", "-"), name=name))
+        service.create_role(
+            session,
+            RoleInput(name=name, status=Status.published, publish_at=datetime(2026, 1, 1, tzinfo=UTC)),
+            key=None,
+        )
     session.commit()
     first = client.get("/v1/roles?limit=2").json()
     assert [r["name"] for r in first["data"]] == ["AI operating partner", "Alpha role"]

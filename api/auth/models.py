@@ -1,0 +1,64 @@
+"""API keys: a name, a scope, and the hash of a token shown once."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, SQLModel
+
+from api.db import UTCDateTime, utcnow
+
+
+class Scope(StrEnum):
+    read = "read"
+    write = "write"
+    admin = "admin"
+
+    def allows(self, needed: "Scope") -> bool:
+        order = (Scope.read, Scope.write, Scope.admin)
+        return order.index(self) >= order.index(needed)
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True, index=True)
+    # The token's public part, to find the row; the secret part is only kept hashed.
+    prefix: str = Field(max_length=16, unique=True, index=True)
+    token_hash: str = Field(max_length=64)
+    scope: Scope = Field(
+        sa_type=SAEnum(
+            Scope,
+            native_enum=False,
+            create_constraint=True,
+            length=8,
+            name="scope",
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class KeyCreate(SQLModel):
+    model_config = {"extra": "forbid"}
+
+    name: str = Field(min_length=1, max_length=100, regex=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
+    scope: Scope
+    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class KeyPublic(SQLModel):
+    id: int
+    name: str
+    scope: Scope
+    prefix: str = Field(description="The start of the token, to recognise it; not a secret.")
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class KeyCreated(KeyPublic):
+    token: str = Field(description="The key itself. Shown once: only its hash is stored.")

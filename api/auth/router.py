@@ -1,0 +1,46 @@
+"""HTTP routes for API keys (admin keys only)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from starlette.responses import Response
+
+from api.auth import service
+from api.auth.dependencies import AdminKey
+from api.auth.models import KeyCreate, KeyCreated, KeyPublic
+from api.db import SessionDep
+from api.errors import Conflict, Forbidden, KeyNotFound, Unauthorized, problem_responses
+from api.http import NoQueryDep, created, represent
+
+router = APIRouter(prefix="/v1/keys", tags=["keys"])
+KeyRef = Annotated[str, Path(max_length=100, description="Numeric id or name.")]
+_auth = (Unauthorized, Forbidden)
+
+
+@router.get("", response_model=list[KeyPublic], responses=problem_responses(*_auth))
+def list_keys(request: Request, session: SessionDep, _key: AdminKey, _: NoQueryDep) -> Response:
+    """List API keys (never their tokens)."""
+    body = [k.model_dump(mode="json") for k in service.list_keys(session)]
+    return represent(request, body, public=False)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=KeyCreated,
+    responses=problem_responses(Conflict, *_auth),
+)
+def create_key(
+    data: KeyCreate, request: Request, session: SessionDep, _key: AdminKey, _: NoQueryDep
+) -> Response:
+    """Create an API key; the response is the only time its token is shown."""
+    key = service.create_key(session, data)
+    return created(request, key, location=f"/v1/keys/{key.id}")
+
+
+@router.delete("/{ref}", response_model=KeyPublic, responses=problem_responses(KeyNotFound, *_auth))
+def revoke_key(
+    ref: KeyRef, request: Request, session: SessionDep, _key: AdminKey, _: NoQueryDep
+) -> Response:
+    """Revoke an API key: it stops working at once and is kept, revoked, for the record."""
+    return represent(request, service.revoke_key(session, ref), public=False)

@@ -1,0 +1,209 @@
+"""What every write does, whatever it writes: finding the resource, preconditions, merge
+patches, validation, the workflow, versions, revisions, slugs and the one commit at the end.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, select
+
+from api import db
+from api.auth.models import ApiKey
+from api.clock import clock
+from api.config import get_settings
+from api.errors import (
+    Conflict,
+    InvalidBody,
+    Moved,
+    NotFound,
+    PreconditionRequired,
+    SlugTaken,
+    StalePrecondition,
+)
+from api.history import service as history
+from api.http import etag_matches, make_etag
+from api.slugs import ref_filter
+from api.workflow import Status, effective_status, not_trashed, visible
+
+Input = TypeVar("Input", bound=BaseModel)
+Row = TypeVar("Row", bound=SQLModel)
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7396 JSON Merge Patch. Written here because the algorithm is the RFC's ten lines
+    and the PyPI packages that implement it are unmaintained."""
+    if not isinstance(patch, dict):
+        return patch
+    result = dict(target) if isinstance(target, dict) else {}
+    for name, value in patch.items():
+        if value is None:
+            result.pop(name, None)
+        else:
+            result[name] = merge_patch(result.get(name), value)
+    return result
+
+
+def parse(model: type[Input], data: Any) -> Input:
+    """Validates a request body (or a merged document) into ``model``; 422 names the field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidBody.from_validation(exc) from exc
+
+
+def patched(model: type[Input], document: dict[str, Any], patch: Any) -> Input:
+    if not isinstance(patch, dict):
+        raise InvalidBody.at(["body"], "a merge patch is a JSON object")
+    return parse(model, merge_patch(document, patch))
+
+
+def check_precondition(if_match: str | None, current: Callable[[], bytes]) -> None:
+    """If-Match against the current JSON representation (RFC 9110 §13.1.1, strong comparison).
+
+    ``current`` renders that representation; it is only called when there is a tag to compare.
+    """
+    if if_match is None:
+        if get_settings().require_if_match:
+            raise PreconditionRequired("Send If-Match with the ETag of the version you edited.")
+        return
+    if if_match.strip() == "*":
+        return
+    if if_match.strip().startswith("W/") or not etag_matches(if_match, make_etag(current())):
+        raise StalePrecondition(
+            "The resource changed since that ETag: fetch it again and redo the change."
+        )
+
+
+def lock(session: Session, statement: Any) -> Any:
+    """The row to change, locked until the commit (PostgreSQL; SQLite writers are serialized)."""
+    return session.exec(statement.with_for_update()).first()
+
+
+def apply_workflow(row: Any, status: Status, publish_at: datetime | None) -> None:
+    now = clock.now()
+    if status == Status.scheduled:
+        if publish_at is None:
+            raise InvalidBody.at(["body", "publish_at"], "scheduling needs publish_at")
+        if publish_at <= now:
+            raise InvalidBody.at(["body", "publish_at"], "publish_at must be in the future")
+        row.status, row.published_at = status, publish_at
+    elif status == Status.published:
+        row.status = status
+        row.published_at = min(publish_at, now) if publish_at is not None else now
+    else:
+        row.status, row.published_at = status, publish_at
+
+
+def workflow_document(row: Any) -> dict[str, Any]:
+    status = effective_status(row.status, row.published_at, clock.now())
+    publish_at = row.published_at.isoformat() if row.published_at is not None else None
+    return {"status": status.value, "publish_at": publish_at}
+
+
+def begin(session: Session) -> None:
+    db.begin_write(session)
+
+
+def claim_slug(session: Session, collection: str, row: Any, slug: str) -> None:
+    """Sets ``row.slug``, keeping the old one as a redirect; refuses one taken now or before."""
+    history.claim_slug(session, collection, slug, resource_id=row.id)
+    if row.id is not None and row.slug != slug:
+        history.move_slug(session, collection, row.slug, resource_id=row.id)
+    row.slug = slug
+
+
+def slug_free(
+    session: Session, model: type[SQLModel], collection: str, slug: str, row_id: int | None
+) -> None:
+    """409 before anything is written when another resource has the slug now."""
+    other = session.exec(select(model).where(model.slug == slug)).first()  # type: ignore[attr-defined]
+    if other is not None and other.id != row_id:  # type: ignore[attr-defined]
+        raise SlugTaken(collection, slug)
+
+
+def commit_revision(
+    session: Session,
+    row: Any,
+    *,
+    collection: str,
+    action: str,
+    document: dict[str, Any],
+    key: ApiKey | None,
+) -> None:
+    """Bumps the version, records the revision, and commits; a unique slug taken by a
+    concurrent writer becomes 409."""
+    row.version += 1
+    row.updated_at = clock.now()
+    session.add(row)
+    try:
+        session.flush()
+        history.record(
+            session,
+            collection=collection,
+            resource_id=row.id,
+            number=row.version,
+            action=action,
+            content=document,
+            key=key,
+        )
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise integrity_conflict(exc, collection, row.slug) from exc
+
+
+def integrity_conflict(exc: IntegrityError, collection: str, slug: str) -> Conflict:
+    """The 409 for a constraint that a concurrent writer broke first."""
+    if "slug" in str(exc.orig):
+        return SlugTaken(collection, slug)
+    return Conflict(f"The change conflicts with the current state of {collection}.")
+
+
+def find(
+    session: Session,
+    model: type[Row],
+    collection: str,
+    ref: str,
+    *,
+    preview: bool,
+    missing: type[NotFound],
+    for_update: bool = False,
+) -> Row:
+    """The resource ``ref`` names: public ones only, or everything not trashed for a preview.
+
+    An old slug raises ``Moved`` (301) when the resource is still there to be seen.
+    """
+    shown = not_trashed(model) if preview else visible(model, clock.now())
+    statement = select(model).where(ref_filter(model.id, model.slug, ref), shown)  # type: ignore[attr-defined]
+    row = lock(session, statement) if for_update else session.exec(statement).first()
+    if row is not None:
+        return row
+    moved_to = history.redirect_or_none(session, collection, ref)
+    if moved_to is not None:
+        slug = session.exec(
+            select(model.slug).where(model.id == moved_to, shown)  # type: ignore[attr-defined]
+        ).first()
+        if slug is not None:
+            raise Moved(collection, ref, slug)
+    raise missing(f"No {collection[:-1]} with id or slug {ref!r}.")
+
+
+def record_created(
+    session: Session, row: Any, collection: str, document: dict[str, Any], key: ApiKey | None
+) -> None:
+    """Revision 1 of a new row (flushed with it, not committed)."""
+    session.add(row)
+    session.flush()
+    history.record(
+        session,
+        collection=collection,
+        resource_id=row.id,
+        number=1,
+        action="create",
+        content=document,
+        key=key,
+    )
+    session.flush()

@@ -1,0 +1,160 @@
+"""Labels: resources that are a slug and a name (authors, tags). One implementation serves
+both, so they behave alike in every respect: reads, writes, If-Match, revisions, slugs, trash.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, SQLModel, col, select
+
+from api import editing
+from api.auth.models import ApiKey
+from api.clock import clock
+from api.errors import NotFound, StillReferenced
+from api.pagination import ListParams, Page, SortKey, keyset_page, map_page
+from api.slugs import Name, Slug, slugify
+from api.urls import resource_url
+from api.workflow import not_trashed
+
+Label = TypeVar("Label", bound=SQLModel)
+
+
+class LabelInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug | None = Field(None, description="Made from the name when left out.")
+    name: Name
+
+
+class LabelPublic(SQLModel):
+    id: int
+    slug: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    url: str
+
+
+class Labels(Generic[Label]):
+    def __init__(
+        self,
+        model: type[Label],
+        collection: str,
+        missing: type[NotFound],
+        used_by: Callable[[Session, int], list[str]],
+    ) -> None:
+        self.model = model
+        self.collection = collection
+        self.missing = missing
+        self.used_by = used_by
+        self.order = (SortKey(col(model.name)), SortKey(col(model.id)))  # type: ignore[attr-defined]
+
+    def find(self, session: Session, ref: str, *, for_update: bool = False) -> Label:
+        # Labels have no workflow: everything not in the trash is public.
+        return editing.find(
+            session,
+            self.model,
+            self.collection,
+            ref,
+            preview=True,
+            missing=self.missing,
+            for_update=for_update,
+        )
+
+    def to_public(self, label: Any) -> LabelPublic:
+        return LabelPublic.model_validate(
+            label, update={"url": resource_url(self.collection, label.slug)}
+        )
+
+    def get(self, session: Session, ref: str) -> LabelPublic:
+        return self.to_public(self.find(session, ref))
+
+    def list(self, session: Session, *, params: ListParams) -> Page[LabelPublic]:
+        page = keyset_page(
+            session,
+            select(self.model).where(not_trashed(self.model)),
+            keys=self.order,
+            sort="name",
+            params=params,
+        )
+        return map_page(page, lambda rows: [self.to_public(row) for row in rows])
+
+    def document(self, label: Any) -> dict[str, Any]:
+        return {"slug": label.slug, "name": label.name}
+
+    def _apply(self, session: Session, label: Any, data: LabelInput) -> None:
+        slug = data.slug or (label.slug if label.id is not None else slugify(data.name))
+        editing.slug_free(session, self.model, self.collection, slug, label.id)
+        editing.claim_slug(session, self.collection, label, slug)
+        label.name = data.name
+
+    def create(self, session: Session, data: LabelInput, *, key: ApiKey | None) -> Label:
+        """A new label with its first revision, flushed in the caller's transaction."""
+        now = clock.now()
+        label = self.model(slug="", name=data.name, created_at=now, updated_at=now)
+        self._apply(session, label, data)
+        editing.record_created(session, label, self.collection, self.document(label), key)
+        return label
+
+    def update(
+        self,
+        session: Session,
+        ref: str,
+        *,
+        data: LabelInput | None = None,
+        patch: Any = None,
+        key: ApiKey | None,
+        if_match: str | None,
+    ) -> LabelPublic:
+        editing.begin(session)
+        label = self.find(session, ref, for_update=True)
+        editing.check_precondition(
+            if_match, lambda: self.to_public(label).model_dump_json().encode()
+        )
+        if data is None:
+            data = editing.patched(LabelInput, self.document(label), patch)
+        self._apply(session, label, data)
+        editing.commit_revision(
+            session,
+            label,
+            collection=self.collection,
+            action="update",
+            document=self.document(label),
+            key=key,
+        )
+        return self.to_public(label)
+
+    def delete(
+        self, session: Session, ref: str, *, key: ApiKey | None, if_match: str | None
+    ) -> None:
+        editing.begin(session)
+        label: Any = self.find(session, ref, for_update=True)
+        editing.check_precondition(
+            if_match, lambda: self.to_public(label).model_dump_json().encode()
+        )
+        used = self.used_by(session, label.id)
+        if used:
+            raise StillReferenced(f"Still used by {', '.join(used[:10])}: change those first.")
+        label.deleted_at = clock.now()
+        editing.commit_revision(
+            session,
+            label,
+            collection=self.collection,
+            action="delete",
+            document=self.document(label),
+            key=key,
+        )
+
+    def ensure(self, session: Session, *, name: str) -> Label:
+        """The label with this name's slug, created when missing (flushed, not committed)."""
+        label = session.exec(
+            select(self.model).where(self.model.slug == slugify(name))  # type: ignore[attr-defined]
+        ).first()
+        if label is None:
+            label = self.model(slug=slugify(name), name=name)
+            session.add(label)
+            session.flush()
+        return label

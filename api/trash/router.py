@@ -1,0 +1,76 @@
+"""HTTP routes for the trash."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from starlette.responses import Response
+
+from api.auth.dependencies import AdminKey, WriteKey
+from api.db import SessionDep
+from api.errors import Forbidden, NotFound, StillReferenced, Unauthorized, problem_responses
+from api.http import NoQueryDep, no_content, represent, represent_page
+from api.pagination import ListEnvelope
+from api.trash import service
+from api.trash.service import TrashItem, TrashQuery
+
+router = APIRouter(prefix="/v1/trash", tags=["trash"])
+Collection = Annotated[
+    Literal["articles", "comparisons", "roles", "authors", "tags"], Path(description="The kind.")
+]
+ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+_auth = (Unauthorized, Forbidden)
+
+
+@router.get("", response_model=ListEnvelope[TrashItem], responses=problem_responses(*_auth))
+def list_trash(
+    request: Request, session: SessionDep, _key: WriteKey, query: Annotated[TrashQuery, Query()]
+) -> Response:
+    """List deleted items, most recently deleted first."""
+    return represent_page(request, service.list_trash(session, params=query), query, public=False)
+
+
+@router.get(
+    "/{collection}/{item_id}",
+    response_model=TrashItem,
+    responses=problem_responses(*_auth, NotFound),
+)
+def get_trashed(
+    collection: Collection,
+    item_id: ItemId,
+    request: Request,
+    session: SessionDep,
+    _key: WriteKey,
+    _: NoQueryDep,
+) -> Response:
+    """Get one deleted item."""
+    return represent(request, service.get_trashed(session, collection, item_id), public=False)
+
+
+@router.post(
+    "/{collection}/{item_id}/restore",
+    response_model=TrashItem,
+    responses=problem_responses(*_auth, NotFound),
+)
+def restore_item(
+    collection: Collection,
+    item_id: ItemId,
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+) -> Response:
+    """Take an item out of the trash, as it was."""
+    return represent(request, service.restore(session, collection, item_id, key=key), public=False)
+
+
+@router.delete(
+    "/{collection}/{item_id}",
+    status_code=204,
+    responses=problem_responses(*_auth, NotFound, StillReferenced),
+)
+def purge_item(
+    collection: Collection, item_id: ItemId, session: SessionDep, _key: AdminKey, _: NoQueryDep
+) -> Response:
+    """Delete an item for good, with its revisions (admin keys only)."""
+    service.purge(session, collection, item_id)
+    return no_content()

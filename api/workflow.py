@@ -1,0 +1,62 @@
+"""The editorial workflow shared by articles, roles and comparisons, and the trash.
+
+``draft`` → ``scheduled`` (with ``publish_at``) → ``published`` → ``archived``; ``unpublish``
+goes back to ``draft``. A scheduled item is public once its time has come, with no job to flip
+it: visibility is decided when it is read, against the clock.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, SQLModel, col
+
+from api.db import UTCDateTime
+
+
+class Status(StrEnum):
+    draft = "draft"
+    scheduled = "scheduled"
+    published = "published"
+    archived = "archived"
+
+
+class Trashable(SQLModel):
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Workflow(Trashable):
+    status: Status = Field(
+        default=Status.draft,
+        sa_type=SAEnum(
+            Status,
+            native_enum=False,
+            create_constraint=True,
+            length=16,
+            name="status",
+            values_callable=lambda e: [m.value for m in e],
+        ),
+    )
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+def visible(model: Any, now: datetime) -> ColumnElement[bool]:
+    """Public: not trashed, and published or scheduled for a time that has come."""
+    return and_(
+        col(model.deleted_at).is_(None),
+        col(model.status).in_([Status.published, Status.scheduled]),
+        col(model.published_at) <= now,
+    )
+
+
+def not_trashed(model: Any) -> ColumnElement[bool]:
+    return col(model.deleted_at).is_(None)
+
+
+def effective_status(status: Status, published_at: datetime | None, now: datetime) -> Status:
+    """What a reader sees: a scheduled item whose time has come is published."""
+    if status == Status.scheduled and published_at is not None and published_at <= now:
+        return Status.published
+    return status
