@@ -25,7 +25,7 @@ from api.errors import (
 )
 from api.history import service as history
 from api.http import etag_matches, make_etag
-from api.slugs import ref_filter
+from api.slugs import is_slug, ref_filter
 from api.workflow import Status, effective_status, not_trashed, visible
 
 Input = TypeVar("Input", bound=BaseModel)
@@ -181,7 +181,7 @@ def find(
     row = lock(session, statement) if for_update else session.exec(statement).first()
     if row is not None:
         return row
-    moved_to = history.redirect_or_none(session, collection, ref)
+    moved_to = history.redirect_or_none(session, collection, ref) if is_slug(ref) else None
     if moved_to is not None:
         slug = session.exec(
             select(model.slug).where(model.id == moved_to, shown)  # type: ignore[attr-defined]

@@ -30,6 +30,10 @@ def slugify(text: str) -> str:
     return slug[:SLUG_MAX].rstrip("-")
 
 
+def is_slug(text: str) -> bool:
+    return _SLUG.fullmatch(text) is not None
+
+
 MAX_ID = 2**31 - 1  # ids are INTEGER columns on both databases
 
 
@@ -38,6 +42,6 @@ def ref_filter(id_column: Any, slug_column: Any, ref: str) -> ColumnElement[bool
     if ref.isascii() and ref.isdigit():
         number = int(ref)
         return id_column == number if number <= MAX_ID else false()
-    if _SLUG.fullmatch(ref) is None:
+    if not is_slug(ref):
         return false()  # not a slug: nothing to look up (and no odd bytes reach the database)
     return slug_column == ref  # type: ignore[no-any-return]

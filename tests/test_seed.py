@@ -7,13 +7,13 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from api.articles.models import Article, ArticleComparison, ArticleRole
-from api.workflow import Status
 from api.articles.page import parse_page
 from api.authors.models import Author
 from api.comparisons.models import Comparison, ComparisonCell, ComparisonRow, ComparisonSubject
 from api.errors import SeedError
 from api.roles.models import Role
 from api.seed import load_page, load_seeds
+from api.workflow import Status
 from tests.conftest import SEED
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")

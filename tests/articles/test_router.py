@@ -138,6 +138,9 @@ def test_hostile_text_is_escaped_in_every_rendering(client: TestClient, session:
     assert "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'href="javascript' not in html
+    assert 'href="https://e.example/%22x"' in html
+    with pytest.raises(ValidationError):
+        LinksBlock(text="see evil", links=[{"text": "evil", "href": "javascript:alert(4)"}])  # type: ignore[list-item]
     assert "Hostile &lt;b&gt;title&lt;/b&gt; | pipe" in html
     md = client.get(f"/v1/articles/{article.id}?format=md").text
     assert "\\<script\\>" in md

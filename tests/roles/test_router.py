@@ -7,10 +7,12 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.articles.models import LinksBlock
-from api.workflow import Status
 from api.roles import service
 from api.roles.models import RoleInput
+from api.workflow import Status
 from tests.helpers import make_article
+
+JAN_1 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_get_role_by_slug_with_comparisons_and_articles(client: TestClient) -> None:
@@ -59,7 +61,9 @@ def test_list_roles_by_name_with_paging(client: TestClient, session: Session) ->
     for name in ("Zeta role", "Beta role", "Alpha role"):
         service.create_role(
             session,
-            RoleInput(name=name, status=Status.published, publish_at=datetime(2026, 1, 1, tzinfo=UTC)),
+            RoleInput(
+                name=name, status=Status.published, publish_at=datetime(2026, 1, 1, tzinfo=UTC)
+            ),
             key=None,
         )
     session.commit()
