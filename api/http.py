@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import NotAcceptable, problem_response
+from api.errors import NotAcceptable, PayloadTooLarge, problem_response
 from api.pagination import Page, envelope
 from api.urls import api_url
 
@@ -164,14 +164,15 @@ WRITE_METHODS = {"POST", "PUT", "PATCH"}
 MERGE_PATCH = "application/merge-patch+json"
 
 
-class MediaTypeMiddleware:
-    """415 for a write whose body is not JSON (PATCH also takes ``application/merge-patch+json``).
-
-    Checked before routing, so the answer does not depend on how a route reads its body.
+class RequestBodyMiddleware:
+    """Guards every write before routing: 415 for a body that is not JSON (PATCH also takes
+    ``application/merge-patch+json``), 413 for one over ``max_bytes``, counted as it arrives
+    when no Content-Length announces it. Both are problem+json like every other error.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
+        self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
@@ -179,20 +180,46 @@ class MediaTypeMiddleware:
             return
         headers = dict(scope["headers"])
         content_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        has_body = headers.get(b"content-length", b"0") != b"0" or (b"transfer-encoding" in headers)
-        allowed = {JSON.encode()} | (
-            {MERGE_PATCH.encode()} if scope["method"] == "PATCH" else set()
-        )
-        if content_type in allowed or (not has_body and not content_type):
-            await self.app(scope, receive, send)
+        length = headers.get(b"content-length")
+        has_body = (length is not None and length != b"0") or b"transfer-encoding" in headers
+        allowed = {JSON.encode()}
+        if scope["method"] == "PATCH":
+            allowed.add(MERGE_PATCH.encode())
+        if has_body and content_type not in allowed:
+            accepted = " or ".join(sorted(a.decode() for a in allowed))
+            problem = problem_response(
+                415,
+                "Unsupported media type",
+                f"Send the body as {accepted}.",
+                instance=scope["path"],
+                type_="urn:folio:problem:unsupported-media-type",
+                headers={"Accept-Patch": MERGE_PATCH} if scope["method"] == "PATCH" else None,
+            )
+            await problem(scope, receive, send)
             return
-        accepted = ", ".join(sorted(a.decode() for a in allowed))
-        response = problem_response(
-            415,
-            "Unsupported media type",
-            f"Send the body as {accepted}.",
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await self._too_large(scope)(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise PayloadTooLarge(self._limit_text())
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+    def _limit_text(self) -> str:
+        return f"The body is larger than {self.max_bytes} bytes."
+
+    def _too_large(self, scope: Scope) -> Response:
+        return problem_response(
+            413,
+            "Content too large",
+            self._limit_text(),
             instance=scope["path"],
-            type_="urn:folio:problem:unsupported-media-type",
-            headers={"Accept-Patch": MERGE_PATCH} if scope["method"] == "PATCH" else None,
+            type_="urn:folio:problem:payload-too-large",
         )
-        await response(scope, receive, send)

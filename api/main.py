@@ -18,7 +18,7 @@ from api.comparisons import router as comparisons
 from api.config import Settings, get_settings
 from api.errors import install_error_handlers
 from api.health import router as health_router
-from api.http import HeadMiddleware, MediaTypeMiddleware
+from api.http import HeadMiddleware, RequestBodyMiddleware
 from api.logs import configure_logging
 from api.roles import router as roles
 from api.tags.router import router as tags_router
@@ -60,7 +60,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         summary="A headless content API for articles, roles and comparisons of roles.",
         generate_unique_id_function=_operation_id,
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
     )
     app.state.engine = engine
     app.state.cache = cache
@@ -81,7 +80,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.include_router(router)
     # Added innermost first: HEAD becomes GET before anything else sees it, and CORS wraps the
     # cache, so cached answers get CORS headers too.
-    app.add_middleware(MediaTypeMiddleware)
+    app.add_middleware(RequestBodyMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(CacheMiddleware, cache=cache)
     app.add_middleware(
         CORSMiddleware,

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, Select, and_, or_
 from sqlmodel import Session, SQLModel
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -112,12 +112,12 @@ class Page(Generic[T]):
 
 def keyset_page(
     session: Session,
-    statement: SelectOfScalar[Row],
+    statement: SelectOfScalar[Any] | Select[Any],
     *,
     keys: Sequence[SortKey],
     sort: str,
     params: ListParams,
-) -> Page[Row]:
+) -> Page[Any]:
     """One page of ``statement`` in ``keys`` order, plus cursors to the pages on either side."""
     direction: Direction = "next"
     if params.cursor is not None:
@@ -125,13 +125,16 @@ def keyset_page(
         statement = statement.where(_beyond(keys, values, forward=direction == "next"))
     forward = direction == "next"
     order = [key.column.desc() if key.descending == forward else key.column.asc() for key in keys]
-    rows = list(session.exec(statement.order_by(*order).limit(params.limit + 1)).all())
+    paged = statement.order_by(*order).limit(params.limit + 1)
+    # Entities come back as objects (exec), column selections as rows (execute).
+    result = session.exec(paged) if isinstance(paged, SelectOfScalar) else session.execute(paged)
+    rows = list(result.all())
     more = len(rows) > params.limit
     rows = rows[: params.limit]
     if not forward:
         rows.reverse()
 
-    def cursor_at(d: Direction, row: Row) -> str:
+    def cursor_at(d: Direction, row: Any) -> str:
         return encode_cursor(d, sort, [key.dump(key.value_of(row)) for key in keys])
 
     next_cursor = prev_cursor = None

@@ -6,11 +6,16 @@ transaction that is rolled back; tests that need real commits ask for ``fresh_da
 """
 
 import os
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx2 as httpx
 import psycopg
 import pytest
 from alembic import command
@@ -19,7 +24,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, make_url
 from sqlmodel import Session
 
+from api.auth import service as auth_service
+from api.auth.models import KeyCreate, Scope
 from api.cli import alembic_config
+from api.clock import Clock, clock
 from api.config import REPO_ROOT, Settings, get_settings
 from api.db import get_session, make_engine
 from api.main import create_app
@@ -140,3 +148,77 @@ def app(database: Database, session: Session) -> FastAPI:
 @pytest.fixture
 def client(app: FastAPI) -> TestClient:
     return TestClient(app)
+
+
+@dataclass
+class Keys:
+    read: str
+    write: str
+    admin: str
+
+    def auth(self, scope: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {getattr(self, scope)}"}
+
+
+@pytest.fixture
+def keys(session: Session) -> Keys:
+    """One API key of each scope, made through the service (inside the test's transaction)."""
+    tokens = {
+        scope.value: auth_service.create_key(
+            session, KeyCreate(name=f"{scope.value}-key", scope=scope)
+        ).token
+        for scope in Scope
+    }
+    return Keys(**tokens)
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator[Clock]:
+    yield clock
+    clock.unfreeze()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def eventually(check: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return check()
+
+
+@pytest.fixture
+def live_server(fresh_database: Database, tmp_path: Path) -> Iterator[str]:
+    """``folio serve --workers 2`` on a free loopback port, against ``fresh_database``."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": fresh_database.url}
+    log_path = tmp_path / "server.log"
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=5) as http:
+
+            def ready() -> bool:
+                try:
+                    return http.get("/readyz").status_code == 200
+                except httpx.TransportError:
+                    return False
+
+            assert eventually(ready, timeout=30), log_path.read_text()
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

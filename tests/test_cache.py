@@ -1,12 +1,6 @@
 """The response cache: hits without the database, and never stale across commits or processes."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import httpx2 as httpx
 import pytest
@@ -17,7 +11,7 @@ from api.articles.models import Article
 from api.cache import Entry, ResponseCache
 from api.db import make_engine
 from api.main import create_app
-from tests.conftest import REPO_ROOT, Database, settings_for
+from tests.conftest import Database, eventually, settings_for
 
 
 def rename_article(url: str, title: str) -> None:
@@ -32,15 +26,6 @@ def rename_article(url: str, title: str) -> None:
             session.commit()
     finally:
         engine.dispose()
-
-
-def eventually(check: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return check()
 
 
 @pytest.fixture
@@ -118,48 +103,18 @@ def test_cache_is_bounded_least_recently_used_first() -> None:
     assert len(cache) == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_two_worker_processes_never_serve_stale_content(
-    fresh_database: Database, tmp_path: Path
+    live_server: str, fresh_database: Database
 ) -> None:
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": fresh_database.url}
-    log = (tmp_path / "server.log").open("wb")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        with httpx.Client(base_url=base, timeout=5) as http:
-
-            def ready() -> bool:
-                try:
-                    return http.get("/readyz").status_code == 200
-                except httpx.TransportError:
-                    return False
-
-            assert eventually(ready, timeout=30), (tmp_path / "server.log").read_text()
-            for _ in range(20):  # warm both workers' caches
-                assert http.get("/v1/articles/1").json()["title"].startswith("AI Operating")
-            rename_article(fresh_database.url, "Renamed across processes")
-            assert eventually(
-                lambda: all(
-                    http.get("/v1/articles/1").json()["title"] == "Renamed across processes"
-                    for _ in range(10)
-                )
+    with httpx.Client(base_url=live_server, timeout=5) as http:
+        for _ in range(20):  # warm both workers' caches
+            assert http.get("/v1/articles/1").json()["title"].startswith("AI Operating")
+        rename_article(fresh_database.url, "Renamed across processes")
+        assert eventually(
+            lambda: all(
+                http.get("/v1/articles/1").json()["title"] == "Renamed across processes"
+                for _ in range(10)
             )
-            titles = {http.get("/v1/articles/1").json()["title"] for _ in range(40)}
-            assert titles == {"Renamed across processes"}
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
+        )
+        titles = {http.get("/v1/articles/1").json()["title"] for _ in range(40)}
+        assert titles == {"Renamed across processes"}

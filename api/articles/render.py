@@ -18,6 +18,7 @@ from api.articles.models import (
     ComparisonBlockPublic,
     HeadingBlock,
     LinksBlockPublic,
+    ListBlock,
     ParagraphBlock,
     RelatedBlockPublic,
     RoleDefinitionsBlockPublic,
@@ -51,7 +52,9 @@ def _text_block(block: BlockPublic) -> str:
             ]
             return "\n".join(lines)
         case CalloutBlock(title=title, text=text):
-            return f"{title}\n\n{text}"
+            return f"{title}\n\n{text}" if title else text
+        case ListBlock(items=items):
+            return "\n".join(items)
         case RelatedBlockPublic(articles=articles):
             return "\n\n".join(article.title for article in articles)
     raise TypeError(f"unknown block {block!r}")
@@ -129,7 +132,13 @@ def _md_block(block: BlockPublic) -> str:
                 lines.append("| " + " | ".join(cells) + " |")
             return "\n".join(lines)
         case CalloutBlock(title=title, text=text):
-            return f"> **{escape_markdown(title)}**\n>\n> {escape_markdown(text)}"
+            quoted = "\n>\n".join(f"> {escape_markdown(p)}" for p in text.split("\n\n"))
+            return f"> **{escape_markdown(title)}**\n>\n{quoted}" if title else quoted
+        case ListBlock(ordered=ordered, items=items):
+            return "\n".join(
+                f"{f'{i}.' if ordered else '-'} {escape_markdown(item)}"
+                for i, item in enumerate(items, start=1)
+            )
         case LinksBlockPublic(text=text, links=links):
             return _with_links(text, [(link.text, link.url) for link in links])
         case RelatedBlockPublic(articles=articles):

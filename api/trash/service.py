@@ -70,7 +70,7 @@ def _trashed() -> Any:
 
 def list_trash(session: Session, *, params: TrashQuery) -> Page[TrashItem]:
     trash = _trashed()
-    statement = select(trash)
+    statement = sql_select(*trash.c)
     if params.type is not None:
         statement = statement.where(trash.c.type == params.type)
     keys = (

@@ -1,0 +1,462 @@
+"""Writing articles: create (blocks or Markdown), replace, merge-patch, delete; validation,
+preconditions, the workflow, revisions, old slugs and idempotent retries."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from api.articles.models import Article
+from api.clock import Clock
+from api.comparisons.models import Comparison, ComparisonCell
+from api.config import get_settings
+from api.history.models import Revision
+from tests.conftest import Keys
+
+NEW = {
+    "title": "Fractional CAIO: what the role owns",
+    "category": "Guide",
+    "author": "kyle-rasmussen",
+    "summary": "What a part-time chief AI officer does.",
+    "body": [
+        {"type": "heading", "text": "Scope"},
+        {"type": "paragraph", "text": "Strategy and governance."},
+        {
+            "type": "links",
+            "text": "See Fractional CAIO.",
+            "links": [{"text": "Fractional CAIO", "role_id": 2}],
+        },
+        {"type": "comparison", "comparison_id": 1},
+    ],
+}
+
+MARKDOWN = """## Who owns what
+
+| Dimension | AI operating partner | Fractional Chief AI Officer |
+| --- | --- | --- |
+| Budget | Operating budget | Strategy budget |
+| Reports to | The sponsor | The CEO |
+
+> **Rule of thumb**
+>
+> Pick by the problem.
+
+Read about the [AI operating partner](https://example.com/roles/ai-operating-partner).
+
+- first point
+- second point
+"""
+
+
+def state(session: Session) -> tuple[int, ...]:
+    session.expire_all()
+    return tuple(
+        session.exec(select(func.count()).select_from(t)).one()
+        for t in (Article, Revision, Comparison, ComparisonCell)
+    )
+
+
+def create(client: TestClient, keys: Keys, **changes: Any) -> dict[str, Any]:
+    response = client.post("/v1/articles", json={**NEW, **changes}, headers=keys.auth("write"))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_create_article_from_blocks(client: TestClient, keys: Keys) -> None:
+    response = client.post("/v1/articles", json=NEW, headers=keys.auth("write"))
+    assert response.status_code == 201
+    article = response.json()
+    assert response.headers["location"] == f"http://127.0.0.1:8000/v1/articles/{article['slug']}"
+    assert article["slug"] == "fractional-caio-what-the-role-owns"
+    assert article["status"] == "draft"
+    assert article["version"] == 1
+    assert article["author"]["slug"] == "kyle-rasmussen"
+    assert [r["slug"] for r in article["roles"]] == ["fractional-caio", "ai-operating-partner"]
+    assert article["body"][3]["comparison"]["rows"][0]["dimension"] == "Primary job"
+    assert (
+        response.headers["etag"]
+        == client.get(
+            article["url"].removeprefix("http://127.0.0.1:8000"), headers=keys.auth("read")
+        ).headers["etag"]
+    )
+
+
+def test_drafts_are_previews_for_keys_only(client: TestClient, keys: Keys) -> None:
+    article = create(client, keys)
+    path = f"/v1/articles/{article['id']}"
+    assert client.get(path).status_code == 404
+    preview = client.get(path, headers=keys.auth("read"))
+    assert preview.status_code == 200
+    assert preview.headers["cache-control"] == "private, no-store"
+    assert client.get(f"{path}?format=md", headers=keys.auth("read")).status_code == 200
+    listed = client.get("/v1/articles", headers=keys.auth("read")).json()["data"]
+    assert article["id"] in [a["id"] for a in listed]
+    assert article["id"] not in [a["id"] for a in client.get("/v1/articles").json()["data"]]
+
+
+def test_create_article_from_markdown_makes_a_comparison(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    article = create(client, keys, body=[], body_markdown=MARKDOWN, title="Who owns what")
+    types = [b["type"] for b in article["body"]]
+    assert types == ["heading", "comparison", "callout", "links", "list"]
+    table = article["body"][1]["comparison"]
+    assert table["title"] == "AI operating partner vs Fractional CAIO"
+    assert table["slug"] == "ai-operating-partner-vs-fractional-caio-2"
+    assert [s["slug"] for s in table["subjects"]] == ["ai-operating-partner", "fractional-caio"]
+    assert table["rows"][1]["cells"]["fractional-caio"]["text"] == "The CEO"
+    assert article["body"][2] == {
+        "type": "callout",
+        "title": "Rule of thumb",
+        "text": "Pick by the problem.",
+    }
+    link = article["body"][3]["links"][0]
+    assert link["role"]["slug"] == "ai-operating-partner"
+    assert article["body"][4] == {
+        "type": "list",
+        "ordered": False,
+        "items": ["first point", "second point"],
+    }
+    md = client.get(f"/v1/articles/{article['id']}?format=md", headers=keys.auth("read")).text
+    assert "| Budget | Operating budget | Strategy budget |" in md
+
+
+def test_markdown_table_naming_no_role_is_422(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    before = state(session)
+    body = {
+        **NEW,
+        "body": [],
+        "body_markdown": "| Dimension | Astronaut |\n| --- | --- |\n| a | b |\n",
+    }
+    response = client.post("/v1/articles", json=body, headers=keys.auth("write"))
+    assert response.status_code == 422
+    assert "Astronaut" in response.json()["detail"]
+    assert state(session) == before
+
+
+BAD_INPUTS = [
+    ({"title": ""}, 422, ["body", "title"]),
+    ({"title": "x" * 301}, 422, ["body", "title"]),
+    ({"slug": "Not A Slug"}, 422, ["body", "slug"]),
+    ({"slug": "12345"}, 422, ["body", "slug"]),
+    ({"colour": "red"}, 422, ["body", "colour"]),
+    ({"author": "nobody-here"}, 422, ["body", "author"]),
+    ({"tags": ["no-such-tag"]}, 422, ["body", "tags", "0"]),
+    ({"status": "live"}, 422, ["body", "status"]),
+    ({"status": "scheduled"}, 422, ["body", "publish_at"]),
+    ({"status": "scheduled", "publish_at": "2020-01-01T00:00:00Z"}, 422, ["body", "publish_at"]),
+    ({"publish_at": "2026-01-01T00:00:00"}, 422, ["body", "publish_at"]),
+    ({"reading_time_minutes": -1}, 422, ["body", "reading_time_minutes"]),
+    ({"body": [{"type": "video", "src": "x"}]}, 422, ["body", "body", "0"]),
+    (
+        {"body": [{"type": "comparison", "comparison_id": 999}]},
+        422,
+        ["body", "body", "0", "comparison_id"],
+    ),
+    (
+        {"body": [{"type": "links", "text": "a", "links": [{"text": "a", "role_id": 999}]}]},
+        422,
+        ["body", "body", "0", "role_id"],
+    ),
+    (
+        {
+            "body": [
+                {"type": "links", "text": "a", "links": [{"text": "zz", "href": "https://x.y"}]}
+            ]
+        },
+        422,
+        ["body", "body", "0", "links"],
+    ),
+    ({"body": [{"type": "paragraph", "text": "x"}], "body_markdown": "# x"}, 422, ["body"]),
+    (
+        {"slug": "ai-operating-partner-vs-fractional-caio-which-role-do-you-need"},
+        409,
+        ["body", "slug"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "status", "loc"), BAD_INPUTS)
+def test_bad_article_writes_are_refused_and_change_nothing(
+    client: TestClient,
+    keys: Keys,
+    session: Session,
+    changes: dict[str, Any],
+    status: int,
+    loc: list[str],
+) -> None:
+    before = state(session)
+    response = client.post("/v1/articles", json={**NEW, **changes}, headers=keys.auth("write"))
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert [str(p) for p in response.json()["errors"][0]["loc"]][: len(loc)] == loc
+    assert state(session) == before
+
+
+@pytest.mark.parametrize(
+    ("headers", "content", "status"),
+    [
+        ({"Content-Type": "text/plain"}, b'{"title": "x"}', 415),
+        ({"Content-Type": "application/xml"}, b"<a/>", 415),
+        ({"Content-Type": "application/json"}, b"{not json", 422),
+        ({"Content-Type": "application/json"}, b"[1, 2]", 422),
+        ({"Content-Type": "application/json"}, b'{"title": "' + b"x" * (1024 * 1024) + b'"}', 413),
+    ],
+)
+def test_bad_bodies_are_refused(
+    client: TestClient,
+    keys: Keys,
+    session: Session,
+    headers: dict[str, str],
+    content: bytes,
+    status: int,
+) -> None:
+    before = state(session)
+    response = client.post(
+        "/v1/articles", content=content, headers={**headers, **keys.auth("write")}
+    )
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    assert state(session) == before
+
+
+@pytest.mark.parametrize(("scope", "status"), [(None, 401), ("read", 403)])
+def test_writes_need_a_write_key(
+    client: TestClient, keys: Keys, session: Session, scope: str | None, status: int
+) -> None:
+    headers = keys.auth(scope) if scope else {}
+    before = state(session)
+    assert client.post("/v1/articles", json=NEW, headers=headers).status_code == status
+    assert (
+        client.patch("/v1/articles/1", json={"title": "x"}, headers=headers).status_code == status
+    )
+    assert client.delete("/v1/articles/1", headers=headers).status_code == status
+    assert state(session) == before
+
+
+def test_put_replaces_and_patch_merges(client: TestClient, keys: Keys) -> None:
+    article = create(client, keys, kicker="Pro", tags=[])
+    path = f"/v1/articles/{article['id']}"
+    replaced = client.put(path, json={"title": "Only a title"}, headers=keys.auth("write"))
+    assert replaced.status_code == 200
+    body = replaced.json()
+    assert (body["title"], body["kicker"], body["author"], body["body"]) == (
+        "Only a title",
+        "",
+        None,
+        [],
+    )
+    assert body["slug"] == article["slug"]  # kept when left out
+    assert body["version"] == 2
+    patched = client.patch(
+        path,
+        json={"kicker": "Elite", "summary": None},
+        headers={**keys.auth("write"), "Content-Type": "application/merge-patch+json"},
+    )
+    assert patched.status_code == 200
+    assert (patched.json()["kicker"], patched.json()["summary"], patched.json()["title"]) == (
+        "Elite",
+        "",
+        "Only a title",
+    )
+    assert patched.json()["version"] == 3
+
+
+def test_if_match_stale_is_412_and_changes_nothing(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    article = create(client, keys)
+    path = f"/v1/articles/{article['id']}"
+    etag = client.get(path, headers=keys.auth("read")).headers["etag"]
+    first = client.patch(
+        path, json={"title": "First"}, headers={**keys.auth("write"), "If-Match": etag}
+    )
+    assert first.status_code == 200
+    assert first.headers["etag"] != etag
+    before = state(session)
+    stale = client.patch(
+        path, json={"title": "Second"}, headers={**keys.auth("write"), "If-Match": etag}
+    )
+    assert stale.status_code == 412
+    assert client.delete(path, headers={**keys.auth("write"), "If-Match": etag}).status_code == 412
+    assert (
+        client.put(
+            path, json={"title": "x"}, headers={**keys.auth("write"), "If-Match": '"nope"'}
+        ).status_code
+        == 412
+    )
+    assert state(session) == before
+    assert client.get(path, headers=keys.auth("read")).json()["title"] == "First"
+    fresh = client.patch(
+        path,
+        json={"title": "Third"},
+        headers={**keys.auth("write"), "If-Match": first.headers["etag"]},
+    )
+    assert fresh.status_code == 200
+
+
+def test_if_match_can_be_required(
+    client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FOLIO_REQUIRE_IF_MATCH", "true")
+    get_settings.cache_clear()
+    try:
+        response = client.patch("/v1/articles/1", json={"title": "x"}, headers=keys.auth("write"))
+        assert response.status_code == 428
+        etag = client.get("/v1/articles/1").headers["etag"]
+        ok = client.patch(
+            "/v1/articles/1",
+            json={"kicker": "Elite+"},
+            headers={**keys.auth("write"), "If-Match": etag},
+        )
+        assert ok.status_code == 200
+    finally:
+        get_settings.cache_clear()
+
+
+def test_workflow_schedule_publish_archive_unpublish(
+    client: TestClient, keys: Keys, frozen_clock: Clock
+) -> None:
+    now = datetime(2026, 11, 27, 12, tzinfo=UTC)
+    frozen_clock.freeze(now)
+    due = now + timedelta(hours=1)
+    article = create(client, keys, status="scheduled", publish_at=due.isoformat())
+    path = f"/v1/articles/{article['id']}"
+    assert article["status"] == "scheduled"
+    assert client.get(path).status_code == 404
+    frozen_clock.freeze(due + timedelta(seconds=1))
+    public = client.get(path)
+    assert public.status_code == 200
+    assert public.json()["status"] == "published"
+    assert public.json()["published_at"] == "2026-11-27T13:00:00Z"
+    assert client.get("/v1/articles").json()["data"][0]["id"] == article["id"]
+    archived = client.patch(path, json={"status": "archived"}, headers=keys.auth("write"))
+    assert archived.json()["status"] == "archived"
+    assert client.get(path).status_code == 404
+    republished = client.patch(path, json={"status": "published"}, headers=keys.auth("write"))
+    assert republished.json()["status"] == "published"
+    assert client.get(path).status_code == 200
+    unpublished = client.patch(path, json={"status": "draft"}, headers=keys.auth("write"))
+    assert unpublished.json()["status"] == "draft"
+    assert client.get(path).status_code == 404
+
+
+def test_delete_moves_to_the_trash_and_restore_brings_it_back(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    article = create(client, keys, status="published")
+    path = f"/v1/articles/{article['id']}"
+    assert client.delete(path, headers=keys.auth("write")).status_code == 204
+    assert client.get(path).status_code == 404
+    assert client.get(path, headers=keys.auth("read")).status_code == 404
+    trash = client.get("/v1/trash", headers=keys.auth("write")).json()["data"]
+    assert [(t["type"], t["id"]) for t in trash] == [("articles", article["id"])]
+    assert client.get("/v1/trash", headers=keys.auth("read")).status_code == 403
+    restored = client.post(
+        f"/v1/trash/articles/{article['id']}/restore", headers=keys.auth("write")
+    )
+    assert restored.status_code == 200
+    assert client.get(path).status_code == 200
+    assert client.get("/v1/trash", headers=keys.auth("write")).json()["data"] == []
+    client.delete(path, headers=keys.auth("write"))
+    assert (
+        client.delete(f"/v1/trash/articles/{article['id']}", headers=keys.auth("write")).status_code
+        == 403
+    )
+    assert (
+        client.delete(f"/v1/trash/articles/{article['id']}", headers=keys.auth("admin")).status_code
+        == 204
+    )
+    assert session.get(Article, article["id"]) is None
+    assert (
+        client.post(
+            f"/v1/trash/articles/{article['id']}/restore", headers=keys.auth("write")
+        ).status_code
+        == 404
+    )
+
+
+def test_revisions_list_read_diff_and_restore(client: TestClient, keys: Keys) -> None:
+    article = create(client, keys)
+    path = f"/v1/articles/{article['id']}"
+    client.patch(path, json={"title": "Second title"}, headers=keys.auth("write"))
+    client.patch(path, json={"title": "Third title", "kicker": "New"}, headers=keys.auth("admin"))
+    revisions = client.get(f"{path}/revisions", headers=keys.auth("read")).json()
+    assert [(r["number"], r["action"], r["key_name"]) for r in revisions] == [
+        (3, "update", "admin-key"),
+        (2, "update", "write-key"),
+        (1, "create", "write-key"),
+    ]
+    first = client.get(f"{path}/revisions/1", headers=keys.auth("read")).json()
+    assert first["content"]["title"] == NEW["title"]
+    diff = client.get(f"{path}/revisions/diff?from=1&to=3", headers=keys.auth("read")).json()
+    assert {c["field"]: (c["before"], c["after"]) for c in diff["changes"]} == {
+        "kicker": ("", "New"),
+        "title": (NEW["title"], "Third title"),
+    }
+    assert '-  "title": "Fractional CAIO: what the role owns"' in diff["patch"]
+    restored = client.post(f"{path}/revisions/1/restore", headers=keys.auth("write"))
+    assert restored.status_code == 200
+    assert (restored.json()["title"], restored.json()["version"]) == (NEW["title"], 4)
+    latest = client.get(f"{path}/revisions", headers=keys.auth("read")).json()[0]
+    assert (latest["number"], latest["action"]) == (4, "restore")
+    assert client.get(f"{path}/revisions").status_code == 401
+    assert client.get(f"{path}/revisions/99", headers=keys.auth("read")).status_code == 404
+    assert client.get(f"{path}/revisions/diff?from=1", headers=keys.auth("read")).status_code == 422
+
+
+def test_an_old_slug_answers_301_and_stays_reserved(client: TestClient, keys: Keys) -> None:
+    article = create(client, keys, status="published")
+    old = article["slug"]
+    moved = client.patch(
+        f"/v1/articles/{old}", json={"slug": "caio-scope"}, headers=keys.auth("write")
+    )
+    assert moved.json()["slug"] == "caio-scope"
+    response = client.get(f"/v1/articles/{old}?format=md", follow_redirects=False)
+    assert response.status_code == 301
+    assert response.headers["location"] == "/v1/articles/caio-scope?format=md"
+    assert (
+        client.get(
+            f"/v1/articles/{old}/revisions", headers=keys.auth("read"), follow_redirects=False
+        ).headers["location"]
+        == "/v1/articles/caio-scope/revisions"
+    )
+    taken = client.post("/v1/articles", json={**NEW, "slug": old}, headers=keys.auth("write"))
+    assert taken.status_code == 409
+    back = client.patch("/v1/articles/caio-scope", json={"slug": old}, headers=keys.auth("write"))
+    assert back.status_code == 200
+    assert client.get(f"/v1/articles/{old}").status_code == 200
+    assert client.get("/v1/articles/caio-scope", follow_redirects=False).status_code == 301
+
+
+def test_idempotency_key_replays_the_first_answer(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    headers = {**keys.auth("write"), "Idempotency-Key": "create-caio-guide"}
+    first = client.post("/v1/articles", json=NEW, headers=headers)
+    before = state(session)
+    again = client.post("/v1/articles", json=NEW, headers=headers)
+    assert again.status_code == 201
+    assert again.content == first.content
+    assert again.headers["location"] == first.headers["location"]
+    assert state(session) == before
+    other = client.post("/v1/articles", json={**NEW, "title": "Other"}, headers=headers)
+    assert other.status_code == 422
+    assert other.json()["type"] == "urn:folio:problem:idempotency-key-reused"
+    assert state(session) == before
+    assert (
+        client.post(
+            "/v1/articles", json=NEW, headers={**keys.auth("write"), "Idempotency-Key": ""}
+        ).status_code
+        == 422
+    )
+
+
+def test_patch_with_a_non_object_is_422(client: TestClient, keys: Keys) -> None:
+    response = client.patch("/v1/articles/1", json=["title"], headers=keys.auth("write"))
+    assert response.status_code == 422

@@ -1,0 +1,155 @@
+"""API keys: shown once, stored hashed, scoped, revocable, expiring; on the CLI and over HTTP."""
+
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from api.auth.models import ApiKey
+from api.cli import app as cli
+from api.clock import Clock
+from api.config import get_settings
+from tests.conftest import Database, Keys
+
+
+def test_cli_prints_the_token_alone_on_stdout_and_stores_only_a_hash(
+    fresh_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", fresh_database.url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            cli, ["keys", "create", "--name", "ci-bot", "--scope", "write", "--expires", "30"]
+        )
+        assert result.exit_code == 0, result.output
+        token = result.stdout.strip()
+        assert token.startswith("folio_")
+        assert "\n" not in token
+        assert "ci-bot" in result.stderr
+        assert token not in result.stderr
+        with Session(fresh_database.engine) as session:
+            key = session.exec(select(ApiKey).where(ApiKey.name == "ci-bot")).one()
+            stored = [str(v) for v in key.model_dump().values()]
+        assert all(token not in value and token.split("_")[-1] not in value for value in stored)
+        listed = CliRunner().invoke(cli, ["keys", "list"])
+        assert "ci-bot\twrite" in listed.stdout
+        assert token not in listed.stdout
+        duplicate = CliRunner().invoke(
+            cli, ["keys", "create", "--name", "ci-bot", "--scope", "read"]
+        )
+        assert duplicate.exit_code == 1
+        bad_scope = CliRunner().invoke(cli, ["keys", "create", "--name", "x", "--scope", "root"])
+        assert bad_scope.exit_code == 2
+        revoked = CliRunner().invoke(cli, ["keys", "revoke", "ci-bot"])
+        assert revoked.exit_code == 0
+        listed = CliRunner().invoke(cli, ["keys", "list"])
+        assert "revoked" in listed.stdout
+        assert CliRunner().invoke(cli, ["keys", "revoke", "nobody"]).exit_code == 1
+    finally:
+        get_settings.cache_clear()
+
+
+def test_admin_keys_manage_keys_over_http(client: TestClient, keys: Keys) -> None:
+    response = client.post(
+        "/v1/keys", json={"name": "preview-bot", "scope": "read"}, headers=keys.auth("admin")
+    )
+    assert response.status_code == 201
+    created = response.json()
+    assert created["token"].startswith("folio_")
+    assert response.headers["location"] == f"http://127.0.0.1:8000/v1/keys/{created['id']}"
+    assert response.headers["cache-control"] == "private, no-store"
+    listed = client.get("/v1/keys", headers=keys.auth("admin")).json()
+    assert [k["name"] for k in listed] == ["admin-key", "preview-bot", "read-key", "write-key"]
+    assert all("token" not in k and "token_hash" not in k for k in listed)
+    new_key = {"Authorization": f"Bearer {created['token']}"}
+    assert client.get("/v1/articles", headers=new_key).status_code == 200
+    assert client.delete("/v1/keys/preview-bot", headers=keys.auth("admin")).status_code == 200
+    assert client.get("/v1/articles", headers=new_key).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "challenge"),
+    [
+        ({}, 401, 'Bearer realm="folio"'),
+        (
+            {"Authorization": "Bearer folio_nope_nope"},
+            401,
+            'Bearer realm="folio", error="invalid_token"',
+        ),
+        (
+            {"Authorization": "Bearer " + "x" * 300},
+            401,
+            'Bearer realm="folio", error="invalid_token"',
+        ),
+        (
+            {"Authorization": "Basic dXNlcjpwYXNz"},
+            401,
+            'Bearer realm="folio", error="invalid_token"',
+        ),
+    ],
+)
+def test_missing_or_bad_keys_are_401_with_a_challenge(
+    client: TestClient, headers: dict[str, str], status: int, challenge: str
+) -> None:
+    response = client.get("/v1/keys", headers=headers)
+    assert response.status_code == status
+    assert response.headers["www-authenticate"] == challenge
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("scope", ["read", "write"])
+def test_keys_without_the_admin_scope_are_403(client: TestClient, keys: Keys, scope: str) -> None:
+    response = client.post(
+        "/v1/keys", json={"name": "x", "scope": "admin"}, headers=keys.auth(scope)
+    )
+    assert response.status_code == 403
+    assert "admin" in response.json()["detail"]
+
+
+def test_a_bad_key_on_a_public_read_is_401_not_anonymous(client: TestClient) -> None:
+    response = client.get("/v1/articles/1", headers={"Authorization": "Bearer folio_x_y"})
+    assert response.status_code == 401
+
+
+def test_an_expired_key_stops_working(
+    client: TestClient, session: Session, frozen_clock: Clock
+) -> None:
+    from api.auth import service
+    from api.auth.models import KeyCreate, Scope
+
+    token = service.create_key(
+        session, KeyCreate(name="short", scope=Scope.read, expires_in_days=1)
+    ).token
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/v1/articles", headers=headers).status_code == 200
+    frozen_clock.freeze(frozen_clock.now() + timedelta(days=2))
+    assert client.get("/v1/articles", headers=headers).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "", "scope": "read"}, "name"),
+        ({"name": "ok", "scope": "root"}, "scope"),
+        ({"name": "ok", "scope": "read", "expires_in_days": 0}, "expires_in_days"),
+        ({"name": "ok", "scope": "read", "extra": 1}, "extra"),
+        ({"name": "a" * 101, "scope": "read"}, "name"),
+    ],
+)
+def test_bad_key_requests_are_422_and_create_nothing(
+    client: TestClient, keys: Keys, session: Session, body: dict[str, object], field: str
+) -> None:
+    before = len(session.exec(select(ApiKey)).all())
+    response = client.post("/v1/keys", json=body, headers=keys.auth("admin"))
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"][-1] == field
+    assert len(session.exec(select(ApiKey)).all()) == before
+
+
+def test_a_key_name_taken_is_409(client: TestClient, keys: Keys) -> None:
+    response = client.post(
+        "/v1/keys", json={"name": "read-key", "scope": "read"}, headers=keys.auth("admin")
+    )
+    assert response.status_code == 409
