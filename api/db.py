@@ -105,11 +105,15 @@ _WRITER = "folio_writer"
 def begin_write(session: Session) -> None:
     """Starts the session's transaction as a writer (see ``_configure_sqlite``).
 
-    Services that write call it first. Where the session is already in a transaction it changes
-    nothing: the caller owns that transaction.
+    Services that write call it first. A transaction that only read so far (a dependency
+    looked up the API key, say) is ended first, so the write does not build on a snapshot that
+    may already be stale; one that has written is the caller's, and is left as it is.
     """
-    if not session.in_transaction():
-        session.connection(execution_options={_WRITER: True})
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted or session.info.get(_CHANGED):
+            return
+        session.commit()
+    session.connection(execution_options={_WRITER: True})
 
 
 def open_session(engine: Engine) -> Session:

@@ -79,13 +79,14 @@ class ComparisonCell(SQLModel, table=True):
     source_url: str | None = Field(default=None, max_length=2000)
 
 
+CellText = Annotated[str, StringConstraints(max_length=5_000)]
 WebUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2_000)]
 
 
 class CellInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(max_length=5_000)
+    text: CellText
     note: str | None = Field(None, max_length=2_000)
     source_url: WebUrl | None = None
 
@@ -95,7 +96,7 @@ class RowInput(BaseModel):
 
     id: int | None = Field(None, description="An existing row to keep (and keep its id).")
     dimension: Name
-    cells: dict[str, str | CellInput] = Field(
+    cells: dict[str, CellText | CellInput] = Field(
         default_factory=dict,
         max_length=20,
         description="Keyed by subject role slug; a plain string is the cell's text.",
@@ -123,7 +124,7 @@ class RowCreate(BaseModel):
 
     dimension: Name
     position: int | None = Field(None, ge=0, description="Where to insert it; last by default.")
-    cells: dict[str, str | CellInput] = Field(default_factory=dict, max_length=20)
+    cells: dict[str, CellText | CellInput] = Field(default_factory=dict, max_length=20)
 
 
 class RowPatch(BaseModel):
@@ -131,7 +132,7 @@ class RowPatch(BaseModel):
 
     dimension: Name | None = None
     position: int | None = Field(None, ge=0, description="Moves the row.")
-    cells: dict[str, str | CellInput | None] | None = Field(None, max_length=20)
+    cells: dict[str, CellText | CellInput | None] | None = Field(None, max_length=20)
 
 
 class SubjectCreate(BaseModel):
