@@ -152,7 +152,7 @@ def test_rows_are_added_edited_moved_and_deleted(
     assert moved.status_code == 200
     assert moved.json()["id"] == owner_id
     current = client.get(base, headers=keys.auth("read")).json()
-    assert [(r["dimension"], r["id"]) for r in current["rows"]][0] == ("Ownership", owner_id)
+    assert (current["rows"][0]["dimension"], current["rows"][0]["id"]) == ("Ownership", owner_id)
     assert [r["position"] for r in current["rows"]] == [0, 1, 2]
     cell = client.put(
         f"{base}/rows/{row['id']}/cells/ai-operating-partner",
