@@ -19,7 +19,9 @@ always reads its own writes.
 import sqlite3
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 import psycopg
@@ -28,6 +30,7 @@ from sqlalchemy.engine import make_url
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import db
+from api.clock import clock
 from api.http import etag_matches
 
 log = structlog.get_logger(__name__)
@@ -124,9 +127,12 @@ def make_watcher(database_url: str) -> Watcher | None:
     return None
 
 
+Generation = tuple[int, int]
+
+
 @dataclass(slots=True)
 class Entry:
-    generation: int
+    generation: Generation
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
@@ -145,11 +151,27 @@ class ResponseCache:
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self.next_change: Callable[[], datetime | None] | None = None
+        self._seen: int | None = None
+        self._epoch = 0
+        self._horizon: datetime | None = None
 
-    def generation(self) -> int | None:
-        return self.watcher.current() if self.watcher is not None else None
+    def generation(self) -> tuple[int, int] | None:
+        """What an entry must have been rendered under to be served now.
 
-    def get(self, key: tuple[bytes, ...], generation: int) -> Entry | None:
+        The watcher's generation, and an epoch that also moves when the clock passes the next
+        scheduled publication: content can change with no write at all.
+        """
+        base = self.watcher.current() if self.watcher is not None else None
+        if base is None:
+            return None
+        if base != self._seen or (self._horizon is not None and clock.now() >= self._horizon):
+            self._seen = base
+            self._epoch += 1
+            self._horizon = self.next_change() if self.next_change is not None else None
+        return (base, self._epoch)
+
+    def get(self, key: tuple[bytes, ...], generation: Generation) -> Entry | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and entry.generation != generation:
@@ -228,7 +250,9 @@ class CacheMiddleware:
 class _Recorder:
     __slots__ = ("body", "cache", "generation", "headers", "key", "send", "status", "storable")
 
-    def __init__(self, send: Send, cache: ResponseCache, key: tuple[bytes, ...], generation: int):
+    def __init__(
+        self, send: Send, cache: ResponseCache, key: tuple[bytes, ...], generation: Generation
+    ) -> None:
         self.send = send
         self.cache = cache
         self.key = key

@@ -21,6 +21,7 @@ from api.health import router as health_router
 from api.http import HeadMiddleware, RequestBodyMiddleware
 from api.logs import configure_logging
 from api.roles import router as roles
+from api.schedule import next_publication
 from api.tags.router import router as tags_router
 from api.trash.router import router as trash_router
 
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         cache.watcher = make_watcher(settings.database_url)
+        cache.next_change = lambda: next_publication(engine)
         watcher = cache.watcher
         if watcher is not None:
             db.after_content_commit.append(watcher.bump)

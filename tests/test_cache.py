@@ -1,16 +1,20 @@
 """The response cache: hits without the database, and never stale across commits or processes."""
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from api.articles.models import Article
+from api.articles import service as articles_service
+from api.articles.models import Article, ArticleInput
 from api.cache import Entry, ResponseCache
+from api.clock import Clock
 from api.db import make_engine
 from api.main import create_app
+from api.workflow import Status
 from tests.conftest import Database, eventually, settings_for
 
 
@@ -91,15 +95,15 @@ def test_a_commit_from_another_connection_is_seen_at_once(
 def test_cache_is_bounded_least_recently_used_first() -> None:
     cache = ResponseCache(max_entries=2, max_bytes=1000)
     for name in (b"a", b"b", b"c"):
-        cache.put((name,), Entry(1, 200, [], b"x" * 10, b'"e"'))
+        cache.put((name,), Entry((1, 1), 200, [], b"x" * 10, b'"e"'))
         if name == b"b":
-            assert cache.get((b"a",), 1) is not None  # touch a: b becomes the oldest
-    assert cache.get((b"b",), 1) is None
-    assert cache.get((b"a",), 1) is not None
-    assert cache.get((b"c",), 1) is not None
-    cache.put((b"big",), Entry(1, 200, [], b"x" * 500, b'"e"'))  # larger than an eighth
-    assert cache.get((b"big",), 1) is None
-    assert cache.get((b"a",), 2) is None  # another generation: stale, and dropped
+            assert cache.get((b"a",), (1, 1)) is not None  # touch a: b becomes the oldest
+    assert cache.get((b"b",), (1, 1)) is None
+    assert cache.get((b"a",), (1, 1)) is not None
+    assert cache.get((b"c",), (1, 1)) is not None
+    cache.put((b"big",), Entry((1, 1), 200, [], b"x" * 500, b'"e"'))  # larger than an eighth
+    assert cache.get((b"big",), (1, 1)) is None
+    assert cache.get((b"a",), (2, 1)) is None  # another generation: stale, and dropped
     assert len(cache) == 1
 
 
@@ -118,3 +122,32 @@ def test_two_worker_processes_never_serve_stale_content(
         )
         titles = {http.get("/v1/articles/1").json()["title"] for _ in range(40)}
         assert titles == {"Renamed across processes"}
+
+
+def test_a_scheduled_article_appears_in_cached_lists_when_due(
+    cached_client: TestClient, fresh_database: Database, frozen_clock: Clock
+) -> None:
+    now = datetime(2026, 11, 27, 12, tzinfo=UTC)
+    frozen_clock.freeze(now)
+    with Session(fresh_database.engine) as session:
+        article = articles_service.create_article(
+            session,
+            ArticleInput(
+                title="Due soon", status=Status.scheduled, publish_at=now + timedelta(minutes=5)
+            ),
+            key=None,
+        )
+        session.commit()
+        article_id = article.id
+    cache: ResponseCache = cached_client.app.state.cache  # type: ignore[attr-defined]
+
+    def listed() -> list[int]:
+        return [a["id"] for a in cached_client.get("/v1/articles").json()["data"]]
+
+    assert eventually(lambda: article_id not in listed() and listed() == listed())
+    hits = cache.hits
+    assert article_id not in listed()
+    assert cache.hits == hits + 1  # served from memory while nothing is due
+    frozen_clock.freeze(now + timedelta(minutes=5))
+    assert listed()[0] == article_id
+    assert cached_client.get(f"/v1/articles/{article_id}").json()["status"] == "published"
