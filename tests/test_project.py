@@ -61,6 +61,23 @@ def test_openapi_documents_every_route_and_its_models(client: TestClient) -> Non
         "text/plain; charset=utf-8"
         in paths["/v1/articles/{ref}"]["get"]["responses"]["200"]["content"]
     )
+    for collection, model in (
+        ("articles", "ArticleInput"),
+        ("roles", "RoleInput"),
+        ("comparisons", "ComparisonInput"),
+        ("authors", "LabelInput"),
+        ("tags", "LabelInput"),
+    ):
+        for method, path in (("post", f"/v1/{collection}"), ("put", f"/v1/{collection}/{{ref}}")):
+            body = paths[path][method]["requestBody"]["content"]["application/json"]["schema"]
+            assert body == {"$ref": f"#/components/schemas/{model}"}, (method, path)
+        patch = paths[f"/v1/{collection}/{{ref}}"]["patch"]["requestBody"]["content"]
+        assert "application/merge-patch+json" in patch
+        assert {"401", "403", "412", "415", "422"} <= paths[f"/v1/{collection}"]["post"][
+            "responses"
+        ].keys() | {"412"}
+    operation_ids = [op["operationId"] for item in paths.values() for op in item.values()]
+    assert len(operation_ids) == len(set(operation_ids))
     docs = client.get("/docs")
     assert docs.status_code == 200
     assert "swagger" in docs.text.lower()

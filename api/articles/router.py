@@ -1,8 +1,8 @@
 """HTTP routes for articles."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
@@ -10,25 +10,23 @@ from api import editing
 from api.articles import service
 from api.articles.models import ArticleInput, ArticleListItem, ArticlePublic
 from api.articles.render import RENDERERS
-from api.auth.dependencies import CurrentKey, WriteKey
+from api.auth.dependencies import CurrentKey
 from api.db import SessionDep
 from api.errors import (
     ArticleNotFound,
-    Conflict,
     Forbidden,
     InvalidBody,
     NotAcceptable,
     PreconditionRequired,
-    SlugTaken,
     StalePrecondition,
     Unauthorized,
     UnsupportedMediaType,
     problem_responses,
 )
 from api.history.router import history_router
-from api.http import JSON, NoQueryDep, negotiate, no_content, represent, represent_page
+from api.http import JSON, negotiate, represent, represent_page
 from api.pagination import ListEnvelope, ListParams
-from api.routing import IdempotencyKey, IfMatch, create_response
+from api.routing import add_write_routes
 from api.slugs import SLUG_MAX
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
@@ -89,84 +87,20 @@ def get_article(
     return represent(request, render(article).encode(), media_type=media_type, public=public)
 
 
-@router.post(
-    "",
-    status_code=201,
-    response_model=ArticlePublic,
-    responses=problem_responses(*_writes, SlugTaken),
+add_write_routes(
+    router,
+    collection="articles",
+    input_model=ArticleInput,
+    output_model=ArticlePublic,
+    create=lambda session, data, key: service.create_article(session, data, key=key),
+    public=service.to_public,
+    update=lambda session, ref, **change: service.to_public(
+        session, service.update_article(session, ref, **change)
+    ),
+    delete=service.delete_article,
+    missing=ArticleNotFound,
+    what="an article (from `body` blocks or from `body_markdown`)",
 )
-def create_article(
-    data: ArticleInput,
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    idempotency_key: IdempotencyKey = None,
-) -> Response:
-    """Create an article, from blocks or from Markdown."""
-    return create_response(
-        request,
-        session,
-        key=key,
-        idempotency_key=idempotency_key,
-        data=data,
-        collection="articles",
-        create=lambda: service.create_article(session, data, key=key),
-        public=lambda row: service.to_public(session, row),
-    )
-
-
-@router.put(
-    "/{ref}",
-    response_model=ArticlePublic,
-    responses=problem_responses(*_writes, ArticleNotFound, SlugTaken),
-)
-def replace_article(
-    ref: Ref,
-    data: ArticleInput,
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    if_match: IfMatch = None,
-) -> Response:
-    """Replace an article; fields left out take their defaults."""
-    article = service.update_article(session, ref, data=data, key=key, if_match=if_match)
-    return represent(request, service.to_public(session, article), public=False)
-
-
-@router.patch(
-    "/{ref}",
-    response_model=ArticlePublic,
-    responses=problem_responses(*_writes, ArticleNotFound, SlugTaken),
-    openapi_extra={"requestBody": {"content": {"application/merge-patch+json": {}}}},
-)
-def patch_article(
-    ref: Ref,
-    patch: Annotated[dict[str, Any], Body(description="A JSON merge patch (RFC 7396).")],
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    if_match: IfMatch = None,
-) -> Response:
-    """Change some fields of an article (JSON merge patch: null removes a field)."""
-    article = service.update_article(session, ref, patch=patch, key=key, if_match=if_match)
-    return represent(request, service.to_public(session, article), public=False)
-
-
-@router.delete(
-    "/{ref}",
-    status_code=204,
-    responses=problem_responses(*_auth, ArticleNotFound, StalePrecondition, Conflict),
-)
-def delete_article(
-    ref: Ref, session: SessionDep, key: WriteKey, _: NoQueryDep, if_match: IfMatch = None
-) -> Response:
-    """Move an article to the trash (see /v1/trash)."""
-    service.delete_article(session, ref, key=key, if_match=if_match)
-    return no_content()
-
 
 revisions_router = history_router(
     "articles",

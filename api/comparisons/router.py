@@ -1,8 +1,8 @@
 """HTTP routes for comparisons, their rows, cells and subjects."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from api import editing
@@ -26,9 +26,7 @@ from api.errors import (
     PreconditionRequired,
     RoleNotFound,
     RowNotFound,
-    SlugTaken,
     StalePrecondition,
-    StillReferenced,
     Unauthorized,
     UnsupportedMediaType,
     problem_responses,
@@ -36,7 +34,7 @@ from api.errors import (
 from api.history.router import history_router
 from api.http import NoQueryDep, created, no_content, represent, represent_page
 from api.pagination import ListEnvelope, ListParams
-from api.routing import IdempotencyKey, IfMatch, create_response
+from api.routing import IfMatch, add_write_routes
 from api.slugs import SLUG_MAX
 
 router = APIRouter(prefix="/v1/comparisons", tags=["comparisons"])
@@ -76,84 +74,6 @@ def get_comparison(
     """Get a comparison by id or slug: subjects in column order, rows in order, cells by role."""
     comparison = service.get_comparison(session, ref, preview=key is not None)
     return represent(request, comparison, public=key is None)
-
-
-@router.post(
-    "",
-    status_code=201,
-    response_model=ComparisonPublic,
-    responses=problem_responses(*_writes, SlugTaken),
-)
-def create_comparison(
-    data: ComparisonInput,
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    idempotency_key: IdempotencyKey = None,
-) -> Response:
-    """Create a comparison with its subjects, rows and cells."""
-    return create_response(
-        request,
-        session,
-        key=key,
-        idempotency_key=idempotency_key,
-        data=data,
-        collection="comparisons",
-        create=lambda: service.create_comparison(session, data, key=key),
-        public=lambda row: service.to_public(session, row),
-    )
-
-
-@router.put(
-    "/{ref}", response_model=ComparisonPublic, responses=problem_responses(*_writes, SlugTaken)
-)
-def replace_comparison(
-    ref: Ref,
-    data: ComparisonInput,
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    if_match: IfMatch = None,
-) -> Response:
-    """Replace a comparison: rows given with their id (or an existing dimension) keep it."""
-    comparison = service.update_comparison(session, ref, data=data, key=key, if_match=if_match)
-    return represent(request, service.to_public(session, comparison), public=False)
-
-
-@router.patch(
-    "/{ref}",
-    response_model=ComparisonPublic,
-    responses=problem_responses(*_writes, SlugTaken),
-    openapi_extra={"requestBody": {"content": {"application/merge-patch+json": {}}}},
-)
-def patch_comparison(
-    ref: Ref,
-    patch: Annotated[dict[str, Any], Body(description="A JSON merge patch (RFC 7396).")],
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    if_match: IfMatch = None,
-) -> Response:
-    """Change some fields of a comparison (JSON merge patch; `rows` and `subjects` are
-    replaced whole: use the row and subject routes to change one)."""
-    comparison = service.update_comparison(session, ref, patch=patch, key=key, if_match=if_match)
-    return represent(request, service.to_public(session, comparison), public=False)
-
-
-@router.delete(
-    "/{ref}",
-    status_code=204,
-    responses=problem_responses(*_auth, ComparisonNotFound, StalePrecondition, StillReferenced),
-)
-def delete_comparison(
-    ref: Ref, session: SessionDep, key: WriteKey, _: NoQueryDep, if_match: IfMatch = None
-) -> Response:
-    """Move a comparison to the trash; refused while an article embeds it."""
-    service.delete_comparison(session, ref, key=key, if_match=if_match)
-    return no_content()
 
 
 @router.get(
@@ -305,6 +225,21 @@ def remove_subject(
     service.remove_subject(session, ref, role, key=key, if_match=if_match)
     return no_content()
 
+
+add_write_routes(
+    router,
+    collection="comparisons",
+    input_model=ComparisonInput,
+    output_model=ComparisonPublic,
+    create=lambda session, data, key: service.create_comparison(session, data, key=key),
+    public=service.to_public,
+    update=lambda session, ref, **change: service.to_public(
+        session, service.update_comparison(session, ref, **change)
+    ),
+    delete=service.delete_comparison,
+    missing=ComparisonNotFound,
+    what="a comparison (rows given with their id or an existing dimension keep their id)",
+)
 
 revisions_router = history_router(
     "comparisons",
