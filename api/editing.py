@@ -25,6 +25,7 @@ from api.errors import (
 )
 from api.history import service as history
 from api.http import etag_matches, make_etag
+from api.search import index as search_index
 from api.slugs import is_slug, ref_filter
 from api.workflow import Status, effective_status, not_trashed, visible
 
@@ -149,6 +150,7 @@ def commit_revision(
             content=document,
             key=key,
         )
+        search_index.refresh(session, collection, row)
         session.commit()
     except IntegrityError as exc:
         session.rollback()
@@ -206,4 +208,5 @@ def record_created(
         content=document,
         key=key,
     )
+    search_index.refresh(session, collection, row)
     session.flush()

@@ -18,6 +18,8 @@ PRIVATE_CACHE = "private, no-store"
 VARY = "Accept, Authorization"
 
 JSON = "application/json"
+CSV = "text/csv; charset=utf-8; header=present"
+MARKDOWN = "text/markdown; charset=utf-8"
 
 
 def make_etag(body: bytes) -> str:
@@ -36,13 +38,25 @@ def etag_matches(if_none_match: str, etag: str | bytes) -> bool:
     return False
 
 
-def encode(payload: object) -> bytes:
-    """Response bytes: models through pydantic, plain data through orjson."""
+def encode(payload: object, *, fields: frozenset[str] | None = None) -> bytes:
+    """Response bytes: models through pydantic, plain data through orjson; with ``fields``,
+    only those fields of the object (or of each item of a list envelope)."""
     if isinstance(payload, bytes):
         return payload
-    if isinstance(payload, BaseModel):
-        return payload.model_dump_json().encode()
-    return orjson.dumps(payload)
+    if fields is None:
+        if isinstance(payload, BaseModel):
+            return payload.model_dump_json().encode()
+        return orjson.dumps(payload)
+    data = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload
+    if isinstance(data, dict) and isinstance(data.get("data"), list):
+        data = {**data, "data": [_only(item, fields) for item in data["data"]]}
+    elif isinstance(data, dict):
+        data = _only(data, fields)
+    return orjson.dumps(data)
+
+
+def _only(item: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
+    return {name: value for name, value in item.items() if name in fields}
 
 
 def represent(
@@ -53,9 +67,10 @@ def represent(
     public: bool = True,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
+    fields: frozenset[str] | None = None,
 ) -> Response:
     """The response for a rendered body: validators, caching headers, and 304 when it matches."""
-    body = encode(payload)
+    body = encode(payload, fields=fields)
     etag = make_etag(body)
     all_headers = {
         "ETag": etag,
@@ -120,11 +135,18 @@ def negotiate(request: Request, requested: str | None, offered: dict[str, str]) 
 
 
 def represent_page(
-    request: Request, page: Page[Any], params: BaseModel, *, public: bool = True
+    request: Request,
+    page: Page[Any],
+    params: BaseModel,
+    *,
+    public: bool = True,
+    fields: frozenset[str] | None = None,
 ) -> Response:
     """A list response: the ``{data, meta, links}`` envelope and its ``Link`` header."""
-    body, link = envelope(page, path=request.url.path, query=params.model_dump())
-    return represent(request, body, public=public, headers={"Link": link} if link else None)
+    query = params.model_dump(mode="json", by_alias=True)
+    body, link = envelope(page, path=request.url.path, query=query)
+    headers = {"Link": link} if link else None
+    return represent(request, body, public=public, headers=headers, fields=fields)
 
 
 class NoQuery(BaseModel):

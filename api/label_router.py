@@ -10,8 +10,9 @@ from api.errors import (
     problem_responses,
 )
 from api.http import NoQueryDep, represent, represent_page
-from api.labels import LabelInput, LabelPublic, Labels
+from api.labels import Labels
 from api.pagination import ListEnvelope, ListParams
+from api.refs import LabelInput, LabelPublic
 from api.routing import add_write_routes
 from api.slugs import SLUG_MAX
 

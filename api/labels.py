@@ -3,39 +3,21 @@ both, so they behave alike in every respect: reads, writes, If-Match, revisions,
 """
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, SQLModel, col, select
 
 from api import editing
 from api.auth.models import ApiKey
 from api.clock import clock
 from api.errors import NotFound, StillReferenced
-from api.pagination import ListParams, Page, SortKey, keyset_page, map_page
-from api.slugs import Name, Slug, slugify
+from api.pagination import ListParams, Page, Sortable, keyset_page, map_page
+from api.refs import LabelInput, LabelPublic
+from api.slugs import slugify
 from api.urls import resource_url
 from api.workflow import not_trashed
 
 Label = TypeVar("Label", bound=SQLModel)
-
-
-class LabelInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    slug: Slug | None = Field(None, description="Made from the name when left out.")
-    name: Name
-
-
-class LabelPublic(SQLModel):
-    id: int
-    slug: str
-    name: str
-    created_at: datetime
-    updated_at: datetime
-    version: int
-    url: str
 
 
 class Labels(Generic[Label]):
@@ -50,7 +32,15 @@ class Labels(Generic[Label]):
         self.collection = collection
         self.missing = missing
         self.used_by = used_by
-        self.order = (SortKey(col(model.name)), SortKey(col(model.id)))  # type: ignore[attr-defined]
+        self.sortable = Sortable(
+            fields={
+                "name": col(model.name),  # type: ignore[attr-defined]
+                "updated_at": col(model.updated_at),  # type: ignore[attr-defined]
+                "created_at": col(model.created_at),  # type: ignore[attr-defined]
+            },
+            default="name",
+            tie=col(model.id),  # type: ignore[attr-defined]
+        )
 
     def find(self, session: Session, ref: str, *, for_update: bool = False) -> Label:
         # Labels have no workflow: everything not in the trash is public.
@@ -76,8 +66,7 @@ class Labels(Generic[Label]):
         page = keyset_page(
             session,
             select(self.model).where(not_trashed(self.model)),
-            keys=self.order,
-            sort="name",
+            sortable=self.sortable,
             params=params,
         )
         return map_page(page, lambda rows: [self.to_public(row) for row in rows])

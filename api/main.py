@@ -22,6 +22,7 @@ from api.http import HeadMiddleware, RequestBodyMiddleware
 from api.logs import configure_logging
 from api.roles import router as roles
 from api.schedule import next_publication
+from api.search.router import router as search_router
 from api.tags.router import router as tags_router
 from api.trash.router import router as trash_router
 
@@ -73,11 +74,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         roles.router,
         roles.revisions_router,
         comparisons.router,
+        comparisons.compare_router,
         comparisons.revisions_router,
         authors_router,
         tags_router,
         keys_router,
         trash_router,
+        search_router,
     ):
         app.include_router(router)
     # Added innermost first: HEAD becomes GET before anything else sees it, and CORS wraps the

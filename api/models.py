@@ -9,6 +9,7 @@ from api.comparisons.models import Comparison, ComparisonCell, ComparisonRow, Co
 from api.history.models import Revision, SlugRedirect
 from api.idempotency.models import IdempotencyRecord
 from api.roles.models import Role
+from api.search.models import SearchDocument
 from api.tags.models import Tag
 
 metadata = SQLModel.metadata
@@ -27,6 +28,7 @@ __all__ = [
     "IdempotencyRecord",
     "Revision",
     "Role",
+    "SearchDocument",
     "SlugRedirect",
     "Tag",
     "metadata",

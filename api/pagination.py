@@ -8,13 +8,14 @@ import base64
 import binascii
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import urlencode
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, SQLModel
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -37,17 +38,36 @@ class ListParams(BaseModel):
     cursor: str | None = Field(
         None, max_length=512, description="`meta.next_cursor` or `meta.prev_cursor` of a page."
     )
+    sort: str | None = Field(
+        None,
+        max_length=100,
+        description="Comma-separated fields, `-` for descending: `sort=-updated_at,title`.",
+    )
+    count: bool = Field(False, description="Also count all matches (`meta.total`).")
 
 
 @dataclass(frozen=True)
 class SortKey:
-    """One column of a keyset: how to compare, read and (de)serialize it."""
+    """One column of a keyset: how to compare, read and (de)serialize it.
+
+    A nullable column sorts with ``null_as`` in place of NULL, so the keyset comparison (which
+    NULL would make unknown) holds on both databases; lists that cannot hold NULLs leave it
+    unset and keep the plain column, which an index serves.
+    """
 
     column: Any  # a mapped column, as given by sqlmodel.col()
     descending: bool = False
+    null_as: Any = None
+
+    @property
+    def expression(self) -> Any:
+        if self.null_as is None:
+            return self.column
+        return func.coalesce(self.column, literal(self.null_as, self.column.type))
 
     def value_of(self, row: Any) -> Any:
-        return getattr(row, self.column.key)
+        value = getattr(row, self.column.key)
+        return self.null_as if value is None and self.null_as is not None else value
 
     def dump(self, value: Any) -> Any:
         return value.isoformat() if isinstance(value, datetime) else value
@@ -62,6 +82,42 @@ class SortKey:
         if not isinstance(raw, python_type) or isinstance(raw, bool):
             raise ValueError(f"expected {python_type.__name__}")
         return raw
+
+
+EPOCH = datetime(1, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Sortable:
+    """The fields a collection sorts on, its default order, and the unique tie-breaker."""
+
+    fields: dict[str, Any]
+    default: str
+    tie: Any
+
+    def keys(self, sort: str | None, *, nulls: bool = False) -> tuple[str, list[SortKey]]:
+        """The normalised sort and its keyset; ``nulls`` when sorted columns may hold NULL."""
+        spec = sort if sort else self.default
+        keys: list[SortKey] = []
+        names = []
+        for part in spec.split(","):
+            name = part.strip().removeprefix("-")
+            if name not in self.fields or name in names:
+                allowed = ", ".join(sorted(self.fields))
+                raise InvalidParameter("sort", f"{part.strip()!r} is not one of: {allowed}")
+            names.append(name)
+            column = self.fields[name]
+            null_as = None
+            if nulls and column.nullable:
+                null_as = EPOCH
+            keys.append(SortKey(column, descending=part.strip().startswith("-"), null_as=null_as))
+        if len(keys) > 3:
+            raise InvalidParameter("sort", "at most three fields")
+        keys.append(SortKey(self.tie, descending=keys[0].descending))
+        normalised = ",".join(
+            ("-" if k.descending else "") + n for k, n in zip(keys, names, strict=False)
+        )
+        return normalised, keys
 
 
 Direction = Literal["next", "prev"]
@@ -95,8 +151,8 @@ def _beyond(
     clauses: list[ColumnElement[bool]] = []
     for i, key in enumerate(keys):
         smaller = key.descending == forward  # which side of the cursor the wanted rows are on
-        step = key.column < values[i] if smaller else key.column > values[i]
-        equal = [keys[j].column == values[j] for j in range(i)]
+        step = key.expression < values[i] if smaller else key.expression > values[i]
+        equal = [keys[j].expression == values[j] for j in range(i)]
         clauses.append(and_(*equal, step))
     return or_(*clauses)
 
@@ -114,17 +170,26 @@ def keyset_page(
     session: Session,
     statement: SelectOfScalar[Any] | Select[Any],
     *,
-    keys: Sequence[SortKey],
-    sort: str,
+    sortable: Sortable,
     params: ListParams,
+    nulls: bool = False,
 ) -> Page[Any]:
-    """One page of ``statement`` in ``keys`` order, plus cursors to the pages on either side."""
+    """One page of ``statement`` in ``params.sort`` order, with cursors to the pages on either
+    side and, when asked, the number of all matches."""
+    sort, keys = sortable.keys(params.sort, nulls=nulls)
+    total = None
+    if params.count:
+        total = session.execute(
+            sql_select(func.count()).select_from(statement.order_by(None).subquery())
+        ).scalar_one()
     direction: Direction = "next"
     if params.cursor is not None:
         direction, values = decode_cursor(params.cursor, sort, keys)
         statement = statement.where(_beyond(keys, values, forward=direction == "next"))
     forward = direction == "next"
-    order = [key.column.desc() if key.descending == forward else key.column.asc() for key in keys]
+    order = [
+        key.expression.desc() if key.descending == forward else key.expression.asc() for key in keys
+    ]
     paged = statement.order_by(*order).limit(params.limit + 1)
     # Entities come back as objects (exec), column selections as rows (execute).
     result = session.exec(paged) if isinstance(paged, SelectOfScalar) else session.execute(paged)
@@ -143,7 +208,32 @@ def keyset_page(
             next_cursor = cursor_at("next", rows[-1])
         if (params.cursor is not None) if forward else more:
             prev_cursor = cursor_at("prev", rows[0])
-    return Page(rows, params.limit, next_cursor, prev_cursor)
+    return Page(rows, params.limit, next_cursor, prev_cursor, total)
+
+
+def parse_include(value: str | None, allowed: frozenset[str]) -> frozenset[str]:
+    """``include=author,tags``: the related resources to embed whole."""
+    if not value:
+        return frozenset()
+    names = frozenset(part.strip() for part in value.split(",") if part.strip())
+    unknown = names - allowed
+    if unknown:
+        raise InvalidParameter(
+            "include",
+            f"{', '.join(sorted(unknown))}: can include {', '.join(sorted(allowed)) or 'nothing'}",
+        )
+    return names
+
+
+def parse_fields(value: str | None, model: type[BaseModel]) -> frozenset[str] | None:
+    """``fields=title,slug``: the fields to return (``id`` always comes too)."""
+    if not value:
+        return None
+    names = frozenset(part.strip() for part in value.split(",") if part.strip())
+    unknown = names - set(model.model_fields)
+    if unknown:
+        raise InvalidParameter("fields", f"no field {', '.join(sorted(unknown))}")
+    return names | {"id"}
 
 
 def map_page(page: Page[Any], convert: Callable[[list[Any]], list[T]]) -> Page[T]:
@@ -156,7 +246,11 @@ def envelope(
     """The list body ``{data, meta, links}`` and the matching RFC 8288 ``Link`` header."""
 
     def url(params: dict[str, Any]) -> str:
-        present = {k: v for k, v in params.items() if v is not None}
+        present = {
+            k: ("true" if v is True else v)
+            for k, v in params.items()
+            if v is not None and v is not False and v != []
+        }
         return api_url(path) + ("?" + urlencode(present, doseq=True) if present else "")
 
     links: dict[str, str | None] = {

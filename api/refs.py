@@ -1,4 +1,5 @@
-"""Compact references, the form in which one resource embeds another.
+"""Compact references, the form in which one resource embeds another; and labels (authors,
+tags), which are little more than a reference.
 
 ``of()`` builds a reference from any row with the needed columns (tables import this module,
 so it cannot import them).
@@ -7,8 +8,10 @@ so it cannot import them).
 from datetime import datetime
 from typing import Any, Self
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import SQLModel
 
+from api.slugs import Name, Slug
 from api.urls import resource_url
 
 
@@ -83,3 +86,20 @@ class ArticleRef(SQLModel):
             published_at=article.published_at,
             url=resource_url("articles", article.slug),
         )
+
+
+class LabelInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug | None = Field(None, description="Made from the name when left out.")
+    name: Name
+
+
+class LabelPublic(SQLModel):
+    id: int
+    slug: str
+    name: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    url: str

@@ -10,6 +10,7 @@ from sqlalchemy import DateTime
 from api import models
 from api.config import get_settings
 from api.db import UTCDateTime, make_engine
+from api.search.models import in_migrations
 
 config = context.config
 target_metadata = models.metadata
@@ -51,6 +52,7 @@ def _configure(connection: Any) -> None:
         compare_type=_compare_type,
         render_item=_render_item,
         process_revision_directives=_drop_empty,
+        include_object=in_migrations,
     )
 
 

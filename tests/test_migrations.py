@@ -14,6 +14,7 @@ from api import models
 from api.cli import alembic_config
 from api.config import get_settings
 from api.db import make_engine
+from api.search.models import in_migrations
 from tests.conftest import _new_database
 
 TABLES = {
@@ -30,6 +31,7 @@ TABLES = {
     "idempotency_record",
     "revision",
     "role",
+    "search_document",
     "slug_redirect",
     "tag",
 }
@@ -48,7 +50,9 @@ def empty_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 def _tables(url: str) -> set[str]:
     engine = make_engine(url)
     try:
-        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+        names = set(inspect(engine).get_table_names()) - {"alembic_version"}
+        # SQLite's FTS5 index is a virtual table with shadow tables of its own.
+        return {name for name in names if not name.startswith("search_fts")}
     finally:
         engine.dispose()
 
@@ -58,7 +62,12 @@ def _diff(url: str) -> list[object]:
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "render_as_batch": True}
+                connection,
+                opts={
+                    "compare_type": True,
+                    "render_as_batch": True,
+                    "include_object": in_migrations,
+                },
             )
             return list(compare_metadata(context, models.metadata))
     finally:

@@ -15,7 +15,9 @@ from sqlmodel import Field, SQLModel
 
 from api.comparisons.models import ComparisonPublic
 from api.db import Tracked
-from api.refs import ArticleRef, AuthorRef, ComparisonRef, RoleRef, TagRef
+from api.pagination import ListParams
+from api.refs import ArticleRef, AuthorRef, ComparisonRef, LabelPublic, RoleRef, TagRef
+from api.roles.models import RoleListItem
 from api.slugs import SLUG_MAX, Slug
 from api.workflow import Status, Workflow
 
@@ -233,10 +235,12 @@ class ArticleListItem(SQLModel):
     status: Status
     published_at: datetime | None
     summary: str
-    author: AuthorRef | None
-    tags: list[TagRef]
-    roles: list[RoleRef]
-    comparisons: list[ComparisonRef]
+    author: AuthorRef | LabelPublic | None = Field(description="Whole with include=author.")
+    tags: list[TagRef | LabelPublic] = Field(description="Whole with include=tags.")
+    roles: list[RoleRef | RoleListItem] = Field(description="Whole with include=roles.")
+    comparisons: list[ComparisonRef | ComparisonPublic] = Field(
+        description="Whole (rows and cells) with include=comparisons."
+    )
     created_at: datetime
     updated_at: datetime
     version: int
@@ -245,6 +249,37 @@ class ArticleListItem(SQLModel):
 
 class ArticlePublic(ArticleListItem):
     body: list[BlockPublic]
+
+
+class ArticleListQuery(ListParams):
+    """What a list of articles can be narrowed to; unknown parameters are errors."""
+
+    status: Status | None = Field(None, description="Needs a key: drafts are not public.")
+    author: Slug | None = Field(None, description="An author's slug.")
+    tag: Slug | None = Field(None, description="A tag's slug.")
+    category: str | None = Field(None, max_length=60)
+    role: Slug | None = Field(None, description="Articles that mention this role.")
+    comparison: Slug | None = Field(None, description="Articles that embed this comparison.")
+    published_after: AwareDatetime | None = None
+    published_before: AwareDatetime | None = None
+    updated_since: AwareDatetime | None = None
+    q: str | None = Field(None, min_length=1, max_length=200, description="Full-text search.")
+    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
+    include: str | None = Field(
+        None, max_length=100, description="Embed whole: author, tags, roles, comparisons."
+    )
+
+
+class ArticleQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["json", "md", "html", "txt"] | None = Field(
+        None, description="Overrides the Accept header."
+    )
+    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
+    include: str | None = Field(
+        None, max_length=100, description="Embed whole: author, tags, roles, comparisons."
+    )
 
 
 class ArticleInput(BaseModel):

@@ -4,13 +4,13 @@ Pure functions of ``ArticlePublic``: the routes render once per content version 
 response cache keeps the bytes.
 """
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 
 import nh3
 from markdown_it import MarkdownIt
 
+from api import markdown
 from api.articles.models import (
     ArticlePublic,
     BlockPublic,
@@ -23,6 +23,7 @@ from api.articles.models import (
     RelatedBlockPublic,
     RoleDefinitionsBlockPublic,
 )
+from api.comparisons.render import cells_of, render_markdown_table
 from api.urls import site_url
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -43,14 +44,7 @@ def _text_block(block: BlockPublic) -> str:
             return "\n\n".join(f"{item.term}\n\n{item.definition}" for item in items)
         case ComparisonBlockPublic(comparison=table):
             header = table.dimension_label + "".join(s.name for s in table.subjects)
-            lines = [header] + [
-                row.dimension
-                + "".join(
-                    row.cells[s.slug].text if s.slug in row.cells else "" for s in table.subjects
-                )
-                for row in table.rows
-            ]
-            return "\n".join(lines)
+            return "\n".join([header] + ["".join(cells) for cells in cells_of(table)])
         case CalloutBlock(title=title, text=text):
             return f"{title}\n\n{text}" if title else text
         case ListBlock(items=items):
@@ -75,23 +69,6 @@ def render_text(article: ArticlePublic) -> str:
 
 # --- Markdown (GFM) -----------------------------------------------------------------------------
 
-# Hand-written: markdown-it-py parses but has no escaping helper. Escapes the characters that
-# would start inline markup, and the ones that would start a block at the head of a line.
-_INLINE = re.compile(r"([\\`*_\[\]<>|!#~])")
-_BLOCK_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])(?=\s|$)")
-
-
-def escape_markdown(text: str) -> str:
-    escaped = _INLINE.sub(r"\\\1", text)
-    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
-
-
-_URL_UNSAFE = str.maketrans({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"})
-
-
-def _md_link(text: str, url: str) -> str:
-    return f"[{escape_markdown(text)}]({url.translate(_URL_UNSAFE)})"
-
 
 def _with_links(text: str, spans: list[tuple[str, str]]) -> str:
     """Text with each (span, url) linked at its first occurrence after the previous link."""
@@ -100,50 +77,40 @@ def _with_links(text: str, spans: list[tuple[str, str]]) -> str:
         found = text.find(span, position)
         if found < 0:
             continue
-        out.append(escape_markdown(text[position:found]))
-        out.append(_md_link(span, url))
+        out.append(markdown.escape(text[position:found]))
+        out.append(markdown.link(span, url))
         position = found + len(span)
-    out.append(escape_markdown(text[position:]))
+    out.append(markdown.escape(text[position:]))
     return "".join(out)
 
 
 def _md_block(block: BlockPublic) -> str:
     match block:
         case HeadingBlock(text=text, level=level):
-            return "#" * level + " " + escape_markdown(text)
+            return "#" * level + " " + markdown.escape(text)
         case ParagraphBlock(text=text):
-            return escape_markdown(text)
+            return markdown.escape(text)
         case RoleDefinitionsBlockPublic(items=items):
             return "\n\n".join(
-                f"### {_md_link(item.term, site_url('roles', item.role.slug))}\n\n"
-                + escape_markdown(item.definition)
+                f"### {markdown.link(item.term, site_url('roles', item.role.slug))}\n\n"
+                + markdown.escape(item.definition)
                 for item in items
             )
         case ComparisonBlockPublic(comparison=table):
-            head = [escape_markdown(table.dimension_label)] + [
-                _md_link(s.name, site_url("roles", s.slug)) for s in table.subjects
-            ]
-            lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
-            for row in table.rows:
-                cells = [escape_markdown(row.dimension)] + [
-                    escape_markdown(row.cells[s.slug].text) if s.slug in row.cells else ""
-                    for s in table.subjects
-                ]
-                lines.append("| " + " | ".join(cells) + " |")
-            return "\n".join(lines)
+            return render_markdown_table(table)
         case CalloutBlock(title=title, text=text):
-            quoted = "\n>\n".join(f"> {escape_markdown(p)}" for p in text.split("\n\n"))
-            return f"> **{escape_markdown(title)}**\n>\n{quoted}" if title else quoted
+            quoted = "\n>\n".join(f"> {markdown.escape(p)}" for p in text.split("\n\n"))
+            return f"> **{markdown.escape(title)}**\n>\n{quoted}" if title else quoted
         case ListBlock(ordered=ordered, items=items):
             return "\n".join(
-                f"{f'{i}.' if ordered else '-'} {escape_markdown(item)}"
+                f"{f'{i}.' if ordered else '-'} {markdown.escape(item)}"
                 for i, item in enumerate(items, start=1)
             )
         case LinksBlockPublic(text=text, links=links):
             return _with_links(text, [(link.text, link.url) for link in links])
         case RelatedBlockPublic(articles=articles):
             return "\n".join(
-                f"- {_md_link(a.title, site_url('articles', a.slug))}" for a in articles
+                f"- {markdown.link(a.title, site_url('articles', a.slug))}" for a in articles
             )
     raise TypeError(f"unknown block {block!r}")
 
@@ -156,10 +123,10 @@ def render_markdown(article: ArticlePublic) -> str:
     if article.published_at:
         byline.append(_long_date(article.published_at))
     parts = [
-        "*" + escape_markdown(" · ".join(m for m in meta if m)) + "*",
-        "# " + escape_markdown(article.title),
-        escape_markdown(" · ".join(byline)),
-        escape_markdown(article.summary),
+        "*" + markdown.escape(" · ".join(m for m in meta if m)) + "*",
+        "# " + markdown.escape(article.title),
+        markdown.escape(" · ".join(byline)),
+        markdown.escape(article.summary),
     ]
     parts.extend(_md_block(block) for block in article.body)
     return "\n\n".join(part for part in parts if part.strip("*")) + "\n"

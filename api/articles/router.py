@@ -1,14 +1,19 @@
 """HTTP routes for articles."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from api import editing
 from api.articles import service
-from api.articles.models import ArticleInput, ArticleListItem, ArticlePublic
+from api.articles.models import (
+    ArticleInput,
+    ArticleListItem,
+    ArticleListQuery,
+    ArticlePublic,
+    ArticleQuery,
+)
 from api.articles.render import RENDERERS
 from api.auth.dependencies import CurrentKey
 from api.db import SessionDep
@@ -25,7 +30,7 @@ from api.errors import (
 )
 from api.history.router import history_router
 from api.http import JSON, negotiate, represent, represent_page
-from api.pagination import ListEnvelope, ListParams
+from api.pagination import ListEnvelope, parse_fields, parse_include
 from api.routing import add_write_routes
 from api.slugs import SLUG_MAX
 
@@ -37,25 +42,24 @@ _auth = (Unauthorized, Forbidden)
 _writes = (*_auth, InvalidBody, UnsupportedMediaType, StalePrecondition, PreconditionRequired)
 
 
-class ArticleQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    format: Literal["json", "md", "html", "txt"] | None = Field(
-        None, description="Overrides the Accept header."
-    )
-
-
 @router.get(
     "",
     response_model=ListEnvelope[ArticleListItem],
     responses=problem_responses(Unauthorized),
 )
 def list_articles(
-    request: Request, session: SessionDep, key: CurrentKey, params: Annotated[ListParams, Query()]
+    request: Request,
+    session: SessionDep,
+    key: CurrentKey,
+    query: Annotated[ArticleListQuery, Query()],
 ) -> Response:
-    """List articles, newest first: published ones, or with a key every one not in the trash."""
-    page = service.list_articles(session, params=params, preview=key is not None)
-    return represent_page(request, page, params, public=key is None)
+    """List articles, newest first: published ones, or with a key every one not in the trash.
+
+    Narrow them by author, tag, category, role, comparison, dates and words (`q`); sort them;
+    ask for some fields only, or for related resources whole (`include`)."""
+    page = service.list_articles(session, query=query, preview=key is not None)
+    fields = parse_fields(query.fields, ArticleListItem)
+    return represent_page(request, page, query, public=key is None, fields=fields)
 
 
 @router.get(
@@ -79,10 +83,12 @@ def get_article(
     Without a key only published articles are found; with any key, drafts and scheduled ones
     too (previews)."""
     fmt = negotiate(request, query.format, FORMATS)
-    article = service.get_article(session, ref, preview=key is not None)
+    include = parse_include(query.include, service.INCLUDABLE)
+    fields = parse_fields(query.fields, ArticlePublic)
+    article = service.get_article(session, ref, preview=key is not None, include=include)
     public = key is None
     if fmt == "json":
-        return represent(request, article, public=public)
+        return represent(request, article, public=public, fields=fields)
     media_type, render = RENDERERS[fmt]
     return represent(request, render(article).encode(), media_type=media_type, public=public)
 

@@ -16,17 +16,22 @@ from api.articles.models import (
     ArticleComparison,
     ArticleInput,
     ArticleListItem,
+    ArticleListQuery,
     ArticlePublic,
     ArticleRole,
     ArticleTag,
     Block,
     BlockPublic,
+    CalloutBlock,
     ComparisonBlock,
     ComparisonBlockPublic,
+    HeadingBlock,
     Link,
     LinkPublic,
     LinksBlock,
     LinksBlockPublic,
+    ListBlock,
+    ParagraphBlock,
     RelatedBlock,
     RelatedBlockPublic,
     RoleDefinitionPublic,
@@ -44,22 +49,30 @@ from api.comparisons.models import (
     ComparisonSubject,
     RowInput,
 )
-from api.errors import ArticleNotFound, InvalidBody, NotFound
-from api.pagination import ListParams, Page, SortKey, keyset_page
+from api.errors import ArticleNotFound, InvalidBody, NotFound, Unauthorized
+from api.pagination import Page, Sortable, keyset_page, map_page, parse_include
 from api.refs import ArticleRef, AuthorRef, ComparisonRef, RoleRef, TagRef
 from api.roles import service as roles_service
 from api.roles.models import Role
+from api.search import index as search_index
 from api.slugs import slugify
 from api.tags.models import Tag
 from api.tags.service import tags
 from api.urls import resource_url, site_url
-from api.workflow import effective_status, not_trashed, visible
+from api.workflow import Status, effective_status, not_trashed, visible
 
 COLLECTION = "articles"
-ARTICLE_ORDER = (
-    SortKey(col(Article.published_at), descending=True),
-    SortKey(col(Article.id), descending=True),
+SORTABLE = Sortable(
+    fields={
+        "published_at": col(Article.published_at),
+        "updated_at": col(Article.updated_at),
+        "created_at": col(Article.created_at),
+        "title": col(Article.title),
+    },
+    default="-published_at",
+    tie=col(Article.id),
 )
+INCLUDABLE = frozenset({"author", "tags", "roles", "comparisons"})
 _blocks = TypeAdapter(list[Block])
 # A link to a role page, on the site or in the API: its last path segments name the role.
 _ROLE_HREF = re.compile(r"/roles/([a-z0-9-]+)/?$")
@@ -77,27 +90,68 @@ def find_article(session: Session, ref: str, *, preview: bool, for_update: bool 
     )
 
 
-def get_article(session: Session, ref: str, *, preview: bool = False) -> ArticlePublic:
-    return to_public(session, find_article(session, ref, preview=preview))
+def get_article(
+    session: Session, ref: str, *, preview: bool = False, include: frozenset[str] = frozenset()
+) -> ArticlePublic:
+    return to_public(session, find_article(session, ref, preview=preview), include=include)
 
 
-def to_public(session: Session, article: Article) -> ArticlePublic:
-    (public,) = _to_public(session, [article], with_body=True)
+def to_public(
+    session: Session, article: Article, *, include: frozenset[str] = frozenset()
+) -> ArticlePublic:
+    (public,) = _to_public(session, [article], with_body=True, include=include)
     assert isinstance(public, ArticlePublic)
     return public
 
 
-def list_articles(session: Session, *, params: ListParams, preview: bool) -> Page[ArticleListItem]:
-    shown = not_trashed(Article) if preview else visible(Article, clock.now())
-    page = keyset_page(
-        session,
-        select(Article).where(shown),
-        keys=ARTICLE_ORDER,
-        sort="-published_at",
-        params=params,
-    )
-    items = _to_public(session, page.items, with_body=False)
-    return Page(items, page.limit, page.next_cursor, page.prev_cursor, page.total)
+def list_articles(
+    session: Session, *, query: ArticleListQuery, preview: bool
+) -> Page[ArticleListItem]:
+    """Articles matching every filter of ``query``, a page at a time."""
+    if query.status is not None and not preview:
+        raise Unauthorized("Filtering by status needs an API key.", token_sent=False)
+    now = clock.now()
+    statement = select(Article).where(not_trashed(Article) if preview else visible(Article, now))
+    if query.status is not None:
+        if query.status == Status.published:
+            statement = statement.where(visible(Article, now))
+        elif query.status == Status.scheduled:
+            statement = statement.where(
+                col(Article.status) == Status.scheduled, col(Article.published_at) > now
+            )
+        else:
+            statement = statement.where(col(Article.status) == query.status)
+    if query.author is not None:
+        statement = statement.where(
+            col(Article.author_id).in_(select(Author.id).where(Author.slug == query.author))
+        )
+    if query.category is not None:
+        statement = statement.where(col(Article.category) == query.category)
+    for link, column, model, slug in (
+        (ArticleTag, ArticleTag.tag_id, Tag, query.tag),
+        (ArticleRole, ArticleRole.role_id, Role, query.role),
+        (ArticleComparison, ArticleComparison.comparison_id, Comparison, query.comparison),
+    ):
+        if slug is not None:
+            linked = (
+                select(link.article_id)
+                .join(model, col(model.id) == column)
+                .where(model.slug == slug)
+            )
+            statement = statement.where(col(Article.id).in_(linked))
+    if query.published_after is not None:
+        statement = statement.where(col(Article.published_at) >= query.published_after)
+    if query.published_before is not None:
+        statement = statement.where(col(Article.published_at) < query.published_before)
+    if query.updated_since is not None:
+        statement = statement.where(col(Article.updated_at) >= query.updated_since)
+    if query.q is not None:
+        statement = statement.where(
+            col(Article.id).in_(search_index.matching_ids(session, COLLECTION, query.q))
+        )
+    page = keyset_page(session, statement, sortable=SORTABLE, params=query, nulls=preview)
+    include = parse_include(query.include, INCLUDABLE)
+    return map_page(page, lambda rows: _to_public(session, rows, with_body=False, include=include))
 
 
 def blocks_of(article: Article) -> list[Block]:
@@ -105,45 +159,60 @@ def blocks_of(article: Article) -> list[Block]:
 
 
 def _to_public(
-    session: Session, articles: Sequence[Article], *, with_body: bool
+    session: Session,
+    articles: Sequence[Article],
+    *,
+    with_body: bool,
+    include: frozenset[str] = frozenset(),
 ) -> list[ArticleListItem]:
-    """Public forms of many articles in a fixed number of queries, whatever their number."""
+    """Public forms of many articles in a fixed number of queries, whatever their number and
+    whatever ``include`` embeds whole."""
     ids = [a.id for a in articles if a.id is not None]
     if not ids:
         return []
     author_ids = {a.author_id for a in articles if a.author_id is not None}
+    author_form = authors.to_public if "author" in include else AuthorRef.of
     authors_by_id = (
         {
-            author.id: AuthorRef.of(author)
+            author.id: author_form(author)
             for author in session.exec(select(Author).where(col(Author.id).in_(author_ids)))
         }
         if author_ids
         else {}
     )
-    roles: dict[int, list[RoleRef]] = defaultdict(list)
+    role_form = roles_service.to_list_item if "roles" in include else RoleRef.of
+    tag_form = tags.to_public if "tags" in include else TagRef.of
+    roles: dict[int, list[Any]] = defaultdict(list)
     for link, role in session.exec(
         select(ArticleRole, Role)
         .join(Role, col(Role.id) == ArticleRole.role_id)
         .where(col(ArticleRole.article_id).in_(ids))
         .order_by(col(ArticleRole.article_id), col(ArticleRole.position))
     ).all():
-        roles[link.article_id].append(RoleRef.of(role))
-    comparisons: dict[int, list[ComparisonRef]] = defaultdict(list)
+        roles[link.article_id].append(role_form(role))
+    comparisons: dict[int, list[Any]] = defaultdict(list)
     for embed, comparison in session.exec(
         select(ArticleComparison, Comparison)
         .join(Comparison, col(Comparison.id) == ArticleComparison.comparison_id)
         .where(col(ArticleComparison.article_id).in_(ids))
         .order_by(col(ArticleComparison.article_id), col(ArticleComparison.position))
     ).all():
-        comparisons[embed.article_id].append(ComparisonRef.of(comparison))
-    tags_by_article: dict[int, list[TagRef]] = defaultdict(list)
+        comparisons[embed.article_id].append(comparison)
+    if "comparisons" in include:
+        tables = comparisons_service.load_comparisons(
+            session, {c.id for found in comparisons.values() for c in found if c.id is not None}
+        )
+        comparisons = {k: [tables[c.id] for c in v] for k, v in comparisons.items()}
+    else:
+        comparisons = {k: [ComparisonRef.of(c) for c in v] for k, v in comparisons.items()}
+    tags_by_article: dict[int, list[Any]] = defaultdict(list)
     for label, tag in session.exec(
         select(ArticleTag, Tag)
         .join(Tag, col(Tag.id) == ArticleTag.tag_id)
         .where(col(ArticleTag.article_id).in_(ids))
         .order_by(col(ArticleTag.article_id), col(ArticleTag.position))
     ).all():
-        tags_by_article[label.article_id].append(TagRef.of(tag))
+        tags_by_article[label.article_id].append(tag_form(tag))
     bodies = _resolve_bodies(session, articles) if with_body else {}
     model = ArticlePublic if with_body else ArticleListItem
     now = clock.now()
@@ -155,7 +224,7 @@ def _to_public(
             "author": authors_by_id.get(article.author_id) if article.author_id else None,
             "tags": tags_by_article[article.id],
             "roles": roles[article.id],
-            "comparisons": comparisons[article.id],
+            "comparisons": comparisons.get(article.id, []),
             "url": resource_url(COLLECTION, article.slug),
         }
         if with_body:
@@ -520,3 +589,21 @@ def find_by_slug(session: Session, slug: str) -> Article | None:
 
 def find_by_title(session: Session, title: str) -> Article | None:
     return session.exec(select(Article).where(Article.title == title)).first()
+
+
+def _search_text(session: Session, article: Article) -> tuple[str, str]:
+    """What search reads of an article: its title, and its summary and words in order."""
+    parts = [article.kicker, article.category, article.summary]
+    for block in blocks_of(article):
+        if isinstance(block, RoleDefinitionsBlock):
+            parts.extend(f"{item.term}: {item.definition}" for item in block.items)
+        elif isinstance(block, ListBlock):
+            parts.extend(block.items)
+        elif isinstance(block, CalloutBlock):
+            parts.extend([block.title, block.text])
+        elif isinstance(block, HeadingBlock | ParagraphBlock | LinksBlock):
+            parts.append(block.text)
+    return article.title, "\n".join(p for p in parts if p)
+
+
+search_index.EXTRACTORS[COLLECTION] = _search_text

@@ -6,14 +6,16 @@ comparison: both are enforced by composite foreign keys, not by application code
 """
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import ForeignKeyConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.db import Tracked
-from api.refs import RoleRef
+from api.pagination import ListParams
+from api.refs import ComparisonRef, RoleRef
+from api.roles.models import RoleListItem
 from api.slugs import SLUG_MAX, Name, Slug
 from api.workflow import Status, Workflow
 
@@ -155,6 +157,36 @@ class RowPublic(SQLModel):
     cells: dict[str, CellPublic] = Field(description="One cell per subject, keyed by role slug.")
 
 
+class ComparisonListQuery(ListParams):
+    role: list[Slug] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Only comparisons with every one of these roles.",
+    )
+    q: str | None = Field(None, min_length=1, max_length=200, description="Full-text search.")
+    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
+    include: str | None = Field(None, max_length=100, description="roles: subjects whole.")
+
+
+class ComparisonQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["json", "csv", "md"] | None = Field(
+        None, description="Overrides the Accept header."
+    )
+    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
+    include: str | None = Field(None, max_length=100, description="roles: subjects whole.")
+
+
+class RowsQuery(ListParams):
+    dimension: str | None = Field(
+        None, max_length=200, description="Only the row with this dimension (any case)."
+    )
+    q: str | None = Field(
+        None, min_length=1, max_length=200, description="Rows whose dimension or cells contain it."
+    )
+
+
 class ComparisonPublic(SQLModel):
     id: int
     slug: str
@@ -162,7 +194,9 @@ class ComparisonPublic(SQLModel):
     dimension_label: str
     status: Status
     published_at: datetime | None
-    subjects: list[RoleRef] = Field(description="The compared roles, in column order.")
+    subjects: list[RoleRef | RoleListItem] = Field(
+        description="The compared roles, in column order (whole with include=roles)."
+    )
     rows: list[RowPublic] = Field(description="Dimensions, in row order.")
     created_at: datetime
     updated_at: datetime
@@ -177,9 +211,23 @@ class ComparisonListItem(SQLModel):
     dimension_label: str
     status: Status
     published_at: datetime | None
-    subjects: list[RoleRef]
+    subjects: list[RoleRef | RoleListItem]
     row_count: int
     created_at: datetime
     updated_at: datetime
     version: int
     url: str
+
+
+class SideBySide(BaseModel):
+    """One dimension on which two roles are compared, and where the comparison is."""
+
+    dimension: str
+    comparison: ComparisonRef
+    row_id: int
+    cells: dict[str, CellPublic] = Field(description="The two roles' cells, keyed by slug.")
+
+
+class RoleComparison(BaseModel):
+    roles: list[RoleRef]
+    dimensions: list[SideBySide]

@@ -7,15 +7,19 @@ from starlette.responses import Response
 
 from api import editing
 from api.auth.dependencies import CurrentKey, WriteKey
-from api.comparisons import service
+from api.comparisons import render, service
 from api.comparisons.models import (
     CellInput,
     ComparisonInput,
     ComparisonListItem,
+    ComparisonListQuery,
     ComparisonPublic,
+    ComparisonQuery,
+    RoleComparison,
     RowCreate,
     RowPatch,
     RowPublic,
+    RowsQuery,
     SubjectCreate,
 )
 from api.db import SessionDep
@@ -23,6 +27,7 @@ from api.errors import (
     ComparisonNotFound,
     Forbidden,
     InvalidBody,
+    NotAcceptable,
     PreconditionRequired,
     RoleNotFound,
     RowNotFound,
@@ -32,12 +37,23 @@ from api.errors import (
     problem_responses,
 )
 from api.history.router import history_router
-from api.http import NoQueryDep, created, no_content, represent, represent_page
-from api.pagination import ListEnvelope, ListParams
+from api.http import (
+    CSV,
+    JSON,
+    MARKDOWN,
+    NoQueryDep,
+    created,
+    negotiate,
+    no_content,
+    represent,
+    represent_page,
+)
+from api.pagination import ListEnvelope, parse_fields, parse_include
 from api.routing import IfMatch, add_write_routes
 from api.slugs import SLUG_MAX
 
 router = APIRouter(prefix="/v1/comparisons", tags=["comparisons"])
+compare_router = APIRouter(prefix="/v1/roles", tags=["roles"])
 Ref = Annotated[str, Path(max_length=SLUG_MAX, description="Numeric id or slug.")]
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The row's id.")]
 RoleRef = Annotated[str, Path(max_length=SLUG_MAX, description="The subject role's slug.")]
@@ -52,28 +68,76 @@ _writes = (
 )
 
 
+FORMATS = {"json": JSON, "csv": CSV, "md": MARKDOWN}
+
+
 @router.get(
     "", response_model=ListEnvelope[ComparisonListItem], responses=problem_responses(Unauthorized)
 )
 def list_comparisons(
-    request: Request, session: SessionDep, key: CurrentKey, params: Annotated[ListParams, Query()]
+    request: Request,
+    session: SessionDep,
+    key: CurrentKey,
+    query: Annotated[ComparisonListQuery, Query()],
 ) -> Response:
-    """List comparisons by title, each with its subjects and number of rows."""
-    page = service.list_comparisons(session, params=params, preview=key is not None)
-    return represent_page(request, page, params, public=key is None)
+    """List comparisons by title, each with its subjects and number of rows; `role` (repeat
+    it) keeps those that compare every role named."""
+    page = service.list_comparisons(session, query=query, preview=key is not None)
+    fields = parse_fields(query.fields, ComparisonListItem)
+    return represent_page(request, page, query, public=key is None, fields=fields)
 
 
 @router.get(
     "/{ref}",
     response_model=ComparisonPublic,
-    responses=problem_responses(ComparisonNotFound, Unauthorized),
+    responses={
+        200: {"content": {CSV: {}, MARKDOWN: {}}},
+        **problem_responses(ComparisonNotFound, NotAcceptable, Unauthorized),
+    },
 )
 def get_comparison(
-    ref: Ref, request: Request, session: SessionDep, key: CurrentKey, _: NoQueryDep
+    ref: Ref,
+    request: Request,
+    session: SessionDep,
+    key: CurrentKey,
+    query: Annotated[ComparisonQuery, Query()],
 ) -> Response:
-    """Get a comparison by id or slug: subjects in column order, rows in order, cells by role."""
-    comparison = service.get_comparison(session, ref, preview=key is not None)
-    return represent(request, comparison, public=key is None)
+    """Get a comparison by id or slug: subjects in column order, rows in order, cells by role;
+    or the table as CSV (RFC 4180) or Markdown."""
+    fmt = negotiate(request, query.format, FORMATS)
+    include = parse_include(query.include, service.INCLUDABLE)
+    fields = parse_fields(query.fields, ComparisonPublic)
+    comparison = service.get_comparison(session, ref, preview=key is not None, include=include)
+    public = key is None
+    if fmt == "csv":
+        return represent(
+            request,
+            render.render_csv(comparison).encode(),
+            media_type=CSV,
+            public=public,
+            headers={"Content-Disposition": f'inline; filename="{comparison.slug}.csv"'},
+        )
+    if fmt == "md":
+        body = render.render_markdown(comparison).encode()
+        return represent(request, body, media_type=MARKDOWN, public=public)
+    return represent(request, comparison, public=public, fields=fields)
+
+
+@router.get(
+    "/{ref}/rows",
+    response_model=ListEnvelope[RowPublic],
+    responses=problem_responses(ComparisonNotFound, Unauthorized),
+)
+def list_rows(
+    ref: Ref,
+    request: Request,
+    session: SessionDep,
+    key: CurrentKey,
+    query: Annotated[RowsQuery, Query()],
+) -> Response:
+    """The rows of a comparison, in order: all, the one `dimension`, or those containing `q`."""
+    page = service.list_rows(session, ref, query=query, preview=key is not None)
+    return represent_page(request, page, query, public=key is None)
 
 
 @router.get(
@@ -257,3 +321,16 @@ revisions_router = history_router(
     ),
     missing=ComparisonNotFound,
 )
+
+
+@compare_router.get(
+    "/{a}/compare/{b}",
+    response_model=RoleComparison,
+    responses=problem_responses(RoleNotFound, Unauthorized),
+)
+def compare_roles(
+    a: Ref, b: Ref, request: Request, session: SessionDep, key: CurrentKey, _: NoQueryDep
+) -> Response:
+    """Two roles side by side: every dimension, in every comparison, where both have a cell."""
+    comparison = service.compare_roles(session, a, b, preview=key is not None)
+    return represent(request, comparison, public=key is None)

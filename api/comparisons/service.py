@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, delete, select
 
 from api import editing
@@ -24,32 +24,50 @@ from api.comparisons.models import (
     ComparisonCell,
     ComparisonInput,
     ComparisonListItem,
+    ComparisonListQuery,
     ComparisonPublic,
     ComparisonRow,
     ComparisonSubject,
+    RoleComparison,
     RowCreate,
     RowPatch,
     RowPublic,
+    RowsQuery,
+    SideBySide,
     SubjectCreate,
 )
 from api.errors import (
     ComparisonNotFound,
     InvalidBody,
+    InvalidParameter,
     Moved,
     RoleNotFound,
     RowNotFound,
     StillReferenced,
 )
-from api.pagination import ListParams, Page, SortKey, keyset_page, map_page
-from api.refs import RoleRef
+from api.pagination import Page, Sortable, keyset_page, map_page, parse_include
+from api.refs import ComparisonRef, RoleRef
 from api.roles import service as roles_service
 from api.roles.models import Role
+from api.search import index as search_index
 from api.slugs import slugify
 from api.urls import resource_url
 from api.workflow import Status, effective_status, not_trashed, visible
 
 COLLECTION = "comparisons"
-COMPARISON_ORDER = (SortKey(col(Comparison.title)), SortKey(col(Comparison.id)))
+SORTABLE = Sortable(
+    fields={
+        "title": col(Comparison.title),
+        "updated_at": col(Comparison.updated_at),
+        "created_at": col(Comparison.created_at),
+    },
+    default="title",
+    tie=col(Comparison.id),
+)
+ROW_SORTABLE = Sortable(
+    fields={"position": col(ComparisonRow.position)}, default="position", tie=col(ComparisonRow.id)
+)
+INCLUDABLE = frozenset({"roles"})
 
 
 def find_comparison(
@@ -66,8 +84,12 @@ def find_comparison(
     )
 
 
-def _subjects_by_comparison(session: Session, ids: set[int]) -> dict[int, list[RoleRef]]:
-    subjects: dict[int, list[RoleRef]] = defaultdict(list)
+def _subjects_by_comparison(
+    session: Session, ids: set[int], *, whole: bool = False
+) -> dict[int, list[Any]]:
+    """Each comparison's subject roles in column order: refs, or list items when ``whole``."""
+    form = roles_service.to_list_item if whole else RoleRef.of
+    subjects: dict[int, list[Any]] = defaultdict(list)
     rows = session.exec(
         select(ComparisonSubject, Role)
         .join(Role, col(Role.id) == ComparisonSubject.role_id)
@@ -75,7 +97,7 @@ def _subjects_by_comparison(session: Session, ids: set[int]) -> dict[int, list[R
         .order_by(col(ComparisonSubject.comparison_id), col(ComparisonSubject.position))
     ).all()
     for subject, role in rows:
-        subjects[subject.comparison_id].append(RoleRef.of(role))
+        subjects[subject.comparison_id].append(form(role))
     return subjects
 
 
@@ -83,13 +105,15 @@ def _status(comparison: Comparison) -> Status:
     return effective_status(comparison.status, comparison.published_at, clock.now())
 
 
-def load_comparisons(session: Session, ids: Iterable[int]) -> dict[int, ComparisonPublic]:
+def load_comparisons(
+    session: Session, ids: Iterable[int], *, whole_roles: bool = False
+) -> dict[int, ComparisonPublic]:
     """Whole comparisons by id, in four queries however many are asked for."""
     wanted = set(ids)
     if not wanted:
         return {}
     comparisons = session.exec(select(Comparison).where(col(Comparison.id).in_(wanted))).all()
-    subjects = _subjects_by_comparison(session, wanted)
+    subjects = _subjects_by_comparison(session, wanted, whole=whole_roles)
     rows = session.exec(
         select(ComparisonRow)
         .where(col(ComparisonRow.comparison_id).in_(wanted))
@@ -139,28 +163,42 @@ def load_comparisons(session: Session, ids: Iterable[int]) -> dict[int, Comparis
     }
 
 
-def to_public(session: Session, comparison: Comparison) -> ComparisonPublic:
+def to_public(
+    session: Session, comparison: Comparison, *, include: frozenset[str] = frozenset()
+) -> ComparisonPublic:
     assert comparison.id is not None
-    return load_comparisons(session, [comparison.id])[comparison.id]
+    tables = load_comparisons(session, [comparison.id], whole_roles="roles" in include)
+    return tables[comparison.id]
 
 
-def get_comparison(session: Session, ref: str, *, preview: bool = False) -> ComparisonPublic:
-    return to_public(session, find_comparison(session, ref, preview=preview))
+def get_comparison(
+    session: Session, ref: str, *, preview: bool = False, include: frozenset[str] = frozenset()
+) -> ComparisonPublic:
+    return to_public(session, find_comparison(session, ref, preview=preview), include=include)
 
 
 def list_comparisons(
-    session: Session, *, params: ListParams, preview: bool
+    session: Session, *, query: ComparisonListQuery, preview: bool
 ) -> Page[ComparisonListItem]:
-    shown = not_trashed(Comparison) if preview else visible(Comparison, clock.now())
-    page = keyset_page(
-        session,
-        select(Comparison).where(shown),
-        keys=COMPARISON_ORDER,
-        sort="title",
-        params=params,
+    statement = select(Comparison).where(
+        not_trashed(Comparison) if preview else visible(Comparison, clock.now())
     )
+    for slug in dict.fromkeys(query.role):  # every named role is a subject
+        statement = statement.where(
+            col(Comparison.id).in_(
+                select(ComparisonSubject.comparison_id)
+                .join(Role, col(Role.id) == ComparisonSubject.role_id)
+                .where(Role.slug == slug)
+            )
+        )
+    if query.q is not None:
+        statement = statement.where(
+            col(Comparison.id).in_(search_index.matching_ids(session, COLLECTION, query.q))
+        )
+    page = keyset_page(session, statement, sortable=SORTABLE, params=query)
+    include = parse_include(query.include, INCLUDABLE)
     ids = {c.id for c in page.items if c.id is not None}
-    subjects = _subjects_by_comparison(session, ids) if ids else {}
+    subjects = _subjects_by_comparison(session, ids, whole="roles" in include) if ids else {}
     counts: dict[int, int] = (
         dict(
             session.exec(
@@ -188,6 +226,72 @@ def list_comparisons(
         ]
 
     return map_page(page, convert)
+
+
+def list_rows(session: Session, ref: str, *, query: RowsQuery, preview: bool) -> Page[RowPublic]:
+    """Rows of one comparison in order, by exact dimension or by words they contain."""
+    comparison = find_comparison(session, ref, preview=preview)
+    statement = select(ComparisonRow).where(ComparisonRow.comparison_id == comparison.id)
+    if query.dimension is not None:
+        statement = statement.where(
+            func.lower(col(ComparisonRow.dimension)) == query.dimension.strip().lower()
+        )
+    if query.q is not None:
+        pattern = (
+            "%"
+            + query.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            + "%"
+        )
+        in_cells = select(ComparisonCell.row_id).where(
+            func.lower(col(ComparisonCell.text)).like(pattern, escape="\\")
+        )
+        statement = statement.where(
+            or_(
+                func.lower(col(ComparisonRow.dimension)).like(pattern, escape="\\"),
+                col(ComparisonRow.id).in_(in_cells),
+            )
+        )
+    page = keyset_page(session, statement, sortable=ROW_SORTABLE, params=query)
+    public = to_public(session, comparison)
+    by_id = {row.id: row for row in public.rows}
+    return map_page(page, lambda rows: [by_id[row.id] for row in rows])
+
+
+def compare_roles(session: Session, a: str, b: str, *, preview: bool) -> RoleComparison:
+    """Every dimension, across all comparisons, on which both roles have a cell."""
+    first = roles_service.find_role(session, a, preview=preview)
+    second = roles_service.find_role(session, b, preview=preview)
+    if first.id == second.id:
+        raise InvalidParameter("b", "compare a role with another role")
+    shown = not_trashed(Comparison) if preview else visible(Comparison, clock.now())
+    both = select(Comparison.id).where(
+        shown,
+        *(
+            col(Comparison.id).in_(
+                select(ComparisonSubject.comparison_id).where(ComparisonSubject.role_id == role.id)
+            )
+            for role in (first, second)
+        ),
+    )
+    ids = [i for i in session.exec(both) if i is not None]
+    tables = load_comparisons(session, ids)
+    dimensions = []
+    for table in sorted(tables.values(), key=lambda t: (t.title, t.id)):
+        reference = ComparisonRef(id=table.id, slug=table.slug, title=table.title, url=table.url)
+        for row in table.rows:
+            if first.slug in row.cells and second.slug in row.cells:
+                dimensions.append(
+                    SideBySide(
+                        dimension=row.dimension,
+                        comparison=reference,
+                        row_id=row.id,
+                        cells={
+                            first.slug: row.cells[first.slug],
+                            second.slug: row.cells[second.slug],
+                        },
+                    )
+                )
+    return RoleComparison(roles=[RoleRef.of(first), RoleRef.of(second)], dimensions=dimensions)
 
 
 # --- Writes ---------------------------------------------------------------------------------
@@ -560,3 +664,16 @@ def remove_subject(
     update_comparison(
         session, ref, change=change, key=key, if_match=if_match, action="remove_subject"
     )
+
+
+def _search_text(session: Session, comparison: Comparison) -> tuple[str, str]:
+    """A comparison reads as its subjects, then one line per row: "Dimension: cell; cell"."""
+    public = to_public(session, comparison)
+    lines = [", ".join(s.name for s in public.subjects)]
+    for row in public.rows:
+        cells = "; ".join(cell.text for cell in row.cells.values())
+        lines.append(f"{row.dimension}: {cells}")
+    return comparison.title, "\n".join(lines)
+
+
+search_index.EXTRACTORS[COLLECTION] = _search_text

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Text
 from sqlmodel import Field, SQLModel
 
 from api.db import Tracked
+from api.pagination import ListParams
 from api.refs import ArticleRef, ComparisonRef
 from api.slugs import SLUG_MAX, Name, Slug
 from api.workflow import Status, Workflow
@@ -36,6 +37,18 @@ class RoleInput(BaseModel):
     publish_at: AwareDatetime | None = Field(
         None, description="When a scheduled role becomes public; the publication date otherwise."
     )
+
+
+class RoleListQuery(ListParams):
+    comparison: Slug | None = Field(None, description="Roles that are subjects of it.")
+    q: str | None = Field(None, min_length=1, max_length=200, description="Full-text search.")
+    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
+
+
+class RoleQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
 
 
 class RoleListItem(SQLModel):

@@ -19,10 +19,10 @@ from api.errors import (
     problem_responses,
 )
 from api.history.router import history_router
-from api.http import NoQueryDep, represent, represent_page
-from api.pagination import ListEnvelope, ListParams
+from api.http import represent, represent_page
+from api.pagination import ListEnvelope, parse_fields
 from api.roles import service
-from api.roles.models import RoleInput, RoleListItem, RolePublic
+from api.roles.models import RoleInput, RoleListItem, RoleListQuery, RolePublic, RoleQuery
 from api.routing import add_write_routes
 from api.slugs import SLUG_MAX
 
@@ -36,22 +36,29 @@ _writes = (*_auth, InvalidBody, UnsupportedMediaType, StalePrecondition, Precond
     "", response_model=ListEnvelope[RoleListItem], responses=problem_responses(Unauthorized)
 )
 def list_roles(
-    request: Request, session: SessionDep, key: CurrentKey, params: Annotated[ListParams, Query()]
+    request: Request, session: SessionDep, key: CurrentKey, query: Annotated[RoleListQuery, Query()]
 ) -> Response:
-    """List roles by name: published ones, or with a key every one not in the trash."""
-    page = service.list_roles(session, params=params, preview=key is not None)
-    return represent_page(request, page, params, public=key is None)
+    """List roles by name: published ones, or with a key every one not in the trash; narrow
+    them to a comparison's subjects or by words (`q`)."""
+    page = service.list_roles(session, query=query, preview=key is not None)
+    fields = parse_fields(query.fields, RoleListItem)
+    return represent_page(request, page, query, public=key is None, fields=fields)
 
 
 @router.get(
     "/{ref}", response_model=RolePublic, responses=problem_responses(RoleNotFound, Unauthorized)
 )
 def get_role(
-    ref: Ref, request: Request, session: SessionDep, key: CurrentKey, _: NoQueryDep
+    ref: Ref,
+    request: Request,
+    session: SessionDep,
+    key: CurrentKey,
+    query: Annotated[RoleQuery, Query()],
 ) -> Response:
     """Get a role by id or slug, with the comparisons and published articles that mention it."""
     role = service.get_role(session, ref, preview=key is not None)
-    return represent(request, role, public=key is None)
+    fields = parse_fields(query.fields, RolePublic)
+    return represent(request, role, public=key is None, fields=fields)
 
 
 add_write_routes(

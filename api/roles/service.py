@@ -12,15 +12,24 @@ from api.auth.models import ApiKey
 from api.clock import clock
 from api.comparisons.models import Comparison, ComparisonSubject
 from api.errors import RoleNotFound, StillReferenced
-from api.pagination import ListParams, Page, SortKey, keyset_page, map_page
+from api.pagination import Page, Sortable, keyset_page, map_page
 from api.refs import ArticleRef, ComparisonRef, RoleRef
-from api.roles.models import Role, RoleInput, RoleListItem, RolePublic
+from api.roles.models import Role, RoleInput, RoleListItem, RoleListQuery, RolePublic
+from api.search import index as search_index
 from api.slugs import slugify
 from api.urls import resource_url
 from api.workflow import Status, effective_status, not_trashed, visible
 
 COLLECTION = "roles"
-ROLE_ORDER = (SortKey(col(Role.name)), SortKey(col(Role.id)))
+SORTABLE = Sortable(
+    fields={
+        "name": col(Role.name),
+        "updated_at": col(Role.updated_at),
+        "created_at": col(Role.created_at),
+    },
+    default="name",
+    tie=col(Role.id),
+)
 
 
 def find_role(session: Session, ref: str, *, preview: bool, for_update: bool = False) -> Role:
@@ -53,11 +62,21 @@ def to_list_item(role: Role) -> RoleListItem:
     )
 
 
-def list_roles(session: Session, *, params: ListParams, preview: bool) -> Page[RoleListItem]:
-    shown = not_trashed(Role) if preview else visible(Role, clock.now())
-    page = keyset_page(
-        session, select(Role).where(shown), keys=ROLE_ORDER, sort="name", params=params
-    )
+def list_roles(session: Session, *, query: RoleListQuery, preview: bool) -> Page[RoleListItem]:
+    statement = select(Role).where(not_trashed(Role) if preview else visible(Role, clock.now()))
+    if query.comparison is not None:
+        statement = statement.where(
+            col(Role.id).in_(
+                select(ComparisonSubject.role_id)
+                .join(Comparison, col(Comparison.id) == ComparisonSubject.comparison_id)
+                .where(Comparison.slug == query.comparison)
+            )
+        )
+    if query.q is not None:
+        statement = statement.where(
+            col(Role.id).in_(search_index.matching_ids(session, COLLECTION, query.q))
+        )
+    page = keyset_page(session, statement, sortable=SORTABLE, params=query)
     return map_page(page, lambda roles: [to_list_item(role) for role in roles])
 
 
@@ -235,3 +254,10 @@ def resolve_role_name(session: Session, phrase: str) -> Role | None:
         if folded in (role.slug, role.name.casefold(), *(a.casefold() for a in role.aliases)):
             return role
     return next((role for role in roles if name_matches(role.name, phrase)), None)
+
+
+def _search_text(_session: Session, role: Role) -> tuple[str, str]:
+    return role.name, "\n".join([*role.aliases, role.definition])
+
+
+search_index.EXTRACTORS[COLLECTION] = _search_text

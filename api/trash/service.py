@@ -20,9 +20,10 @@ from api.comparisons import service as comparisons_service
 from api.comparisons.models import Comparison
 from api.errors import NotFound, StillReferenced
 from api.history import service as history
-from api.pagination import ListParams, Page, SortKey, keyset_page
+from api.pagination import ListParams, Page, Sortable, keyset_page
 from api.roles import service as roles_service
 from api.roles.models import Role
+from api.search import index as search_index
 from api.tags.models import Tag
 from api.tags.service import tags
 from api.urls import resource_url
@@ -73,18 +74,12 @@ def list_trash(session: Session, *, params: TrashQuery) -> Page[TrashItem]:
     statement = sql_select(*trash.c)
     if params.type is not None:
         statement = statement.where(trash.c.type == params.type)
-    keys = (
-        SortKey(trash.c.deleted_at, descending=True),
-        SortKey(trash.c.type),
-        SortKey(trash.c.id, descending=True),
+    sortable = Sortable(
+        fields={"deleted_at": trash.c.deleted_at, "type": trash.c.type},
+        default="-deleted_at,type",
+        tie=trash.c.id,
     )
-    page = keyset_page(
-        session,
-        statement,
-        keys=keys,
-        sort="-deleted_at",
-        params=ListParams(limit=params.limit, cursor=params.cursor),
-    )
+    page = keyset_page(session, statement, sortable=sortable, params=params)
     items = [
         TrashItem(
             type=row.type,
@@ -151,6 +146,7 @@ def purge(session: Session, collection: str, item_id: int) -> None:
     editing.begin(session)
     row = _find_trashed(session, collection, item_id, for_update=True)
     history.forget(session, collection, item_id)
+    search_index.remove(session, collection, item_id)
     session.delete(row)
     try:
         session.commit()

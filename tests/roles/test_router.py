@@ -85,7 +85,11 @@ def test_list_roles_by_name_with_paging(client: TestClient, session: Session) ->
         ("/v1/roles?limit=x", 422),
         ("/v1/roles?limit=101", 422),
         ("/v1/roles?cursor=%%%", 422),
-        ("/v1/roles?q=1", 422),
+        ("/v1/roles?q=", 422),
+        ("/v1/roles?sort=height", 422),
+        ("/v1/roles?fields=nope", 422),
+        ("/v1/roles/fractional-caio/compare/fractional-caio", 422),
+        ("/v1/roles/fractional-caio/compare/nobody", 404),
         ("/v1/roles/fractional-caio?format=md", 422),
     ],
 )

@@ -1,0 +1,73 @@
+"""User queries made safe for the database's full-text syntax.
+
+Written here because neither database takes arbitrary user text: ``to_tsquery`` and FTS5's
+MATCH both fail on stray operators, and PostgreSQL's ``websearch_to_tsquery`` has no prefixes.
+Every word is reduced to letters and digits before it is quoted, so no input can be an
+operator: the query can only ever mean "these words, phrases and prefixes".
+"""
+
+import re
+from dataclasses import dataclass
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_TERMS = 16
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]  # several for a phrase
+    prefix: bool = False
+    exclude: bool = False
+
+
+def parse(text: str) -> list[Term]:
+    terms: list[Term] = []
+    for match in _TOKEN.finditer(text):
+        negated, phrase, bare = match.group(1), match.group(2), match.group(3)
+        if phrase is not None:
+            words = tuple(w.lower() for w in _WORD.findall(phrase))
+            if words:
+                terms.append(Term(words, exclude=bool(negated)))
+            continue
+        exclude = bare.startswith("-") and len(bare) > 1
+        prefix = bare.endswith("*")
+        words = tuple(w.lower() for w in _WORD.findall(bare))
+        if not words:
+            continue
+        # "cross-company" is one term of two words, as the index saw it: a phrase.
+        terms.append(Term(words, prefix=prefix, exclude=exclude))
+    return terms[:MAX_TERMS]
+
+
+def to_tsquery(terms: list[Term]) -> str | None:
+    """For PostgreSQL's ``to_tsquery('english', …)``; None when nothing can match."""
+    positive = [t for t in terms if not t.exclude]
+    if not positive:
+        return None
+
+    def render(term: Term) -> str:
+        lexemes = [f"'{w}'" for w in term.words]
+        if term.prefix:
+            lexemes[-1] += ":*"
+        body = " <-> ".join(lexemes)
+        return f"!({body})" if term.exclude else f"({body})"
+
+    return " & ".join(render(t) for t in terms)
+
+
+def to_fts5(terms: list[Term]) -> str | None:
+    """For SQLite FTS5's MATCH; None when nothing can match."""
+    positive = [t for t in terms if not t.exclude]
+    if not positive:
+        return None
+
+    def render(term: Term) -> str:
+        phrase = '"' + " ".join(term.words) + '"'
+        return phrase + ("*" if term.prefix else "")
+
+    query = " AND ".join(render(t) for t in positive)
+    for term in terms:
+        if term.exclude:
+            query = f"({query}) NOT {render(term)}"
+    return query

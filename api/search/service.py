@@ -1,0 +1,58 @@
+"""Searching everything at once: articles, roles and comparisons (their rows and cells too)."""
+
+import html
+
+from sqlalchemy import Float
+from sqlalchemy import select as sql_select
+from sqlmodel import Session, col
+
+from api.clock import clock
+from api.pagination import ListParams, Page, Sortable, keyset_page, map_page
+from api.search.index import match
+from api.search.models import SearchDocument, SearchHit, SearchQuery
+from api.urls import resource_url
+from api.workflow import not_trashed, visible
+
+
+def _marked(snippet: str | None) -> str:
+    """The snippet as safe HTML: its text escaped, its match markers turned into <mark>."""
+    escaped = html.escape(snippet or "", quote=False)
+    return escaped.replace("\x02", "<mark>").replace("\x03", "</mark>")
+
+
+def search(session: Session, query: SearchQuery, *, preview: bool) -> Page[SearchHit]:
+    found = match(session, query.q)
+    shown = not_trashed(SearchDocument) if preview else visible(SearchDocument, clock.now())
+    statement = sql_select(
+        col(SearchDocument.id).label("id"),
+        col(SearchDocument.resource_type).label("type"),
+        col(SearchDocument.resource_id).label("resource_id"),
+        col(SearchDocument.slug).label("slug"),
+        col(SearchDocument.title).label("title"),
+        found.score.cast(Float).label("score"),
+        found.snippet.label("snippet"),
+    ).where(found.where, shown)
+    if query.type is not None:
+        statement = statement.where(col(SearchDocument.resource_type) == query.type)
+    ranked = found.joined(statement).subquery("ranked")
+    page = keyset_page(
+        session,
+        sql_select(*ranked.c),
+        sortable=Sortable(fields={"score": ranked.c.score}, default="-score", tie=ranked.c.id),
+        params=ListParams(limit=query.limit, cursor=query.cursor),
+    )
+    return map_page(
+        page,
+        lambda rows: [
+            SearchHit(
+                type=row.type,
+                id=row.resource_id,
+                slug=row.slug,
+                title=row.title,
+                snippet=_marked(row.snippet),
+                score=round(float(row.score), 6),
+                url=resource_url(row.type, row.slug),
+            )
+            for row in rows
+        ],
+    )
