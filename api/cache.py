@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import db
 from api.clock import clock
-from api.http import etag_matches
+from api.http import LAST_MODIFIED, not_modified
 
 log = structlog.get_logger(__name__)
 
@@ -152,6 +152,8 @@ class ResponseCache:
         self.hits = 0
         self.misses = 0
         self.next_change: Callable[[], datetime | None] | None = None
+        self.last_change: Callable[[], datetime | None] | None = None
+        self.last_modified: datetime | None = None
         self._seen: int | None = None
         self._epoch = 0
         self._horizon: datetime | None = None
@@ -169,6 +171,7 @@ class ResponseCache:
             self._seen = base
             self._epoch += 1
             self._horizon = self.next_change() if self.next_change is not None else None
+            self.last_modified = self.last_change() if self.last_change is not None else None
         return (base, self._epoch)
 
     def get(self, key: tuple[bytes, ...], generation: Generation) -> Entry | None:
@@ -226,7 +229,7 @@ class CacheMiddleware:
             await self.app(scope, receive, send)
             return
         accept = b""
-        if_none_match = None
+        if_none_match = if_modified_since = None
         for name, value in scope["headers"]:
             if name == b"authorization":
                 await self.app(scope, receive, send)
@@ -235,6 +238,8 @@ class CacheMiddleware:
                 accept = value
             elif name == b"if-none-match":
                 if_none_match = value
+            elif name == b"if-modified-since":
+                if_modified_since = value
         generation = self.cache.generation()
         if generation is None:
             await self.app(scope, receive, send)
@@ -242,8 +247,10 @@ class CacheMiddleware:
         key = (scope["path"].encode(), scope["query_string"], accept)
         entry = self.cache.get(key, generation)
         if entry is not None:
-            await _replay(entry, if_none_match, send)
+            await _replay(entry, if_none_match, if_modified_since, send)
             return
+        # Taken before the response reads the database: never later than what it renders.
+        scope.setdefault("state", {})[LAST_MODIFIED] = self.cache.last_modified
         await self.app(scope, receive, _Recorder(send, self.cache, key, generation))
 
 
@@ -287,8 +294,16 @@ class _Recorder:
 _NOT_MODIFIED_DROPS = {b"content-length", b"content-type"}
 
 
-async def _replay(entry: Entry, if_none_match: bytes | None, send: Send) -> None:
-    if if_none_match is not None and etag_matches(if_none_match.decode("latin-1"), entry.etag):
+async def _replay(
+    entry: Entry, if_none_match: bytes | None, if_modified_since: bytes | None, send: Send
+) -> None:
+    last_modified = next((v for n, v in entry.headers if n == b"last-modified"), None)
+    if not_modified(
+        if_none_match.decode("latin-1") if if_none_match is not None else None,
+        if_modified_since.decode("latin-1") if if_modified_since is not None else None,
+        entry.etag.decode("latin-1"),
+        last_modified.decode("latin-1") if last_modified is not None else None,
+    ):
         headers = [(n, v) for n, v in entry.headers if n not in _NOT_MODIFIED_DROPS]
         await send({"type": "http.response.start", "status": 304, "headers": headers})
         await send({"type": "http.response.body", "body": b""})

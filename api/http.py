@@ -1,6 +1,8 @@
 """HTTP representation details shared by every route: ETags, conditional GETs, Cache-Control."""
 
 import hashlib
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any
 
 import orjson
@@ -9,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.clock import clock
 from api.errors import NotAcceptable, PayloadTooLarge, problem_response
 from api.pagination import Page, envelope
 from api.urls import api_url
@@ -59,6 +62,35 @@ def _only(item: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
     return {name: value for name, value in item.items() if name in fields}
 
 
+LAST_MODIFIED = "folio_last_modified"  # request state: when the content last changed
+
+
+def not_modified(
+    if_none_match: str | None,
+    if_modified_since: str | None,
+    etag: str,
+    last_modified: str | None,
+) -> bool:
+    """RFC 9110 §13.2.2: If-None-Match decides when sent; If-Modified-Since only without it."""
+    if if_none_match is not None:
+        return etag_matches(if_none_match, etag)
+    if if_modified_since is None or last_modified is None:
+        return False
+    try:
+        return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False  # an unparseable date is ignored, as the RFC says
+
+
+def _last_modified(request: Request) -> str | None:
+    """The Last-Modified of the content as a whole, when it is at least a second old (a
+    younger one could hide a change within the same second)."""
+    changed: datetime | None = request.scope.get("state", {}).get(LAST_MODIFIED)
+    if changed is None or changed > clock.now() - timedelta(seconds=1):
+        return None
+    return format_datetime(changed.astimezone(UTC), usegmt=True)
+
+
 def represent(
     request: Request,
     payload: object,
@@ -77,10 +109,17 @@ def represent(
         "Cache-Control": PUBLIC_CACHE if public else PRIVATE_CACHE,
         "Vary": VARY,
     }
+    last_modified = _last_modified(request) if status_code == 200 else None
+    if last_modified is not None:
+        all_headers["Last-Modified"] = last_modified
     if headers:
         all_headers.update(headers)
-    if_none_match = request.headers.get("if-none-match")
-    if status_code == 200 and if_none_match is not None and etag_matches(if_none_match, etag):
+    if status_code == 200 and not_modified(
+        request.headers.get("if-none-match"),
+        request.headers.get("if-modified-since"),
+        etag,
+        last_modified,
+    ):
         return Response(status_code=304, headers=all_headers)
     return Response(body, status_code=status_code, media_type=media_type, headers=all_headers)
 

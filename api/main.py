@@ -21,7 +21,7 @@ from api.health import router as health_router
 from api.http import HeadMiddleware, RequestBodyMiddleware
 from api.logs import configure_logging
 from api.roles import router as roles
-from api.schedule import next_publication
+from api.schedule import last_change, next_publication
 from api.search.router import router as search_router
 from api.tags.router import router as tags_router
 from api.trash.router import router as trash_router
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         cache.watcher = make_watcher(settings.database_url)
         cache.next_change = lambda: next_publication(engine)
+        cache.last_change = lambda: last_change(engine)
         watcher = cache.watcher
         if watcher is not None:
             db.after_content_commit.append(watcher.bump)

@@ -1,6 +1,7 @@
-"""When content changes by the clock alone: the next scheduled publication."""
+"""Content and time: when it last changed, and when it will next change by the clock alone."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, union_all
 from sqlalchemy import select as sql_select
@@ -8,9 +9,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from api.articles.models import Article
+from api.authors.models import Author
 from api.clock import clock
 from api.comparisons.models import Comparison
 from api.roles.models import Role
+from api.tags.models import Tag
 from api.workflow import Status
 
 
@@ -28,8 +31,32 @@ def next_publication(engine: Engine) -> datetime | None:
     times = union_all(*parts).subquery()
     with Session(engine) as session:
         earliest = session.execute(sql_select(func.min(times.c.at))).scalar()
-    if earliest is None:
+    return _aware(earliest, now)
+
+
+def last_change(engine: Engine) -> datetime | None:
+    """When the public content last changed: the latest write to anything (deletions included:
+    they bump ``updated_at``), or the latest scheduled publication that came due since."""
+    now = clock.now()
+    parts: list[Any] = [
+        sql_select(func.max(m.updated_at).label("at"))
+        for m in (Article, Role, Comparison, Author, Tag)
+    ]
+    parts += [
+        sql_select(func.max(model.published_at).label("at")).where(
+            col(model.status) == Status.scheduled, col(model.published_at) <= now
+        )
+        for model in (Article, Role, Comparison)
+    ]
+    times = union_all(*parts).subquery()
+    with Session(engine) as session:
+        latest = session.execute(sql_select(func.max(times.c.at))).scalar()
+    return _aware(latest, now)
+
+
+def _aware(value: datetime | str | None, now: datetime) -> datetime | None:
+    if value is None:
         return None
-    if isinstance(earliest, str):  # SQLite's MIN() over a union loses the column type
-        earliest = datetime.fromisoformat(earliest)
-    return earliest if earliest.tzinfo else earliest.replace(tzinfo=now.tzinfo)
+    if isinstance(value, str):  # SQLite's MIN()/MAX() over a union loses the column type
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=now.tzinfo)
