@@ -35,6 +35,9 @@ class Settings(BaseSettings):
         default=64 * 1024 * 1024, ge=0, description="Largest total size of those responses."
     )
     log_level: str = Field(default="info")
+    cache_max_age: int = Field(
+        default=60, ge=0, le=31_536_000, description="Seconds browsers and CDNs may reuse it."
+    )
     max_body_bytes: int = Field(
         default=1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="Largest request body."
     )

@@ -12,17 +12,21 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.clock import clock
+from api.config import get_settings
 from api.errors import NotAcceptable, PayloadTooLarge, problem_response
 from api.pagination import Page, envelope
 from api.urls import api_url
 
-PUBLIC_CACHE = "public, max-age=60, stale-while-revalidate=300"
 PRIVATE_CACHE = "private, no-store"
 VARY = "Accept, Authorization"
 
 JSON = "application/json"
 CSV = "text/csv; charset=utf-8; header=present"
 MARKDOWN = "text/markdown; charset=utf-8"
+
+
+def public_cache_control() -> str:
+    return f"public, max-age={get_settings().cache_max_age}, stale-while-revalidate=300"
 
 
 def make_etag(body: bytes) -> str:
@@ -106,7 +110,7 @@ def represent(
     etag = make_etag(body)
     all_headers = {
         "ETag": etag,
-        "Cache-Control": PUBLIC_CACHE if public else PRIVATE_CACHE,
+        "Cache-Control": public_cache_control() if public else PRIVATE_CACHE,
         "Vary": VARY,
     }
     last_modified = _last_modified(request) if status_code == 200 else None

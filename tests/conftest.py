@@ -194,10 +194,18 @@ def eventually(check: Callable[[], bool], timeout: float = 10.0) -> bool:
 
 
 @pytest.fixture
-def live_server(fresh_database: Database, tmp_path: Path) -> Iterator[str]:
+def server_env() -> dict[str, str]:
+    """Extra environment for ``live_server``; a test module overrides it to set options."""
+    return {}
+
+
+@pytest.fixture
+def live_server(
+    fresh_database: Database, tmp_path: Path, server_env: dict[str, str]
+) -> Iterator[str]:
     """``folio serve --workers 2`` on a free loopback port, against ``fresh_database``."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": fresh_database.url}
+    env = {**os.environ, "DATABASE_URL": fresh_database.url, **server_env}
     log_path = tmp_path / "server.log"
     with log_path.open("wb") as log:
         server = subprocess.Popen(
