@@ -126,12 +126,6 @@ class UnsupportedMediaType(FolioError):
     title = "Unsupported media type"
 
 
-class PayloadTooLarge(FolioError):
-    status = 413
-    code = "payload-too-large"
-    title = "Content too large"
-
-
 class InvalidBody(FolioError):
     status = 422
     code = "invalid-body"

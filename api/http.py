@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.clock import clock
 from api.config import get_settings
-from api.errors import NotAcceptable, PayloadTooLarge, problem_response
+from api.errors import NotAcceptable, problem_response
 from api.pagination import Page, envelope
 from api.urls import api_url
 
@@ -229,10 +229,11 @@ WRITE_METHODS = {"POST", "PUT", "PATCH"}
 MERGE_PATCH = "application/merge-patch+json"
 
 
-class RequestBodyMiddleware:
-    """Guards every write before routing: 415 for a body that is not JSON (PATCH also takes
-    ``application/merge-patch+json``), 413 for one over ``max_bytes``, counted as it arrives
-    when no Content-Length announces it. Both are problem+json like every other error.
+class RequestGuardMiddleware:
+    """Guards every request before routing, with problem+json answers: 415 for a write whose
+    body is not JSON (PATCH also takes ``application/merge-patch+json``); 413 for a body over
+    ``max_bytes``, counted as it arrives when no Content-Length announces it; 422 for a NUL
+    character in the query or the body, which no text column of PostgreSQL can hold.
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
@@ -240,7 +241,13 @@ class RequestBodyMiddleware:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in WRITE_METHODS:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if b"%00" in scope["query_string"] or b"\x00" in scope["query_string"]:
+            await _nul_problem(scope, "query")(scope, receive, send)
+            return
+        if scope["method"] not in WRITE_METHODS:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
@@ -265,17 +272,37 @@ class RequestBodyMiddleware:
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
             await self._too_large(scope)(scope, receive, send)
             return
+        # The body is read here, whole (it is bounded), so its problems are answered before
+        # any route starts on it.
+        chunks: list[bytes] = []
         received = 0
-
-        async def counting_receive() -> Message:
-            nonlocal received
+        more = True
+        while more:
             message = await receive()
-            received += len(message.get("body", b""))
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            received += len(chunk)
             if received > self.max_bytes:
-                raise PayloadTooLarge(self._limit_text())
-            return message
+                await self._too_large(scope)(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        # JSON can only spell NUL as \u0000.
+        if b"\\u0000" in body:
+            await _nul_problem(scope, "body")(scope, receive, send)
+            return
+        replayed = False
 
-        await self.app(scope, counting_receive, send)
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
 
     def _limit_text(self) -> str:
         return f"The body is larger than {self.max_bytes} bytes."
@@ -288,3 +315,14 @@ class RequestBodyMiddleware:
             instance=scope["path"],
             type_="urn:folio:problem:payload-too-large",
         )
+
+
+def _nul_problem(scope: Scope, where: str) -> Response:
+    return problem_response(
+        422,
+        "Invalid request",
+        f"{where}: text cannot contain the NUL character",
+        instance=scope["path"],
+        type_="urn:folio:problem:invalid-request",
+        errors=[{"loc": [where], "msg": "text cannot contain the NUL character"}],
+    )

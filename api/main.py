@@ -18,7 +18,7 @@ from api.comparisons import router as comparisons
 from api.config import Settings, get_settings
 from api.errors import install_error_handlers
 from api.health import router as health_router
-from api.http import HeadMiddleware, RequestBodyMiddleware
+from api.http import HeadMiddleware, RequestGuardMiddleware
 from api.logs import configure_logging
 from api.roles import router as roles
 from api.schedule import last_change, next_publication
@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.include_router(router)
     # Added innermost first: HEAD becomes GET before anything else sees it, and CORS wraps the
     # cache, so cached answers get CORS headers too.
-    app.add_middleware(RequestBodyMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(CacheMiddleware, cache=cache)
     app.add_middleware(
         CORSMiddleware,

@@ -28,16 +28,18 @@ def make_article(
     n = next(_serial)
     title = title or f"Generated article {n}"
     authors.ensure(session, name="Test Author")
+    defaults: dict[str, Any] = {
+        "slug": f"generated-article-{n}",
+        "category": "Test",
+        "reading_time_minutes": 3,
+        "author": "test-author",
+    }
     data = ArticleInput(
-        slug=f"generated-article-{n}",
+        **{**defaults, **fields},
         title=title,
-        category="Test",
-        reading_time_minutes=3,
-        author="test-author",
         status=status,
         publish_at=published_at or datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=n),
         summary=summary,
         body=blocks if blocks is not None else [ParagraphBlock(text=f"Body of {title}.")],
-        **fields,
     )
     return articles_service.create_article(session, data, key=None)

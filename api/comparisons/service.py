@@ -667,12 +667,16 @@ def remove_subject(
 
 
 def _search_text(session: Session, comparison: Comparison) -> tuple[str, str]:
-    """A comparison reads as its subjects, then one line per row: "Dimension: cell; cell"."""
+    """A comparison reads as its subjects, then a line per cell that says where it is
+    ("Monthly or biweekly… (Operating cadence, Fractional CAIO)"): a snippet, which starts
+    near the match, then shows its row and column."""
     public = to_public(session, comparison)
-    lines = [", ".join(s.name for s in public.subjects)]
+    names = {s.slug: s.name for s in public.subjects}
+    lines = [", ".join(names.values())]
     for row in public.rows:
-        cells = "; ".join(cell.text for cell in row.cells.values())
-        lines.append(f"{row.dimension}: {cells}")
+        lines.extend(
+            f"{cell.text} ({row.dimension}, {names[slug]})" for slug, cell in row.cells.items()
+        )
     return comparison.title, "\n".join(lines)
 
 

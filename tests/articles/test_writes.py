@@ -140,6 +140,7 @@ def test_markdown_table_naming_no_role_is_422(
 
 
 BAD_INPUTS = [
+    ({"title": "nul \u0000 inside"}, 422, ["body"]),
     ({"title": ""}, 422, ["body", "title"]),
     ({"title": "x" * 301}, 422, ["body", "title"]),
     ({"slug": "Not A Slug"}, 422, ["body", "slug"]),
@@ -221,6 +222,21 @@ def test_bad_bodies_are_refused(
         "/v1/articles", content=content, headers={**headers, **keys.auth("write")}
     )
     assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    assert state(session) == before
+
+
+def test_a_streamed_body_over_the_limit_is_413(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    before = state(session)
+    chunks = iter([b'{"title": "', b"x" * 700_000, b"x" * 700_000, b'"}'])
+    response = client.post(
+        "/v1/articles",
+        content=chunks,
+        headers={"Content-Type": "application/json", **keys.auth("write")},
+    )
+    assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
     assert state(session) == before
 

