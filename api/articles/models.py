@@ -134,7 +134,12 @@ class ArticleBase(SQLModel):
 
 class Article(ArticleBase, Workflow, Tracked, table=True):
     __table_args__ = (
-        # The public list: published, newest first, id as the tie-breaker.
+        # Every sort, with id as the tie-breaker that keyset paging needs.
+        Index("ix_article_published_at_id", "published_at", "id"),
+        Index("ix_article_updated_at_id", "updated_at", "id"),
+        Index("ix_article_created_at_id", "created_at", "id"),
+        Index("ix_article_title_id", "title", "id"),
+        # Previews filtered by status.
         Index("ix_article_status_published_at_id", "status", "published_at", "id"),
     )
 

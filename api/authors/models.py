@@ -1,5 +1,6 @@
 """Authors: the people who write articles."""
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from api.db import Tracked
@@ -13,4 +14,10 @@ class AuthorBase(SQLModel):
 
 
 class Author(AuthorBase, Trashable, Tracked, table=True):
+    __table_args__ = (
+        Index("ix_author_name_id", "name", "id"),
+        Index("ix_author_updated_at_id", "updated_at", "id"),
+        Index("ix_author_created_at_id", "created_at", "id"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)

@@ -29,6 +29,12 @@ class ComparisonBase(SQLModel):
 
 
 class Comparison(ComparisonBase, Workflow, Tracked, table=True):
+    __table_args__ = (
+        Index("ix_comparison_title_id", "title", "id"),
+        Index("ix_comparison_updated_at_id", "updated_at", "id"),
+        Index("ix_comparison_created_at_id", "created_at", "id"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
 
 

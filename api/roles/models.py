@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
-from sqlalchemy import JSON, Text
+from sqlalchemy import JSON, Index, Text
 from sqlmodel import Field, SQLModel
 
 from api.db import Tracked
@@ -21,6 +21,12 @@ class RoleBase(SQLModel):
 
 
 class Role(RoleBase, Workflow, Tracked, table=True):
+    __table_args__ = (
+        Index("ix_role_name_id", "name", "id"),
+        Index("ix_role_updated_at_id", "updated_at", "id"),
+        Index("ix_role_created_at_id", "created_at", "id"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
 
 
