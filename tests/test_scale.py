@@ -1,0 +1,184 @@
+"""At scale: 10,000 articles (with roles, comparisons and tags) walked by cursor while another
+thread inserts, each seen exactly once and in order; the list queries use indexes."""
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event, insert, text
+from sqlmodel import Session, select
+
+from api.articles.models import Article, ArticleComparison, ArticleRole, ArticleTag
+from api.authors.models import Author
+from api.comparisons.models import Comparison
+from api.main import create_app
+from api.roles.models import Role
+from api.tags.models import Tag
+from api.workflow import Status
+from tests.conftest import Database, settings_for
+
+ARTICLES = 10_000
+START = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def _articles(first: int, count: int, *, every: timedelta, author_id: int) -> list[dict[str, Any]]:
+    now = datetime.now(UTC)
+    return [
+        {
+            "slug": f"scale-{n}",
+            "title": f"Scale article {n}",
+            "kicker": "",
+            "category": ("Guide", "Comparison", "Note")[n % 3],
+            "summary": "",
+            "body": [],
+            "status": Status.published,
+            "published_at": START + every * n,
+            "author_id": author_id,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        }
+        for n in range(first, first + count)
+    ]
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, list[int]]]:
+    """A database of its own with 10,000 generated articles (bulk inserted: a test of paging,
+    not of the write path), linked to roles, comparisons and tags."""
+    from api.seed import load_seeds
+    from tests.conftest import SEED, _new_database, make_engine, migrate
+
+    url, drop = _new_database(tmp_path_factory.mktemp("scale"))
+    migrate(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        load_seeds(session, SEED.parent)
+        author = session.exec(select(Author)).one()
+        tag = Tag(slug="scale", name="Scale")
+        session.add(tag)
+        session.flush()
+        roles = session.exec(select(Role.id)).all()
+        comparison = session.exec(select(Comparison.id)).one()
+        assert author.id is not None and tag.id is not None
+        session.execute(
+            insert(Article), _articles(0, ARTICLES, every=timedelta(hours=1), author_id=author.id)
+        )
+        ids = list(session.exec(select(Article.id).where(Article.slug.startswith("scale-"))))  # type: ignore[union-attr]
+        session.execute(
+            insert(ArticleRole),
+            [{"article_id": i, "role_id": roles[i % 2], "position": 0} for i in ids],
+        )
+        session.execute(
+            insert(ArticleComparison),
+            [{"article_id": i, "comparison_id": comparison, "position": 0} for i in ids[::10]],
+        )
+        session.execute(
+            insert(ArticleTag),
+            [{"article_id": i, "tag_id": tag.id, "position": 0} for i in ids[::7]],
+        )
+        session.commit()
+        if engine.dialect.name == "postgresql":
+            session.execute(text("ANALYZE"))
+            session.commit()
+        every_id = list(session.exec(select(Article.id)))
+    yield Database(url, engine), every_id
+    engine.dispose()
+    drop()
+
+
+def test_walking_every_article_by_cursor_while_another_thread_inserts(
+    big: tuple[Database, list[int]],
+) -> None:
+    database, every_id = big
+    stop = threading.Event()
+    inserted: list[int] = []
+
+    def writer() -> None:
+        # New articles land everywhere in the order: before, inside and after the walk.
+        with Session(database.engine) as session:
+            author_id = session.exec(select(Author.id)).first()
+            assert author_id is not None
+            batch = 0
+            while not stop.is_set() and batch < 40:
+                rows = _articles(
+                    100_000 + batch * 5, 5, every=timedelta(minutes=17), author_id=author_id
+                )
+                for row in rows:
+                    row["slug"] = f"late-{row['slug']}"
+                session.execute(insert(Article), rows)
+                session.commit()
+                inserted.extend(range(5))
+                batch += 1
+                stop.wait(0.02)
+
+    client = TestClient(create_app(settings_for(database.url), engine=database.engine))
+    thread = threading.Thread(target=writer)
+    thread.start()
+    seen: list[tuple[str, int]] = []
+    url: str | None = "/v1/articles?limit=100"
+    pages = 0
+    try:
+        while url and pages < 1_000:
+            page = client.get(url).json()
+            seen.extend((a["published_at"], a["id"]) for a in page["data"])
+            url = page["links"]["next"]
+            pages += 1
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert inserted, "the writer never ran alongside the walk"
+    ids = [i for _, i in seen]
+    assert len(ids) == len(set(ids)), "an article was returned twice"
+    assert set(every_id) <= set(ids), "an article that existed all along was skipped"
+    assert seen == sorted(seen, reverse=True)
+
+
+LIST_QUERIES = [
+    "/v1/articles",
+    "/v1/articles?author=kyle-rasmussen",
+    "/v1/articles?tag=scale",
+    "/v1/articles?role=fractional-caio",
+    "/v1/articles?comparison=ai-operating-partner-vs-fractional-caio",
+    "/v1/articles?category=Guide",
+    "/v1/articles?published_after=2020-06-01T00:00:00Z&published_before=2020-07-01T00:00:00Z",
+    "/v1/articles?sort=-updated_at",
+    "/v1/articles?sort=title",
+    "/v1/articles?updated_since=2020-01-01T00:00:00Z&sort=updated_at",
+]
+
+
+@pytest.mark.parametrize("url", LIST_QUERIES)
+def test_list_queries_never_scan_the_whole_article_table(
+    big: tuple[Database, list[int]], url: str
+) -> None:
+    database, _ = big
+    client = TestClient(create_app(settings_for(database.url), engine=database.engine))
+    captured: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, *rest: Any) -> None:
+        if "FROM article" in statement and "ORDER BY" in statement:
+            captured.append((statement, parameters))
+
+    event.listen(database.engine, "before_cursor_execute", capture)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(database.engine, "before_cursor_execute", capture)
+    statement, parameters = captured[0]
+    with database.engine.connect() as connection:
+        if database.engine.dialect.name == "postgresql":
+            plan = "\n".join(
+                row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+            )
+            assert "Seq Scan on article " not in plan + " ", plan
+        else:
+            plan = "\n".join(
+                str(row[-1])
+                for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            )
+            scans = [line for line in plan.splitlines() if line.strip().startswith("SCAN article")]
+            assert all("USING" in line for line in scans), plan
