@@ -151,3 +151,38 @@ def test_a_scheduled_article_appears_in_cached_lists_when_due(
     frozen_clock.freeze(now + timedelta(minutes=5))
     assert listed()[0] == article_id
     assert cached_client.get(f"/v1/articles/{article_id}").json()["status"] == "published"
+
+
+def test_last_modified_and_if_modified_since(
+    cached_client: TestClient, fresh_database: Database, frozen_clock: Clock
+) -> None:
+    frozen_clock.freeze(datetime.now(UTC) + timedelta(seconds=5))  # the seed is a while ago
+    first = cached_client.get("/v1/articles/1")
+    stamp = first.headers["last-modified"]
+    assert stamp.endswith(" GMT")
+    same = cached_client.get("/v1/articles/1", headers={"If-Modified-Since": stamp})
+    assert same.status_code == 304
+    listed = cached_client.get("/v1/articles", headers={"If-Modified-Since": stamp})
+    assert listed.status_code == 304
+    # If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).
+    both = cached_client.get(
+        "/v1/articles/1", headers={"If-Modified-Since": stamp, "If-None-Match": '"other"'}
+    )
+    assert both.status_code == 200
+    old = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert (
+        cached_client.get("/v1/articles/1", headers={"If-Modified-Since": old}).status_code == 200
+    )
+    garbage = cached_client.get("/v1/articles/1", headers={"If-Modified-Since": "yesterday"})
+    assert garbage.status_code == 200
+    with Session(fresh_database.engine) as session:  # a real edit, which bumps updated_at
+        articles_service.update_article(
+            session, "1", patch={"title": "Changed since"}, key=None, if_match=None
+        )
+    frozen_clock.freeze(datetime.now(UTC) + timedelta(seconds=10))
+    assert eventually(
+        lambda: (
+            cached_client.get("/v1/articles/1", headers={"If-Modified-Since": stamp}).status_code
+            == 200
+        )
+    )

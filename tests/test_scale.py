@@ -16,9 +16,10 @@ from api.authors.models import Author
 from api.comparisons.models import Comparison
 from api.main import create_app
 from api.roles.models import Role
+from api.seed import load_seeds
 from api.tags.models import Tag
 from api.workflow import Status
-from tests.conftest import Database, settings_for
+from tests.conftest import SEED, Database, _new_database, migrate, settings_for
 
 ARTICLES = 10_000
 START = datetime(2020, 1, 1, tzinfo=UTC)
@@ -49,8 +50,7 @@ def _articles(first: int, count: int, *, every: timedelta, author_id: int) -> li
 def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, list[int]]]:
     """A database of its own with 10,000 generated articles (bulk inserted: a test of paging,
     not of the write path), linked to roles, comparisons and tags."""
-    from api.seed import load_seeds
-    from tests.conftest import SEED, _new_database, make_engine, migrate
+    from tests.conftest import make_engine
 
     url, drop = _new_database(tmp_path_factory.mktemp("scale"))
     migrate(url)
@@ -63,7 +63,8 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, li
         session.flush()
         roles = session.exec(select(Role.id)).all()
         comparison = session.exec(select(Comparison.id)).one()
-        assert author.id is not None and tag.id is not None
+        assert author.id is not None
+        assert tag.id is not None
         session.execute(
             insert(Article), _articles(0, ARTICLES, every=timedelta(hours=1), author_id=author.id)
         )
