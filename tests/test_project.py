@@ -136,3 +136,24 @@ def test_readyz_is_503_when_the_database_is_unreachable(database: Database) -> N
     assert response.headers["content-type"] == "application/problem+json"
     assert TestClient(app).get("/healthz").status_code == 200
     unreachable.dispose()
+
+
+def test_cors_origins_are_configurable(database: Database) -> None:
+    settings = settings_for(database.url).model_copy(
+        update={"cors_origins": ["https://site.example"]}
+    )
+    client = TestClient(create_app(settings, engine=database.engine))
+    allowed = client.get("/v1/articles/1", headers={"Origin": "https://site.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://site.example"
+    other = client.get("/v1/articles/1", headers={"Origin": "https://elsewhere.example"})
+    assert "access-control-allow-origin" not in other.headers
+    preflight = client.options(
+        "/v1/articles",
+        headers={
+            "Origin": "https://site.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Authorization, Idempotency-Key",
+        },
+    )
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["access-control-allow-methods"]
