@@ -9,10 +9,10 @@ from api.db import SessionDep
 from api.errors import (
     problem_responses,
 )
-from api.http import NoQueryDep, represent, represent_page
+from api.http import represent, represent_page
 from api.labels import Labels
-from api.pagination import ListEnvelope, ListParams
-from api.refs import LabelInput, LabelPublic
+from api.pagination import ListEnvelope, parse_fields
+from api.refs import LabelInput, LabelListQuery, LabelPublic, LabelQuery
 from api.routing import add_write_routes
 from api.slugs import SLUG_MAX
 
@@ -32,10 +32,11 @@ def label_router(labels: Labels[Any]) -> APIRouter:
         name=f"list_{collection}",
     )
     def list_labels(
-        request: Request, session: SessionDep, params: Annotated[ListParams, Query()]
+        request: Request, session: SessionDep, query: Annotated[LabelListQuery, Query()]
     ) -> Response:
         """List them by name."""
-        return represent_page(request, labels.list(session, params=params), params)
+        fields = parse_fields(query.fields, LabelPublic)
+        return represent_page(request, labels.list(session, params=query), query, fields=fields)
 
     @router.get(
         "/{ref}",
@@ -43,9 +44,12 @@ def label_router(labels: Labels[Any]) -> APIRouter:
         responses=problem_responses(missing),
         name=f"get_{name}",
     )
-    def get_label(ref: Ref, request: Request, session: SessionDep, _: NoQueryDep) -> Response:
+    def get_label(
+        ref: Ref, request: Request, session: SessionDep, query: Annotated[LabelQuery, Query()]
+    ) -> Response:
         """Get one by id or slug."""
-        return represent(request, labels.get(session, ref))
+        fields = parse_fields(query.fields, LabelPublic)
+        return represent(request, labels.get(session, ref), fields=fields)
 
     add_write_routes(
         router,

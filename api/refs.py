@@ -11,6 +11,7 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import SQLModel
 
+from api.pagination import ListParams
 from api.slugs import Name, Slug
 from api.urls import resource_url
 
@@ -95,6 +96,12 @@ class LabelInput(BaseModel):
     name: Name
 
 
+class LabelQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
+
+
 class LabelPublic(SQLModel):
     id: int
     slug: str
@@ -103,3 +110,7 @@ class LabelPublic(SQLModel):
     updated_at: datetime
     version: int
     url: str
+
+
+class LabelListQuery(ListParams):
+    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")

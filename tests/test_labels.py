@@ -53,3 +53,17 @@ def test_tags_on_articles_and_a_used_author_stays(client: TestClient, keys: Keys
     assert [t["slug"] for t in article["tags"]] == ["ai"]
     assert client.delete("/v1/tags/ai", headers=write).status_code == 409
     assert client.delete("/v1/authors/kyle-rasmussen", headers=write).status_code == 409
+
+
+@pytest.mark.parametrize("collection", ["authors", "tags"])
+def test_label_lists_sort_count_and_sparse_fields(
+    client: TestClient, keys: Keys, collection: str
+) -> None:
+    for name in ("Zed", "Amy"):
+        client.post(f"/v1/{collection}", json={"name": name}, headers=keys.auth("write"))
+    body = client.get(f"/v1/{collection}?sort=-name&count=true&fields=name").json()
+    names = [item["name"] for item in body["data"]]
+    assert names == sorted(names, reverse=True)
+    assert body["meta"]["total"] == len(names)
+    assert all(set(item) == {"id", "name"} for item in body["data"])
+    assert client.get(f"/v1/{collection}?fields=password").status_code == 422
