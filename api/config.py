@@ -25,6 +25,11 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8000",
         description="Public website that shows the content; renderings link role pages there.",
     )
+    site_name: str = Field(default="Folio", max_length=200, description="Title of feeds.")
+    publisher_name: str = Field(
+        default="Folio", max_length=200, description="schema.org publisher of articles."
+    )
+    publisher_logo: str | None = Field(default=None, description="URL of the publisher's logo.")
     seeds_dir: Path = Field(default=REPO_ROOT / "seeds", description="Seed documents to load.")
     cors_origins: list[str] = Field(default=["*"], description="Origins allowed by CORS.")
     db_pool_size: int = Field(default=10, ge=1, le=200)

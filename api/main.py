@@ -17,6 +17,7 @@ from api.cache import CacheMiddleware, ResponseCache, make_watcher
 from api.comparisons import router as comparisons
 from api.config import Settings, get_settings
 from api.errors import install_error_handlers
+from api.feeds.router import router as feeds_router
 from api.health import router as health_router
 from api.http import HeadMiddleware, RequestGuardMiddleware
 from api.logs import configure_logging
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         keys_router,
         trash_router,
         search_router,
+        feeds_router,
     ):
         app.include_router(router)
     # Added innermost first: HEAD becomes GET before anything else sees it, and CORS wraps the

@@ -105,7 +105,7 @@ def to_public(
 
 
 def list_articles(
-    session: Session, *, query: ArticleListQuery, preview: bool
+    session: Session, *, query: ArticleListQuery, preview: bool, with_body: bool = False
 ) -> Page[ArticleListItem]:
     """Articles matching every filter of ``query``, a page at a time."""
     if query.status is not None and not preview:
@@ -151,7 +151,9 @@ def list_articles(
         )
     page = keyset_page(session, statement, sortable=SORTABLE, params=query, nulls=preview)
     include = parse_include(query.include, INCLUDABLE)
-    return map_page(page, lambda rows: _to_public(session, rows, with_body=False, include=include))
+    return map_page(
+        page, lambda rows: _to_public(session, rows, with_body=with_body, include=include)
+    )
 
 
 def blocks_of(article: Article) -> list[Block]:

@@ -1,0 +1,104 @@
+"""Articles as feeds: RSS 2.0 and Atom 1.0 (made by feedgen), and JSON Feed 1.1.
+
+JSON Feed is plain JSON, so it is built from its spec's fields directly; the XML formats go
+through feedgen, which escapes and dates them correctly.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+
+from api.articles.models import ArticlePublic
+from api.articles.render import render_html
+from api.config import get_settings
+from api.urls import site_url
+
+RSS = "application/rss+xml; charset=utf-8"
+ATOM = "application/atom+xml; charset=utf-8"
+JSON_FEED = "application/feed+json; charset=utf-8"
+
+
+def _categories(article: ArticlePublic) -> list[str]:
+    names = [article.category] if article.category else []
+    return names + [t.name for t in article.tags if t.name not in names]
+
+
+def _updated(articles: Sequence[ArticlePublic]) -> datetime | None:
+    return max((a.updated_at for a in articles), default=None)
+
+
+def _generator(articles: Sequence[ArticlePublic], self_url: str) -> FeedGenerator:
+    settings = get_settings()
+    feed = FeedGenerator()
+    # RSS 2.0's <author> must be an e-mail address: names go in Dublin Core's <dc:creator>.
+    feed.load_extension("dc", atom=False, rss=True)
+    feed.id(self_url)
+    feed.title(settings.site_name)
+    feed.subtitle(f"Articles from {settings.site_name}")
+    # feedgen makes RSS's <link> from the last link given: the site, after the feed itself.
+    feed.link(href=self_url, rel="self")
+    feed.link(href=settings.site_url, rel="alternate")
+    feed.language("en")
+    feed.generator("Folio")
+    updated = _updated(articles)
+    if updated is not None:
+        feed.updated(updated)
+        feed.lastBuildDate(updated)
+    for article in articles:
+        permalink = site_url("articles", article.slug)
+        entry = feed.add_entry(order="append")
+        entry.id(permalink)
+        entry.guid(permalink, permalink=True)
+        entry.title(article.title)
+        entry.link(href=permalink)
+        entry.summary(article.summary or article.title)
+        entry.content(render_html(article), type="CDATA")
+        if article.author is not None:
+            entry.author(name=article.author.name)
+            entry.dc.dc_creator(article.author.name)
+        if article.published_at is not None:
+            entry.published(article.published_at)
+        entry.updated(article.updated_at)
+        for name in _categories(article):
+            entry.category(term=name)
+    return feed
+
+
+def render_rss(articles: Sequence[ArticlePublic], self_url: str) -> bytes:
+    return bytes(_generator(articles, self_url).rss_str(pretty=False))
+
+
+def render_atom(articles: Sequence[ArticlePublic], self_url: str) -> bytes:
+    return bytes(_generator(articles, self_url).atom_str(pretty=False))
+
+
+def render_json_feed(articles: Sequence[ArticlePublic], self_url: str) -> dict[str, Any]:
+    settings = get_settings()
+    items = []
+    for article in articles:
+        permalink = site_url("articles", article.slug)
+        item: dict[str, Any] = {
+            "id": permalink,
+            "url": permalink,
+            "title": article.title,
+            "content_html": render_html(article),
+            "summary": article.summary,
+            "date_modified": article.updated_at.isoformat().replace("+00:00", "Z"),
+            "tags": _categories(article),
+        }
+        if article.published_at is not None:
+            item["date_published"] = article.published_at.isoformat().replace("+00:00", "Z")
+        if article.author is not None:
+            item["authors"] = [{"name": article.author.name}]
+        items.append(item)
+    return {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": settings.site_name,
+        "home_page_url": settings.site_url,
+        "feed_url": self_url,
+        "description": f"Articles from {settings.site_name}",
+        "language": "en",
+        "items": items,
+    }

@@ -1,0 +1,81 @@
+"""HTTP routes for feeds of articles."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import Response
+
+from api.articles import service as articles_service
+from api.articles.models import ArticleListQuery, ArticlePublic
+from api.db import SessionDep
+from api.errors import problem_responses
+from api.feeds.render import ATOM, JSON_FEED, RSS, render_atom, render_json_feed, render_rss
+from api.http import represent
+from api.slugs import Slug
+from api.urls import api_url
+
+router = APIRouter(prefix="/v1/feeds", tags=["feeds"])
+
+
+class FeedQuery(BaseModel):
+    """What a feed can be narrowed to, like the article list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tag: Slug | None = None
+    category: str | None = Field(None, max_length=60)
+    author: Slug | None = None
+    role: Slug | None = Field(None, description="Articles that mention this role.")
+    limit: int = Field(20, ge=1, le=100, description="Newest articles in the feed.")
+
+
+def _articles(session: SessionDep, query: FeedQuery) -> list[ArticlePublic]:
+    page = articles_service.list_articles(
+        session, query=ArticleListQuery(**query.model_dump()), preview=False, with_body=True
+    )
+    return [a for a in page.items if isinstance(a, ArticlePublic)]
+
+
+def _self(request: Request) -> str:
+    query = request.url.query
+    return api_url(request.url.path) + ("?" + query if query else "")
+
+
+@router.get(
+    "/articles.rss",
+    responses={200: {"content": {RSS: {}}}, **problem_responses()},
+    response_class=Response,
+)
+def rss_feed(
+    request: Request, session: SessionDep, query: Annotated[FeedQuery, Query()]
+) -> Response:
+    """Published articles as RSS 2.0, newest first, with their full sanitized HTML."""
+    body = render_rss(_articles(session, query), _self(request))
+    return represent(request, body, media_type=RSS)
+
+
+@router.get(
+    "/articles.atom",
+    responses={200: {"content": {ATOM: {}}}, **problem_responses()},
+    response_class=Response,
+)
+def atom_feed(
+    request: Request, session: SessionDep, query: Annotated[FeedQuery, Query()]
+) -> Response:
+    """Published articles as Atom 1.0, newest first, with their full sanitized HTML."""
+    body = render_atom(_articles(session, query), _self(request))
+    return represent(request, body, media_type=ATOM)
+
+
+@router.get(
+    "/articles.json",
+    responses={200: {"content": {JSON_FEED: {}}}, **problem_responses()},
+    response_class=Response,
+)
+def json_feed(
+    request: Request, session: SessionDep, query: Annotated[FeedQuery, Query()]
+) -> Response:
+    """Published articles as JSON Feed 1.1, newest first, with their full sanitized HTML."""
+    body = render_json_feed(_articles(session, query), _self(request))
+    return represent(request, body, media_type=JSON_FEED)

@@ -1,0 +1,115 @@
+"""Feeds, read by real feed clients: feedparser for RSS and Atom, the JSON Feed 1.1 schema."""
+
+import json
+from datetime import datetime
+
+import feedparser
+import jsonschema
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.refs import LabelInput
+from api.tags.service import tags
+from tests.conftest import REPO_ROOT, Keys
+from tests.helpers import make_article
+
+SCHEMA = json.loads((REPO_ROOT / "tests" / "schemas" / "jsonfeed-1.1.schema.json").read_text())
+SEED_SLUG = "ai-operating-partner-vs-fractional-caio-which-role-do-you-need"
+
+
+@pytest.fixture
+def published(session: Session) -> list[int]:
+    tags.create(session, LabelInput(name="Leadership"), key=None)
+    made = [
+        make_article(session, title="Older <news> & notes", tags=["leadership"]),
+        make_article(session, title="Newer one", category="Guide"),
+    ]
+    session.commit()
+    return [a.id for a in made if a.id is not None]
+
+
+def _api_articles(client: TestClient) -> dict[str, dict[str, object]]:
+    items = client.get("/v1/articles?include=author,tags").json()["data"]
+    return {f"http://127.0.0.1:8000/articles/{a['slug']}": a for a in items}
+
+
+@pytest.mark.parametrize(
+    ("suffix", "media"), [("rss", "application/rss+xml"), ("atom", "application/atom+xml")]
+)
+def test_xml_feeds_match_the_article_api(
+    client: TestClient, published: list[int], suffix: str, media: str
+) -> None:
+    response = client.get(f"/v1/feeds/articles.{suffix}")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == f"{media}; charset=utf-8"
+    assert response.headers["etag"]
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.bozo_exception
+    assert parsed.feed.title == "Folio"
+    api = _api_articles(client)
+    assert [e.link for e in parsed.entries] == list(api)  # newest first, like the API
+    for entry in parsed.entries:
+        article = api[entry.link]
+        assert entry.title == article["title"]
+        assert entry.author == article["author"]["name"]  # type: ignore[index]
+        published_at = datetime.fromisoformat(str(article["published_at"]).replace("Z", "+00:00"))
+        assert entry.published_parsed[:6] == published_at.utctimetuple()[:6]
+        html = entry.content[0].value
+        assert "<script" not in html
+        terms = [t.term for t in entry.tags]
+        assert article["category"] in terms
+    seed = next(e for e in parsed.entries if e.link.endswith(SEED_SLUG))
+    assert "<table>" in seed.content[0].value
+    assert seed.summary.startswith("The terms sound similar")
+    older = next(e for e in parsed.entries if e.title == "Older <news> & notes")
+    assert "Leadership" in [t.term for t in older.tags]
+    assert (
+        client.get(
+            f"/v1/feeds/articles.{suffix}", headers={"If-None-Match": response.headers["etag"]}
+        ).status_code
+        == 304
+    )
+
+
+def test_json_feed_is_valid_json_feed_1_1(client: TestClient, published: list[int]) -> None:
+    response = client.get("/v1/feeds/articles.json")
+    assert response.headers["content-type"] == "application/feed+json; charset=utf-8"
+    feed = response.json()
+    jsonschema.validate(feed, SCHEMA, format_checker=jsonschema.FormatChecker())
+    api = _api_articles(client)
+    assert [item["url"] for item in feed["items"]] == list(api)
+    for item in feed["items"]:
+        article = api[item["url"]]
+        assert item["title"] == article["title"]
+        assert item["date_published"] == article["published_at"]
+        assert item["authors"] == [{"name": article["author"]["name"]}]  # type: ignore[index]
+    assert feed["feed_url"] == "http://127.0.0.1:8000/v1/feeds/articles.json"
+
+
+def test_feeds_filter_like_the_article_list(client: TestClient, published: list[int]) -> None:
+    def titles(query: str) -> list[str]:
+        return [i["title"] for i in client.get(f"/v1/feeds/articles.json?{query}").json()["items"]]
+
+    assert titles("tag=leadership") == ["Older <news> & notes"]
+    assert titles("category=Guide") == ["Newer one"]
+    assert titles("author=kyle-rasmussen") == [
+        "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?"
+    ]
+    assert titles("role=fractional-caio") == [
+        "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?"
+    ]
+    assert len(titles("limit=1")) == 1
+
+
+def test_drafts_never_reach_a_feed(client: TestClient, keys: Keys) -> None:
+    client.post("/v1/articles", json={"title": "Secret draft"}, headers=keys.auth("write"))
+    for suffix in ("rss", "atom", "json"):
+        assert "Secret draft" not in client.get(f"/v1/feeds/articles.{suffix}").text
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=101", "tag=Bad%20Tag", "q=x", "status=draft"])
+def test_bad_feed_queries_are_422(client: TestClient, query: str) -> None:
+    response = client.get(f"/v1/feeds/articles.rss?{query}")
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
