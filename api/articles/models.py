@@ -133,6 +133,12 @@ class ArticleBase(SQLModel):
 
 
 class Article(ArticleBase, Workflow, Tracked, table=True):
+    # Search-engine fields, each overriding what would otherwise be derived (see ``Seo``).
+    meta_title: str | None = Field(default=None, max_length=300)
+    meta_description: str | None = Field(default=None, max_length=500)
+    canonical_url: str | None = Field(default=None, max_length=2000)
+    image_url: str | None = Field(default=None, max_length=2000)
+
     __table_args__ = (
         # Every sort, with id as the tie-breaker that keyset paging needs.
         Index("ix_article_published_at_id", "published_at", "id"),
@@ -230,6 +236,27 @@ BlockPublic = Annotated[
 ]
 
 
+WebUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2_000)]
+
+
+class SeoInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    meta_title: str | None = Field(None, max_length=300)
+    meta_description: str | None = Field(None, max_length=500)
+    canonical_url: WebUrl | None = None
+    image: WebUrl | None = None
+
+
+class Seo(BaseModel):
+    """What search engines and link previews should show; each falls back to the article."""
+
+    meta_title: str = Field(description="The title, unless set.")
+    meta_description: str = Field(description="The summary, unless set.")
+    canonical_url: str = Field(description="The article's page on the site, unless set.")
+    image: str | None
+
+
 class ArticleListItem(SQLModel):
     id: int
     slug: str
@@ -240,6 +267,7 @@ class ArticleListItem(SQLModel):
     status: Status
     published_at: datetime | None
     summary: str
+    seo: Seo
     author: AuthorRef | LabelPublic | None = Field(description="Whole with include=author.")
     tags: list[TagRef | LabelPublic] = Field(description="Whole with include=tags.")
     roles: list[RoleRef | RoleListItem] = Field(description="Whole with include=roles.")
@@ -285,6 +313,7 @@ class ArticleQuery(BaseModel):
     include: str | None = Field(
         None, max_length=100, description="Embed whole: author, tags, roles, comparisons."
     )
+    jsonld: bool = Field(False, description="With format=html: the JSON-LD in a <script>.")
 
 
 class ArticleInput(BaseModel):
@@ -308,6 +337,7 @@ class ArticleInput(BaseModel):
         None, description="When a scheduled article becomes public; the publication date otherwise."
     )
     summary: str = Field("", max_length=5_000)
+    seo: SeoInput = Field(default_factory=SeoInput)
     body: list[Block] = Field(default_factory=list, max_length=500)
     body_markdown: str | None = Field(None, max_length=200_000)
 

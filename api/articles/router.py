@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from api import editing
 from api.articles import service
+from api.articles.jsonld import script_tag, to_jsonld
 from api.articles.models import (
     ArticleInput,
     ArticleListItem,
@@ -29,13 +30,14 @@ from api.errors import (
     problem_responses,
 )
 from api.history.router import history_router
-from api.http import JSON, negotiate, represent, represent_page
+from api.http import JSON, NoQueryDep, negotiate, represent, represent_page
 from api.pagination import ListEnvelope, parse_fields, parse_include
 from api.routing import add_write_routes
 from api.slugs import SLUG_MAX
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
+JSON_LD = "application/ld+json"
 FORMATS = {"json": JSON, **{name: media for name, (media, _) in RENDERERS.items()}}
 Ref = Annotated[str, Path(max_length=SLUG_MAX, description="Numeric id or slug.")]
 _auth = (Unauthorized, Forbidden)
@@ -90,7 +92,26 @@ def get_article(
     if fmt == "json":
         return represent(request, article, public=public, fields=fields)
     media_type, render = RENDERERS[fmt]
-    return represent(request, render(article).encode(), media_type=media_type, public=public)
+    text = render(article)
+    if fmt == "html" and query.jsonld:
+        text = script_tag(article) + text
+    return represent(request, text.encode(), media_type=media_type, public=public)
+
+
+@router.get(
+    "/{ref}/jsonld",
+    responses={
+        200: {"description": "schema.org Article", "content": {JSON_LD: {}}},
+        **problem_responses(ArticleNotFound, Unauthorized),
+    },
+    response_class=Response,
+)
+def get_article_jsonld(
+    ref: Ref, request: Request, session: SessionDep, key: CurrentKey, _: NoQueryDep
+) -> Response:
+    """The article as schema.org Article JSON-LD, its comparisons as Tables."""
+    article = service.get_article(session, ref, preview=key is not None)
+    return represent(request, to_jsonld(article), media_type=JSON_LD, public=key is None)
 
 
 add_write_routes(

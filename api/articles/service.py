@@ -37,6 +37,7 @@ from api.articles.models import (
     RoleDefinitionPublic,
     RoleDefinitionsBlock,
     RoleDefinitionsBlockPublic,
+    Seo,
 )
 from api.auth.models import ApiKey
 from api.authors.models import Author
@@ -222,6 +223,7 @@ def _to_public(
     for article in articles:
         assert article.id is not None
         update: dict[str, object] = {
+            "seo": seo_of(article),
             "status": effective_status(article.status, article.published_at, now),
             "author": authors_by_id.get(article.author_id) if article.author_id else None,
             "tags": tags_by_article[article.id],
@@ -233,6 +235,15 @@ def _to_public(
             update["body"] = bodies[article.id]
         result.append(model.model_validate(article, update=update))
     return result
+
+
+def seo_of(article: Article) -> Seo:
+    return Seo(
+        meta_title=article.meta_title or article.title,
+        meta_description=article.meta_description or article.summary,
+        canonical_url=article.canonical_url or site_url(COLLECTION, article.slug),
+        image=article.image_url,
+    )
 
 
 def _referenced(blocks: Sequence[Block]) -> tuple[set[int], set[int], set[int]]:
@@ -333,6 +344,16 @@ def document(session: Session, article: Article) -> dict[str, Any]:
         "tags": list(tag_slugs),
         **editing.workflow_document(article),
         "summary": article.summary,
+        "seo": {
+            name: value
+            for name, value in (
+                ("meta_title", article.meta_title),
+                ("meta_description", article.meta_description),
+                ("canonical_url", article.canonical_url),
+                ("image", article.image_url),
+            )
+            if value is not None
+        },
         "body": list(article.body),
     }
 
@@ -506,6 +527,10 @@ def _apply(session: Session, article: Article, data: ArticleInput, *, key: ApiKe
     article.reading_time_minutes = data.reading_time_minutes
     article.author_id = author.id if author is not None else None
     article.summary = data.summary
+    article.meta_title = data.seo.meta_title
+    article.meta_description = data.seo.meta_description
+    article.canonical_url = data.seo.canonical_url
+    article.image_url = data.seo.image
     article.body = [block.model_dump() for block in blocks]
     editing.apply_workflow(article, data.status, data.publish_at)
     session.add(article)

@@ -1,0 +1,77 @@
+"""An article as schema.org ``Article`` JSON-LD, for search engines; its comparisons as
+``Table``s and the roles it is about as ``Occupation``s."""
+
+from typing import Any
+
+import orjson
+
+from api.articles.models import ArticlePublic, ComparisonBlockPublic
+from api.comparisons.render import render_csv
+from api.config import get_settings
+from api.urls import site_url
+
+
+def _time(value: Any) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def to_jsonld(article: ArticlePublic) -> dict[str, Any]:
+    settings = get_settings()
+    publisher: dict[str, Any] = {"@type": "Organization", "name": settings.publisher_name}
+    if settings.publisher_logo:
+        publisher["logo"] = {"@type": "ImageObject", "url": settings.publisher_logo}
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": article.seo.meta_title[:110],  # Google's limit for a headline
+        "name": article.title,
+        "description": article.seo.meta_description,
+        "url": article.seo.canonical_url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": article.seo.canonical_url},
+        "datePublished": _time(article.published_at),
+        "dateModified": _time(article.updated_at),
+        "publisher": publisher,
+        "inLanguage": "en",
+    }
+    if article.author is not None:
+        data["author"] = {
+            "@type": "Person",
+            "name": article.author.name,
+            "url": site_url("authors", article.author.slug),
+        }
+    if article.seo.image:
+        data["image"] = article.seo.image
+    if article.category:
+        data["articleSection"] = article.category
+    if article.tags:
+        data["keywords"] = [t.name for t in article.tags]
+    if article.reading_time_minutes:
+        data["timeRequired"] = f"PT{article.reading_time_minutes}M"
+    if article.roles:
+        data["about"] = [
+            {"@type": "Occupation", "name": r.name, "url": site_url("roles", r.slug)}
+            for r in article.roles
+        ]
+    tables = [b.comparison for b in article.body if isinstance(b, ComparisonBlockPublic)]
+    if tables:
+        data["hasPart"] = [
+            {
+                "@type": "Table",
+                "name": table.title,
+                "about": [
+                    {"@type": "Occupation", "name": s.name, "url": site_url("roles", s.slug)}
+                    for s in table.subjects
+                ],
+                "encodingFormat": "text/csv",
+                "text": render_csv(table),
+            }
+            for table in tables
+        ]
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def script_tag(article: ArticlePublic) -> str:
+    """The JSON-LD as a <script> element that no text in it can break out of."""
+    text = orjson.dumps(to_jsonld(article)).decode()
+    safe = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/ld+json">{safe}</script>\n'
