@@ -23,6 +23,7 @@ from api.errors import (
     SlugTaken,
     StalePrecondition,
 )
+from api.events import service as events
 from api.history import service as history
 from api.http import etag_matches, make_etag
 from api.search import index as search_index
@@ -136,11 +137,14 @@ def commit_revision(
 ) -> None:
     """Bumps the version, records the revision, and commits; a unique slug taken by a
     concurrent writer becomes 409."""
+    was_public = events.was_visible(row)
     row.version += 1
     row.updated_at = clock.now()
     session.add(row)
     try:
         session.flush()
+        change = events.change_of(action, was_public, events.is_visible(row))
+        events.record(session, collection, row, change)
         history.record(
             session,
             collection=collection,
@@ -209,4 +213,4 @@ def record_created(
         key=key,
     )
     search_index.refresh(session, collection, row)
-    session.flush()
+    events.record(session, collection, row, "published" if events.is_visible(row) else "created")

@@ -14,6 +14,7 @@ from api.articles import router as articles
 from api.auth.router import router as keys_router
 from api.authors.router import router as authors_router
 from api.cache import CacheMiddleware, ResponseCache, make_watcher
+from api.changes.router import router as changes_router
 from api.comparisons import router as comparisons
 from api.config import Settings, get_settings
 from api.errors import install_error_handlers
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         trash_router,
         search_router,
         feeds_router,
+        changes_router,
     ):
         app.include_router(router)
     # Added innermost first: HEAD becomes GET before anything else sees it, and CORS wraps the

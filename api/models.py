@@ -6,6 +6,7 @@ from api.articles.models import Article, ArticleComparison, ArticleRole, Article
 from api.auth.models import ApiKey
 from api.authors.models import Author
 from api.comparisons.models import Comparison, ComparisonCell, ComparisonRow, ComparisonSubject
+from api.events.models import Event
 from api.history.models import Revision, SlugRedirect
 from api.idempotency.models import IdempotencyRecord
 from api.roles.models import Role
@@ -25,6 +26,7 @@ __all__ = [
     "ComparisonCell",
     "ComparisonRow",
     "ComparisonSubject",
+    "Event",
     "IdempotencyRecord",
     "Revision",
     "Role",

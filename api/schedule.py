@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import func, union_all
 from sqlalchemy import select as sql_select
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from api.articles.models import Article
 from api.authors.models import Author
@@ -60,3 +60,31 @@ def _aware(value: datetime | str | None, now: datetime) -> datetime | None:
     if isinstance(value, str):  # SQLite's MIN()/MAX() over a union loses the column type
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=now.tzinfo)
+
+
+def announce_due(session: Session) -> int:
+    """Marks scheduled items whose time has come as published, each with its
+    ``*.published`` event, and commits; returns how many. Readers already see them as
+    published: this is for those who follow events (``/v1/changes``, webhooks). Rows another
+    process is announcing are skipped, so each is announced once."""
+    from api.events import service as events
+
+    now = clock.now()
+    announced = 0
+    for collection, model in (("articles", Article), ("roles", Role), ("comparisons", Comparison)):
+        due = session.exec(
+            select(model)
+            .where(
+                col(model.status) == Status.scheduled,
+                col(model.published_at) <= now,
+                col(model.deleted_at).is_(None),
+            )
+            .with_for_update(skip_locked=True)
+        ).all()
+        for row in due:
+            row.status = Status.published
+            session.add(row)
+            events.record(session, collection, row, "published")
+            announced += 1
+    session.commit()
+    return announced

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, and_
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel, col
 
+from api.clock import clock
 from api.db import UTCDateTime
 
 
@@ -60,3 +61,18 @@ def effective_status(status: Status, published_at: datetime | None, now: datetim
     if status == Status.scheduled and published_at is not None and published_at <= now:
         return Status.published
     return status
+
+
+def visible_now(status: Any, published_at: datetime | None, deleted_at: datetime | None) -> bool:
+    """Whether a row with these values is public at this moment (``visible`` in Python).
+
+    Rows without a workflow (authors, tags) pass None as status: public unless trashed."""
+    if deleted_at is not None:
+        return False
+    if status is None:
+        return True
+    return (
+        status in (Status.published, Status.scheduled)
+        and published_at is not None
+        and published_at <= clock.now()
+    )

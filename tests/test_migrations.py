@@ -28,6 +28,7 @@ TABLES = {
     "comparison_cell",
     "comparison_row",
     "comparison_subject",
+    "event",
     "idempotency_record",
     "revision",
     "role",

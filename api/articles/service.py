@@ -161,6 +161,13 @@ def blocks_of(article: Article) -> list[Block]:
     return _blocks.validate_python(article.body)
 
 
+def to_public_many(session: Session, articles: Sequence[Article]) -> list[ArticlePublic]:
+    """Public forms, bodies included, of many articles in a fixed number of queries."""
+    return [
+        a for a in _to_public(session, articles, with_body=True) if isinstance(a, ArticlePublic)
+    ]
+
+
 def _to_public(
     session: Session,
     articles: Sequence[Article],

@@ -1,0 +1,150 @@
+"""Changes since a token: what a static-site build or a search index needs to stay in sync.
+
+A token is the id of the last event seen. Each resource changed since appears once, with its
+current public form, or as a tombstone when it is no longer there to be seen (deleted,
+unpublished, or purged). Events are written in commit order, so no change can slip in behind a
+token that has been handed out.
+"""
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from api.articles import service as articles_service
+from api.articles.models import Article
+from api.authors.models import Author
+from api.authors.service import authors
+from api.clock import clock
+from api.comparisons import service as comparisons_service
+from api.comparisons.models import Comparison
+from api.errors import InvalidParameter
+from api.events.models import Event
+from api.roles import service as roles_service
+from api.roles.models import Role
+from api.schedule import announce_due
+from api.tags.models import Tag
+from api.tags.service import tags
+from api.urls import resource_url
+from api.workflow import not_trashed, visible
+
+MODELS: dict[str, Any] = {
+    "articles": Article,
+    "roles": Role,
+    "comparisons": Comparison,
+    "authors": Author,
+    "tags": Tag,
+}
+
+
+class ChangesQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    since: str | None = Field(
+        None, max_length=64, description="`meta.next_since` of the last call; none: everything."
+    )
+    limit: int = Field(100, ge=1, le=500)
+
+
+class Change(BaseModel):
+    type: str = Field(description="The collection: articles, roles, comparisons, authors, tags.")
+    id: int
+    slug: str
+    deleted: bool = Field(description="A tombstone: remove it from your copy.")
+    version: int
+    changed_at: datetime
+    url: str
+    resource: dict[str, Any] | None = Field(description="Its current public form; null if gone.")
+
+
+class ChangesPage(BaseModel):
+    data: list[Change]
+    meta: dict[str, Any]
+    links: dict[str, str | None]
+
+
+def encode_token(event_id: int) -> str:
+    return base64.urlsafe_b64encode(f"e{event_id}".encode()).rstrip(b"=").decode()
+
+
+def decode_token(token: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        if not raw.startswith("e") or not raw[1:].isdigit():
+            raise ValueError(raw)
+        return int(raw[1:])
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidParameter("since", "not a token from /v1/changes") from exc
+
+
+def changes(
+    session: Session, query: ChangesQuery, *, preview: bool
+) -> tuple[list[Change], int, bool]:
+    """The changes after ``query.since``, the token to use next, and whether more are waiting."""
+    announce_due(session)
+    since = decode_token(query.since) if query.since else 0
+    last = func.max(Event.id).label("last")
+    rows = session.exec(
+        select(Event.resource_type, Event.resource_id, last)
+        .where(col(Event.id) > since)
+        .group_by(col(Event.resource_type), col(Event.resource_id))
+        .order_by(last)
+        .limit(query.limit + 1)
+    ).all()
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    events = {
+        e.id: e for e in session.exec(select(Event).where(col(Event.id).in_([r[2] for r in rows])))
+    }
+    wanted: dict[str, list[int]] = {}
+    for collection, resource_id, _ in rows:
+        wanted.setdefault(collection, []).append(resource_id)
+    current = _current(session, wanted, preview=preview)
+    result = []
+    for collection, resource_id, event_id in rows:
+        event = events[event_id]
+        resource = current.get((collection, resource_id))
+        result.append(
+            Change(
+                type=collection,
+                id=resource_id,
+                slug=resource["slug"] if resource else event.slug,
+                deleted=resource is None,
+                version=resource["version"] if resource else event.version,
+                changed_at=event.occurred_at,
+                url=resource_url(collection, resource["slug"] if resource else event.slug),
+                resource=resource,
+            )
+        )
+    next_since = int(rows[-1][2] or 0) if rows else since
+    return result, next_since, more
+
+
+def _current(
+    session: Session, wanted: dict[str, list[int]], *, preview: bool
+) -> dict[tuple[str, int], dict[str, Any]]:
+    """The public forms of the resources still there to be seen, in a few queries per kind."""
+    now = clock.now()
+    found: dict[tuple[str, int], dict[str, Any]] = {}
+    for collection, ids in wanted.items():
+        model = MODELS[collection]
+        labels_only = collection in ("authors", "tags")  # no workflow: public unless trashed
+        shown = not_trashed(model) if preview or labels_only else visible(model, now)
+        rows = session.exec(select(model).where(col(model.id).in_(ids), shown)).all()
+        if collection == "articles":
+            publics: list[Any] = articles_service.to_public_many(session, rows)
+        elif collection == "comparisons":
+            tables = comparisons_service.load_comparisons(session, [r.id for r in rows])
+            publics = [tables[r.id] for r in rows]
+        elif collection == "roles":
+            publics = [roles_service.to_public(session, r, preview=preview) for r in rows]
+        else:
+            labels = authors if collection == "authors" else tags
+            publics = [labels.to_public(r) for r in rows]
+        for public in publics:
+            found[(collection, public.id)] = public.model_dump(mode="json")
+    return found

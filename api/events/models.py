@@ -1,0 +1,28 @@
+"""The event log: one row per change of public interest, written in the transaction that made
+the change (a transactional outbox). ``/v1/changes`` reads it; webhooks are fanned out from it.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Index, Integer
+from sqlmodel import Field, SQLModel
+
+from api.db import UTCDateTime, utcnow
+
+# The ids must grow in commit order, so they are a plain auto-increment key: BIGINT on
+# PostgreSQL, SQLite's INTEGER rowid.
+EventId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Event(SQLModel, table=True):
+    __table_args__ = (Index("ix_event_resource", "resource_type", "resource_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_type=EventId)
+    type: str = Field(max_length=40, description="e.g. article.published")
+    resource_type: str = Field(max_length=20)
+    resource_id: int
+    slug: str = Field(max_length=120)
+    version: int
+    occurred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
