@@ -143,7 +143,5 @@ class Labels(Generic[Label]):
             select(self.model).where(self.model.slug == slugify(name))  # type: ignore[attr-defined]
         ).first()
         if label is None:
-            label = self.model(slug=slugify(name), name=name)
-            session.add(label)
-            session.flush()
+            label = self.create(session, LabelInput(name=name), key=None)
         return label

@@ -1,0 +1,150 @@
+"""/v1/changes: replaying the changes onto a copy gives exactly what the API serves."""
+
+import random
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.clock import Clock
+from tests.conftest import Keys
+
+COLLECTIONS = ("articles", "roles", "comparisons", "authors", "tags")
+
+
+def sync(client: TestClient, copy: dict[tuple[str, int], Any], since: str | None) -> str:
+    """Applies every change after ``since`` to ``copy``; returns the token to use next."""
+    for _ in range(1_000):
+        params: dict[str, Any] = {"limit": 7}
+        if since is not None:
+            params["since"] = since
+        page = client.get("/v1/changes", params=params).json()
+        for change in page["data"]:
+            key = (change["type"], change["id"])
+            if change["deleted"]:
+                copy.pop(key, None)
+            else:
+                copy[key] = change["resource"]
+        since = page["meta"]["next_since"]
+        if not page["meta"]["has_more"]:
+            return since
+    raise AssertionError("the changes never ended")
+
+
+def served(client: TestClient) -> dict[tuple[str, int], Any]:
+    """Everything the API serves without a key, each in its full form."""
+    state = {}
+    for collection in COLLECTIONS:
+        for item in client.get(f"/v1/{collection}?limit=100").json()["data"]:
+            state[(collection, item["id"])] = client.get(f"/v1/{collection}/{item['id']}").json()
+    return state
+
+
+def test_replaying_changes_gives_the_same_content_as_the_api(
+    client: TestClient, keys: Keys
+) -> None:
+    write = keys.auth("write")
+    copy: dict[tuple[str, int], Any] = {}
+    token = sync(client, copy, None)
+    assert copy == served(client)
+    rng = random.Random(20261127)
+    articles: list[int] = []
+    roles: list[str] = []
+    for step in range(60):
+        op = rng.choice(
+            [
+                "article",
+                "article",
+                "edit",
+                "status",
+                "delete",
+                "restore",
+                "role",
+                "role_edit",
+                "tag",
+            ]
+        )
+        if op == "article" or not articles:
+            status = rng.choice(["published", "draft"])
+            made = client.post(
+                "/v1/articles", json={"title": f"Piece {step}", "status": status}, headers=write
+            )
+            articles.append(made.json()["id"])
+        elif op == "edit":
+            client.patch(
+                f"/v1/articles/{rng.choice(articles)}",
+                json={"title": f"Edited {step}"},
+                headers=write,
+            )
+        elif op == "status":
+            status = rng.choice(["published", "draft", "archived"])
+            client.patch(
+                f"/v1/articles/{rng.choice(articles)}", json={"status": status}, headers=write
+            )
+        elif op == "delete":
+            client.delete(f"/v1/articles/{rng.choice(articles)}", headers=write)
+        elif op == "restore":
+            client.post(f"/v1/trash/articles/{rng.choice(articles)}/restore", headers=write)
+        elif op == "role" or not roles:
+            made = client.post(
+                "/v1/roles", json={"name": f"Role {step}", "status": "published"}, headers=write
+            )
+            roles.append(made.json()["slug"])
+        elif op == "role_edit":
+            client.patch(
+                f"/v1/roles/{rng.choice(roles)}",
+                json={"definition": f"Changed at {step}"},
+                headers=write,
+            )
+        else:
+            client.post("/v1/tags", json={"name": f"Tag {step}"}, headers=write)
+        if step % 15 == 14:  # sync now and then, as a build would
+            token = sync(client, copy, token)
+    token = sync(client, copy, token)
+    assert copy == served(client)
+    again = client.get("/v1/changes", params={"since": token}).json()
+    assert again["data"] == []
+    assert again["meta"]["next_since"] == token
+
+
+def test_a_token_survives_a_restart(client: TestClient, app: Any, keys: Keys) -> None:
+    from fastapi import FastAPI
+
+    assert isinstance(app, FastAPI)
+    token = client.get("/v1/changes").json()["meta"]["next_since"]
+    client.post("/v1/tags", json={"name": "After the token"}, headers=keys.auth("write"))
+    restarted = TestClient(app)  # a new client; the token is only an event id in the database
+    changes = restarted.get("/v1/changes", params={"since": token}).json()["data"]
+    assert [(c["type"], c["slug"]) for c in changes] == [("tags", "after-the-token")]
+
+
+def test_a_scheduled_article_is_a_change_when_it_comes_due(
+    client: TestClient, keys: Keys, frozen_clock: Clock
+) -> None:
+    now = datetime(2026, 11, 27, 12, tzinfo=UTC)
+    frozen_clock.freeze(now)
+    article = client.post(
+        "/v1/articles",
+        json={
+            "title": "Soon",
+            "status": "scheduled",
+            "publish_at": (now + timedelta(hours=1)).isoformat(),
+        },
+        headers=keys.auth("write"),
+    ).json()
+    token = client.get("/v1/changes").json()["meta"]["next_since"]
+    assert client.get("/v1/changes", params={"since": token}).json()["data"] == []
+    frozen_clock.freeze(now + timedelta(hours=2))
+    (change,) = client.get("/v1/changes", params={"since": token}).json()["data"]
+    assert (change["type"], change["id"], change["deleted"]) == ("articles", article["id"], False)
+    assert change["resource"]["status"] == "published"
+
+
+@pytest.mark.parametrize(
+    "query", ["since=nope", "since=ZS0x", "since=" + "A" * 65, "limit=0", "limit=501", "x=1"]
+)
+def test_bad_changes_requests_are_422(client: TestClient, query: str) -> None:
+    response = client.get(f"/v1/changes?{query}")
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
