@@ -1,5 +1,7 @@
 """The ``folio`` command: database migrations, seeding, and the server."""
 
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,6 +11,7 @@ import typer
 import uvicorn
 from alembic import command
 from alembic.config import Config
+from cryptography.fernet import Fernet
 from pydantic import ValidationError
 from sqlmodel import Session
 
@@ -41,12 +44,30 @@ def _seed(directory: Path) -> None:
     typer.echo(f"seeded {len(loaded)} new article(s) from {directory}", err=True)
 
 
+def _ensure_secret_key() -> None:
+    """Writes a FOLIO_SECRET_KEY to .env when none is configured, so webhooks work out of the
+    box; every process and node of an install must then share it."""
+    if get_settings().secret_key:
+        return
+    env = Path(".env")
+    key = Fernet.generate_key().decode()
+    with env.open("a", encoding="utf-8") as out:
+        out.write(f"FOLIO_SECRET_KEY={key}\n")
+    env.chmod(0o600)
+    get_settings.cache_clear()
+    typer.echo(
+        f"wrote a new FOLIO_SECRET_KEY to {env.resolve()} (keep it; share it between nodes)",
+        err=True,
+    )
+
+
 @db_app.command("upgrade")
 def db_upgrade(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
     no_seed: Annotated[bool, typer.Option("--no-seed", help="Do not load the seeds.")] = False,
 ) -> None:
     """Migrate the database to REVISION, then load the seeds that are not there yet."""
+    _ensure_secret_key()
     command.upgrade(alembic_config(), revision)
     if not no_seed:
         _seed(get_settings().seeds_dir)
@@ -127,6 +148,29 @@ def seed(
 ) -> None:
     """Load the seed pages that are not in the database yet."""
     _seed(directory or get_settings().seeds_dir)
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between rounds when idle.")] = 1.0,
+) -> None:
+    """Deliver webhooks and announce scheduled publications; run one or more, on any node."""
+    from api.webhooks.worker import run, run_once
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        if once:
+            typer.echo(f"{run_once(engine)} delivery attempt(s)", err=True)
+            return
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            run(engine, interval=interval, stop=stop)
+        except KeyboardInterrupt:
+            stop.set()
+    finally:
+        engine.dispose()
 
 
 @app.command()

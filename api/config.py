@@ -46,6 +46,22 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="Largest request body."
     )
+    secret_key: str | None = Field(
+        default=None,
+        description="Fernet key encrypting webhook secrets at rest (folio db upgrade makes one).",
+    )
+    webhook_allow_private: bool = Field(
+        default=False,
+        description="Allow webhook targets in private, loopback or link-local ranges.",
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhook_max_attempts: int = Field(default=8, ge=1, le=30)
+    webhook_backoff_seconds: float = Field(
+        default=30.0, gt=0, le=3600, description="First retry delay; doubles each time, jittered."
+    )
+    webhook_disable_after: int = Field(
+        default=20, ge=1, le=1000, description="Failed attempts in a row that disable a webhook."
+    )
     require_if_match: bool = Field(
         default=False, description="Refuse PUT, PATCH and DELETE without If-Match (428)."
     )

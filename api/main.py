@@ -27,6 +27,7 @@ from api.schedule import last_change, next_publication
 from api.search.router import router as search_router
 from api.tags.router import router as tags_router
 from api.trash.router import router as trash_router
+from api.webhooks.router import router as webhooks_router
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         search_router,
         feeds_router,
         changes_router,
+        webhooks_router,
     ):
         app.include_router(router)
     # Added innermost first: HEAD becomes GET before anything else sees it, and CORS wraps the

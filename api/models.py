@@ -12,6 +12,7 @@ from api.idempotency.models import IdempotencyRecord
 from api.roles.models import Role
 from api.search.models import SearchDocument
 from api.tags.models import Tag
+from api.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
 metadata = SQLModel.metadata
 
@@ -33,5 +34,8 @@ __all__ = [
     "SearchDocument",
     "SlugRedirect",
     "Tag",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
     "metadata",
 ]

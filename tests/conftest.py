@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx2 as httpx
 import psycopg
 import pytest
+from cryptography.fernet import Fernet
 from alembic import command
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -34,6 +35,8 @@ from api.main import create_app
 from api.seed import load_seeds
 
 SEED = REPO_ROOT / "seeds" / "000_ade3deb2bcbb1fed.txt"
+# Webhook secrets are encrypted with it; set here so no test writes a .env of its own.
+os.environ.setdefault("FOLIO_SECRET_KEY", Fernet.generate_key().decode())
 
 
 @dataclass

@@ -35,6 +35,9 @@ TABLES = {
     "search_document",
     "slug_redirect",
     "tag",
+    "webhook",
+    "webhook_attempt",
+    "webhook_delivery",
 }
 
 

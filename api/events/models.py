@@ -1,5 +1,6 @@
 """The event log: one row per change of public interest, written in the transaction that made
-the change (a transactional outbox). ``/v1/changes`` reads it; webhooks are fanned out from it.
+the change (a transactional outbox). ``/v1/changes`` reads it; webhook deliveries are made from
+it in the same transaction.
 """
 
 from datetime import datetime

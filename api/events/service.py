@@ -7,7 +7,6 @@ later find a smaller one appear (the guarantee ``/v1/changes`` tokens rest on). 
 are serialized anyway.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event as sa_event
@@ -16,11 +15,10 @@ from sqlmodel import Session, col, select
 
 from api.clock import clock
 from api.events.models import Event
+from api.webhooks.models import Webhook, WebhookDelivery
 from api.workflow import Status, visible_now
 
 _LOCKED = "folio_event_lock"
-# Called with each new event, in the same transaction (webhooks fan out from here).
-LISTENERS: list[Callable[[Session, Event], None]] = []
 
 
 def kind(collection: str) -> str:
@@ -81,9 +79,22 @@ def record(session: Session, collection: str, row: Any, change: str) -> Event:
     )
     session.add(event)
     session.flush()
-    for listener in LISTENERS:
-        listener(session, event)
+    _fan_out(session, event)
     return event
+
+
+def _fan_out(session: Session, event: Event) -> None:
+    """A pending delivery for every enabled webhook that wants ``event``, in the transaction
+    that records it: a change that rolls back is never announced, one that commits always is."""
+    for webhook in session.exec(select(Webhook).where(col(Webhook.enabled).is_(True))):
+        if event.type in webhook.events:
+            assert webhook.id is not None
+            assert event.id is not None
+            session.add(
+                WebhookDelivery(
+                    webhook_id=webhook.id, event_id=event.id, next_attempt_at=event.occurred_at
+                )
+            )
 
 
 def change_of(action: str, before: bool, after: bool) -> str:

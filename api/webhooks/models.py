@@ -1,0 +1,134 @@
+"""Webhook subscriptions, and each delivery of an event to one, with every attempt."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import Field as PydanticField
+from sqlalchemy import JSON, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, SQLModel
+
+from api.db import UTCDateTime, utcnow
+from api.events.models import EventId
+
+KINDS = ("article", "role", "comparison", "author", "tag")
+CHANGES = ("created", "published", "updated", "unpublished", "deleted")
+EVENT_TYPES = tuple(f"{kind}.{change}" for kind in KINDS for change in CHANGES)
+EventType = Annotated[
+    str, StringConstraints(pattern=r"^(" + "|".join(EVENT_TYPES).replace(".", r"\.") + ")$")
+]
+TargetUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+\S*$", max_length=2_000)]
+
+
+class DeliveryStatus(StrEnum):
+    pending = "pending"
+    delivered = "delivered"
+    failed = "failed"
+
+
+class Webhook(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2_000)
+    events: list[str] = Field(sa_type=JSON)
+    description: str = Field(default="", max_length=500)
+    enabled: bool = True
+    # The signing secret, encrypted with FOLIO_SECRET_KEY: never stored as it was given out.
+    secret_encrypted: str = Field(sa_type=Text)
+    failures_in_a_row: int = 0
+    disabled_reason: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    version: int = 1
+
+
+class WebhookDelivery(SQLModel, table=True):
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (
+        UniqueConstraint("webhook_id", "event_id", "resend"),
+        Index("ix_webhook_delivery_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_id: int = Field(
+        sa_column_args=[ForeignKey("webhook.id", ondelete="CASCADE")], index=True
+    )
+    event_id: int = Field(sa_type=EventId, sa_column_args=[ForeignKey("event.id")])
+    resend: int = Field(default=0, description="0 for the first delivery, n for the n-th resend.")
+    status: DeliveryStatus = Field(
+        default=DeliveryStatus.pending,
+        sa_type=SAEnum(
+            DeliveryStatus,
+            native_enum=False,
+            create_constraint=True,
+            length=16,
+            name="delivery_status",
+            values_callable=lambda e: [m.value for m in e],
+        ),
+    )
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_type=UTCDateTime)
+    # A worker's lease: while it runs, no other worker takes the delivery.
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class WebhookAttempt(SQLModel, table=True):
+    __tablename__ = "webhook_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_id: int = Field(
+        sa_column_args=[ForeignKey("webhook_delivery.id", ondelete="CASCADE")], index=True
+    )
+    number: int
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    duration_ms: int
+    status_code: int | None = None
+    error: str | None = Field(default=None, max_length=1_000)
+
+
+class WebhookCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: TargetUrl
+    events: list[EventType] = PydanticField(min_length=1, max_length=len(EVENT_TYPES))
+    description: str = PydanticField("", max_length=500)
+    enabled: bool = True
+
+
+class WebhookPublic(BaseModel):
+    id: int
+    url: str
+    events: list[str]
+    description: str
+    enabled: bool
+    disabled_reason: str | None
+    failures_in_a_row: int
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class WebhookCreated(WebhookPublic):
+    secret: str = PydanticField(description="whsec_…: verify signatures with it. Shown once.")
+
+
+class AttemptPublic(BaseModel):
+    number: int
+    started_at: datetime
+    duration_ms: int
+    status_code: int | None
+    error: str | None
+
+
+class DeliveryPublic(BaseModel):
+    id: int
+    event_id: int
+    event_type: str
+    status: DeliveryStatus
+    attempts: list[AttemptPublic]
+    next_attempt_at: datetime | None
+    created_at: datetime
+    delivered_at: datetime | None

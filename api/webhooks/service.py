@@ -1,0 +1,193 @@
+"""Webhook subscriptions (admin), the fan-out of events to them, and their delivery log."""
+
+import base64
+import ipaddress
+import secrets
+import socket
+from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet, InvalidToken
+from sqlmodel import Session, col, select
+
+from api import db
+from api.clock import clock
+from api.config import get_settings
+from api.errors import Conflict, FolioError, InvalidBody, NotFound
+from api.events.models import Event
+from api.webhooks.models import (
+    AttemptPublic,
+    DeliveryPublic,
+    DeliveryStatus,
+    Webhook,
+    WebhookAttempt,
+    WebhookCreate,
+    WebhookCreated,
+    WebhookDelivery,
+    WebhookPublic,
+)
+
+
+class WebhookNotFound(NotFound):
+    title = "Webhook not found"
+
+
+class SecretKeyMissing(FolioError):
+    status = 503
+    code = "secret-key-missing"
+    title = "Secret key missing"
+
+
+def _fernet() -> Fernet:
+    key = get_settings().secret_key
+    if not key:
+        raise SecretKeyMissing(
+            "Set FOLIO_SECRET_KEY (folio db upgrade writes one to .env) to sign webhooks."
+        )
+    return Fernet(key.encode())
+
+
+def reveal(webhook: Webhook) -> str:
+    """The signing secret, decrypted for signing a delivery; never returned again."""
+    try:
+        return _fernet().decrypt(webhook.secret_encrypted.encode()).decode()
+    except InvalidToken as exc:
+        raise SecretKeyMissing("FOLIO_SECRET_KEY is not the key the secret was made with.") from exc
+
+
+def refusal(url: str) -> str | None:
+    """Why a delivery to ``url`` is refused: a host in a private, loopback, link-local or
+    otherwise non-public range (unless FOLIO_WEBHOOK_ALLOW_PRIVATE), or one that does not
+    resolve. Checked when a webhook is saved and again before every delivery."""
+    host = urlsplit(url).hostname
+    if not host:
+        return "the URL has no host"
+    if get_settings().webhook_allow_private:
+        return None
+    try:
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        return f"{host} does not resolve"
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global or ip.is_multicast:
+            return f"{host} is in a private or reserved range ({ip})"
+    return None
+
+
+def to_public(webhook: Webhook) -> WebhookPublic:
+    return WebhookPublic.model_validate(webhook, from_attributes=True)
+
+
+def create_webhook(session: Session, data: WebhookCreate) -> WebhookCreated:
+    reason = refusal(data.url)
+    if reason is not None:
+        raise InvalidBody.at(["body", "url"], reason)
+    secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+    db.begin_write(session)
+    webhook = Webhook(
+        url=data.url,
+        events=sorted(set(data.events)),
+        description=data.description,
+        enabled=data.enabled,
+        secret_encrypted=_fernet().encrypt(secret.encode()).decode(),
+    )
+    session.add(webhook)
+    session.commit()
+    return WebhookCreated(**to_public(webhook).model_dump(), secret=secret)
+
+
+def find_webhook(session: Session, webhook_id: int) -> Webhook:
+    webhook = session.get(Webhook, webhook_id)
+    if webhook is None:
+        raise WebhookNotFound(f"No webhook {webhook_id}.")
+    return webhook
+
+
+def list_webhooks(session: Session) -> list[WebhookPublic]:
+    return [to_public(w) for w in session.exec(select(Webhook).order_by(col(Webhook.id)))]
+
+
+def update_webhook(session: Session, webhook_id: int, data: WebhookCreate) -> WebhookPublic:
+    reason = refusal(data.url)
+    if reason is not None:
+        raise InvalidBody.at(["body", "url"], reason)
+    db.begin_write(session)
+    webhook = find_webhook(session, webhook_id)
+    webhook.url = data.url
+    webhook.events = sorted(set(data.events))
+    webhook.description = data.description
+    if data.enabled and not webhook.enabled:
+        webhook.failures_in_a_row, webhook.disabled_reason = 0, None
+    webhook.enabled = data.enabled
+    webhook.version += 1
+    webhook.updated_at = clock.now()
+    session.add(webhook)
+    session.commit()
+    return to_public(webhook)
+
+
+def delete_webhook(session: Session, webhook_id: int) -> None:
+    db.begin_write(session)
+    session.delete(find_webhook(session, webhook_id))
+    session.commit()
+
+
+def list_deliveries(session: Session, webhook_id: int, *, limit: int) -> list[DeliveryPublic]:
+    find_webhook(session, webhook_id)
+    deliveries = session.exec(
+        select(WebhookDelivery, Event)
+        .join(Event, col(Event.id) == WebhookDelivery.event_id)
+        .where(WebhookDelivery.webhook_id == webhook_id)
+        .order_by(col(WebhookDelivery.id).desc())
+        .limit(limit)
+    ).all()
+    ids = [d.id for d, _ in deliveries]
+    attempts: dict[int, list[AttemptPublic]] = {}
+    for attempt in session.exec(
+        select(WebhookAttempt)
+        .where(col(WebhookAttempt.delivery_id).in_(ids))
+        .order_by(col(WebhookAttempt.number))
+    ):
+        attempts.setdefault(attempt.delivery_id, []).append(
+            AttemptPublic.model_validate(attempt, from_attributes=True)
+        )
+    return [
+        DeliveryPublic(
+            id=d.id or 0,
+            event_id=e.id or 0,
+            event_type=e.type,
+            status=d.status,
+            attempts=attempts.get(d.id or 0, []),
+            next_attempt_at=d.next_attempt_at if d.status == DeliveryStatus.pending else None,
+            created_at=d.created_at,
+            delivered_at=d.delivered_at,
+        )
+        for d, e in deliveries
+    ]
+
+
+def resend(session: Session, webhook_id: int, delivery_id: int) -> None:
+    """Queues the delivery's event again, as a new delivery with its own attempts."""
+    db.begin_write(session)
+    webhook = find_webhook(session, webhook_id)
+    original = session.get(WebhookDelivery, delivery_id)
+    if original is None or original.webhook_id != webhook.id:
+        raise NotFound(f"No delivery {delivery_id} of webhook {webhook_id}.")
+    if not webhook.enabled:
+        raise Conflict("The webhook is disabled: enable it first.")
+    last = session.exec(
+        select(col(WebhookDelivery.resend))
+        .where(
+            WebhookDelivery.webhook_id == webhook.id, WebhookDelivery.event_id == original.event_id
+        )
+        .order_by(col(WebhookDelivery.resend).desc())
+    ).first()
+    session.add(
+        WebhookDelivery(
+            webhook_id=original.webhook_id,
+            event_id=original.event_id,
+            resend=(last or 0) + 1,
+            next_attempt_at=clock.now(),
+        )
+    )
+    session.commit()
