@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx2 as httpx
 import psycopg
 import pytest
-from cryptography.fernet import Fernet
 from alembic import command
+from cryptography.fernet import Fernet
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, make_url

@@ -18,7 +18,7 @@ from tests.conftest import REPO_ROOT, Database, _new_database, settings_for
 def test_docker_compose_wires_api_to_a_healthy_postgres() -> None:
     compose = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"api", "postgres"}
+    assert set(services) == {"api", "postgres", "worker"}
     postgres, api = services["postgres"], services["api"]
     assert postgres["image"].startswith("postgres:")
     assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
@@ -33,6 +33,11 @@ def test_docker_compose_wires_api_to_a_healthy_postgres() -> None:
     dockerfile = (REPO_ROOT / "Dockerfile").read_text()
     assert "folio db upgrade && folio serve" in dockerfile
     assert api["build"] == "."
+    worker = services["worker"]
+    assert worker["command"] == ["folio", "worker"]
+    assert worker["environment"]["DATABASE_URL"] == api["environment"]["DATABASE_URL"]
+    assert worker["environment"]["FOLIO_SECRET_KEY"] == api["environment"]["FOLIO_SECRET_KEY"]
+    assert worker["depends_on"] == {"api": {"condition": "service_healthy"}}
 
 
 def test_openapi_documents_every_route_and_its_models(client: TestClient) -> None:
