@@ -233,6 +233,7 @@ def test_a_failing_receiver_is_retried_until_it_answers(
     assert [a["status_code"] for a in delivery["attempts"]] == [500, 503, 200]
     first, second, third = (datetime.fromisoformat(a["started_at"]) for a in delivery["attempts"])
     assert second - first >= timedelta(seconds=0.02)  # backed off
+    assert third - second >= timedelta(seconds=0.04)  # and longer the second time
 
 
 def test_redirects_are_not_followed(
