@@ -150,6 +150,55 @@ def seed(
     _seed(directory or get_settings().seeds_dir)
 
 
+@app.command("export")
+def export(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: standard output).")
+    ] = None,
+) -> None:
+    """Write every article, author, tag, role, comparison, revision and old slug as NDJSON."""
+    from api.transfer.service import export_lines
+
+    with _session() as session:
+        lines = export_lines(session)
+        if out is None:
+            for line in lines:
+                typer.echo(line)
+            return
+        with out.open("w", encoding="utf-8") as handle:
+            for line in lines:
+                handle.write(line + "\n")
+    typer.echo(f"exported to {out}", err=True)
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="An export (.ndjson) or Markdown files.")],
+    merge: Annotated[
+        bool, typer.Option("--merge", help="Upsert by slug into a database with content.")
+    ] = False,
+) -> None:
+    """Load an export into an empty database (made by folio db upgrade --no-seed), or
+    Markdown files with YAML front matter; a bad file is refused whole, naming the line."""
+    from api.transfer.service import import_lines, import_markdown
+
+    with _session() as session:
+        for path in files:
+            try:
+                if path.suffix.lower() in (".md", ".markdown"):
+                    text = path.read_text(encoding="utf-8")
+                    article = import_markdown(session, text, merge=merge, source=path.name)
+                    typer.echo(f"{path.name}: article {article.slug}", err=True)
+                else:
+                    with path.open(encoding="utf-8") as handle:
+                        counts = import_lines(session, handle, merge=merge, source=path.name)
+                    summary = ", ".join(f"{kind}: {n}" for kind, n in sorted(counts.items()))
+                    typer.echo(f"{path.name}: {summary or 'nothing'}", err=True)
+            except FolioError as exc:
+                typer.echo(f"error: {exc.detail}", err=True)
+                raise typer.Exit(1) from exc
+
+
 @app.command()
 def worker(
     once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,

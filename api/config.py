@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     webhook_disable_after: int = Field(
         default=20, ge=1, le=1000, description="Failed attempts in a row that disable a webhook."
     )
+    max_import_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024, description="Largest import."
+    )
     require_if_match: bool = Field(
         default=False, description="Refuse PUT, PATCH and DELETE without If-Match (428)."
     )

@@ -226,6 +226,7 @@ class HeadMiddleware:
 
 
 WRITE_METHODS = {"POST", "PUT", "PATCH"}
+IMPORT_PATH = "/v1/import"  # takes NDJSON and Markdown, and larger bodies
 MERGE_PATCH = "application/merge-patch+json"
 
 
@@ -236,9 +237,10 @@ class RequestGuardMiddleware:
     character in the query or the body, which no text column of PostgreSQL can hold.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, max_import_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_import_bytes = max_import_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -257,6 +259,10 @@ class RequestGuardMiddleware:
         allowed = {JSON.encode()}
         if scope["method"] == "PATCH":
             allowed.add(MERGE_PATCH.encode())
+        limit = self.max_bytes
+        if scope["path"] == IMPORT_PATH:
+            allowed |= {b"application/x-ndjson", b"text/markdown"}
+            limit = self.max_import_bytes
         if has_body and content_type not in allowed:
             accepted = " or ".join(sorted(a.decode() for a in allowed))
             problem = problem_response(
@@ -269,8 +275,8 @@ class RequestGuardMiddleware:
             )
             await problem(scope, receive, send)
             return
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await self._too_large(scope)(scope, receive, send)
+        if length is not None and length.isdigit() and int(length) > limit:
+            await self._too_large(scope, limit)(scope, receive, send)
             return
         # The body is read here, whole (it is bounded), so its problems are answered before
         # any route starts on it.
@@ -283,8 +289,8 @@ class RequestGuardMiddleware:
                 return
             chunk = message.get("body", b"")
             received += len(chunk)
-            if received > self.max_bytes:
-                await self._too_large(scope)(scope, receive, send)
+            if received > limit:
+                await self._too_large(scope, limit)(scope, receive, send)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -304,14 +310,11 @@ class RequestGuardMiddleware:
 
         await self.app(scope, replay, send)
 
-    def _limit_text(self) -> str:
-        return f"The body is larger than {self.max_bytes} bytes."
-
-    def _too_large(self, scope: Scope) -> Response:
+    def _too_large(self, scope: Scope, limit: int) -> Response:
         return problem_response(
             413,
             "Content too large",
-            self._limit_text(),
+            f"The body is larger than {limit} bytes.",
             instance=scope["path"],
             type_="urn:folio:problem:payload-too-large",
         )

@@ -26,6 +26,7 @@ from api.roles import router as roles
 from api.schedule import last_change, next_publication
 from api.search.router import router as search_router
 from api.tags.router import router as tags_router
+from api.transfer.router import router as import_router
 from api.trash.router import router as trash_router
 from api.webhooks.router import router as webhooks_router
 
@@ -88,11 +89,16 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         feeds_router,
         changes_router,
         webhooks_router,
+        import_router,
     ):
         app.include_router(router)
     # Added innermost first: HEAD becomes GET before anything else sees it, and CORS wraps the
     # cache, so cached answers get CORS headers too.
-    app.add_middleware(RequestGuardMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestGuardMiddleware,
+        max_bytes=settings.max_body_bytes,
+        max_import_bytes=settings.max_import_bytes,
+    )
     app.add_middleware(CacheMiddleware, cache=cache)
     app.add_middleware(
         CORSMiddleware,

@@ -1,0 +1,59 @@
+"""HTTP route for importing content (admin keys only)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from api.auth.dependencies import AdminKey
+from api.db import SessionDep
+from api.errors import Forbidden, Unauthorized, UnsupportedMediaType, problem_responses
+from api.http import represent
+from api.transfer import service
+
+router = APIRouter(prefix="/v1/import", tags=["import"])
+NDJSON = "application/x-ndjson"
+MARKDOWN = "text/markdown"
+
+
+class ImportQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    merge: bool = Field(False, description="Upsert by slug into a database with content.")
+
+
+class ImportResult(BaseModel):
+    imported: dict[str, int]
+
+
+@router.post(
+    "",
+    response_model=ImportResult,
+    responses=problem_responses(
+        Unauthorized, Forbidden, UnsupportedMediaType, service.ImportFailed, service.NotEmpty
+    ),
+    openapi_extra={"requestBody": {"content": {NDJSON: {}, MARKDOWN: {}}}},
+)
+async def import_content(
+    request: Request, session: SessionDep, _key: AdminKey, query: Annotated[ImportQuery, Query()]
+) -> Response:
+    """Import an export (application/x-ndjson) or one Markdown article with YAML front matter
+    (text/markdown). All or nothing: a bad line refuses the whole request, naming it."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    text = (await request.body()).decode("utf-8", errors="replace")
+    # The database work runs in the thread pool, like every other route's.
+    if media == MARKDOWN:
+        await run_in_threadpool(
+            service.import_markdown, session, text, merge=query.merge, source="body"
+        )
+        result = ImportResult(imported={"articles": 1})
+    elif media == NDJSON:
+        counts = await run_in_threadpool(
+            service.import_lines, session, text.splitlines(), merge=query.merge, source="body"
+        )
+        result = ImportResult(imported=counts)
+    else:
+        raise UnsupportedMediaType(f"Send {NDJSON} or {MARKDOWN}.")
+    return represent(request, result, public=False)

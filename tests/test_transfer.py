@@ -1,0 +1,294 @@
+"""Export and import: lossless round trips within and across databases, merges by slug,
+Markdown with front matter, and bad files refused whole."""
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, make_url
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from api.articles.models import Article
+from api.auth import service as auth_service
+from api.auth.models import KeyCreate, Scope
+from api.cli import app as cli
+from api.config import get_settings
+from api.db import make_engine
+from api.main import create_app
+from api.transfer.service import export_lines, import_lines
+from tests.conftest import Database, Keys, _new_database, migrate, settings_for
+
+OTHER_PG = os.environ.get("FOLIO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+GUIDE = """---
+title: Hiring an AI leader
+author: Ada Lovelace
+date: 2026-05-01
+tags: [Hiring, AI]
+roles: [Head of AI]
+category: Guide
+summary: Who to hire first.
+---
+## Compare
+
+| Dimension | Head of AI | Fractional CAIO |
+| --- | --- | --- |
+| Time | Full | Part |
+"""
+
+
+def enrich(client: TestClient, keys: Keys) -> None:
+    """Content beyond the seed: tags, edits (revisions), a renamed slug, the trash."""
+    write = keys.auth("write")
+    client.post("/v1/tags", json={"name": "Leadership"}, headers=write)
+    made = client.post(
+        "/v1/articles",
+        json={
+            "title": "Export me",
+            "tags": ["leadership"],
+            "status": "published",
+            "body_markdown": "Hello [AI operating partner](/roles/ai-operating-partner).",
+        },
+        headers=write,
+    ).json()
+    client.patch(f"/v1/articles/{made['id']}", json={"slug": "exported"}, headers=write)
+    client.post("/v1/roles", json={"name": "Head of Growth", "aliases": ["HoG"]}, headers=write)
+    gone = client.post("/v1/articles", json={"title": "Binned"}, headers=write).json()
+    client.delete(f"/v1/articles/{gone['id']}", headers=write)
+    client.post(
+        "/v1/comparisons/1/rows",
+        json={"dimension": "Reports to", "cells": {"fractional-caio": "CEO"}},
+        headers=write,
+    )
+
+
+@pytest.fixture
+def empty(tmp_path: Path) -> Iterator[Database]:
+    url, drop = _new_database(tmp_path)
+    migrate(url)
+    engine = make_engine(url)
+    yield Database(url, engine)
+    engine.dispose()
+    drop()
+
+
+def export_of(engine: object) -> list[str]:
+    with Session(engine) as session:  # type: ignore[arg-type]
+        return list(export_lines(session))
+
+
+def test_export_import_export_is_identical(
+    client: TestClient, keys: Keys, session: Session, empty: Database
+) -> None:
+    enrich(client, keys)
+    session.commit()
+    first = list(export_lines(session))
+    kinds = {json.loads(line)["type"] for line in first[1:]}
+    assert kinds == {"author", "tag", "role", "comparison", "article", "revision", "slug_redirect"}
+    with Session(empty.engine) as target:
+        counts = import_lines(target, first, merge=False)
+    assert counts["articles"] == 3
+    assert export_of(empty.engine) == first
+    imported = TestClient(create_app(settings_for(empty.url), engine=empty.engine))
+    assert imported.get("/v1/articles/exported").status_code == 200
+    assert imported.get("/v1/articles/export-me", follow_redirects=False).status_code == 301
+    assert (
+        imported.get("/v1/articles/1?format=txt").text
+        == client.get("/v1/articles/1?format=txt").text
+    )
+    assert [h["slug"] for h in imported.get("/v1/search?q=export").json()["data"]] == ["exported"]
+    created = imported.post("/v1/tags", json={"name": "Fresh"}, headers=_admin(empty))
+    assert created.status_code == 201  # ids continue after the imported ones
+
+
+def _admin(database: Database) -> dict[str, str]:
+    with Session(database.engine) as session:
+        key = auth_service.create_key(session, KeyCreate(name="t", scope=Scope.admin))
+    return {"Authorization": f"Bearer {key.token}"}
+
+
+def test_across_databases(
+    client: TestClient, keys: Keys, session: Session, database: Database, tmp_path: Path
+) -> None:
+    """From this run's database to the other kind (SQLite → PostgreSQL, or back), and back."""
+    enrich(client, keys)
+    session.commit()
+    first = list(export_lines(session))
+    if make_url(database.url).get_backend_name() == "sqlite":
+        previous = os.environ.get("DATABASE_URL")
+        os.environ["DATABASE_URL"] = OTHER_PG
+        try:
+            url, drop = _new_database(tmp_path)
+        finally:
+            if previous is None:
+                os.environ.pop("DATABASE_URL")
+            else:
+                os.environ["DATABASE_URL"] = previous
+    else:
+        url, drop = f"sqlite:///{tmp_path / 'other.db'}", lambda: None
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        with Session(engine) as target:
+            import_lines(target, first, merge=False)
+        assert export_of(engine) == first
+    finally:
+        engine.dispose()
+        drop()
+
+
+def test_importing_into_content_needs_merge(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    lines = list(export_lines(session))
+    response = client.post(
+        "/v1/import",
+        content="\n".join(lines),
+        headers={**keys.auth("admin"), "Content-Type": "application/x-ndjson"},
+    )
+    assert response.status_code == 409
+    changed = [line.replace("Kyle Rasmussen", "Kyle R.") for line in lines]
+    merged = client.post(
+        "/v1/import?merge=true",
+        content="\n".join(changed),
+        headers={**keys.auth("admin"), "Content-Type": "application/x-ndjson"},
+    )
+    assert merged.status_code == 200, merged.text
+    assert client.get("/v1/authors/kyle-rasmussen").json()["name"] == "Kyle R."
+    assert session.exec(select(func.count()).select_from(Article)).one() == 1
+
+
+@pytest.mark.parametrize(
+    ("damage", "line", "reason"),
+    [
+        (lambda lines: [*lines[:2], "{not json", *lines[2:]], 3, "not JSON"),
+        (lambda lines: ['{"format":"other","version":1}', *lines[1:]], 1, "not a folio-export"),
+        (lambda lines: [*lines, '{"type":"widget","id":1}'], None, "unknown type"),
+        (lambda lines: [*lines, '{"type":"tag","id":99,"slug":"x"}'], None, "name"),
+        (lambda lines: [*lines, "[1, 2]"], None, "JSON object"),
+    ],
+)
+def test_a_bad_file_is_refused_whole_naming_the_line(
+    client: TestClient,
+    keys: Keys,
+    session: Session,
+    empty: Database,
+    damage: object,
+    line: int | None,
+    reason: str,
+) -> None:
+    lines = list(export_lines(session))
+    bad = damage(lines)  # type: ignore[operator]
+    line = line or len(bad)
+    admin = _admin(empty)
+    target = TestClient(create_app(settings_for(empty.url), engine=empty.engine))
+    response = target.post(
+        "/v1/import",
+        content="\n".join(bad),
+        headers={**admin, "Content-Type": "application/x-ndjson"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"].startswith(f"body:{line}: ")
+    assert reason in response.json()["detail"]
+    with Session(empty.engine) as check:
+        assert check.exec(select(func.count()).select_from(Article)).one() == 0
+
+
+def test_markdown_with_front_matter(client: TestClient, keys: Keys) -> None:
+    response = client.post(
+        "/v1/import", content=GUIDE, headers={**keys.auth("admin"), "Content-Type": "text/markdown"}
+    )
+    assert response.status_code == 200, response.text
+    article = client.get("/v1/articles/hiring-an-ai-leader").json()
+    assert article["author"]["name"] == "Ada Lovelace"
+    assert [t["name"] for t in article["tags"]] == ["Hiring", "AI"]
+    assert article["published_at"] == "2026-05-01T00:00:00Z"
+    assert article["category"] == "Guide"
+    table = article["body"][1]["comparison"]
+    assert [s["slug"] for s in table["subjects"]] == ["head-of-ai", "fractional-caio"]
+    again = client.post(
+        "/v1/import", content=GUIDE, headers={**keys.auth("admin"), "Content-Type": "text/markdown"}
+    )
+    assert again.status_code == 422
+    merged = client.post(
+        "/v1/import?merge=true",
+        content=GUIDE.replace("Who to hire first.", "Updated."),
+        headers={**keys.auth("admin"), "Content-Type": "text/markdown"},
+    )
+    assert merged.status_code == 200
+    assert client.get("/v1/articles/hiring-an-ai-leader").json()["summary"] == "Updated."
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        ("---\ntitle: x\ncolour: red\n---\nbody", 3, "unknown front matter field 'colour'"),
+        ("---\ntitle: [unclosed\n---\nbody", 3, "front matter"),
+        ("---\nauthor: Nobody\n---\nbody", 1, "needs a title"),
+        ("---\ntitle: x\nstatus: live\n---\nbody", 3, "status"),
+        (
+            "---\ntitle: x\n---\n| Dimension | Astronaut |\n| --- | --- |\n| a | b |\n",
+            2,
+            "Astronaut",
+        ),
+    ],
+)
+def test_bad_markdown_is_refused_with_its_line(
+    client: TestClient, keys: Keys, session: Session, text: str, line: int, reason: str
+) -> None:
+    before = session.exec(select(func.count()).select_from(Article)).one()
+    response = client.post(
+        "/v1/import", content=text, headers={**keys.auth("admin"), "Content-Type": "text/markdown"}
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"].startswith(f"body:{line}: ")
+    assert reason in response.json()["detail"]
+    session.expire_all()
+    assert session.exec(select(func.count()).select_from(Article)).one() == before
+
+
+def test_import_needs_an_admin_key_and_a_known_type(client: TestClient, keys: Keys) -> None:
+    assert (
+        client.post(
+            "/v1/import",
+            content="x",
+            headers={**keys.auth("write"), "Content-Type": "text/markdown"},
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            "/v1/import", content="x", headers={**keys.auth("admin"), "Content-Type": "text/csv"}
+        ).status_code
+        == 415
+    )
+
+
+def test_cli_export_and_import(
+    fresh_database: Database, empty: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "all.ndjson"
+    runner = CliRunner()
+    monkeypatch.setenv("DATABASE_URL", fresh_database.url)
+    get_settings.cache_clear()
+    assert runner.invoke(cli, ["export", "--out", str(out)]).exit_code == 0
+    monkeypatch.setenv("DATABASE_URL", empty.url)
+    get_settings.cache_clear()
+    result = runner.invoke(cli, ["import", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "articles: 1" in result.output
+    again = runner.invoke(cli, ["import", str(out)])
+    assert again.exit_code == 1
+    assert "import into an empty one" in again.output
+    guide = tmp_path / "guide.md"
+    guide.write_text(GUIDE)
+    assert runner.invoke(cli, ["import", str(guide)]).exit_code == 0
+    printed = runner.invoke(cli, ["export"])
+    assert '"slug":"hiring-an-ai-leader"' in printed.stdout
+    get_settings.cache_clear()
+    with Session(empty.engine) as session:
+        assert session.exec(select(func.count()).select_from(Article)).one() == 2
