@@ -11,7 +11,7 @@ WORKERS ?= 1
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install run db test test-sqlite test-postgres lint format lock bench clean
+.PHONY: install run worker db test test-sqlite test-postgres lint format lock bench clean
 
 install: $(STAMP)
 
@@ -28,6 +28,10 @@ db: install
 
 run: db
 	$(BIN)/folio serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+# Delivers webhooks and announces scheduled publications (run it beside `make run`).
+worker: db
+	$(BIN)/folio worker
 
 test: test-sqlite test-postgres
 
