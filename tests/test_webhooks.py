@@ -79,14 +79,11 @@ def settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def api(
-    fresh_database: Database, settings: None
-) -> tuple[TestClient, dict[str, str], dict[str, str]]:
+def api(fresh_database: Database, settings: None) -> tuple[TestClient, dict[str, str]]:
     with Session(fresh_database.engine) as session:
         admin = auth_service.create_key(session, KeyCreate(name="admin", scope=Scope.admin)).token
     client = TestClient(create_app(settings_for(fresh_database.url), engine=fresh_database.engine))
-    auth = {"Authorization": f"Bearer {admin}"}
-    return client, auth, auth
+    return client, {"Authorization": f"Bearer {admin}"}
 
 
 def subscribe(
@@ -121,11 +118,11 @@ def drain(database: Database, *, rounds: int = 20, pause: float = 0.1) -> None:
 
 
 def test_subscriptions_show_the_secret_once_and_store_it_encrypted(
-    api: tuple[TestClient, dict[str, str], dict[str, str]],
+    api: tuple[TestClient, dict[str, str]],
     fresh_database: Database,
     receiver: Receiver,
 ) -> None:
-    client, admin, _ = api
+    client, admin = api
     created = subscribe(client, admin, receiver.url, ["article.published", "role.updated"])
     assert created["secret"].startswith("whsec_")
     listed = client.get("/v1/webhooks", headers=admin).json()
@@ -156,17 +153,17 @@ def test_subscriptions_show_the_secret_once_and_store_it_encrypted(
     ],
 )
 def test_bad_subscriptions_are_refused(
-    api: tuple[TestClient, dict[str, str], dict[str, str]], body: dict[str, Any], status: int
+    api: tuple[TestClient, dict[str, str]], body: dict[str, Any], status: int
 ) -> None:
-    client, admin, _ = api
+    client, admin = api
     assert client.post("/v1/webhooks", json=body, headers=admin).status_code == status
     assert client.get("/v1/webhooks", headers=admin).json() == []
 
 
 def test_private_targets_are_refused_unless_allowed(
-    api: tuple[TestClient, dict[str, str], dict[str, str]], monkeypatch: pytest.MonkeyPatch
+    api: tuple[TestClient, dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    client, admin, _ = api
+    client, admin = api
     monkeypatch.setenv("FOLIO_WEBHOOK_ALLOW_PRIVATE", "false")
     get_settings.cache_clear()
     for url in (
@@ -183,9 +180,9 @@ def test_private_targets_are_refused_unless_allowed(
 
 
 def test_only_admin_keys_manage_webhooks(
-    api: tuple[TestClient, dict[str, str], dict[str, str]], fresh_database: Database
+    api: tuple[TestClient, dict[str, str]], fresh_database: Database
 ) -> None:
-    client, _, _ = api
+    client, _ = api
     with Session(fresh_database.engine) as session:
         write = auth_service.create_key(session, KeyCreate(name="w", scope=Scope.write)).token
     headers = {"Authorization": f"Bearer {write}"}
@@ -194,11 +191,11 @@ def test_only_admin_keys_manage_webhooks(
 
 
 def test_a_delivery_is_signed_and_verifiable(
-    api: tuple[TestClient, dict[str, str], dict[str, str]],
+    api: tuple[TestClient, dict[str, str]],
     fresh_database: Database,
     receiver: Receiver,
 ) -> None:
-    client, admin, _ = api
+    client, admin = api
     hook = subscribe(client, admin, receiver.url, ["article.published"])
     article = publish(client, admin, "Announced")
     drain(fresh_database)
@@ -217,11 +214,11 @@ def test_a_delivery_is_signed_and_verifiable(
 
 
 def test_a_failing_receiver_is_retried_until_it_answers(
-    api: tuple[TestClient, dict[str, str], dict[str, str]],
+    api: tuple[TestClient, dict[str, str]],
     fresh_database: Database,
     receiver: Receiver,
 ) -> None:
-    client, admin, _ = api
+    client, admin = api
     hook = subscribe(client, admin, receiver.url, ["article.published"])
     receiver.answers = [500, 503]
     publish(client, admin, "Third time lucky")
@@ -237,12 +234,12 @@ def test_a_failing_receiver_is_retried_until_it_answers(
 
 
 def test_redirects_are_not_followed(
-    api: tuple[TestClient, dict[str, str], dict[str, str]],
+    api: tuple[TestClient, dict[str, str]],
     fresh_database: Database,
     receiver: Receiver,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    client, admin, _ = api
+    client, admin = api
     monkeypatch.setenv("FOLIO_WEBHOOK_MAX_ATTEMPTS", "1")
     get_settings.cache_clear()
     hook = subscribe(client, admin, receiver.url, ["article.published"])
@@ -256,12 +253,12 @@ def test_redirects_are_not_followed(
 
 
 def test_a_webhook_that_keeps_failing_is_disabled(
-    api: tuple[TestClient, dict[str, str], dict[str, str]],
+    api: tuple[TestClient, dict[str, str]],
     fresh_database: Database,
     receiver: Receiver,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    client, admin, _ = api
+    client, admin = api
     monkeypatch.setenv("FOLIO_WEBHOOK_MAX_ATTEMPTS", "2")
     monkeypatch.setenv("FOLIO_WEBHOOK_DISABLE_AFTER", "3")
     get_settings.cache_clear()
@@ -279,11 +276,11 @@ def test_a_webhook_that_keeps_failing_is_disabled(
 
 
 def test_two_workers_never_send_one_delivery_twice(
-    api: tuple[TestClient, dict[str, str], dict[str, str]],
+    api: tuple[TestClient, dict[str, str]],
     fresh_database: Database,
     receiver: Receiver,
 ) -> None:
-    client, admin, _ = api
+    client, admin = api
     subscribe(client, admin, receiver.url, ["article.published"])
     for n in range(20):
         publish(client, admin, f"Busy {n}")
@@ -303,11 +300,11 @@ def test_two_workers_never_send_one_delivery_twice(
 
 
 def test_no_event_and_no_delivery_for_a_change_that_rolls_back(
-    api: tuple[TestClient, dict[str, str], dict[str, str]],
+    api: tuple[TestClient, dict[str, str]],
     fresh_database: Database,
     receiver: Receiver,
 ) -> None:
-    client, admin, _ = api
+    client, admin = api
     subscribe(client, admin, receiver.url, ["article.published", "article.created"])
     with Session(fresh_database.engine) as session:
         before = session.exec(select(func.count()).select_from(Event)).one()
@@ -323,11 +320,11 @@ def test_no_event_and_no_delivery_for_a_change_that_rolls_back(
 
 
 def test_a_delivery_can_be_resent(
-    api: tuple[TestClient, dict[str, str], dict[str, str]],
+    api: tuple[TestClient, dict[str, str]],
     fresh_database: Database,
     receiver: Receiver,
 ) -> None:
-    client, admin, _ = api
+    client, admin = api
     hook = subscribe(client, admin, receiver.url, ["article.published"])
     publish(client, admin, "Again please")
     drain(fresh_database)
@@ -346,11 +343,11 @@ def test_a_delivery_can_be_resent(
 
 
 def test_a_scheduled_article_is_announced_when_it_comes_due(
-    api: tuple[TestClient, dict[str, str], dict[str, str]],
+    api: tuple[TestClient, dict[str, str]],
     fresh_database: Database,
     receiver: Receiver,
 ) -> None:
-    client, admin, _ = api
+    client, admin = api
     subscribe(client, admin, receiver.url, ["article.published"])
     due = datetime.now(UTC) + timedelta(seconds=1)
     created = client.post(

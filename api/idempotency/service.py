@@ -1,8 +1,9 @@
 """Creating a resource at most once per ``Idempotency-Key``.
 
-The record of the answer is written in the same transaction as what it answers, after a
-placeholder row has claimed the key: a concurrent retry with the same key waits on that row's
-unique index (PostgreSQL) or on the write lock (SQLite), then finds the record and replays it.
+The record of the answer is written in the same transaction as what it answers. Its row is
+inserted first, empty, to claim the key: a concurrent retry with the same key waits on that
+row's unique index (PostgreSQL) or on the write lock (SQLite), then finds the record and
+replays it.
 """
 
 import hashlib
