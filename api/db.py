@@ -5,10 +5,12 @@
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, event, text
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.pool import StaticPool
@@ -54,6 +56,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def string_enum(enum: type[StrEnum], *, name: str, length: int) -> SAEnum:
+    """A StrEnum column stored as its values in a VARCHAR with a CHECK constraint: portable,
+    and a new value needs no ALTER TYPE on PostgreSQL."""
+    return SAEnum(
+        enum,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        name=name,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 def is_sqlite(url: str) -> bool:

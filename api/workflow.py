@@ -10,11 +10,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_
-from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel, col
 
 from api.clock import clock
-from api.db import UTCDateTime
+from api.db import UTCDateTime, string_enum
 
 
 class Status(StrEnum):
@@ -31,14 +30,7 @@ class Trashable(SQLModel):
 class Workflow(Trashable):
     status: Status = Field(
         default=Status.draft,
-        sa_type=SAEnum(
-            Status,
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            name="status",
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        sa_type=string_enum(Status, name="status", length=16),
     )
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

@@ -3,10 +3,9 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
-from api.db import UTCDateTime, utcnow
+from api.db import UTCDateTime, string_enum, utcnow
 
 
 class Scope(StrEnum):
@@ -27,16 +26,7 @@ class ApiKey(SQLModel, table=True):
     # The token's public part, to find the row; the secret part is only kept hashed.
     prefix: str = Field(max_length=16, unique=True, index=True)
     token_hash: str = Field(max_length=64)
-    scope: Scope = Field(
-        sa_type=SAEnum(
-            Scope,
-            native_enum=False,
-            create_constraint=True,
-            length=8,
-            name="scope",
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    scope: Scope = Field(sa_type=string_enum(Scope, name="scope", length=8))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -7,10 +7,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, StringConstraints
 from pydantic import Field as PydanticField
 from sqlalchemy import JSON, ForeignKey, Index, Text, UniqueConstraint
-from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
-from api.db import UTCDateTime, utcnow
+from api.db import UTCDateTime, string_enum, utcnow
 from api.events.models import EventId
 
 KINDS = ("article", "role", "comparison", "author", "tag")
@@ -58,14 +57,7 @@ class WebhookDelivery(SQLModel, table=True):
     resend: int = Field(default=0, description="0 for the first delivery, n for the n-th resend.")
     status: DeliveryStatus = Field(
         default=DeliveryStatus.pending,
-        sa_type=SAEnum(
-            DeliveryStatus,
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            name="delivery_status",
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        sa_type=string_enum(DeliveryStatus, name="delivery_status", length=16),
     )
     attempts: int = 0
     next_attempt_at: datetime = Field(sa_type=UTCDateTime)
