@@ -22,6 +22,8 @@ from api.feeds.router import router as feeds_router
 from api.health import router as health_router
 from api.http import HeadMiddleware, RequestGuardMiddleware
 from api.logs import configure_logging
+from api.metrics import Metrics, MetricsMiddleware
+from api.metrics import router as metrics_router
 from api.roles import router as roles
 from api.schedule import last_change, next_publication
 from api.search.router import router as search_router
@@ -71,9 +73,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     )
     app.state.engine = engine
     app.state.cache = cache
+    app.state.metrics = Metrics(cache)
     install_error_handlers(app)
     for router in (
         health_router,
+        metrics_router,
         articles.router,
         articles.revisions_router,
         roles.router,
@@ -94,6 +98,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.include_router(router)
     # Added innermost first: HEAD becomes GET before anything else sees it, and CORS wraps the
     # cache, so cached answers get CORS headers too.
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(
         RequestGuardMiddleware,
         max_bytes=settings.max_body_bytes,

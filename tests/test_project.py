@@ -162,3 +162,25 @@ def test_cors_origins_are_configurable(database: Database) -> None:
     )
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["access-control-allow-methods"]
+
+
+def test_metrics_for_prometheus(fresh_database: Database) -> None:
+    with TestClient(create_app(settings_for(fresh_database.url))) as client:
+        client.get("/v1/articles/1")
+        client.get("/v1/articles/1")  # from the response cache
+        client.get("/v1/articles/nope")
+        response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain; version=")
+    text = response.text
+    assert (
+        'folio_http_requests_total{method="GET",route="/v1/articles/{ref}",status="200"} 1.0'
+        in text
+    )
+    assert (
+        'folio_http_requests_total{method="GET",route="/v1/articles/{ref}",status="404"} 1.0'
+        in text
+    )
+    assert "folio_http_request_duration_seconds_bucket" in text
+    assert "folio_cache_hits_total 1.0" in text
+    assert "folio_cache_entries 1.0" in text
