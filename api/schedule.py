@@ -12,6 +12,7 @@ from api.articles.models import Article
 from api.authors.models import Author
 from api.clock import clock
 from api.comparisons.models import Comparison
+from api.events import service as events
 from api.roles.models import Role
 from api.tags.models import Tag
 from api.workflow import Status
@@ -67,7 +68,6 @@ def announce_due(session: Session) -> int:
     ``*.published`` event, and commits; returns how many. Readers already see them as
     published: this is for those who follow events (``/v1/changes``, webhooks). Rows another
     process is announcing are skipped, so each is announced once."""
-    from api.events import service as events
 
     now = clock.now()
     announced = 0
