@@ -65,8 +65,8 @@ def refusal(url: str) -> str | None:
         return None
     try:
         addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
-    except OSError:
-        return f"{host} does not resolve"
+    except (OSError, UnicodeError):  # UnicodeError: a label the IDNA codec refuses
+        return f"{host[:100]} does not resolve"
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
         if not ip.is_global or ip.is_multicast:
