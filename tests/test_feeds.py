@@ -113,3 +113,17 @@ def test_bad_feed_queries_are_422(client: TestClient, query: str) -> None:
     response = client.get(f"/v1/feeds/articles.rss?{query}")
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_control_characters_never_break_a_feed(client: TestClient, keys: Keys) -> None:
+    client.post(
+        "/v1/articles",
+        json={"title": "Bell \x07 and escape \x1b", "summary": "tab\tok", "status": "published"},
+        headers=keys.auth("write"),
+    )
+    for suffix in ("rss", "atom"):
+        response = client.get(f"/v1/feeds/articles.{suffix}")
+        assert response.status_code == 200
+        parsed = feedparser.parse(response.content)
+        assert not parsed.bozo, parsed.bozo_exception
+        assert parsed.entries[0].title.strip() == "Bell  and escape"

@@ -4,6 +4,7 @@ JSON Feed is plain JSON, so it is built from its spec's fields directly; the XML
 through feedgen, which escapes and dates them correctly.
 """
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,14 @@ from api.articles.render import render_html
 from api.config import get_settings
 from api.urls import site_url
 
+# XML 1.0 has no place for most control characters; text may hold them, feeds drop them.
+_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
 RSS = "application/rss+xml; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
 JSON_FEED = "application/feed+json; charset=utf-8"
@@ -22,7 +31,7 @@ JSON_FEED = "application/feed+json; charset=utf-8"
 
 def _categories(article: ArticlePublic) -> list[str]:
     names = [article.category] if article.category else []
-    return names + [t.name for t in article.tags if t.name not in names]
+    return [_xml(n) for n in names + [t.name for t in article.tags if t.name not in names]]
 
 
 def _updated(articles: Sequence[ArticlePublic]) -> datetime | None:
@@ -35,8 +44,8 @@ def _generator(articles: Sequence[ArticlePublic], self_url: str) -> FeedGenerato
     # RSS 2.0's <author> must be an e-mail address: names go in Dublin Core's <dc:creator>.
     feed.load_extension("dc", atom=False, rss=True)
     feed.id(self_url)
-    feed.title(settings.site_name)
-    feed.subtitle(f"Articles from {settings.site_name}")
+    feed.title(_xml(settings.site_name))
+    feed.subtitle(_xml(f"Articles from {settings.site_name}"))
     # feedgen makes RSS's <link> from the last link given: the site, after the feed itself.
     feed.link(href=self_url, rel="self")
     feed.link(href=settings.site_url, rel="alternate")
@@ -51,13 +60,13 @@ def _generator(articles: Sequence[ArticlePublic], self_url: str) -> FeedGenerato
         entry = feed.add_entry(order="append")
         entry.id(permalink)
         entry.guid(permalink, permalink=True)
-        entry.title(article.title)
+        entry.title(_xml(article.title))
         entry.link(href=permalink)
-        entry.summary(article.summary or article.title)
-        entry.content(render_html(article), type="CDATA")
+        entry.summary(_xml(article.summary or article.title))
+        entry.content(_xml(render_html(article)), type="CDATA")
         if article.author is not None:
-            entry.author(name=article.author.name)
-            entry.dc.dc_creator(article.author.name)
+            entry.author(name=_xml(article.author.name))
+            entry.dc.dc_creator(_xml(article.author.name))
         if article.published_at is not None:
             entry.published(article.published_at)
         entry.updated(article.updated_at)
