@@ -150,6 +150,8 @@ def test_subscriptions_show_the_secret_once_and_store_it_encrypted(
         ({"url": "http://example.com/x", "events": []}, 422),
         ({"url": "http://example.com/x", "events": ["article.exploded"]}, 422),
         ({"url": "http://example.com/x", "events": ["article.published"], "secret": "mine"}, 422),
+        ({"url": "http://[", "events": ["article.published"]}, 422),
+        ({"url": "https://" + "0" * 300 + "/x", "events": ["article.published"]}, 422),
     ],
 )
 def test_bad_subscriptions_are_refused(

@@ -58,7 +58,10 @@ def refusal(url: str) -> str | None:
     """Why a delivery to ``url`` is refused: a host in a private, loopback, link-local or
     otherwise non-public range (unless FOLIO_WEBHOOK_ALLOW_PRIVATE), or one that does not
     resolve. Checked when a webhook is saved and again before every delivery."""
-    host = urlsplit(url).hostname
+    try:
+        host = urlsplit(url).hostname
+    except ValueError as exc:  # "http://[" and other URLs urllib cannot split
+        return f"not a valid URL ({exc})"
     if not host:
         return "the URL has no host"
     if get_settings().webhook_allow_private:
