@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 from api.db import Tracked
 from api.pagination import ListParams
 from api.refs import ComparisonRef, RoleRef
-from api.roles.models import RoleListItem
+from api.roles.models import RoleListItem, RolePublic
 from api.slugs import SLUG_MAX, Name, Slug
 from api.workflow import Status, Workflow
 
@@ -191,6 +191,7 @@ class RowsQuery(ListParams):
     q: str | None = Field(
         None, min_length=1, max_length=200, description="Rows whose dimension or cells contain it."
     )
+    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
 
 
 class ComparisonPublic(SQLModel):
@@ -237,3 +238,9 @@ class SideBySide(BaseModel):
 class RoleComparison(BaseModel):
     roles: list[RoleRef]
     dimensions: list[SideBySide]
+
+
+class RoleWithComparisons(RolePublic):
+    """A role page with its comparisons whole (``include=comparisons``)."""
+
+    comparisons: list[ComparisonPublic]  # type: ignore[assignment]

@@ -137,7 +137,8 @@ def list_rows(
 ) -> Response:
     """The rows of a comparison, in order: all, the one `dimension`, or those containing `q`."""
     page = service.list_rows(session, ref, query=query, preview=key is not None)
-    return represent_page(request, page, query, public=key is None)
+    fields = parse_fields(query.fields, RowPublic)
+    return represent_page(request, page, query, public=key is None, fields=fields)
 
 
 @router.get(

@@ -29,6 +29,7 @@ from api.comparisons.models import (
     ComparisonRow,
     ComparisonSubject,
     RoleComparison,
+    RoleWithComparisons,
     RowCreate,
     RowPatch,
     RowPublic,
@@ -255,6 +256,14 @@ def list_rows(session: Session, ref: str, *, query: RowsQuery, preview: bool) ->
     public = to_public(session, comparison)
     by_id = {row.id: row for row in public.rows}
     return map_page(page, lambda rows: [by_id[row.id] for row in rows])
+
+
+def get_role_with_comparisons(session: Session, ref: str, *, preview: bool) -> RoleWithComparisons:
+    """A role page whose comparisons come whole, rows and cells included."""
+    role = roles_service.get_role(session, ref, preview=preview)
+    tables = load_comparisons(session, [c.id for c in role.comparisons])
+    whole = [tables[c.id] for c in role.comparisons]
+    return RoleWithComparisons.model_validate({**role.model_dump(), "comparisons": whole})
 
 
 def compare_roles(session: Session, a: str, b: str, *, preview: bool) -> RoleComparison:

@@ -55,6 +55,9 @@ class RoleQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
+    include: str | None = Field(
+        None, max_length=100, description="comparisons: embed them whole, rows and cells."
+    )
 
 
 class RoleListItem(SQLModel):

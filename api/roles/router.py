@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from api import editing
 from api.auth.dependencies import CurrentKey
+from api.comparisons import service as comparisons_service
 from api.db import SessionDep
 from api.errors import (
     Forbidden,
@@ -20,7 +21,7 @@ from api.errors import (
 )
 from api.history.router import history_router
 from api.http import represent, represent_page
-from api.pagination import ListEnvelope, parse_fields
+from api.pagination import ListEnvelope, parse_fields, parse_include
 from api.roles import service
 from api.roles.models import RoleInput, RoleListItem, RoleListQuery, RolePublic, RoleQuery
 from api.routing import add_write_routes
@@ -55,8 +56,14 @@ def get_role(
     key: CurrentKey,
     query: Annotated[RoleQuery, Query()],
 ) -> Response:
-    """Get a role by id or slug, with the comparisons and published articles that mention it."""
-    role = service.get_role(session, ref, preview=key is not None)
+    """Get a role by id or slug, with the comparisons and published articles that mention it
+    (`include=comparisons`: the comparisons whole)."""
+    preview = key is not None
+    role: RolePublic
+    if "comparisons" in parse_include(query.include, frozenset({"comparisons"})):
+        role = comparisons_service.get_role_with_comparisons(session, ref, preview=preview)
+    else:
+        role = service.get_role(session, ref, preview=preview)
     fields = parse_fields(query.fields, RolePublic)
     return represent(request, role, public=key is None, fields=fields)
 

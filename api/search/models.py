@@ -55,6 +55,7 @@ class SearchQuery(BaseModel):
     )
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
     cursor: str | None = Field(None, max_length=512)
+    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
 
 
 class SearchHit(BaseModel):

@@ -9,7 +9,7 @@ from api.auth.dependencies import CurrentKey
 from api.db import SessionDep
 from api.errors import Unauthorized, problem_responses
 from api.http import represent_page
-from api.pagination import ListEnvelope
+from api.pagination import ListEnvelope, parse_fields
 from api.search import service
 from api.search.models import SearchHit, SearchQuery
 
@@ -22,4 +22,5 @@ def search(
 ) -> Response:
     """Search articles, roles and comparisons: ranked hits with a highlighted snippet."""
     page = service.search(session, query, preview=key is not None)
-    return represent_page(request, page, query, public=key is None)
+    fields = parse_fields(query.fields, SearchHit)
+    return represent_page(request, page, query, public=key is None, fields=fields)

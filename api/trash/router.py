@@ -9,7 +9,7 @@ from api.auth.dependencies import AdminKey, WriteKey
 from api.db import SessionDep
 from api.errors import Forbidden, NotFound, StillReferenced, Unauthorized, problem_responses
 from api.http import NoQueryDep, no_content, represent, represent_page
-from api.pagination import ListEnvelope
+from api.pagination import ListEnvelope, parse_fields
 from api.trash import service
 from api.trash.service import TrashItem, TrashQuery
 
@@ -26,7 +26,9 @@ def list_trash(
     request: Request, session: SessionDep, _key: WriteKey, query: Annotated[TrashQuery, Query()]
 ) -> Response:
     """List deleted items, most recently deleted first."""
-    return represent_page(request, service.list_trash(session, params=query), query, public=False)
+    fields = parse_fields(query.fields, TrashItem)
+    page = service.list_trash(session, params=query)
+    return represent_page(request, page, query, public=False, fields=fields)
 
 
 @router.get(

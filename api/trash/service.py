@@ -44,6 +44,7 @@ class TrashQuery(ListParams):
     type: str | None = Field(
         None, pattern="^(articles|comparisons|roles|authors|tags)$", description="One kind only."
     )
+    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
 
 
 class TrashItem(BaseModel):

@@ -10,6 +10,7 @@ from api.articles.models import LinksBlock
 from api.roles import service
 from api.roles.models import RoleInput
 from api.workflow import Status
+from tests.conftest import Keys
 from tests.helpers import make_article
 
 JAN_1 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -108,3 +109,27 @@ def test_a_cursor_from_another_listing_is_rejected(client: TestClient) -> None:
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["query", "cursor"]
     assert articles_cursor is None
+
+
+def test_a_role_page_with_its_comparisons_whole(client: TestClient) -> None:
+    page = client.get("/v1/roles/fractional-caio?include=comparisons").json()
+    (table,) = page["comparisons"]
+    assert table["slug"] == "ai-operating-partner-vs-fractional-caio"
+    assert len(table["rows"]) == 6
+    assert page["aliases"] == ["Fractional Chief AI Officer"]
+    sparse = client.get(
+        "/v1/roles/fractional-caio?include=comparisons&fields=name,comparisons"
+    ).json()
+    assert set(sparse) == {"id", "name", "comparisons"}
+    assert client.get("/v1/roles/fractional-caio?include=tags").status_code == 422
+
+
+def test_sparse_fields_on_search_rows_and_trash(client: TestClient, keys: Keys) -> None:
+    hit = client.get("/v1/search?q=governance&fields=type,url").json()["data"][0]
+    assert set(hit) == {"id", "type", "url"}
+    row = client.get("/v1/comparisons/1/rows?fields=dimension").json()["data"][0]
+    assert row == {"id": 1, "dimension": "Primary job"}
+    client.post("/v1/tags", json={"name": "Gone"}, headers=keys.auth("write"))
+    client.delete("/v1/tags/gone", headers=keys.auth("write"))
+    item = client.get("/v1/trash?fields=slug", headers=keys.auth("write")).json()["data"][0]
+    assert item == {"id": item["id"], "slug": "gone"}
