@@ -71,10 +71,6 @@ def string_enum(enum: type[StrEnum], *, name: str, length: int) -> SAEnum:
     )
 
 
-def is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
-
-
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

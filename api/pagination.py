@@ -16,14 +16,13 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_
 from sqlalchemy import select as sql_select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 from sqlmodel.sql.expression import SelectOfScalar
 
 from api.errors import InvalidParameter
 from api.urls import api_url
 
 T = TypeVar("T")
-Row = TypeVar("Row", bound=SQLModel)
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20

@@ -105,7 +105,3 @@ def change_of(action: str, before: bool, after: bool) -> str:
     if before and not after:
         return "unpublished"
     return "updated"
-
-
-def latest_id(session: Session) -> int:
-    return session.exec(select(col(Event.id)).order_by(col(Event.id).desc()).limit(1)).first() or 0
