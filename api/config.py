@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     max_import_bytes: int = Field(
         default=50 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024, description="Largest import."
     )
+    event_retention_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="Events older than this, superseded by a newer one, are compacted away.",
+    )
     require_if_match: bool = Field(
         default=False, description="Refuse PUT, PATCH and DELETE without If-Match (428)."
     )

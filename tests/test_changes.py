@@ -148,3 +148,34 @@ def test_bad_changes_requests_are_422(client: TestClient, query: str) -> None:
     response = client.get(f"/v1/changes?{query}")
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_compaction_keeps_every_resource_and_every_token(
+    client: TestClient, keys: Keys, session: Any, frozen_clock: Clock
+) -> None:
+    from sqlmodel import func, select
+
+    from api.events import service as events_service
+    from api.events.models import Event
+
+    write = keys.auth("write")
+    start = datetime.now(UTC) + timedelta(days=1)  # after the seed's events
+    frozen_clock.freeze(start)
+    token = client.get("/v1/changes").json()["meta"]["next_since"]
+    tag = client.post("/v1/tags", json={"name": "Edited often"}, headers=write).json()
+    for n in range(5):
+        client.patch(f"/v1/tags/{tag['id']}", json={"name": f"Edit {n}"}, headers=write)
+    gone = client.post("/v1/tags", json={"name": "Gone"}, headers=write).json()
+    client.delete(f"/v1/tags/{gone['id']}", headers=write)
+    before = session.exec(select(func.count()).select_from(Event)).one()
+    frozen_clock.freeze(start + timedelta(days=200))
+    assert events_service.compact(session) == 6  # five superseded edits, the deleted tag's creation
+    assert session.exec(select(func.count()).select_from(Event)).one() == before - 6
+    copy: dict[tuple[str, int], Any] = {}
+    sync(client, copy, None)  # a build from scratch still sees every resource
+    assert copy == served(client)
+    since = client.get("/v1/changes", params={"since": token}).json()["data"]
+    assert {(c["type"], c["slug"], c["deleted"]) for c in since} == {
+        ("tags", tag["slug"], False),
+        ("tags", "gone", True),
+    }

@@ -7,15 +7,19 @@ later find a smaller one appear (the guarantee ``/v1/changes`` tokens rest on). 
 are serialized anyway.
 """
 
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import delete, exists, inspect, text
 from sqlalchemy import event as sa_event
-from sqlalchemy import inspect, text
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from api import db
 from api.clock import clock
+from api.config import get_settings
 from api.events.models import Event
-from api.webhooks.models import Webhook, WebhookDelivery
+from api.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 from api.workflow import Status, visible_now
 
 _LOCKED = "folio_event_lock"
@@ -105,3 +109,34 @@ def change_of(action: str, before: bool, after: bool) -> str:
     if before and not after:
         return "unpublished"
     return "updated"
+
+
+def compact(session: Session) -> int:
+    """Deletes events older than FOLIO_EVENT_RETENTION_DAYS that a newer event of the same
+    resource supersedes, with their finished deliveries, and commits; returns how many went.
+
+    The latest event of every resource is kept, so the log grows with the content, not with
+    its edits; and no changes token ever expires: whoever asks for changes since a token still
+    gets every resource changed since, with its current form (or tombstone)."""
+    cutoff = clock.now() - timedelta(days=get_settings().event_retention_days)
+    db.begin_write(session)
+    newer = aliased(Event)
+    superseded = select(Event.id).where(
+        col(Event.occurred_at) < cutoff,
+        exists().where(
+            col(newer.resource_type) == col(Event.resource_type),
+            col(newer.resource_id) == col(Event.resource_id),
+            col(newer.id) > Event.id,
+        ),
+        col(Event.id).not_in(
+            select(WebhookDelivery.event_id).where(WebhookDelivery.status == "pending")
+        ),
+    )
+    expired = list(session.exec(superseded))
+    if expired:
+        finished = select(WebhookDelivery.id).where(col(WebhookDelivery.event_id).in_(expired))
+        session.execute(delete(WebhookAttempt).where(col(WebhookAttempt.delivery_id).in_(finished)))
+        session.execute(delete(WebhookDelivery).where(col(WebhookDelivery.event_id).in_(expired)))
+        session.execute(delete(Event).where(col(Event.id).in_(expired)))
+    session.commit()
+    return len(expired)

@@ -25,6 +25,7 @@ from standardwebhooks.webhooks import Webhook as Signer
 from api import db
 from api.clock import clock
 from api.config import get_settings
+from api.events import service as events
 from api.events.models import Event
 from api.schedule import announce_due
 from api.urls import resource_url
@@ -166,6 +167,7 @@ def run_once(engine: Engine) -> int:
         httpx.Client(timeout=settings.webhook_timeout_seconds, follow_redirects=False) as client,
     ):
         announce_due(session)
+        events.compact(session)
         while ids := claim(session):
             for delivery_id in ids:
                 deliver(session, delivery_id, client)
