@@ -6,7 +6,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any
 
 import orjson
-from fastapi import Query, Request
+from fastapi import Header, Query, Request
 from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -199,6 +199,22 @@ class NoQuery(BaseModel):
 
 
 NoQueryDep = Annotated[NoQuery, Query()]
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        max_length=512,
+        description="The ETag of the version being changed; 412 when it is no longer current.",
+    ),
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        min_length=1,
+        max_length=255,
+        description="Retrying with the same key and body returns the first answer.",
+    ),
+]
 
 
 class HeadMiddleware:

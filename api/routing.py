@@ -4,11 +4,12 @@ creates something answers (once per Idempotency-Key), and the four write routes 
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Path, Request
+from fastapi import APIRouter, Body, Path, Request
 from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.responses import Response
 
+from api import editing
 from api.auth.dependencies import WriteKey
 from api.auth.models import ApiKey
 from api.db import SessionDep
@@ -24,28 +25,23 @@ from api.errors import (
     UnsupportedMediaType,
     problem_responses,
 )
-from api.http import JSON, PRIVATE_CACHE, NoQueryDep, encode, make_etag, no_content, represent
+from api.history.router import history_router
+from api.http import (
+    JSON,
+    PRIVATE_CACHE,
+    IdempotencyKey,
+    IfMatch,
+    NoQueryDep,
+    encode,
+    make_etag,
+    no_content,
+    represent,
+)
 from api.idempotency import service as idempotency
 from api.slugs import SLUG_MAX
 from api.urls import api_url
 
 Ref = Annotated[str, Path(max_length=SLUG_MAX, description="Numeric id or slug.")]
-
-IfMatch = Annotated[
-    str | None,
-    Header(
-        max_length=512,
-        description="The ETag of the version being changed; 412 when it is no longer current.",
-    ),
-]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        min_length=1,
-        max_length=255,
-        description="Retrying with the same key and body returns the first answer.",
-    ),
-]
 
 
 def create_response(
@@ -93,13 +89,31 @@ def add_write_routes(
     delete: Callable[..., None],
     missing: type[NotFound],
     what: str,
+    find: Callable[[Session, str], Any] | None = None,
 ) -> None:
     """POST, PUT, PATCH and DELETE on ``router`` (prefixed ``/v1/{collection}``), the same for
-    every resource: the services differ, the HTTP does not.
+    every resource: the services differ, the HTTP does not. With ``find`` (the resource,
+    drafts included), its revisions too, restored through ``update``.
 
-    ``update(session, ref, data=…|patch=…, key=…, if_match=…)`` returns the public model;
-    ``delete(session, ref, key=…, if_match=…)`` moves the item to the trash.
+    ``update(session, ref, data=…|patch=…, key=…, if_match=…[, action=…])`` returns the public
+    model; ``delete(session, ref, key=…, if_match=…)`` moves the item to the trash.
     """
+    if find is not None:
+        router.include_router(
+            history_router(
+                collection,
+                find=find,
+                restore=lambda session, ref, content, key, if_match: update(
+                    session,
+                    ref,
+                    data=editing.parse(input_model, content),
+                    key=key,
+                    if_match=if_match,
+                    action="restore",
+                ),
+                missing=missing,
+            )
+        )
     name = collection.removesuffix("s")
     writes = (
         Unauthorized,

@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from api import editing
 from api.articles import service
 from api.articles.jsonld import script_tag, to_jsonld
 from api.articles.models import (
@@ -29,7 +28,6 @@ from api.errors import (
     UnsupportedMediaType,
     problem_responses,
 )
-from api.history.router import history_router
 from api.http import JSON, NoQueryDep, negotiate, represent, represent_page
 from api.pagination import ListEnvelope, parse_fields, parse_include
 from api.routing import add_write_routes
@@ -127,21 +125,5 @@ add_write_routes(
     delete=service.delete_article,
     missing=ArticleNotFound,
     what="an article (from `body` blocks or from `body_markdown`)",
-)
-
-revisions_router = history_router(
-    "articles",
     find=lambda session, ref: service.find_article(session, ref, preview=True),
-    restore=lambda session, ref, content, key, if_match: service.to_public(
-        session,
-        service.update_article(
-            session,
-            ref,
-            data=editing.parse(ArticleInput, content),
-            key=key,
-            if_match=if_match,
-            action="restore",
-        ),
-    ),
-    missing=ArticleNotFound,
 )

@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from api import editing
 from api.auth.dependencies import CurrentKey, WriteKey
 from api.comparisons import render, service
 from api.comparisons.models import (
@@ -36,11 +35,11 @@ from api.errors import (
     UnsupportedMediaType,
     problem_responses,
 )
-from api.history.router import history_router
 from api.http import (
     CSV,
     JSON,
     MARKDOWN,
+    IfMatch,
     NoQueryDep,
     created,
     negotiate,
@@ -49,7 +48,7 @@ from api.http import (
     represent_page,
 )
 from api.pagination import ListEnvelope, parse_fields, parse_include
-from api.routing import IfMatch, add_write_routes
+from api.routing import add_write_routes
 from api.slugs import SLUG_MAX
 
 router = APIRouter(prefix="/v1/comparisons", tags=["comparisons"])
@@ -304,23 +303,7 @@ add_write_routes(
     delete=service.delete_comparison,
     missing=ComparisonNotFound,
     what="a comparison (rows given with their id or an existing dimension keep their id)",
-)
-
-revisions_router = history_router(
-    "comparisons",
     find=lambda session, ref: service.find_comparison(session, ref, preview=True),
-    restore=lambda session, ref, content, key, if_match: service.to_public(
-        session,
-        service.update_comparison(
-            session,
-            ref,
-            data=editing.parse(ComparisonInput, content),
-            key=key,
-            if_match=if_match,
-            action="restore",
-        ),
-    ),
-    missing=ComparisonNotFound,
 )
 
 

@@ -22,8 +22,7 @@ from api.errors import (
 )
 from api.history import service
 from api.history.models import RevisionDiff, RevisionPublic, RevisionSummary
-from api.http import NoQueryDep, represent
-from api.routing import IfMatch
+from api.http import IfMatch, NoQueryDep, represent
 from api.slugs import SLUG_MAX
 
 Ref = Annotated[str, Path(max_length=SLUG_MAX, description="Numeric id or slug.")]
@@ -44,8 +43,8 @@ def history_router(
     restore: Callable[[Session, str, dict[str, Any], ApiKey, str | None], BaseModel],
     missing: type[NotFound],
 ) -> APIRouter:
-    """``/v1/{collection}/{ref}/revisions``: list, read, diff, restore."""
-    router = APIRouter(prefix=f"/v1/{collection}/{{ref}}/revisions", tags=[collection])
+    """``/{ref}/revisions`` (to include in the collection's router): list, read, diff, restore."""
+    router = APIRouter(prefix="/{ref}/revisions", tags=[collection])
     errors = (missing, RevisionNotFound, Unauthorized, Forbidden)
     name = collection[:-1]
 

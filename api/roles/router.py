@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from api import editing
 from api.auth.dependencies import CurrentKey
 from api.comparisons import service as comparisons_service
 from api.db import SessionDep
@@ -19,7 +18,6 @@ from api.errors import (
     UnsupportedMediaType,
     problem_responses,
 )
-from api.history.router import history_router
 from api.http import represent, represent_page
 from api.pagination import ListEnvelope, parse_fields, parse_include
 from api.roles import service
@@ -79,18 +77,5 @@ add_write_routes(
     delete=service.delete_role,
     missing=RoleNotFound,
     what="a role (refused on delete while a comparison or an article uses it)",
-)
-
-revisions_router = history_router(
-    "roles",
     find=lambda session, ref: service.find_role(session, ref, preview=True),
-    restore=lambda session, ref, content, key, if_match: service.update_role(
-        session,
-        ref,
-        data=editing.parse(RoleInput, content),
-        key=key,
-        if_match=if_match,
-        action="restore",
-    ),
-    missing=RoleNotFound,
 )
