@@ -179,3 +179,23 @@ def test_compaction_keeps_every_resource_and_every_token(
         ("tags", tag["slug"], False),
         ("tags", "gone", True),
     }
+
+
+def test_a_page_of_changes_costs_the_same_queries_at_any_size(
+    client: TestClient, keys: Keys, connection: Any
+) -> None:
+    from tests.articles.test_lists import statements
+
+    for n in range(30):
+        client.post(
+            "/v1/roles",
+            json={"name": f"Bulk role {n}", "status": "published"},
+            headers=keys.auth("write"),
+        )
+    counts = []
+    for limit in (5, 30):
+        client.get("/v1/changes", params={"limit": limit})  # warm: due announcements, savepoints
+        with statements(connection) as seen:
+            assert client.get("/v1/changes", params={"limit": limit}).status_code == 200
+        counts.append(len(seen))
+    assert counts[0] == counts[1]

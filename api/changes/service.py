@@ -141,7 +141,7 @@ def _current(
             tables = comparisons_service.load_comparisons(session, [r.id for r in rows])
             publics = [tables[r.id] for r in rows]
         elif collection == "roles":
-            publics = [roles_service.to_public(session, r, preview=preview) for r in rows]
+            publics = roles_service.to_public_many(session, rows, preview=preview)
         else:
             labels = authors if collection == "authors" else tags
             publics = [labels.to_public(r) for r in rows]

@@ -1,6 +1,7 @@
 """Every query and rule about roles."""
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -82,29 +83,43 @@ def list_roles(session: Session, *, query: RoleListQuery, preview: bool) -> Page
 
 def to_public(session: Session, role: Role, *, preview: bool) -> RolePublic:
     """A role page: the role, the comparisons it is a subject of, the articles that mention it."""
+    (page,) = to_public_many(session, [role], preview=preview)
+    return page
+
+
+def to_public_many(session: Session, roles: Sequence[Role], *, preview: bool) -> list[RolePublic]:
+    """Role pages for many roles in two queries, whatever their number."""
     now = clock.now()
-    comparisons = session.exec(
-        select(Comparison)
-        .join(ComparisonSubject, col(ComparisonSubject.comparison_id) == Comparison.id)
+    ids = [r.id for r in roles]
+    comparisons: dict[int, list[ComparisonRef]] = defaultdict(list)
+    for role_id, comparison in session.exec(
+        select(ComparisonSubject.role_id, Comparison)
+        .join(Comparison, col(Comparison.id) == ComparisonSubject.comparison_id)
         .where(
-            ComparisonSubject.role_id == role.id,
+            col(ComparisonSubject.role_id).in_(ids),
             not_trashed(Comparison) if preview else visible(Comparison, now),
         )
         .order_by(col(Comparison.title), col(Comparison.id))
-    ).all()
-    articles = session.exec(
-        select(Article)
-        .join(ArticleRole, col(ArticleRole.article_id) == Article.id)
-        .where(ArticleRole.role_id == role.id, visible(Article, now))
+    ):
+        comparisons[role_id].append(ComparisonRef.of(comparison))
+    articles: dict[int, list[ArticleRef]] = defaultdict(list)
+    for role_id, article in session.exec(
+        select(ArticleRole.role_id, Article)
+        .join(Article, col(Article.id) == ArticleRole.article_id)
+        .where(col(ArticleRole.role_id).in_(ids), visible(Article, now))
         .order_by(col(Article.published_at).desc(), col(Article.id).desc())
-    ).all()
-    return RolePublic.model_validate(
-        to_list_item(role),
-        update={
-            "comparisons": [ComparisonRef.of(c) for c in comparisons],
-            "articles": [ArticleRef.of(a) for a in articles],
-        },
-    )
+    ):
+        articles[role_id].append(ArticleRef.of(article))
+    return [
+        RolePublic.model_validate(
+            to_list_item(role),
+            update={
+                "comparisons": comparisons[role.id or 0],
+                "articles": articles[role.id or 0],
+            },
+        )
+        for role in roles
+    ]
 
 
 def get_role(session: Session, ref: str, *, preview: bool = False) -> RolePublic:
