@@ -32,7 +32,12 @@ class Settings(BaseSettings):
     publisher_logo: str | None = Field(default=None, description="URL of the publisher's logo.")
     seeds_dir: Path = Field(default=REPO_ROOT / "seeds", description="Seed documents to load.")
     cors_origins: list[str] = Field(default=["*"], description="Origins allowed by CORS.")
-    db_pool_size: int = Field(default=10, ge=1, le=200)
+    db_pool_size: int = Field(
+        default=10, ge=1, le=200, description="Connections per process (as many may overflow)."
+    )
+    db_pool_timeout: float = Field(
+        default=10.0, gt=0, le=300, description="Seconds a request may wait for a connection."
+    )
     cache_max_entries: int = Field(
         default=4096, ge=0, le=1_000_000, description="Rendered responses kept per process."
     )

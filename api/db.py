@@ -3,6 +3,8 @@
 ``make_engine`` is the one place that knows about dialects.
 """
 
+import os
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -71,19 +73,29 @@ def string_enum(enum: type[StrEnum], *, name: str, length: int) -> SAEnum:
     )
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+def make_engine(url: str, *, pool_size: int = 10, pool_timeout: float = 10.0) -> Engine:
+    """An engine whose pool holds ``pool_size`` connections, as many again on overflow."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         in_memory = parsed.database in (None, "", ":memory:")
+        pool: dict[str, Any] = (
+            {"poolclass": StaticPool}
+            if in_memory
+            else {"pool_size": pool_size, "max_overflow": pool_size, "pool_timeout": pool_timeout}
+        )
         engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": 30},
-            poolclass=StaticPool if in_memory else None,
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
         )
         _configure_sqlite(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        return create_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_timeout=pool_timeout,
+            pool_pre_ping=True,
+        )
     raise ValueError(
         f"unsupported database: {parsed.get_backend_name()} (use sqlite or postgresql)"
     )
@@ -137,7 +149,9 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Closed as soon as the route returns (its response is rendered bytes by then), so the
+# connection goes back to the pool before the answer is sent.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 class Tracked(SQLModel):
@@ -154,6 +168,16 @@ class Tracked(SQLModel):
 # on every node); SQLite processes read PRAGMA data_version instead. Hooks run in the writing
 # process right after the commit, so a client reads its own writes at once.
 CONTENT_CHANNEL = "folio_content"
+_ORIGIN = {"id": uuid.uuid4().hex}
+os.register_at_fork(after_in_child=lambda: _ORIGIN.update(id=uuid.uuid4().hex))
+
+
+def origin() -> str:
+    """This process's name in the notifications it sends, so it knows its own when they
+    come back (its writes have bumped its cache already)."""
+    return _ORIGIN["id"]
+
+
 _CHANGED = "folio_content_changed"
 after_content_commit: list[Callable[[], None]] = []
 
@@ -178,7 +202,10 @@ def _notify(session: Session) -> None:
     if session.info.get(_CHANGED):
         bind = session.get_bind()
         if bind.dialect.name == "postgresql":
-            session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CONTENT_CHANNEL})
+            session.execute(
+                text("SELECT pg_notify(:channel, :origin)"),
+                {"channel": CONTENT_CHANNEL, "origin": origin()},
+            )
 
 
 @event.listens_for(Session, "after_commit")

@@ -9,6 +9,8 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -273,6 +275,23 @@ def _http_error(request: Request, exc: Exception) -> Response:
     )
 
 
+RETRY_AFTER_SECONDS = 5
+
+
+def _database_unavailable(request: Request, exc: Exception) -> Response:
+    """The database is down, unreachable or out of connections: 503, worth a retry. Handled
+    here (not as a 500) so the connection to the client stays open for that retry."""
+    log.warning("database_unavailable", path=request.url.path, error=str(exc)[:300])
+    return problem_response(
+        503,
+        "Service unavailable",
+        "The database cannot be reached just now; retry shortly.",
+        instance=request.url.path,
+        type_="urn:folio:problem:database-unavailable",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def _unexpected_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled_error", path=request.url.path, exc_info=exc)
     return problem_response(
@@ -284,6 +303,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(FolioError, _folio_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    for unavailable in (OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
 
 

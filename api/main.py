@@ -1,9 +1,11 @@
 """The ASGI application: routers, middleware and error handlers."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
@@ -41,17 +43,28 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     owns_engine = engine is None
-    engine = engine or db.make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    engine = engine or db.make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        pool_timeout=settings.db_pool_timeout,
+    )
     cache = ResponseCache(
         max_entries=settings.cache_max_entries, max_bytes=settings.cache_max_bytes
     )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        cache.watcher = make_watcher(settings.database_url)
-        cache.next_change = lambda: next_publication(engine)
-        cache.last_change = lambda: last_change(engine)
-        watcher = cache.watcher
+        # No more request threads than the pool has connections (make_engine: its size and as
+        # many on overflow), so a request never waits for one.
+        to_thread.current_default_thread_limiter().total_tokens = 2 * settings.db_pool_size
+        # The watcher reads through an engine of its own: a busy request pool never delays it.
+        watch_engine = db.make_engine(settings.database_url, pool_size=1)
+        watcher = make_watcher(
+            settings.database_url,
+            lambda: (next_publication(watch_engine), last_change(watch_engine)),
+            loop=asyncio.get_running_loop(),
+        )
+        cache.watcher = watcher
         if watcher is not None:
             db.after_content_commit.append(watcher.bump)
         try:
@@ -61,6 +74,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                 db.after_content_commit.remove(watcher.bump)
                 watcher.stop()
             cache.watcher = None
+            watch_engine.dispose()
             if owns_engine:
                 engine.dispose()
 

@@ -175,6 +175,13 @@ def keys(session: Session) -> Keys:
     return Keys(**tokens)
 
 
+def make_token(database: Database, scope: str, name: str | None = None) -> str:
+    """A committed API key of ``scope`` in ``database``, for tests against a live server."""
+    with Session(database.engine) as session:
+        data = KeyCreate(name=name or f"{scope}-live", scope=Scope(scope))
+        return auth_service.create_key(session, data).token
+
+
 @pytest.fixture
 def frozen_clock() -> Iterator[Clock]:
     yield clock

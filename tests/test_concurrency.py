@@ -10,16 +10,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from api.articles.models import Article
-from api.auth import service as auth_service
-from api.auth.models import KeyCreate, Scope
-from tests.conftest import Database
+from tests.conftest import Database, make_token
 
 WRITERS = 8
-
-
-def _token(database: Database) -> str:
-    with Session(database.engine) as session:
-        return auth_service.create_key(session, KeyCreate(name="editor", scope=Scope.write)).token
 
 
 def _race(calls: list) -> list[httpx.Response]:  # type: ignore[type-arg]
@@ -36,7 +29,7 @@ def _race(calls: list) -> list[httpx.Response]:  # type: ignore[type-arg]
 def test_editors_racing_with_if_match_have_one_winner_per_version(
     live_server: str, fresh_database: Database
 ) -> None:
-    headers = {"Authorization": f"Bearer {_token(fresh_database)}"}
+    headers = {"Authorization": f"Bearer {make_token(fresh_database, 'write')}"}
     with httpx.Client(base_url=live_server, headers=headers, timeout=60) as http:
         for round_ in range(3):
             current = http.get("/v1/articles/1")
@@ -63,7 +56,10 @@ def test_editors_racing_with_if_match_have_one_winner_per_version(
 def test_clients_retrying_one_post_create_one_article(
     live_server: str, fresh_database: Database
 ) -> None:
-    headers = {"Authorization": f"Bearer {_token(fresh_database)}", "Idempotency-Key": "k-1"}
+    headers = {
+        "Authorization": f"Bearer {make_token(fresh_database, 'write')}",
+        "Idempotency-Key": "k-1",
+    }
     body = {"title": "Exactly once", "status": "published"}
     with httpx.Client(base_url=live_server, headers=headers, timeout=60) as http:
         responses = _race([lambda: http.post("/v1/articles", json=body) for _ in range(WRITERS)])
