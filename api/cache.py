@@ -183,20 +183,29 @@ class SQLiteWatcher(Watcher):
         self._path = path
 
     def _follow(self) -> None:
-        connection = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None)
-        seen = None
-        try:
-            self._connected = True
-            while not self._stopping.is_set():
-                (version,) = connection.execute("PRAGMA data_version").fetchone()
-                if version != seen:
-                    seen = version
-                    self._changed()
-                self._keep_fresh()
-                self._sleep()
-        finally:
-            self._connected = False
-            connection.close()
+        delay = 0.5
+        while not self._stopping.is_set():
+            seen = None
+            try:
+                with contextlib.closing(
+                    sqlite3.connect(f"file:{self._path}?mode=rw", uri=True, isolation_level=None)
+                ) as connection:
+                    while not self._stopping.is_set():
+                        (version,) = connection.execute("PRAGMA data_version").fetchone()
+                        if version != seen:
+                            seen = version
+                            self._changed()
+                        self._connected = True
+                        delay = 0.5
+                        self._keep_fresh()
+                        self._sleep()
+            except sqlite3.Error as exc:
+                log.warning("content_watcher_down", error=str(exc), retry_in=delay)
+            finally:
+                self._connected = False
+                self._ready.set()  # the first attempt is over, whatever came of it
+            self._stopping.wait(delay)
+            delay = min(delay * 2, 10.0)
 
 
 class PostgresWatcher(Watcher):
@@ -225,6 +234,7 @@ class PostgresWatcher(Watcher):
                 log.warning("content_listener_down", error=str(exc), retry_in=delay)
             finally:
                 self._connected = False
+                self._ready.set()  # the first attempt is over, whatever came of it
             self._stopping.wait(delay)
             delay = min(delay * 2, 10.0)
 

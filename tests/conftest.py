@@ -12,6 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,19 +210,19 @@ def server_env() -> dict[str, str]:
     return {}
 
 
-@pytest.fixture
-def live_server(
-    fresh_database: Database, tmp_path: Path, server_env: dict[str, str]
+@contextmanager
+def running_server(
+    database_url: str, log_path: Path, env: dict[str, str] | None = None, *, ready: str = "/readyz"
 ) -> Iterator[str]:
-    """``folio serve --workers 2`` on a free loopback port, against ``fresh_database``."""
+    """``folio serve --workers 2`` on a free loopback port; yields its base URL once ``ready``
+    answers 200, stops it after."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": fresh_database.url, **server_env}
-    log_path = tmp_path / "server.log"
+    environment = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
     with log_path.open("wb") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
             cwd=REPO_ROOT,
-            env=env,
+            env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -229,14 +230,24 @@ def live_server(
     try:
         with httpx.Client(base_url=base, timeout=5) as http:
 
-            def ready() -> bool:
+            def up() -> bool:
                 try:
-                    return http.get("/readyz").status_code == 200
+                    return http.get(ready).status_code == 200
                 except httpx.TransportError:
                     return False
 
-            assert eventually(ready, timeout=30), log_path.read_text()
+            assert eventually(up, timeout=30), log_path.read_text()
         yield base
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+@pytest.fixture
+def live_server(
+    fresh_database: Database, tmp_path: Path, server_env: dict[str, str]
+) -> Iterator[str]:
+    """``folio serve --workers 2`` on a free loopback port, against ``fresh_database``; its
+    log is ``tmp_path / "server.log"``."""
+    with running_server(fresh_database.url, tmp_path / "server.log", server_env) as base:
+        yield base

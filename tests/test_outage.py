@@ -1,0 +1,174 @@
+"""When the database cannot be reached, every route that needs it answers 503 problem+json with
+``Retry-After``, on a connection that stays open for the retry; when it is back, the server
+serves again without a restart."""
+
+import socket
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager, suppress
+from pathlib import Path
+
+import httpx2 as httpx
+from fastapi.testclient import TestClient
+from sqlalchemy import make_url
+
+from api.db import make_engine
+from api.main import create_app
+from tests.conftest import Database, _free_port, eventually, running_server, settings_for
+
+ROUTES = [
+    "/v1/articles/1",
+    "/v1/articles",
+    "/v1/roles/fractional-caio",
+    "/v1/comparisons",
+    "/v1/search?q=caio",
+    "/v1/feeds/articles.rss",
+    "/v1/changes",
+    "/v1/authors",
+]
+
+
+def _unreachable(url: str, tmp_path: Path) -> str:
+    """A URL of the same kind as ``url`` where no database answers."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        return parsed.set(port=_free_port()).render_as_string(hide_password=False)
+    return f"sqlite:///{tmp_path / 'missing' / 'folio.db'}"
+
+
+def _problem_503(response: httpx.Response) -> None:
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["retry-after"] == "5"
+    assert response.json()["type"] == "urn:folio:problem:database-unavailable"
+
+
+def test_every_route_is_503_with_retry_after_when_the_database_is_unreachable(
+    database: Database, tmp_path: Path
+) -> None:
+    url = _unreachable(database.url, tmp_path)
+    engine = make_engine(url, pool_timeout=2)
+    try:
+        client = TestClient(create_app(settings_for(url), engine=engine))
+        for route in ROUTES:
+            _problem_503(client.get(route))
+        keyed = {"Authorization": "Bearer folio_abc_def"}  # the key lookup needs the database
+        _problem_503(client.get("/v1/articles/1", headers=keyed))
+        _problem_503(client.post("/v1/articles", json={"title": "x"}, headers=keyed))
+        assert client.get("/readyz").status_code == 503
+        assert client.get("/healthz").status_code == 200
+    finally:
+        engine.dispose()
+
+
+class Forwarder:
+    """A TCP relay from a loopback port to PostgreSQL, cut and restored at will: an outage."""
+
+    def __init__(self, port: int, target: tuple[str, int]) -> None:
+        self.port, self.target = port, target
+        self._server: socket.socket | None = None
+        self._sockets: list[socket.socket] = []
+
+    def start(self) -> None:
+        self._server = socket.create_server(("127.0.0.1", self.port), reuse_port=True)
+        threading.Thread(target=self._accept, args=(self._server,), daemon=True).start()
+
+    def cut(self) -> None:
+        for sock in [self._server, *self._sockets]:
+            if sock is not None:
+                with suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+        self._server, self._sockets = None, []
+
+    def _accept(self, server: socket.socket) -> None:
+        with suppress(OSError):
+            while len(self._sockets) < 400:  # bounded: a test needs a few dozen
+                client, _ = server.accept()
+                upstream = socket.create_connection(self.target)
+                self._sockets += [client, upstream]
+                for a, b in ((client, upstream), (upstream, client)):
+                    threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        with suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        with suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+
+@contextmanager
+def outage(database: Database, tmp_path: Path) -> Iterator[tuple[str, Callable[[], None]]]:
+    """A URL to ``database`` that does not answer until the function given with it is called:
+    a relay not yet listening (PostgreSQL), a file not yet in place (SQLite)."""
+    parsed = make_url(database.url)
+    if parsed.get_backend_name() == "postgresql":
+        forwarder = Forwarder(_free_port(), (parsed.host or "127.0.0.1", parsed.port or 5432))
+        url = parsed.set(port=forwarder.port).render_as_string(hide_password=False)
+        try:
+            yield url, forwarder.start
+        finally:
+            forwarder.cut()
+        return
+    source = Path(parsed.database or "")
+    target = tmp_path / "later" / "folio.db"
+
+    def restore() -> None:
+        target.parent.mkdir()
+        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+            src.backup(dst)
+
+    yield f"sqlite:///{target}", restore
+
+
+def _two_requests_on_one_connection(port: int, path: str) -> list[bytes]:
+    """Sends two requests on one keep-alive connection; both status lines come back only if
+    the server kept the connection open after the first answer."""
+    request = f"GET {path} HTTP/1.1\r\nHost: folio\r\n\r\n".encode()
+    answers = []
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        for _ in range(2):
+            sock.sendall(request)
+            head = b""
+            while b"\r\n\r\n" not in head:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    return answers
+                head += chunk
+            answers.append(head.split(b"\r\n", 1)[0])
+            length = next(
+                int(line.split(b":")[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            )
+            body = head.split(b"\r\n\r\n", 1)[1]
+            while len(body) < length:
+                body += sock.recv(4096)
+    return answers
+
+
+def test_a_server_answers_503_during_an_outage_and_recovers_without_a_restart(
+    fresh_database: Database, tmp_path: Path
+) -> None:
+    env = {"FOLIO_DB_POOL_TIMEOUT": "2"}
+    with (
+        outage(fresh_database, tmp_path) as (url, end_outage),
+        running_server(url, tmp_path / "server.log", env, ready="/healthz") as base,
+    ):
+        port = int(base.rsplit(":", 1)[1])
+        assert (
+            _two_requests_on_one_connection(port, "/v1/articles/1")
+            == [b"HTTP/1.1 503 Service Unavailable"] * 2
+        )
+        with httpx.Client(base_url=base, timeout=10) as http:
+            _problem_503(http.get("/v1/articles"))
+            assert http.get("/readyz").status_code == 503
+            end_outage()
+            assert eventually(lambda: http.get("/readyz").status_code == 200, timeout=20)
+            assert http.get("/v1/articles/1").json()["id"] == 1
+    log = (tmp_path / "server.log").read_text()
+    assert "Traceback" not in log
+    assert "database_unavailable" in log
