@@ -230,15 +230,23 @@ def serve(
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
 ) -> None:
     """Serve the API with Uvicorn."""
+    from api.server import GuardedHttpProtocol, log_config, raise_open_file_limit
+
+    settings = get_settings()
+    raise_open_file_limit()
     uvicorn.run(
         "api.main:app",
         host=host,
         port=port,
         workers=workers,
+        http=GuardedHttpProtocol,
+        timeout_keep_alive=settings.keepalive_seconds,
+        limit_concurrency=settings.max_connections,
         access_log=access_log,
+        log_config=log_config(),
         proxy_headers=True,
         server_header=False,
-        log_level=get_settings().log_level,
+        log_level=settings.log_level,
     )
 
 

@@ -76,6 +76,18 @@ class Settings(BaseSettings):
         le=3650,
         description="Events older than this, superseded by a newer one, are compacted away.",
     )
+    keepalive_seconds: int = Field(
+        default=5, ge=1, le=600, description="An idle keep-alive connection is closed after it."
+    )
+    header_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=600, description="A request head must arrive whole within it."
+    )
+    body_timeout_seconds: float = Field(
+        default=60.0, gt=0, le=3600, description="A request body must arrive whole within it."
+    )
+    max_connections: int = Field(
+        default=1000, ge=1, le=100_000, description="Connections per worker; 503 beyond."
+    )
     require_if_match: bool = Field(
         default=False, description="Refuse PUT, PATCH and DELETE without If-Match (428)."
     )

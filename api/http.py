@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any
 
+import anyio
 import orjson
 from fastapi import Header, Query, Request
 from pydantic import BaseModel, ConfigDict
@@ -249,14 +250,18 @@ MERGE_PATCH = "application/merge-patch+json"
 class RequestGuardMiddleware:
     """Guards every request before routing, with problem+json answers: 415 for a write whose
     body is not JSON (PATCH also takes ``application/merge-patch+json``); 413 for a body over
-    ``max_bytes``, counted as it arrives when no Content-Length announces it; 422 for a NUL
+    ``max_bytes``, counted as it arrives when no Content-Length announces it; 408 for one that
+    takes longer than ``body_timeout`` seconds to arrive; 422 for a NUL
     character in the query or the body, which no text column of PostgreSQL can hold.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int, max_import_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, max_import_bytes: int, body_timeout: float
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.max_import_bytes = max_import_bytes
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -299,17 +304,29 @@ class RequestGuardMiddleware:
         chunks: list[bytes] = []
         received = 0
         more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            received += len(chunk)
-            if received > limit:
-                await self._too_large(scope, limit)(scope, receive, send)
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
+        with anyio.move_on_after(self.body_timeout) as deadline:
+            while more:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunk = message.get("body", b"")
+                received += len(chunk)
+                if received > limit:
+                    await self._too_large(scope, limit)(scope, receive, send)
+                    return
+                chunks.append(chunk)
+                more = message.get("more_body", False)
+        if deadline.cancelled_caught:
+            problem = problem_response(
+                408,
+                "Request timeout",
+                f"The body did not arrive within {self.body_timeout:g} seconds.",
+                instance=scope["path"],
+                type_="urn:folio:problem:request-timeout",
+                headers={"Connection": "close"},
+            )
+            await problem(scope, receive, send)
+            return
         body = b"".join(chunks)
         # JSON can only spell NUL as \u0000.
         if b"\\u0000" in body:

@@ -114,6 +114,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         RequestGuardMiddleware,
         max_bytes=settings.max_body_bytes,
         max_import_bytes=settings.max_import_bytes,
+        body_timeout=settings.body_timeout_seconds,
     )
     app.add_middleware(CacheMiddleware, cache=cache)
     app.add_middleware(

@@ -212,15 +212,21 @@ def server_env() -> dict[str, str]:
 
 @contextmanager
 def running_server(
-    database_url: str, log_path: Path, env: dict[str, str] | None = None, *, ready: str = "/readyz"
+    database_url: str,
+    log_path: Path,
+    env: dict[str, str] | None = None,
+    *,
+    ready: str = "/readyz",
+    args: list[str] | None = None,
 ) -> Iterator[str]:
-    """``folio serve --workers 2`` on a free loopback port; yields its base URL once ``ready``
-    answers 200, stops it after."""
+    """``folio serve --workers 2 [args]`` on a free loopback port; yields its base URL once
+    ``ready`` answers 200, stops it after."""
     port = _free_port()
     environment = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
+    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"]
     with log_path.open("wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"],
+            command + (args or []),
             cwd=REPO_ROOT,
             env=environment,
             stdout=log,

@@ -1,0 +1,123 @@
+"""The server's own limits on connections, against a real ``folio serve``: idle and half-sent
+connections are closed, oversized heads and slow bodies are refused, and secrets in a query
+string never reach the access log."""
+
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+
+from tests.conftest import Database, running_server
+
+IDLE = 200
+SLOW = 50
+
+
+@pytest.fixture(scope="module")
+def server(
+    database: Database, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, int, Path]]:
+    """One server for the module: these tests only read."""
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    env = {
+        "FOLIO_HEADER_TIMEOUT_SECONDS": "1",
+        "FOLIO_KEEPALIVE_SECONDS": "1",
+        "FOLIO_BODY_TIMEOUT_SECONDS": "1",
+    }
+    with running_server(database.url, log, env, args=["--access-log"]) as base:
+        yield base, int(base.rsplit(":", 1)[1]), log
+
+
+def _closed(sock: socket.socket) -> bytes | None:
+    """What the server sent before closing the connection; None while it is still open."""
+    sock.settimeout(0.05)
+    received = b""
+    try:
+        while chunk := sock.recv(4096):
+            received += chunk
+    except TimeoutError:
+        return None
+    except ConnectionResetError:
+        pass
+    return received
+
+
+def _wait_closed(sockets: list[socket.socket], seconds: float) -> list[bytes | None]:
+    deadline = time.monotonic() + seconds
+    answers: list[bytes | None] = [None] * len(sockets)
+    while time.monotonic() < deadline and any(a is None for a in answers):
+        for i, sock in enumerate(sockets):
+            if answers[i] is None:
+                answers[i] = _closed(sock)
+    return answers
+
+
+def test_idle_and_half_sent_connections_are_closed(server: tuple[str, int, Path]) -> None:
+    base, port, _ = server
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(IDLE)]
+    slow = [socket.create_connection(("127.0.0.1", port)) for _ in range(SLOW)]
+    try:
+        for sock in slow:  # slowloris: a head that never ends
+            sock.sendall(b"GET /v1/articles HTTP/1.1\r\nHost: folio\r\n")
+        with httpx.Client(base_url=base) as http:  # served meanwhile
+            assert http.get("/v1/articles/1").status_code == 200
+        time.sleep(0.5)
+        for sock in slow:
+            sock.sendall(b"X-Drip: 1\r\n")
+        answers = _wait_closed(idle + slow, seconds=10)
+        assert all(a is not None for a in answers)
+        assert all(a == b"" for a in answers[:IDLE])  # idle: closed without a word
+        assert all(a is not None and a.startswith(b"HTTP/1.1 408 ") for a in answers[IDLE:])
+    finally:
+        for sock in idle + slow:
+            sock.close()
+
+
+def test_an_idle_keep_alive_connection_is_closed(server: tuple[str, int, Path]) -> None:
+    _, port, _ = server
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: folio\r\n\r\n")
+        sock.settimeout(5)
+        assert sock.recv(4096).startswith(b"HTTP/1.1 200 ")
+        (answer,) = _wait_closed([sock], seconds=5)
+        assert answer == b""
+
+
+def test_an_oversized_head_is_431(server: tuple[str, int, Path]) -> None:
+    _, port, _ = server
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: folio\r\n")
+        for _ in range(10):
+            sock.sendall(b"X-Padding: " + b"a" * 8000 + b"\r\n")
+        (answer,) = _wait_closed([sock], seconds=5)
+        assert answer is not None
+        assert answer.startswith(b"HTTP/1.1 431 ")
+
+
+def test_a_body_that_does_not_arrive_in_time_is_408(server: tuple[str, int, Path]) -> None:
+    _, port, _ = server
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(
+            b"POST /v1/articles HTTP/1.1\r\nHost: folio\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 100\r\n\r\n{"
+        )
+        (answer,) = _wait_closed([sock], seconds=5)
+        assert answer is not None
+        assert answer.startswith(b"HTTP/1.1 408 ")
+        assert b"urn:folio:problem:request-timeout" in answer
+
+
+def test_secrets_in_a_query_string_are_not_logged(server: tuple[str, int, Path]) -> None:
+    base, _, log = server
+    with httpx.Client(base_url=base) as http:
+        http.get("/v1/articles?access_token=s3cr3t-value&limit=1")
+        http.get("/v1/articles/1?key=folio_abcdef_verysecret")
+        http.get("/v1/articles/1?preview=signed-preview-token")
+    time.sleep(0.5)
+    text = log.read_text()
+    assert "/v1/articles?access_token=[redacted]&limit=1" in text
+    for secret in ("s3cr3t-value", "verysecret", "signed-preview-token"):
+        assert secret not in text
