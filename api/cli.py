@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from api.auth import service as auth_service
 from api.auth.models import KeyCreate, Scope
+from api.clock import clock
 from api.config import REPO_ROOT, get_settings
 from api.db import make_engine, open_session
 from api.errors import FolioError, SeedError
@@ -122,8 +123,13 @@ def keys_create(
 def keys_list() -> None:
     """List API keys (never their tokens)."""
     with _session() as session:
+        now = clock.now()
         for key in auth_service.list_keys(session):
-            state = "revoked" if key.revoked_at else "active"
+            state = "active"
+            if key.revoked_at is not None:
+                state = "revoked"
+            elif key.expires_at is not None and key.expires_at <= now:
+                state = "expired"
             expires = f"{key.expires_at:%Y-%m-%d}" if key.expires_at else "never"
             typer.echo(f"{key.name}\t{key.scope}\t{key.prefix}\t{state}\texpires {expires}")
 
@@ -244,7 +250,8 @@ def serve(
         limit_concurrency=settings.max_connections,
         access_log=access_log,
         log_config=log_config(),
-        proxy_headers=True,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
         server_header=False,
         log_level=settings.log_level,
     )

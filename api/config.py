@@ -88,6 +88,18 @@ class Settings(BaseSettings):
     max_connections: int = Field(
         default=1000, ge=1, le=100_000, description="Connections per worker; 503 beyond."
     )
+    redis_url: str | None = Field(
+        default=None,
+        description="redis://host:6379/0: rate-limit counters shared by every process and node.",
+    )
+    auth_failure_limit: str = Field(
+        default="20/minute",
+        description="Failed authentications per client before 429 (limits notation, or off).",
+    )
+    trusted_proxies: list[str] = Field(
+        default=[],
+        description="Addresses whose X-Forwarded-For and X-Forwarded-Proto are believed.",
+    )
     require_if_match: bool = Field(
         default=False, description="Refuse PUT, PATCH and DELETE without If-Match (428)."
     )

@@ -145,7 +145,8 @@ def open_session(engine: Engine) -> Session:
 
 def get_session(request: Request) -> Iterator[Session]:
     # Only opens and closes: services commit their own writes, before the response is sent.
-    with open_session(request.app.state.engine) as session:
+    # ``app.state.sessions`` makes them (``create_app``; tests hand in one of their own).
+    with request.app.state.sessions() as session:
         yield session
 
 

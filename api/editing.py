@@ -28,7 +28,7 @@ from api.history import service as history
 from api.http import etag_matches, make_etag
 from api.search import index as search_index
 from api.slugs import is_slug, ref_filter
-from api.workflow import Status, effective_status, not_trashed, visible
+from api.workflow import Status, effective_status, readable
 
 Input = TypeVar("Input", bound=BaseModel)
 Row = TypeVar("Row", bound=SQLModel)
@@ -182,7 +182,7 @@ def find(
 
     An old slug raises ``Moved`` (301) when the resource is still there to be seen.
     """
-    shown = not_trashed(model) if preview else visible(model, clock.now())
+    shown = readable(model, preview=preview)
     statement = select(model).where(ref_filter(model.id, model.slug, ref), shown)  # type: ignore[attr-defined]
     row = lock(session, statement) if for_update else session.exec(statement).first()
     if row is not None:

@@ -29,6 +29,7 @@ class FolioError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.errors = list(errors) if errors else None
+        self.headers: dict[str, str] = {}
 
 
 class NotFound(FolioError):
@@ -78,13 +79,23 @@ class Unauthorized(FolioError):
         super().__init__(detail)
         # RFC 6750 §3: no error code when the request carried no token at all.
         error = ', error="invalid_token"' if token_sent else ""
-        self.challenge = f'Bearer realm="folio"{error}'
+        self.headers["WWW-Authenticate"] = f'Bearer realm="folio"{error}'
 
 
 class Forbidden(FolioError):
     status = 403
     code = "forbidden"
     title = "Forbidden"
+
+
+class TooManyRequests(FolioError):
+    status = 429
+    code = "too-many-requests"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.headers["Retry-After"] = str(retry_after)
 
 
 class Conflict(FolioError):
@@ -220,7 +231,6 @@ def problem_response(
 
 def _folio_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, FolioError)
-    headers = None
     if isinstance(exc, Moved):
         path = request.url.path.replace(
             f"/{exc.collection}/{exc.old}", f"/{exc.collection}/{exc.new}", 1
@@ -233,8 +243,6 @@ def _folio_error(request: Request, exc: Exception) -> Response:
                 "Cache-Control": "no-store",
             },
         )
-    if isinstance(exc, Unauthorized):
-        headers = {"WWW-Authenticate": exc.challenge}
     return problem_response(
         exc.status,
         exc.title,
@@ -242,7 +250,7 @@ def _folio_error(request: Request, exc: Exception) -> Response:
         instance=request.url.path,
         type_=f"urn:folio:problem:{exc.code}",
         errors=exc.errors,
-        headers=headers,
+        headers=exc.headers or None,
     )
 
 

@@ -6,19 +6,21 @@ from contextlib import asynccontextmanager
 from importlib.metadata import version
 
 from anyio import to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 from starlette.middleware.cors import CORSMiddleware
 
 from api import db
 from api.articles import router as articles
+from api.auth.dependencies import current_key
 from api.auth.router import router as keys_router
 from api.authors.router import router as authors_router
 from api.cache import CacheMiddleware, ResponseCache, make_watcher
 from api.changes.router import router as changes_router
 from api.comparisons import router as comparisons
 from api.config import Settings, get_settings
+from api.docs import router as docs_router
 from api.errors import install_error_handlers
 from api.feeds.router import router as feeds_router
 from api.health import router as health_router
@@ -26,6 +28,7 @@ from api.http import HeadMiddleware, RequestGuardMiddleware
 from api.logs import configure_logging
 from api.metrics import Metrics, MetricsMiddleware
 from api.metrics import router as metrics_router
+from api.ratelimit import Limiter
 from api.roles import router as roles
 from api.schedule import last_change, next_publication
 from api.search.router import router as search_router
@@ -84,12 +87,19 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         summary="A headless content API for articles, roles and comparisons of roles.",
         generate_unique_id_function=_operation_id,
         lifespan=lifespan,
+        dependencies=[Depends(current_key)],
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.engine = engine
+    app.state.sessions = lambda: db.open_session(engine)
     app.state.cache = cache
     app.state.metrics = Metrics(cache)
+    app.state.limiter = Limiter(settings)
     install_error_handlers(app)
     for router in (
+        docs_router,
         health_router,
         metrics_router,
         articles.router,

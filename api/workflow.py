@@ -48,6 +48,12 @@ def not_trashed(model: Any) -> ColumnElement[bool]:
     return col(model.deleted_at).is_(None)
 
 
+def readable(model: Any, *, preview: bool) -> ColumnElement[bool]:
+    """What a reader may see of ``model``: the public rows; with a key (a preview), every row
+    not in the trash. The one visibility rule, applied to whatever a response refers to."""
+    return not_trashed(model) if preview else visible(model, clock.now())
+
+
 def effective_status(status: Status, published_at: datetime | None, now: datetime) -> Status:
     """What a reader sees: a scheduled item whose time has come is published."""
     if status == Status.scheduled and published_at is not None and published_at <= now:

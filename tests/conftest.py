@@ -12,7 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from api.auth.models import KeyCreate, Scope
 from api.cli import alembic_config
 from api.clock import Clock, clock
 from api.config import REPO_ROOT, Settings, get_settings
-from api.db import get_session, make_engine
+from api.db import make_engine
 from api.main import create_app
 from api.seed import load_seeds
 
@@ -141,11 +141,7 @@ def settings_for(url: str) -> Settings:
 @pytest.fixture
 def app(database: Database, session: Session) -> FastAPI:
     application = create_app(settings_for(database.url), engine=database.engine)
-
-    def _session() -> Iterator[Session]:
-        yield session
-
-    application.dependency_overrides[get_session] = _session
+    application.state.sessions = lambda: nullcontext(session)  # every request: the test's
     return application
 
 

@@ -117,9 +117,16 @@ def outage(database: Database, tmp_path: Path) -> Iterator[tuple[str, Callable[[
     target = tmp_path / "later" / "folio.db"
 
     def restore() -> None:
-        target.parent.mkdir()
-        with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        # Made aside, then moved into place whole: a server connecting meanwhile would
+        # otherwise create an empty database file there.
+        aside = tmp_path / "aside"
+        aside.mkdir()
+        with (
+            closing(sqlite3.connect(source)) as src,
+            closing(sqlite3.connect(aside / target.name)) as dst,
+        ):
             src.backup(dst)
+        aside.rename(target.parent)
 
     yield f"sqlite:///{target}", restore
 
@@ -168,7 +175,9 @@ def test_a_server_answers_503_during_an_outage_and_recovers_without_a_restart(
             assert http.get("/readyz").status_code == 503
             end_outage()
             assert eventually(lambda: http.get("/readyz").status_code == 200, timeout=20)
-            assert http.get("/v1/articles/1").json()["id"] == 1
+            article = http.get("/v1/articles/1")
+            assert article.status_code == 200, article.text
+            assert article.json()["id"] == 1
     log = (tmp_path / "server.log").read_text()
     assert "Traceback" not in log
     assert "database_unavailable" in log

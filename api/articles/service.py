@@ -60,7 +60,7 @@ from api.slugs import slugify
 from api.tags.models import Tag
 from api.tags.service import tags
 from api.urls import resource_url, site_url
-from api.workflow import Status, effective_status, not_trashed, visible
+from api.workflow import Status, effective_status, not_trashed, readable, visible
 
 COLLECTION = "articles"
 SORTABLE = Sortable(
@@ -94,13 +94,19 @@ def find_article(session: Session, ref: str, *, preview: bool, for_update: bool 
 def get_article(
     session: Session, ref: str, *, preview: bool = False, include: frozenset[str] = frozenset()
 ) -> ArticlePublic:
-    return to_public(session, find_article(session, ref, preview=preview), include=include)
+    article = find_article(session, ref, preview=preview)
+    return to_public(session, article, preview=preview, include=include)
 
 
 def to_public(
-    session: Session, article: Article, *, include: frozenset[str] = frozenset()
+    session: Session,
+    article: Article,
+    *,
+    preview: bool = True,
+    include: frozenset[str] = frozenset(),
 ) -> ArticlePublic:
-    (public,) = _to_public(session, [article], with_body=True, include=include)
+    """The article as a reader sees it (its writers, by default: ``preview``)."""
+    (public,) = _to_public(session, [article], preview=preview, with_body=True, include=include)
     assert isinstance(public, ArticlePublic)
     return public
 
@@ -112,7 +118,7 @@ def list_articles(
     if query.status is not None and not preview:
         raise Unauthorized("Filtering by status needs an API key.", token_sent=False)
     now = clock.now()
-    statement = select(Article).where(not_trashed(Article) if preview else visible(Article, now))
+    statement = select(Article).where(readable(Article, preview=preview))
     if query.status is not None:
         if query.status == Status.published:
             statement = statement.where(visible(Article, now))
@@ -134,10 +140,11 @@ def list_articles(
         (ArticleComparison, ArticleComparison.comparison_id, Comparison, query.comparison),
     ):
         if slug is not None:
+            shown = not_trashed(model) if model is Tag else readable(model, preview=preview)
             linked = (
                 select(link.article_id)
                 .join(model, col(model.id) == column)
-                .where(model.slug == slug)
+                .where(model.slug == slug, shown)
             )
             statement = statement.where(col(Article.id).in_(linked))
     if query.published_after is not None:
@@ -153,7 +160,10 @@ def list_articles(
     page = keyset_page(session, statement, sortable=SORTABLE, params=query, nulls=preview)
     include = parse_include(query.include, INCLUDABLE)
     return map_page(
-        page, lambda rows: _to_public(session, rows, with_body=with_body, include=include)
+        page,
+        lambda rows: _to_public(
+            session, rows, preview=preview, with_body=with_body, include=include
+        ),
     )
 
 
@@ -161,10 +171,14 @@ def blocks_of(article: Article) -> list[Block]:
     return _blocks.validate_python(article.body)
 
 
-def to_public_many(session: Session, articles: Sequence[Article]) -> list[ArticlePublic]:
+def to_public_many(
+    session: Session, articles: Sequence[Article], *, preview: bool
+) -> list[ArticlePublic]:
     """Public forms, bodies included, of many articles in a fixed number of queries."""
     return [
-        a for a in _to_public(session, articles, with_body=True) if isinstance(a, ArticlePublic)
+        a
+        for a in _to_public(session, articles, preview=preview, with_body=True)
+        if isinstance(a, ArticlePublic)
     ]
 
 
@@ -172,11 +186,13 @@ def _to_public(
     session: Session,
     articles: Sequence[Article],
     *,
+    preview: bool,
     with_body: bool,
     include: frozenset[str] = frozenset(),
 ) -> list[ArticleListItem]:
     """Public forms of many articles in a fixed number of queries, whatever their number and
-    whatever ``include`` embeds whole."""
+    whatever ``include`` embeds whole. What they refer to and the reader may not see (a draft
+    role, a comparison in the trash) is left out (``readable``)."""
     ids = [a.id for a in articles if a.id is not None]
     if not ids:
         return []
@@ -196,7 +212,7 @@ def _to_public(
     for link, role in session.exec(
         select(ArticleRole, Role)
         .join(Role, col(Role.id) == ArticleRole.role_id)
-        .where(col(ArticleRole.article_id).in_(ids))
+        .where(col(ArticleRole.article_id).in_(ids), readable(Role, preview=preview))
         .order_by(col(ArticleRole.article_id), col(ArticleRole.position))
     ).all():
         roles[link.article_id].append(role_form(role))
@@ -204,13 +220,15 @@ def _to_public(
     for embed, comparison in session.exec(
         select(ArticleComparison, Comparison)
         .join(Comparison, col(Comparison.id) == ArticleComparison.comparison_id)
-        .where(col(ArticleComparison.article_id).in_(ids))
+        .where(col(ArticleComparison.article_id).in_(ids), readable(Comparison, preview=preview))
         .order_by(col(ArticleComparison.article_id), col(ArticleComparison.position))
     ).all():
         comparisons[embed.article_id].append(comparison)
     if "comparisons" in include:
         tables = comparisons_service.load_comparisons(
-            session, {c.id for found in comparisons.values() for c in found if c.id is not None}
+            session,
+            {c.id for found in comparisons.values() for c in found if c.id is not None},
+            preview=preview,
         )
         comparisons = {k: [tables[c.id] for c in v] for k, v in comparisons.items()}
     else:
@@ -223,7 +241,7 @@ def _to_public(
         .order_by(col(ArticleTag.article_id), col(ArticleTag.position))
     ).all():
         tags_by_article[label.article_id].append(tag_form(tag))
-    bodies = _resolve_bodies(session, articles) if with_body else {}
+    bodies = _resolve_bodies(session, articles, preview=preview) if with_body else {}
     model = ArticlePublic if with_body else ArticleListItem
     now = clock.now()
     result: list[ArticleListItem] = []
@@ -271,39 +289,48 @@ def _referenced(blocks: Sequence[Block]) -> tuple[set[int], set[int], set[int]]:
     return role_ids, comparison_ids, article_ids
 
 
-def _resolve_bodies(session: Session, articles: Sequence[Article]) -> dict[int, list[BlockPublic]]:
-    """Stored blocks with their references (roles, comparisons, articles) resolved, in bulk."""
+def _resolve_bodies(
+    session: Session, articles: Sequence[Article], *, preview: bool
+) -> dict[int, list[BlockPublic]]:
+    """Stored blocks with their references (roles, comparisons, articles) resolved, in bulk.
+
+    A reference to what the reader may not see is left out: a definition of such a role and
+    a comparison block drop out whole, a link keeps its text without its target, a related
+    article is not listed."""
     parsed = {a.id: blocks_of(a) for a in articles if a.id is not None}
     role_ids, comparison_ids, article_ids = _referenced(
         [block for blocks in parsed.values() for block in blocks]
     )
-    role_refs = roles_service.refs_by_id(session, role_ids)
-    tables = comparisons_service.load_comparisons(session, comparison_ids)
+    role_refs = roles_service.refs_by_id(session, role_ids, preview=preview)
+    tables = comparisons_service.load_comparisons(session, comparison_ids, preview=preview)
     related = (
         session.exec(
-            select(Article).where(col(Article.id).in_(article_ids), visible(Article, clock.now()))
+            select(Article).where(
+                col(Article.id).in_(article_ids), readable(Article, preview=preview)
+            )
         ).all()
         if article_ids
         else []
     )
     article_refs = {ref.id: ref for ref in map(ArticleRef.of, related)}
 
-    def resolve(block: Block) -> BlockPublic:
+    def resolve(block: Block) -> BlockPublic | None:
         if isinstance(block, RoleDefinitionsBlock):
-            return RoleDefinitionsBlockPublic(
-                items=[
-                    RoleDefinitionPublic(
-                        role=role_refs[item.role_id], term=item.term, definition=item.definition
-                    )
-                    for item in block.items
-                ]
-            )
+            items = [
+                RoleDefinitionPublic(
+                    role=role_refs[item.role_id], term=item.term, definition=item.definition
+                )
+                for item in block.items
+                if item.role_id in role_refs
+            ]
+            return RoleDefinitionsBlockPublic(items=items) if items else None
         if isinstance(block, ComparisonBlock):
-            return ComparisonBlockPublic(comparison=tables[block.comparison_id])
+            table = tables.get(block.comparison_id)
+            return ComparisonBlockPublic(comparison=table) if table is not None else None
         if isinstance(block, LinksBlock):
             links = []
             for link in block.links:
-                if link.role_id is not None:
+                if link.role_id is not None and link.role_id in role_refs:
                     role = role_refs[link.role_id]
                     links.append(
                         LinkPublic(text=link.text, url=site_url("roles", role.slug), role=role)
@@ -326,7 +353,10 @@ def _resolve_bodies(session: Session, articles: Sequence[Article]) -> dict[int, 
             )
         return block
 
-    return {article_id: [resolve(b) for b in blocks] for article_id, blocks in parsed.items()}
+    return {
+        article_id: [public for public in map(resolve, blocks) if public is not None]
+        for article_id, blocks in parsed.items()
+    }
 
 
 # --- Writes ---------------------------------------------------------------------------------
@@ -626,11 +656,18 @@ def find_by_title(session: Session, title: str) -> Article | None:
 
 
 def _search_text(session: Session, article: Article) -> tuple[str, str]:
-    """What search reads of an article: its title, and its summary and words in order."""
+    """What search reads of an article: its title, and its summary and words in order; as
+    a public reader would see it (no definition of a role that is not public)."""
+    blocks = blocks_of(article)
+    public_roles = roles_service.visible_ids(session, _referenced(blocks)[0])
     parts = [article.kicker, article.category, article.summary]
-    for block in blocks_of(article):
+    for block in blocks:
         if isinstance(block, RoleDefinitionsBlock):
-            parts.extend(f"{item.term}: {item.definition}" for item in block.items)
+            parts.extend(
+                f"{item.term}: {item.definition}"
+                for item in block.items
+                if item.role_id in public_roles
+            )
         elif isinstance(block, ListBlock):
             parts.extend(block.items)
         elif isinstance(block, CalloutBlock):

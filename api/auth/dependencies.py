@@ -2,34 +2,53 @@
 
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth import service
 from api.auth.models import ApiKey, Scope
-from api.db import SessionDep
 from api.errors import Unauthorized
+from api.ratelimit import Limiter, client_address
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `folio_…`")
 
 
-def current_key(
+async def current_key(
     request: Request,
-    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiKey | None:
+    """The key the request sends, checked on every route (``create_app`` makes it a
+    dependency of all of them): a revoked, expired or unknown key is 401 wherever it is sent.
+    Failed attempts are counted per client: past FOLIO_AUTH_FAILURE_LIMIT, 429.
+
+    Async, so a request without a key costs nothing here; one with a key is looked up in a
+    worker thread."""
     if "authorization" not in request.headers:
         return None
-    if credentials is None:
-        raise Unauthorized("Send the key as 'Authorization: Bearer <key>'.")
-    return service.authenticate(session, credentials.credentials)
+    token = credentials.credentials if credentials is not None else None
+    return await to_thread.run_sync(_authenticate, request, token)
+
+
+def _authenticate(request: Request, token: str | None) -> ApiKey:
+    limiter: Limiter = request.app.state.limiter
+    client = client_address(request)
+    limiter.refuse_when_over(limiter.auth_failures, "auth-failures", client)
+    try:
+        if token is None:
+            raise Unauthorized("Send the key as 'Authorization: Bearer <key>'.")
+        with request.app.state.sessions() as session:
+            return service.authenticate(session, token)
+    except Unauthorized:
+        limiter.count(limiter.auth_failures, "auth-failures", client)
+        raise
 
 
 CurrentKey = Annotated[ApiKey | None, Depends(current_key)]
 
 
 def _scope(scope: Scope) -> object:
-    def dependency(key: CurrentKey) -> ApiKey:
+    async def dependency(key: CurrentKey) -> ApiKey:
         return service.require(key, scope)
 
     return Depends(dependency)

@@ -136,9 +136,11 @@ def _current(
         shown = not_trashed(model) if preview or labels_only else visible(model, now)
         rows = session.exec(select(model).where(col(model.id).in_(ids), shown)).all()
         if collection == "articles":
-            publics: list[Any] = articles_service.to_public_many(session, rows)
+            publics: list[Any] = articles_service.to_public_many(session, rows, preview=preview)
         elif collection == "comparisons":
-            tables = comparisons_service.load_comparisons(session, [r.id for r in rows])
+            tables = comparisons_service.load_comparisons(
+                session, [r.id for r in rows], preview=preview
+            )
             publics = [tables[r.id] for r in rows]
         elif collection == "roles":
             publics = roles_service.to_public_many(session, rows, preview=preview)

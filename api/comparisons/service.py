@@ -53,7 +53,7 @@ from api.roles.models import Role
 from api.search import index as search_index
 from api.slugs import slugify
 from api.urls import resource_url
-from api.workflow import Status, effective_status, not_trashed, visible
+from api.workflow import Status, effective_status, not_trashed, readable
 
 COLLECTION = "comparisons"
 SORTABLE = Sortable(
@@ -86,15 +86,16 @@ def find_comparison(
 
 
 def _subjects_by_comparison(
-    session: Session, ids: set[int], *, whole: bool = False
+    session: Session, ids: set[int], *, preview: bool, whole: bool = False
 ) -> dict[int, list[Any]]:
-    """Each comparison's subject roles in column order: refs, or list items when ``whole``."""
+    """Each comparison's subject roles in column order, those the reader may see (a role
+    that is not public is no column of a public table): refs, or list items when ``whole``."""
     form = roles_service.to_list_item if whole else RoleRef.of
     subjects: dict[int, list[Any]] = defaultdict(list)
     rows = session.exec(
         select(ComparisonSubject, Role)
         .join(Role, col(Role.id) == ComparisonSubject.role_id)
-        .where(col(ComparisonSubject.comparison_id).in_(ids))
+        .where(col(ComparisonSubject.comparison_id).in_(ids), readable(Role, preview=preview))
         .order_by(col(ComparisonSubject.comparison_id), col(ComparisonSubject.position))
     ).all()
     for subject, role in rows:
@@ -107,14 +108,19 @@ def _status(comparison: Comparison) -> Status:
 
 
 def load_comparisons(
-    session: Session, ids: Iterable[int], *, whole_roles: bool = False
+    session: Session, ids: Iterable[int], *, preview: bool, whole_roles: bool = False
 ) -> dict[int, ComparisonPublic]:
-    """Whole comparisons by id, in four queries however many are asked for."""
+    """Whole comparisons by id, those the reader may see (``readable``), in four queries
+    however many are asked for; the ids of the others are missing from the answer."""
     wanted = set(ids)
     if not wanted:
         return {}
-    comparisons = session.exec(select(Comparison).where(col(Comparison.id).in_(wanted))).all()
-    subjects = _subjects_by_comparison(session, wanted, whole=whole_roles)
+    comparisons = session.exec(
+        select(Comparison).where(
+            col(Comparison.id).in_(wanted), readable(Comparison, preview=preview)
+        )
+    ).all()
+    subjects = _subjects_by_comparison(session, wanted, preview=preview, whole=whole_roles)
     rows = session.exec(
         select(ComparisonRow)
         .where(col(ComparisonRow.comparison_id).in_(wanted))
@@ -165,31 +171,37 @@ def load_comparisons(
 
 
 def to_public(
-    session: Session, comparison: Comparison, *, include: frozenset[str] = frozenset()
+    session: Session,
+    comparison: Comparison,
+    *,
+    preview: bool = True,
+    include: frozenset[str] = frozenset(),
 ) -> ComparisonPublic:
+    """The comparison as a reader sees it (its writers, by default: ``preview``)."""
     assert comparison.id is not None
-    tables = load_comparisons(session, [comparison.id], whole_roles="roles" in include)
+    tables = load_comparisons(
+        session, [comparison.id], preview=preview, whole_roles="roles" in include
+    )
     return tables[comparison.id]
 
 
 def get_comparison(
     session: Session, ref: str, *, preview: bool = False, include: frozenset[str] = frozenset()
 ) -> ComparisonPublic:
-    return to_public(session, find_comparison(session, ref, preview=preview), include=include)
+    comparison = find_comparison(session, ref, preview=preview)
+    return to_public(session, comparison, preview=preview, include=include)
 
 
 def list_comparisons(
     session: Session, *, query: ComparisonListQuery, preview: bool
 ) -> Page[ComparisonListItem]:
-    statement = select(Comparison).where(
-        not_trashed(Comparison) if preview else visible(Comparison, clock.now())
-    )
+    statement = select(Comparison).where(readable(Comparison, preview=preview))
     for slug in dict.fromkeys(query.role):  # every named role is a subject
         statement = statement.where(
             col(Comparison.id).in_(
                 select(ComparisonSubject.comparison_id)
                 .join(Role, col(Role.id) == ComparisonSubject.role_id)
-                .where(Role.slug == slug)
+                .where(Role.slug == slug, readable(Role, preview=preview))
             )
         )
     if query.q is not None:
@@ -199,7 +211,11 @@ def list_comparisons(
     page = keyset_page(session, statement, sortable=SORTABLE, params=query)
     include = parse_include(query.include, INCLUDABLE)
     ids = {c.id for c in page.items if c.id is not None}
-    subjects = _subjects_by_comparison(session, ids, whole="roles" in include) if ids else {}
+    subjects = (
+        _subjects_by_comparison(session, ids, preview=preview, whole="roles" in include)
+        if ids
+        else {}
+    )
     counts: dict[int, int] = (
         dict(
             session.exec(
@@ -253,7 +269,7 @@ def list_rows(session: Session, ref: str, *, query: RowsQuery, preview: bool) ->
             )
         )
     page = keyset_page(session, statement, sortable=ROW_SORTABLE, params=query)
-    public = to_public(session, comparison)
+    public = to_public(session, comparison, preview=preview)
     by_id = {row.id: row for row in public.rows}
     return map_page(page, lambda rows: [by_id[row.id] for row in rows])
 
@@ -261,7 +277,7 @@ def list_rows(session: Session, ref: str, *, query: RowsQuery, preview: bool) ->
 def get_role_with_comparisons(session: Session, ref: str, *, preview: bool) -> RoleWithComparisons:
     """A role page whose comparisons come whole, rows and cells included."""
     role = roles_service.get_role(session, ref, preview=preview)
-    tables = load_comparisons(session, [c.id for c in role.comparisons])
+    tables = load_comparisons(session, [c.id for c in role.comparisons], preview=preview)
     whole = [tables[c.id] for c in role.comparisons]
     return RoleWithComparisons.model_validate({**role.model_dump(), "comparisons": whole})
 
@@ -272,7 +288,7 @@ def compare_roles(session: Session, a: str, b: str, *, preview: bool) -> RoleCom
     second = roles_service.find_role(session, b, preview=preview)
     if first.id == second.id:
         raise InvalidParameter("b", "compare a role with another role")
-    shown = not_trashed(Comparison) if preview else visible(Comparison, clock.now())
+    shown = readable(Comparison, preview=preview)
     both = select(Comparison.id).where(
         shown,
         *(
@@ -283,7 +299,7 @@ def compare_roles(session: Session, a: str, b: str, *, preview: bool) -> RoleCom
         ),
     )
     ids = [i for i in session.exec(both) if i is not None]
-    tables = load_comparisons(session, ids)
+    tables = load_comparisons(session, ids, preview=preview)
     dimensions = []
     for table in sorted(tables.values(), key=lambda t: (t.title, t.id)):
         reference = ComparisonRef(id=table.id, slug=table.slug, title=table.title, url=table.url)
@@ -678,13 +694,19 @@ def remove_subject(
 def _search_text(session: Session, comparison: Comparison) -> tuple[str, str]:
     """A comparison reads as its subjects, then a line per cell that says where it is
     ("Monthly or biweekly… (Operating cadence, Fractional CAIO)"): a snippet, which starts
-    near the match, then shows its row and column."""
-    public = to_public(session, comparison)
-    names = {s.slug: s.name for s in public.subjects}
+    near the match, then shows its row and column. Only public roles are columns here, as
+    in every public rendering: search finds nothing through a draft."""
+    assert comparison.id is not None
+    tables = load_comparisons(session, [comparison.id], preview=True)
+    public = tables[comparison.id]
+    shown = roles_service.visible_ids(session, [s.id for s in public.subjects])
+    names = {s.slug: s.name for s in public.subjects if s.id in shown}
     lines = [", ".join(names.values())]
     for row in public.rows:
         lines.extend(
-            f"{cell.text} ({row.dimension}, {names[slug]})" for slug, cell in row.cells.items()
+            f"{cell.text} ({row.dimension}, {names[slug]})"
+            for slug, cell in row.cells.items()
+            if slug in names
         )
     return comparison.title, "\n".join(lines)
 

@@ -19,7 +19,7 @@ from api.roles.models import Role, RoleInput, RoleListItem, RoleListQuery, RoleP
 from api.search import index as search_index
 from api.slugs import slugify
 from api.urls import resource_url
-from api.workflow import Status, effective_status, not_trashed, visible
+from api.workflow import Status, effective_status, not_trashed, readable, visible
 
 COLLECTION = "roles"
 SORTABLE = Sortable(
@@ -45,12 +45,29 @@ def find_role(session: Session, ref: str, *, preview: bool, for_update: bool = F
     )
 
 
-def refs_by_id(session: Session, ids: Iterable[int]) -> dict[int, RoleRef]:
+def refs_by_id(session: Session, ids: Iterable[int], *, preview: bool) -> dict[int, RoleRef]:
+    """References to the roles the reader may see among ``ids``; the others are missing."""
     wanted = set(ids)
     if not wanted:
         return {}
-    roles = session.exec(select(Role).where(col(Role.id).in_(wanted))).all()
+    roles = session.exec(
+        select(Role).where(col(Role.id).in_(wanted), readable(Role, preview=preview))
+    ).all()
     return {ref.id: ref for ref in map(RoleRef.of, roles)}
+
+
+def visible_ids(session: Session, ids: Iterable[int]) -> set[int]:
+    """The public roles among ``ids``."""
+    wanted = set(ids)
+    if not wanted:
+        return set()
+    return {
+        i
+        for i in session.exec(
+            select(Role.id).where(col(Role.id).in_(wanted), readable(Role, preview=False))
+        )
+        if i is not None
+    }
 
 
 def to_list_item(role: Role) -> RoleListItem:
@@ -64,13 +81,13 @@ def to_list_item(role: Role) -> RoleListItem:
 
 
 def list_roles(session: Session, *, query: RoleListQuery, preview: bool) -> Page[RoleListItem]:
-    statement = select(Role).where(not_trashed(Role) if preview else visible(Role, clock.now()))
+    statement = select(Role).where(readable(Role, preview=preview))
     if query.comparison is not None:
         statement = statement.where(
             col(Role.id).in_(
                 select(ComparisonSubject.role_id)
                 .join(Comparison, col(Comparison.id) == ComparisonSubject.comparison_id)
-                .where(Comparison.slug == query.comparison)
+                .where(Comparison.slug == query.comparison, readable(Comparison, preview=preview))
             )
         )
     if query.q is not None:
@@ -97,7 +114,7 @@ def to_public_many(session: Session, roles: Sequence[Role], *, preview: bool) ->
         .join(Comparison, col(Comparison.id) == ComparisonSubject.comparison_id)
         .where(
             col(ComparisonSubject.role_id).in_(ids),
-            not_trashed(Comparison) if preview else visible(Comparison, now),
+            readable(Comparison, preview=preview),
         )
         .order_by(col(Comparison.title), col(Comparison.id))
     ):

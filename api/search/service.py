@@ -6,12 +6,11 @@ from sqlalchemy import Float
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col
 
-from api.clock import clock
 from api.pagination import ListParams, Page, Sortable, keyset_page, map_page
 from api.search.index import match
 from api.search.models import SearchDocument, SearchHit, SearchQuery
 from api.urls import resource_url
-from api.workflow import not_trashed, visible
+from api.workflow import readable
 
 
 def _marked(snippet: str | None) -> str:
@@ -22,7 +21,7 @@ def _marked(snippet: str | None) -> str:
 
 def search(session: Session, query: SearchQuery, *, preview: bool) -> Page[SearchHit]:
     found = match(session, query.q)
-    shown = not_trashed(SearchDocument) if preview else visible(SearchDocument, clock.now())
+    shown = readable(SearchDocument, preview=preview)
     statement = sql_select(
         col(SearchDocument.id).label("id"),
         col(SearchDocument.resource_type).label("type"),

@@ -1,6 +1,7 @@
 """API keys: shown once, stored hashed, scoped, revocable, expiring; on the CLI and over HTTP."""
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -153,3 +154,78 @@ def test_a_key_name_taken_is_409(client: TestClient, keys: Keys) -> None:
         "/v1/keys", json={"name": "read-key", "scope": "read"}, headers=keys.auth("admin")
     )
     assert response.status_code == 409
+
+
+def _dead_keys(session: Session, frozen_clock: Clock) -> dict[str, str]:
+    """A revoked, an expired and an unknown token, each of the admin scope when it lived."""
+    from api.auth import service
+    from api.auth.models import KeyCreate, Scope
+
+    revoked = service.create_key(session, KeyCreate(name="gone", scope=Scope.admin)).token
+    service.revoke_key(session, "gone")
+    expiring = service.create_key(
+        session, KeyCreate(name="stale", scope=Scope.admin, expires_in_days=1)
+    ).token
+    frozen_clock.freeze(frozen_clock.now() + timedelta(days=2))
+    return {"revoked": revoked, "expired": expiring, "unknown": "folio_abcdef_nothing"}
+
+
+def test_a_dead_key_is_401_on_every_route_and_method(
+    client: TestClient, session: Session, frozen_clock: Clock
+) -> None:
+    dead = _dead_keys(session, frozen_clock)
+    operations = [
+        (method.upper(), re.sub(r"\{[^}]+\}", "1", path))
+        for path, item in client.app.openapi()["paths"].items()  # type: ignore[attr-defined]
+        for method in item
+    ]
+    assert len(operations) > 60
+    client.app.state.limiter.auth_failures = None  # type: ignore[attr-defined]  # no 429s here
+    for method, path in operations:
+        for name, token in dead.items():
+            response = client.request(
+                method, path, headers={"Authorization": f"Bearer {token}"}, json={}
+            )
+            assert response.status_code == 401, (name, method, path, response.text)
+            assert response.headers["www-authenticate"].startswith("Bearer ")
+    for page in ("/docs", "/redoc", "/openapi.json", "/metrics", "/healthz"):
+        response = client.get(page, headers={"Authorization": f"Bearer {dead['revoked']}"})
+        assert response.status_code == 401, page
+
+
+def test_failed_authentication_is_throttled_per_client(client: TestClient, keys: Keys) -> None:
+    bad = {"Authorization": "Bearer folio_abcdef_guess"}
+    statuses = [client.get("/v1/articles", headers=bad).status_code for _ in range(25)]
+    assert statuses[:20] == [401] * 20
+    assert set(statuses[20:]) == {429}
+    refused = client.get("/v1/articles", headers=keys.auth("read"))  # even a good key waits
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert refused.json()["type"] == "urn:folio:problem:too-many-requests"
+    assert client.get("/v1/articles").status_code == 200  # anonymous reads go on
+
+
+def test_cli_lists_an_expired_key_as_expired(
+    fresh_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", fresh_database.url)
+    get_settings.cache_clear()
+    runner = CliRunner()
+    try:
+        for args in (
+            ["keys", "create", "--name", "old", "--scope", "read", "--expires", "1"],
+            ["keys", "create", "--name", "live", "--scope", "read"],
+            ["keys", "create", "--name", "cut", "--scope", "read"],
+            ["keys", "revoke", "cut"],
+        ):
+            assert runner.invoke(cli, args).exit_code == 0
+        with Session(fresh_database.engine) as session:
+            key = session.exec(select(ApiKey).where(ApiKey.name == "old")).one()
+            key.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+            session.add(key)
+            session.commit()
+        listed = runner.invoke(cli, ["keys", "list"]).output
+    finally:
+        get_settings.cache_clear()
+    states = {line.split("\t")[0]: line.split("\t")[3] for line in listed.splitlines()}
+    assert states == {"old": "expired", "live": "active", "cut": "revoked"}
