@@ -126,6 +126,36 @@ def slug_free(
         raise SlugTaken(collection, slug)
 
 
+def record_revision(
+    session: Session,
+    row: Any,
+    *,
+    collection: str,
+    action: str,
+    document: dict[str, Any],
+    key: ApiKey | None,
+) -> None:
+    """Bumps the version and records the change: its revision, its event, its search
+    document (flushed, not committed)."""
+    was_public = events.was_visible(row)
+    row.version += 1
+    row.updated_at = clock.now()
+    session.add(row)
+    session.flush()
+    change = events.change_of(action, was_public, events.is_visible(row))
+    events.record(session, collection, row, change, was_public=was_public)
+    history.record(
+        session,
+        collection=collection,
+        resource_id=row.id,
+        number=row.version,
+        action=action,
+        content=document,
+        key=key,
+    )
+    search_index.refresh(session, collection, row)
+
+
 def commit_revision(
     session: Session,
     row: Any,
@@ -135,26 +165,12 @@ def commit_revision(
     document: dict[str, Any],
     key: ApiKey | None,
 ) -> None:
-    """Bumps the version, records the revision, and commits; a unique slug taken by a
-    concurrent writer becomes 409."""
-    was_public = events.was_visible(row)
-    row.version += 1
-    row.updated_at = clock.now()
-    session.add(row)
+    """``record_revision``, then the commit; a unique slug taken by a concurrent writer
+    becomes 409."""
     try:
-        session.flush()
-        change = events.change_of(action, was_public, events.is_visible(row))
-        events.record(session, collection, row, change)
-        history.record(
-            session,
-            collection=collection,
-            resource_id=row.id,
-            number=row.version,
-            action=action,
-            content=document,
-            key=key,
+        record_revision(
+            session, row, collection=collection, action=action, document=document, key=key
         )
-        search_index.refresh(session, collection, row)
         session.commit()
     except IntegrityError as exc:
         session.rollback()

@@ -51,7 +51,9 @@ def enrich(client: TestClient, keys: Keys) -> None:
             "title": "Export me",
             "tags": ["leadership"],
             "status": "published",
-            "body_markdown": "Hello [AI operating partner](/roles/ai-operating-partner).",
+            "body_markdown": "Hello [AI operating partner](/roles/ai-operating-partner).\n\n"
+            "| Dimension | AI operating partner | Fractional CAIO |\n| --- | --- | --- |\n"
+            "| Reach | Portfolio | One company |\n",
         },
         headers=write,
     ).json()
@@ -93,6 +95,8 @@ def test_export_import_export_is_identical(
         counts = import_lines(target, first, merge=False)
     assert counts["articles"] == 3
     assert export_of(empty.engine) == first
+    owned = [json.loads(line) for line in first if '"owner_article_id":' in line]
+    assert [c["owner_article_id"] for c in owned if c["type"] == "comparison"] == [None, 2]
     imported = TestClient(create_app(settings_for(empty.url), engine=empty.engine))
     assert imported.get("/v1/articles/exported").status_code == 200
     assert imported.get("/v1/articles/export-me", follow_redirects=False).status_code == 301

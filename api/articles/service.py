@@ -3,9 +3,10 @@
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 from sqlmodel import Session, col, delete, select
 
 from api import editing
@@ -169,6 +170,10 @@ def list_articles(
 
 def blocks_of(article: Article) -> list[Block]:
     return _blocks.validate_python(article.body)
+
+
+def comparison_blocks(article: Article) -> list[ComparisonBlock]:
+    return [block for block in blocks_of(article) if isinstance(block, ComparisonBlock)]
 
 
 def to_public_many(
@@ -439,13 +444,22 @@ def _block_refs(block: Block) -> list[tuple[str, int]]:
 
 
 def _from_markdown(
-    session: Session, markdown: str, data: ArticleInput, *, key: ApiKey | None
-) -> list[Block]:
-    """Blocks for a Markdown body; each table whose header names roles becomes a comparison."""
+    session: Session, markdown: str, article: Article, *, key: ApiKey | None
+) -> tuple[list[Block], list[Comparison]]:
+    """Blocks for a Markdown body, and the comparisons its tables made: each table whose
+    header names roles is a comparison the article owns (its own from before are reused,
+    in order, so ids and history carry over)."""
+    reusable = iter(_owned(session, article))
     blocks: list[Block] = []
+    made: list[Comparison] = []
     for pending in to_blocks(markdown):
         if isinstance(pending, PendingTable):
-            blocks.append(_table_to_comparison(session, pending, data, key=key))
+            comparison = _table_to_comparison(
+                session, pending, owner=article, reuse=next(reusable, None), key=key
+            )
+            assert comparison.id is not None
+            made.append(comparison)
+            blocks.append(ComparisonBlock(comparison_id=comparison.id))
         elif isinstance(pending, PendingLinks):
             links = []
             for link in pending.links:
@@ -462,31 +476,48 @@ def _from_markdown(
             blocks.append(LinksBlock(text=pending.text, links=links))
         else:
             blocks.append(pending)
-    return blocks
+    return blocks, made
+
+
+def _owned(session: Session, article: Article) -> list[Comparison]:
+    """The comparisons the article's tables made, oldest first (those in the trash too)."""
+    if article.id is None:
+        return []
+    return list(
+        session.exec(
+            select(Comparison)
+            .where(Comparison.owner_article_id == article.id)
+            .order_by(col(Comparison.id))
+        )
+    )
 
 
 def _table_to_comparison(
-    session: Session, table: PendingTable, data: ArticleInput, *, key: ApiKey | None
-) -> ComparisonBlock:
+    session: Session,
+    table: PendingTable,
+    *,
+    owner: Article,
+    reuse: Comparison | None,
+    key: ApiKey | None,
+) -> Comparison:
+    where = ["body", "body_markdown"]
     roles = []
     for name in table.subjects:
         role = roles_service.resolve_role_name(session, name)
         if role is None:
             raise InvalidBody.at(
-                ["body", "body_markdown"],
-                f"line {table.line}: the table header names {name!r}, which is no role",
+                where, f"line {table.line}: the table header names {name!r}, which is no role"
             )
         roles.append(role)
     title = " vs ".join(role.name for role in roles)
-    slug = slugify(title)
+    slug = reuse.slug if reuse is not None else slugify(title)
     taken = set(session.exec(select(Comparison.slug).where(col(Comparison.slug).startswith(slug))))
     n = 2
-    while slug in taken:
+    while reuse is None and slug in taken:
         slug, n = f"{slugify(title)}-{n}", n + 1
     width = len(roles)
-    comparison = comparisons_service.create_comparison(
-        session,
-        ComparisonInput(
+    try:
+        data = ComparisonInput(
             slug=slug,
             title=title,
             dimension_label=table.label or "Dimension",
@@ -503,13 +534,45 @@ def _table_to_comparison(
                 for dimension, cells in table.rows
                 if dimension.strip()
             ],
-            status=data.status,
-            publish_at=data.publish_at,
-        ),
-        key=key,
-    )
-    assert comparison.id is not None
-    return ComparisonBlock(comparison_id=comparison.id)
+        )
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"])
+        raise InvalidBody.at(
+            where,
+            f"line {table.line}: the table does not fit a comparison ({field}: {error['msg']})",
+        ) from None
+    return comparisons_service.write_owned(session, reuse, data, owner=owner, key=key)
+
+
+def follow_article(session: Session, article: Article, *, key: ApiKey | None) -> None:
+    """Comparisons made from the article's tables follow it (flushed, not committed): with
+    its status and date while its body has them, in the trash with it, or once its body no
+    longer has them. So none is ever public while its article is not."""
+    embedded = {block.comparison_id for block in comparison_blocks(article)}
+    for comparison in _owned(session, article):
+        before = (comparison.status, comparison.published_at, comparison.deleted_at)
+        after: tuple[Status, datetime | None, datetime | None]
+        if article.deleted_at is None and comparison.id in embedded:
+            after = (article.status, article.published_at, None)
+        else:
+            after = (*before[:2], before[2] or clock.now())
+        if after == before:
+            continue
+        action = "follow_article"
+        if before[2] is None and after[2] is not None:
+            action = "delete"
+        elif before[2] is not None and after[2] is None:
+            action = "restore"
+        comparison.status, comparison.published_at, comparison.deleted_at = after
+        editing.record_revision(
+            session,
+            comparison,
+            collection=comparisons_service.COLLECTION,
+            action=action,
+            document=comparisons_service.document(session, comparison),
+            key=key,
+        )
 
 
 def _mentions(session: Session, blocks: Sequence[Block]) -> tuple[list[int], list[int]]:
@@ -552,8 +615,11 @@ def _apply(session: Session, article: Article, data: ArticleInput, *, key: ApiKe
     tag_rows = [
         _resolve_label(session, tags.find, ref, ["tags", i]) for i, ref in enumerate(data.tags)
     ]
+    # The workflow first: the comparisons its Markdown tables make follow it.
+    editing.apply_workflow(article, data.status, data.publish_at)
+    made: list[Comparison] = []
     if data.body_markdown is not None:
-        blocks = _from_markdown(session, data.body_markdown, data, key=key)
+        blocks, made = _from_markdown(session, data.body_markdown, article, key=key)
     else:
         blocks = list(data.body)
         _check_references(session, blocks)
@@ -569,10 +635,13 @@ def _apply(session: Session, article: Article, data: ArticleInput, *, key: ApiKe
     article.canonical_url = data.seo.canonical_url
     article.image_url = data.seo.image
     article.body = [block.model_dump() for block in blocks]
-    editing.apply_workflow(article, data.status, data.publish_at)
     session.add(article)
     session.flush()
     assert article.id is not None
+    for comparison in made:
+        comparison.owner_article_id = article.id
+        session.add(comparison)
+    follow_article(session, article, key=key)
     role_ids, comparison_ids = _mentions(session, blocks)
     for table in (ArticleRole, ArticleComparison, ArticleTag):
         session.exec(delete(table).where(col(table.article_id) == article.id))
@@ -637,6 +706,7 @@ def delete_article(session: Session, ref: str, *, key: ApiKey | None, if_match: 
     article = find_article(session, ref, preview=True, for_update=True)
     editing.check_precondition(if_match, lambda: _etag_body(session, article))
     article.deleted_at = clock.now()
+    follow_article(session, article, key=key)
     editing.commit_revision(
         session,
         article,

@@ -88,9 +88,10 @@ def changes(
     announce_due(session)
     since = decode_token(query.since) if query.since else 0
     last = func.max(Event.id).label("last")
+    public_only = [] if preview else [col(Event.once_public).is_(True)]
     rows = session.exec(
         select(Event.resource_type, Event.resource_id, last)
-        .where(col(Event.id) > since)
+        .where(col(Event.id) > since, *public_only)
         .group_by(col(Event.resource_type), col(Event.resource_id))
         .order_by(last)
         .limit(query.limit + 1)

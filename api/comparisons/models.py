@@ -36,6 +36,10 @@ class Comparison(ComparisonBase, Workflow, Tracked, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    # The article whose Markdown table made it: its workflow and its trash are the article's.
+    owner_article_id: int | None = Field(
+        default=None, foreign_key="article.id", index=True, ondelete="SET NULL"
+    )
 
 
 class ComparisonSubject(SQLModel, table=True):

@@ -120,6 +120,16 @@ def load_comparisons(
             col(Comparison.id).in_(wanted), readable(Comparison, preview=preview)
         )
     ).all()
+    return _tables(session, comparisons, preview=preview, whole_roles=whole_roles)
+
+
+def _tables(
+    session: Session, comparisons: Sequence[Comparison], *, preview: bool, whole_roles: bool
+) -> dict[int, ComparisonPublic]:
+    """``comparisons`` whole (subjects, rows, cells), with the subjects the reader may see."""
+    wanted = {c.id for c in comparisons if c.id is not None}
+    if not wanted:
+        return {}
     subjects = _subjects_by_comparison(session, wanted, preview=preview, whole=whole_roles)
     rows = session.exec(
         select(ComparisonRow)
@@ -179,9 +189,7 @@ def to_public(
 ) -> ComparisonPublic:
     """The comparison as a reader sees it (its writers, by default: ``preview``)."""
     assert comparison.id is not None
-    tables = load_comparisons(
-        session, [comparison.id], preview=preview, whole_roles="roles" in include
-    )
+    tables = _tables(session, [comparison], preview=preview, whole_roles="roles" in include)
     return tables[comparison.id]
 
 
@@ -361,13 +369,20 @@ def _cell(value: str | CellInput) -> CellInput:
     return CellInput(text=value) if isinstance(value, str) else value
 
 
-def _apply(session: Session, comparison: Comparison, data: ComparisonInput) -> None:
+def _apply(
+    session: Session, comparison: Comparison, data: ComparisonInput, *, owner: Article | None = None
+) -> None:
     slug = data.slug or (comparison.slug if comparison.id is not None else slugify(data.title))
     editing.slug_free(session, Comparison, COLLECTION, slug, comparison.id)
     editing.claim_slug(session, COLLECTION, comparison, slug)
     comparison.title = data.title
     comparison.dimension_label = data.dimension_label
-    editing.apply_workflow(comparison, data.status, data.publish_at)
+    if owner is None and comparison.owner_article_id is not None:
+        owner = session.get(Article, comparison.owner_article_id)
+    if owner is not None:  # made from an article's table: its workflow is the article's
+        comparison.status, comparison.published_at = owner.status, owner.published_at
+    else:
+        editing.apply_workflow(comparison, data.status, data.publish_at)
     subjects = _resolve_subjects(session, data.subjects)
     role_of = {}
     for role in subjects:
@@ -471,12 +486,39 @@ def _write_rows(
     session.flush()
 
 
-def create_comparison(session: Session, data: ComparisonInput, *, key: ApiKey | None) -> Comparison:
+def create_comparison(
+    session: Session, data: ComparisonInput, *, key: ApiKey | None, owner: Article | None = None
+) -> Comparison:
     """A new comparison with its first revision, flushed in the caller's transaction."""
     now = clock.now()
     comparison = Comparison(slug="", title=data.title, created_at=now, updated_at=now)
-    _apply(session, comparison, data)
+    if owner is not None:
+        comparison.owner_article_id = owner.id
+    _apply(session, comparison, data, owner=owner)
     editing.record_created(session, comparison, COLLECTION, document(session, comparison), key)
+    return comparison
+
+
+def write_owned(
+    session: Session,
+    comparison: Comparison | None,
+    data: ComparisonInput,
+    *,
+    owner: Article,
+    key: ApiKey | None,
+) -> Comparison:
+    """A comparison made from a table of ``owner``: new, or ``comparison`` (the article's
+    from before) changed in place, with a revision when its content changed; its workflow is
+    the article's. Flushed, not committed."""
+    if comparison is None:
+        return create_comparison(session, data, key=key, owner=owner)
+    before = document(session, comparison)
+    _apply(session, comparison, data, owner=owner)
+    after = document(session, comparison)
+    if after != before:
+        editing.record_revision(
+            session, comparison, collection=COLLECTION, action="update", document=after, key=key
+        )
     return comparison
 
 
@@ -696,9 +738,7 @@ def _search_text(session: Session, comparison: Comparison) -> tuple[str, str]:
     ("Monthly or biweekly… (Operating cadence, Fractional CAIO)"): a snippet, which starts
     near the match, then shows its row and column. Only public roles are columns here, as
     in every public rendering: search finds nothing through a draft."""
-    assert comparison.id is not None
-    tables = load_comparisons(session, [comparison.id], preview=True)
-    public = tables[comparison.id]
+    public = to_public(session, comparison, preview=True)
     shown = roles_service.visible_ids(session, [s.id for s in public.subjects])
     names = {s.slug: s.name for s in public.subjects if s.id in shown}
     lines = [", ".join(names.values())]

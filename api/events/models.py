@@ -27,3 +27,7 @@ class Event(SQLModel, table=True):
     version: int
     occurred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    # Whether the resource had been public at some time up to this event: only such
+    # resources are shown to the public in /v1/changes (a tombstone for one never public
+    # would name a draft).
+    once_public: bool = Field(default=False)

@@ -64,9 +64,24 @@ def is_visible(row: Any) -> bool:
     )
 
 
-def record(session: Session, collection: str, row: Any, change: str) -> Event:
-    """Adds the event ``{kind}.{change}`` for ``row`` (flushed, not committed)."""
+def record(
+    session: Session, collection: str, row: Any, change: str, *, was_public: bool = False
+) -> Event:
+    """Adds the event ``{kind}.{change}`` for ``row`` (flushed, not committed);
+    ``was_public``: whether it was public before this change."""
     _lock(session)
+    once_public = (
+        was_public
+        or is_visible(row)
+        or session.exec(
+            select(Event.id).where(
+                Event.resource_type == collection,
+                Event.resource_id == row.id,
+                col(Event.once_public).is_(True),
+            )
+        ).first()
+        is not None
+    )
     event = Event(
         type=f"{kind(collection)}.{change}",
         resource_type=collection,
@@ -80,6 +95,7 @@ def record(session: Session, collection: str, row: Any, change: str) -> Event:
             "version": row.version,
             "status": str(getattr(row, "status", Status.published)),
         },
+        once_public=once_public,
     )
     session.add(event)
     session.flush()

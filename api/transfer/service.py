@@ -168,6 +168,7 @@ def import_lines(
         raise NotEmpty("The database holds content already: import into an empty one, or merge.")
     counts: Counter[str] = Counter()
     ids: dict[str, dict[int, int]] = {kind: {} for kind, _, _ in CONTENT}
+    ids["owner"] = {}  # comparison id → the id its owner article had in the file
     try:
         numbered = iter(enumerate(lines, start=1))
         header_line = next(numbered, None)
@@ -191,6 +192,10 @@ def import_lines(
             if done is not None:
                 imported.append(done)
                 counts[done[0]] += 1
+        for comparison_id, owner in ids.pop("owner").items():
+            comparison = session.get(Comparison, comparison_id)
+            assert comparison is not None
+            comparison.owner_article_id = _map(ids["article"], owner)
         session.flush()
         _advance_sequences(session)
         for collection, row in imported:
@@ -258,6 +263,8 @@ def _load(
         for name in ("subjects", "rows", "tag_ids", "role_ids", "comparison_ids")
         if name in record
     }
+    # Comparisons come before the articles that own them: their owner is set once those are.
+    owner = record.pop("owner_article_id", None) if kind == "comparison" else None
     old_id = record["id"]
     row: Any
     if merge:
@@ -275,6 +282,8 @@ def _load(
     ids[kind][old_id] = row.id
     if kind == "comparison":
         _load_comparison(session, row, extra, ids, merge=merge)
+        if owner is not None:
+            ids["owner"][row.id] = owner
     elif kind == "article":
         _load_article_links(session, row, extra, ids)
     return collection, row

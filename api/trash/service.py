@@ -18,7 +18,7 @@ from api.authors.models import Author
 from api.authors.service import authors
 from api.comparisons import service as comparisons_service
 from api.comparisons.models import Comparison
-from api.errors import NotFound, StillReferenced
+from api.errors import Conflict, NotFound, StillReferenced
 from api.history import service as history
 from api.pagination import ListParams, Page, Sortable, keyset_page
 from api.roles import service as roles_service
@@ -129,7 +129,11 @@ def restore(session: Session, collection: str, item_id: int, *, key: ApiKey) -> 
     row = _find_trashed(session, collection, item_id, for_update=True)
     document = TRASHABLE[collection][2]
     deleted_at = row.deleted_at
+    if isinstance(row, Comparison) and row.owner_article_id is not None:
+        _restore_owned(session, row)
     row.deleted_at = None
+    if isinstance(row, Article):
+        articles_service.follow_article(session, row, key=key)  # its tables come back with it
     editing.commit_revision(
         session,
         row,
@@ -141,18 +145,50 @@ def restore(session: Session, collection: str, item_id: int, *, key: ApiKey) -> 
     return _item(collection, row, deleted_at)
 
 
+def _restore_owned(session: Session, comparison: Comparison) -> None:
+    """A comparison made from an article's table comes back from the trash with its article;
+    alone, only once the article no longer has it, and then as a comparison of its own."""
+    owner = session.get(Article, comparison.owner_article_id)
+    if owner is None:
+        return
+    if owner.deleted_at is not None:
+        raise Conflict(
+            f"This comparison comes from a table of articles/{owner.slug}, which is in the "
+            "trash: restore the article and the comparison comes back with it."
+        )
+    if comparison.id in {c.comparison_id for c in articles_service.comparison_blocks(owner)}:
+        raise Conflict(f"articles/{owner.slug} has this comparison; it follows that article.")
+    comparison.owner_article_id = None
+
+
 def purge(session: Session, collection: str, item_id: int) -> None:
-    """Deletes for good, with its revisions and old slugs; refused while something refers
-    to it."""
+    """Deletes for good, with its revisions and old slugs (an article, with the comparisons
+    its tables made that went to the trash with it); refused while something refers to it."""
     editing.begin(session)
     row = _find_trashed(session, collection, item_id, for_update=True)
-    history.forget(session, collection, item_id)
-    search_index.remove(session, collection, item_id)
-    session.delete(row)
+    owned = (
+        session.exec(
+            select(Comparison).where(
+                Comparison.owner_article_id == item_id, col(Comparison.deleted_at).is_not(None)
+            )
+        ).all()
+        if isinstance(row, Article)
+        else []
+    )
     try:
+        _forget(session, collection, row)
+        session.flush()  # the article's embeddings go first: they hold its comparisons
+        for comparison in owned:
+            _forget(session, "comparisons", comparison)
         session.commit()
     except IntegrityError as exc:
         session.rollback()
         raise StillReferenced(
             f"Other content still refers to this {collection[:-1]}; change it first."
         ) from exc
+
+
+def _forget(session: Session, collection: str, row: Any) -> None:
+    history.forget(session, collection, row.id)
+    search_index.remove(session, collection, row.id)
+    session.delete(row)
