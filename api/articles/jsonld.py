@@ -70,8 +70,13 @@ def to_jsonld(article: ArticlePublic) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def inline_safe(article: ArticlePublic) -> bytes:
+    """The JSON-LD with ``<``, ``>`` and ``&`` written as JSON escapes: the same data, and
+    safe to put inside a <script> element as it is (no text in it can close the element)."""
+    text = orjson.dumps(to_jsonld(article))
+    return text.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+
+
 def script_tag(article: ArticlePublic) -> str:
     """The JSON-LD as a <script> element that no text in it can break out of."""
-    text = orjson.dumps(to_jsonld(article)).decode()
-    safe = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f'<script type="application/ld+json">{safe}</script>\n'
+    return f'<script type="application/ld+json">{inline_safe(article).decode()}</script>\n'

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from api.articles import service
-from api.articles.jsonld import script_tag, to_jsonld
+from api.articles.jsonld import inline_safe, script_tag
 from api.articles.models import (
     ArticleInput,
     ArticleListItem,
@@ -107,9 +107,10 @@ def get_article(
 def get_article_jsonld(
     ref: Ref, request: Request, session: SessionDep, key: CurrentKey, _: NoQueryDep
 ) -> Response:
-    """The article as schema.org Article JSON-LD, its comparisons as Tables."""
+    """The article as schema.org Article JSON-LD, its comparisons as Tables; escaped so that
+    it can be put in a page's <script> element as it is."""
     article = service.get_article(session, ref, preview=key is not None)
-    return represent(request, to_jsonld(article), media_type=JSON_LD, public=key is None)
+    return represent(request, inline_safe(article), media_type=JSON_LD, public=key is None)
 
 
 add_write_routes(

@@ -17,11 +17,21 @@ def cells_of(table: ComparisonPublic) -> list[list[str]]:
     ]
 
 
+# A spreadsheet takes a cell starting with one of these for a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(cell: str) -> str:
+    """The cell as a spreadsheet will show it, never run it: OWASP's advice for CSV
+    injection, a leading apostrophe before a character that would start a formula."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
 def render_csv(table: ComparisonPublic) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: CRLF, quotes where needed
-    writer.writerow([table.dimension_label] + [s.name for s in table.subjects])
-    writer.writerows(cells_of(table))
+    writer.writerow([_inert(c) for c in [table.dimension_label, *(s.name for s in table.subjects)]])
+    writer.writerows([_inert(c) for c in row] for row in cells_of(table))
     return out.getvalue()
 
 

@@ -4,6 +4,7 @@ JSON Feed is plain JSON, so it is built from its spec's fields directly; the XML
 through feedgen, which escapes and dates them correctly.
 """
 
+import html
 import re
 from collections.abc import Sequence
 from datetime import datetime
@@ -62,8 +63,10 @@ def _generator(articles: Sequence[ArticlePublic], self_url: str) -> FeedGenerato
         entry.guid(permalink, permalink=True)
         entry.title(_xml(article.title))
         entry.link(href=permalink)
-        entry.summary(_xml(article.summary or article.title))
-        entry.content(_xml(render_html(article)), type="CDATA")
+        # Both are HTML to feed readers (RSS description, Atom type="html"): the summary is
+        # text, so it goes in escaped, and markup in it shows as the characters it is.
+        entry.summary(html.escape(_xml(article.summary or article.title)), type="html")
+        entry.content(_xml(render_html(article)), type="html")
         if article.author is not None:
             entry.author(name=_xml(article.author.name))
             entry.dc.dc_creator(_xml(article.author.name))
