@@ -23,10 +23,11 @@ from api.auth.models import KeyCreate, Scope
 from api.config import get_settings
 from api.events.models import Event
 from api.main import create_app
-from api.webhooks.models import Webhook, WebhookDelivery
+from api.webhooks import targets, worker
+from api.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 from api.webhooks.worker import run_once
 from api.workflow import Status
-from tests.conftest import Database, settings_for
+from tests.conftest import Database, eventually, settings_for
 
 
 @dataclass
@@ -34,6 +35,10 @@ class Receiver:
     url: str
     received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
     answers: list[int] = field(default_factory=list)  # statuses to answer with, then 200
+    delay: float = 0.0  # seconds before answering
+    drip: bool = False  # answer one byte a second
+    in_flight: set[str] = field(default_factory=set)
+    overlaps: list[str] = field(default_factory=list)  # a delivery sent while still being sent
 
     def ids(self) -> list[str]:
         return [headers["webhook-id"] for headers, _ in self.received]
@@ -47,14 +52,35 @@ def receiver() -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["content-length"]))
+            message_id = self.headers["webhook-id"]
             with lock:
                 state.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
                 status = state.answers.pop(0) if state.answers else 200
-            self.send_response(status)
-            if status == 302:
-                self.send_header("Location", state.url + "/elsewhere")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+                if message_id in state.in_flight:
+                    state.overlaps.append(message_id)
+                state.in_flight.add(message_id)
+            try:
+                time.sleep(state.delay)
+                if state.drip:
+                    self._drip()
+                    return
+                self.send_response(status)
+                if status == 302:
+                    self.send_header("Location", state.url + "/elsewhere")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            finally:
+                with lock:
+                    state.in_flight.discard(message_id)
+
+        def _drip(self) -> None:
+            try:
+                for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n":
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(1)
+            except OSError:
+                pass  # the worker gave up and closed the connection
 
         def log_message(self, *args: Any) -> None:
             pass
@@ -368,3 +394,193 @@ def test_a_scheduled_article_is_announced_when_it_comes_due(
     drain(fresh_database)
     ((_, body),) = receiver.received
     assert json.loads(body)["data"]["id"] == created["id"]
+
+
+def test_two_workers_never_overlap_on_a_delivery_past_its_lease(
+    api: tuple[TestClient, dict[str, str]],
+    fresh_database: Database,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One worker claims a batch that takes longer to send than its claim lasts; the other
+    takes over what the first has not reached, and neither sends what the other does."""
+    client, admin = api
+    monkeypatch.setenv("FOLIO_WEBHOOK_TIMEOUT_SECONDS", "0.5")
+    monkeypatch.setattr(worker, "LEASE_MARGIN", timedelta(seconds=1))
+    get_settings.cache_clear()
+    receiver.delay = 0.3
+    subscribe(client, admin, receiver.url, ["article.published"])
+    for n in range(12):
+        publish(client, admin, f"Slow {n}")
+    stop = threading.Event()
+    threads = [
+        threading.Thread(
+            target=worker.run,
+            args=(fresh_database.engine,),
+            kwargs={"interval": 0.05, "stop": stop},
+        )
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    assert eventually(lambda: len(set(receiver.ids())) == 12, timeout=30)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert receiver.overlaps == []
+    assert sorted(receiver.ids()) == sorted(set(receiver.ids()))  # each sent once
+    with Session(fresh_database.engine) as session:
+        numbers = session.exec(select(WebhookAttempt.delivery_id, WebhookAttempt.number)).all()
+    assert len(numbers) == len(set(numbers)) == 12
+
+
+def test_the_timeout_bounds_the_whole_attempt(
+    api: tuple[TestClient, dict[str, str]],
+    fresh_database: Database,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client, admin = api
+    monkeypatch.setenv("FOLIO_WEBHOOK_TIMEOUT_SECONDS", "1.5")
+    get_settings.cache_clear()
+    receiver.drip = True  # each byte well within a read timeout, the whole far past it
+    hook = subscribe(client, admin, receiver.url, ["article.published"])
+    publish(client, admin, "Dripped")
+    started = time.monotonic()
+    run_once(fresh_database.engine)
+    assert time.monotonic() - started < 4
+    (delivery,) = client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()
+    (attempt,) = delivery["attempts"]
+    assert attempt["error"] == "no whole answer within 1.5 s"
+    assert attempt["duration_ms"] < 2500
+    assert delivery["status"] == "pending"  # to be retried
+
+
+def test_a_delivery_goes_to_the_address_that_was_checked(
+    api: tuple[TestClient, dict[str, str]],
+    fresh_database: Database,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A name is resolved once per attempt, and the connection goes to that address with the
+    name in Host: a resolver that answers differently the next time (DNS rebinding) cannot
+    send a delivery elsewhere."""
+    client, admin = api
+    port = int(receiver.url.split(":")[2].split("/")[0])
+    answers = iter(["127.0.0.1", "192.0.2.1", "127.0.0.1", "192.0.2.1"])
+    lookups: list[str] = []
+
+    def rebinding(host: str, *args: Any, **kwargs: Any) -> list[Any]:
+        lookups.append(host)
+        return [(2, 1, 6, "", (next(answers), 0))]
+
+    monkeypatch.setattr(targets, "getaddrinfo", rebinding)
+    subscribe(client, admin, f"http://hooks.folio.test:{port}/hooks", ["article.published"])
+    publish(client, admin, "Pinned")
+    run_once(fresh_database.engine)
+    assert lookups == ["hooks.folio.test", "hooks.folio.test"]  # when saved, when sent
+    assert receiver.received == []  # sent to 192.0.2.1, the address it resolved to then
+    run_once(fresh_database.engine)  # the retry resolves to 127.0.0.1 this time
+    assert eventually(lambda: len(receiver.received) == 1)
+    headers, _ = receiver.received[0]
+    assert headers["host"] == f"hooks.folio.test:{port}"
+
+
+REFUSED = [
+    "http://127.0.0.1/x",
+    "http://127.1/x",
+    "http://2130706433/x",
+    "http://0x7f000001/x",
+    "http://0177.0.0.1/x",
+    "http://0x7f.0x0.0x0.0x1/x",
+    "http://localhost/x",
+    "http://user:pass@127.0.0.1:8080/x",
+    "http://[::1]/x",
+    "http://[::]/x",
+    "http://[0:0:0:0:0:0:0:1]/x",
+    "http://[::ffff:127.0.0.1]/x",
+    "http://[::ffff:7f00:1]/x",
+    "http://[0:0:0:0:0:ffff:127.0.0.1]/x",
+    "http://[::127.0.0.1]/x",
+    "http://[::7f00:1]/x",
+    "http://[64:ff9b::7f00:1]/x",
+    "http://[64:ff9b::127.0.0.1]/x",
+    "http://[64:ff9b::a9fe:a9fe]/latest",
+    "http://[64:ff9b::169.254.169.254]/latest",
+    "http://[64:ff9b::a00:1]/x",
+    "http://[64:ff9b::c0a8:101]/x",
+    "http://[64:ff9b:1::a9fe:a9fe]/x",
+    "http://[64:ff9b:1::101:101]/x",
+    "http://[2002:7f00:1::]/x",
+    "http://[2002:a9fe:a9fe::1]/x",
+    "http://[2002:a00:1::1]/x",
+    "http://[2002:c0a8:101::1]/x",
+    "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/x",
+    "http://[2001::1]/x",
+    "http://[::ffff:169.254.169.254]/x",
+    "http://[::ffff:a9fe:a9fe]/x",
+    "http://[::ffff:10.0.0.1]/x",
+    "http://[::ffff:192.168.1.1]/x",
+    "http://[::ffff:100.64.0.1]/x",
+    "http://[fe80::1]/x",
+    "http://[fe80::1%25eth0]/x",
+    "http://[fc00::1]/x",
+    "http://[fd00:ec2::254]/latest",
+    "http://[ff02::1]/x",
+    "http://[100::1]/x",
+    "http://[2001:db8::1]/x",
+    "http://169.254.169.254/latest/meta-data",
+    "http://169.254.170.2/v2/credentials",
+    "http://100.100.100.200/latest",
+    "http://10.0.0.1/x",
+    "http://10.255.255.255/x",
+    "http://172.16.0.1/x",
+    "http://172.31.255.255/x",
+    "http://192.168.0.1/x",
+    "http://100.64.0.1/x",
+    "http://100.127.255.255/x",
+    "http://0.0.0.0/x",
+    "http://0/x",
+    "http://224.0.0.1/x",
+    "http://239.255.255.250/x",
+    "http://255.255.255.255/x",
+    "http://198.18.0.1/x",
+    "http://192.0.0.1/x",
+    "http://192.0.2.1/x",
+    "http://198.51.100.1/x",
+    "http://203.0.113.1/x",
+    "http://240.0.0.1/x",
+    "http://127.0.0.1.nip.invalid/x",
+    "https://" + "0" * 300 + "/x",
+    "http://[/x",
+    "http://:80/x",
+    "http://%31%32%37.0.0.1/x",
+]
+ACCEPTED = [
+    "http://1.1.1.1/x",
+    "https://8.8.8.8:8443/x",
+    "http://[2606:4700:4700::1111]/x",
+    "http://[64:ff9b::101:101]/x",
+    "http://[2002:101:101::1]/x",
+    "http://[::ffff:1.1.1.1]/x",
+]
+
+
+def test_every_spelling_of_a_private_address_is_refused(
+    api: tuple[TestClient, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, admin = api
+    monkeypatch.setenv("FOLIO_WEBHOOK_ALLOW_PRIVATE", "false")
+    get_settings.cache_clear()
+    assert len(REFUSED) >= 68
+    for url in REFUSED:
+        response = client.post(
+            "/v1/webhooks", json={"url": url, "events": ["article.published"]}, headers=admin
+        )
+        assert response.status_code == 422, (url, response.text)
+        assert response.json()["errors"][0]["loc"] == ["body", "url"], url
+    for url in ACCEPTED:
+        response = client.post(
+            "/v1/webhooks", json={"url": url, "events": ["article.published"]}, headers=admin
+        )
+        assert response.status_code == 201, (url, response.text)

@@ -61,8 +61,10 @@ class WebhookDelivery(SQLModel, table=True):
     )
     attempts: int = 0
     next_attempt_at: datetime = Field(sa_type=UTCDateTime)
-    # A worker's lease: while it runs, no other worker takes the delivery.
+    # A worker's lease: while it runs, no other worker takes the delivery; ``lease`` names the
+    # claim, and an attempt is recorded only under the lease that made it.
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    lease: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

@@ -1,10 +1,7 @@
 """Webhook subscriptions (admin), the fan-out of events to them, and their delivery log."""
 
 import base64
-import ipaddress
 import secrets
-import socket
-from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet, InvalidToken
 from sqlmodel import Session, col, select
@@ -25,6 +22,7 @@ from api.webhooks.models import (
     WebhookDelivery,
     WebhookPublic,
 )
+from api.webhooks.targets import refusal
 
 
 class WebhookNotFound(NotFound):
@@ -52,29 +50,6 @@ def reveal(webhook: Webhook) -> str:
         return _fernet().decrypt(webhook.secret_encrypted.encode()).decode()
     except InvalidToken as exc:
         raise SecretKeyMissing("FOLIO_SECRET_KEY is not the key the secret was made with.") from exc
-
-
-def refusal(url: str) -> str | None:
-    """Why a delivery to ``url`` is refused: a host in a private, loopback, link-local or
-    otherwise non-public range (unless FOLIO_WEBHOOK_ALLOW_PRIVATE), or one that does not
-    resolve. Checked when a webhook is saved and again before every delivery."""
-    try:
-        host = urlsplit(url).hostname
-    except ValueError as exc:  # "http://[" and other URLs urllib cannot split
-        return f"not a valid URL ({exc})"
-    if not host:
-        return "the URL has no host"
-    if get_settings().webhook_allow_private:
-        return None
-    try:
-        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
-    except (OSError, UnicodeError):  # UnicodeError: a label the IDNA codec refuses
-        return f"{host[:100]} does not resolve"
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global or ip.is_multicast:
-            return f"{host} is in a private or reserved range ({ip})"
-    return None
 
 
 def to_public(webhook: Webhook) -> WebhookPublic:

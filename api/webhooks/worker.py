@@ -1,23 +1,31 @@
 """``folio worker``: delivers webhooks, and announces scheduled publications as they come due.
 
 Deliveries are claimed with a lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the write lock
-on SQLite), so several workers on several nodes never send one delivery at the same time; the
-HTTP request itself runs outside any transaction. Each attempt is recorded. A failure is
-retried with exponential backoff and jitter, up to FOLIO_WEBHOOK_MAX_ATTEMPTS; a webhook that
-keeps failing is disabled. Messages follow the Standard Webhooks spec (webhook-id,
+on SQLite): a lease names the worker's claim, and each delivery's lease is renewed, in the
+database, right before its request is sent, for longer than that request may take
+(FOLIO_WEBHOOK_TIMEOUT_SECONDS bounds the whole attempt: connecting, sending, the answer). A
+delivery whose lease ran out meanwhile is skipped, and its attempt is recorded only under the
+lease that made it, so two workers never send one delivery at the same time. The HTTP request
+itself runs outside any transaction, to the address the webhook's URL was checked against.
+A failure is retried with exponential backoff and jitter, up to FOLIO_WEBHOOK_MAX_ATTEMPTS; a
+webhook that keeps failing is disabled. Messages follow the Standard Webhooks spec (webhook-id,
 webhook-timestamp, webhook-signature: HMAC-SHA256), signed with the ``standardwebhooks``
 package.
 """
 
+import asyncio
 import random
 import threading
 import time
-from datetime import timedelta
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+import anyio
 import httpx2 as httpx
 import orjson
 import structlog
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, and_, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from standardwebhooks.webhooks import Webhook as Signer
@@ -30,18 +38,28 @@ from api.events.models import Event
 from api.schedule import announce_due
 from api.urls import resource_url
 from api.webhooks.models import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
-from api.webhooks.service import refusal, reveal
+from api.webhooks.service import reveal
+from api.webhooks.targets import Refused, target
 
 log = structlog.get_logger(__name__)
 BATCH = 20
+MAX_ANSWER_BYTES = 64 * 1024  # what is read of a receiver's answer; the rest is not needed
+LEASE_MARGIN = timedelta(seconds=5)
 
 
 def _lease() -> timedelta:
-    return timedelta(seconds=get_settings().webhook_timeout_seconds * 2 + 5)
+    """How long a claim holds: one whole attempt and a margin."""
+    return timedelta(seconds=get_settings().webhook_timeout_seconds) + LEASE_MARGIN
 
 
-def claim(session: Session, *, limit: int = BATCH) -> list[int]:
-    """Takes up to ``limit`` due deliveries for this worker, for the length of a lease."""
+@dataclass(frozen=True)
+class Claim:
+    delivery_id: int
+    lease: str
+
+
+def claim(session: Session, *, limit: int = BATCH) -> list[Claim]:
+    """Takes up to ``limit`` due deliveries for this worker, under a lease of its own."""
     db.begin_write(session)
     now = clock.now()
     ids = list(
@@ -60,14 +78,38 @@ def claim(session: Session, *, limit: int = BATCH) -> list[int]:
             .with_for_update(skip_locked=True)
         )
     )
+    lease = uuid.uuid4().hex
     if ids:
         session.execute(
             update(WebhookDelivery)
             .where(col(WebhookDelivery.id).in_(ids))
-            .values(locked_until=now + _lease())
+            .values(locked_until=now + _lease(), lease=lease)
         )
     session.commit()
-    return [i for i in ids if i is not None]
+    return [Claim(i, lease) for i in ids if i is not None]
+
+
+def _held(claimed: Claim) -> ColumnElement[bool]:
+    return and_(
+        col(WebhookDelivery.id) == claimed.delivery_id,
+        col(WebhookDelivery.lease) == claimed.lease,
+        col(WebhookDelivery.status) == DeliveryStatus.pending,
+    )
+
+
+def renew(session: Session, claimed: Claim) -> bool:
+    """Extends the lease for one attempt, starting now; False when it is no longer ours
+    (it ran out and another worker took the delivery, or it was delivered)."""
+    db.begin_write(session)
+    now = clock.now()
+    renewed = session.execute(
+        update(WebhookDelivery)
+        .where(_held(claimed), col(WebhookDelivery.locked_until) > now)
+        .values(locked_until=now + _lease())
+        .returning(col(WebhookDelivery.id))
+    ).first()
+    session.commit()
+    return renewed is not None
 
 
 def message(event: Event) -> bytes:
@@ -84,49 +126,97 @@ def message(event: Event) -> bytes:
     )
 
 
-def deliver(session: Session, delivery_id: int, client: httpx.Client) -> bool:
-    """One attempt at one delivery; records it, and what comes next. True when delivered."""
+async def post(
+    client: httpx.AsyncClient, url: str, body: bytes, headers: dict[str, str], seconds: float
+) -> tuple[int | None, str | None]:
+    """One request to a webhook's receiver, bounded as a whole by ``seconds``: the status
+    code, and what went wrong (None when it answered 2xx)."""
+    try:
+        destination = target(url)
+    except Refused as exc:
+        return None, str(exc)
+    headers = {**headers, "host": destination.host}
+    try:
+        with anyio.fail_after(seconds):
+            async with client.stream(
+                "POST",
+                destination.url,
+                content=body,
+                headers=headers,
+                extensions=destination.extensions,
+            ) as response:
+                read = 0
+                async for chunk in response.aiter_raw():
+                    read += len(chunk)
+                    if read >= MAX_ANSWER_BYTES:
+                        break
+    except TimeoutError:
+        return None, f"no whole answer within {seconds:g} s"
+    except httpx.HTTPError as exc:
+        return None, f"{type(exc).__name__}: {exc}"[:1000]
+    if not 200 <= response.status_code < 300:
+        return response.status_code, f"answered {response.status_code}"
+    return response.status_code, None
+
+
+def deliver(
+    session: Session, claimed: Claim, client: httpx.AsyncClient, runner: asyncio.Runner
+) -> bool:
+    """One attempt at one delivery, if this worker still holds it; records the attempt and
+    what comes next. True when delivered."""
     settings = get_settings()
-    delivery = session.get(WebhookDelivery, delivery_id)
-    if delivery is None or delivery.status != DeliveryStatus.pending:
+    delivery = session.get(WebhookDelivery, claimed.delivery_id)
+    if delivery is None or delivery.lease != claimed.lease:
+        session.rollback()
         return False
     webhook = session.get(Webhook, delivery.webhook_id)
     event = session.get(Event, delivery.event_id)
     assert webhook is not None
     assert event is not None
     session.rollback()  # no transaction stays open during the request
+    if not renew(session, claimed):
+        return False
     body = message(event)
     started = clock.now()
-    status_code, error = None, refusal(webhook.url)
-    if error is None:
-        sent_at = clock.now()
-        msg_id = f"msg_{delivery.id}"
-        headers = {
-            "content-type": "application/json",
-            "user-agent": "Folio-Webhooks/1",
-            "webhook-id": msg_id,
-            "webhook-timestamp": str(int(sent_at.timestamp())),
-            "webhook-signature": Signer(reveal(webhook)).sign(msg_id, sent_at, body.decode()),
-        }
-        try:
-            response = client.post(webhook.url, content=body, headers=headers)
-            status_code = response.status_code
-            if not 200 <= status_code < 300:
-                error = f"answered {status_code}"
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"[:1000]
+    msg_id = f"msg_{delivery.id}"
+    headers = {
+        "content-type": "application/json",
+        "user-agent": "Folio-Webhooks/1",
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(started.timestamp())),
+        "webhook-signature": Signer(reveal(webhook)).sign(msg_id, started, body.decode()),
+    }
+    status_code, error = runner.run(
+        post(client, webhook.url, body, headers, settings.webhook_timeout_seconds)
+    )
     duration = int((clock.now() - started).total_seconds() * 1000)
-    delivered = error is None
+    return _record(session, claimed, started, duration, status_code, error)
 
+
+def _record(
+    session: Session,
+    claimed: Claim,
+    started: datetime,
+    duration: int,
+    status_code: int | None,
+    error: str | None,
+) -> bool:
+    """The attempt, numbered in the row it counts (so no two share a number), and the
+    delivery's next state; only under the lease that made it."""
+    settings = get_settings()
+    delivered = error is None
     db.begin_write(session)
-    delivery = session.get(WebhookDelivery, delivery_id, with_for_update=True)
-    webhook = session.get(Webhook, webhook.id, with_for_update=True)
-    assert delivery is not None
+    delivery = session.exec(select(WebhookDelivery).where(_held(claimed)).with_for_update()).first()
+    if delivery is None:
+        session.rollback()
+        log.warning("webhook_lease_lost", delivery=claimed.delivery_id)
+        return False
+    webhook = session.get(Webhook, delivery.webhook_id, with_for_update=True)
     assert webhook is not None
     delivery.attempts += 1
     session.add(
         WebhookAttempt(
-            delivery_id=delivery_id,
+            delivery_id=claimed.delivery_id,
             number=delivery.attempts,
             started_at=started,
             duration_ms=duration,
@@ -135,6 +225,7 @@ def deliver(session: Session, delivery_id: int, client: httpx.Client) -> bool:
         )
     )
     delivery.locked_until = None
+    delivery.lease = None
     if delivered:
         delivery.status = DeliveryStatus.delivered
         delivery.delivered_at = clock.now()
@@ -154,24 +245,24 @@ def deliver(session: Session, delivery_id: int, client: httpx.Client) -> bool:
             log.warning("webhook_disabled", webhook=webhook.id, url=webhook.url)
     session.add_all([delivery, webhook])
     session.commit()
-    log.info("webhook_attempt", delivery=delivery_id, status=status_code, error=error)
+    log.info("webhook_attempt", delivery=claimed.delivery_id, status=status_code, error=error)
     return delivered
 
 
 def run_once(engine: Engine) -> int:
     """Announces due publications, then makes one attempt at every due delivery."""
-    settings = get_settings()
     attempted = 0
-    with (
-        db.open_session(engine) as session,
-        httpx.Client(timeout=settings.webhook_timeout_seconds, follow_redirects=False) as client,
-    ):
+    with db.open_session(engine) as session, asyncio.Runner() as runner:
         announce_due(session)
         events.compact(session)
-        while ids := claim(session):
-            for delivery_id in ids:
-                deliver(session, delivery_id, client)
-                attempted += 1
+        client = httpx.AsyncClient(follow_redirects=False, trust_env=False, timeout=None)
+        try:
+            while claims := claim(session):
+                for claimed in claims:
+                    deliver(session, claimed, client, runner)
+                    attempted += 1
+        finally:
+            runner.run(client.aclose())
     return attempted
 
 
