@@ -1,6 +1,7 @@
 """HTTP representation details shared by every route: ETags, conditional GETs, Cache-Control."""
 
 import hashlib
+import json
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any
@@ -332,6 +333,22 @@ class RequestGuardMiddleware:
         if b"\\u0000" in body:
             await _nul_problem(scope, "body")(scope, receive, send)
             return
+        duplicate = None
+        if content_type == b"application/x-ndjson":
+            duplicate = next(filter(None, map(_duplicate_key, body.splitlines())), None)
+        elif content_type != b"text/markdown":
+            duplicate = _duplicate_key(body)
+        if duplicate is not None:
+            problem = problem_response(
+                422,
+                "Invalid request",
+                f"body: the key {duplicate!r} appears twice in one object",
+                instance=scope["path"],
+                type_="urn:folio:problem:invalid-request",
+                errors=[{"loc": ["body", duplicate], "msg": "duplicate key"}],
+            )
+            await problem(scope, receive, send)
+            return
         replayed = False
 
         async def replay() -> Message:
@@ -351,6 +368,35 @@ class RequestGuardMiddleware:
             instance=scope["path"],
             type_="urn:folio:problem:payload-too-large",
         )
+
+
+class _Duplicate(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _Duplicate(key)
+        seen[key] = value
+    return seen
+
+
+def _duplicate_key(body: bytes) -> str | None:
+    """A key that appears twice in one object of a JSON document: refused rather than letting
+    the last one silently win. Written here because the fast parsers keep the last."""
+    if not body.strip():
+        return None
+    try:
+        json.loads(body, object_pairs_hook=_unique_keys)
+    except _Duplicate as duplicate:
+        return duplicate.key[:100]
+    except (ValueError, UnicodeDecodeError):
+        pass  # not JSON: the route says so
+    return None
 
 
 def _nul_problem(scope: Scope, where: str) -> Response:

@@ -6,6 +6,7 @@ stable while rows are inserted and the database never scans the rows it skips.
 
 import base64
 import binascii
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,12 +21,14 @@ from sqlmodel import Session
 from sqlmodel.sql.expression import SelectOfScalar
 
 from api.errors import InvalidParameter
+from api.fields import MAX_ID
 from api.urls import api_url
 
 T = TypeVar("T")
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
+CURSOR_TEXT_MAX = 1_000  # the longest text a cursor may hold (titles are at most 300)
 
 
 class ListParams(BaseModel):
@@ -72,14 +75,25 @@ class SortKey:
         return value.isoformat() if isinstance(value, datetime) else value
 
     def load(self, raw: Any) -> Any:
+        """A value from a cursor, which a client may have forged: checked to be what this
+        column holds, and within what both databases can compare it to."""
         sa_type = self.column.type
         python_type = getattr(sa_type, "impl", sa_type).python_type  # through TypeDecorators
         if python_type is datetime:
-            if not isinstance(raw, str):
+            if not isinstance(raw, str) or len(raw) > 40:
                 raise ValueError("expected a datetime")
-            return datetime.fromisoformat(raw)
+            moment = datetime.fromisoformat(raw)
+            if moment.tzinfo is None:
+                raise ValueError("expected a datetime with its offset")
+            return moment.astimezone(UTC)  # OverflowError past year 9999 or before year 1
         if not isinstance(raw, python_type) or isinstance(raw, bool):
             raise ValueError(f"expected {python_type.__name__}")
+        if isinstance(raw, int) and not -MAX_ID - 1 <= raw <= MAX_ID:
+            raise ValueError("out of range")
+        if isinstance(raw, float) and not math.isfinite(raw):
+            raise ValueError("out of range")
+        if isinstance(raw, str) and (len(raw) > CURSOR_TEXT_MAX or "\x00" in raw):
+            raise ValueError("not a value of this listing")
         return raw
 
 
@@ -137,7 +151,14 @@ def decode_cursor(cursor: str, sort: str, keys: Sequence[SortKey]) -> tuple[Dire
         if not isinstance(data["k"], list) or len(data["k"]) != len(keys):
             raise ValueError("wrong key length")
         values = [key.load(raw_value) for key, raw_value in zip(keys, data["k"], strict=True)]
-    except (ValueError, KeyError, TypeError, binascii.Error, orjson.JSONDecodeError) as exc:
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        OverflowError,
+        binascii.Error,
+        orjson.JSONDecodeError,
+    ) as exc:
         raise InvalidParameter("cursor", "not a cursor of this listing") from exc
     return direction, values
 

@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, StringConstraints
 from sqlalchemy import ColumnElement, false
 
+from api.fields import MAX_ID
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_MAX = 120
 _SLUG = re.compile(r"^(?=.*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -32,9 +34,6 @@ def slugify(text: str) -> str:
 
 def is_slug(text: str) -> bool:
     return _SLUG.fullmatch(text) is not None
-
-
-MAX_ID = 2**31 - 1  # ids are INTEGER columns on both databases
 
 
 def ref_filter(id_column: Any, slug_column: Any, ref: str) -> ColumnElement[bool]:

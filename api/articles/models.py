@@ -9,12 +9,13 @@ mention a role" is a join, not a scan of JSON.
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 from sqlalchemy import JSON, Index, Text
 from sqlmodel import Field, SQLModel
 
 from api.comparisons.models import ComparisonPublic
 from api.db import Tracked
+from api.fields import Id, Moment
 from api.pagination import ListParams
 from api.refs import ArticleRef, AuthorRef, ComparisonRef, LabelPublic, RoleRef, TagRef
 from api.roles.models import RoleListItem
@@ -53,7 +54,7 @@ class ListBlock(_Block):
 
 
 class RoleDefinition(_Block):
-    role_id: int
+    role_id: Id
     term: ShortText
     definition: LongText
 
@@ -65,7 +66,7 @@ class RoleDefinitionsBlock(_Block):
 
 class ComparisonBlock(_Block):
     type: Literal["comparison"] = "comparison"
-    comparison_id: int
+    comparison_id: Id
 
 
 class CalloutBlock(_Block):
@@ -78,8 +79,8 @@ class Link(_Block):
     """A span of the block's text that links to a role, an article or a URL (exactly one)."""
 
     text: ShortText
-    role_id: int | None = None
-    article_id: int | None = None
+    role_id: Id | None = None
+    article_id: Id | None = None
     href: Annotated[str, StringConstraints(pattern=SAFE_HREF, max_length=2_000)] | None = None
 
     @model_validator(mode="after")
@@ -104,7 +105,7 @@ class LinksBlock(_Block):
 
 class RelatedBlock(_Block):
     type: Literal["related"] = "related"
-    article_ids: list[int] = Field(max_length=50)
+    article_ids: list[Id] = Field(max_length=50)
 
 
 Block = Annotated[
@@ -293,9 +294,9 @@ class ArticleListQuery(ListParams):
     category: str | None = Field(None, max_length=60)
     role: Slug | None = Field(None, description="Articles that mention this role.")
     comparison: Slug | None = Field(None, description="Articles that embed this comparison.")
-    published_after: AwareDatetime | None = None
-    published_before: AwareDatetime | None = None
-    updated_since: AwareDatetime | None = None
+    published_after: Moment | None = None
+    published_before: Moment | None = None
+    updated_since: Moment | None = None
     q: str | None = Field(None, min_length=1, max_length=200, description="Full-text search.")
     fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
     include: str | None = Field(
@@ -330,10 +331,10 @@ class ArticleInput(BaseModel):
     kicker: str = Field("", max_length=60)
     category: str = Field("", max_length=60)
     reading_time_minutes: int | None = Field(None, ge=0, le=1000)
-    author: Slug | int | None = Field(None, description="An author's slug or id.")
+    author: Slug | Id | None = Field(None, description="An author's slug or id.")
     tags: list[Slug] = Field(default_factory=list, max_length=20)
     status: Status = Status.draft
-    publish_at: AwareDatetime | None = Field(
+    publish_at: Moment | None = Field(
         None, description="When a scheduled article becomes public; the publication date otherwise."
     )
     summary: str = Field("", max_length=5_000)

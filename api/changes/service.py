@@ -71,12 +71,18 @@ def encode_token(event_id: int) -> str:
     return base64.urlsafe_b64encode(f"e{event_id}".encode()).rstrip(b"=").decode()
 
 
+MAX_EVENT_ID = 2**63 - 1  # BIGINT on PostgreSQL, INTEGER on SQLite
+
+
 def decode_token(token: str) -> int:
     try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        if not raw.startswith("e") or not raw[1:].isdigit():
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("ascii")
+        if not raw.startswith("e") or not raw[1:].isdigit() or len(raw) > 20:
             raise ValueError(raw)
-        return int(raw[1:])
+        event_id = int(raw[1:])
+        if event_id > MAX_EVENT_ID:
+            raise ValueError(raw)
+        return event_id
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidParameter("since", "not a token from /v1/changes") from exc
 

@@ -8,11 +8,12 @@ comparison: both are enforced by composite foreign keys, not by application code
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import ForeignKeyConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.db import Tracked
+from api.fields import Id, Moment, Position
 from api.pagination import ListParams
 from api.refs import ComparisonRef, RoleRef
 from api.roles.models import RoleListItem, RolePublic
@@ -106,7 +107,7 @@ class CellInput(BaseModel):
 class RowInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: int | None = Field(None, description="An existing row to keep (and keep its id).")
+    id: Id | None = Field(None, description="An existing row to keep (and keep its id).")
     dimension: Name
     cells: dict[str, CellText | CellInput] = Field(
         default_factory=dict,
@@ -123,19 +124,19 @@ class ComparisonInput(BaseModel):
     slug: Slug | None = Field(None, description="Made from the title when left out.")
     title: str = Field(min_length=1, max_length=300)
     dimension_label: str = Field("Dimension", min_length=1, max_length=100)
-    subjects: list[Slug | int] = Field(
+    subjects: list[Slug | Id] = Field(
         min_length=1, max_length=20, description="Roles by slug or id, in column order."
     )
     rows: list[RowInput] = Field(default_factory=list, max_length=200)
     status: Status = Status.draft
-    publish_at: AwareDatetime | None = None
+    publish_at: Moment | None = None
 
 
 class RowCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     dimension: Name
-    position: int | None = Field(None, ge=0, description="Where to insert it; last by default.")
+    position: Position | None = Field(None, description="Where to insert it; last by default.")
     cells: dict[str, CellText | CellInput] = Field(default_factory=dict, max_length=20)
 
 
@@ -143,15 +144,15 @@ class RowPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     dimension: Name | None = None
-    position: int | None = Field(None, ge=0, description="Moves the row.")
+    position: Position | None = Field(None, description="Moves the row.")
     cells: dict[str, CellText | CellInput | None] | None = Field(None, max_length=20)
 
 
 class SubjectCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    role: Slug | int
-    position: int | None = Field(None, ge=0, description="Column to insert at; last by default.")
+    role: Slug | Id
+    position: Position | None = Field(None, description="Column to insert at; last by default.")
 
 
 class CellPublic(SQLModel):

@@ -35,6 +35,7 @@ from api.errors import (
     UnsupportedMediaType,
     problem_responses,
 )
+from api.fields import MAX_ID
 from api.http import (
     CSV,
     JSON,
@@ -54,7 +55,7 @@ from api.slugs import SLUG_MAX
 router = APIRouter(prefix="/v1/comparisons", tags=["comparisons"])
 compare_router = APIRouter(prefix="/v1/roles", tags=["roles"])
 Ref = Annotated[str, Path(max_length=SLUG_MAX, description="Numeric id or slug.")]
-RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The row's id.")]
+RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="The row's id.")]
 RoleRef = Annotated[str, Path(max_length=SLUG_MAX, description="The subject role's slug.")]
 _auth = (Unauthorized, Forbidden)
 _writes = (

@@ -20,20 +20,21 @@ from api.errors import (
     Unauthorized,
     problem_responses,
 )
+from api.fields import MAX_ID
 from api.history import service
 from api.history.models import RevisionDiff, RevisionPublic, RevisionSummary
 from api.http import IfMatch, NoQueryDep, represent
 from api.slugs import SLUG_MAX
 
 Ref = Annotated[str, Path(max_length=SLUG_MAX, description="Numeric id or slug.")]
-Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="Revision number (the version).")]
+Number = Annotated[int, Path(ge=1, le=MAX_ID, description="Revision number (the version).")]
 
 
 class DiffQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    from_: int = Field(alias="from", ge=1, le=2**31 - 1, description="The older revision.")
-    to: int = Field(ge=1, le=2**31 - 1, description="The newer revision.")
+    from_: int = Field(alias="from", ge=1, le=MAX_ID, description="The older revision.")
+    to: int = Field(ge=1, le=MAX_ID, description="The newer revision.")
 
 
 def history_router(

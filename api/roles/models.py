@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import JSON, Index, Text
 from sqlmodel import Field, SQLModel
 
 from api.db import Tracked
+from api.fields import Moment
 from api.pagination import ListParams
 from api.refs import ArticleRef, ComparisonRef
 from api.slugs import SLUG_MAX, Name, Slug
@@ -40,7 +41,7 @@ class RoleInput(BaseModel):
     aliases: list[Name] = Field(default_factory=list, max_length=20)
     definition: str = Field("", max_length=20_000)
     status: Status = Status.draft
-    publish_at: AwareDatetime | None = Field(
+    publish_at: Moment | None = Field(
         None, description="When a scheduled role becomes public; the publication date otherwise."
     )
 

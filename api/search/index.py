@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, column, false, func, literal, literal_column, table
+from sqlalchemy import ColumnElement, and_, column, false, func, literal, literal_column, table
 from sqlmodel import Session, col, select
 
 from api.search import query as search_query
@@ -75,13 +75,15 @@ _NOTHING = Match(false(), literal(0.0), literal(""), lambda statement: statement
 def match(session: Session, text: str) -> Match:
     terms = search_query.parse(text)
     if session.get_bind().dialect.name == "postgresql":
-        tsquery = search_query.to_tsquery(terms)
-        if tsquery is None:
+        tsqueries = search_query.to_tsquery(terms)
+        if tsqueries is None:
             return _NOTHING
-        query = func.to_tsquery(literal_column("'english'"), tsquery)
+        whole, wanted = tsqueries
+        query = func.to_tsquery(literal_column("'english'"), whole)
+        words = func.to_tsquery(literal_column("'english'"), wanted)
         vector: Any = literal_column(f"search_document.{VECTOR_COLUMN}")
         return Match(
-            vector.op("@@")(query),
+            and_(func.numnode(words) > 0, vector.op("@@")(query)),
             func.ts_rank_cd(vector, query),
             func.ts_headline(
                 literal_column("'english'"),

@@ -40,8 +40,10 @@ def parse(text: str) -> list[Term]:
     return terms[:MAX_TERMS]
 
 
-def to_tsquery(terms: list[Term]) -> str | None:
-    """For PostgreSQL's ``to_tsquery('english', …)``; None when nothing can match."""
+def to_tsquery(terms: list[Term]) -> tuple[str, str] | None:
+    """For PostgreSQL's ``to_tsquery('english', …)``: the whole query, and its words to find
+    alone (stop words drop out of both: when every word to find is one, the query must match
+    nothing, not everything its exclusions leave); None when nothing can match."""
     positive = [t for t in terms if not t.exclude]
     if not positive:
         return None
@@ -53,7 +55,7 @@ def to_tsquery(terms: list[Term]) -> str | None:
         body = " <-> ".join(lexemes)
         return f"!({body})" if term.exclude else f"({body})"
 
-    return " & ".join(render(t) for t in terms)
+    return " & ".join(render(t) for t in terms), " & ".join(render(t) for t in positive)
 
 
 def to_fts5(terms: list[Term]) -> str | None:

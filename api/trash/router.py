@@ -8,6 +8,7 @@ from starlette.responses import Response
 from api.auth.dependencies import AdminKey, WriteKey
 from api.db import SessionDep
 from api.errors import Forbidden, NotFound, StillReferenced, Unauthorized, problem_responses
+from api.fields import MAX_ID
 from api.http import NoQueryDep, no_content, represent, represent_page
 from api.pagination import ListEnvelope, parse_fields
 from api.trash import service
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/v1/trash", tags=["trash"])
 Collection = Annotated[
     Literal["articles", "comparisons", "roles", "authors", "tags"], Path(description="The kind.")
 ]
-ItemId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 _auth = (Unauthorized, Forbidden)
 
 

@@ -9,12 +9,13 @@ from starlette.responses import Response
 from api.auth.dependencies import AdminKey
 from api.db import SessionDep
 from api.errors import Conflict, Forbidden, InvalidBody, NotFound, Unauthorized, problem_responses
+from api.fields import MAX_ID
 from api.http import NoQueryDep, created, no_content, represent
 from api.webhooks import service
 from api.webhooks.models import DeliveryPublic, WebhookCreate, WebhookCreated, WebhookPublic
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
-WebhookId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+WebhookId = Annotated[int, Path(ge=1, le=MAX_ID)]
 _auth = (Unauthorized, Forbidden)
 
 
