@@ -33,7 +33,9 @@ run: db
 worker: db
 	$(BIN)/folio worker
 
-test: test-sqlite test-postgres
+# Both databases at once (two processes on two cores), each suite's output kept together.
+test: install
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: install
 	@echo "== tests on SQLite"

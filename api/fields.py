@@ -5,10 +5,20 @@ column on both databases: ids (INTEGER), positions, and moments Python and SQL c
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns on both databases
 MAX_POSITION = 10_000
+
+
+def _written_as_text(value: object) -> object:
+    """Pydantic would take a number for a time (seconds since 1970): Folio takes RFC 3339
+    text only, as its schema says."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not value[:4].isdigit() or len(value) < 10:
+        raise ValueError("expected an RFC 3339 date-time, such as 2026-06-15T09:00:00Z")
+    return value
 
 
 def _storable(moment: datetime) -> datetime:
@@ -19,6 +29,12 @@ def _storable(moment: datetime) -> datetime:
         raise ValueError("out of range: a time between year 1 and 9999 in UTC") from None
 
 
+# What a URL may hold: no space and no control character. Spelled out rather than \S, which
+# means one thing to Python and Rust (where U+0085 is a space) and another to JavaScript.
+URL_CHAR = r"[^\x00-\x20\x7f-\x9f]"
+WEB_URL = rf"^https?://{URL_CHAR}+$"
+WebUrl = Annotated[str, StringConstraints(pattern=WEB_URL, max_length=2_000)]
+
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Position = Annotated[int, Field(ge=0, le=MAX_POSITION)]
-Moment = Annotated[AwareDatetime, AfterValidator(_storable)]
+Moment = Annotated[AwareDatetime, BeforeValidator(_written_as_text), AfterValidator(_storable)]

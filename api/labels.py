@@ -5,14 +5,14 @@ both, so they behave alike in every respect: reads, writes, If-Match, revisions,
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, select
 
 from api import editing
 from api.auth.models import ApiKey
 from api.clock import clock
 from api.errors import NotFound, StillReferenced
 from api.pagination import ListParams, Page, Sortable, keyset_page, map_page
-from api.refs import LabelInput, LabelPublic
+from api.refs import LABEL_SORTS, LabelInput, LabelPublic
 from api.slugs import slugify
 from api.urls import resource_url
 from api.workflow import not_trashed
@@ -32,15 +32,7 @@ class Labels(Generic[Label]):
         self.collection = collection
         self.missing = missing
         self.used_by = used_by
-        self.sortable = Sortable(
-            fields={
-                "name": col(model.name),  # type: ignore[attr-defined]
-                "updated_at": col(model.updated_at),  # type: ignore[attr-defined]
-                "created_at": col(model.created_at),  # type: ignore[attr-defined]
-            },
-            default="name",
-            tie=col(model.id),  # type: ignore[attr-defined]
-        )
+        self.sortable = Sortable.on(model, LABEL_SORTS, default="name")
 
     def find(self, session: Session, ref: str, *, for_update: bool = False) -> Label:
         # Labels have no workflow: everything not in the trash is public.

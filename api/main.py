@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
+from typing import Any
 
 from anyio import to_thread
 from fastapi import Depends, FastAPI
@@ -11,7 +12,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 from starlette.middleware.cors import CORSMiddleware
 
-from api import db
+from api import db, openapi
 from api.articles import router as articles
 from api.auth.dependencies import current_key
 from api.auth.router import router as keys_router
@@ -40,6 +41,11 @@ from api.webhooks.router import router as webhooks_router
 
 def _operation_id(route: APIRoute) -> str:
     return route.name
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    app.openapi_schema = openapi.build(app)
+    return app.openapi_schema
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -92,6 +98,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         redoc_url=None,
         openapi_url=None,
     )
+    app.openapi = lambda: app.openapi_schema or _openapi(app)  # type: ignore[method-assign]
     app.state.engine = engine
     app.state.sessions = lambda: db.open_session(engine)
     app.state.cache = cache

@@ -7,7 +7,7 @@ stable while rows are inserted and the database never scans the rows it skips.
 import base64
 import binascii
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar
@@ -17,7 +17,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_
 from sqlalchemy import select as sql_select
-from sqlmodel import Session
+from sqlmodel import Session, col
 from sqlmodel.sql.expression import SelectOfScalar
 
 from api.errors import InvalidParameter
@@ -28,7 +28,49 @@ T = TypeVar("T")
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
+MAX_SORT_FIELDS = 3
 CURSOR_TEXT_MAX = 1_000  # the longest text a cursor may hold (titles are at most 300)
+
+
+def _listing(names: Iterable[str], *, signed: bool = False, most: int | None = None) -> str:
+    """The pattern of a comma-separated list of ``names`` (``-`` before each when ``signed``),
+    so that OpenAPI says exactly which values a list parameter takes."""
+    one = ("-?" if signed else "") + "(?:" + "|".join(sorted(names)) + ")"
+    repeat = "*" if most is None else "{0," + str(most - 1) + "}"
+    return f"^{one}(?:,{one}){repeat}$"
+
+
+def sort_query(names: Iterable[str], default: str) -> Any:
+    """The ``sort`` parameter of a collection sorted on ``names``."""
+    names = list(names)
+    return Field(
+        None,
+        max_length=200,
+        pattern=_listing(names, signed=True, most=MAX_SORT_FIELDS),
+        description=f"Up to {MAX_SORT_FIELDS} of {', '.join(names)}, comma-separated; `-` "
+        f"for descending. Default: `{default}`.",
+    )
+
+
+def fields_query(model: type[BaseModel]) -> Any:
+    """The ``fields`` parameter: some fields of ``model`` only (``id`` always comes too)."""
+    return Field(
+        None,
+        max_length=1000,
+        pattern=_listing(model.model_fields),
+        description="Only these fields (and `id`), comma-separated.",
+    )
+
+
+def include_query(names: Iterable[str]) -> Any:
+    """The ``include`` parameter: related resources to embed whole."""
+    names = sorted(names)
+    return Field(
+        None,
+        max_length=200,
+        pattern=_listing(names),
+        description=f"Embed these whole: {', '.join(names)} (comma-separated).",
+    )
 
 
 class ListParams(BaseModel):
@@ -108,6 +150,11 @@ class Sortable:
     default: str
     tie: Any
 
+    @classmethod
+    def on(cls, model: Any, names: Iterable[str], *, default: str) -> "Sortable":
+        """Sorting on columns of ``model`` of those ``names``, ``id`` breaking ties."""
+        return cls({name: col(getattr(model, name)) for name in names}, default, col(model.id))
+
     def keys(self, sort: str | None, *, nulls: bool = False) -> tuple[str, list[SortKey]]:
         """The normalised sort and its keyset; ``nulls`` when sorted columns may hold NULL."""
         spec = sort if sort else self.default
@@ -115,17 +162,19 @@ class Sortable:
         names = []
         for part in spec.split(","):
             name = part.strip().removeprefix("-")
-            if name not in self.fields or name in names:
+            if name not in self.fields:
                 allowed = ", ".join(sorted(self.fields))
                 raise InvalidParameter("sort", f"{part.strip()!r} is not one of: {allowed}")
+            if name in names:
+                continue  # a field already sorted on: its first mention decides
             names.append(name)
             column = self.fields[name]
             null_as = None
             if nulls and column.nullable:
                 null_as = EPOCH
             keys.append(SortKey(column, descending=part.strip().startswith("-"), null_as=null_as))
-        if len(keys) > 3:
-            raise InvalidParameter("sort", "at most three fields")
+        if len(keys) > MAX_SORT_FIELDS:
+            raise InvalidParameter("sort", f"at most {MAX_SORT_FIELDS} fields")
         keys.append(SortKey(self.tie, descending=keys[0].descending))
         normalised = ",".join(
             ("-" if k.descending else "") + n for k, n in zip(keys, names, strict=False)

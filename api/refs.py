@@ -11,7 +11,7 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import SQLModel
 
-from api.pagination import ListParams
+from api.pagination import ListParams, fields_query, sort_query
 from api.slugs import Name, Slug
 from api.urls import resource_url
 
@@ -96,12 +96,6 @@ class LabelInput(BaseModel):
     name: Name
 
 
-class LabelQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
-
-
 class LabelPublic(SQLModel):
     id: int
     slug: str
@@ -112,5 +106,15 @@ class LabelPublic(SQLModel):
     url: str
 
 
+class LabelQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fields: str | None = fields_query(LabelPublic)
+
+
+LABEL_SORTS = ("name", "updated_at", "created_at")
+
+
 class LabelListQuery(ListParams):
-    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
+    sort: str | None = sort_query(LABEL_SORTS, "name")
+    fields: str | None = fields_query(LabelPublic)

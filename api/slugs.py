@@ -4,31 +4,30 @@ import re
 import unicodedata
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import StringConstraints
 from sqlalchemy import ColumnElement, false
 
 from api.fields import MAX_ID
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# Segments of [a-z0-9] joined by "-", one of them with a letter: a slug never looks like an
+# id. Spelled without lookahead so that JSON Schema tools (and generators) read it too.
+SLUG_PATTERN = r"^(?:[0-9]+-)*[0-9]*[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
 SLUG_MAX = 120
-_SLUG = re.compile(r"^(?=.*[a-z])[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SLUG = re.compile(SLUG_PATTERN)
 
-
-def _has_letter(slug: str) -> str:
-    if not any(c.isalpha() for c in slug):
-        raise ValueError("a slug needs at least one letter, so it never looks like an id")
-    return slug
-
-
-Slug = Annotated[
-    str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX), AfterValidator(_has_letter)
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
+# Not blank: at least one character that is not white space (the pattern is unanchored).
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 def slugify(text: str) -> str:
+    """A slug made from a title or a name: "2026" (no letter) becomes "item-2026"."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if not any(c.isalpha() for c in slug):
+        slug = f"item-{slug}".rstrip("-")
     return slug[:SLUG_MAX].rstrip("-")
 
 

@@ -15,21 +15,28 @@ from sqlmodel import Field, SQLModel
 
 from api.comparisons.models import ComparisonPublic
 from api.db import Tracked
-from api.fields import Id, Moment
-from api.pagination import ListParams
+from api.fields import URL_CHAR, Id, Moment, WebUrl
+from api.pagination import ListParams, fields_query, include_query, sort_query
 from api.refs import ArticleRef, AuthorRef, ComparisonRef, LabelPublic, RoleRef, TagRef
 from api.roles.models import RoleListItem
 from api.slugs import SLUG_MAX, Slug
 from api.workflow import Status, Workflow
 
 # Links may point to the web or to a path; never to javascript: or data: URLs.
-SAFE_HREF = r"^(https?://|mailto:|/)[^\s]*$"
+SAFE_HREF = rf"^(https?://|mailto:|/){URL_CHAR}*$"
 
 # --- Blocks as stored -------------------------------------------------------------------------
 
 
+def _type_required(schema: dict[str, Any]) -> None:
+    # ``type`` has a default (code writes HeadingBlock(text=…)), but a block in a request
+    # must name its type: the discriminator reads it.
+    if "type" in schema.get("properties", {}) and "type" not in schema.get("required", []):
+        schema["required"] = ["type", *schema.get("required", [])]
+
+
 class _Block(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_type_required)
 
 
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
@@ -237,9 +244,6 @@ BlockPublic = Annotated[
 ]
 
 
-WebUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2_000)]
-
-
 class SeoInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -285,8 +289,15 @@ class ArticlePublic(ArticleListItem):
     body: list[BlockPublic]
 
 
+SORTS = ("published_at", "updated_at", "created_at", "title")
+DEFAULT_SORT = "-published_at"
+INCLUDES = ("author", "tags", "roles", "comparisons")
+
+
 class ArticleListQuery(ListParams):
     """What a list of articles can be narrowed to; unknown parameters are errors."""
+
+    sort: str | None = sort_query(SORTS, DEFAULT_SORT)
 
     status: Status | None = Field(None, description="Needs a key: drafts are not public.")
     author: Slug | None = Field(None, description="An author's slug.")
@@ -298,10 +309,8 @@ class ArticleListQuery(ListParams):
     published_before: Moment | None = None
     updated_since: Moment | None = None
     q: str | None = Field(None, min_length=1, max_length=200, description="Full-text search.")
-    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
-    include: str | None = Field(
-        None, max_length=100, description="Embed whole: author, tags, roles, comparisons."
-    )
+    fields: str | None = fields_query(ArticleListItem)
+    include: str | None = include_query(INCLUDES)
 
 
 class ArticleQuery(BaseModel):
@@ -310,10 +319,8 @@ class ArticleQuery(BaseModel):
     format: Literal["json", "md", "html", "txt"] | None = Field(
         None, description="Overrides the Accept header."
     )
-    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
-    include: str | None = Field(
-        None, max_length=100, description="Embed whole: author, tags, roles, comparisons."
-    )
+    fields: str | None = fields_query(ArticlePublic)
+    include: str | None = include_query(INCLUDES)
     jsonld: bool = Field(False, description="With format=html: the JSON-LD in a <script>.")
 
 

@@ -12,7 +12,10 @@ from sqlmodel import Session, col, delete, select
 from api import editing
 from api.articles.markdown import PendingLinks, PendingTable, to_blocks
 from api.articles.models import (
+    DEFAULT_SORT,
+    INCLUDES,
     SAFE_HREF,
+    SORTS,
     Article,
     ArticleComparison,
     ArticleInput,
@@ -64,17 +67,8 @@ from api.urls import resource_url, site_url
 from api.workflow import Status, effective_status, not_trashed, readable, visible
 
 COLLECTION = "articles"
-SORTABLE = Sortable(
-    fields={
-        "published_at": col(Article.published_at),
-        "updated_at": col(Article.updated_at),
-        "created_at": col(Article.created_at),
-        "title": col(Article.title),
-    },
-    default="-published_at",
-    tie=col(Article.id),
-)
-INCLUDABLE = frozenset({"author", "tags", "roles", "comparisons"})
+SORTABLE = Sortable.on(Article, SORTS, default=DEFAULT_SORT)
+INCLUDABLE = frozenset(INCLUDES)
 _blocks = TypeAdapter(list[Block])
 # A link to a role page, on the site or in the API: its last path segments name the role.
 _ROLE_HREF = re.compile(r"/roles/([a-z0-9-]+)/?$")

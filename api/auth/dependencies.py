@@ -11,7 +11,10 @@ from api.auth.models import ApiKey, Scope
 from api.errors import Unauthorized
 from api.ratelimit import Limiter, client_address
 
-_bearer = HTTPBearer(auto_error=False, description="An API key: `folio_…`")
+# Two schemes of one kind, so that OpenAPI can tell the routes that need a key (``api.openapi``
+# makes them one): ``_bearer`` checks a key wherever one is sent, ``_needed`` marks a scope.
+_bearer = HTTPBearer(auto_error=False, scheme_name="ApiKeyIfSent")
+_needed = HTTPBearer(auto_error=False, scheme_name="ApiKey", description="An API key: `folio_…`")
 
 
 async def current_key(
@@ -48,7 +51,9 @@ CurrentKey = Annotated[ApiKey | None, Depends(current_key)]
 
 
 def _scope(scope: Scope) -> object:
-    async def dependency(key: CurrentKey) -> ApiKey:
+    async def dependency(
+        key: CurrentKey, _: Annotated[HTTPAuthorizationCredentials | None, Depends(_needed)]
+    ) -> ApiKey:
         return service.require(key, scope)
 
     return Depends(dependency)

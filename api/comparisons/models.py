@@ -13,8 +13,8 @@ from sqlalchemy import ForeignKeyConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.db import Tracked
-from api.fields import Id, Moment, Position
-from api.pagination import ListParams
+from api.fields import Id, Moment, Position, WebUrl
+from api.pagination import ListParams, fields_query, include_query, sort_query
 from api.refs import ComparisonRef, RoleRef
 from api.roles.models import RoleListItem, RolePublic
 from api.slugs import SLUG_MAX, Name, Slug
@@ -93,7 +93,6 @@ class ComparisonCell(SQLModel, table=True):
 
 
 CellText = Annotated[str, StringConstraints(max_length=5_000)]
-WebUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2_000)]
 
 
 class CellInput(BaseModel):
@@ -168,37 +167,6 @@ class RowPublic(SQLModel):
     cells: dict[str, CellPublic] = Field(description="One cell per subject, keyed by role slug.")
 
 
-class ComparisonListQuery(ListParams):
-    role: list[Slug] = Field(
-        default_factory=list,
-        max_length=10,
-        description="Only comparisons with every one of these roles.",
-    )
-    q: str | None = Field(None, min_length=1, max_length=200, description="Full-text search.")
-    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
-    include: str | None = Field(None, max_length=100, description="roles: subjects whole.")
-
-
-class ComparisonQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    format: Literal["json", "csv", "md"] | None = Field(
-        None, description="Overrides the Accept header."
-    )
-    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
-    include: str | None = Field(None, max_length=100, description="roles: subjects whole.")
-
-
-class RowsQuery(ListParams):
-    dimension: str | None = Field(
-        None, max_length=200, description="Only the row with this dimension (any case)."
-    )
-    q: str | None = Field(
-        None, min_length=1, max_length=200, description="Rows whose dimension or cells contain it."
-    )
-    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
-
-
 class ComparisonPublic(SQLModel):
     id: int
     slug: str
@@ -229,6 +197,45 @@ class ComparisonListItem(SQLModel):
     updated_at: datetime
     version: int
     url: str
+
+
+SORTS = ("title", "updated_at", "created_at")
+DEFAULT_SORT = "title"
+INCLUDES = ("roles",)
+ROW_SORTS = ("position",)
+
+
+class ComparisonListQuery(ListParams):
+    sort: str | None = sort_query(SORTS, DEFAULT_SORT)
+    role: list[Slug] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Only comparisons with every one of these roles.",
+    )
+    q: str | None = Field(None, min_length=1, max_length=200, description="Full-text search.")
+    fields: str | None = fields_query(ComparisonListItem)
+    include: str | None = include_query(INCLUDES)
+
+
+class ComparisonQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: Literal["json", "csv", "md"] | None = Field(
+        None, description="Overrides the Accept header."
+    )
+    fields: str | None = fields_query(ComparisonPublic)
+    include: str | None = include_query(INCLUDES)
+
+
+class RowsQuery(ListParams):
+    sort: str | None = sort_query(ROW_SORTS, "position")
+    dimension: str | None = Field(
+        None, max_length=200, description="Only the row with this dimension (any case)."
+    )
+    q: str | None = Field(
+        None, min_length=1, max_length=200, description="Rows whose dimension or cells contain it."
+    )
+    fields: str | None = fields_query(RowPublic)
 
 
 class SideBySide(BaseModel):

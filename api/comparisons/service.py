@@ -18,6 +18,10 @@ from api.articles.models import Article, ArticleComparison
 from api.auth.models import ApiKey
 from api.clock import clock
 from api.comparisons.models import (
+    DEFAULT_SORT,
+    INCLUDES,
+    ROW_SORTS,
+    SORTS,
     CellInput,
     CellPublic,
     Comparison,
@@ -56,19 +60,9 @@ from api.urls import resource_url
 from api.workflow import Status, effective_status, not_trashed, readable
 
 COLLECTION = "comparisons"
-SORTABLE = Sortable(
-    fields={
-        "title": col(Comparison.title),
-        "updated_at": col(Comparison.updated_at),
-        "created_at": col(Comparison.created_at),
-    },
-    default="title",
-    tie=col(Comparison.id),
-)
-ROW_SORTABLE = Sortable(
-    fields={"position": col(ComparisonRow.position)}, default="position", tie=col(ComparisonRow.id)
-)
-INCLUDABLE = frozenset({"roles"})
+SORTABLE = Sortable.on(Comparison, SORTS, default=DEFAULT_SORT)
+ROW_SORTABLE = Sortable.on(ComparisonRow, ROW_SORTS, default="position")
+INCLUDABLE = frozenset(INCLUDES)
 
 
 def find_comparison(

@@ -8,7 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from api.db import Tracked
 from api.fields import Moment
-from api.pagination import ListParams
+from api.pagination import ListParams, fields_query, include_query, sort_query
 from api.refs import ArticleRef, ComparisonRef
 from api.slugs import SLUG_MAX, Name, Slug
 from api.workflow import Status, Workflow
@@ -46,21 +46,6 @@ class RoleInput(BaseModel):
     )
 
 
-class RoleListQuery(ListParams):
-    comparison: Slug | None = Field(None, description="Roles that are subjects of it.")
-    q: str | None = Field(None, min_length=1, max_length=200, description="Full-text search.")
-    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
-
-
-class RoleQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
-    include: str | None = Field(
-        None, max_length=100, description="comparisons: embed them whole, rows and cells."
-    )
-
-
 class RoleListItem(SQLModel):
     id: int
     slug: str
@@ -80,3 +65,22 @@ class RolePublic(RoleListItem):
         description="Comparisons that have this role as a subject."
     )
     articles: list[ArticleRef] = Field(description="Published articles that mention it.")
+
+
+SORTS = ("name", "updated_at", "created_at")
+DEFAULT_SORT = "name"
+INCLUDES = ("comparisons",)
+
+
+class RoleListQuery(ListParams):
+    sort: str | None = sort_query(SORTS, DEFAULT_SORT)
+    comparison: Slug | None = Field(None, description="Roles that are subjects of it.")
+    q: str | None = Field(None, min_length=1, max_length=200, description="Full-text search.")
+    fields: str | None = fields_query(RoleListItem)
+
+
+class RoleQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fields: str | None = fields_query(RolePublic)
+    include: str | None = include_query(INCLUDES)

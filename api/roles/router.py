@@ -21,7 +21,7 @@ from api.errors import (
 from api.http import represent, represent_page
 from api.pagination import ListEnvelope, parse_fields, parse_include
 from api.roles import service
-from api.roles.models import RoleInput, RoleListItem, RoleListQuery, RolePublic, RoleQuery
+from api.roles.models import INCLUDES, RoleInput, RoleListItem, RoleListQuery, RolePublic, RoleQuery
 from api.routing import add_write_routes
 from api.slugs import SLUG_MAX
 
@@ -58,7 +58,7 @@ def get_role(
     (`include=comparisons`: the comparisons whole)."""
     preview = key is not None
     role: RolePublic
-    if "comparisons" in parse_include(query.include, frozenset({"comparisons"})):
+    if "comparisons" in parse_include(query.include, frozenset(INCLUDES)):
         role = comparisons_service.get_role_with_comparisons(session, ref, preview=preview)
     else:
         role = service.get_role(session, ref, preview=preview)

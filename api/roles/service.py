@@ -15,22 +15,22 @@ from api.comparisons.models import Comparison, ComparisonSubject
 from api.errors import RoleNotFound, StillReferenced
 from api.pagination import Page, Sortable, keyset_page, map_page
 from api.refs import ArticleRef, ComparisonRef, RoleRef
-from api.roles.models import Role, RoleInput, RoleListItem, RoleListQuery, RolePublic
+from api.roles.models import (
+    DEFAULT_SORT,
+    SORTS,
+    Role,
+    RoleInput,
+    RoleListItem,
+    RoleListQuery,
+    RolePublic,
+)
 from api.search import index as search_index
 from api.slugs import slugify
 from api.urls import resource_url
 from api.workflow import Status, effective_status, not_trashed, readable, visible
 
 COLLECTION = "roles"
-SORTABLE = Sortable(
-    fields={
-        "name": col(Role.name),
-        "updated_at": col(Role.updated_at),
-        "created_at": col(Role.created_at),
-    },
-    default="name",
-    tie=col(Role.id),
-)
+SORTABLE = Sortable.on(Role, SORTS, default=DEFAULT_SORT)
 
 
 def find_role(session: Session, ref: str, *, preview: bool, for_update: bool = False) -> Role:

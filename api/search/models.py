@@ -14,7 +14,7 @@ from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field as SQLField
 
 from api.db import UTCDateTime
-from api.pagination import MAX_LIMIT
+from api.pagination import MAX_LIMIT, fields_query
 from api.workflow import Workflow
 
 VECTOR_COLUMN = "search_vector"
@@ -42,6 +42,16 @@ class SearchDocument(Workflow, table=True):
     updated_at: datetime = SQLField(sa_type=UTCDateTime)
 
 
+class SearchHit(BaseModel):
+    type: str
+    id: int
+    slug: str
+    title: str
+    snippet: str = Field(description="HTML-escaped text around the match, matches in <mark>.")
+    score: float = Field(description="Higher is more relevant.")
+    url: str
+
+
 class SearchQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -55,14 +65,4 @@ class SearchQuery(BaseModel):
     )
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
     cursor: str | None = Field(None, max_length=512)
-    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
-
-
-class SearchHit(BaseModel):
-    type: str
-    id: int
-    slug: str
-    title: str
-    snippet: str = Field(description="HTML-escaped text around the match, matches in <mark>.")
-    score: float = Field(description="Higher is more relevant.")
-    url: str
+    fields: str | None = fields_query(SearchHit)

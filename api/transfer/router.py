@@ -34,7 +34,15 @@ class ImportResult(BaseModel):
     responses=problem_responses(
         Unauthorized, Forbidden, UnsupportedMediaType, service.ImportFailed, service.NotEmpty
     ),
-    openapi_extra={"requestBody": {"content": {NDJSON: {}, MARKDOWN: {}}}},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                NDJSON: {"schema": {"type": "string", "description": "An export: NDJSON."}},
+                MARKDOWN: {"schema": {"type": "string", "description": "YAML front matter."}},
+            },
+        }
+    },
 )
 async def import_content(
     request: Request, session: SessionDep, _key: AdminKey, query: Annotated[ImportQuery, Query()]

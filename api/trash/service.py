@@ -20,7 +20,7 @@ from api.comparisons import service as comparisons_service
 from api.comparisons.models import Comparison
 from api.errors import Conflict, NotFound, StillReferenced
 from api.history import service as history
-from api.pagination import ListParams, Page, Sortable, keyset_page
+from api.pagination import ListParams, Page, Sortable, fields_query, keyset_page, sort_query
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
@@ -38,15 +38,6 @@ TRASHABLE: dict[str, tuple[type[SQLModel], str, Document]] = {
 }
 
 
-class TrashQuery(ListParams):
-    model_config = ConfigDict(extra="forbid")
-
-    type: str | None = Field(
-        None, pattern="^(articles|comparisons|roles|authors|tags)$", description="One kind only."
-    )
-    fields: str | None = Field(None, max_length=500, description="Only these fields (and id).")
-
-
 class TrashItem(BaseModel):
     type: str
     id: int
@@ -54,6 +45,16 @@ class TrashItem(BaseModel):
     title: str
     deleted_at: datetime
     url: str
+
+
+class TrashQuery(ListParams):
+    model_config = ConfigDict(extra="forbid")
+
+    type: str | None = Field(
+        None, pattern="^(articles|comparisons|roles|authors|tags)$", description="One kind only."
+    )
+    sort: str | None = sort_query(("deleted_at", "type"), "-deleted_at,type")
+    fields: str | None = fields_query(TrashItem)
 
 
 def _trashed() -> Any:

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from api.db import UTCDateTime, string_enum, utcnow
 from api.events.models import EventId
+from api.fields import URL_CHAR
 
 KINDS = ("article", "role", "comparison", "author", "tag")
 CHANGES = ("created", "published", "updated", "unpublished", "deleted")
@@ -18,7 +19,10 @@ EVENT_TYPES = tuple(f"{kind}.{change}" for kind in KINDS for change in CHANGES)
 EventType = Annotated[
     str, StringConstraints(pattern=r"^(" + "|".join(EVENT_TYPES).replace(".", r"\.") + ")$")
 ]
-TargetUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+\S*$", max_length=2_000)]
+TargetUrl = Annotated[
+    str,
+    StringConstraints(pattern=rf"^https?://[^\x00-\x20\x7f-\x9f/]+{URL_CHAR}*$", max_length=2_000),
+]
 
 
 class DeliveryStatus(StrEnum):
