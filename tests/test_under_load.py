@@ -24,7 +24,7 @@ SECONDS = 4.0
 @pytest.fixture
 def server_env() -> dict[str, str]:
     # The cache off: every read needs a connection.
-    return {"FOLIO_DB_POOL_SIZE": "2", "FOLIO_DB_POOL_TIMEOUT": "3", "FOLIO_CACHE_MAX_ENTRIES": "0"}
+    return {"FOLIO_DB_POOL_SIZE": "2", "FOLIO_DB_POOL_TIMEOUT": "1", "FOLIO_CACHE_MAX_ENTRIES": "0"}
 
 
 def test_reads_under_a_write_trickle_never_stall(
