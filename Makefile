@@ -11,7 +11,7 @@ WORKERS ?= 1
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install run worker db test test-sqlite test-postgres lint format lock bench clean
+.PHONY: install run worker db test test-sqlite test-postgres lint format lock openapi bench clean
 
 install: $(STAMP)
 
@@ -55,6 +55,10 @@ lint: install
 format: install
 	$(BIN)/ruff format api tests migrations bench
 	$(BIN)/ruff check --fix api tests migrations bench
+
+# Writes the OpenAPI document to openapi.json, the snapshot a test compares the API with.
+openapi: install
+	DATABASE_URL=sqlite:// $(BIN)/python -c 'import json; from api.main import create_app; print(json.dumps(create_app().openapi(), indent=2, sort_keys=True))' > openapi.json
 
 # Re-pins requirements.lock from the ranges in pyproject.toml.
 lock:

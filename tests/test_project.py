@@ -1,5 +1,6 @@
 """The project around the code: docker-compose wiring, the OpenAPI document, the CLI."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,10 @@ def test_metrics_for_prometheus(fresh_database: Database) -> None:
     assert "folio_http_request_duration_seconds_bucket" in text
     assert "folio_cache_hits_total 1.0" in text
     assert "folio_cache_entries 1.0" in text
+
+
+def test_the_openapi_document_matches_its_committed_snapshot(client: TestClient) -> None:
+    """Every change to the contract shows in review: regenerate with `make openapi`."""
+    current = json.dumps(client.get("/openapi.json").json(), indent=2, sort_keys=True) + "\n"
+    committed = (REPO_ROOT / "openapi.json").read_text(encoding="utf-8")
+    assert current == committed, "the API changed: run `make openapi` and review the diff"
