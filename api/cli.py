@@ -17,10 +17,10 @@ from sqlmodel import Session
 
 from api.auth import service as auth_service
 from api.auth.models import KeyCreate, Scope
-from api.clock import clock
-from api.config import REPO_ROOT, get_settings
-from api.db import make_engine, open_session
-from api.errors import FolioError, SeedError
+from api.core.clock import clock
+from api.core.config import REPO_ROOT, get_settings
+from api.core.db import make_engine, open_session
+from api.core.errors import FolioError, SeedError
 
 app = typer.Typer(help="Folio, a headless content API.", no_args_is_help=True)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
@@ -236,7 +236,7 @@ def serve(
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
 ) -> None:
     """Serve the API with Uvicorn."""
-    from api.server import GuardedHttpProtocol, log_config, raise_open_file_limit
+    from api.web.server import GuardedHttpProtocol, log_config, raise_open_file_limit
 
     settings = get_settings()
     raise_open_file_limit()

@@ -3,18 +3,19 @@ patches, validation, the workflow, versions, revisions, slugs and the one commit
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
-from api import db
 from api.auth.models import ApiKey
-from api.clock import clock
-from api.config import get_settings
-from api.errors import (
+from api.core import db
+from api.core.clock import clock
+from api.core.config import get_settings
+from api.core.errors import (
     Conflict,
     InvalidBody,
     Moved,
@@ -22,13 +23,14 @@ from api.errors import (
     PreconditionRequired,
     SlugTaken,
     StalePrecondition,
+    StillReferenced,
 )
+from api.core.slugs import is_slug, ref_filter
+from api.core.workflow import Status, effective_status, readable
 from api.events import service as events
 from api.history import service as history
-from api.http import etag_matches, make_etag
 from api.search import index as search_index
-from api.slugs import is_slug, ref_filter
-from api.workflow import Status, effective_status, readable
+from api.web.http import etag_matches, make_etag
 
 Input = TypeVar("Input", bound=BaseModel)
 Row = TypeVar("Row", bound=SQLModel)
@@ -56,10 +58,91 @@ def parse(model: type[Input], data: Any) -> Input:
         raise InvalidBody.from_validation(exc) from exc
 
 
+def from_revision(
+    session: Session, collection: str, row: Any, number: int, model: type[Input]
+) -> Input:
+    """Revision ``number`` of ``row``'s content, as the input that restores it."""
+    return parse(model, history.get_revision(session, collection, row.id, number).content)
+
+
 def patched(model: type[Input], document: dict[str, Any], patch: Any) -> Input:
     if not isinstance(patch, dict):
         raise InvalidBody.at(["body"], "a merge patch is a JSON object")
     return parse(model, merge_patch(document, patch))
+
+
+@dataclass(frozen=True)
+class Kind(Generic[Row]):
+    """What the write frame needs to know of one kind of resource."""
+
+    collection: str
+    # The row a ref names, drafts included; locked until the commit when asked.
+    find: Callable[[Session, str, bool], Row]
+    # What GET shows of it (If-Match is checked against that representation's ETag).
+    public: Callable[[Session, Row], BaseModel]
+    # The editable content: what a PATCH merges into and what a revision keeps.
+    document: Callable[[Session, Row], dict[str, Any]]
+
+    def patched(self, session: Session, row: Row, model: type[Input], patch: Any) -> Input:
+        return patched(model, self.document(session, row), patch)
+
+
+def change(
+    session: Session,
+    kind: Kind[Row],
+    ref: str,
+    *,
+    if_match: str | None,
+    key: ApiKey | None,
+    action: str,
+    apply: Callable[[Row], None],
+) -> Row:
+    """The frame of every change to an existing resource: begin a write, find the row and
+    lock it, check If-Match against its current representation, ``apply`` the change, then
+    record the revision (with its event and search document) and commit. A problem raised
+    anywhere leaves the database as it was."""
+    begin(session)
+    row = kind.find(session, ref, True)
+    check_precondition(if_match, lambda: etag_body(kind.public(session, row)))
+    apply(row)
+    commit_revision(
+        session,
+        row,
+        collection=kind.collection,
+        action=action,
+        document=kind.document(session, row),
+        key=key,
+    )
+    return row
+
+
+def trash(
+    session: Session,
+    kind: Kind[Row],
+    ref: str,
+    *,
+    if_match: str | None,
+    key: ApiKey | None,
+    used_by: Callable[[Row], list[str]],
+    then: Callable[[Row], None] | None = None,
+) -> Row:
+    """Moves a resource to the trash (``change``), refused (409) while ``used_by`` names
+    anything that uses it; ``then`` does what follows from it in the same transaction."""
+
+    def apply(row: Any) -> None:
+        used = used_by(row)
+        if used:
+            raise StillReferenced(f"Still used by {', '.join(used[:10])}: change those first.")
+        row.deleted_at = clock.now()
+        if then is not None:
+            then(row)
+
+    return change(session, kind, ref, if_match=if_match, key=key, action="delete", apply=apply)
+
+
+def etag_body(public: BaseModel) -> bytes:
+    """The bytes a representation's ETag is made of (as ``api.web.http.represent`` makes it)."""
+    return public.model_dump_json().encode()
 
 
 def check_precondition(if_match: str | None, current: Callable[[], bytes]) -> None:

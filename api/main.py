@@ -12,30 +12,30 @@ from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 from starlette.middleware.cors import CORSMiddleware
 
-from api import db, openapi
 from api.articles import router as articles
 from api.auth.dependencies import current_key
 from api.auth.router import router as keys_router
-from api.authors.router import router as authors_router
-from api.cache import CacheMiddleware, ResponseCache, make_watcher
 from api.changes.router import router as changes_router
 from api.comparisons import router as comparisons
-from api.config import Settings, get_settings
-from api.docs import router as docs_router
-from api.errors import install_error_handlers
+from api.core import db
+from api.core.config import Settings, get_settings
+from api.core.errors import install_error_handlers
+from api.core.logs import configure_logging
 from api.feeds.router import router as feeds_router
-from api.health import router as health_router
-from api.http import HeadMiddleware, RequestGuardMiddleware
-from api.logs import configure_logging
-from api.metrics import Metrics, MetricsMiddleware
-from api.metrics import router as metrics_router
-from api.ratelimit import Limiter
+from api.labels.router import authors_router, tags_router
 from api.roles import router as roles
 from api.schedule import last_change, next_publication
 from api.search.router import router as search_router
-from api.tags.router import router as tags_router
 from api.transfer.router import router as import_router
 from api.trash.router import router as trash_router
+from api.web import openapi
+from api.web.cache import CacheMiddleware, ResponseCache, make_watcher
+from api.web.docs import router as docs_router
+from api.web.health import router as health_router
+from api.web.http import HeadMiddleware, RequestGuardMiddleware
+from api.web.metrics import Metrics, MetricsMiddleware
+from api.web.metrics import router as metrics_router
+from api.web.ratelimit import Limiter
 from api.webhooks.router import router as webhooks_router
 
 

@@ -4,14 +4,13 @@ from sqlmodel import SQLModel
 
 from api.articles.models import Article, ArticleComparison, ArticleRole, ArticleTag
 from api.auth.models import ApiKey
-from api.authors.models import Author
 from api.comparisons.models import Comparison, ComparisonCell, ComparisonRow, ComparisonSubject
 from api.events.models import Event
 from api.history.models import Revision, SlugRedirect
 from api.idempotency.models import IdempotencyRecord
+from api.labels.models import Author, Tag
 from api.roles.models import Role
 from api.search.models import SearchDocument
-from api.tags.models import Tag
 from api.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
 metadata = SQLModel.metadata

@@ -1,50 +1,29 @@
-"""What the write routes share: the precondition and idempotency headers, how a POST that
-creates something answers (once per Idempotency-Key), and the four write routes themselves."""
+"""What routes that write share: how a POST that creates something answers (once per
+Idempotency-Key), the merge-patch body, and the revision routes' common work. Each domain's
+router declares its own routes with these; none is made here."""
 
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Request
+from fastapi import Body, Path, Request
 from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.responses import Response
 
-from api import editing
-from api.auth.dependencies import WriteKey
 from api.auth.models import ApiKey
-from api.db import SessionDep
-from api.errors import (
-    Forbidden,
-    InvalidBody,
-    NotFound,
-    PreconditionRequired,
-    SlugTaken,
-    StalePrecondition,
-    StillReferenced,
-    Unauthorized,
-    UnsupportedMediaType,
-    problem_responses,
-)
-from api.history.router import history_router
-from api.http import (
-    JSON,
-    PRIVATE_CACHE,
-    IdempotencyKey,
-    IfMatch,
-    NoQueryDep,
-    encode,
-    make_etag,
-    no_content,
-    represent,
-)
+from api.core.fields import MAX_ID
+from api.core.urls import api_url
+from api.history import service as history
 from api.idempotency import service as idempotency
-from api.slugs import SLUG_MAX
-from api.urls import api_url
+from api.web.http import JSON, MERGE_PATCH, PRIVATE_CACHE, encode, make_etag, represent
 
-Ref = Annotated[str, Path(max_length=SLUG_MAX, description="Numeric id or slug.")]
+RevisionNumber = Annotated[int, Path(ge=1, le=MAX_ID, description="Revision number (the version).")]
+MergePatch = Annotated[dict[str, Any], Body(description="A JSON merge patch (RFC 7396).")]
+# PATCH also takes application/merge-patch+json (``api.web.openapi`` gives it the JSON schema).
+MERGE_PATCH_BODY: dict[str, Any] = {"requestBody": {"content": {MERGE_PATCH: {}}}}
 
 
-def create_response(
+def created_once(
     request: Request,
     session: Session,
     *,
@@ -77,143 +56,21 @@ def create_response(
     return Response(answer.body, status_code=answer.status_code, media_type=JSON, headers=headers)
 
 
-def add_write_routes(
-    router: APIRouter,
-    *,
-    collection: str,
-    input_model: type[BaseModel],
-    output_model: type[BaseModel],
-    create: Callable[[Session, Any, ApiKey], Any],
-    public: Callable[[Session, Any], BaseModel],
-    update: Callable[..., BaseModel],
-    delete: Callable[..., None],
-    missing: type[NotFound],
-    what: str,
-    find: Callable[[Session, str], Any] | None = None,
-) -> None:
-    """POST, PUT, PATCH and DELETE on ``router`` (prefixed ``/v1/{collection}``), the same for
-    every resource: the services differ, the HTTP does not. With ``find`` (the resource,
-    drafts included), its revisions too, restored through ``update``.
+def revisions(request: Request, session: Session, collection: str, row: Any) -> Response:
+    """The revisions of ``row``, newest first."""
+    listed = history.list_revisions(session, collection, row.id, row.slug)
+    return represent(request, [r.model_dump(mode="json") for r in listed], public=False)
 
-    ``update(session, ref, data=…|patch=…, key=…, if_match=…[, action=…])`` returns the public
-    model; ``delete(session, ref, key=…, if_match=…)`` moves the item to the trash.
-    """
-    if find is not None:
-        router.include_router(
-            history_router(
-                collection,
-                find=find,
-                restore=lambda session, ref, content, key, if_match: update(
-                    session,
-                    ref,
-                    data=editing.parse(input_model, content),
-                    key=key,
-                    if_match=if_match,
-                    action="restore",
-                ),
-                missing=missing,
-            )
-        )
-    name = collection.removesuffix("s")
-    writes = (
-        Unauthorized,
-        Forbidden,
-        InvalidBody,
-        UnsupportedMediaType,
-        StalePrecondition,
-        PreconditionRequired,
-        SlugTaken,
-    )
 
-    def create_item(
-        data: Annotated[Any, Body()],
-        request: Request,
-        session: SessionDep,
-        key: WriteKey,
-        _: NoQueryDep,
-        idempotency_key: IdempotencyKey = None,
-    ) -> Response:
-        return create_response(
-            request,
-            session,
-            key=key,
-            idempotency_key=idempotency_key,
-            data=data,
-            collection=collection,
-            create=lambda: create(session, data, key),
-            public=lambda row: public(session, row),
-        )
+def revision(
+    request: Request, session: Session, collection: str, row: Any, number: int
+) -> Response:
+    found = history.get_revision_public(session, collection, row.id, row.slug, number)
+    return represent(request, found, public=False)
 
-    def replace_item(
-        ref: Ref,
-        data: Annotated[Any, Body()],
-        request: Request,
-        session: SessionDep,
-        key: WriteKey,
-        _: NoQueryDep,
-        if_match: IfMatch = None,
-    ) -> Response:
-        item = update(session, ref, data=data, key=key, if_match=if_match)
-        return represent(request, item, public=False)
 
-    def patch_item(
-        ref: Ref,
-        patch: Annotated[dict[str, Any], Body(description="A JSON merge patch (RFC 7396).")],
-        request: Request,
-        session: SessionDep,
-        key: WriteKey,
-        _: NoQueryDep,
-        if_match: IfMatch = None,
-    ) -> Response:
-        item = update(session, ref, patch=patch, key=key, if_match=if_match)
-        return represent(request, item, public=False)
-
-    def delete_item(
-        ref: Ref, session: SessionDep, key: WriteKey, _: NoQueryDep, if_match: IfMatch = None
-    ) -> Response:
-        delete(session, ref, key=key, if_match=if_match)
-        return no_content()
-
-    # The body parameters take the resource's own input model, so OpenAPI documents it.
-    create_item.__annotations__["data"] = input_model
-    replace_item.__annotations__["data"] = input_model
-    router.add_api_route(
-        "",
-        create_item,
-        methods=["POST"],
-        status_code=201,
-        response_model=output_model,
-        responses=problem_responses(*writes),
-        name=f"create_{name}",
-        description=f"Create {what}.",
-    )
-    router.add_api_route(
-        "/{ref}",
-        replace_item,
-        methods=["PUT"],
-        response_model=output_model,
-        responses=problem_responses(*writes, missing),
-        name=f"replace_{name}",
-        description=f"Replace {what}; fields left out take their defaults, the slug is kept.",
-    )
-    router.add_api_route(
-        "/{ref}",
-        patch_item,
-        methods=["PATCH"],
-        response_model=output_model,
-        responses=problem_responses(*writes, missing),
-        name=f"patch_{name}",
-        description=f"Change some fields of {what} (JSON merge patch: null removes a field).",
-        openapi_extra={"requestBody": {"content": {"application/merge-patch+json": {}}}},
-    )
-    router.add_api_route(
-        "/{ref}",
-        delete_item,
-        methods=["DELETE"],
-        status_code=204,
-        responses=problem_responses(
-            Unauthorized, Forbidden, missing, StalePrecondition, StillReferenced
-        ),
-        name=f"delete_{name}",
-        description=f"Move {what} to the trash (see /v1/trash).",
-    )
+def revision_diff(
+    request: Request, session: Session, collection: str, row: Any, before: int, after: int
+) -> Response:
+    diff = history.diff_revisions(session, collection, row.id, before, after)
+    return represent(request, diff, public=False)

@@ -9,13 +9,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.articles.models import Article
-from api.authors.models import Author
-from api.clock import clock
 from api.comparisons.models import Comparison
+from api.core.clock import clock
+from api.core.workflow import Status
 from api.events import service as events
+from api.labels.models import Author, Tag
 from api.roles.models import Role
-from api.tags.models import Tag
-from api.workflow import Status
 
 
 def next_publication(engine: Engine) -> datetime | None:

@@ -34,14 +34,14 @@ from api.articles.page import (
     PTable,
     parse_page,
 )
-from api.authors.service import authors
 from api.comparisons import service as comparisons_service
 from api.comparisons.models import Comparison, ComparisonInput, RowInput
-from api.errors import SeedError
+from api.core.errors import SeedError
+from api.core.slugs import slugify
+from api.core.workflow import Status
+from api.labels.service import authors
 from api.roles import service as roles_service
 from api.roles.models import Role
-from api.slugs import slugify
-from api.workflow import Status
 
 
 def load_page(session: Session, text: str, *, source: str) -> Article | None:

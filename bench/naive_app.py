@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from api.articles import service
 from api.articles.models import Article, ArticlePublic
-from api.config import get_settings
-from api.db import make_engine
+from api.core.config import get_settings
+from api.core.db import make_engine
 
 engine = make_engine(get_settings().database_url)
 app = FastAPI()

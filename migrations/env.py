@@ -8,8 +8,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import DateTime
 
 from api import models
-from api.config import get_settings
-from api.db import UTCDateTime, make_engine
+from api.core.config import get_settings
+from api.core.db import UTCDateTime, make_engine
 from api.search.models import in_migrations
 
 config = context.config

@@ -29,9 +29,9 @@ from sqlmodel import Session
 from api.auth import service as auth_service
 from api.auth.models import KeyCreate, Scope
 from api.cli import alembic_config
-from api.clock import Clock, clock
-from api.config import REPO_ROOT, Settings, get_settings
-from api.db import make_engine
+from api.core.clock import Clock, clock
+from api.core.config import REPO_ROOT, Settings, get_settings
+from api.core.db import make_engine
 from api.main import create_app
 from api.seed import load_seeds
 

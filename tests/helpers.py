@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from api.articles import service as articles_service
 from api.articles.models import Article, ArticleInput, ParagraphBlock
-from api.authors.service import authors
-from api.workflow import Status
+from api.core.workflow import Status
+from api.labels.service import authors
 
 _serial = count(1)
 

@@ -12,11 +12,11 @@ from sqlmodel import Session
 
 from api.articles import service as articles_service
 from api.articles.models import Article, ArticleInput
-from api.cache import Entry, ResponseCache
-from api.clock import Clock
-from api.db import make_engine
+from api.core.clock import Clock
+from api.core.db import make_engine
+from api.core.workflow import Status
 from api.main import create_app
-from api.workflow import Status
+from api.web.cache import Entry, ResponseCache
 from tests.conftest import Database, eventually, settings_for
 
 

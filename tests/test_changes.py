@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.clock import Clock
+from api.core.clock import Clock
 from tests.conftest import Keys
 
 COLLECTIONS = ("articles", "roles", "comparisons", "authors", "tags")

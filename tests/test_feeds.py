@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from api.refs import LabelInput
-from api.tags.service import tags
+from api.labels.models import LabelInput
+from api.labels.service import tags
 from tests.conftest import REPO_ROOT, Keys
 from tests.helpers import make_article
 

@@ -12,8 +12,8 @@ from sqlalchemy import inspect
 
 from api import models
 from api.cli import alembic_config
-from api.config import get_settings
-from api.db import make_engine
+from api.core.config import get_settings
+from api.core.db import make_engine
 from api.search.models import in_migrations
 from tests.conftest import _new_database
 

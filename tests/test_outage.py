@@ -13,7 +13,7 @@ import httpx2 as httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import make_url
 
-from api.db import make_engine
+from api.core.db import make_engine
 from api.main import create_app
 from tests.conftest import Database, _free_port, eventually, running_server, settings_for
 

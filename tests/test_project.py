@@ -10,8 +10,8 @@ from sqlalchemy import make_url
 from typer.testing import CliRunner
 
 from api.cli import app as cli
-from api.config import get_settings
-from api.db import make_engine
+from api.core.config import get_settings
+from api.core.db import make_engine
 from api.main import create_app
 from tests.conftest import REPO_ROOT, Database, _new_database, settings_for
 

@@ -12,13 +12,12 @@ from sqlalchemy import event, insert, text
 from sqlmodel import Session, select
 
 from api.articles.models import Article, ArticleComparison, ArticleRole, ArticleTag
-from api.authors.models import Author
 from api.comparisons.models import Comparison
+from api.core.workflow import Status
+from api.labels.models import Author, Tag
 from api.main import create_app
 from api.roles.models import Role
 from api.seed import load_seeds
-from api.tags.models import Tag
-from api.workflow import Status
 from tests.conftest import SEED, Database, _new_database, migrate, settings_for
 
 ARTICLES = 10_000

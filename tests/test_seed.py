@@ -8,12 +8,12 @@ from sqlmodel import Session, select
 
 from api.articles.models import Article, ArticleComparison, ArticleRole
 from api.articles.page import parse_page
-from api.authors.models import Author
 from api.comparisons.models import Comparison, ComparisonCell, ComparisonRow, ComparisonSubject
-from api.errors import SeedError
+from api.core.errors import SeedError
+from api.core.workflow import Status
+from api.labels.models import Author
 from api.roles.models import Role
 from api.seed import load_page, load_seeds
-from api.workflow import Status
 from tests.conftest import SEED
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")

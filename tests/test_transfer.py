@@ -16,8 +16,8 @@ from api.articles.models import Article
 from api.auth import service as auth_service
 from api.auth.models import KeyCreate, Scope
 from api.cli import app as cli
-from api.config import get_settings
-from api.db import make_engine
+from api.core.config import get_settings
+from api.core.db import make_engine
 from api.main import create_app
 from api.transfer.service import export_lines, import_lines
 from tests.conftest import Database, Keys, _new_database, migrate, settings_for

@@ -20,13 +20,13 @@ from api.articles import service as articles_service
 from api.articles.models import ArticleInput
 from api.auth import service as auth_service
 from api.auth.models import KeyCreate, Scope
-from api.config import get_settings
+from api.core.config import get_settings
+from api.core.workflow import Status
 from api.events.models import Event
 from api.main import create_app
 from api.webhooks import targets, worker
 from api.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 from api.webhooks.worker import run_once
-from api.workflow import Status
 from tests.conftest import Database, eventually, settings_for
 
 

@@ -7,8 +7,8 @@ import orjson
 
 from api.articles.models import ArticlePublic, ComparisonBlockPublic
 from api.comparisons.render import render_csv
-from api.config import get_settings
-from api.urls import site_url
+from api.core.config import get_settings
+from api.core.urls import site_url
 
 
 def _time(value: Any) -> str | None:

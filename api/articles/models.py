@@ -14,13 +14,14 @@ from sqlalchemy import JSON, Index, Text
 from sqlmodel import Field, SQLModel
 
 from api.comparisons.models import ComparisonPublic
-from api.db import Tracked
-from api.fields import URL_CHAR, Id, Moment, WebUrl
-from api.pagination import ListParams, fields_query, include_query, sort_query
-from api.refs import ArticleRef, AuthorRef, ComparisonRef, LabelPublic, RoleRef, TagRef
+from api.core.db import Tracked
+from api.core.fields import URL_CHAR, Id, Moment, WebUrl
+from api.core.slugs import SLUG_MAX, Slug
+from api.core.workflow import Status, Workflow
+from api.labels.models import LabelPublic
 from api.roles.models import RoleListItem
-from api.slugs import SLUG_MAX, Slug
-from api.workflow import Status, Workflow
+from api.web.pagination import ListParams, fields_query, include_query, sort_query
+from api.web.refs import ArticleRef, AuthorRef, ComparisonRef, RoleRef, TagRef
 
 # Links may point to the web or to a path; never to javascript: or data: URLs.
 SAFE_HREF = rf"^(https?://|mailto:|/){URL_CHAR}*$"

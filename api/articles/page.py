@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import combinations, pairwise
 
-from api.errors import SeedError
+from api.core.errors import SeedError
 
 ROLE_DEFINITIONS = "Role Definitions"
 COMPARISON_TABLE = "Comparison Table"

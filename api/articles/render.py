@@ -10,7 +10,6 @@ from datetime import datetime
 import nh3
 from markdown_it import MarkdownIt
 
-from api import markdown
 from api.articles.models import (
     ArticlePublic,
     BlockPublic,
@@ -24,7 +23,8 @@ from api.articles.models import (
     RoleDefinitionsBlockPublic,
 )
 from api.comparisons.render import cells_of, render_markdown_table
-from api.urls import site_url
+from api.core import markdown
+from api.core.urls import site_url
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 

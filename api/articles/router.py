@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Body, Query, Request
 from starlette.responses import Response
 
 from api.articles import service
@@ -15,31 +15,48 @@ from api.articles.models import (
     ArticleQuery,
 )
 from api.articles.render import RENDERERS
-from api.auth.dependencies import CurrentKey
-from api.db import SessionDep
-from api.errors import (
+from api.auth.dependencies import CurrentKey, ReadKey, WriteKey
+from api.core.db import SessionDep
+from api.core.errors import (
+    AUTH_ERRORS,
+    WRITE_ERRORS,
     ArticleNotFound,
-    Forbidden,
+    FolioError,
     InvalidBody,
     NotAcceptable,
-    PreconditionRequired,
+    RevisionNotFound,
     StalePrecondition,
+    StillReferenced,
     Unauthorized,
-    UnsupportedMediaType,
     problem_responses,
 )
-from api.http import JSON, NoQueryDep, negotiate, represent, represent_page
-from api.pagination import ListEnvelope, parse_fields, parse_include
-from api.routing import add_write_routes
-from api.slugs import SLUG_MAX
+from api.history.models import DiffQuery, RevisionDiff, RevisionPublic, RevisionSummary
+from api.routing import (
+    MERGE_PATCH_BODY,
+    MergePatch,
+    RevisionNumber,
+    created_once,
+    revision,
+    revision_diff,
+    revisions,
+)
+from api.web.http import (
+    JSON,
+    IdempotencyKey,
+    IfMatch,
+    NoQueryDep,
+    Ref,
+    negotiate,
+    no_content,
+    represent,
+    represent_page,
+)
+from api.web.pagination import ListEnvelope, parse_fields, parse_include
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
 JSON_LD = "application/ld+json"
 FORMATS = {"json": JSON, **{name: media for name, (media, _) in RENDERERS.items()}}
-Ref = Annotated[str, Path(max_length=SLUG_MAX, description="Numeric id or slug.")]
-_auth = (Unauthorized, Forbidden)
-_writes = (*_auth, InvalidBody, UnsupportedMediaType, StalePrecondition, PreconditionRequired)
 
 
 @router.get(
@@ -113,18 +130,156 @@ def get_article_jsonld(
     return represent(request, inline_safe(article), media_type=JSON_LD, public=key is None)
 
 
-add_write_routes(
-    router,
-    collection="articles",
-    input_model=ArticleInput,
-    output_model=ArticlePublic,
-    create=lambda session, data, key: service.create_article(session, data, key=key),
-    public=service.to_public,
-    update=lambda session, ref, **change: service.to_public(
-        session, service.update_article(session, ref, **change)
-    ),
-    delete=service.delete_article,
-    missing=ArticleNotFound,
-    what="an article (from `body` blocks or from `body_markdown`)",
-    find=lambda session, ref: service.find_article(session, ref, preview=True),
+# --- Writes ---------------------------------------------------------------------------------
+
+_WHAT = "an article (from `body` blocks or from `body_markdown`)"
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ArticlePublic,
+    responses=problem_responses(*WRITE_ERRORS),
+    description=f"Create {_WHAT}.",
 )
+def create_article(
+    data: Annotated[ArticleInput, Body()],
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    return created_once(
+        request,
+        session,
+        key=key,
+        idempotency_key=idempotency_key,
+        data=data,
+        collection=service.COLLECTION,
+        create=lambda: service.create_article(session, data, key=key),
+        public=lambda article: service.to_public(session, article),
+    )
+
+
+@router.put(
+    "/{ref}",
+    response_model=ArticlePublic,
+    responses=problem_responses(*WRITE_ERRORS, ArticleNotFound),
+    description=f"Replace {_WHAT}; fields left out take their defaults, the slug is kept.",
+)
+def replace_article(
+    ref: Ref,
+    data: Annotated[ArticleInput, Body()],
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    if_match: IfMatch = None,
+) -> Response:
+    article = service.update_article(session, ref, data=data, key=key, if_match=if_match)
+    return represent(request, service.to_public(session, article), public=False)
+
+
+@router.patch(
+    "/{ref}",
+    response_model=ArticlePublic,
+    responses=problem_responses(*WRITE_ERRORS, ArticleNotFound),
+    description=f"Change some fields of {_WHAT} (JSON merge patch: null removes a field).",
+    openapi_extra=MERGE_PATCH_BODY,
+)
+def patch_article(
+    ref: Ref,
+    patch: MergePatch,
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    if_match: IfMatch = None,
+) -> Response:
+    article = service.update_article(session, ref, patch=patch, key=key, if_match=if_match)
+    return represent(request, service.to_public(session, article), public=False)
+
+
+@router.delete(
+    "/{ref}",
+    status_code=204,
+    responses=problem_responses(*AUTH_ERRORS, ArticleNotFound, StalePrecondition, StillReferenced),
+    description=f"Move {_WHAT} to the trash (see /v1/trash).",
+)
+def delete_article(
+    ref: Ref, session: SessionDep, key: WriteKey, _: NoQueryDep, if_match: IfMatch = None
+) -> Response:
+    service.delete_article(session, ref, key=key, if_match=if_match)
+    return no_content()
+
+
+# --- Revisions ------------------------------------------------------------------------------
+
+_REVISION_ERRORS: tuple[type[FolioError], ...] = (ArticleNotFound, RevisionNotFound, *AUTH_ERRORS)
+
+
+@router.get(
+    "/{ref}/revisions",
+    response_model=list[RevisionSummary],
+    responses=problem_responses(*_REVISION_ERRORS),
+)
+def list_article_revisions(
+    ref: Ref, request: Request, session: SessionDep, _key: ReadKey, _: NoQueryDep
+) -> Response:
+    """List the revisions, newest first: number, time, action and the key that made it."""
+    article = service.find_article(session, ref, preview=True)
+    return revisions(request, session, service.COLLECTION, article)
+
+
+@router.get(
+    "/{ref}/revisions/diff",
+    response_model=RevisionDiff,
+    responses=problem_responses(*_REVISION_ERRORS),
+)
+def diff_article_revisions(
+    ref: Ref,
+    request: Request,
+    session: SessionDep,
+    _key: ReadKey,
+    query: Annotated[DiffQuery, Query()],
+) -> Response:
+    """Compare two revisions: the fields that changed, and a unified diff."""
+    article = service.find_article(session, ref, preview=True)
+    return revision_diff(request, session, service.COLLECTION, article, query.from_, query.to)
+
+
+@router.get(
+    "/{ref}/revisions/{number}",
+    response_model=RevisionPublic,
+    responses=problem_responses(*_REVISION_ERRORS),
+)
+def get_article_revision(
+    ref: Ref,
+    number: RevisionNumber,
+    request: Request,
+    session: SessionDep,
+    _key: ReadKey,
+    _: NoQueryDep,
+) -> Response:
+    """Get one revision with the whole content as it was."""
+    article = service.find_article(session, ref, preview=True)
+    return revision(request, session, service.COLLECTION, article, number)
+
+
+@router.post(
+    "/{ref}/revisions/{number}/restore",
+    responses=problem_responses(*_REVISION_ERRORS, StalePrecondition, InvalidBody),
+)
+def restore_article_revision(
+    ref: Ref,
+    number: RevisionNumber,
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    if_match: IfMatch = None,
+) -> Response:
+    """Make that revision's content current again; this is itself a new revision."""
+    article = service.restore_article(session, ref, number, key=key, if_match=if_match)
+    return represent(request, service.to_public(session, article), public=False)

@@ -44,9 +44,6 @@ from api.articles.models import (
     Seo,
 )
 from api.auth.models import ApiKey
-from api.authors.models import Author
-from api.authors.service import authors
-from api.clock import clock
 from api.comparisons import service as comparisons_service
 from api.comparisons.models import (
     Comparison,
@@ -54,17 +51,18 @@ from api.comparisons.models import (
     ComparisonSubject,
     RowInput,
 )
-from api.errors import ArticleNotFound, InvalidBody, NotFound, Unauthorized
-from api.pagination import Page, Sortable, keyset_page, map_page, parse_include
-from api.refs import ArticleRef, AuthorRef, ComparisonRef, RoleRef, TagRef
+from api.core.clock import clock
+from api.core.errors import ArticleNotFound, InvalidBody, NotFound, Unauthorized
+from api.core.slugs import slugify
+from api.core.urls import resource_url, site_url
+from api.core.workflow import Status, effective_status, not_trashed, readable, visible
+from api.labels.models import Author, Tag
+from api.labels.service import authors, tags
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
-from api.slugs import slugify
-from api.tags.models import Tag
-from api.tags.service import tags
-from api.urls import resource_url, site_url
-from api.workflow import Status, effective_status, not_trashed, readable, visible
+from api.web.pagination import Page, Sortable, keyset_page, map_page, parse_include
+from api.web.refs import ArticleRef, AuthorRef, ComparisonRef, RoleRef, TagRef
 
 COLLECTION = "articles"
 SORTABLE = Sortable.on(Article, SORTS, default=DEFAULT_SORT)
@@ -659,8 +657,12 @@ def create_article(session: Session, data: ArticleInput, *, key: ApiKey | None) 
     return article
 
 
-def _etag_body(session: Session, article: Article) -> bytes:
-    return to_public(session, article).model_dump_json().encode()
+KIND = editing.Kind(
+    COLLECTION,
+    find=lambda session, ref, lock: find_article(session, ref, preview=True, for_update=lock),
+    public=to_public,
+    document=document,
+)
 
 
 def update_article(
@@ -674,40 +676,40 @@ def update_article(
     action: str = "update",
 ) -> Article:
     """PUT (``data``) or PATCH (``patch``, a JSON merge patch) under an optional If-Match."""
-    editing.begin(session)
-    article = find_article(session, ref, preview=True, for_update=True)
-    editing.check_precondition(if_match, lambda: _etag_body(session, article))
-    if data is None:
-        current = document(session, article)
-        if isinstance(patch, dict) and "body_markdown" in patch:
-            current.pop("body")  # a Markdown body replaces the blocks
-        data = editing.patched(ArticleInput, current, patch)
-    _apply(session, article, data, key=key)
-    editing.commit_revision(
-        session,
-        article,
-        collection=COLLECTION,
-        action=action,
-        document=document(session, article),
-        key=key,
+
+    def apply(article: Article) -> None:
+        nonlocal data
+        if data is None:
+            current = document(session, article)
+            if isinstance(patch, dict) and "body_markdown" in patch:
+                current.pop("body")  # a Markdown body replaces the blocks
+            data = editing.patched(ArticleInput, current, patch)
+        _apply(session, article, data, key=key)
+
+    return editing.change(
+        session, KIND, ref, if_match=if_match, key=key, action=action, apply=apply
     )
-    return article
+
+
+def restore_article(
+    session: Session, ref: str, number: int, *, key: ApiKey | None, if_match: str | None
+) -> Article:
+    """Makes revision ``number`` current again, as a new revision."""
+    article = find_article(session, ref, preview=True)
+    data = editing.from_revision(session, COLLECTION, article, number, ArticleInput)
+    return update_article(session, ref, data=data, key=key, if_match=if_match, action="restore")
 
 
 def delete_article(session: Session, ref: str, *, key: ApiKey | None, if_match: str | None) -> None:
-    """Moves the article to the trash."""
-    editing.begin(session)
-    article = find_article(session, ref, preview=True, for_update=True)
-    editing.check_precondition(if_match, lambda: _etag_body(session, article))
-    article.deleted_at = clock.now()
-    follow_article(session, article, key=key)
-    editing.commit_revision(
+    """Moves the article to the trash, and the comparisons its tables made with it."""
+    editing.trash(
         session,
-        article,
-        collection=COLLECTION,
-        action="delete",
-        document=document(session, article),
+        KIND,
+        ref,
+        if_match=if_match,
         key=key,
+        used_by=lambda _article: [],
+        then=lambda article: follow_article(session, article, key=key),
     )
 
 

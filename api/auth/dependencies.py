@@ -8,8 +8,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth import service
 from api.auth.models import ApiKey, Scope
-from api.errors import Unauthorized
-from api.ratelimit import Limiter, client_address
+from api.core.errors import Unauthorized
+from api.web.ratelimit import Limiter, client_address
 
 # Two schemes of one kind, so that OpenAPI can tell the routes that need a key (``api.openapi``
 # makes them one): ``_bearer`` checks a key wherever one is sent, ``_needed`` marks a scope.

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from api.db import UTCDateTime, string_enum, utcnow
+from api.core.db import UTCDateTime, string_enum, utcnow
 
 
 class Scope(StrEnum):

@@ -8,9 +8,9 @@ from starlette.responses import Response
 from api.auth import service
 from api.auth.dependencies import AdminKey
 from api.auth.models import KeyCreate, KeyCreated, KeyPublic
-from api.db import SessionDep
-from api.errors import Conflict, Forbidden, KeyNotFound, Unauthorized, problem_responses
-from api.http import NoQueryDep, created, represent
+from api.core.db import SessionDep
+from api.core.errors import Conflict, Forbidden, KeyNotFound, Unauthorized, problem_responses
+from api.web.http import NoQueryDep, created, represent
 
 router = APIRouter(prefix="/v1/keys", tags=["keys"])
 KeyRef = Annotated[str, Path(max_length=100, description="Numeric id or name.")]

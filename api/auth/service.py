@@ -13,10 +13,10 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from api import db
 from api.auth.models import ApiKey, KeyCreate, KeyCreated, KeyPublic, Scope
-from api.clock import clock
-from api.errors import Conflict, Forbidden, KeyNotFound, Unauthorized
+from api.core import db
+from api.core.clock import clock
+from api.core.errors import Conflict, Forbidden, KeyNotFound, Unauthorized
 
 TOKEN_PREFIX = "folio_"
 

@@ -8,10 +8,10 @@ from starlette.responses import Response
 from api.auth.dependencies import CurrentKey
 from api.changes import service
 from api.changes.service import ChangesPage, ChangesQuery
-from api.db import SessionDep
-from api.errors import Unauthorized, problem_responses
-from api.http import represent
-from api.urls import api_url
+from api.core.db import SessionDep
+from api.core.errors import Unauthorized, problem_responses
+from api.core.urls import api_url
+from api.web.http import represent
 
 router = APIRouter(prefix="/v1/changes", tags=["changes"])
 

@@ -17,20 +17,18 @@ from sqlmodel import Session, col, select
 
 from api.articles import service as articles_service
 from api.articles.models import Article
-from api.authors.models import Author
-from api.authors.service import authors
-from api.clock import clock
 from api.comparisons import service as comparisons_service
 from api.comparisons.models import Comparison
-from api.errors import InvalidParameter
+from api.core.clock import clock
+from api.core.errors import InvalidParameter
+from api.core.urls import resource_url
+from api.core.workflow import not_trashed, visible
 from api.events.models import Event
+from api.labels.models import Author, Tag
+from api.labels.service import authors, tags
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.schedule import announce_due
-from api.tags.models import Tag
-from api.tags.service import tags
-from api.urls import resource_url
-from api.workflow import not_trashed, visible
 
 MODELS: dict[str, Any] = {
     "articles": Article,

@@ -12,13 +12,13 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import ForeignKeyConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from api.db import Tracked
-from api.fields import Id, Moment, Position, WebUrl
-from api.pagination import ListParams, fields_query, include_query, sort_query
-from api.refs import ComparisonRef, RoleRef
+from api.core.db import Tracked
+from api.core.fields import Id, Moment, Position, WebUrl
+from api.core.slugs import SLUG_MAX, Name, Slug
+from api.core.workflow import Status, Workflow
 from api.roles.models import RoleListItem, RolePublic
-from api.slugs import SLUG_MAX, Name, Slug
-from api.workflow import Status, Workflow
+from api.web.pagination import ListParams, fields_query, include_query, sort_query
+from api.web.refs import ComparisonRef, RoleRef
 
 
 class ComparisonBase(SQLModel):

@@ -3,9 +3,9 @@
 import csv
 import io
 
-from api import markdown
 from api.comparisons.models import ComparisonPublic
-from api.urls import site_url
+from api.core import markdown
+from api.core.urls import site_url
 
 
 def cells_of(table: ComparisonPublic) -> list[list[str]]:

@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 from starlette.responses import Response
 
-from api.auth.dependencies import CurrentKey, WriteKey
-from api.comparisons import render, service
+from api.auth.dependencies import CurrentKey, ReadKey, WriteKey
+from api.comparisons import render, rows, service
 from api.comparisons.models import (
     CellInput,
     ComparisonInput,
@@ -21,45 +21,59 @@ from api.comparisons.models import (
     RowsQuery,
     SubjectCreate,
 )
-from api.db import SessionDep
-from api.errors import (
+from api.core.db import SessionDep
+from api.core.errors import (
+    AUTH_ERRORS,
+    WRITE_ERRORS,
     ComparisonNotFound,
-    Forbidden,
+    FolioError,
     InvalidBody,
     NotAcceptable,
     PreconditionRequired,
+    RevisionNotFound,
     RoleNotFound,
     RowNotFound,
     StalePrecondition,
+    StillReferenced,
     Unauthorized,
     UnsupportedMediaType,
     problem_responses,
 )
-from api.fields import MAX_ID
-from api.http import (
+from api.core.fields import MAX_ID
+from api.core.slugs import SLUG_MAX
+from api.history.models import DiffQuery, RevisionDiff, RevisionPublic, RevisionSummary
+from api.routing import (
+    MERGE_PATCH_BODY,
+    MergePatch,
+    RevisionNumber,
+    created_once,
+    revision,
+    revision_diff,
+    revisions,
+)
+from api.web.http import (
     CSV,
     JSON,
     MARKDOWN,
+    IdempotencyKey,
     IfMatch,
     NoQueryDep,
+    Ref,
     created,
     negotiate,
     no_content,
     represent,
     represent_page,
 )
-from api.pagination import ListEnvelope, parse_fields, parse_include
-from api.routing import add_write_routes
-from api.slugs import SLUG_MAX
+from api.web.pagination import ListEnvelope, parse_fields, parse_include
 
 router = APIRouter(prefix="/v1/comparisons", tags=["comparisons"])
 compare_router = APIRouter(prefix="/v1/roles", tags=["roles"])
-Ref = Annotated[str, Path(max_length=SLUG_MAX, description="Numeric id or slug.")]
 RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="The row's id.")]
 RoleRef = Annotated[str, Path(max_length=SLUG_MAX, description="The subject role's slug.")]
-_auth = (Unauthorized, Forbidden)
-_writes = (
-    *_auth,
+# What a write to part of a comparison may answer (the slug is not written there).
+_PART_ERRORS: tuple[type[FolioError], ...] = (
+    *AUTH_ERRORS,
     ComparisonNotFound,
     InvalidBody,
     UnsupportedMediaType,
@@ -136,7 +150,7 @@ def list_rows(
     query: Annotated[RowsQuery, Query()],
 ) -> Response:
     """The rows of a comparison, in order: all, the one `dimension`, or those containing `q`."""
-    page = service.list_rows(session, ref, query=query, preview=key is not None)
+    page = rows.list_rows(session, ref, query=query, preview=key is not None)
     fields = parse_fields(query.fields, RowPublic)
     return represent_page(request, page, query, public=key is None, fields=fields)
 
@@ -155,12 +169,15 @@ def get_row(
     _: NoQueryDep,
 ) -> Response:
     """Get one row of a comparison with its cells."""
-    row = service.get_row(session, ref, row_id, preview=key is not None)
+    row = rows.get_row(session, ref, row_id, preview=key is not None)
     return represent(request, row, public=key is None)
 
 
 @router.post(
-    "/{ref}/rows", status_code=201, response_model=RowPublic, responses=problem_responses(*_writes)
+    "/{ref}/rows",
+    status_code=201,
+    response_model=RowPublic,
+    responses=problem_responses(*_PART_ERRORS),
 )
 def add_row(
     ref: Ref,
@@ -172,14 +189,14 @@ def add_row(
     if_match: IfMatch = None,
 ) -> Response:
     """Add a row (a dimension) with its cells, last or at `position`."""
-    row = service.add_row(session, ref, data, key=key, if_match=if_match)
+    row = rows.add_row(session, ref, data, key=key, if_match=if_match)
     return created(request, row, location=f"{request.url.path}/{row.id}")
 
 
 @router.patch(
     "/{ref}/rows/{row_id}",
     response_model=RowPublic,
-    responses=problem_responses(*_writes, RowNotFound),
+    responses=problem_responses(*_PART_ERRORS, RowNotFound),
     openapi_extra={"requestBody": {"content": {"application/merge-patch+json": {}}}},
 )
 def patch_row(
@@ -194,12 +211,12 @@ def patch_row(
 ) -> Response:
     """Rename a row, move it to another `position`, or change some of its cells (null
     removes a cell)."""
-    row = service.patch_row(session, ref, row_id, data, key=key, if_match=if_match)
+    row = rows.patch_row(session, ref, row_id, data, key=key, if_match=if_match)
     return represent(request, row, public=False)
 
 
 @router.delete(
-    "/{ref}/rows/{row_id}", status_code=204, responses=problem_responses(*_writes, RowNotFound)
+    "/{ref}/rows/{row_id}", status_code=204, responses=problem_responses(*_PART_ERRORS, RowNotFound)
 )
 def delete_row(
     ref: Ref,
@@ -210,14 +227,14 @@ def delete_row(
     if_match: IfMatch = None,
 ) -> Response:
     """Delete a row and its cells."""
-    service.delete_row(session, ref, row_id, key=key, if_match=if_match)
+    rows.delete_row(session, ref, row_id, key=key, if_match=if_match)
     return no_content()
 
 
 @router.put(
     "/{ref}/rows/{row_id}/cells/{role}",
     response_model=RowPublic,
-    responses=problem_responses(*_writes, RowNotFound),
+    responses=problem_responses(*_PART_ERRORS, RowNotFound),
 )
 def put_cell(
     ref: Ref,
@@ -231,14 +248,14 @@ def put_cell(
     if_match: IfMatch = None,
 ) -> Response:
     """Set the cell of one row for one subject role."""
-    row = service.put_cell(session, ref, row_id, role, data, key=key, if_match=if_match)
+    row = rows.put_cell(session, ref, row_id, role, data, key=key, if_match=if_match)
     return represent(request, row, public=False)
 
 
 @router.delete(
     "/{ref}/rows/{row_id}/cells/{role}",
     status_code=204,
-    responses=problem_responses(*_writes, RowNotFound),
+    responses=problem_responses(*_PART_ERRORS, RowNotFound),
 )
 def delete_cell(
     ref: Ref,
@@ -250,14 +267,14 @@ def delete_cell(
     if_match: IfMatch = None,
 ) -> Response:
     """Empty the cell of one row for one subject role."""
-    service.delete_cell(session, ref, row_id, role, key=key, if_match=if_match)
+    rows.delete_cell(session, ref, row_id, role, key=key, if_match=if_match)
     return no_content()
 
 
 @router.post(
     "/{ref}/subjects",
     response_model=ComparisonPublic,
-    responses=problem_responses(*_writes),
+    responses=problem_responses(*_PART_ERRORS),
 )
 def add_subject(
     ref: Ref,
@@ -269,14 +286,14 @@ def add_subject(
     if_match: IfMatch = None,
 ) -> Response:
     """Add a role as a column, last or at `position`; its cells start empty."""
-    comparison = service.add_subject(session, ref, data, key=key, if_match=if_match)
+    comparison = rows.add_subject(session, ref, data, key=key, if_match=if_match)
     return represent(request, service.to_public(session, comparison), public=False)
 
 
 @router.delete(
     "/{ref}/subjects/{role}",
     status_code=204,
-    responses=problem_responses(*_writes, RoleNotFound),
+    responses=problem_responses(*_PART_ERRORS, RoleNotFound),
 )
 def remove_subject(
     ref: Ref,
@@ -287,25 +304,169 @@ def remove_subject(
     if_match: IfMatch = None,
 ) -> Response:
     """Remove a role's column and its cells."""
-    service.remove_subject(session, ref, role, key=key, if_match=if_match)
+    rows.remove_subject(session, ref, role, key=key, if_match=if_match)
     return no_content()
 
 
-add_write_routes(
-    router,
-    collection="comparisons",
-    input_model=ComparisonInput,
-    output_model=ComparisonPublic,
-    create=lambda session, data, key: service.create_comparison(session, data, key=key),
-    public=service.to_public,
-    update=lambda session, ref, **change: service.to_public(
-        session, service.update_comparison(session, ref, **change)
-    ),
-    delete=service.delete_comparison,
-    missing=ComparisonNotFound,
-    what="a comparison (rows given with their id or an existing dimension keep their id)",
-    find=lambda session, ref: service.find_comparison(session, ref, preview=True),
+# --- Writes ---------------------------------------------------------------------------------
+
+_WHAT = "a comparison (rows given with their id or an existing dimension keep their id)"
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ComparisonPublic,
+    responses=problem_responses(*WRITE_ERRORS),
+    description=f"Create {_WHAT}.",
 )
+def create_comparison(
+    data: Annotated[ComparisonInput, Body()],
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    return created_once(
+        request,
+        session,
+        key=key,
+        idempotency_key=idempotency_key,
+        data=data,
+        collection=service.COLLECTION,
+        create=lambda: service.create_comparison(session, data, key=key),
+        public=lambda comparison: service.to_public(session, comparison),
+    )
+
+
+@router.put(
+    "/{ref}",
+    response_model=ComparisonPublic,
+    responses=problem_responses(*WRITE_ERRORS, ComparisonNotFound),
+    description=f"Replace {_WHAT}; fields left out take their defaults, the slug is kept.",
+)
+def replace_comparison(
+    ref: Ref,
+    data: Annotated[ComparisonInput, Body()],
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    if_match: IfMatch = None,
+) -> Response:
+    comparison = service.update_comparison(session, ref, data=data, key=key, if_match=if_match)
+    return represent(request, service.to_public(session, comparison), public=False)
+
+
+@router.patch(
+    "/{ref}",
+    response_model=ComparisonPublic,
+    responses=problem_responses(*WRITE_ERRORS, ComparisonNotFound),
+    description=f"Change some fields of {_WHAT} (JSON merge patch: null removes a field).",
+    openapi_extra=MERGE_PATCH_BODY,
+)
+def patch_comparison(
+    ref: Ref,
+    patch: MergePatch,
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    if_match: IfMatch = None,
+) -> Response:
+    comparison = service.update_comparison(session, ref, patch=patch, key=key, if_match=if_match)
+    return represent(request, service.to_public(session, comparison), public=False)
+
+
+@router.delete(
+    "/{ref}",
+    status_code=204,
+    responses=problem_responses(
+        *AUTH_ERRORS, ComparisonNotFound, StalePrecondition, StillReferenced
+    ),
+    description=f"Move {_WHAT} to the trash (see /v1/trash).",
+)
+def delete_comparison(
+    ref: Ref, session: SessionDep, key: WriteKey, _: NoQueryDep, if_match: IfMatch = None
+) -> Response:
+    service.delete_comparison(session, ref, key=key, if_match=if_match)
+    return no_content()
+
+
+# --- Revisions ------------------------------------------------------------------------------
+
+_REVISION_ERRORS: tuple[type[FolioError], ...] = (
+    ComparisonNotFound,
+    RevisionNotFound,
+    *AUTH_ERRORS,
+)
+
+
+@router.get(
+    "/{ref}/revisions",
+    response_model=list[RevisionSummary],
+    responses=problem_responses(*_REVISION_ERRORS),
+)
+def list_comparison_revisions(
+    ref: Ref, request: Request, session: SessionDep, _key: ReadKey, _: NoQueryDep
+) -> Response:
+    """List the revisions, newest first: number, time, action and the key that made it."""
+    comparison = service.find_comparison(session, ref, preview=True)
+    return revisions(request, session, service.COLLECTION, comparison)
+
+
+@router.get(
+    "/{ref}/revisions/diff",
+    response_model=RevisionDiff,
+    responses=problem_responses(*_REVISION_ERRORS),
+)
+def diff_comparison_revisions(
+    ref: Ref,
+    request: Request,
+    session: SessionDep,
+    _key: ReadKey,
+    query: Annotated[DiffQuery, Query()],
+) -> Response:
+    """Compare two revisions: the fields that changed, and a unified diff."""
+    comparison = service.find_comparison(session, ref, preview=True)
+    return revision_diff(request, session, service.COLLECTION, comparison, query.from_, query.to)
+
+
+@router.get(
+    "/{ref}/revisions/{number}",
+    response_model=RevisionPublic,
+    responses=problem_responses(*_REVISION_ERRORS),
+)
+def get_comparison_revision(
+    ref: Ref,
+    number: RevisionNumber,
+    request: Request,
+    session: SessionDep,
+    _key: ReadKey,
+    _: NoQueryDep,
+) -> Response:
+    """Get one revision with the whole content as it was."""
+    comparison = service.find_comparison(session, ref, preview=True)
+    return revision(request, session, service.COLLECTION, comparison, number)
+
+
+@router.post(
+    "/{ref}/revisions/{number}/restore",
+    responses=problem_responses(*_REVISION_ERRORS, StalePrecondition, InvalidBody),
+)
+def restore_comparison_revision(
+    ref: Ref,
+    number: RevisionNumber,
+    request: Request,
+    session: SessionDep,
+    key: WriteKey,
+    _: NoQueryDep,
+    if_match: IfMatch = None,
+) -> Response:
+    """Make that revision's content current again; this is itself a new revision."""
+    comparison = service.restore_comparison(session, ref, number, key=key, if_match=if_match)
+    return represent(request, service.to_public(session, comparison), public=False)
 
 
 @compare_router.get(

@@ -10,13 +10,12 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
 from api import editing
 from api.articles.models import Article, ArticleComparison
 from api.auth.models import ApiKey
-from api.clock import clock
 from api.comparisons.models import (
     DEFAULT_SORT,
     INCLUDES,
@@ -34,30 +33,25 @@ from api.comparisons.models import (
     ComparisonSubject,
     RoleComparison,
     RoleWithComparisons,
-    RowCreate,
-    RowPatch,
     RowPublic,
-    RowsQuery,
     SideBySide,
-    SubjectCreate,
 )
-from api.errors import (
+from api.core.clock import clock
+from api.core.errors import (
     ComparisonNotFound,
     InvalidBody,
     InvalidParameter,
     Moved,
     RoleNotFound,
-    RowNotFound,
-    StillReferenced,
 )
-from api.pagination import Page, Sortable, keyset_page, map_page, parse_include
-from api.refs import ComparisonRef, RoleRef
+from api.core.slugs import slugify
+from api.core.urls import resource_url
+from api.core.workflow import Status, effective_status, not_trashed, readable
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
-from api.slugs import slugify
-from api.urls import resource_url
-from api.workflow import Status, effective_status, not_trashed, readable
+from api.web.pagination import Page, Sortable, keyset_page, map_page, parse_include
+from api.web.refs import ComparisonRef, RoleRef
 
 COLLECTION = "comparisons"
 SORTABLE = Sortable.on(Comparison, SORTS, default=DEFAULT_SORT)
@@ -245,35 +239,6 @@ def list_comparisons(
         ]
 
     return map_page(page, convert)
-
-
-def list_rows(session: Session, ref: str, *, query: RowsQuery, preview: bool) -> Page[RowPublic]:
-    """Rows of one comparison in order, by exact dimension or by words they contain."""
-    comparison = find_comparison(session, ref, preview=preview)
-    statement = select(ComparisonRow).where(ComparisonRow.comparison_id == comparison.id)
-    if query.dimension is not None:
-        statement = statement.where(
-            func.lower(col(ComparisonRow.dimension)) == query.dimension.strip().lower()
-        )
-    if query.q is not None:
-        pattern = (
-            "%"
-            + query.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            + "%"
-        )
-        in_cells = select(ComparisonCell.row_id).where(
-            func.lower(col(ComparisonCell.text)).like(pattern, escape="\\")
-        )
-        statement = statement.where(
-            or_(
-                func.lower(col(ComparisonRow.dimension)).like(pattern, escape="\\"),
-                col(ComparisonRow.id).in_(in_cells),
-            )
-        )
-    page = keyset_page(session, statement, sortable=ROW_SORTABLE, params=query)
-    public = to_public(session, comparison, preview=preview)
-    by_id = {row.id: row for row in public.rows}
-    return map_page(page, lambda rows: [by_id[row.id] for row in rows])
 
 
 def get_role_with_comparisons(session: Session, ref: str, *, preview: bool) -> RoleWithComparisons:
@@ -516,8 +481,12 @@ def write_owned(
     return comparison
 
 
-def _etag_body(session: Session, comparison: Comparison) -> bytes:
-    return to_public(session, comparison).model_dump_json().encode()
+KIND = editing.Kind(
+    COLLECTION,
+    find=lambda session, ref, lock: find_comparison(session, ref, preview=True, for_update=lock),
+    public=to_public,
+    document=document,
+)
 
 
 def update_comparison(
@@ -532,198 +501,49 @@ def update_comparison(
     action: str = "update",
 ) -> Comparison:
     """PUT (``data``), PATCH (``patch``) or a change of part of the document (``change``)."""
-    editing.begin(session)
-    comparison = find_comparison(session, ref, preview=True, for_update=True)
-    editing.check_precondition(if_match, lambda: _etag_body(session, comparison))
-    if data is None:
-        current = document(session, comparison)
-        if change is not None:
-            data = editing.parse(ComparisonInput, change(current))
-        else:
-            data = editing.patched(ComparisonInput, current, patch)
-    _apply(session, comparison, data)
-    editing.commit_revision(
-        session,
-        comparison,
-        collection=COLLECTION,
-        action=action,
-        document=document(session, comparison),
-        key=key,
+
+    def apply(comparison: Comparison) -> None:
+        nonlocal data
+        if data is None and change is not None:
+            data = editing.parse(ComparisonInput, change(document(session, comparison)))
+        _apply(
+            session, comparison, data or KIND.patched(session, comparison, ComparisonInput, patch)
+        )
+
+    return editing.change(
+        session, KIND, ref, if_match=if_match, key=key, action=action, apply=apply
     )
-    return comparison
+
+
+def restore_comparison(
+    session: Session, ref: str, number: int, *, key: ApiKey | None, if_match: str | None
+) -> Comparison:
+    """Makes revision ``number`` current again, as a new revision."""
+    comparison = find_comparison(session, ref, preview=True)
+    data = editing.from_revision(session, COLLECTION, comparison, number, ComparisonInput)
+    return update_comparison(session, ref, data=data, key=key, if_match=if_match, action="restore")
+
+
+def _embedded_in(session: Session, comparison: Comparison) -> list[str]:
+    slugs = session.exec(
+        select(Article.slug)
+        .join(ArticleComparison, col(ArticleComparison.article_id) == Article.id)
+        .where(ArticleComparison.comparison_id == comparison.id, not_trashed(Article))
+    ).all()
+    return [f"articles/{slug}" for slug in slugs]
 
 
 def delete_comparison(
     session: Session, ref: str, *, key: ApiKey | None, if_match: str | None
 ) -> None:
     """Moves the comparison to the trash; refused while an article embeds it."""
-    editing.begin(session)
-    comparison = find_comparison(session, ref, preview=True, for_update=True)
-    editing.check_precondition(if_match, lambda: _etag_body(session, comparison))
-    used_by = session.exec(
-        select(Article.slug)
-        .join(ArticleComparison, col(ArticleComparison.article_id) == Article.id)
-        .where(ArticleComparison.comparison_id == comparison.id, not_trashed(Article))
-    ).all()
-    if used_by:
-        raise StillReferenced(
-            f"The comparison is embedded in articles/{', articles/'.join(used_by)}."
-        )
-    comparison.deleted_at = clock.now()
-    editing.commit_revision(
+    editing.trash(
         session,
-        comparison,
-        collection=COLLECTION,
-        action="delete",
-        document=document(session, comparison),
+        KIND,
+        ref,
+        if_match=if_match,
         key=key,
-    )
-
-
-# --- Parts of a comparison ------------------------------------------------------------------
-
-
-def _row_index(current: dict[str, Any], row_id: int) -> int:
-    for i, row in enumerate(current["rows"]):
-        if row["id"] == row_id:
-            return i
-    raise RowNotFound(f"No row {row_id} in this comparison.")
-
-
-def get_row(session: Session, ref: str, row_id: int, *, preview: bool) -> RowPublic:
-    public = get_comparison(session, ref, preview=preview)
-    for row in public.rows:
-        if row.id == row_id:
-            return row
-    raise RowNotFound(f"No row {row_id} in this comparison.")
-
-
-def _row_of(comparison: Comparison, session: Session, dimension: str) -> RowPublic:
-    public = to_public(session, comparison)
-    return next(r for r in public.rows if r.dimension == dimension)
-
-
-def add_row(
-    session: Session, ref: str, data: RowCreate, *, key: ApiKey | None, if_match: str | None
-) -> RowPublic:
-    def change(current: dict[str, Any]) -> dict[str, Any]:
-        row = {"dimension": data.dimension, "cells": data.cells}
-        position = len(current["rows"]) if data.position is None else data.position
-        current["rows"].insert(min(position, len(current["rows"])), row)
-        return current
-
-    comparison = update_comparison(
-        session, ref, change=change, key=key, if_match=if_match, action="add_row"
-    )
-    return _row_of(comparison, session, data.dimension.strip())
-
-
-def patch_row(
-    session: Session,
-    ref: str,
-    row_id: int,
-    data: RowPatch,
-    *,
-    key: ApiKey | None,
-    if_match: str | None,
-) -> RowPublic:
-    def change(current: dict[str, Any]) -> dict[str, Any]:
-        i = _row_index(current, row_id)
-        row = current["rows"].pop(i)
-        if data.dimension is not None:
-            row["dimension"] = data.dimension
-        for name, value in (data.cells or {}).items():
-            if value is None:
-                row["cells"].pop(name, None)
-            else:
-                row["cells"][name] = value
-        position = i if data.position is None else data.position
-        current["rows"].insert(min(position, len(current["rows"])), row)
-        return current
-
-    update_comparison(session, ref, change=change, key=key, if_match=if_match, action="edit_row")
-    return get_row(session, ref, row_id, preview=True)
-
-
-def delete_row(
-    session: Session, ref: str, row_id: int, *, key: ApiKey | None, if_match: str | None
-) -> None:
-    def change(current: dict[str, Any]) -> dict[str, Any]:
-        current["rows"].pop(_row_index(current, row_id))
-        return current
-
-    update_comparison(session, ref, change=change, key=key, if_match=if_match, action="delete_row")
-
-
-def put_cell(
-    session: Session,
-    ref: str,
-    row_id: int,
-    role: str,
-    data: CellInput,
-    *,
-    key: ApiKey | None,
-    if_match: str | None,
-) -> RowPublic:
-    def change(current: dict[str, Any]) -> dict[str, Any]:
-        row = current["rows"][_row_index(current, row_id)]
-        row["cells"][role] = data.model_dump()
-        return current
-
-    update_comparison(session, ref, change=change, key=key, if_match=if_match, action="edit_cell")
-    return get_row(session, ref, row_id, preview=True)
-
-
-def delete_cell(
-    session: Session,
-    ref: str,
-    row_id: int,
-    role: str,
-    *,
-    key: ApiKey | None,
-    if_match: str | None,
-) -> None:
-    def change(current: dict[str, Any]) -> dict[str, Any]:
-        row = current["rows"][_row_index(current, row_id)]
-        if row["cells"].pop(role, None) is None:
-            raise RowNotFound(f"Row {row_id} has no cell for {role!r}.")
-        return current
-
-    update_comparison(session, ref, change=change, key=key, if_match=if_match, action="delete_cell")
-
-
-def add_subject(
-    session: Session,
-    ref: str,
-    data: SubjectCreate,
-    *,
-    key: ApiKey | None,
-    if_match: str | None,
-) -> Comparison:
-    def change(current: dict[str, Any]) -> dict[str, Any]:
-        position = len(current["subjects"]) if data.position is None else data.position
-        current["subjects"].insert(min(position, len(current["subjects"])), data.role)
-        return current
-
-    return update_comparison(
-        session, ref, change=change, key=key, if_match=if_match, action="add_subject"
-    )
-
-
-def remove_subject(
-    session: Session, ref: str, role: str, *, key: ApiKey | None, if_match: str | None
-) -> None:
-    def change(current: dict[str, Any]) -> dict[str, Any]:
-        target = roles_service.find_role(session, role, preview=True)
-        if target.slug not in current["subjects"]:
-            raise RoleNotFound(f"{role!r} is not a subject of this comparison.")
-        current["subjects"].remove(target.slug)
-        for row in current["rows"]:
-            row["cells"].pop(target.slug, None)
-        return current
-
-    update_comparison(
-        session, ref, change=change, key=key, if_match=if_match, action="remove_subject"
+        used_by=lambda comparison: _embedded_in(session, comparison),
     )
 
 

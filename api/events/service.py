@@ -15,12 +15,12 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from api import db
-from api.clock import clock
-from api.config import get_settings
+from api.core import db
+from api.core.clock import clock
+from api.core.config import get_settings
+from api.core.workflow import Status, visible_now
 from api.events.models import Event
 from api.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
-from api.workflow import Status, visible_now
 
 _LOCKED = "folio_event_lock"
 

@@ -14,8 +14,8 @@ from feedgen.feed import FeedGenerator
 
 from api.articles.models import ArticlePublic
 from api.articles.render import render_html
-from api.config import get_settings
-from api.urls import site_url
+from api.core.config import get_settings
+from api.core.urls import site_url
 
 # XML 1.0 has no place for most control characters; text may hold them, feeds drop them.
 _NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -8,12 +8,12 @@ from starlette.responses import Response
 
 from api.articles import service as articles_service
 from api.articles.models import ArticleListQuery, ArticlePublic
-from api.db import SessionDep
-from api.errors import problem_responses
+from api.core.db import SessionDep
+from api.core.errors import problem_responses
+from api.core.slugs import Slug
+from api.core.urls import api_url
 from api.feeds.render import ATOM, JSON_FEED, RSS, render_atom, render_json_feed, render_rss
-from api.http import represent
-from api.slugs import Slug
-from api.urls import api_url
+from api.web.http import represent
 
 router = APIRouter(prefix="/v1/feeds", tags=["feeds"])
 

@@ -3,10 +3,13 @@
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PydanticField
 from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from api.db import UTCDateTime, utcnow
+from api.core.db import UTCDateTime, utcnow
+from api.core.fields import MAX_ID
 
 
 class Revision(SQLModel, table=True):
@@ -57,3 +60,10 @@ class RevisionDiff(SQLModel):
     to_number: int
     changes: list[FieldChange]
     patch: str = Field(description="A unified diff of the two contents as indented JSON.")
+
+
+class DiffQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    from_: int = PydanticField(alias="from", ge=1, le=MAX_ID, description="The older revision.")
+    to: int = PydanticField(ge=1, le=MAX_ID, description="The newer revision.")

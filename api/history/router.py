@@ -10,8 +10,8 @@ from starlette.responses import Response
 
 from api.auth.dependencies import ReadKey, WriteKey
 from api.auth.models import ApiKey
-from api.db import SessionDep
-from api.errors import (
+from api.core.db import SessionDep
+from api.core.errors import (
     Forbidden,
     InvalidBody,
     NotFound,
@@ -20,11 +20,11 @@ from api.errors import (
     Unauthorized,
     problem_responses,
 )
-from api.fields import MAX_ID
+from api.core.fields import MAX_ID
+from api.core.slugs import SLUG_MAX
 from api.history import service
 from api.history.models import RevisionDiff, RevisionPublic, RevisionSummary
-from api.http import IfMatch, NoQueryDep, represent
-from api.slugs import SLUG_MAX
+from api.web.http import IfMatch, NoQueryDep, represent
 
 Ref = Annotated[str, Path(max_length=SLUG_MAX, description="Numeric id or slug.")]
 Number = Annotated[int, Path(ge=1, le=MAX_ID, description="Revision number (the version).")]

@@ -7,8 +7,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from api.auth.models import ApiKey
-from api.clock import clock
-from api.errors import Moved, RevisionNotFound, SlugTaken
+from api.core.clock import clock
+from api.core.errors import Moved, RevisionNotFound, SlugTaken
+from api.core.urls import resource_url
 from api.history.models import (
     FieldChange,
     Revision,
@@ -17,7 +18,6 @@ from api.history.models import (
     RevisionSummary,
     SlugRedirect,
 )
-from api.urls import resource_url
 
 
 def record(

@@ -16,8 +16,8 @@ from sqlmodel import Session, col, delete, select
 
 from api import editing
 from api.auth.models import ApiKey
-from api.clock import clock
-from api.errors import IdempotencyKeyReused
+from api.core.clock import clock
+from api.core.errors import IdempotencyKeyReused
 from api.idempotency.models import IdempotencyRecord
 
 RETENTION = timedelta(hours=24)

@@ -6,12 +6,12 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import JSON, Index, Text
 from sqlmodel import Field, SQLModel
 
-from api.db import Tracked
-from api.fields import Moment
-from api.pagination import ListParams, fields_query, include_query, sort_query
-from api.refs import ArticleRef, ComparisonRef
-from api.slugs import SLUG_MAX, Name, Slug
-from api.workflow import Status, Workflow
+from api.core.db import Tracked
+from api.core.fields import Moment
+from api.core.slugs import SLUG_MAX, Name, Slug
+from api.core.workflow import Status, Workflow
+from api.web.pagination import ListParams, fields_query, include_query, sort_query
+from api.web.refs import ArticleRef, ComparisonRef
 
 
 class RoleBase(SQLModel):

@@ -10,11 +10,12 @@ from sqlmodel import Session, col, select
 from api import editing
 from api.articles.models import Article, ArticleRole
 from api.auth.models import ApiKey
-from api.clock import clock
 from api.comparisons.models import Comparison, ComparisonSubject
-from api.errors import RoleNotFound, StillReferenced
-from api.pagination import Page, Sortable, keyset_page, map_page
-from api.refs import ArticleRef, ComparisonRef, RoleRef
+from api.core.clock import clock
+from api.core.errors import RoleNotFound
+from api.core.slugs import slugify
+from api.core.urls import resource_url
+from api.core.workflow import Status, effective_status, not_trashed, readable, visible
 from api.roles.models import (
     DEFAULT_SORT,
     SORTS,
@@ -25,9 +26,8 @@ from api.roles.models import (
     RolePublic,
 )
 from api.search import index as search_index
-from api.slugs import slugify
-from api.urls import resource_url
-from api.workflow import Status, effective_status, not_trashed, readable, visible
+from api.web.pagination import Page, Sortable, keyset_page, map_page
+from api.web.refs import ArticleRef, ComparisonRef, RoleRef
 
 COLLECTION = "roles"
 SORTABLE = Sortable.on(Role, SORTS, default=DEFAULT_SORT)
@@ -98,7 +98,7 @@ def list_roles(session: Session, *, query: RoleListQuery, preview: bool) -> Page
     return map_page(page, lambda roles: [to_list_item(role) for role in roles])
 
 
-def to_public(session: Session, role: Role, *, preview: bool) -> RolePublic:
+def to_public(session: Session, role: Role, *, preview: bool = True) -> RolePublic:
     """A role page: the role, the comparisons it is a subject of, the articles that mention it."""
     (page,) = to_public_many(session, [role], preview=preview)
     return page
@@ -154,6 +154,14 @@ def document(role: Role) -> dict[str, Any]:
     }
 
 
+KIND = editing.Kind(
+    COLLECTION,
+    find=lambda session, ref, lock: find_role(session, ref, preview=True, for_update=lock),
+    public=to_public,
+    document=lambda _session, role: document(role),
+)
+
+
 def _apply(session: Session, role: Role, data: RoleInput) -> None:
     slug = data.slug or (role.slug if role.id is not None else slugify(data.name))
     editing.slug_free(session, Role, COLLECTION, slug, role.id)
@@ -172,10 +180,6 @@ def create_role(session: Session, data: RoleInput, *, key: ApiKey | None) -> Rol
     return role
 
 
-def current_etag_body(session: Session, role: Role) -> bytes:
-    return to_public(session, role, preview=True).model_dump_json().encode()
-
-
 def update_role(
     session: Session,
     ref: str,
@@ -185,18 +189,24 @@ def update_role(
     key: ApiKey | None,
     if_match: str | None,
     action: str = "update",
-) -> RolePublic:
+) -> Role:
     """PUT (``data``) or PATCH (``patch``, a JSON merge patch) under an optional If-Match."""
-    editing.begin(session)
-    role = find_role(session, ref, preview=True, for_update=True)
-    editing.check_precondition(if_match, lambda: current_etag_body(session, role))
-    if data is None:
-        data = editing.patched(RoleInput, document(role), patch)
-    _apply(session, role, data)
-    editing.commit_revision(
-        session, role, collection=COLLECTION, action=action, document=document(role), key=key
+
+    def apply(role: Role) -> None:
+        _apply(session, role, data or KIND.patched(session, role, RoleInput, patch))
+
+    return editing.change(
+        session, KIND, ref, if_match=if_match, key=key, action=action, apply=apply
     )
-    return to_public(session, role, preview=True)
+
+
+def restore_role(
+    session: Session, ref: str, number: int, *, key: ApiKey | None, if_match: str | None
+) -> Role:
+    """Makes revision ``number`` current again, as a new revision."""
+    role = find_role(session, ref, preview=True)
+    data = editing.from_revision(session, COLLECTION, role, number, RoleInput)
+    return update_role(session, ref, data=data, key=key, if_match=if_match, action="restore")
 
 
 def referrers(session: Session, role_id: int) -> list[str]:
@@ -215,16 +225,13 @@ def referrers(session: Session, role_id: int) -> list[str]:
 
 def delete_role(session: Session, ref: str, *, key: ApiKey | None, if_match: str | None) -> None:
     """Moves the role to the trash; refused while a comparison or an article uses it."""
-    editing.begin(session)
-    role = find_role(session, ref, preview=True, for_update=True)
-    editing.check_precondition(if_match, lambda: current_etag_body(session, role))
-    assert role.id is not None
-    used_by = referrers(session, role.id)
-    if used_by:
-        raise StillReferenced(f"The role is used by {', '.join(used_by)}: change those first.")
-    role.deleted_at = clock.now()
-    editing.commit_revision(
-        session, role, collection=COLLECTION, action="delete", document=document(role), key=key
+    editing.trash(
+        session,
+        KIND,
+        ref,
+        if_match=if_match,
+        key=key,
+        used_by=lambda role: referrers(session, role.id or 0),
     )
 
 

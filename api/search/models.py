@@ -13,9 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field as SQLField
 
-from api.db import UTCDateTime
-from api.pagination import MAX_LIMIT, fields_query
-from api.workflow import Workflow
+from api.core.db import UTCDateTime
+from api.core.workflow import Workflow
+from api.web.pagination import MAX_LIMIT, fields_query
 
 VECTOR_COLUMN = "search_vector"
 FTS_TABLE = "search_fts"

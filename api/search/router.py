@@ -6,12 +6,12 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from api.auth.dependencies import CurrentKey
-from api.db import SessionDep
-from api.errors import Unauthorized, problem_responses
-from api.http import represent_page
-from api.pagination import ListEnvelope, parse_fields
+from api.core.db import SessionDep
+from api.core.errors import Unauthorized, problem_responses
 from api.search import service
 from api.search.models import SearchHit, SearchQuery
+from api.web.http import represent_page
+from api.web.pagination import ListEnvelope, parse_fields
 
 router = APIRouter(prefix="/v1/search", tags=["search"])
 

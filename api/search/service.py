@@ -6,11 +6,11 @@ from sqlalchemy import Float
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col
 
-from api.pagination import ListParams, Page, Sortable, keyset_page, map_page
+from api.core.urls import resource_url
+from api.core.workflow import readable
 from api.search.index import match
 from api.search.models import SearchDocument, SearchHit, SearchQuery
-from api.urls import resource_url
-from api.workflow import readable
+from api.web.pagination import ListParams, Page, Sortable, keyset_page, map_page
 
 
 def _marked(snippet: str | None) -> str:

@@ -8,10 +8,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.auth.dependencies import AdminKey
-from api.db import SessionDep
-from api.errors import Forbidden, Unauthorized, UnsupportedMediaType, problem_responses
-from api.http import represent
+from api.core.db import SessionDep
+from api.core.errors import Forbidden, Unauthorized, UnsupportedMediaType, problem_responses
 from api.transfer import service
+from api.web.http import represent
 
 router = APIRouter(prefix="/v1/import", tags=["import"])
 NDJSON = "application/x-ndjson"

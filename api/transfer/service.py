@@ -20,21 +20,19 @@ from pydantic import ValidationError
 from sqlalchemy import delete, func, text
 from sqlmodel import Session, SQLModel, col, select
 
-from api import db
 from api.articles import service as articles_service
 from api.articles.models import Article, ArticleComparison, ArticleInput, ArticleRole, ArticleTag
-from api.authors.models import Author
-from api.authors.service import authors
 from api.comparisons.models import Comparison, ComparisonCell, ComparisonRow, ComparisonSubject
-from api.errors import FolioError
+from api.core import db
+from api.core.errors import FolioError
+from api.core.slugs import slugify
 from api.events import service as events
 from api.history.models import Revision, SlugRedirect
+from api.labels.models import Author, Tag
+from api.labels.service import authors, tags
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
-from api.slugs import slugify
-from api.tags.models import Tag
-from api.tags.service import tags
 
 FORMAT = "folio-export"
 VERSION = 1

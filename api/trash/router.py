@@ -6,13 +6,13 @@ from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from api.auth.dependencies import AdminKey, WriteKey
-from api.db import SessionDep
-from api.errors import Forbidden, NotFound, StillReferenced, Unauthorized, problem_responses
-from api.fields import MAX_ID
-from api.http import NoQueryDep, no_content, represent, represent_page
-from api.pagination import ListEnvelope, parse_fields
+from api.core.db import SessionDep
+from api.core.errors import Forbidden, NotFound, StillReferenced, Unauthorized, problem_responses
+from api.core.fields import MAX_ID
 from api.trash import service
 from api.trash.service import TrashItem, TrashQuery
+from api.web.http import NoQueryDep, no_content, represent, represent_page
+from api.web.pagination import ListEnvelope, parse_fields
 
 router = APIRouter(prefix="/v1/trash", tags=["trash"])
 Collection = Annotated[

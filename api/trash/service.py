@@ -14,19 +14,17 @@ from api import editing
 from api.articles import service as articles_service
 from api.articles.models import Article
 from api.auth.models import ApiKey
-from api.authors.models import Author
-from api.authors.service import authors
 from api.comparisons import service as comparisons_service
 from api.comparisons.models import Comparison
-from api.errors import Conflict, NotFound, StillReferenced
+from api.core.errors import Conflict, NotFound, StillReferenced
+from api.core.urls import resource_url
 from api.history import service as history
-from api.pagination import ListParams, Page, Sortable, fields_query, keyset_page, sort_query
+from api.labels.models import Author, Tag
+from api.labels.service import authors, tags
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
-from api.tags.models import Tag
-from api.tags.service import tags
-from api.urls import resource_url
+from api.web.pagination import ListParams, Page, Sortable, fields_query, keyset_page, sort_query
 
 Document = Callable[[Session, Any], dict[str, Any]]
 TRASHABLE: dict[str, tuple[type[SQLModel], str, Document]] = {

@@ -9,9 +9,9 @@ from pydantic import Field as PydanticField
 from sqlalchemy import JSON, ForeignKey, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from api.db import UTCDateTime, string_enum, utcnow
+from api.core.db import UTCDateTime, string_enum, utcnow
+from api.core.fields import URL_CHAR
 from api.events.models import EventId
-from api.fields import URL_CHAR
 
 KINDS = ("article", "role", "comparison", "author", "tag")
 CHANGES = ("created", "published", "updated", "unpublished", "deleted")

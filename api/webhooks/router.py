@@ -7,10 +7,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from api.auth.dependencies import AdminKey
-from api.db import SessionDep
-from api.errors import Conflict, Forbidden, InvalidBody, NotFound, Unauthorized, problem_responses
-from api.fields import MAX_ID
-from api.http import NoQueryDep, created, no_content, represent
+from api.core.db import SessionDep
+from api.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidBody,
+    NotFound,
+    Unauthorized,
+    problem_responses,
+)
+from api.core.fields import MAX_ID
+from api.web.http import NoQueryDep, created, no_content, represent
 from api.webhooks import service
 from api.webhooks.models import DeliveryPublic, WebhookCreate, WebhookCreated, WebhookPublic
 

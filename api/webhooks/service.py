@@ -6,10 +6,10 @@ import secrets
 from cryptography.fernet import Fernet, InvalidToken
 from sqlmodel import Session, col, select
 
-from api import db
-from api.clock import clock
-from api.config import get_settings
-from api.errors import Conflict, FolioError, InvalidBody, NotFound
+from api.core import db
+from api.core.clock import clock
+from api.core.config import get_settings
+from api.core.errors import Conflict, FolioError, InvalidBody, NotFound
 from api.events.models import Event
 from api.webhooks.models import (
     AttemptPublic,

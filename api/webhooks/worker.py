@@ -30,13 +30,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from standardwebhooks.webhooks import Webhook as Signer
 
-from api import db
-from api.clock import clock
-from api.config import get_settings
+from api.core import db
+from api.core.clock import clock
+from api.core.config import get_settings
+from api.core.urls import resource_url
 from api.events import service as events
 from api.events.models import Event
 from api.schedule import announce_due
-from api.urls import resource_url
 from api.webhooks.models import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
 from api.webhooks.service import reveal
 from api.webhooks.targets import Refused, target

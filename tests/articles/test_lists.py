@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, event
 from sqlmodel import Session
 
-from api.refs import LabelInput
-from api.tags.service import tags
-from api.workflow import Status
+from api.core.workflow import Status
+from api.labels.models import LabelInput
+from api.labels.service import tags
 from tests.conftest import Keys
 from tests.helpers import make_article
 

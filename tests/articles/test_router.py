@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from api.articles.models import LinksBlock, ParagraphBlock
-from api.workflow import Status
+from api.core.workflow import Status
 from tests.conftest import SEED
 from tests.helpers import make_article
 

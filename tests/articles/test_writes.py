@@ -10,9 +10,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from api.articles.models import Article
-from api.clock import Clock
 from api.comparisons.models import Comparison, ComparisonCell
-from api.config import get_settings
+from api.core.clock import Clock
+from api.core.config import get_settings
 from api.history.models import Revision
 from tests.conftest import Keys
 

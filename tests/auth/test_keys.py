@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from api.auth.models import ApiKey
 from api.cli import app as cli
-from api.clock import Clock
-from api.config import get_settings
+from api.core.clock import Clock
+from api.core.config import get_settings
 from tests.conftest import Database, Keys
 
 

@@ -8,9 +8,9 @@ from sqlmodel import Session
 
 from api.comparisons import service
 from api.comparisons.models import ComparisonInput, RowInput
+from api.core.workflow import Status
 from api.roles import service as roles_service
 from api.roles.models import RoleInput
-from api.workflow import Status
 from tests.test_seed import EXPECTED_ROWS
 
 

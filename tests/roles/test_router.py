@@ -7,9 +7,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.articles.models import LinksBlock
+from api.core.workflow import Status
 from api.roles import service
 from api.roles.models import RoleInput
-from api.workflow import Status
 from tests.conftest import Keys
 from tests.helpers import make_article
 

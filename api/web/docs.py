@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from starlette.responses import HTMLResponse, Response
 
-from api.http import encode
+from api.web.http import encode
 
 router = APIRouter(include_in_schema=False)
 OPENAPI_URL = "/openapi.json"

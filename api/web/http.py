@@ -8,16 +8,17 @@ from typing import Annotated, Any
 
 import anyio
 import orjson
-from fastapi import Header, Query, Request
+from fastapi import Header, Path, Query, Request
 from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.clock import clock
-from api.config import get_settings
-from api.errors import NotAcceptable, problem_response
-from api.pagination import Page, envelope
-from api.urls import api_url
+from api.core.clock import clock
+from api.core.config import get_settings
+from api.core.errors import NotAcceptable, problem_response
+from api.core.slugs import SLUG_MAX
+from api.core.urls import api_url
+from api.web.pagination import Page, envelope
 
 PRIVATE_CACHE = "private, no-store"
 VARY = "Accept, Authorization"
@@ -202,6 +203,7 @@ class NoQuery(BaseModel):
 
 NoQueryDep = Annotated[NoQuery, Query()]
 
+Ref = Annotated[str, Path(max_length=SLUG_MAX, description="Numeric id or slug.")]
 IfMatch = Annotated[
     str | None,
     Header(

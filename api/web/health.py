@@ -6,8 +6,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
-from api.errors import problem_response, problem_responses
-from api.http import PRIVATE_CACHE, NoQueryDep, encode
+from api.core.errors import problem_response, problem_responses
+from api.web.http import PRIVATE_CACHE, NoQueryDep, encode
 
 router = APIRouter(tags=["operations"])
 

@@ -20,7 +20,7 @@ import orjson
 from uvicorn.config import LOGGING_CONFIG
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from api.config import get_settings
+from api.core.config import get_settings
 
 MAX_HEAD_BYTES = 64 * 1024  # request line and headers; larger is a 431
 

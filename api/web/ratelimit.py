@@ -13,8 +13,8 @@ from limits import RateLimitItem, parse, storage, strategies
 from limits.errors import ConfigurationError
 from starlette.requests import Request
 
-from api.config import Settings
-from api.errors import TooManyRequests
+from api.core.config import Settings
+from api.core.errors import TooManyRequests
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")

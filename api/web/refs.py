@@ -1,5 +1,4 @@
-"""Compact references, the form in which one resource embeds another; and labels (authors,
-tags), which are little more than a reference.
+"""Compact references, the form in which one resource embeds another.
 
 ``of()`` builds a reference from any row with the needed columns (tables import this module,
 so it cannot import them).
@@ -8,12 +7,9 @@ so it cannot import them).
 from datetime import datetime
 from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import SQLModel
 
-from api.pagination import ListParams, fields_query, sort_query
-from api.slugs import Name, Slug
-from api.urls import resource_url
+from api.core.urls import resource_url
 
 
 def _id(row: Any) -> int:
@@ -87,34 +83,3 @@ class ArticleRef(SQLModel):
             published_at=article.published_at,
             url=resource_url("articles", article.slug),
         )
-
-
-class LabelInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    slug: Slug | None = Field(None, description="Made from the name when left out.")
-    name: Name
-
-
-class LabelPublic(SQLModel):
-    id: int
-    slug: str
-    name: str
-    created_at: datetime
-    updated_at: datetime
-    version: int
-    url: str
-
-
-class LabelQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    fields: str | None = fields_query(LabelPublic)
-
-
-LABEL_SORTS = ("name", "updated_at", "created_at")
-
-
-class LabelListQuery(ListParams):
-    sort: str | None = sort_query(LABEL_SORTS, "name")
-    fields: str | None = fields_query(LabelPublic)

@@ -1,6 +1,6 @@
 """Absolute URLs: in the API (``FOLIO_BASE_URL``), of pages on the site (``FOLIO_SITE_URL``)."""
 
-from api.config import get_settings
+from api.core.config import get_settings
 
 
 def api_url(path: str) -> str:

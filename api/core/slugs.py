@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import StringConstraints
 from sqlalchemy import ColumnElement, false
 
-from api.fields import MAX_ID
+from api.core.fields import MAX_ID
 
 # Segments of [a-z0-9] joined by "-", one of them with a letter: a slug never looks like an
 # id. Spelled without lookahead so that JSON Schema tools (and generators) read it too.

@@ -8,7 +8,6 @@
 - A merge patch body has the schema of the resource's JSON body.
 """
 
-import re
 from typing import Any
 
 from fastapi import FastAPI
@@ -57,23 +56,3 @@ def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
         for method, operation in item.items()
         if method in METHODS
     ]
-
-
-def allowed_methods(app: FastAPI, path: str) -> list[str]:
-    """The methods some route answers on ``path`` (HEAD wherever GET): a 405's ``Allow``."""
-    table: list[tuple[re.Pattern[str], list[str]]] | None = getattr(
-        app.state, "allowed_methods", None
-    )
-    if table is None:
-        table = [
-            (
-                re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"),
-                [m.upper() for m in item if m in METHODS],
-            )
-            for template, item in app.openapi().get("paths", {}).items()
-        ]
-        app.state.allowed_methods = table
-    methods = {method for pattern, found in table if pattern.match(path) for method in found}
-    if "GET" in methods:
-        methods.add("HEAD")
-    return sorted(methods)

@@ -9,7 +9,7 @@ needs: the generation, when the next scheduled publication comes due (the conten
 with no write at all), and when the content last changed (``Last-Modified``). The event loop
 only reads that snapshot: it never waits on the database.
 
-- PostgreSQL: the thread LISTENs on ``api.db.CONTENT_CHANNEL``; every committed write NOTIFYs
+- PostgreSQL: the thread LISTENs on ``api.core.db.CONTENT_CHANNEL``; every committed write NOTIFYs
   it. While the listening connection is down the generation is unknown and nothing is cached.
 - SQLite: the thread polls ``PRAGMA data_version`` on a connection of its own, which changes
   whenever any other connection, in any process, commits.
@@ -39,9 +39,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import db
-from api.clock import clock
-from api.http import LAST_MODIFIED, not_modified
+from api.core import db
+from api.core.clock import clock
+from api.web.http import LAST_MODIFIED, not_modified
 
 log = structlog.get_logger(__name__)
 

@@ -1,5 +1,6 @@
 """Folio's error tree and the one place that turns errors into RFC 9457 problem+json."""
 
+import re
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any, ClassVar, Self
@@ -13,8 +14,6 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
-
-from api.openapi import allowed_methods
 
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger(__name__)
@@ -315,6 +314,41 @@ def install_error_handlers(app: FastAPI) -> None:
     for unavailable in (OperationalError, InterfaceError, PoolTimeout):
         app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods some route answers on ``path`` (HEAD wherever GET): a 405's ``Allow``."""
+    table: list[tuple[re.Pattern[str], list[str]]] | None = getattr(
+        app.state, "allowed_methods", None
+    )
+    if table is None:
+        table = [
+            (
+                re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"),
+                [m.upper() for m in item if m in _METHODS],
+            )
+            for template, item in app.openapi().get("paths", {}).items()
+        ]
+        app.state.allowed_methods = table
+    methods = {method for pattern, found in table if pattern.match(path) for method in found}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+# The problems routes share, to document them alike (``problem_responses``).
+AUTH_ERRORS: tuple[type[FolioError], ...] = (Unauthorized, Forbidden)
+WRITE_ERRORS: tuple[type[FolioError], ...] = (
+    *AUTH_ERRORS,
+    InvalidBody,
+    UnsupportedMediaType,
+    StalePrecondition,
+    PreconditionRequired,
+    SlugTaken,
+)
 
 
 def problem_responses(*errors: type[FolioError]) -> dict[int | str, dict[str, Any]]:

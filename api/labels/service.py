@@ -5,17 +5,18 @@ both, so they behave alike in every respect: reads, writes, If-Match, revisions,
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from api import editing
+from api.articles.models import Article, ArticleTag
 from api.auth.models import ApiKey
-from api.clock import clock
-from api.errors import NotFound, StillReferenced
-from api.pagination import ListParams, Page, Sortable, keyset_page, map_page
-from api.refs import LABEL_SORTS, LabelInput, LabelPublic
-from api.slugs import slugify
-from api.urls import resource_url
-from api.workflow import not_trashed
+from api.core.clock import clock
+from api.core.errors import AuthorNotFound, NotFound, TagNotFound
+from api.core.slugs import slugify
+from api.core.urls import resource_url
+from api.core.workflow import not_trashed
+from api.labels.models import LABEL_SORTS, Author, LabelInput, LabelPublic, Tag
+from api.web.pagination import ListParams, Page, Sortable, keyset_page, map_page
 
 Label = TypeVar("Label", bound=SQLModel)
 
@@ -33,6 +34,12 @@ class Labels(Generic[Label]):
         self.missing = missing
         self.used_by = used_by
         self.sortable = Sortable.on(model, LABEL_SORTS, default="name")
+        self.kind = editing.Kind(
+            collection,
+            find=lambda session, ref, lock: self.find(session, ref, for_update=lock),
+            public=lambda _session, label: self.to_public(label),
+            document=lambda _session, label: self.document(label),
+        )
 
     def find(self, session: Session, ref: str, *, for_update: bool = False) -> Label:
         # Labels have no workflow: everything not in the trash is public.
@@ -89,44 +96,26 @@ class Labels(Generic[Label]):
         patch: Any = None,
         key: ApiKey | None,
         if_match: str | None,
-    ) -> LabelPublic:
-        editing.begin(session)
-        label = self.find(session, ref, for_update=True)
-        editing.check_precondition(
-            if_match, lambda: self.to_public(label).model_dump_json().encode()
+    ) -> Label:
+        def apply(label: Label) -> None:
+            self._apply(
+                session, label, data or self.kind.patched(session, label, LabelInput, patch)
+            )
+
+        return editing.change(
+            session, self.kind, ref, if_match=if_match, key=key, action="update", apply=apply
         )
-        if data is None:
-            data = editing.patched(LabelInput, self.document(label), patch)
-        self._apply(session, label, data)
-        editing.commit_revision(
-            session,
-            label,
-            collection=self.collection,
-            action="update",
-            document=self.document(label),
-            key=key,
-        )
-        return self.to_public(label)
 
     def delete(
         self, session: Session, ref: str, *, key: ApiKey | None, if_match: str | None
     ) -> None:
-        editing.begin(session)
-        label: Any = self.find(session, ref, for_update=True)
-        editing.check_precondition(
-            if_match, lambda: self.to_public(label).model_dump_json().encode()
-        )
-        used = self.used_by(session, label.id)
-        if used:
-            raise StillReferenced(f"Still used by {', '.join(used[:10])}: change those first.")
-        label.deleted_at = clock.now()
-        editing.commit_revision(
+        editing.trash(
             session,
-            label,
-            collection=self.collection,
-            action="delete",
-            document=self.document(label),
+            self.kind,
+            ref,
+            if_match=if_match,
             key=key,
+            used_by=lambda label: self.used_by(session, label.id),  # type: ignore[attr-defined]
         )
 
     def ensure(self, session: Session, *, name: str) -> Label:
@@ -137,3 +126,23 @@ class Labels(Generic[Label]):
         if label is None:
             label = self.create(session, LabelInput(name=name), key=None)
         return label
+
+
+def _authors_used_by(session: Session, author_id: int) -> list[str]:
+    slugs = session.exec(
+        select(Article.slug).where(Article.author_id == author_id, not_trashed(Article))
+    ).all()
+    return [f"articles/{slug}" for slug in slugs]
+
+
+def _tags_used_by(session: Session, tag_id: int) -> list[str]:
+    slugs = session.exec(
+        select(Article.slug)
+        .join(ArticleTag, col(ArticleTag.article_id) == Article.id)
+        .where(ArticleTag.tag_id == tag_id, not_trashed(Article))
+    ).all()
+    return [f"articles/{slug}" for slug in slugs]
+
+
+authors = Labels(Author, "authors", AuthorNotFound, _authors_used_by)
+tags = Labels(Tag, "tags", TagNotFound, _tags_used_by)

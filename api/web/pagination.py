@@ -20,9 +20,9 @@ from sqlalchemy import select as sql_select
 from sqlmodel import Session, col
 from sqlmodel.sql.expression import SelectOfScalar
 
-from api.errors import InvalidParameter
-from api.fields import MAX_ID
-from api.urls import api_url
+from api.core.errors import InvalidParameter
+from api.core.fields import MAX_ID
+from api.core.urls import api_url
 
 T = TypeVar("T")
 

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_
 from sqlmodel import Field, SQLModel, col
 
-from api.clock import clock
-from api.db import UTCDateTime, string_enum
+from api.core.clock import clock
+from api.core.db import UTCDateTime, string_enum
 
 
 class Status(StrEnum):

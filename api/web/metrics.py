@@ -22,7 +22,7 @@ from prometheus_client.registry import Collector
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.cache import ResponseCache
+from api.web.cache import ResponseCache
 
 router = APIRouter(tags=["operations"])
 

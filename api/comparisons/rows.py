@@ -1,0 +1,204 @@
+"""Parts of a comparison: its rows, a row's cells, its subjects (columns).
+
+Each part is written by changing the comparison's whole document and saving it through
+``service.update_comparison``, so every path enforces the same rules and records the same
+revision as a whole PUT.
+"""
+
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from api.auth.models import ApiKey
+from api.comparisons.models import (
+    ROW_SORTS,
+    CellInput,
+    Comparison,
+    ComparisonCell,
+    ComparisonRow,
+    RowCreate,
+    RowPatch,
+    RowPublic,
+    RowsQuery,
+    SubjectCreate,
+)
+from api.comparisons.service import find_comparison, get_comparison, to_public, update_comparison
+from api.core.errors import RoleNotFound, RowNotFound
+from api.roles import service as roles_service
+from api.web.pagination import Page, Sortable, keyset_page, map_page
+
+ROW_SORTABLE = Sortable.on(ComparisonRow, ROW_SORTS, default="position")
+
+
+def list_rows(session: Session, ref: str, *, query: RowsQuery, preview: bool) -> Page[RowPublic]:
+    """Rows of one comparison in order, by exact dimension or by words they contain."""
+    comparison = find_comparison(session, ref, preview=preview)
+    statement = select(ComparisonRow).where(ComparisonRow.comparison_id == comparison.id)
+    if query.dimension is not None:
+        statement = statement.where(
+            func.lower(col(ComparisonRow.dimension)) == query.dimension.strip().lower()
+        )
+    if query.q is not None:
+        pattern = (
+            "%"
+            + query.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            + "%"
+        )
+        in_cells = select(ComparisonCell.row_id).where(
+            func.lower(col(ComparisonCell.text)).like(pattern, escape="\\")
+        )
+        statement = statement.where(
+            or_(
+                func.lower(col(ComparisonRow.dimension)).like(pattern, escape="\\"),
+                col(ComparisonRow.id).in_(in_cells),
+            )
+        )
+    page = keyset_page(session, statement, sortable=ROW_SORTABLE, params=query)
+    public = to_public(session, comparison, preview=preview)
+    by_id = {row.id: row for row in public.rows}
+    return map_page(page, lambda rows: [by_id[row.id] for row in rows])
+
+
+def _row_index(current: dict[str, Any], row_id: int) -> int:
+    for i, row in enumerate(current["rows"]):
+        if row["id"] == row_id:
+            return i
+    raise RowNotFound(f"No row {row_id} in this comparison.")
+
+
+def get_row(session: Session, ref: str, row_id: int, *, preview: bool) -> RowPublic:
+    public = get_comparison(session, ref, preview=preview)
+    for row in public.rows:
+        if row.id == row_id:
+            return row
+    raise RowNotFound(f"No row {row_id} in this comparison.")
+
+
+def _row_of(comparison: Comparison, session: Session, dimension: str) -> RowPublic:
+    public = to_public(session, comparison)
+    return next(r for r in public.rows if r.dimension == dimension)
+
+
+def add_row(
+    session: Session, ref: str, data: RowCreate, *, key: ApiKey | None, if_match: str | None
+) -> RowPublic:
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        row = {"dimension": data.dimension, "cells": data.cells}
+        position = len(current["rows"]) if data.position is None else data.position
+        current["rows"].insert(min(position, len(current["rows"])), row)
+        return current
+
+    comparison = update_comparison(
+        session, ref, change=change, key=key, if_match=if_match, action="add_row"
+    )
+    return _row_of(comparison, session, data.dimension.strip())
+
+
+def patch_row(
+    session: Session,
+    ref: str,
+    row_id: int,
+    data: RowPatch,
+    *,
+    key: ApiKey | None,
+    if_match: str | None,
+) -> RowPublic:
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        i = _row_index(current, row_id)
+        row = current["rows"].pop(i)
+        if data.dimension is not None:
+            row["dimension"] = data.dimension
+        for name, value in (data.cells or {}).items():
+            if value is None:
+                row["cells"].pop(name, None)
+            else:
+                row["cells"][name] = value
+        position = i if data.position is None else data.position
+        current["rows"].insert(min(position, len(current["rows"])), row)
+        return current
+
+    update_comparison(session, ref, change=change, key=key, if_match=if_match, action="edit_row")
+    return get_row(session, ref, row_id, preview=True)
+
+
+def delete_row(
+    session: Session, ref: str, row_id: int, *, key: ApiKey | None, if_match: str | None
+) -> None:
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        current["rows"].pop(_row_index(current, row_id))
+        return current
+
+    update_comparison(session, ref, change=change, key=key, if_match=if_match, action="delete_row")
+
+
+def put_cell(
+    session: Session,
+    ref: str,
+    row_id: int,
+    role: str,
+    data: CellInput,
+    *,
+    key: ApiKey | None,
+    if_match: str | None,
+) -> RowPublic:
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        row = current["rows"][_row_index(current, row_id)]
+        row["cells"][role] = data.model_dump()
+        return current
+
+    update_comparison(session, ref, change=change, key=key, if_match=if_match, action="edit_cell")
+    return get_row(session, ref, row_id, preview=True)
+
+
+def delete_cell(
+    session: Session,
+    ref: str,
+    row_id: int,
+    role: str,
+    *,
+    key: ApiKey | None,
+    if_match: str | None,
+) -> None:
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        row = current["rows"][_row_index(current, row_id)]
+        if row["cells"].pop(role, None) is None:
+            raise RowNotFound(f"Row {row_id} has no cell for {role!r}.")
+        return current
+
+    update_comparison(session, ref, change=change, key=key, if_match=if_match, action="delete_cell")
+
+
+def add_subject(
+    session: Session,
+    ref: str,
+    data: SubjectCreate,
+    *,
+    key: ApiKey | None,
+    if_match: str | None,
+) -> Comparison:
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        position = len(current["subjects"]) if data.position is None else data.position
+        current["subjects"].insert(min(position, len(current["subjects"])), data.role)
+        return current
+
+    return update_comparison(
+        session, ref, change=change, key=key, if_match=if_match, action="add_subject"
+    )
+
+
+def remove_subject(
+    session: Session, ref: str, role: str, *, key: ApiKey | None, if_match: str | None
+) -> None:
+    def change(current: dict[str, Any]) -> dict[str, Any]:
+        target = roles_service.find_role(session, role, preview=True)
+        if target.slug not in current["subjects"]:
+            raise RoleNotFound(f"{role!r} is not a subject of this comparison.")
+        current["subjects"].remove(target.slug)
+        for row in current["rows"]:
+            row["cells"].pop(target.slug, None)
+        return current
+
+    update_comparison(
+        session, ref, change=change, key=key, if_match=if_match, action="remove_subject"
+    )
