@@ -186,7 +186,8 @@ def import_(
 ) -> None:
     """Load an export into an empty database (made by folio db upgrade --no-seed), or
     Markdown files with YAML front matter; a bad file is refused whole, naming the line."""
-    from api.transfer.service import import_lines, import_markdown
+    from api.transfer.markdown import import_markdown
+    from api.transfer.service import import_lines
 
     with _session() as session:
         for path in files:

@@ -9,15 +9,19 @@ from api.auth import service
 from api.auth.dependencies import AdminKey
 from api.auth.models import KeyCreate, KeyCreated, KeyPublic
 from api.core.db import SessionDep
-from api.core.errors import Conflict, Forbidden, KeyNotFound, Unauthorized, problem_responses
+from api.core.errors import (
+    AUTH_ERRORS,
+    Conflict,
+    KeyNotFound,
+    problem_responses,
+)
 from api.web.http import NoQueryDep, created, represent
 
 router = APIRouter(prefix="/v1/keys", tags=["keys"])
 KeyRef = Annotated[str, Path(max_length=100, description="Numeric id or name.")]
-_auth = (Unauthorized, Forbidden)
 
 
-@router.get("", response_model=list[KeyPublic], responses=problem_responses(*_auth))
+@router.get("", response_model=list[KeyPublic], responses=problem_responses(*AUTH_ERRORS))
 def list_keys(request: Request, session: SessionDep, _key: AdminKey, _: NoQueryDep) -> Response:
     """List API keys (never their tokens)."""
     body = [k.model_dump(mode="json") for k in service.list_keys(session)]
@@ -28,7 +32,7 @@ def list_keys(request: Request, session: SessionDep, _key: AdminKey, _: NoQueryD
     "",
     status_code=201,
     response_model=KeyCreated,
-    responses=problem_responses(Conflict, *_auth),
+    responses=problem_responses(Conflict, *AUTH_ERRORS),
 )
 def create_key(
     data: KeyCreate, request: Request, session: SessionDep, _key: AdminKey, _: NoQueryDep
@@ -38,7 +42,9 @@ def create_key(
     return created(request, key, location=f"/v1/keys/{key.id}")
 
 
-@router.delete("/{ref}", response_model=KeyPublic, responses=problem_responses(KeyNotFound, *_auth))
+@router.delete(
+    "/{ref}", response_model=KeyPublic, responses=problem_responses(KeyNotFound, *AUTH_ERRORS)
+)
 def revoke_key(
     ref: KeyRef, request: Request, session: SessionDep, _key: AdminKey, _: NoQueryDep
 ) -> Response:

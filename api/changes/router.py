@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from api.auth.dependencies import CurrentKey
 from api.changes import service
-from api.changes.service import ChangesPage, ChangesQuery
+from api.changes.models import ChangesPage, ChangesQuery
 from api.core.db import SessionDep
 from api.core.errors import Unauthorized, problem_responses
 from api.core.urls import api_url

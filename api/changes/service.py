@@ -8,15 +8,14 @@ token that has been handed out.
 
 import base64
 import binascii
-from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from api.articles import service as articles_service
 from api.articles.models import Article
+from api.changes.models import Change, ChangesQuery
 from api.comparisons import service as comparisons_service
 from api.comparisons.models import Comparison
 from api.core.clock import clock
@@ -37,32 +36,6 @@ MODELS: dict[str, Any] = {
     "authors": Author,
     "tags": Tag,
 }
-
-
-class ChangesQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    since: str | None = Field(
-        None, max_length=64, description="`meta.next_since` of the last call; none: everything."
-    )
-    limit: int = Field(100, ge=1, le=500)
-
-
-class Change(BaseModel):
-    type: str = Field(description="The collection: articles, roles, comparisons, authors, tags.")
-    id: int
-    slug: str
-    deleted: bool = Field(description="A tombstone: remove it from your copy.")
-    version: int
-    changed_at: datetime
-    url: str
-    resource: dict[str, Any] | None = Field(description="Its current public form; null if gone.")
-
-
-class ChangesPage(BaseModel):
-    data: list[Change]
-    meta: dict[str, Any]
-    links: dict[str, str | None]
 
 
 def encode_token(event_id: int) -> str:

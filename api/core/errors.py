@@ -206,6 +206,34 @@ class SeedError(FolioError):
         self.line = line
 
 
+class WebhookNotFound(NotFound):
+    title = "Webhook not found"
+
+
+class SecretKeyMissing(FolioError):
+    status = 503
+    code = "secret-key-missing"
+    title = "Secret key missing"
+
+
+class ImportFailed(FolioError):
+    status = 422
+    code = "import-failed"
+    title = "Import failed"
+
+    def __init__(self, source: str, line: int, reason: str) -> None:
+        super().__init__(
+            f"{source}:{line}: {reason}", errors=[{"loc": ["body", str(line)], "msg": reason}]
+        )
+        self.line = line
+
+
+class NotEmpty(FolioError):
+    status = 409
+    code = "not-empty"
+    title = "Database not empty"
+
+
 def problem_response(
     status: int,
     title: str,

@@ -3,31 +3,18 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from api.articles import service as articles_service
 from api.articles.models import ArticleListQuery, ArticlePublic
 from api.core.db import SessionDep
 from api.core.errors import problem_responses
-from api.core.slugs import Slug
 from api.core.urls import api_url
+from api.feeds.models import FeedQuery
 from api.feeds.render import ATOM, JSON_FEED, RSS, render_atom, render_json_feed, render_rss
 from api.web.http import represent
 
 router = APIRouter(prefix="/v1/feeds", tags=["feeds"])
-
-
-class FeedQuery(BaseModel):
-    """What a feed can be narrowed to, like the article list."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    tag: Slug | None = None
-    category: str | None = Field(None, max_length=60)
-    author: Slug | None = None
-    role: Slug | None = Field(None, description="Articles that mention this role.")
-    limit: int = Field(20, ge=1, le=100, description="Newest articles in the feed.")
 
 
 def _articles(session: SessionDep, query: FeedQuery) -> list[ArticlePublic]:

@@ -3,14 +3,21 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.auth.dependencies import AdminKey
 from api.core.db import SessionDep
-from api.core.errors import Forbidden, Unauthorized, UnsupportedMediaType, problem_responses
-from api.transfer import service
+from api.core.errors import (
+    Forbidden,
+    ImportFailed,
+    NotEmpty,
+    Unauthorized,
+    UnsupportedMediaType,
+    problem_responses,
+)
+from api.transfer import markdown, service
+from api.transfer.models import ImportQuery, ImportResult
 from api.web.http import represent
 
 router = APIRouter(prefix="/v1/import", tags=["import"])
@@ -18,21 +25,11 @@ NDJSON = "application/x-ndjson"
 MARKDOWN = "text/markdown"
 
 
-class ImportQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    merge: bool = Field(False, description="Upsert by slug into a database with content.")
-
-
-class ImportResult(BaseModel):
-    imported: dict[str, int]
-
-
 @router.post(
     "",
     response_model=ImportResult,
     responses=problem_responses(
-        Unauthorized, Forbidden, UnsupportedMediaType, service.ImportFailed, service.NotEmpty
+        Unauthorized, Forbidden, UnsupportedMediaType, ImportFailed, NotEmpty
     ),
     openapi_extra={
         "requestBody": {
@@ -54,7 +51,7 @@ async def import_content(
     # The database work runs in the thread pool, like every other route's.
     if media == MARKDOWN:
         await run_in_threadpool(
-            service.import_markdown, session, text, merge=query.merge, source="body"
+            markdown.import_markdown, session, text, merge=query.merge, source="body"
         )
         result = ImportResult(imported={"articles": 1})
     elif media == NDJSON:

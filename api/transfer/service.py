@@ -1,5 +1,5 @@
-"""Moving content between installs: NDJSON export and import, and Markdown files with YAML
-front matter.
+"""Moving content between installs: NDJSON export and import (Markdown files with YAML front
+matter: ``api.transfer.markdown``).
 
 An export is a header line, then one JSON object per line: authors, tags, roles, comparisons
 (with subjects, rows and cells), articles (with their tags, roles and comparisons), revisions
@@ -10,27 +10,20 @@ slug into a database that has some, and maps the ids the content refers to.
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, time
 from typing import Any
 
-import frontmatter
 import orjson
-import yaml
 from pydantic import ValidationError
 from sqlalchemy import delete, func, text
 from sqlmodel import Session, SQLModel, col, select
 
-from api.articles import service as articles_service
-from api.articles.models import Article, ArticleComparison, ArticleInput, ArticleRole, ArticleTag
+from api.articles.models import Article, ArticleComparison, ArticleRole, ArticleTag
 from api.comparisons.models import Comparison, ComparisonCell, ComparisonRow, ComparisonSubject
 from api.core import db
-from api.core.errors import FolioError
-from api.core.slugs import slugify
+from api.core.errors import FolioError, ImportFailed, NotEmpty
 from api.events import service as events
 from api.history.models import Revision, SlugRedirect
 from api.labels.models import Author, Tag
-from api.labels.service import authors, tags
-from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
 
@@ -43,36 +36,6 @@ CONTENT: list[tuple[str, type[SQLModel], str]] = [
     ("comparison", Comparison, "comparisons"),
     ("article", Article, "articles"),
 ]
-FRONT_MATTER = {
-    "title",
-    "slug",
-    "author",
-    "date",
-    "tags",
-    "roles",
-    "status",
-    "summary",
-    "category",
-    "kicker",
-}
-
-
-class ImportFailed(FolioError):
-    status = 422
-    code = "import-failed"
-    title = "Import failed"
-
-    def __init__(self, source: str, line: int, reason: str) -> None:
-        super().__init__(
-            f"{source}:{line}: {reason}", errors=[{"loc": ["body", str(line)], "msg": reason}]
-        )
-        self.line = line
-
-
-class NotEmpty(FolioError):
-    status = 409
-    code = "not-empty"
-    title = "Database not empty"
 
 
 def _dumps(data: dict[str, Any]) -> str:
@@ -184,7 +147,7 @@ def import_lines(
             try:
                 done = _load(session, kind, record, ids, merge=merge)
             except (ValidationError, KeyError, TypeError, ValueError) as exc:
-                raise ImportFailed(source, number, _reason(exc)) from exc
+                raise ImportFailed(source, number, reason(exc)) from exc
             except FolioError as exc:
                 raise ImportFailed(source, number, exc.detail) from exc
             if done is not None:
@@ -218,7 +181,7 @@ def _parse(source: str, number: int, line: str) -> dict[str, Any]:
     return data
 
 
-def _reason(exc: Exception) -> str:
+def reason(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         first = exc.errors()[0]
         return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
@@ -404,101 +367,3 @@ def _advance_sequences(session: Session) -> None:
 
 
 # --- Markdown with YAML front matter ---------------------------------------------------------
-
-
-def import_markdown(session: Session, content: str, *, merge: bool, source: str) -> Article:
-    """One article from Markdown with front matter (title, slug, author, date, tags, roles,
-    status, summary, category, kicker); a GFM table becomes a comparison of the roles its
-    header names. Authors, tags and roles named and missing are created."""
-    try:
-        post = frontmatter.loads(content)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise ImportFailed(source, line, f"front matter: {getattr(exc, 'problem', exc)}") from exc
-    meta = dict(post.metadata)
-
-    def line_of(key: str) -> int:
-        for number, text_line in enumerate(content.splitlines(), start=1):
-            if text_line.startswith(f"{key}:"):
-                return number
-        return 1
-
-    unknown = set(meta) - FRONT_MATTER
-    if unknown:
-        key = sorted(unknown)[0]
-        raise ImportFailed(source, line_of(key), f"unknown front matter field {key!r}")
-    if not isinstance(meta.get("title"), str):
-        raise ImportFailed(source, 1, "front matter needs a title")
-    db.begin_write(session)
-    try:
-        author = None
-        if meta.get("author"):
-            author = authors.ensure(session, name=str(meta["author"]))
-        tag_slugs = [tags.ensure(session, name=str(name)).slug for name in _names(meta, "tags")]
-        for name in _names(meta, "roles"):
-            if roles_service.resolve_role_name(session, str(name)) is None:
-                roles_service.ensure_role(
-                    session, name=str(name), definition="", published_at=_when(None)
-                )
-        published = meta.get("date")
-        status = meta.get("status") or ("published" if published is not None else "draft")
-        data = {
-            "title": meta["title"],
-            "slug": meta.get("slug"),
-            "author": author.slug if author else None,
-            "tags": tag_slugs,
-            "status": status,
-            "publish_at": _when(published) if published is not None else None,
-            "summary": meta.get("summary") or "",
-            "category": meta.get("category") or "",
-            "kicker": meta.get("kicker") or "",
-            "body_markdown": post.content,
-        }
-        try:
-            article_input = ArticleInput.model_validate(
-                {k: v for k, v in data.items() if v is not None}
-            )
-        except ValidationError as exc:
-            key = str(exc.errors()[0]["loc"][0])
-            raise ImportFailed(
-                source, line_of(key if key != "publish_at" else "date"), _reason(exc)
-            ) from exc
-        slug = article_input.slug or slugify(article_input.title)
-        existing = articles_service.find_by_slug(session, slug)
-        try:
-            if existing is not None:
-                if not merge:
-                    raise ImportFailed(
-                        source, line_of("title"), f"an article {slug!r} exists already"
-                    )
-                session.commit()
-                return articles_service.update_article(
-                    session, slug, data=article_input, key=None, if_match=None, action="import"
-                )
-            article = articles_service.create_article(session, article_input, key=None)
-        except FolioError as exc:
-            if isinstance(exc, ImportFailed):
-                raise
-            raise ImportFailed(source, line_of("title"), exc.detail) from exc
-        session.commit()
-        return article
-    except BaseException:
-        session.rollback()
-        raise
-
-
-def _names(meta: dict[str, Any], key: str) -> list[str]:
-    value = meta.get(key) or []
-    return [str(v) for v in (value if isinstance(value, list) else [value])]
-
-
-def _when(value: Any) -> datetime:
-    if value is None:
-        return datetime(2000, 1, 1, tzinfo=UTC)
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime.combine(value, time(), tzinfo=UTC)
-    parsed = datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

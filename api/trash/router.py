@@ -7,10 +7,15 @@ from starlette.responses import Response
 
 from api.auth.dependencies import AdminKey, WriteKey
 from api.core.db import SessionDep
-from api.core.errors import Forbidden, NotFound, StillReferenced, Unauthorized, problem_responses
+from api.core.errors import (
+    AUTH_ERRORS,
+    NotFound,
+    StillReferenced,
+    problem_responses,
+)
 from api.core.fields import MAX_ID
 from api.trash import service
-from api.trash.service import TrashItem, TrashQuery
+from api.trash.models import TrashItem, TrashQuery
 from api.web.http import NoQueryDep, no_content, represent, represent_page
 from api.web.pagination import ListEnvelope, parse_fields
 
@@ -19,10 +24,9 @@ Collection = Annotated[
     Literal["articles", "comparisons", "roles", "authors", "tags"], Path(description="The kind.")
 ]
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
-_auth = (Unauthorized, Forbidden)
 
 
-@router.get("", response_model=ListEnvelope[TrashItem], responses=problem_responses(*_auth))
+@router.get("", response_model=ListEnvelope[TrashItem], responses=problem_responses(*AUTH_ERRORS))
 def list_trash(
     request: Request, session: SessionDep, _key: WriteKey, query: Annotated[TrashQuery, Query()]
 ) -> Response:
@@ -35,7 +39,7 @@ def list_trash(
 @router.get(
     "/{collection}/{item_id}",
     response_model=TrashItem,
-    responses=problem_responses(*_auth, NotFound),
+    responses=problem_responses(*AUTH_ERRORS, NotFound),
 )
 def get_trashed(
     collection: Collection,
@@ -52,7 +56,7 @@ def get_trashed(
 @router.post(
     "/{collection}/{item_id}/restore",
     response_model=TrashItem,
-    responses=problem_responses(*_auth, NotFound),
+    responses=problem_responses(*AUTH_ERRORS, NotFound),
 )
 def restore_item(
     collection: Collection,
@@ -69,7 +73,7 @@ def restore_item(
 @router.delete(
     "/{collection}/{item_id}",
     status_code=204,
-    responses=problem_responses(*_auth, NotFound, StillReferenced),
+    responses=problem_responses(*AUTH_ERRORS, NotFound, StillReferenced),
 )
 def purge_item(
     collection: Collection, item_id: ItemId, session: SessionDep, _key: AdminKey, _: NoQueryDep

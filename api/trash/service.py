@@ -4,7 +4,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import literal, union_all
 from sqlalchemy import select as sql_select
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +23,8 @@ from api.labels.service import authors, tags
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
-from api.web.pagination import ListParams, Page, Sortable, fields_query, keyset_page, sort_query
+from api.trash.models import TrashItem, TrashQuery
+from api.web.pagination import Page, Sortable, keyset_page
 
 Document = Callable[[Session, Any], dict[str, Any]]
 TRASHABLE: dict[str, tuple[type[SQLModel], str, Document]] = {
@@ -34,25 +34,6 @@ TRASHABLE: dict[str, tuple[type[SQLModel], str, Document]] = {
     "authors": (Author, "name", lambda _session, row: authors.document(row)),
     "tags": (Tag, "name", lambda _session, row: tags.document(row)),
 }
-
-
-class TrashItem(BaseModel):
-    type: str
-    id: int
-    slug: str
-    title: str
-    deleted_at: datetime
-    url: str
-
-
-class TrashQuery(ListParams):
-    model_config = ConfigDict(extra="forbid")
-
-    type: str | None = Field(
-        None, pattern="^(articles|comparisons|roles|authors|tags)$", description="One kind only."
-    )
-    sort: str | None = sort_query(("deleted_at", "type"), "-deleted_at,type")
-    fields: str | None = fields_query(TrashItem)
 
 
 def _trashed() -> Any:

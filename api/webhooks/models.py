@@ -130,3 +130,9 @@ class DeliveryPublic(BaseModel):
     next_attempt_at: datetime | None
     created_at: datetime
     delivered_at: datetime | None
+
+
+class DeliveriesQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(50, ge=1, le=100, description="The most recent deliveries.")

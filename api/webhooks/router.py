@@ -3,36 +3,35 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from api.auth.dependencies import AdminKey
 from api.core.db import SessionDep
 from api.core.errors import (
+    AUTH_ERRORS,
     Conflict,
-    Forbidden,
     InvalidBody,
     NotFound,
-    Unauthorized,
+    SecretKeyMissing,
+    WebhookNotFound,
     problem_responses,
 )
 from api.core.fields import MAX_ID
 from api.web.http import NoQueryDep, created, no_content, represent
 from api.webhooks import service
-from api.webhooks.models import DeliveryPublic, WebhookCreate, WebhookCreated, WebhookPublic
+from api.webhooks.models import (
+    DeliveriesQuery,
+    DeliveryPublic,
+    WebhookCreate,
+    WebhookCreated,
+    WebhookPublic,
+)
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 WebhookId = Annotated[int, Path(ge=1, le=MAX_ID)]
-_auth = (Unauthorized, Forbidden)
 
 
-class DeliveriesQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    limit: int = Field(50, ge=1, le=100, description="The most recent deliveries.")
-
-
-@router.get("", response_model=list[WebhookPublic], responses=problem_responses(*_auth))
+@router.get("", response_model=list[WebhookPublic], responses=problem_responses(*AUTH_ERRORS))
 def list_webhooks(request: Request, session: SessionDep, _key: AdminKey, _: NoQueryDep) -> Response:
     """List webhook subscriptions (never their secrets)."""
     body = [w.model_dump(mode="json") for w in service.list_webhooks(session)]
@@ -43,7 +42,7 @@ def list_webhooks(request: Request, session: SessionDep, _key: AdminKey, _: NoQu
     "",
     status_code=201,
     response_model=WebhookCreated,
-    responses=problem_responses(*_auth, InvalidBody, service.SecretKeyMissing),
+    responses=problem_responses(*AUTH_ERRORS, InvalidBody, SecretKeyMissing),
 )
 def create_webhook(
     data: WebhookCreate, request: Request, session: SessionDep, _key: AdminKey, _: NoQueryDep
@@ -56,7 +55,7 @@ def create_webhook(
 @router.get(
     "/{webhook_id}",
     response_model=WebhookPublic,
-    responses=problem_responses(*_auth, service.WebhookNotFound),
+    responses=problem_responses(*AUTH_ERRORS, WebhookNotFound),
 )
 def get_webhook(
     webhook_id: WebhookId, request: Request, session: SessionDep, _key: AdminKey, _: NoQueryDep
@@ -69,7 +68,7 @@ def get_webhook(
 @router.put(
     "/{webhook_id}",
     response_model=WebhookPublic,
-    responses=problem_responses(*_auth, service.WebhookNotFound, InvalidBody),
+    responses=problem_responses(*AUTH_ERRORS, WebhookNotFound, InvalidBody),
 )
 def replace_webhook(
     webhook_id: WebhookId,
@@ -84,7 +83,7 @@ def replace_webhook(
 
 
 @router.delete(
-    "/{webhook_id}", status_code=204, responses=problem_responses(*_auth, service.WebhookNotFound)
+    "/{webhook_id}", status_code=204, responses=problem_responses(*AUTH_ERRORS, WebhookNotFound)
 )
 def delete_webhook(
     webhook_id: WebhookId, session: SessionDep, _key: AdminKey, _: NoQueryDep
@@ -97,7 +96,7 @@ def delete_webhook(
 @router.get(
     "/{webhook_id}/deliveries",
     response_model=list[DeliveryPublic],
-    responses=problem_responses(*_auth, service.WebhookNotFound),
+    responses=problem_responses(*AUTH_ERRORS, WebhookNotFound),
 )
 def list_deliveries(
     webhook_id: WebhookId,
@@ -114,7 +113,7 @@ def list_deliveries(
 @router.post(
     "/{webhook_id}/deliveries/{delivery_id}/resend",
     status_code=202,
-    responses=problem_responses(*_auth, NotFound, Conflict),
+    responses=problem_responses(*AUTH_ERRORS, NotFound, Conflict),
 )
 def resend_delivery(
     webhook_id: WebhookId,

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from api.core import db
 from api.core.clock import clock
 from api.core.config import get_settings
-from api.core.errors import Conflict, FolioError, InvalidBody, NotFound
+from api.core.errors import Conflict, InvalidBody, NotFound, SecretKeyMissing, WebhookNotFound
 from api.events.models import Event
 from api.webhooks.models import (
     AttemptPublic,
@@ -23,16 +23,6 @@ from api.webhooks.models import (
     WebhookPublic,
 )
 from api.webhooks.targets import refusal
-
-
-class WebhookNotFound(NotFound):
-    title = "Webhook not found"
-
-
-class SecretKeyMissing(FolioError):
-    status = 503
-    code = "secret-key-missing"
-    title = "Secret key missing"
 
 
 def _fernet() -> Fernet:
