@@ -1,21 +1,69 @@
 """Folio: a headless content API for articles, roles and comparisons of roles.
 
-Layers, each importing only from the ones before it:
+The code is in layers; a module imports only from its own layer and the ones before it
+(``LAYERS``, in order; ``tests/system/test_layers.py`` checks every import):
 
-1. core modules: ``config``, ``clock``, ``db``, ``errors``, ``slugs``, ``urls``, ``refs``,
-   ``pagination``, ``workflow``, ``markdown``, ``http``, ``cache``;
-2. every domain's ``models`` (tables and schemas), which import only core modules and each
-   other's models: ``authors``, ``tags``, ``roles``, ``comparisons``, ``articles``, ``auth``,
-   ``history``, ``search``, ``events``, ``webhooks``, ``idempotency``;
-3. what every write shares: ``search.index``, ``events.service``, ``history.service``, then
-   ``editing`` (preconditions, merge patches, revisions, slugs, events, the commit) and
-   ``labels`` (authors and tags);
-4. services, in this order: ``auth``, ``authors``/``tags``, ``roles``, ``comparisons``,
-   ``articles``, then ``schedule``, ``seed``, ``search``, ``trash``, ``changes``, ``feeds``,
-   ``webhooks``, ``transfer``. A service reads any domain's tables but calls only the services
-   of earlier domains;
-5. routers (HTTP only) with ``routing`` and ``label_router``, then ``metrics``, ``main`` and
-   ``cli``, which wire everything together.
-
-A router never imports another router.
+- ``core``: settings, time, the database, errors, field types, slugs, URLs, the workflow;
+- ``web``: HTTP details every route shares (representations, pagination, the response cache,
+  metrics, rate limits, the OpenAPI document, the server's connection guards);
+- ``models``: every domain's tables and schemas, which may import each other;
+- ``writes``: what every write shares — the search index, the event log, revisions, the write
+  frame (``editing``) and idempotency;
+- the services, one layer each, in this order: ``auth``, ``labels`` (authors and tags),
+  ``roles``, ``comparisons``, ``articles``, then ``schedule``, ``seed``, ``search``, ``trash``,
+  ``changes``, ``feeds``, ``webhooks``, ``transfer``. A service reads any domain's tables but
+  calls only the services before it;
+- ``routes``: HTTP only — each domain's router, its dependencies and ``routing``; a router
+  never imports another router;
+- ``app``: ``main`` and ``cli``, which wire everything together.
 """
+
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("core", ("api.core.*",)),
+    ("web", ("api.web.*",)),
+    ("models", ("api.*.models", "api.models")),
+    (
+        "writes",
+        (
+            "api.search.query",
+            "api.search.index",
+            "api.events.service",
+            "api.history.service",
+            "api.editing",
+            "api.idempotency.service",
+        ),
+    ),
+    ("auth", ("api.auth.service",)),
+    ("labels", ("api.labels.service",)),
+    ("roles", ("api.roles.service",)),
+    ("comparisons", ("api.comparisons.service", "api.comparisons.rows", "api.comparisons.render")),
+    (
+        "articles",
+        (
+            "api.articles.service",
+            "api.articles.markdown",
+            "api.articles.page",
+            "api.articles.render",
+            "api.articles.jsonld",
+        ),
+    ),
+    ("schedule", ("api.schedule",)),
+    ("seed", ("api.seed",)),
+    ("search", ("api.search.service",)),
+    ("trash", ("api.trash.service",)),
+    ("changes", ("api.changes.service",)),
+    ("feeds", ("api.feeds.render",)),
+    ("webhooks", ("api.webhooks.targets", "api.webhooks.service", "api.webhooks.worker")),
+    ("transfer", ("api.transfer.service", "api.transfer.markdown")),
+    (
+        "routes",
+        (
+            "api.auth.dependencies",
+            "api.routing",
+            "api.*.router",
+            "api.labels.authors",
+            "api.labels.tags",
+        ),
+    ),
+    ("app", ("api.main", "api.cli")),
+)

@@ -58,13 +58,6 @@ def parse(model: type[Input], data: Any) -> Input:
         raise InvalidBody.from_validation(exc) from exc
 
 
-def from_revision(
-    session: Session, collection: str, row: Any, number: int, model: type[Input]
-) -> Input:
-    """Revision ``number`` of ``row``'s content, as the input that restores it."""
-    return parse(model, history.get_revision(session, collection, row.id, number).content)
-
-
 def patched(model: type[Input], document: dict[str, Any], patch: Any) -> Input:
     if not isinstance(patch, dict):
         raise InvalidBody.at(["body"], "a merge patch is a JSON object")
@@ -86,6 +79,12 @@ class Kind(Generic[Row]):
     def patched(self, session: Session, row: Row, model: type[Input], patch: Any) -> Input:
         return patched(model, self.document(session, row), patch)
 
+    def revision(self, session: Session, ref: str, number: int, model: type[Input]) -> Input:
+        """Revision ``number`` of what ``ref`` names, as the input that restores it."""
+        row: Any = self.find(session, ref, False)
+        content = history.get_revision(session, self.collection, row.id, number).content
+        return parse(model, content)
+
 
 def change(
     session: Session,
@@ -105,14 +104,12 @@ def change(
     row = kind.find(session, ref, True)
     check_precondition(if_match, lambda: etag_body(kind.public(session, row)))
     apply(row)
-    commit_revision(
-        session,
-        row,
-        collection=kind.collection,
-        action=action,
-        document=kind.document(session, row),
-        key=key,
-    )
+    try:
+        record_revision(session, row, kind, action=action, key=key)
+        session.commit()
+    except IntegrityError as exc:  # a unique slug a concurrent writer took first: 409
+        session.rollback()
+        raise integrity_conflict(exc, kind.collection, getattr(row, "slug", "")) from exc
     return row
 
 
@@ -210,15 +207,9 @@ def slug_free(
 
 
 def record_revision(
-    session: Session,
-    row: Any,
-    *,
-    collection: str,
-    action: str,
-    document: dict[str, Any],
-    key: ApiKey | None,
+    session: Session, row: Any, kind: Kind[Any], *, action: str, key: ApiKey | None
 ) -> None:
-    """Bumps the version and records the change: its revision, its event, its search
+    """Bumps the version and records the change: its event, its revision, its search
     document (flushed, not committed)."""
     was_public = events.was_visible(row)
     row.version += 1
@@ -226,38 +217,8 @@ def record_revision(
     session.add(row)
     session.flush()
     change = events.change_of(action, was_public, events.is_visible(row))
-    events.record(session, collection, row, change, was_public=was_public)
-    history.record(
-        session,
-        collection=collection,
-        resource_id=row.id,
-        number=row.version,
-        action=action,
-        content=document,
-        key=key,
-    )
-    search_index.refresh(session, collection, row)
-
-
-def commit_revision(
-    session: Session,
-    row: Any,
-    *,
-    collection: str,
-    action: str,
-    document: dict[str, Any],
-    key: ApiKey | None,
-) -> None:
-    """``record_revision``, then the commit; a unique slug taken by a concurrent writer
-    becomes 409."""
-    try:
-        record_revision(
-            session, row, collection=collection, action=action, document=document, key=key
-        )
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        raise integrity_conflict(exc, collection, row.slug) from exc
+    events.record(session, kind.collection, row, change, was_public=was_public)
+    _keep(session, row, kind, action=action, key=key)
 
 
 def integrity_conflict(exc: IntegrityError, collection: str, slug: str) -> Conflict:
@@ -296,20 +257,25 @@ def find(
     raise missing(f"No {collection[:-1]} with id or slug {ref!r}.")
 
 
-def record_created(
-    session: Session, row: Any, collection: str, document: dict[str, Any], key: ApiKey | None
-) -> None:
-    """Revision 1 of a new row (flushed with it, not committed)."""
+def record_created(session: Session, row: Any, kind: Kind[Any], key: ApiKey | None) -> None:
+    """A new row with its event, revision 1 and search document (flushed, not committed)."""
     session.add(row)
     session.flush()
+    events.record(
+        session, kind.collection, row, "published" if events.is_visible(row) else "created"
+    )
+    _keep(session, row, kind, action="create", key=key)
+
+
+def _keep(session: Session, row: Any, kind: Kind[Any], *, action: str, key: ApiKey | None) -> None:
+    """The revision of the row's version, and its search document."""
     history.record(
         session,
-        collection=collection,
+        collection=kind.collection,
         resource_id=row.id,
-        number=1,
-        action="create",
-        content=document,
+        number=row.version,
+        action=action,
+        content=kind.document(session, row),
         key=key,
     )
-    search_index.refresh(session, collection, row)
-    events.record(session, collection, row, "published" if events.is_visible(row) else "created")
+    search_index.refresh(session, kind.collection, row)

@@ -91,29 +91,33 @@ def migrate(url: str) -> None:
         get_settings.cache_clear()
 
 
-@pytest.fixture(scope="session")
-def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    url, drop = _new_database(tmp_path_factory.mktemp("db"))
+@contextmanager
+def seeded_database(tmp_dir: Path) -> Iterator[Database]:
+    """A new database of the configured kind, migrated and seeded; thrown away after."""
+    url, drop = _new_database(tmp_dir)
     migrate(url)
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as session:
         load_seeds(session, SEED.parent)
-    yield Database(url, engine)
-    engine.dispose()
-    drop()
+    try:
+        yield Database(url, engine)
+    finally:
+        engine.dispose()
+        drop()
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The database most tests share, each inside a transaction rolled back after it."""
+    with seeded_database(tmp_path_factory.mktemp("db")) as shared:
+        yield shared
 
 
 @pytest.fixture
 def fresh_database(tmp_path: Path) -> Iterator[Database]:
     """A migrated and seeded database of its own, for tests whose commits must be real."""
-    url, drop = _new_database(tmp_path)
-    migrate(url)
-    engine = make_engine(url)
-    with Session(engine, expire_on_commit=False) as session:
-        load_seeds(session, SEED.parent)
-    yield Database(url, engine)
-    engine.dispose()
-    drop()
+    with seeded_database(tmp_path) as own:
+        yield own
 
 
 @pytest.fixture

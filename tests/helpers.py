@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 from itertools import count
-from typing import Any
+from typing import Any, cast
 
 from sqlmodel import Session
 
@@ -43,3 +43,43 @@ def make_article(
         body=blocks if blocks is not None else [ParagraphBlock(text=f"Body of {title}.")],
     )
     return articles_service.create_article(session, data, key=None)
+
+
+# The seed page's comparison table: dimension, then the two roles' cells.
+EXPECTED_ROWS = [
+    (
+        "Primary job",
+        "Drive portfolio-level value creation through AI workflows",
+        "Set AI strategy, governance, roadmap, and executive alignment",
+    ),
+    (
+        "Typical buyer",
+        "PE firm, holding company, or multi-location operator",
+        "Single company CEO, board, or executive team",
+    ),
+    (
+        "Accountability",
+        "EBITDA, revenue, cycle time, labor leverage, reusable playbooks",
+        "AI governance, roadmap quality, prioritization, vendor direction",
+    ),
+    (
+        "Operating cadence",
+        "Weekly with operators and monthly with board or sponsor team",
+        "Monthly or biweekly with executive stakeholders",
+    ),
+    (
+        "Implementation ownership",
+        "Owns deployment rhythm and cross-company reuse",
+        "May advise implementation but often does not run daily execution",
+    ),
+    (
+        "Best use case",
+        "Portfolio with repeatable workflows across multiple companies",
+        "Company that needs senior AI leadership without a full-time hire",
+    ),
+]
+
+
+def body_of(response: Any) -> dict[str, Any]:
+    """A JSON object answer, typed for the checker."""
+    return cast(dict[str, Any], response.json())

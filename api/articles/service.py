@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, delete, select
 
 from api import editing
@@ -205,22 +206,10 @@ def _to_public(
     )
     role_form = roles_service.to_list_item if "roles" in include else RoleRef.of
     tag_form = tags.to_public if "tags" in include else TagRef.of
-    roles: dict[int, list[Any]] = defaultdict(list)
-    for link, role in session.exec(
-        select(ArticleRole, Role)
-        .join(Role, col(Role.id) == ArticleRole.role_id)
-        .where(col(ArticleRole.article_id).in_(ids), readable(Role, preview=preview))
-        .order_by(col(ArticleRole.article_id), col(ArticleRole.position))
-    ).all():
-        roles[link.article_id].append(role_form(role))
-    comparisons: dict[int, list[Any]] = defaultdict(list)
-    for embed, comparison in session.exec(
-        select(ArticleComparison, Comparison)
-        .join(Comparison, col(Comparison.id) == ArticleComparison.comparison_id)
-        .where(col(ArticleComparison.article_id).in_(ids), readable(Comparison, preview=preview))
-        .order_by(col(ArticleComparison.article_id), col(ArticleComparison.position))
-    ).all():
-        comparisons[embed.article_id].append(comparison)
+    roles = _linked(session, ArticleRole, Role, ids, readable(Role, preview=preview))
+    comparisons = _linked(
+        session, ArticleComparison, Comparison, ids, readable(Comparison, preview=preview)
+    )
     if "comparisons" in include:
         tables = comparisons_service.load_comparisons(
             session,
@@ -230,14 +219,7 @@ def _to_public(
         comparisons = {k: [tables[c.id] for c in v] for k, v in comparisons.items()}
     else:
         comparisons = {k: [ComparisonRef.of(c) for c in v] for k, v in comparisons.items()}
-    tags_by_article: dict[int, list[Any]] = defaultdict(list)
-    for label, tag in session.exec(
-        select(ArticleTag, Tag)
-        .join(Tag, col(Tag.id) == ArticleTag.tag_id)
-        .where(col(ArticleTag.article_id).in_(ids))
-        .order_by(col(ArticleTag.article_id), col(ArticleTag.position))
-    ).all():
-        tags_by_article[label.article_id].append(tag_form(tag))
+    tags_by_article = _linked(session, ArticleTag, Tag, ids, not_trashed(Tag))
     bodies = _resolve_bodies(session, articles, preview=preview) if with_body else {}
     model = ArticlePublic if with_body else ArticleListItem
     now = clock.now()
@@ -248,8 +230,8 @@ def _to_public(
             "seo": seo_of(article),
             "status": effective_status(article.status, article.published_at, now),
             "author": authors_by_id.get(article.author_id) if article.author_id else None,
-            "tags": tags_by_article[article.id],
-            "roles": roles[article.id],
+            "tags": [tag_form(tag) for tag in tags_by_article[article.id]],
+            "roles": [role_form(role) for role in roles[article.id]],
             "comparisons": comparisons.get(article.id, []),
             "url": resource_url(COLLECTION, article.slug),
         }
@@ -257,6 +239,23 @@ def _to_public(
             update["body"] = bodies[article.id]
         result.append(model.model_validate(article, update=update))
     return result
+
+
+def _linked(
+    session: Session, link: Any, target: Any, ids: list[int], shown: ColumnElement[bool]
+) -> dict[int, list[Any]]:
+    """Each article's rows of ``target`` through the ``link`` table, in their order: the
+    roles it mentions, the comparisons it embeds, its tags."""
+    target_id = getattr(link, f"{target.__tablename__}_id")
+    linked: dict[int, list[Any]] = defaultdict(list)
+    for row, item in session.exec(
+        select(link, target)
+        .join(target, col(target.id) == target_id)
+        .where(col(link.article_id).in_(ids), shown)
+        .order_by(col(link.article_id), col(link.position))
+    ).all():
+        linked[row.article_id].append(item)
+    return linked
 
 
 def seo_of(article: Article) -> Seo:
@@ -558,12 +557,7 @@ def follow_article(session: Session, article: Article, *, key: ApiKey | None) ->
             action = "restore"
         comparison.status, comparison.published_at, comparison.deleted_at = after
         editing.record_revision(
-            session,
-            comparison,
-            collection=comparisons_service.COLLECTION,
-            action=action,
-            document=comparisons_service.document(session, comparison),
-            key=key,
+            session, comparison, comparisons_service.KIND, action=action, key=key
         )
 
 
@@ -653,7 +647,7 @@ def create_article(session: Session, data: ArticleInput, *, key: ApiKey | None) 
     now = clock.now()
     article = Article(slug="", title=data.title, created_at=now, updated_at=now)
     _apply(session, article, data, key=key)
-    editing.record_created(session, article, COLLECTION, document(session, article), key)
+    editing.record_created(session, article, KIND, key)
     return article
 
 
@@ -695,8 +689,7 @@ def restore_article(
     session: Session, ref: str, number: int, *, key: ApiKey | None, if_match: str | None
 ) -> Article:
     """Makes revision ``number`` current again, as a new revision."""
-    article = find_article(session, ref, preview=True)
-    data = editing.from_revision(session, COLLECTION, article, number, ArticleInput)
+    data = KIND.revision(session, ref, number, ArticleInput)
     return update_article(session, ref, data=data, key=key, if_match=if_match, action="restore")
 
 

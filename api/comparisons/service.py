@@ -454,7 +454,7 @@ def create_comparison(
     if owner is not None:
         comparison.owner_article_id = owner.id
     _apply(session, comparison, data, owner=owner)
-    editing.record_created(session, comparison, COLLECTION, document(session, comparison), key)
+    editing.record_created(session, comparison, KIND, key)
     return comparison
 
 
@@ -475,9 +475,7 @@ def write_owned(
     _apply(session, comparison, data, owner=owner)
     after = document(session, comparison)
     if after != before:
-        editing.record_revision(
-            session, comparison, collection=COLLECTION, action="update", document=after, key=key
-        )
+        editing.record_revision(session, comparison, KIND, action="update", key=key)
     return comparison
 
 
@@ -519,8 +517,7 @@ def restore_comparison(
     session: Session, ref: str, number: int, *, key: ApiKey | None, if_match: str | None
 ) -> Comparison:
     """Makes revision ``number`` current again, as a new revision."""
-    comparison = find_comparison(session, ref, preview=True)
-    data = editing.from_revision(session, COLLECTION, comparison, number, ComparisonInput)
+    data = KIND.revision(session, ref, number, ComparisonInput)
     return update_comparison(session, ref, data=data, key=key, if_match=if_match, action="restore")
 
 

@@ -84,7 +84,7 @@ class Labels(Generic[Label]):
         now = clock.now()
         label = self.model(slug="", name=data.name, created_at=now, updated_at=now)
         self._apply(session, label, data)
-        editing.record_created(session, label, self.collection, self.document(label), key)
+        editing.record_created(session, label, self.kind, key)
         return label
 
     def update(

@@ -176,7 +176,7 @@ def create_role(session: Session, data: RoleInput, *, key: ApiKey | None) -> Rol
     """A new role with its first revision, flushed in the caller's transaction."""
     role = Role(slug="", name=data.name, created_at=clock.now(), updated_at=clock.now())
     _apply(session, role, data)
-    editing.record_created(session, role, COLLECTION, document(role), key)
+    editing.record_created(session, role, KIND, key)
     return role
 
 
@@ -204,8 +204,7 @@ def restore_role(
     session: Session, ref: str, number: int, *, key: ApiKey | None, if_match: str | None
 ) -> Role:
     """Makes revision ``number`` current again, as a new revision."""
-    role = find_role(session, ref, preview=True)
-    data = editing.from_revision(session, COLLECTION, role, number, RoleInput)
+    data = KIND.revision(session, ref, number, RoleInput)
     return update_role(session, ref, data=data, key=key, if_match=if_match, action="restore")
 
 
@@ -247,7 +246,7 @@ def ensure_role(session: Session, *, name: str, definition: str, published_at: d
         editing.apply_workflow(role, Status.published, published_at)
         session.add(role)
         session.flush()
-        editing.record_created(session, role, COLLECTION, document(role), None)
+        editing.record_created(session, role, KIND, None)
     return role
 
 

@@ -1,6 +1,6 @@
 """The trash: what DELETE removed, listed together, to restore or purge for good."""
 
-from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -26,13 +26,12 @@ from api.search import index as search_index
 from api.trash.models import TrashItem, TrashQuery
 from api.web.pagination import Page, Sortable, keyset_page
 
-Document = Callable[[Session, Any], dict[str, Any]]
-TRASHABLE: dict[str, tuple[type[SQLModel], str, Document]] = {
-    "articles": (Article, "title", articles_service.document),
-    "comparisons": (Comparison, "title", comparisons_service.document),
-    "roles": (Role, "name", lambda _session, row: roles_service.document(row)),
-    "authors": (Author, "name", lambda _session, row: authors.document(row)),
-    "tags": (Tag, "name", lambda _session, row: tags.document(row)),
+TRASHABLE: dict[str, tuple[type[SQLModel], str, editing.Kind[Any]]] = {
+    "articles": (Article, "title", articles_service.KIND),
+    "comparisons": (Comparison, "title", comparisons_service.KIND),
+    "roles": (Role, "name", roles_service.KIND),
+    "authors": (Author, "name", authors.kind),
+    "tags": (Tag, "name", tags.kind),
 }
 
 
@@ -105,22 +104,25 @@ def get_trashed(session: Session, collection: str, item_id: int) -> TrashItem:
 
 
 def restore(session: Session, collection: str, item_id: int, *, key: ApiKey) -> TrashItem:
-    editing.begin(session)
-    row = _find_trashed(session, collection, item_id, for_update=True)
-    document = TRASHABLE[collection][2]
-    deleted_at = row.deleted_at
-    if isinstance(row, Comparison) and row.owner_article_id is not None:
-        _restore_owned(session, row)
-    row.deleted_at = None
-    if isinstance(row, Article):
-        articles_service.follow_article(session, row, key=key)  # its tables come back with it
-    editing.commit_revision(
-        session,
-        row,
-        collection=collection,
-        action="restore",
-        document=document(session, row),
-        key=key,
+    """Takes an item out of the trash as it was (a new revision): an article with the
+    comparisons its tables made."""
+    deleted_at: Any = None
+
+    def apply(row: Any) -> None:
+        nonlocal deleted_at
+        deleted_at = row.deleted_at
+        if isinstance(row, Comparison) and row.owner_article_id is not None:
+            _restore_owned(session, row)
+        row.deleted_at = None
+        if isinstance(row, Article):
+            articles_service.follow_article(session, row, key=key)
+
+    trashed = replace(
+        TRASHABLE[collection][2],
+        find=lambda s, _ref, lock: _find_trashed(s, collection, item_id, for_update=lock),
+    )
+    row = editing.change(
+        session, trashed, str(item_id), if_match=None, key=key, action="restore", apply=apply
     )
     return _item(collection, row, deleted_at)
 

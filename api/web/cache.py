@@ -27,7 +27,7 @@ import sqlite3
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -170,36 +170,17 @@ class Watcher(ABC):
             with contextlib.suppress(RuntimeError):  # the loop has closed
                 self._loop.call_soon_threadsafe(self._announce)
 
-    @abstractmethod
     def _follow(self) -> None:
-        """The thread: notes every change (``_changed``) and keeps the snapshot fresh."""
-
-
-class SQLiteWatcher(Watcher):
-    poll_seconds = 0.05
-
-    def __init__(self, path: str, refresh: Refresh) -> None:
-        super().__init__(refresh)
-        self._path = path
-
-    def _follow(self) -> None:
+        """The thread: watches over one connection at a time (``_watch``); when it drops,
+        connects again after a pause that doubles up to ten seconds."""
         delay = 0.5
         while not self._stopping.is_set():
-            seen = None
             try:
-                with contextlib.closing(
-                    sqlite3.connect(f"file:{self._path}?mode=rw", uri=True, isolation_level=None)
-                ) as connection:
-                    while not self._stopping.is_set():
-                        (version,) = connection.execute("PRAGMA data_version").fetchone()
-                        if version != seen:
-                            seen = version
-                            self._changed()
-                        self._connected = True
-                        delay = 0.5
-                        self._keep_fresh()
-                        self._sleep()
-            except sqlite3.Error as exc:
+                for _ in self._watch():  # each round the connection works, all is well
+                    self._connected = True
+                    delay = 0.5
+                    self._keep_fresh()
+            except self.failures as exc:
                 log.warning("content_watcher_down", error=str(exc), retry_in=delay)
             finally:
                 self._connected = False
@@ -207,36 +188,53 @@ class SQLiteWatcher(Watcher):
             self._stopping.wait(delay)
             delay = min(delay * 2, 10.0)
 
+    failures: tuple[type[Exception], ...] = ()
+
+    @abstractmethod
+    def _watch(self) -> Iterator[None]:
+        """Connects and notes every change (``_changed``), yielding after each wait."""
+
+
+class SQLiteWatcher(Watcher):
+    poll_seconds = 0.05
+    failures = (sqlite3.Error,)
+
+    def __init__(self, path: str, refresh: Refresh) -> None:
+        super().__init__(refresh)
+        self._path = path
+
+    def _watch(self) -> Iterator[None]:
+        seen = None
+        uri = f"file:{self._path}?mode=rw"  # never creates an empty database in its place
+        with contextlib.closing(sqlite3.connect(uri, uri=True, isolation_level=None)) as db_:
+            while not self._stopping.is_set():
+                (version,) = db_.execute("PRAGMA data_version").fetchone()
+                if version != seen:
+                    seen = version
+                    self._changed()
+                yield
+                self._sleep()
+
 
 class PostgresWatcher(Watcher):
+    failures = (psycopg.Error,)
+
     def __init__(self, conninfo: str, refresh: Refresh, *, channel: str = db.CONTENT_CHANNEL):
         super().__init__(refresh)
         self._conninfo = conninfo
         self._channel = channel
 
-    def _follow(self) -> None:
-        delay = 0.5
-        while not self._stopping.is_set():
-            try:
-                with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as conn:
-                    conn.execute(f"LISTEN {self._channel}")
-                    self._changed()  # whatever happened while not listening
-                    self._connected = True
-                    delay = 0.5
-                    while not self._stopping.is_set():
-                        self._keep_fresh()
-                        if conn.fileno() in self._sleep(conn.fileno()):
-                            for notify in conn.notifies(timeout=0):
-                                # This process's own writes bumped it already (``bump``).
-                                if notify.payload != db.origin():
-                                    self._changed()
-            except psycopg.Error as exc:
-                log.warning("content_listener_down", error=str(exc), retry_in=delay)
-            finally:
-                self._connected = False
-                self._ready.set()  # the first attempt is over, whatever came of it
-            self._stopping.wait(delay)
-            delay = min(delay * 2, 10.0)
+    def _watch(self) -> Iterator[None]:
+        with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f"LISTEN {self._channel}")
+            self._changed()  # whatever happened while not listening
+            while not self._stopping.is_set():
+                yield
+                if conn.fileno() in self._sleep(conn.fileno()):
+                    for notify in conn.notifies(timeout=0):
+                        # This process's own writes bumped it already (``bump``).
+                        if notify.payload != db.origin():
+                            self._changed()
 
 
 def make_watcher(

@@ -123,7 +123,8 @@ def test_drafts_sort_by_publication_too_with_a_key(
     for _ in range(3):
         make_article(session, status=Status.draft)
     session.commit()
-    seen, url = [], "/v1/articles?limit=2&sort=-published_at"
+    seen: list[int] = []
+    url = "/v1/articles?limit=2&sort=-published_at"
     while url:
         page = client.get(url, headers=keys.auth("read")).json()
         seen.extend(a["id"] for a in page["data"])

@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -129,7 +130,7 @@ def test_hostile_text_is_escaped_in_every_rendering(client: TestClient, session:
         title="Hostile <b>title</b> | pipe",
         blocks=[
             ParagraphBlock(text=hostile),
-            LinksBlock(text="see evil", links=[{"text": "evil", "href": 'https://e.example/"x'}]),  # type: ignore[list-item]
+            LinksBlock(text="see evil", links=[{"text": "evil", "href": 'https://e.example/"x'}]),
         ],
     )
     session.commit()
@@ -140,7 +141,7 @@ def test_hostile_text_is_escaped_in_every_rendering(client: TestClient, session:
     assert 'href="javascript' not in html
     assert 'href="https://e.example/%22x"' in html
     with pytest.raises(ValidationError):
-        LinksBlock(text="see evil", links=[{"text": "evil", "href": "javascript:alert(4)"}])  # type: ignore[list-item]
+        LinksBlock(text="see evil", links=[{"text": "evil", "href": "javascript:alert(4)"}])
     assert "Hostile &lt;b&gt;title&lt;/b&gt; | pipe" in html
     md = client.get(f"/v1/articles/{article.id}?format=md").text
     assert "\\<script\\>" in md
@@ -208,7 +209,9 @@ def test_cursor_paging_walks_every_article_once_both_ways(
     for _ in range(12):
         make_article(session)
     session.commit()
-    seen, pages, url = [], [], "/v1/articles?limit=10"
+    seen: list[int] = []
+    pages: list[dict[str, Any]] = []
+    url = "/v1/articles?limit=10"
     while url:
         page = client.get(url).json()
         pages.append(page)

@@ -15,6 +15,7 @@ from api.core.clock import Clock
 from api.core.config import get_settings
 from api.history.models import Revision
 from tests.conftest import Keys
+from tests.helpers import body_of
 
 NEW = {
     "title": "Fractional CAIO: what the role owns",
@@ -62,7 +63,7 @@ def state(session: Session) -> tuple[int, ...]:
 def create(client: TestClient, keys: Keys, **changes: Any) -> dict[str, Any]:
     response = client.post("/v1/articles", json={**NEW, **changes}, headers=keys.auth("write"))
     assert response.status_code == 201, response.text
-    return response.json()
+    return body_of(response)
 
 
 def test_create_article_from_blocks(client: TestClient, keys: Keys) -> None:

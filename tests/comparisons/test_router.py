@@ -11,7 +11,7 @@ from api.comparisons.models import ComparisonInput, RowInput
 from api.core.workflow import Status
 from api.roles import service as roles_service
 from api.roles.models import RoleInput
-from tests.test_seed import EXPECTED_ROWS
+from tests.helpers import EXPECTED_ROWS
 
 
 def test_get_comparison_has_subjects_rows_and_cells_in_order(client: TestClient) -> None:

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Keys
-from tests.test_seed import EXPECTED_ROWS
+from tests.helpers import EXPECTED_ROWS
 
 TABLE = "/v1/comparisons/ai-operating-partner-vs-fractional-caio"
 

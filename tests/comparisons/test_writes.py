@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from api.comparisons.models import Comparison, ComparisonCell, ComparisonRow, ComparisonSubject
 from api.history.models import Revision
 from tests.conftest import Keys
+from tests.helpers import body_of
 
 NEW = {
     "title": "Operating partner vs CAIO, short",
@@ -45,7 +46,7 @@ def state(session: Session) -> tuple[int, ...]:
 def create(client: TestClient, keys: Keys, **changes: Any) -> dict[str, Any]:
     response = client.post("/v1/comparisons", json={**NEW, **changes}, headers=keys.auth("write"))
     assert response.status_code == 201, response.text
-    return response.json()
+    return body_of(response)
 
 
 def table(comparison: dict[str, Any]) -> list[tuple[str, ...]]:

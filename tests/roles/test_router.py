@@ -41,7 +41,7 @@ def test_role_page_lists_only_published_articles(client: TestClient, session: Se
                 text="see AI operating partner",
                 links=[{"text": "AI operating partner", "role_id": 1}],
             )
-        ],  # type: ignore[list-item]
+        ],
     )
     published = make_article(
         session,
@@ -50,7 +50,7 @@ def test_role_page_lists_only_published_articles(client: TestClient, session: Se
                 text="see AI operating partner",
                 links=[{"text": "AI operating partner", "role_id": 1}],
             )
-        ],  # type: ignore[list-item]
+        ],
     )
     session.commit()
     ids = [a["id"] for a in client.get("/v1/roles/ai-operating-partner").json()["articles"]]

@@ -28,6 +28,7 @@ from api.webhooks import targets, worker
 from api.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 from api.webhooks.worker import run_once
 from tests.conftest import Database, eventually, settings_for
+from tests.helpers import body_of
 
 
 @dataclass
@@ -117,7 +118,7 @@ def subscribe(
 ) -> dict[str, Any]:
     response = client.post("/v1/webhooks", json={"url": url, "events": events}, headers=auth)
     assert response.status_code == 201, response.text
-    return response.json()
+    return body_of(response)
 
 
 def publish(client: TestClient, auth: dict[str, str], title: str) -> dict[str, Any]:
@@ -125,7 +126,7 @@ def publish(client: TestClient, auth: dict[str, str], title: str) -> dict[str, A
         "/v1/articles", json={"title": title, "status": "published"}, headers=auth
     )
     assert response.status_code == 201
-    return response.json()
+    return body_of(response)
 
 
 def drain(database: Database, *, rounds: int = 20, pause: float = 0.1) -> None:

@@ -10,10 +10,10 @@ from sqlalchemy import make_url
 from typer.testing import CliRunner
 
 from api.cli import app as cli
-from api.core.config import get_settings
+from api.core.config import REPO_ROOT, get_settings
 from api.core.db import make_engine
 from api.main import create_app
-from tests.conftest import REPO_ROOT, Database, _new_database, settings_for
+from tests.conftest import Database, _new_database, settings_for
 
 
 def test_docker_compose_wires_api_to_a_healthy_postgres() -> None:
@@ -121,7 +121,7 @@ def test_cli_upgrade_seeds_a_fresh_database_once(
 
 
 def test_cli_seed_reports_a_damaged_page(
-    tmp_path: Path, fresh_database: Database, monkeypatch
+    tmp_path: Path, fresh_database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", fresh_database.url)
     get_settings.cache_clear()

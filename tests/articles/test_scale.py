@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, insert, text
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.articles.models import Article, ArticleComparison, ArticleRole, ArticleTag
 from api.comparisons.models import Comparison
+from api.core.db import make_engine
 from api.core.workflow import Status
 from api.labels.models import Author, Tag
 from api.main import create_app
@@ -49,8 +50,6 @@ def _articles(first: int, count: int, *, every: timedelta, author_id: int) -> li
 def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, list[int]]]:
     """A database of its own with 10,000 generated articles (bulk inserted: a test of paging,
     not of the write path), linked to roles, comparisons and tags."""
-    from tests.conftest import make_engine
-
     url, drop = _new_database(tmp_path_factory.mktemp("scale"))
     migrate(url)
     engine = make_engine(url)
@@ -67,7 +66,11 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, li
         session.execute(
             insert(Article), _articles(0, ARTICLES, every=timedelta(hours=1), author_id=author.id)
         )
-        ids = list(session.exec(select(Article.id).where(Article.slug.startswith("scale-"))))  # type: ignore[union-attr]
+        ids = [
+            i
+            for i in session.exec(select(Article.id).where(col(Article.slug).startswith("scale-")))
+            if i is not None
+        ]
         session.execute(
             insert(ArticleRole),
             [{"article_id": i, "role_id": roles[i % 2], "position": 0} for i in ids],
@@ -84,7 +87,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, li
         if engine.dialect.name == "postgresql":
             session.execute(text("ANALYZE"))
             session.commit()
-        every_id = list(session.exec(select(Article.id)))
+        every_id = [i for i in session.exec(select(Article.id)) if i is not None]
     yield Database(url, engine), every_id
     engine.dispose()
     drop()

@@ -135,7 +135,7 @@ def _two_requests_on_one_connection(port: int, path: str) -> list[bytes]:
     """Sends two requests on one keep-alive connection; both status lines come back only if
     the server kept the connection open after the first answer."""
     request = f"GET {path} HTTP/1.1\r\nHost: folio\r\n\r\n".encode()
-    answers = []
+    answers: list[bytes] = []
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         for _ in range(2):
             sock.sendall(request)

@@ -1,6 +1,7 @@
 """The seed page, loaded as article 1, losing nothing; loading is idempotent and all-or-nothing."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func
@@ -15,6 +16,7 @@ from api.labels.models import Author
 from api.roles.models import Role
 from api.seed import load_page, load_seeds
 from tests.conftest import SEED
+from tests.helpers import EXPECTED_ROWS
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 TABLES = (
@@ -28,39 +30,6 @@ TABLES = (
     ComparisonSubject,
     Role,
 )
-
-EXPECTED_ROWS = [
-    (
-        "Primary job",
-        "Drive portfolio-level value creation through AI workflows",
-        "Set AI strategy, governance, roadmap, and executive alignment",
-    ),
-    (
-        "Typical buyer",
-        "PE firm, holding company, or multi-location operator",
-        "Single company CEO, board, or executive team",
-    ),
-    (
-        "Accountability",
-        "EBITDA, revenue, cycle time, labor leverage, reusable playbooks",
-        "AI governance, roadmap quality, prioritization, vendor direction",
-    ),
-    (
-        "Operating cadence",
-        "Weekly with operators and monthly with board or sponsor team",
-        "Monthly or biweekly with executive stakeholders",
-    ),
-    (
-        "Implementation ownership",
-        "Owns deployment rhythm and cross-company reuse",
-        "May advise implementation but often does not run daily execution",
-    ),
-    (
-        "Best use case",
-        "Portfolio with repeatable workflows across multiple companies",
-        "Company that needs senior AI leadership without a full-time hire",
-    ),
-]
 
 
 def counts(session: Session) -> dict[str, int]:
@@ -213,7 +182,7 @@ def test_damaged_seed_is_an_error_naming_the_line_and_writes_nothing(
     assert counts(session) == before
 
 
-def test_load_seeds_rolls_back_every_page_when_one_fails(session: Session, tmp_path) -> None:
+def test_load_seeds_rolls_back_every_page_when_one_fails(session: Session, tmp_path: Path) -> None:
     good = SEED_TEXT.replace(
         "AI Operating Partner vs Fractional CAIO: Which", "Another Good Page: Which"
     )

@@ -2,6 +2,7 @@
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 import feedparser
 import jsonschema
@@ -11,10 +12,10 @@ from sqlmodel import Session
 
 from api.labels.models import LabelInput
 from api.labels.service import tags
-from tests.conftest import REPO_ROOT, Keys
+from tests.conftest import Keys
 from tests.helpers import make_article
 
-SCHEMA = json.loads((REPO_ROOT / "tests" / "schemas" / "jsonfeed-1.1.schema.json").read_text())
+SCHEMA = json.loads((Path(__file__).parent / "schemas" / "jsonfeed-1.1.schema.json").read_text())
 SEED_SLUG = "ai-operating-partner-vs-fractional-caio-which-role-do-you-need"
 
 

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import checks
 from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.core.result import Ok
 from schemathesis.generation import GenerationMode
 
 from tests.conftest import Keys
@@ -74,7 +75,7 @@ def _justified(failure: Failure, case: Any, status: int, problem: dict[str, Any]
 
 def test_every_operation_does_what_the_openapi_document_says(app: FastAPI, keys: Keys) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations = [r.ok() for r in schema.get_all_operations() if isinstance(r, Ok)]
     assert len(operations) > 60
     modes = st.sampled_from([GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
     cases = st.tuples(st.sampled_from(operations), modes).flatmap(

@@ -1,0 +1,73 @@
+"""The layering written in ``api/__init__.py`` holds: every module imports, belongs to exactly
+one layer, and imports nothing from a later layer (lazy imports inside functions included);
+no router imports another router."""
+
+import ast
+import importlib
+import pkgutil
+from fnmatch import fnmatchcase
+
+import pytest
+
+import api
+
+MODULES = sorted(
+    info.name for info in pkgutil.walk_packages(api.__path__, "api.") if not info.ispkg
+)
+ROUTERS = "api.*.router"
+
+
+def layer_of(module: str) -> int:
+    found = [
+        index
+        for index, (_, patterns) in enumerate(api.LAYERS)
+        if any(fnmatchcase(module, pattern) for pattern in patterns)
+    ]
+    assert len(found) == 1, f"{module} is in {len(found)} layers of api.LAYERS, not one"
+    return found[0]
+
+
+def imports_of(module: str) -> set[str]:
+    """The modules of ``api`` that ``module`` imports, wherever in it the import is."""
+    spec = importlib.util.find_spec(module)
+    assert spec is not None
+    assert spec.origin is not None
+    with open(spec.origin, encoding="utf-8") as source:
+        tree = ast.parse(source.read())
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                candidate = f"{node.module}.{alias.name}"
+                found.add(candidate if candidate in MODULES else node.module)
+    return {name for name in found if name in MODULES}
+
+
+def test_every_module_imports_and_has_one_layer() -> None:
+    assert len(MODULES) > 70
+    for module in MODULES:
+        importlib.import_module(module)
+        layer_of(module)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_no_module_imports_from_a_later_layer(module: str) -> None:
+    own = layer_of(module)
+    for imported in sorted(imports_of(module)):
+        if imported == module:
+            continue
+        name, _ = api.LAYERS[layer_of(imported)]
+        assert layer_of(imported) <= own, (
+            f"{module} ({api.LAYERS[own][0]}) imports {imported} ({name})"
+        )
+        if fnmatchcase(module, ROUTERS):
+            assert not fnmatchcase(imported, ROUTERS), f"{module} imports the router {imported}"
+
+
+def test_the_check_sees_a_violation() -> None:
+    """A later layer's module is refused: the test above could fail."""
+    assert layer_of("api.core.db") < layer_of("api.articles.service") < layer_of("api.main")
+    assert "api.core.clock" in imports_of("api.articles.service")
+    assert "api.core.db" in imports_of("api.editing")  # "from api.core import db"
