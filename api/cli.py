@@ -159,35 +159,54 @@ def seed(
 @app.command("export")
 def export(
     out: Annotated[
-        Path | None, typer.Option("--out", help="File to write (default: standard output).")
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Where to write: FILE.ndjson (content only), FILE.tar (content and asset "
+            "bytes), or a directory (content.ndjson and assets/). Default: NDJSON on "
+            "standard output.",
+        ),
     ] = None,
 ) -> None:
-    """Write every article, author, tag, role, comparison, revision and old slug as NDJSON."""
-    from api.transfer.service import export_lines
+    """Write every article, author, tag, asset, role, comparison, revision and old slug as
+    NDJSON; an archive (a tar or a directory) holds the assets' bytes too."""
+    from api.assets.storage import make_storage
+    from api.transfer.service import export_archive, export_directory, export_lines
 
+    storage = make_storage(get_settings())
     with _session() as session:
-        lines = export_lines(session)
         if out is None:
-            for line in lines:
+            for line in export_lines(session):
                 typer.echo(line)
             return
-        with out.open("w", encoding="utf-8") as handle:
-            for line in lines:
-                handle.write(line + "\n")
+        if out.suffix.lower() == ".tar":
+            with out.open("wb") as handle:
+                export_archive(session, storage, handle)
+        elif out.is_dir() or not out.suffix:
+            export_directory(session, storage, out)
+        else:
+            with out.open("w", encoding="utf-8") as handle:
+                for line in export_lines(session):
+                    handle.write(line + "\n")
     typer.echo(f"exported to {out}", err=True)
 
 
 @app.command("import")
 def import_(
-    files: Annotated[list[Path], typer.Argument(help="An export (.ndjson) or Markdown files.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="An export (.ndjson, .tar or a directory) or Markdown files."),
+    ],
     merge: Annotated[
         bool, typer.Option("--merge", help="Upsert by slug into a database with content.")
     ] = False,
 ) -> None:
     """Load an export into an empty database (made by folio db upgrade --no-seed), or
     Markdown files with YAML front matter; a bad file is refused whole, naming the line."""
+    import tarfile
+
     from api.transfer.markdown import import_markdown
-    from api.transfer.service import import_lines
+    from api.transfer.service import import_archive, import_directory, import_lines
 
     with _session() as session:
         for path in files:
@@ -196,11 +215,17 @@ def import_(
                     text = path.read_text(encoding="utf-8")
                     article = import_markdown(session, text, merge=merge, source=path.name)
                     typer.echo(f"{path.name}: article {article.slug}", err=True)
+                    continue
+                if path.is_dir():
+                    counts = import_directory(session, path, merge=merge)
+                elif tarfile.is_tarfile(path):
+                    with path.open("rb") as archive:
+                        counts = import_archive(session, archive, merge=merge, source=path.name)
                 else:
                     with path.open(encoding="utf-8") as handle:
                         counts = import_lines(session, handle, merge=merge, source=path.name)
-                    summary = ", ".join(f"{kind}: {n}" for kind, n in sorted(counts.items()))
-                    typer.echo(f"{path.name}: {summary or 'nothing'}", err=True)
+                summary = ", ".join(f"{kind}: {n}" for kind, n in sorted(counts.items()))
+                typer.echo(f"{path.name}: {summary or 'nothing'}", err=True)
             except FolioError as exc:
                 typer.echo(f"error: {exc.detail}", err=True)
                 raise typer.Exit(1) from exc

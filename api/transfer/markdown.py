@@ -11,7 +11,7 @@ from sqlmodel import Session
 from api.articles import service as articles_service
 from api.articles.models import Article, ArticleInput
 from api.core import db
-from api.core.errors import FolioError, ImportFailed
+from api.core.errors import FolioError, ImportFailed, InvalidBody
 from api.core.slugs import slugify
 from api.labels.service import authors, tags
 from api.roles import service as roles_service
@@ -105,6 +105,11 @@ def import_markdown(session: Session, content: str, *, merge: bool, source: str)
         except FolioError as exc:
             if isinstance(exc, ImportFailed):
                 raise
+            if isinstance(exc, InvalidBody) and exc.markdown_line is not None:
+                # The body's line, counted in the file: after the front matter.
+                start = content.count("\n", 0, content.rfind(post.content)) if post.content else 0
+                why = exc.errors[0]["msg"] if exc.errors else exc.detail
+                raise ImportFailed(source, start + exc.markdown_line, why) from exc
             raise ImportFailed(source, line_of("title"), exc.detail) from exc
         session.commit()
         return article

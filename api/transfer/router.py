@@ -1,5 +1,7 @@
 """HTTP route for importing content (admin keys only)."""
 
+import io
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -23,6 +25,7 @@ from api.web.http import represent
 router = APIRouter(prefix="/v1/import", tags=["import"])
 NDJSON = "application/x-ndjson"
 MARKDOWN = "text/markdown"
+TAR = "application/x-tar"
 
 
 @router.post(
@@ -37,6 +40,13 @@ MARKDOWN = "text/markdown"
             "content": {
                 NDJSON: {"schema": {"type": "string", "description": "An export: NDJSON."}},
                 MARKDOWN: {"schema": {"type": "string", "description": "YAML front matter."}},
+                TAR: {
+                    "schema": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "An archive: content.ndjson and assets/<sha256>.",
+                    }
+                },
             },
         }
     },
@@ -44,10 +54,14 @@ MARKDOWN = "text/markdown"
 async def import_content(
     request: Request, session: SessionDep, _key: AdminKey, query: Annotated[ImportQuery, Query()]
 ) -> Response:
-    """Import an export (application/x-ndjson) or one Markdown article with YAML front matter
-    (text/markdown). All or nothing: a bad line refuses the whole request, naming it."""
+    """Import an export (application/x-ndjson), an archive with the assets' bytes
+    (application/x-tar, from `folio export --out FILE.tar`), or one Markdown article with YAML
+    front matter (text/markdown). All or nothing: a bad line refuses the whole request,
+    naming it."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    text = (await request.body()).decode("utf-8", errors="replace")
+    raw = await request.body()
+    text = raw.decode("utf-8", errors="replace") if media != TAR else ""
+    storage = request.app.state.storage
     # The database work runs in the thread pool, like every other route's.
     if media == MARKDOWN:
         await run_in_threadpool(
@@ -56,9 +70,18 @@ async def import_content(
         result = ImportResult(imported={"articles": 1})
     elif media == NDJSON:
         counts = await run_in_threadpool(
-            service.import_lines, session, text.splitlines(), merge=query.merge, source="body"
+            partial(service.import_lines, storage=storage, merge=query.merge, source="body"),
+            session,
+            text.splitlines(),
+        )
+        result = ImportResult(imported=counts)
+    elif media == TAR:
+        counts = await run_in_threadpool(
+            partial(service.import_archive, storage=storage, merge=query.merge, source="body"),
+            session,
+            io.BytesIO(raw),
         )
         result = ImportResult(imported=counts)
     else:
-        raise UnsupportedMediaType(f"Send {NDJSON} or {MARKDOWN}.")
+        raise UnsupportedMediaType(f"Send {NDJSON}, {TAR} or {MARKDOWN}.")
     return represent(request, result, public=False)

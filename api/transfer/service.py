@@ -1,16 +1,27 @@
 """Moving content between installs: NDJSON export and import (Markdown files with YAML front
 matter: ``api.transfer.markdown``).
 
-An export is a header line, then one JSON object per line: authors, tags, roles, comparisons
-(with subjects, rows and cells), articles (with their tags, roles and comparisons), revisions
-and old slugs, each in id order, every column as stored. Importing it into an empty database
-keeps every id, so exporting again gives the same file. ``merge`` instead upserts content by
-slug into a database that has some, and maps the ids the content refers to.
+An export is a header line, then one JSON object per line: authors, tags, assets, roles,
+comparisons (with subjects, rows and cells), articles (with their tags, roles, comparisons and
+assets), revisions and old slugs, each in id order, every column as stored. Importing it into
+an empty database keeps every id, so exporting again gives the same file. ``merge`` instead
+upserts content by slug (assets by SHA-256) into a database that has some, and maps the ids
+the content refers to.
+
+An asset's record names its bytes by SHA-256; an archive (a tar, or a directory) holds the
+NDJSON as ``content.ndjson`` and the bytes as ``assets/<sha256>``. Importing an asset whose
+bytes are neither in the archive nor in the media store is refused.
 """
 
+import hashlib
+import io
+import re
+import tarfile
+import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
 
 import orjson
 from pydantic import ValidationError
@@ -18,20 +29,28 @@ from sqlalchemy import delete, func, text
 from sqlmodel import Session, SQLModel, col, select
 
 from api.articles.models import Article, ArticleComparison, ArticleRole, ArticleTag
+from api.assets.models import ArticleAsset, Asset
+from api.assets.storage import Storage, make_storage
 from api.comparisons.models import Comparison, ComparisonCell, ComparisonRow, ComparisonSubject
 from api.core import db
+from api.core.config import get_settings
 from api.core.errors import FolioError, ImportFailed, NotEmpty
 from api.events import service as events
 from api.history.models import Revision, SlugRedirect
 from api.labels.models import Author, Tag
 from api.roles.models import Role
 from api.search import index as search_index
+from api.web.http import duplicate_key
 
 FORMAT = "folio-export"
 VERSION = 1
+CONTENT_FILE = "content.ndjson"  # in an archive, beside assets/<sha256>
+Blobs = Callable[[str], bytes | None]  # an archive's bytes by SHA-256
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 CONTENT: list[tuple[str, type[SQLModel], str]] = [
     ("author", Author, "authors"),
     ("tag", Tag, "tags"),
+    ("asset", Asset, "assets"),
     ("role", Role, "roles"),
     ("comparison", Comparison, "comparisons"),
     ("article", Article, "articles"),
@@ -64,6 +83,115 @@ def export_lines(session: Session) -> Iterator[str]:
         select(SlugRedirect).order_by(col(SlugRedirect.resource_type), col(SlugRedirect.slug))
     ):
         yield _dumps({"type": "slug_redirect", **_columns(redirect)})
+
+
+def export_archive(session: Session, storage: Storage, out: IO[bytes]) -> None:
+    """The export as a tar: ``content.ndjson``, then ``assets/<sha256>`` for every asset, in
+    id order, with fixed times and owners: the same content always gives the same bytes."""
+    with tempfile.TemporaryFile() as ndjson:
+        for line in export_lines(session):
+            ndjson.write(line.encode() + b"\n")
+        size = ndjson.tell()
+        ndjson.seek(0)
+        with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as tar:
+            tar.addfile(_member(CONTENT_FILE, size), ndjson)
+            for sha, data in _asset_bytes(session, storage):
+                tar.addfile(_member(f"assets/{sha}", len(data)), io.BytesIO(data))
+
+
+def export_directory(session: Session, storage: Storage, directory: Path) -> None:
+    """The export as a directory: ``content.ndjson`` and ``assets/<sha256>``."""
+    (directory / "assets").mkdir(parents=True, exist_ok=True)
+    with (directory / CONTENT_FILE).open("w", encoding="utf-8") as handle:
+        for line in export_lines(session):
+            handle.write(line + "\n")
+    for sha, data in _asset_bytes(session, storage):
+        (directory / "assets" / sha).write_bytes(data)
+
+
+def _asset_bytes(session: Session, storage: Storage) -> Iterator[tuple[str, bytes]]:
+    for asset_id, sha in session.exec(select(Asset.id, Asset.sha256).order_by(col(Asset.id))):
+        data = storage.get(session, sha)
+        if data is None:
+            raise FolioError(f"The bytes of asset {asset_id} are missing from the media store.")
+        yield sha, data
+
+
+def _member(name: str, size: int) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = size, 0o644, 0
+    return info
+
+
+def import_archive(
+    session: Session,
+    archive: IO[bytes],
+    *,
+    merge: bool,
+    source: str = "import",
+    storage: Storage | None = None,
+) -> dict[str, int]:
+    """Loads a tar made by ``export_archive`` (gzipped or not). Only the two kinds of member
+    it names are read, by name, into memory: nothing is extracted to a path the tar chooses."""
+    settings = get_settings()
+    try:
+        tar = tarfile.open(fileobj=archive, mode="r:*")  # noqa: SIM115 (closed by the with below)
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise ImportFailed(source, 1, f"not a tar archive: {exc}") from exc
+    with tar:
+        try:
+            members = {m.name: m for m in tar.getmembers() if m.isfile()}
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            raise ImportFailed(source, 1, f"a damaged tar archive: {exc}") from exc
+        content = members.get(CONTENT_FILE)
+        if content is None:
+            raise ImportFailed(source, 1, f"the archive holds no {CONTENT_FILE}")
+        if content.size > settings.max_import_bytes:
+            raise ImportFailed(source, 1, f"{CONTENT_FILE} is larger than the largest import")
+
+        def blobs(sha: str) -> bytes | None:
+            member = members.get(f"assets/{sha}")
+            if member is None:
+                return None
+            if member.size > settings.max_asset_bytes:
+                raise ValueError(f"assets/{sha} is larger than the largest asset")
+            handle = tar.extractfile(member)
+            return handle.read() if handle is not None else None
+
+        handle = tar.extractfile(content)
+        assert handle is not None  # a file member
+        lines = handle.read().decode("utf-8", errors="replace").splitlines()
+        return import_lines(
+            session,
+            lines,
+            merge=merge,
+            source=f"{source}:{CONTENT_FILE}",
+            blobs=blobs,
+            storage=storage,
+        )
+
+
+def import_directory(
+    session: Session, directory: Path, *, merge: bool, storage: Storage | None = None
+) -> dict[str, int]:
+    """Loads a directory made by ``export_directory``."""
+    content = directory / CONTENT_FILE
+    if not content.is_file():
+        raise ImportFailed(directory.name, 1, f"the directory holds no {CONTENT_FILE}")
+
+    def blobs(sha: str) -> bytes | None:  # sha is checked: 64 hexadecimal digits, no path
+        path = directory / "assets" / sha
+        return path.read_bytes() if path.is_file() else None
+
+    with content.open(encoding="utf-8") as handle:
+        return import_lines(
+            session,
+            handle,
+            merge=merge,
+            source=f"{directory.name}/{CONTENT_FILE}",
+            blobs=blobs,
+            storage=storage,
+        )
 
 
 def _comparison_parts(session: Session, comparison: Comparison) -> dict[str, Any]:
@@ -107,10 +235,16 @@ def _article_links(session: Session, article: Article) -> dict[str, Any]:
             )
         )
 
+    assets = session.exec(
+        select(ArticleAsset.asset_id)
+        .where(ArticleAsset.article_id == article.id)
+        .order_by(col(ArticleAsset.asset_id))
+    )
     return {
         "tag_ids": linked(ArticleTag, ArticleTag.tag_id),
         "role_ids": linked(ArticleRole, ArticleRole.role_id),
         "comparison_ids": linked(ArticleComparison, ArticleComparison.comparison_id),
+        "asset_ids": list(assets),
     }
 
 
@@ -121,9 +255,17 @@ def is_empty(session: Session) -> bool:
 
 
 def import_lines(
-    session: Session, lines: Iterable[str], *, merge: bool, source: str = "import"
+    session: Session,
+    lines: Iterable[str],
+    *,
+    merge: bool,
+    source: str = "import",
+    blobs: Blobs = lambda _sha: None,
+    storage: Storage | None = None,
 ) -> dict[str, int]:
-    """Loads an export in one transaction: all of it, or — on the first bad line — nothing."""
+    """Loads an export in one transaction: all of it, or — on the first bad line — nothing.
+    ``blobs`` gives the bytes of its assets (from an archive); they go to ``storage``."""
+    store = storage if storage is not None else make_storage(get_settings())
     db.begin_write(session)
     if not merge and not is_empty(session):
         raise NotEmpty("The database holds content already: import into an empty one, or merge.")
@@ -144,15 +286,20 @@ def import_lines(
                 continue
             record = _parse(source, number, line)
             kind = record.pop("type", None)
+            done: tuple[str, Any] | None
             try:
-                done = _load(session, kind, record, ids, merge=merge)
+                if kind == "asset":
+                    done = _load_asset(session, record, ids, merge=merge, blobs=blobs, store=store)
+                else:
+                    done = _load(session, kind, record, ids, merge=merge)
             except (ValidationError, KeyError, TypeError, ValueError) as exc:
                 raise ImportFailed(source, number, reason(exc)) from exc
             except FolioError as exc:
                 raise ImportFailed(source, number, exc.detail) from exc
             if done is not None:
-                imported.append(done)
                 counts[done[0]] += 1
+                if done[0] != "assets":  # neither searched nor announced
+                    imported.append(done)
         for comparison_id, owner in ids.pop("owner").items():
             comparison = session.get(Comparison, comparison_id)
             assert comparison is not None
@@ -172,6 +319,13 @@ def import_lines(
 
 
 def _parse(source: str, number: int, line: str) -> dict[str, Any]:
+    # Whatever the file came in (a body, an archive, a file on disk), the same rules as for
+    # every JSON body: no NUL (no PostgreSQL text holds one), no key twice in an object.
+    if "\\u0000" in line or "\x00" in line:
+        raise ImportFailed(source, number, "text cannot contain the NUL character")
+    duplicate = duplicate_key(line.encode())
+    if duplicate is not None:
+        raise ImportFailed(source, number, f"the key {duplicate!r} appears twice in one object")
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
@@ -221,7 +375,7 @@ def _load(
     model, collection = found
     extra: dict[str, Any] = {
         name: record.pop(name)
-        for name in ("subjects", "rows", "tag_ids", "role_ids", "comparison_ids")
+        for name in ("subjects", "rows", "tag_ids", "role_ids", "comparison_ids", "asset_ids")
         if name in record
     }
     # Comparisons come before the articles that own them: their owner is set once those are.
@@ -254,41 +408,77 @@ def _map(ids: dict[int, int], value: int) -> int:
     return ids.get(value, value)
 
 
+# The fields of a body that hold the id of a role, an article, a comparison or an asset.
+_BODY_IDS = {
+    "role_id": "role",
+    "article_id": "article",
+    "comparison_id": "comparison",
+    "asset_id": "asset",
+}
+
+
 def _remap(kind: str, record: dict[str, Any], ids: dict[str, dict[int, int]]) -> None:
+    if record.get("cover_asset_id") is not None:
+        record["cover_asset_id"] = _map(ids["asset"], record["cover_asset_id"])
     if kind != "article":
         return
     if record.get("author_id") is not None:
         record["author_id"] = _map(ids["author"], record["author_id"])
-    body = []
-    for block in record.get("body", []):
-        block = dict(block)
-        if block.get("type") == "comparison":
-            block["comparison_id"] = _map(ids["comparison"], block["comparison_id"])
-        elif block.get("type") == "role_definitions":
-            block["items"] = [
-                {**i, "role_id": _map(ids["role"], i["role_id"])} for i in block["items"]
-            ]
-        elif block.get("type") == "links":
-            block["links"] = [
-                {
-                    **link,
-                    **(
-                        {"role_id": _map(ids["role"], link["role_id"])}
-                        if link.get("role_id")
-                        else {}
-                    ),
-                    **(
-                        {"article_id": _map(ids["article"], link["article_id"])}
-                        if link.get("article_id")
-                        else {}
-                    ),
-                }
-                for link in block["links"]
-            ]
-        elif block.get("type") == "related":
-            block["article_ids"] = [_map(ids["article"], i) for i in block["article_ids"]]
-        body.append(block)
-    record["body"] = body
+    record["body"] = _remap_body(record.get("body", []), ids)
+
+
+def _remap_body(node: Any, ids: dict[str, dict[int, int]]) -> Any:
+    """A body (any node of it) with the ids it refers to mapped to this database's."""
+    if isinstance(node, list):
+        return [_remap_body(child, ids) for child in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for name, value in node.items():
+        if name in _BODY_IDS and isinstance(value, int):
+            out[name] = _map(ids[_BODY_IDS[name]], value)
+        elif name == "article_ids" and isinstance(value, list):
+            out[name] = [_map(ids["article"], i) for i in value]
+        else:
+            out[name] = _remap_body(value, ids)
+    return out
+
+
+def _load_asset(
+    session: Session,
+    record: dict[str, Any],
+    ids: dict[str, dict[int, int]],
+    *,
+    merge: bool,
+    blobs: Blobs,
+    store: Storage,
+) -> tuple[str, Any]:
+    """An asset's row, and its bytes: from the archive (checked against the SHA-256), or
+    already in the media store. With ``merge``, an asset of the same bytes is that asset."""
+    old_id = int(record["id"])
+    asset = _row(Asset, record)
+    if not _SHA256.fullmatch(asset.sha256):
+        raise ValueError("sha256: 64 lowercase hexadecimal digits")
+    data = blobs(asset.sha256)
+    if data is not None:
+        if hashlib.sha256(data).hexdigest() != asset.sha256:
+            raise ValueError(f"the bytes of asset {old_id} do not match its sha256")
+        store.put(session, asset.sha256, data)
+    elif not store.has(session, asset.sha256):
+        raise ValueError(
+            f"the bytes of asset {old_id} ({asset.sha256}) are neither in the import nor in "
+            "the media store: import an archive (folio export --out FILE.tar)"
+        )
+    if merge:
+        existing = session.exec(select(Asset).where(Asset.sha256 == asset.sha256)).first()
+        if existing is not None and existing.id is not None:
+            ids["asset"][old_id] = existing.id
+            return "assets", existing
+        asset.id = None
+    session.add(asset)
+    session.flush()
+    ids["asset"][old_id] = asset.id
+    return "assets", asset
 
 
 def _load_comparison(
@@ -349,6 +539,9 @@ def _load_article_links(
             session.add(
                 table(article_id=article_id, position=position, **{column: _map(ids[kind], value)})
             )
+    session.execute(delete(ArticleAsset).where(col(ArticleAsset.article_id) == article_id))
+    for asset_id in dict.fromkeys(_map(ids["asset"], i) for i in extra.get("asset_ids", [])):
+        session.add(ArticleAsset(article_id=article_id, asset_id=asset_id))
     session.flush()
 
 
@@ -357,7 +550,8 @@ def _advance_sequences(session: Session) -> None:
     the largest id, so the next row created gets a fresh one. SQLite needs nothing."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    for table in ("author", "tag", "role", "comparison", "comparison_row", "article", "revision"):
+    tables = ("author", "tag", "asset", "role", "comparison", "comparison_row", "article")
+    for table in (*tables, "revision"):
         session.execute(
             text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

@@ -3,7 +3,6 @@ Markdown with front matter, and bad files refused whole."""
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from api.core.db import make_engine
 from api.main import create_app
 from api.transfer.service import export_lines, import_lines
 from tests.conftest import Database, Keys, _new_database, migrate, settings_for
+from tests.transfer.conftest import export_of
 
 OTHER_PG = os.environ.get("FOLIO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -66,21 +66,6 @@ def enrich(client: TestClient, keys: Keys) -> None:
         json={"dimension": "Reports to", "cells": {"fractional-caio": "CEO"}},
         headers=write,
     )
-
-
-@pytest.fixture
-def empty(tmp_path: Path) -> Iterator[Database]:
-    url, drop = _new_database(tmp_path)
-    migrate(url)
-    engine = make_engine(url)
-    yield Database(url, engine)
-    engine.dispose()
-    drop()
-
-
-def export_of(engine: object) -> list[str]:
-    with Session(engine) as session:  # type: ignore[arg-type]
-        return list(export_lines(session))
 
 
 def test_export_import_export_is_identical(
@@ -237,10 +222,14 @@ def test_markdown_with_front_matter(client: TestClient, keys: Keys) -> None:
         ("---\nauthor: Nobody\n---\nbody", 1, "needs a title"),
         ("---\ntitle: x\nstatus: live\n---\nbody", 3, "status"),
         (
-            "---\ntitle: x\n---\n| Dimension | Astronaut |\n| --- | --- |\n| a | b |\n",
-            2,
+            "---\ntitle: x\n---\n| Dimension | AI operating partner | Astronaut |\n"
+            "| --- | --- | --- |\n| a | b | c |\n",
+            4,
             "Astronaut",
         ),
+        ("---\ntitle: x\n---\nText.\n\n<div>x</div>\n", 6, "raw HTML"),
+        ("---\ntitle: x\n---\n\nSee <b>this</b>.\n", 5, "raw HTML"),
+        ("---\ntitle: x\n---\nA [^1] note.\n\n[^1]: Footnote.\n", 4, "footnote"),
     ],
 )
 def test_bad_markdown_is_refused_with_its_line(

@@ -1,0 +1,28 @@
+"""What the transfer tests share: an empty database to import into, and its export."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from api.core.db import make_engine
+from api.transfer.service import export_lines
+from tests.conftest import Database, _new_database, migrate
+
+
+@pytest.fixture
+def empty(tmp_path: Path) -> Iterator[Database]:
+    """A migrated database with no content, not even the seed."""
+    url, drop = _new_database(tmp_path)
+    migrate(url)
+    engine = make_engine(url)
+    yield Database(url, engine)
+    engine.dispose()
+    drop()
+
+
+def export_of(engine: Engine) -> list[str]:
+    with Session(engine) as session:
+        return list(export_lines(session))
