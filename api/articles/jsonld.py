@@ -5,7 +5,8 @@ from typing import Any
 
 import orjson
 
-from api.articles.models import ArticlePublic, ComparisonBlockPublic
+from api.articles.blocks import ComparisonBlockPublic
+from api.articles.models import ArticlePublic
 from api.comparisons.render import render_csv
 from api.core.config import get_settings
 from api.core.urls import site_url
@@ -39,7 +40,15 @@ def to_jsonld(article: ArticlePublic) -> dict[str, Any]:
             "name": article.author.name,
             "url": site_url("authors", article.author.slug),
         }
-    if article.seo.image:
+    cover = article.cover
+    if cover is not None and article.seo.image == cover.url and cover.width and cover.height:
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": cover.url,
+            "width": cover.width,
+            "height": cover.height,
+        }
+    elif article.seo.image:
         data["image"] = article.seo.image
     if article.category:
         data["articleSection"] = article.category

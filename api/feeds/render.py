@@ -10,10 +10,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from feedgen.ext.base import BaseEntryExtension
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from api.articles.models import ArticlePublic
 from api.articles.render import render_html
+from api.assets.models import ImageAsset
 from api.core.config import get_settings
 from api.core.urls import site_url
 
@@ -75,7 +78,36 @@ def _generator(articles: Sequence[ArticlePublic], self_url: str) -> FeedGenerato
         entry.updated(article.updated_at)
         for name in _categories(article):
             entry.category(term=name)
+        if article.cover is not None:
+            entry.register_extension("cover", _Cover)
+            entry.cover.image = article.cover
     return feed
+
+
+class _Cover(BaseEntryExtension):  # type: ignore[misc]
+    """An entry's cover image: RSS ``<enclosure>``, Atom ``<link rel="enclosure">``.
+
+    Written as an extension because feedgen's own ``enclosure`` loses the Atom link's
+    ``rel``, ``type`` and ``length`` (its writer overwrites the link it reads them from), which
+    would leave a second alternate link."""
+
+    image: ImageAsset | None = None
+
+    def extend_rss(self, item: Any) -> Any:
+        if self.image is not None:
+            enclosure = etree.SubElement(item, "enclosure")
+            enclosure.attrib.update(self._attributes(url="url"))
+        return item
+
+    def extend_atom(self, entry: Any) -> Any:
+        if self.image is not None:
+            link = etree.SubElement(entry, "link")
+            link.attrib.update({"rel": "enclosure", **self._attributes(url="href")})
+        return entry
+
+    def _attributes(self, *, url: str) -> dict[str, str]:
+        assert self.image is not None
+        return {url: self.image.url, "type": self.image.media_type, "length": str(self.image.size)}
 
 
 def render_rss(articles: Sequence[ArticlePublic], self_url: str) -> bytes:
@@ -104,6 +136,8 @@ def render_json_feed(articles: Sequence[ArticlePublic], self_url: str) -> dict[s
             item["date_published"] = article.published_at.isoformat().replace("+00:00", "Z")
         if article.author is not None:
             item["authors"] = [{"name": article.author.name}]
+        if article.cover is not None:
+            item["image"] = article.cover.url
         items.append(item)
     return {
         "version": "https://jsonfeed.org/version/1.1",
