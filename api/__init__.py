@@ -10,9 +10,9 @@ The code is in layers; a module imports only from its own layer and the ones bef
 - ``writes``: what every write shares — the search index, the event log, revisions, the write
   frame (``editing``) and idempotency;
 - the services, one layer each, in this order: ``auth``, ``labels`` (authors and tags),
-  ``roles``, ``comparisons``, ``articles``, then ``schedule``, ``seed``, ``search``, ``trash``,
-  ``changes``, ``feeds``, ``webhooks``, ``transfer``. A service reads any domain's tables but
-  calls only the services before it;
+  ``assets`` (media), ``roles``, ``comparisons``, ``articles``, then ``schedule``, ``seed``,
+  ``search``, ``trash``, ``changes``, ``feeds``, ``webhooks``, ``transfer``. A
+  service reads any domain's tables but calls only the services before it;
 - ``routes``: HTTP only — each domain's router, its dependencies and ``routing``; a router
   never imports another router;
 - ``app``: ``main`` and ``cli``, which wire everything together.
@@ -21,7 +21,7 @@ The code is in layers; a module imports only from its own layer and the ones bef
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("core", ("api.core.*",)),
     ("web", ("api.web.*",)),
-    ("models", ("api.*.models", "api.models")),
+    ("models", ("api.*.models", "api.models", "api.articles.blocks")),
     (
         "writes",
         (
@@ -35,13 +35,15 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("auth", ("api.auth.service",)),
     ("labels", ("api.labels.service",)),
+    ("assets", ("api.assets.images", "api.assets.storage", "api.assets.service")),
     ("roles", ("api.roles.service",)),
     ("comparisons", ("api.comparisons.service", "api.comparisons.rows", "api.comparisons.render")),
     (
         "articles",
         (
-            "api.articles.service",
             "api.articles.markdown",
+            "api.articles.body",
+            "api.articles.service",
             "api.articles.page",
             "api.articles.render",
             "api.articles.jsonld",

@@ -13,6 +13,8 @@ from sqlalchemy.engine import Engine
 from starlette.middleware.cors import CORSMiddleware
 
 from api.articles import router as articles
+from api.assets.router import router as assets_router
+from api.assets.storage import make_storage
 from api.auth.dependencies import current_key
 from api.auth.router import router as keys_router
 from api.changes.router import router as changes_router
@@ -105,12 +107,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.cache = cache
     app.state.metrics = Metrics(cache)
     app.state.limiter = Limiter(settings)
+    app.state.storage = make_storage(settings)
     install_error_handlers(app)
     for router in (
         docs_router,
         health_router,
         metrics_router,
         articles.router,
+        assets_router,
         roles.router,
         comparisons.router,
         comparisons.compare_router,
@@ -132,6 +136,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         RequestGuardMiddleware,
         max_bytes=settings.max_body_bytes,
         max_import_bytes=settings.max_import_bytes,
+        max_asset_bytes=settings.max_asset_bytes,
         body_timeout=settings.body_timeout_seconds,
     )
     app.add_middleware(CacheMiddleware, cache=cache)

@@ -6,24 +6,22 @@ written in one transaction, so a page that does not parse leaves the database un
 
 from datetime import UTC, datetime, time
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, select
 
 from api.articles import service as articles_service
-from api.articles.models import (
-    Article,
-    ArticleInput,
+from api.articles.blocks import (
     Block,
     CalloutBlock,
     ComparisonBlock,
-    HeadingBlock,
-    Link,
-    LinksBlock,
-    ParagraphBlock,
     RelatedBlock,
     RoleDefinition,
     RoleDefinitionsBlock,
+    linked_block,
+    text_block,
 )
+from api.articles.models import Article, ArticleInput
 from api.articles.page import (
     PCallout,
     PDefinitions,
@@ -57,9 +55,9 @@ def load_page(session: Session, text: str, *, source: str) -> Article | None:
     for parsed in page.blocks:
         match parsed:
             case PHeading(text=text_):
-                blocks.append(HeadingBlock(text=text_))
+                blocks.append(text_block(text_, style="h2"))
             case PParagraph(text=text_):
-                blocks.append(ParagraphBlock(text=text_))
+                blocks.append(text_block(text_))
             case PDefinitions(items=items):
                 definitions = []
                 for name, definition in items:
@@ -77,16 +75,17 @@ def load_page(session: Session, text: str, *, source: str) -> Article | None:
                     _comparison(session, label, [roles[n] for n in names], rows, published_at)
                 )
             case PCallout(title=title, text=text_):
-                blocks.append(CalloutBlock(title=title, text=text_))
+                paragraphs = [text_block(p) for p in text_.split("\n\n")]
+                blocks.append(CalloutBlock(title=title, content=paragraphs))
             case PLinks(text=text_, names=names, line=line):
-                links = []
+                links: list[tuple[str, dict[str, Any]]] = []
                 for name in names:
                     named = roles_service.resolve_role_name(session, name)
                     if named is None or named.id is None:
                         raise SeedError(source, line, f"{name!r} names no role")
                     roles_service.add_alias(session, named, name[:1].upper() + name[1:])
-                    links.append(Link(text=name, role_id=named.id))
-                blocks.append(LinksBlock(text=text_, links=links))
+                    links.append((name, {"role_id": named.id}))
+                blocks.append(linked_block(text_, links))
             case PRelated(titles=titles):
                 related = []
                 for line, title in titles:

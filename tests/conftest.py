@@ -106,6 +106,17 @@ def seeded_database(tmp_dir: Path) -> Iterator[Database]:
         drop()
 
 
+@pytest.fixture(autouse=True)
+def media_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Each test keeps uploaded files in a directory of its own (local files are written at
+    once, outside the transaction a test rolls back)."""
+    directory = tmp_path / "media"
+    monkeypatch.setenv("FOLIO_MEDIA_DIR", str(directory))
+    get_settings.cache_clear()
+    yield directory
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """The database most tests share, each inside a transaction rolled back after it."""

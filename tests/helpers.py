@@ -7,7 +7,8 @@ from typing import Any, cast
 from sqlmodel import Session
 
 from api.articles import service as articles_service
-from api.articles.models import Article, ArticleInput, ParagraphBlock
+from api.articles.blocks import text_block
+from api.articles.models import Article, ArticleInput
 from api.core.workflow import Status
 from api.labels.service import authors
 
@@ -40,7 +41,7 @@ def make_article(
         status=status,
         publish_at=published_at or datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=n),
         summary=summary,
-        body=blocks if blocks is not None else [ParagraphBlock(text=f"Body of {title}.")],
+        body=blocks if blocks is not None else [text_block(f"Body of {title}.")],
     )
     return articles_service.create_article(session, data, key=None)
 
@@ -83,3 +84,24 @@ EXPECTED_ROWS = [
 def body_of(response: Any) -> dict[str, Any]:
     """A JSON object answer, typed for the checker."""
     return cast(dict[str, Any], response.json())
+
+
+def block(text: str, **fields: Any) -> dict[str, Any]:
+    """A Portable Text block of plain text, as JSON (``style``, ``listItem``… in ``fields``)."""
+    return {"_type": "block", "children": [{"_type": "span", "text": text}], **fields}
+
+
+def linking(text: str, span: str, **target: Any) -> dict[str, Any]:
+    """A Portable Text block of ``text`` whose ``span`` links to ``target`` (``href=``,
+    ``role_id=`` or ``article_id=``), as JSON."""
+    before, after = text.split(span, 1)
+    children: list[dict[str, Any]] = [
+        {"_type": "span", "text": before},
+        {"_type": "span", "text": span, "marks": ["link1"]},
+        {"_type": "span", "text": after},
+    ]
+    return {
+        "_type": "block",
+        "children": [c for c in children if c["text"]],
+        "markDefs": [{"_type": "link", "_key": "link1", **target}],
+    }

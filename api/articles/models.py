@@ -1,133 +1,29 @@
-"""Articles: a title, a summary and a body of ordered, typed blocks.
+"""Articles: a title, a summary and a body in Portable Text (``api.articles.blocks``).
 
-Blocks are stored as JSON and refer to roles, comparisons and other articles by id; the public
-representation resolves those references (a comparison block carries the whole table). The
-``article_role`` and ``article_comparison`` tables index those references, so "articles that
-mention a role" is a join, not a scan of JSON.
+The body is stored as JSON and refers to roles, comparisons, other articles and assets by id;
+the public representation resolves those references (a comparison block carries the whole
+table). The ``article_role``, ``article_comparison`` and ``article_asset`` tables index those
+references, so "articles that mention a role" is a join, not a scan of JSON.
 """
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy import JSON, Index, Text
 from sqlmodel import Field, SQLModel
 
+from api.articles.blocks import Block, BlockPublic
+from api.assets.models import ImageAsset
 from api.comparisons.models import ComparisonPublic
 from api.core.db import Tracked
-from api.core.fields import URL_CHAR, Id, Moment, WebUrl
+from api.core.fields import Id, Moment, WebUrl
 from api.core.slugs import SLUG_MAX, Slug
 from api.core.workflow import Status, Workflow
 from api.labels.models import LabelPublic
 from api.roles.models import RoleListItem
 from api.web.pagination import ListParams, fields_query, include_query, sort_query
-from api.web.refs import ArticleRef, AuthorRef, ComparisonRef, RoleRef, TagRef
-
-# Links may point to the web or to a path; never to javascript: or data: URLs.
-SAFE_HREF = rf"^(https?://|mailto:|/){URL_CHAR}*$"
-
-# --- Blocks as stored -------------------------------------------------------------------------
-
-
-def _type_required(schema: dict[str, Any]) -> None:
-    # ``type`` has a default (code writes HeadingBlock(text=…)), but a block in a request
-    # must name its type: the discriminator reads it.
-    if "type" in schema.get("properties", {}) and "type" not in schema.get("required", []):
-        schema["required"] = ["type", *schema.get("required", [])]
-
-
-class _Block(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_type_required)
-
-
-LongText = Annotated[str, StringConstraints(max_length=20_000)]
-ShortText = Annotated[str, StringConstraints(max_length=300)]
-
-
-class HeadingBlock(_Block):
-    type: Literal["heading"] = "heading"
-    text: ShortText
-    level: int = Field(2, ge=1, le=4)
-
-
-class ParagraphBlock(_Block):
-    type: Literal["paragraph"] = "paragraph"
-    text: LongText
-
-
-class ListBlock(_Block):
-    type: Literal["list"] = "list"
-    ordered: bool = False
-    items: list[LongText] = Field(max_length=200)
-
-
-class RoleDefinition(_Block):
-    role_id: Id
-    term: ShortText
-    definition: LongText
-
-
-class RoleDefinitionsBlock(_Block):
-    type: Literal["role_definitions"] = "role_definitions"
-    items: list[RoleDefinition] = Field(max_length=50)
-
-
-class ComparisonBlock(_Block):
-    type: Literal["comparison"] = "comparison"
-    comparison_id: Id
-
-
-class CalloutBlock(_Block):
-    type: Literal["callout"] = "callout"
-    title: ShortText = ""
-    text: LongText
-
-
-class Link(_Block):
-    """A span of the block's text that links to a role, an article or a URL (exactly one)."""
-
-    text: ShortText
-    role_id: Id | None = None
-    article_id: Id | None = None
-    href: Annotated[str, StringConstraints(pattern=SAFE_HREF, max_length=2_000)] | None = None
-
-    @model_validator(mode="after")
-    def _one_target(self) -> "Link":
-        if sum(t is not None for t in (self.role_id, self.article_id, self.href)) != 1:
-            raise ValueError("a link has exactly one of role_id, article_id, href")
-        return self
-
-
-class LinksBlock(_Block):
-    type: Literal["links"] = "links"
-    text: LongText
-    links: list[Link] = Field(max_length=100)
-
-    @model_validator(mode="after")
-    def _spans_in_text(self) -> "LinksBlock":
-        for link in self.links:
-            if link.text not in self.text:
-                raise ValueError(f"link text {link.text!r} is not in the block's text")
-        return self
-
-
-class RelatedBlock(_Block):
-    type: Literal["related"] = "related"
-    article_ids: list[Id] = Field(max_length=50)
-
-
-Block = Annotated[
-    HeadingBlock
-    | ParagraphBlock
-    | ListBlock
-    | RoleDefinitionsBlock
-    | ComparisonBlock
-    | CalloutBlock
-    | LinksBlock
-    | RelatedBlock,
-    Field(discriminator="type"),
-]
-
+from api.web.refs import AuthorRef, ComparisonRef, RoleRef, TagRef
 
 # --- Tables -----------------------------------------------------------------------------------
 
@@ -161,6 +57,9 @@ class Article(ArticleBase, Workflow, Tracked, table=True):
     id: int | None = Field(default=None, primary_key=True)
     author_id: int | None = Field(
         default=None, foreign_key="author.id", index=True, ondelete="RESTRICT"
+    )
+    cover_asset_id: int | None = Field(
+        default=None, foreign_key="asset.id", index=True, ondelete="RESTRICT"
     )
     body: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, nullable=False)
 
@@ -198,53 +97,6 @@ class ArticleComparison(SQLModel, table=True):
 # --- Public representation --------------------------------------------------------------------
 
 
-class RoleDefinitionPublic(BaseModel):
-    role: RoleRef
-    term: str
-    definition: str
-
-
-class RoleDefinitionsBlockPublic(BaseModel):
-    type: Literal["role_definitions"] = "role_definitions"
-    items: list[RoleDefinitionPublic]
-
-
-class ComparisonBlockPublic(BaseModel):
-    type: Literal["comparison"] = "comparison"
-    comparison: ComparisonPublic
-
-
-class LinkPublic(BaseModel):
-    text: str
-    url: str = Field(description="Where the link points on the public site.")
-    role: RoleRef | None = None
-    article: ArticleRef | None = None
-
-
-class LinksBlockPublic(BaseModel):
-    type: Literal["links"] = "links"
-    text: str
-    links: list[LinkPublic]
-
-
-class RelatedBlockPublic(BaseModel):
-    type: Literal["related"] = "related"
-    articles: list[ArticleRef]
-
-
-BlockPublic = Annotated[
-    HeadingBlock
-    | ParagraphBlock
-    | ListBlock
-    | RoleDefinitionsBlockPublic
-    | ComparisonBlockPublic
-    | CalloutBlock
-    | LinksBlockPublic
-    | RelatedBlockPublic,
-    Field(discriminator="type"),
-]
-
-
 class SeoInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -280,6 +132,7 @@ class ArticleListItem(SQLModel):
     comparisons: list[ComparisonRef | ComparisonPublic] = Field(
         description="Whole (rows and cells) with include=comparisons."
     )
+    cover: ImageAsset | None = Field(description="The article's image, an uploaded asset.")
     created_at: datetime
     updated_at: datetime
     version: int
@@ -347,7 +200,10 @@ class ArticleInput(BaseModel):
     )
     summary: str = Field("", max_length=5_000)
     seo: SeoInput = Field(default_factory=SeoInput)
-    body: list[Block] = Field(default_factory=list, max_length=500)
+    cover: Id | None = Field(None, description="An asset (POST /v1/assets): the article's image.")
+    body: list[Block] = Field(
+        default_factory=list, max_length=2_000, description="Portable Text: blocks in order."
+    )
     body_markdown: str | None = Field(None, max_length=200_000)
 
     @model_validator(mode="after")

@@ -6,16 +6,28 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, delete, select
 
 from api import editing
-from api.articles.markdown import PendingLinks, PendingTable, to_blocks
+from api.articles import body
+from api.articles.blocks import (
+    Block,
+    CalloutBlock,
+    CodeBlock,
+    ComparisonBlock,
+    ImageBlock,
+    RoleDefinition,
+    TableBlock,
+    TableCell,
+    TextBlock,
+    with_keys,
+)
+from api.articles.markdown import PendingTable, Refused, to_blocks
 from api.articles.models import (
     DEFAULT_SORT,
     INCLUDES,
-    SAFE_HREF,
     SORTS,
     Article,
     ArticleComparison,
@@ -25,25 +37,10 @@ from api.articles.models import (
     ArticlePublic,
     ArticleRole,
     ArticleTag,
-    Block,
-    BlockPublic,
-    CalloutBlock,
-    ComparisonBlock,
-    ComparisonBlockPublic,
-    HeadingBlock,
-    Link,
-    LinkPublic,
-    LinksBlock,
-    LinksBlockPublic,
-    ListBlock,
-    ParagraphBlock,
-    RelatedBlock,
-    RelatedBlockPublic,
-    RoleDefinitionPublic,
-    RoleDefinitionsBlock,
-    RoleDefinitionsBlockPublic,
     Seo,
 )
+from api.assets import service as assets_service
+from api.assets.models import ArticleAsset
 from api.auth.models import ApiKey
 from api.comparisons import service as comparisons_service
 from api.comparisons.models import (
@@ -53,6 +50,7 @@ from api.comparisons.models import (
     RowInput,
 )
 from api.core.clock import clock
+from api.core.config import get_settings
 from api.core.errors import ArticleNotFound, InvalidBody, NotFound, Unauthorized
 from api.core.slugs import slugify
 from api.core.urls import resource_url, site_url
@@ -63,14 +61,15 @@ from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
 from api.web.pagination import Page, Sortable, keyset_page, map_page, parse_include
-from api.web.refs import ArticleRef, AuthorRef, ComparisonRef, RoleRef, TagRef
+from api.web.refs import AuthorRef, ComparisonRef, RoleRef, TagRef
 
 COLLECTION = "articles"
 SORTABLE = Sortable.on(Article, SORTS, default=DEFAULT_SORT)
 INCLUDABLE = frozenset(INCLUDES)
-_blocks = TypeAdapter(list[Block])
-# A link to a role page, on the site or in the API: its last path segments name the role.
-_ROLE_HREF = re.compile(r"/roles/([a-z0-9-]+)/?$")
+# A link to a role's or an article's page, on the site or in the API: it names the resource.
+_PAGE_HREF = re.compile(r"^/(roles|articles)/([a-z0-9-]+)/?$")
+# An image of an uploaded asset, by its URL in this API.
+_ASSET_HREF = re.compile(r"^/v1/assets/(\d{1,10})(?:/file)?(?:\?.*)?$")
 
 
 def find_article(session: Session, ref: str, *, preview: bool, for_update: bool = False) -> Article:
@@ -162,11 +161,7 @@ def list_articles(
 
 
 def blocks_of(article: Article) -> list[Block]:
-    return _blocks.validate_python(article.body)
-
-
-def comparison_blocks(article: Article) -> list[ComparisonBlock]:
-    return [block for block in blocks_of(article) if isinstance(block, ComparisonBlock)]
+    return body.parse(article.body)
 
 
 def to_public_many(
@@ -204,9 +199,16 @@ def _to_public(
         if author_ids
         else {}
     )
-    role_form = roles_service.to_list_item if "roles" in include else RoleRef.of
     tag_form = tags.to_public if "tags" in include else TagRef.of
     roles = _linked(session, ArticleRole, Role, ids, readable(Role, preview=preview))
+    mentioned = {role.id: role for found in roles.values() for role in found}
+    role_form: dict[Any, Any] = (
+        dict(
+            zip(mentioned, roles_service.list_items(session, list(mentioned.values())), strict=True)
+        )
+        if "roles" in include
+        else {i: RoleRef.of(role) for i, role in mentioned.items()}
+    )
     comparisons = _linked(
         session, ArticleComparison, Comparison, ids, readable(Comparison, preview=preview)
     )
@@ -220,23 +222,29 @@ def _to_public(
     else:
         comparisons = {k: [ComparisonRef.of(c) for c in v] for k, v in comparisons.items()}
     tags_by_article = _linked(session, ArticleTag, Tag, ids, not_trashed(Tag))
-    bodies = _resolve_bodies(session, articles, preview=preview) if with_body else {}
+    parsed = {a.id: blocks_of(a) for a in articles if a.id is not None} if with_body else {}
+    resolver = body.Resolver(session, list(parsed.values()), preview=preview)
+    covers = assets_service.images_by_id(
+        session, {a.cover_asset_id for a in articles if a.cover_asset_id is not None}
+    )
     model = ArticlePublic if with_body else ArticleListItem
     now = clock.now()
     result: list[ArticleListItem] = []
     for article in articles:
         assert article.id is not None
+        cover = covers.get(article.cover_asset_id) if article.cover_asset_id else None
         update: dict[str, object] = {
-            "seo": seo_of(article),
+            "seo": seo_of(article, cover.url if cover else None),
+            "cover": cover,
             "status": effective_status(article.status, article.published_at, now),
             "author": authors_by_id.get(article.author_id) if article.author_id else None,
             "tags": [tag_form(tag) for tag in tags_by_article[article.id]],
-            "roles": [role_form(role) for role in roles[article.id]],
+            "roles": [role_form[role.id] for role in roles[article.id]],
             "comparisons": comparisons.get(article.id, []),
             "url": resource_url(COLLECTION, article.slug),
         }
         if with_body:
-            update["body"] = bodies[article.id]
+            update["body"] = resolver.body(parsed[article.id])
         result.append(model.model_validate(article, update=update))
     return result
 
@@ -258,101 +266,13 @@ def _linked(
     return linked
 
 
-def seo_of(article: Article) -> Seo:
+def seo_of(article: Article, cover: str | None = None) -> Seo:
     return Seo(
         meta_title=article.meta_title or article.title,
         meta_description=article.meta_description or article.summary,
         canonical_url=article.canonical_url or site_url(COLLECTION, article.slug),
-        image=article.image_url,
+        image=article.image_url or cover,
     )
-
-
-def _referenced(blocks: Sequence[Block]) -> tuple[set[int], set[int], set[int]]:
-    """The role, comparison and article ids that blocks refer to."""
-    role_ids: set[int] = set()
-    comparison_ids: set[int] = set()
-    article_ids: set[int] = set()
-    for block in blocks:
-        if isinstance(block, RoleDefinitionsBlock):
-            role_ids.update(item.role_id for item in block.items)
-        elif isinstance(block, ComparisonBlock):
-            comparison_ids.add(block.comparison_id)
-        elif isinstance(block, LinksBlock):
-            role_ids.update(link.role_id for link in block.links if link.role_id)
-            article_ids.update(link.article_id for link in block.links if link.article_id)
-        elif isinstance(block, RelatedBlock):
-            article_ids.update(block.article_ids)
-    return role_ids, comparison_ids, article_ids
-
-
-def _resolve_bodies(
-    session: Session, articles: Sequence[Article], *, preview: bool
-) -> dict[int, list[BlockPublic]]:
-    """Stored blocks with their references (roles, comparisons, articles) resolved, in bulk.
-
-    A reference to what the reader may not see is left out: a definition of such a role and
-    a comparison block drop out whole, a link keeps its text without its target, a related
-    article is not listed."""
-    parsed = {a.id: blocks_of(a) for a in articles if a.id is not None}
-    role_ids, comparison_ids, article_ids = _referenced(
-        [block for blocks in parsed.values() for block in blocks]
-    )
-    role_refs = roles_service.refs_by_id(session, role_ids, preview=preview)
-    tables = comparisons_service.load_comparisons(session, comparison_ids, preview=preview)
-    related = (
-        session.exec(
-            select(Article).where(
-                col(Article.id).in_(article_ids), readable(Article, preview=preview)
-            )
-        ).all()
-        if article_ids
-        else []
-    )
-    article_refs = {ref.id: ref for ref in map(ArticleRef.of, related)}
-
-    def resolve(block: Block) -> BlockPublic | None:
-        if isinstance(block, RoleDefinitionsBlock):
-            items = [
-                RoleDefinitionPublic(
-                    role=role_refs[item.role_id], term=item.term, definition=item.definition
-                )
-                for item in block.items
-                if item.role_id in role_refs
-            ]
-            return RoleDefinitionsBlockPublic(items=items) if items else None
-        if isinstance(block, ComparisonBlock):
-            table = tables.get(block.comparison_id)
-            return ComparisonBlockPublic(comparison=table) if table is not None else None
-        if isinstance(block, LinksBlock):
-            links = []
-            for link in block.links:
-                if link.role_id is not None and link.role_id in role_refs:
-                    role = role_refs[link.role_id]
-                    links.append(
-                        LinkPublic(text=link.text, url=site_url("roles", role.slug), role=role)
-                    )
-                elif link.article_id is not None and link.article_id in article_refs:
-                    article = article_refs[link.article_id]
-                    links.append(
-                        LinkPublic(
-                            text=link.text,
-                            url=site_url("articles", article.slug),
-                            article=article,
-                        )
-                    )
-                elif link.href is not None:
-                    links.append(LinkPublic(text=link.text, url=link.href))
-            return LinksBlockPublic(text=block.text, links=links)
-        if isinstance(block, RelatedBlock):
-            return RelatedBlockPublic(
-                articles=[article_refs[i] for i in block.article_ids if i in article_refs]
-            )
-        return block
-
-    return {
-        article_id: [public for public in map(resolve, blocks) if public is not None]
-        for article_id, blocks in parsed.items()
-    }
 
 
 # --- Writes ---------------------------------------------------------------------------------
@@ -387,87 +307,73 @@ def document(session: Session, article: Article) -> dict[str, Any]:
             )
             if value is not None
         },
+        "cover": article.cover_asset_id,
         "body": list(article.body),
     }
-
-
-def _check_references(session: Session, blocks: Sequence[Block]) -> None:
-    role_ids, comparison_ids, article_ids = _referenced(blocks)
-    found = {
-        "role_id": set(
-            session.exec(select(Role.id).where(col(Role.id).in_(role_ids), not_trashed(Role)))
-        ),
-        "comparison_id": set(
-            session.exec(
-                select(Comparison.id).where(
-                    col(Comparison.id).in_(comparison_ids), not_trashed(Comparison)
-                )
-            )
-        ),
-        "article_id": set(
-            session.exec(
-                select(Article.id).where(col(Article.id).in_(article_ids), not_trashed(Article))
-            )
-        ),
-    }
-    for i, block in enumerate(blocks):
-        for name, value in _block_refs(block):
-            if value not in found[name]:
-                kind = name.removesuffix("_id")
-                raise InvalidBody.at(["body", "body", i, name], f"no {kind} with id {value}")
-
-
-def _block_refs(block: Block) -> list[tuple[str, int]]:
-    if isinstance(block, RoleDefinitionsBlock):
-        return [("role_id", item.role_id) for item in block.items]
-    if isinstance(block, ComparisonBlock):
-        return [("comparison_id", block.comparison_id)]
-    if isinstance(block, LinksBlock):
-        return [
-            (name, value)
-            for link in block.links
-            for name, value in (("role_id", link.role_id), ("article_id", link.article_id))
-            if value is not None
-        ]
-    if isinstance(block, RelatedBlock):
-        return [("article_id", i) for i in block.article_ids]
-    return []
 
 
 def _from_markdown(
     session: Session, markdown: str, article: Article, *, key: ApiKey | None
 ) -> tuple[list[Block], list[Comparison]]:
-    """Blocks for a Markdown body, and the comparisons its tables made: each table whose
-    header names roles is a comparison the article owns (its own from before are reused,
-    in order, so ids and history carry over)."""
+    """Blocks for a Markdown body, and the comparisons its tables made: a table whose header
+    names roles is a comparison the article owns (its own from before are reused, in order,
+    so ids and history carry over); another table stays a table. Links to role or article
+    pages become links to them, images of this API's assets refer to those assets."""
+    try:
+        pending = to_blocks(markdown)
+    except Refused as refused:
+        raise InvalidBody.in_markdown(refused.line, refused.reason) from None
     reusable = iter(_owned(session, article))
     blocks: list[Block] = []
     made: list[Comparison] = []
-    for pending in to_blocks(markdown):
-        if isinstance(pending, PendingTable):
-            comparison = _table_to_comparison(
-                session, pending, owner=article, reuse=next(reusable, None), key=key
-            )
-            assert comparison.id is not None
-            made.append(comparison)
-            blocks.append(ComparisonBlock(comparison_id=comparison.id))
-        elif isinstance(pending, PendingLinks):
-            links = []
-            for link in pending.links:
-                role_slug = _ROLE_HREF.search(link.href)
-                role = (
-                    roles_service.resolve_role_name(session, role_slug.group(1))
-                    if role_slug
-                    else None
-                )
-                if role is not None and role.id is not None:
-                    links.append(Link(text=link.text, role_id=role.id))
-                elif re.match(SAFE_HREF, link.href):
-                    links.append(Link(text=link.text, href=link.href))
-            blocks.append(LinksBlock(text=pending.text, links=links))
+    for item in pending:
+        if isinstance(item, PendingTable):
+            table = _table(session, item, owner=article, reusable=reusable, key=key)
+            if isinstance(table, Comparison):
+                assert table.id is not None
+                made.append(table)
+                blocks.append(ComparisonBlock(comparison_id=table.id))
+            else:
+                blocks.append(table)
         else:
-            blocks.append(pending)
+            blocks.append(item)
+    for _, node in body.walk(blocks, []):
+        if isinstance(node, TextBlock | TableCell):
+            node.mark_defs = [_link_target(session, link) for link in node.mark_defs]
+        elif isinstance(node, ImageBlock) and node.url is not None:
+            asset = _ASSET_HREF.match(_within(node.url, get_settings().base_url))
+            if asset is not None and int(asset.group(1)) in assets_service.existing_ids(
+                session, [int(asset.group(1))]
+            ):
+                node.asset_id, node.url = int(asset.group(1)), None
     return blocks, made
+
+
+def _link_target(session: Session, link: Any) -> Any:
+    """A link to a role's or an article's page on the site (``FOLIO_SITE_URL``, or a path
+    from its root) points at that role or article."""
+    page = _PAGE_HREF.match(_within(link.href or "", get_settings().site_url))
+    if page is None:
+        return link
+    kind, slug = page.groups()
+    if kind == "roles":
+        role = roles_service.resolve_role_name(session, slug)
+        if role is not None and role.id is not None:
+            return link.model_copy(update={"href": None, "role_id": role.id})
+        return link
+    found = session.exec(select(Article.id).where(Article.slug == slug, not_trashed(Article)))
+    article_id = found.first()
+    if article_id is not None:
+        return link.model_copy(update={"href": None, "article_id": article_id})
+    return link
+
+
+def _within(url: str, root: str) -> str:
+    """The path of ``url`` when it is under ``root`` or a path already; "" when elsewhere."""
+    root = root.rstrip("/")
+    if url.startswith(root + "/"):
+        return url[len(root) :]
+    return url if url.startswith("/") and not url.startswith("//") else ""
 
 
 def _owned(session: Session, article: Article) -> list[Comparison]:
@@ -483,64 +389,87 @@ def _owned(session: Session, article: Article) -> list[Comparison]:
     )
 
 
-def _table_to_comparison(
+def _table(
     session: Session,
     table: PendingTable,
     *,
     owner: Article,
-    reuse: Comparison | None,
+    reusable: Any,
     key: ApiKey | None,
-) -> Comparison:
-    where = ["body", "body_markdown"]
-    roles = []
-    for name in table.subjects:
-        role = roles_service.resolve_role_name(session, name)
+) -> Comparison | TableBlock:
+    """A Markdown table: a comparison when its header names roles, a table when it names
+    none; naming some only is a 422 (a name mistyped, most likely)."""
+    header, *rows = table.rows
+    names = [cell.text().strip() for cell in header[1:]]
+    roles = [roles_service.resolve_role_name(session, name) for name in names]
+    if not any(roles):
+        return TableBlock.model_validate(
+            {
+                "align": table.align,
+                "rows": [{"cells": [c.model_dump(by_alias=True) for c in r]} for r in table.rows],
+            }
+        )
+    for name, role in zip(names, roles, strict=True):
         if role is None:
-            raise InvalidBody.at(
-                where, f"line {table.line}: the table header names {name!r}, which is no role"
+            raise InvalidBody.in_markdown(
+                table.line, f"the table header names {name!r}, which is no role"
             )
-        roles.append(role)
-    title = " vs ".join(role.name for role in roles)
+    subjects = [role for role in roles if role is not None]
+    title = " vs ".join(role.name for role in subjects)
+    reuse: Comparison | None = next(reusable, None)
     slug = reuse.slug if reuse is not None else slugify(title)
     taken = set(session.exec(select(Comparison.slug).where(col(Comparison.slug).startswith(slug))))
     n = 2
     while reuse is None and slug in taken:
         slug, n = f"{slugify(title)}-{n}", n + 1
-    width = len(roles)
+    width = len(subjects)
+    cells_of = [(row[0].text(), (row[1:] + [TableCell()] * width)[:width]) for row in rows]
     try:
         data = ComparisonInput(
             slug=slug,
             title=title,
-            dimension_label=table.label or "Dimension",
-            subjects=[role.slug for role in roles],
+            dimension_label=header[0].text().strip() or "Dimension",
+            subjects=[role.slug for role in subjects],
             rows=[
                 RowInput(
                     dimension=dimension,
                     cells={
-                        role.slug: text
-                        for role, text in zip(roles, (cells + [""] * width)[:width], strict=True)
-                        if text
+                        role.slug: _comparison_cell(cell, table.line)
+                        for role, cell in zip(subjects, cells, strict=True)
+                        if cell.text()
                     },
                 )
-                for dimension, cells in table.rows
+                for dimension, cells in cells_of
                 if dimension.strip()
             ],
         )
     except ValidationError as exc:
         error = exc.errors()[0]
         field = ".".join(str(part) for part in error["loc"])
-        raise InvalidBody.at(
-            where,
-            f"line {table.line}: the table does not fit a comparison ({field}: {error['msg']})",
-        ) from None
+        reason = f"the table does not fit a comparison ({field}: {error['msg']})"
+        raise InvalidBody.in_markdown(table.line, reason) from None
     return comparisons_service.write_owned(session, reuse, data, owner=owner, key=key)
+
+
+def _comparison_cell(cell: TableCell, line: int) -> dict[str, Any]:
+    """A comparison's cell is text, with a source: a cell that is one link keeps it as its
+    ``source_url``; other marks have no place in a comparison, and are refused."""
+    marks = {m for span in cell.children for m in span.marks}
+    links = [d for d in cell.mark_defs if d.href]
+    if links and len(links) == 1 and all(span.marks == [links[0].key] for span in cell.children):
+        return {"text": cell.text(), "source_url": links[0].href}
+    if marks:
+        raise InvalidBody.in_markdown(
+            line, "a comparison cell is plain text (or one link, its source)"
+        )
+    return {"text": cell.text()}
 
 
 def follow_article(session: Session, article: Article, *, key: ApiKey | None) -> None:
     """Comparisons made from the article's tables follow it (flushed, not committed): with
     its status and date while its body has them, in the trash with it, or once its body no
     longer has them. So none is ever public while its article is not."""
-    embedded = {block.comparison_id for block in comparison_blocks(article)}
+    embedded = set(body.comparison_ids(blocks_of(article)))
     for comparison in _owned(session, article):
         before = (comparison.status, comparison.published_at, comparison.deleted_at)
         after: tuple[Status, datetime | None, datetime | None]
@@ -562,8 +491,9 @@ def follow_article(session: Session, article: Article, *, key: ApiKey | None) ->
 
 
 def _mentions(session: Session, blocks: Sequence[Block]) -> tuple[list[int], list[int]]:
-    """Roles (in order of first mention) and comparisons (in order) that blocks refer to."""
-    comparison_ids = [b.comparison_id for b in blocks if isinstance(b, ComparisonBlock)]
+    """Roles (in order of first mention: defined, compared, linked) and comparisons (in
+    order) that blocks refer to."""
+    comparison_ids = body.comparison_ids(blocks)
     subjects: dict[int, list[int]] = defaultdict(list)
     if comparison_ids:
         for subject in session.exec(
@@ -574,12 +504,10 @@ def _mentions(session: Session, blocks: Sequence[Block]) -> tuple[list[int], lis
             subjects[subject.comparison_id].append(subject.role_id)
     role_ids: list[int] = []
     for block in blocks:
-        if isinstance(block, RoleDefinitionsBlock):
-            role_ids.extend(item.role_id for item in block.items)
-        elif isinstance(block, ComparisonBlock):
+        if isinstance(block, ComparisonBlock):
             role_ids.extend(subjects[block.comparison_id])
-        elif isinstance(block, LinksBlock):
-            role_ids.extend(link.role_id for link in block.links if link.role_id is not None)
+        else:
+            role_ids.extend(body.linked_role_ids([block]))
     return list(dict.fromkeys(role_ids)), list(dict.fromkeys(comparison_ids))
 
 
@@ -608,7 +536,9 @@ def _apply(session: Session, article: Article, data: ArticleInput, *, key: ApiKe
         blocks, made = _from_markdown(session, data.body_markdown, article, key=key)
     else:
         blocks = list(data.body)
-        _check_references(session, blocks)
+        body.check(session, blocks)
+    if data.cover is not None and not assets_service.existing_ids(session, [data.cover]):
+        raise InvalidBody.at(["body", "cover"], f"no asset with id {data.cover}")
     editing.claim_slug(session, COLLECTION, article, slug)
     article.title = data.title
     article.kicker = data.kicker
@@ -620,7 +550,10 @@ def _apply(session: Session, article: Article, data: ArticleInput, *, key: ApiKe
     article.meta_description = data.seo.meta_description
     article.canonical_url = data.seo.canonical_url
     article.image_url = data.seo.image
-    article.body = [block.model_dump() for block in blocks]
+    article.cover_asset_id = data.cover
+    article.body = [
+        block.model_dump(by_alias=True, exclude_none=True) for block in with_keys(blocks)
+    ]
     session.add(article)
     session.flush()
     assert article.id is not None
@@ -629,8 +562,11 @@ def _apply(session: Session, article: Article, data: ArticleInput, *, key: ApiKe
         session.add(comparison)
     follow_article(session, article, key=key)
     role_ids, comparison_ids = _mentions(session, blocks)
-    for table in (ArticleRole, ArticleComparison, ArticleTag):
+    for table in (ArticleRole, ArticleComparison, ArticleTag, ArticleAsset):
         session.exec(delete(table).where(col(table.article_id) == article.id))
+    shown = {data.cover} | body.references(blocks).ids("asset")
+    for asset_id in sorted(i for i in shown if i is not None):
+        session.add(ArticleAsset(article_id=article.id, asset_id=asset_id))
     for position, role_id in enumerate(role_ids):
         session.add(ArticleRole(article_id=article.id, role_id=role_id, position=position))
     for position, comparison_id in enumerate(comparison_ids):
@@ -718,21 +654,19 @@ def _search_text(session: Session, article: Article) -> tuple[str, str]:
     """What search reads of an article: its title, and its summary and words in order; as
     a public reader would see it (no definition of a role that is not public)."""
     blocks = blocks_of(article)
-    public_roles = roles_service.visible_ids(session, _referenced(blocks)[0])
+    public_roles = roles_service.visible_ids(session, body.references(blocks).ids("role"))
     parts = [article.kicker, article.category, article.summary]
-    for block in blocks:
-        if isinstance(block, RoleDefinitionsBlock):
-            parts.extend(
-                f"{item.term}: {item.definition}"
-                for item in block.items
-                if item.role_id in public_roles
-            )
-        elif isinstance(block, ListBlock):
-            parts.extend(block.items)
-        elif isinstance(block, CalloutBlock):
-            parts.extend([block.title, block.text])
-        elif isinstance(block, HeadingBlock | ParagraphBlock | LinksBlock):
-            parts.append(block.text)
+    for _, node in body.walk(blocks, []):
+        if isinstance(node, TextBlock | TableCell):
+            parts.append(node.text())
+        elif isinstance(node, CalloutBlock):
+            parts.append(node.title)
+        elif isinstance(node, ImageBlock):
+            parts.extend([node.alt, node.caption])
+        elif isinstance(node, CodeBlock):
+            parts.append(node.code)
+        elif isinstance(node, RoleDefinition) and node.role_id in public_roles:
+            parts.append(f"{node.term}: {node.definition}")
     return article.title, "\n".join(p for p in parts if p)
 
 

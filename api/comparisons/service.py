@@ -78,7 +78,6 @@ def _subjects_by_comparison(
 ) -> dict[int, list[Any]]:
     """Each comparison's subject roles in column order, those the reader may see (a role
     that is not public is no column of a public table): refs, or list items when ``whole``."""
-    form = roles_service.to_list_item if whole else RoleRef.of
     subjects: dict[int, list[Any]] = defaultdict(list)
     rows = session.exec(
         select(ComparisonSubject, Role)
@@ -86,8 +85,13 @@ def _subjects_by_comparison(
         .where(col(ComparisonSubject.comparison_id).in_(ids), readable(Role, preview=preview))
         .order_by(col(ComparisonSubject.comparison_id), col(ComparisonSubject.position))
     ).all()
-    for subject, role in rows:
-        subjects[subject.comparison_id].append(form(role))
+    forms = (
+        roles_service.list_items(session, [role for _, role in rows])
+        if whole
+        else [RoleRef.of(role) for _, role in rows]
+    )
+    for (subject, _), form in zip(rows, forms, strict=True):
+        subjects[subject.comparison_id].append(form)
     return subjects
 
 

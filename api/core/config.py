@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -99,6 +100,17 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = Field(
         default=[],
         description="Addresses whose X-Forwarded-For and X-Forwarded-Proto are believed.",
+    )
+    media_storage: Literal["local", "database"] = Field(
+        default="local",
+        description="Where asset bytes live: a local directory, or the database (shared).",
+    )
+    media_dir: Path = Field(default=REPO_ROOT / "media", description="The local directory.")
+    max_asset_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024, description="Largest upload."
+    )
+    max_image_pixels: int = Field(
+        default=40_000_000, ge=10_000, le=500_000_000, description="Largest image, in pixels."
     )
     require_if_match: bool = Field(
         default=False, description="Refuse PUT, PATCH and DELETE without If-Match (428)."

@@ -59,6 +59,10 @@ class TagNotFound(NotFound):
     title = "Tag not found"
 
 
+class AssetNotFound(NotFound):
+    title = "Asset not found"
+
+
 class RowNotFound(NotFound):
     title = "Row not found"
 
@@ -156,6 +160,18 @@ class InvalidBody(FolioError):
     def at(cls, loc: Sequence[str | int], message: str) -> Self:
         where = ".".join(str(p) for p in loc)
         return cls(f"{where}: {message}", errors=[{"loc": [str(p) for p in loc], "msg": message}])
+
+    @classmethod
+    def in_markdown(cls, line: int, message: str) -> Self:
+        """Markdown in ``body_markdown`` the body cannot hold: the error names its ``line``."""
+        error = {"loc": ["body", "body_markdown"], "msg": message, "line": line}
+        return cls(f"body.body_markdown: line {line}: {message}", errors=[error])
+
+    @property
+    def markdown_line(self) -> int | None:
+        """The line of ``body_markdown`` the error is about, if it is about one."""
+        line = (self.errors or [{}])[0].get("line")
+        return line if isinstance(line, int) else None
 
 
 class IdempotencyKeyReused(FolioError):

@@ -6,8 +6,9 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import JSON, Index, Text
 from sqlmodel import Field, SQLModel
 
+from api.assets.models import ImageAsset
 from api.core.db import Tracked
-from api.core.fields import Moment
+from api.core.fields import Id, Moment
 from api.core.slugs import SLUG_MAX, Name, Slug
 from api.core.workflow import Status, Workflow
 from api.web.pagination import ListParams, fields_query, include_query, sort_query
@@ -29,6 +30,9 @@ class Role(RoleBase, Workflow, Tracked, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    cover_asset_id: int | None = Field(
+        default=None, foreign_key="asset.id", index=True, ondelete="RESTRICT"
+    )
 
 
 class RoleInput(BaseModel):
@@ -44,6 +48,7 @@ class RoleInput(BaseModel):
     publish_at: Moment | None = Field(
         None, description="When a scheduled role becomes public; the publication date otherwise."
     )
+    cover: Id | None = Field(None, description="An asset (POST /v1/assets): the role's image.")
 
 
 class RoleListItem(SQLModel):
@@ -58,6 +63,7 @@ class RoleListItem(SQLModel):
     updated_at: datetime
     version: int
     url: str
+    cover: ImageAsset | None = Field(description="The role's image, an uploaded asset.")
 
 
 class RolePublic(RoleListItem):

@@ -9,10 +9,11 @@ from sqlmodel import Session, col, select
 
 from api import editing
 from api.articles.models import Article, ArticleRole
+from api.assets import service as assets_service
 from api.auth.models import ApiKey
 from api.comparisons.models import Comparison, ComparisonSubject
 from api.core.clock import clock
-from api.core.errors import RoleNotFound
+from api.core.errors import InvalidBody, RoleNotFound
 from api.core.slugs import slugify
 from api.core.urls import resource_url
 from api.core.workflow import Status, effective_status, not_trashed, readable, visible
@@ -70,14 +71,23 @@ def visible_ids(session: Session, ids: Iterable[int]) -> set[int]:
     }
 
 
-def to_list_item(role: Role) -> RoleListItem:
-    return RoleListItem.model_validate(
-        role,
-        update={
-            "url": resource_url(COLLECTION, role.slug),
-            "status": effective_status(role.status, role.published_at, clock.now()),
-        },
+def list_items(session: Session, roles: Sequence[Role]) -> list[RoleListItem]:
+    """Roles as list items, their covers read in one query whatever their number."""
+    covers = assets_service.images_by_id(
+        session, {r.cover_asset_id for r in roles if r.cover_asset_id is not None}
     )
+    now = clock.now()
+    return [
+        RoleListItem.model_validate(
+            role,
+            update={
+                "url": resource_url(COLLECTION, role.slug),
+                "status": effective_status(role.status, role.published_at, now),
+                "cover": covers.get(role.cover_asset_id) if role.cover_asset_id else None,
+            },
+        )
+        for role in roles
+    ]
 
 
 def list_roles(session: Session, *, query: RoleListQuery, preview: bool) -> Page[RoleListItem]:
@@ -95,7 +105,7 @@ def list_roles(session: Session, *, query: RoleListQuery, preview: bool) -> Page
             col(Role.id).in_(search_index.matching_ids(session, COLLECTION, query.q))
         )
     page = keyset_page(session, statement, sortable=SORTABLE, params=query)
-    return map_page(page, lambda roles: [to_list_item(role) for role in roles])
+    return map_page(page, lambda roles: list_items(session, roles))
 
 
 def to_public(session: Session, role: Role, *, preview: bool = True) -> RolePublic:
@@ -129,13 +139,13 @@ def to_public_many(session: Session, roles: Sequence[Role], *, preview: bool) ->
         articles[role_id].append(ArticleRef.of(article))
     return [
         RolePublic.model_validate(
-            to_list_item(role),
+            item,
             update={
                 "comparisons": comparisons[role.id or 0],
                 "articles": articles[role.id or 0],
             },
         )
-        for role in roles
+        for role, item in zip(roles, list_items(session, roles), strict=True)
     ]
 
 
@@ -151,6 +161,7 @@ def document(role: Role) -> dict[str, Any]:
         "aliases": list(role.aliases),
         "definition": role.definition,
         **editing.workflow_document(role),
+        "cover": role.cover_asset_id,
     }
 
 
@@ -169,6 +180,9 @@ def _apply(session: Session, role: Role, data: RoleInput) -> None:
     role.name = data.name
     role.aliases = list(dict.fromkeys(data.aliases))
     role.definition = data.definition
+    if data.cover is not None and not assets_service.existing_ids(session, [data.cover]):
+        raise InvalidBody.at(["body", "cover"], f"no asset with id {data.cover}")
+    role.cover_asset_id = data.cover
     editing.apply_workflow(role, data.status, data.publish_at)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from api import editing
+from api.articles import body
 from api.articles import service as articles_service
 from api.articles.models import Article
 from api.auth.models import ApiKey
@@ -138,7 +139,7 @@ def _restore_owned(session: Session, comparison: Comparison) -> None:
             f"This comparison comes from a table of articles/{owner.slug}, which is in the "
             "trash: restore the article and the comparison comes back with it."
         )
-    if comparison.id in {c.comparison_id for c in articles_service.comparison_blocks(owner)}:
+    if comparison.id in body.comparison_ids(articles_service.blocks_of(owner)):
         raise Conflict(f"articles/{owner.slug} has this comparison; it follows that article.")
     comparison.owner_article_id = None
 

@@ -247,6 +247,7 @@ class HeadMiddleware:
 
 WRITE_METHODS = {"POST", "PUT", "PATCH"}
 IMPORT_PATH = "/v1/import"  # takes NDJSON and Markdown, and larger bodies
+ASSETS_PATH = "/v1/assets"  # takes files, up to FOLIO_MAX_ASSET_BYTES
 MERGE_PATCH = "application/merge-patch+json"
 
 
@@ -259,11 +260,17 @@ class RequestGuardMiddleware:
     """
 
     def __init__(
-        self, app: ASGIApp, max_bytes: int, max_import_bytes: int, body_timeout: float
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        max_import_bytes: int,
+        max_asset_bytes: int,
+        body_timeout: float,
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.max_import_bytes = max_import_bytes
+        self.max_asset_bytes = max_asset_bytes
         self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -285,9 +292,14 @@ class RequestGuardMiddleware:
             allowed.add(MERGE_PATCH.encode())
         limit = self.max_bytes
         if scope["path"] == IMPORT_PATH:
-            allowed |= {b"application/x-ndjson", b"text/markdown"}
+            allowed |= {b"application/x-ndjson", b"text/markdown", b"application/x-tar"}
             limit = self.max_import_bytes
-        if has_body and content_type not in allowed:
+        binary = (scope["path"] == ASSETS_PATH and scope["method"] == "POST") or (
+            scope["path"] == IMPORT_PATH and content_type == b"application/x-tar"
+        )
+        if binary and scope["path"] == ASSETS_PATH:  # any bytes (what they are is read from them)
+            limit = self.max_asset_bytes
+        elif has_body and content_type not in allowed:
             accepted = " or ".join(sorted(a.decode() for a in allowed))
             problem = problem_response(
                 415,
@@ -331,15 +343,18 @@ class RequestGuardMiddleware:
             await problem(scope, receive, send)
             return
         body = b"".join(chunks)
+        if binary:
+            await self.app(scope, _replay(body, receive), send)
+            return
         # JSON can only spell NUL as \u0000.
         if b"\\u0000" in body:
             await _nul_problem(scope, "body")(scope, receive, send)
             return
         duplicate = None
         if content_type == b"application/x-ndjson":
-            duplicate = next(filter(None, map(_duplicate_key, body.splitlines())), None)
+            duplicate = next(filter(None, map(duplicate_key, body.splitlines())), None)
         elif content_type != b"text/markdown":
-            duplicate = _duplicate_key(body)
+            duplicate = duplicate_key(body)
         if duplicate is not None:
             problem = problem_response(
                 422,
@@ -351,16 +366,7 @@ class RequestGuardMiddleware:
             )
             await problem(scope, receive, send)
             return
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+        await self.app(scope, _replay(body, receive), send)
 
     def _too_large(self, scope: Scope, limit: int) -> Response:
         return problem_response(
@@ -370,6 +376,20 @@ class RequestGuardMiddleware:
             instance=scope["path"],
             type_="urn:folio:problem:payload-too-large",
         )
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that gives the body read already, then waits for the client as usual."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
 
 
 class _Duplicate(ValueError):
@@ -387,7 +407,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return seen
 
 
-def _duplicate_key(body: bytes) -> str | None:
+def duplicate_key(body: bytes) -> str | None:
     """A key that appears twice in one object of a JSON document: refused rather than letting
     the last one silently win. Written here because the fast parsers keep the last."""
     if not body.strip():

@@ -15,7 +15,7 @@ from api.core.workflow import Status
 from api.labels.models import LabelInput
 from api.labels.service import tags
 from tests.conftest import Keys
-from tests.helpers import make_article
+from tests.helpers import linking, make_article
 
 
 @contextmanager
@@ -50,13 +50,13 @@ def library(session: Session) -> dict[str, int]:
         "with_role": make_article(
             session,
             title="Mentions a role",
-            blocks=[{"type": "links", "text": "see it", "links": [{"text": "it", "role_id": 2}]}],
+            blocks=[linking("see it", "it", role_id=2)],
             published_at=datetime(2026, 4, 1, tzinfo=UTC),
         ),
         "with_table": make_article(
             session,
             title="Embeds the table",
-            blocks=[{"type": "comparison", "comparison_id": 1}],
+            blocks=[{"_type": "comparison", "comparison_id": 1}],
             category="Analysis",
             published_at=datetime(2026, 5, 1, tzinfo=UTC),
         ),
@@ -192,8 +192,8 @@ def test_statements_do_not_grow_with_the_page_or_the_includes(
             session,
             tags=["bulk"],
             blocks=[
-                {"type": "comparison", "comparison_id": 1},
-                {"type": "links", "text": f"see {n}", "links": [{"text": "see", "role_id": 1}]},
+                {"_type": "comparison", "comparison_id": 1},
+                linking(f"see {n}", "see", role_id=1),
             ],
         )
     session.commit()

@@ -28,7 +28,7 @@ def _article(client: TestClient, keys: Keys, **body: Any) -> dict[str, Any]:
 
 
 def _owned(article: dict[str, Any]) -> int:
-    (block,) = [b for b in article["body"] if b["type"] == "comparison"]
+    (block,) = [b for b in article["body"] if b["_type"] == "comparison"]
     return int(block["comparison"]["id"])
 
 

@@ -10,7 +10,7 @@ from markdown_it import MarkdownIt
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from api.articles.models import LinksBlock, ParagraphBlock
+from api.articles.blocks import TextBlock, linked_block, text_block
 from api.core.workflow import Status
 from tests.conftest import SEED
 from tests.helpers import make_article
@@ -44,27 +44,30 @@ def test_article_json_has_every_seed_field(client: TestClient) -> None:
     assert [c["slug"] for c in article["comparisons"]] == [
         "ai-operating-partner-vs-fractional-caio"
     ]
-    definitions = next(b for b in article["body"] if b["type"] == "role_definitions")
+    definitions = next(b for b in article["body"] if b["_type"] == "role_definitions")
     assert [(i["term"], i["role"]["slug"]) for i in definitions["items"]] == [
         ("AI operating partner", "ai-operating-partner"),
         ("Fractional CAIO", "fractional-caio"),
     ]
-    table = next(b for b in article["body"] if b["type"] == "comparison")["comparison"]
+    table = next(b for b in article["body"] if b["_type"] == "comparison")["comparison"]
     assert table["dimension_label"] == "Dimension"
     assert [s["slug"] for s in table["subjects"]] == ["ai-operating-partner", "fractional-caio"]
     assert len(table["rows"]) == 6
     assert table["rows"][2]["dimension"] == "Accountability"
     assert table["rows"][2]["cells"]["ai-operating-partner"]["text"].startswith("EBITDA")
-    links = next(b for b in article["body"] if b["type"] == "links")
-    assert [(link["text"], link["role"]["slug"]) for link in links["links"]] == [
+    links = next(b for b in article["body"] if b["_type"] == "block" and b["markDefs"])
+    linked = {d["_key"]: d for d in links["markDefs"]}
+    assert [
+        (span["text"], linked[span["marks"][0]]["role"]["slug"])
+        for span in links["children"]
+        if span["marks"]
+    ] == [
         ("AI operating partner", "ai-operating-partner"),
         ("fractional Chief AI Officer", "fractional-caio"),
     ]
-    assert links["links"][1]["url"] == "http://127.0.0.1:8000/roles/fractional-caio"
-    assert next(b for b in article["body"] if b["type"] == "related") == {
-        "type": "related",
-        "articles": [],
-    }
+    assert links["markDefs"][1]["href"] == "http://127.0.0.1:8000/roles/fractional-caio"
+    related = next(b for b in article["body"] if b["_type"] == "related")
+    assert (related["articles"], related["_key"]) == ([], related["_key"])
 
 
 @pytest.mark.parametrize(
@@ -129,8 +132,8 @@ def test_hostile_text_is_escaped_in_every_rendering(client: TestClient, session:
         session,
         title="Hostile <b>title</b> | pipe",
         blocks=[
-            ParagraphBlock(text=hostile),
-            LinksBlock(text="see evil", links=[{"text": "evil", "href": 'https://e.example/"x'}]),
+            text_block(hostile),
+            linked_block("see evil", [("evil", {"href": 'https://e.example/"x'})]),
         ],
     )
     session.commit()
@@ -141,7 +144,9 @@ def test_hostile_text_is_escaped_in_every_rendering(client: TestClient, session:
     assert 'href="javascript' not in html
     assert 'href="https://e.example/%22x"' in html
     with pytest.raises(ValidationError):
-        LinksBlock(text="see evil", links=[{"text": "evil", "href": "javascript:alert(4)"}])
+        linked_block("see evil", [("evil", {"href": "javascript:alert(4)"})])
+    with pytest.raises(ValidationError):
+        TextBlock.model_validate({"children": [{"text": "x", "marks": ["nowhere"]}]})
     assert "Hostile &lt;b&gt;title&lt;/b&gt; | pipe" in html
     md = client.get(f"/v1/articles/{article.id}?format=md").text
     assert "\\<script\\>" in md

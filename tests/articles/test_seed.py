@@ -60,21 +60,21 @@ def test_seed_is_article_1_with_every_field(session: Session) -> None:
     author = session.get(Author, article.author_id)
     assert author is not None
     assert (author.name, author.slug) == ("Kyle Rasmussen", "kyle-rasmussen")
-    assert [block["type"] for block in article.body] == [
-        "heading",
-        "role_definitions",
-        "heading",
-        "comparison",
-        "heading",
-        "paragraph",
-        "paragraph",
-        "heading",
-        "callout",
-        "links",
-        "heading",
-        "related",
+    assert [(block["_type"], block.get("style")) for block in article.body] == [
+        ("block", "h2"),
+        ("role_definitions", None),
+        ("block", "h2"),
+        ("comparison", None),
+        ("block", "h2"),
+        ("block", "normal"),
+        ("block", "normal"),
+        ("block", "h2"),
+        ("callout", None),
+        ("block", "normal"),
+        ("block", "h2"),
+        ("related", None),
     ]
-    headings = [b["text"] for b in article.body if b["type"] == "heading"]
+    headings = [b["children"][0]["text"] for b in article.body if b.get("style") == "h2"]
     assert headings == [
         "Role Definitions",
         "Comparison Table",
@@ -82,9 +82,12 @@ def test_seed_is_article_1_with_every_field(session: Session) -> None:
         "Decision Rule",
         "Continue Reading",
     ]
-    callout = next(b for b in article.body if b["type"] == "callout")
+    keys = [b["_key"] for b in article.body]
+    assert len(set(keys)) == len(keys)  # every block has its own key
+    callout = next(b for b in article.body if b["_type"] == "callout")
     assert callout["title"] == "Use this rule"
-    assert callout["text"].startswith("If the problem is choosing where AI should go")
+    text = callout["content"][0]["children"][0]["text"]
+    assert text.startswith("If the problem is choosing where AI should go")
 
 
 def test_seed_roles_with_definitions_and_aliases(session: Session) -> None:
@@ -126,8 +129,11 @@ def test_seed_links_article_to_roles_and_comparison(session: Session) -> None:
     assert session.exec(
         select(ArticleComparison.comparison_id).where(ArticleComparison.article_id == 1)
     ).all() == [1]
-    links = next(b for b in session.get(Article, 1).body if b["type"] == "links")  # type: ignore[union-attr]
-    assert [(link["text"], link["role_id"]) for link in links["links"]] == [
+    article = session.get(Article, 1)
+    assert article is not None
+    links = next(b for b in article.body if b.get("markDefs"))
+    targets = {d["_key"]: d["role_id"] for d in links["markDefs"]}
+    assert [(s["text"], targets[s["marks"][0]]) for s in links["children"] if s["marks"]] == [
         ("AI operating partner", 1),
         ("fractional Chief AI Officer", 2),
     ]

@@ -15,7 +15,7 @@ from api.core.clock import Clock
 from api.core.config import get_settings
 from api.history.models import Revision
 from tests.conftest import Keys
-from tests.helpers import body_of
+from tests.helpers import block, body_of, linking
 
 NEW = {
     "title": "Fractional CAIO: what the role owns",
@@ -23,14 +23,10 @@ NEW = {
     "author": "kyle-rasmussen",
     "summary": "What a part-time chief AI officer does.",
     "body": [
-        {"type": "heading", "text": "Scope"},
-        {"type": "paragraph", "text": "Strategy and governance."},
-        {
-            "type": "links",
-            "text": "See Fractional CAIO.",
-            "links": [{"text": "Fractional CAIO", "role_id": 2}],
-        },
-        {"type": "comparison", "comparison_id": 1},
+        block("Scope", style="h2"),
+        block("Strategy and governance."),
+        linking("See Fractional CAIO.", "Fractional CAIO", role_id=2),
+        {"_type": "comparison", "comparison_id": 1},
     ],
 }
 
@@ -45,7 +41,7 @@ MARKDOWN = """## Who owns what
 >
 > Pick by the problem.
 
-Read about the [AI operating partner](https://example.com/roles/ai-operating-partner).
+Read about the [AI operating partner](http://127.0.0.1:8000/roles/ai-operating-partner).
 
 - first point
 - second point
@@ -102,42 +98,62 @@ def test_create_article_from_markdown_makes_a_comparison(
     client: TestClient, keys: Keys, session: Session
 ) -> None:
     article = create(client, keys, body=[], body_markdown=MARKDOWN, title="Who owns what")
-    types = [b["type"] for b in article["body"]]
-    assert types == ["heading", "comparison", "callout", "links", "list"]
+    types = [(b["_type"], b.get("style"), b.get("listItem")) for b in article["body"]]
+    assert types == [
+        ("block", "h2", None),
+        ("comparison", None, None),
+        ("callout", None, None),
+        ("block", "normal", None),
+        ("block", "normal", "bullet"),
+        ("block", "normal", "bullet"),
+    ]
     table = article["body"][1]["comparison"]
     assert table["title"] == "AI operating partner vs Fractional CAIO"
     assert table["slug"] == "ai-operating-partner-vs-fractional-caio-2"
     assert [s["slug"] for s in table["subjects"]] == ["ai-operating-partner", "fractional-caio"]
     assert table["rows"][1]["cells"]["fractional-caio"]["text"] == "The CEO"
-    assert article["body"][2] == {
-        "type": "callout",
-        "title": "Rule of thumb",
-        "text": "Pick by the problem.",
-    }
-    link = article["body"][3]["links"][0]
+    callout = article["body"][2]
+    assert (callout["_type"], callout["title"]) == ("callout", "Rule of thumb")
+    assert [span["text"] for span in callout["content"][0]["children"]] == ["Pick by the problem."]
+    link = article["body"][3]["markDefs"][0]
     assert link["role"]["slug"] == "ai-operating-partner"
-    assert article["body"][4] == {
-        "type": "list",
-        "ordered": False,
-        "items": ["first point", "second point"],
-    }
+    assert link["href"] == "http://127.0.0.1:8000/roles/ai-operating-partner"
+    assert [b["children"][0]["text"] for b in article["body"][4:]] == [
+        "first point",
+        "second point",
+    ]
     md = client.get(f"/v1/articles/{article['id']}?format=md", headers=keys.auth("read")).text
     assert "| Budget | Operating budget | Strategy budget |" in md
 
 
-def test_markdown_table_naming_no_role_is_422(
+def test_markdown_table_naming_some_roles_only_is_422(
     client: TestClient, keys: Keys, session: Session
 ) -> None:
     before = state(session)
-    body = {
-        **NEW,
-        "body": [],
-        "body_markdown": "| Dimension | Astronaut |\n| --- | --- |\n| a | b |\n",
-    }
+    table = "| Dimension | AI operating partner | Astronaut |\n| --- | --- | --- |\n| a | b | c |\n"
+    body = {**NEW, "body": [], "body_markdown": "Intro.\n\n" + table}
     response = client.post("/v1/articles", json=body, headers=keys.auth("write"))
     assert response.status_code == 422
+    assert "line 3" in response.json()["detail"]
     assert "Astronaut" in response.json()["detail"]
     assert state(session) == before
+
+
+def test_markdown_table_naming_no_role_is_a_plain_table(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    before = state(session)
+    markdown = "| Planet | Moons |\n| :--- | ---: |\n| Mars | **2** |\n| Earth | 1 |\n"
+    article = create(client, keys, body=[], body_markdown=markdown)
+    [table] = article["body"]
+    assert table["_type"] == "table"
+    assert table["align"] == ["left", "right"]
+    cells = [[c["children"][0]["text"] for c in row["cells"]] for row in table["rows"]]
+    assert cells == [["Planet", "Moons"], ["Mars", "2"], ["Earth", "1"]]
+    assert table["rows"][1]["cells"][1]["children"][0]["marks"] == ["strong"]
+    assert state(session)[2] == before[2]  # no comparison was made
+    md = client.get(f"/v1/articles/{article['id']}?format=md", headers=keys.auth("read")).text
+    assert "| Planet | Moons |\n| :--- | ---: |\n| Mars | **2** |\n| Earth | 1 |" in md
 
 
 BAD_INPUTS = [
@@ -154,27 +170,54 @@ BAD_INPUTS = [
     ({"status": "scheduled", "publish_at": "2020-01-01T00:00:00Z"}, 422, ["body", "publish_at"]),
     ({"publish_at": "2026-01-01T00:00:00"}, 422, ["body", "publish_at"]),
     ({"reading_time_minutes": -1}, 422, ["body", "reading_time_minutes"]),
-    ({"body": [{"type": "video", "src": "x"}]}, 422, ["body", "body", "0"]),
+    ({"body": [{"_type": "video", "src": "x"}]}, 422, ["body", "body", "0"]),
+    ({"body": [{"type": "paragraph", "text": "x"}]}, 422, ["body", "body", "0"]),
+    ({"body": [{"_type": "block", "children": []}]}, 422, ["body", "body", "0", "block"]),
+    ({"body": [{"_type": "block", "children": [{"_type": "span"}]}]}, 422, ["body", "body", "0"]),
+    ({"body": [block("x", level=2)]}, 422, ["body", "body", "0", "block"]),
+    ({"body": [block("x", style="h9")]}, 422, ["body", "body", "0", "block", "style"]),
     (
-        {"body": [{"type": "comparison", "comparison_id": 999}]},
+        {
+            "body": [
+                {"_type": "block", "children": [{"_type": "span", "text": "x", "marks": ["l"]}]}
+            ]
+        },
+        422,
+        ["body", "body", "0", "block"],
+    ),
+    (
+        {"body": [{"_type": "comparison", "comparison_id": 999}]},
         422,
         ["body", "body", "0", "comparison_id"],
     ),
     (
-        {"body": [{"type": "links", "text": "a", "links": [{"text": "a", "role_id": 999}]}]},
+        {"body": [linking("see a", "a", role_id=999)]},
         422,
-        ["body", "body", "0", "role_id"],
+        ["body", "body", "0", "markDefs", "0", "role_id"],
+    ),
+    ({"body": [linking("see a", "a", href="javascript:alert(1)")]}, 422, ["body", "body", "0"]),
+    ({"body": [linking("see a", "a", href="https://x.y", role_id=1)]}, 422, ["body", "body", "0"]),
+    (
+        {"body": [{"_type": "image", "asset_id": 999, "alt": "x"}]},
+        422,
+        ["body", "body", "0", "asset_id"],
     ),
     (
-        {
-            "body": [
-                {"type": "links", "text": "a", "links": [{"text": "zz", "href": "https://x.y"}]}
-            ]
-        },
+        {"body": [{"_type": "image", "asset_id": 1, "url": "https://x.y/a.png"}]},
         422,
-        ["body", "body", "0", "links"],
+        ["body", "body", "0", "image"],
     ),
-    ({"body": [{"type": "paragraph", "text": "x"}], "body_markdown": "# x"}, 422, ["body"]),
+    ({"body": [{"_type": "image", "url": "javascript:x"}]}, 422, ["body", "body", "0", "image"]),
+    (
+        {"body": [{"_type": "callout", "content": [{"_type": "comparison", "comparison_id": 1}]}]},
+        422,
+        ["body", "body", "0", "callout", "content", "0"],
+    ),
+    ({"body": [block("x")], "body_markdown": "# x"}, 422, ["body"]),
+    ({"body": [], "body_markdown": "Hi <b>there</b>"}, 422, ["body", "body_markdown"]),
+    ({"body": [], "body_markdown": "a\n\n<div>x</div>\n"}, 422, ["body", "body_markdown"]),
+    ({"body": [], "body_markdown": "> > nested"}, 422, ["body", "body_markdown"]),
+    ({"cover": 999}, 422, ["body", "cover"]),
     (
         {"slug": "ai-operating-partner-vs-fractional-caio-which-role-do-you-need"},
         409,

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from api.articles.models import LinksBlock
+from api.articles.blocks import linked_block
 from api.core.workflow import Status
 from api.roles import service
 from api.roles.models import RoleInput
@@ -37,19 +37,13 @@ def test_role_page_lists_only_published_articles(client: TestClient, session: Se
         session,
         status=Status.draft,
         blocks=[
-            LinksBlock(
-                text="see AI operating partner",
-                links=[{"text": "AI operating partner", "role_id": 1}],
-            )
+            linked_block("see AI operating partner", [("AI operating partner", {"role_id": 1})])
         ],
     )
     published = make_article(
         session,
         blocks=[
-            LinksBlock(
-                text="see AI operating partner",
-                links=[{"text": "AI operating partner", "role_id": 1}],
-            )
+            linked_block("see AI operating partner", [("AI operating partner", {"role_id": 1})])
         ],
     )
     session.commit()

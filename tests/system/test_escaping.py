@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Keys
+from tests.helpers import block, linking
 
 PAYLOADS = [
     "<img src=x onerror=alert(1)>",
@@ -64,7 +65,17 @@ def hostile(client: TestClient, keys: Keys) -> list[int]:
                 "title": f"Title {n} {payload}",
                 "summary": payload,
                 "status": "published",
-                "body_markdown": f"Body {payload}",
+                "body": [
+                    block(f"Body {payload}"),
+                    block(payload, style="h2"),
+                    {"_type": "code", "language": "html", "code": payload},
+                    {"_type": "callout", "title": payload, "content": [block(payload)]},
+                    {
+                        "_type": "table",
+                        "rows": [{"cells": [{"children": [{"text": payload}]}]}],
+                    },
+                    linking(f"see {payload}", "see", href=f"https://example.com/?q={n}"),
+                ],
             },
             headers=keys.auth("write"),
         )

@@ -12,6 +12,7 @@ from sqlmodel import Session, func, select
 
 from api.articles.models import Article
 from tests.conftest import Keys
+from tests.helpers import linking
 
 
 def _cursor(direction: str, sort: str, keys: list[Any]) -> str:
@@ -73,24 +74,24 @@ def test_the_largest_change_token_is_valid(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("body", "loc"),
     [
-        ({"body": [{"type": "comparison", "comparison_id": 2**40}]}, "comparison_id"),
-        ({"body": [{"type": "comparison", "comparison_id": 2**63}]}, "comparison_id"),
-        ({"body": [{"type": "related", "article_ids": [2**31]}]}, "article_ids"),
+        ({"body": [{"_type": "comparison", "comparison_id": 2**40}]}, "comparison_id"),
+        ({"body": [{"_type": "comparison", "comparison_id": 2**63}]}, "comparison_id"),
+        ({"body": [{"_type": "related", "article_ids": [2**31]}]}, "article_ids"),
         (
             {
                 "body": [
                     {
-                        "type": "role_definitions",
+                        "_type": "role_definitions",
                         "items": [{"role_id": 2**31, "term": "t", "definition": "d"}],
                     }
                 ]
             },
             "role_id",
         ),
-        (
-            {"body": [{"type": "links", "text": "a", "links": [{"text": "a", "article_id": -1}]}]},
-            "article_id",
-        ),
+        ({"body": [linking("a b", "b", article_id=-1)]}, "article_id"),
+        ({"body": [linking("a b", "b", role_id=2**31)]}, "role_id"),
+        ({"body": [{"_type": "image", "asset_id": 2**40}]}, "asset_id"),
+        ({"cover": 2**40}, "cover"),
         ({"author": 2**63}, "author"),
         ({"status": "scheduled", "publish_at": "9999-12-31T23:59:59-14:00"}, "publish_at"),
         ({"status": "published", "publish_at": "0001-01-01T00:00:00+14:00"}, "publish_at"),

@@ -1,14 +1,17 @@
 """Migrations: up, down and up again on an empty database, in agreement with the models."""
 
+import json
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from api import models
 from api.cli import alembic_config
@@ -19,6 +22,9 @@ from tests.conftest import _new_database
 
 TABLES = {
     "api_key",
+    "article_asset",
+    "asset",
+    "asset_blob",
     "article",
     "article_tag",
     "article_comparison",
@@ -96,3 +102,88 @@ def test_models_and_migrations_agree(empty_url: str) -> None:
 
 def test_database_url_is_read_from_the_environment(empty_url: str) -> None:
     assert os.environ["DATABASE_URL"] == empty_url == get_settings().database_url
+
+
+OLD_BODY: list[dict[str, Any]] = [
+    {"type": "heading", "text": "Scope", "level": 3},
+    {"type": "paragraph", "text": "Plain words."},
+    {"type": "list", "ordered": True, "items": ["one", "two"]},
+    {"type": "links", "text": "See the role.", "links": [{"text": "the role", "role_id": 7}]},
+    {"type": "callout", "title": "Rule", "text": "First.\n\nSecond."},
+    {"type": "comparison", "comparison_id": 3},
+    {"type": "related", "article_ids": [5]},
+]
+
+
+def _insert_article(url: str, body: list[dict[str, object]]) -> None:
+    """An article row as the revision before Portable Text wrote it: every required column
+    filled by its type, the body in the old blocks."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            values: dict[str, object] = {"body": json.dumps(body)}
+            for column in inspect(connection).get_columns("article"):
+                name, kind = column["name"], str(column["type"]).upper()
+                if name in values or column["nullable"] or name == "id":
+                    continue
+                if "INT" in kind:
+                    values[name] = 1
+                elif "BOOL" in kind:
+                    values[name] = False
+                elif "DATE" in kind or "TIME" in kind:
+                    values[name] = datetime(2026, 1, 1, tzinfo=UTC)
+                elif "JSON" in kind:
+                    values[name] = "[]"
+                else:
+                    values[name] = "published" if name == "status" else "old-article"
+            names = ", ".join(values)
+            marks = ", ".join(f":{name}" for name in values)
+            connection.execute(text(f"INSERT INTO article ({names}) VALUES ({marks})"), values)
+    finally:
+        engine.dispose()
+
+
+def _body(url: str) -> list[dict[str, object]]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(text("SELECT body FROM article")).scalar_one()
+    finally:
+        engine.dispose()
+    return found if isinstance(found, list) else json.loads(found)
+
+
+def test_bodies_move_to_portable_text_and_back(empty_url: str) -> None:
+    config = alembic_config()
+    command.upgrade(config, "3c5e9a1f7b20")
+    _insert_article(empty_url, OLD_BODY)
+    command.upgrade(config, "de3cc4642dbc")
+    body = _body(empty_url)
+    assert [(b["_type"], b.get("style"), b.get("listItem")) for b in body] == [
+        ("block", "h3", None),
+        ("block", "normal", None),
+        ("block", "normal", "number"),
+        ("block", "normal", "number"),
+        ("block", "normal", None),
+        ("callout", None, None),
+        ("comparison", None, None),
+        ("related", None, None),
+    ]
+    link = body[4]
+    assert link["markDefs"] == [{"_type": "link", "_key": "l1", "role_id": 7}]
+    assert [(s["text"], s["marks"]) for s in link["children"]] == [  # type: ignore[attr-defined]
+        ("See ", []),
+        ("the role", ["l1"]),
+        (".", []),
+    ]
+    assert len({b["_key"] for b in body}) == len(body)
+    command.downgrade(config, "3c5e9a1f7b20")
+    assert _body(empty_url) == [
+        {"type": "heading", "text": "Scope", "level": 3},
+        {"type": "paragraph", "text": "Plain words."},
+        {"type": "list", "ordered": True, "items": ["one", "two"]},
+        {"type": "links", "text": "See the role.", "links": [{"text": "the role", "role_id": 7}]},
+        {"type": "callout", "title": "Rule", "text": "First.\n\nSecond."},
+        {"type": "comparison", "comparison_id": 3},
+        {"type": "related", "article_ids": [5]},
+    ]

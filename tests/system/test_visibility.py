@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import Keys
+from tests.helpers import block
 
 NEVER = "zqxleak"  # in every text of items never public
 GONE = "zqxgone"  # in every text of items public once, hidden now
@@ -131,7 +132,7 @@ def world(client: TestClient, keys: Keys) -> World:
         return {
             "title": f"{marker.title()} {state} article",
             "summary": f"{marker} summary",
-            "body": [{"type": "paragraph", "text": f"{marker} body of a {state} article"}],
+            "body": [block(f"{marker} body of a {state} article")],
         }
 
     articles = {s: w.hidden("articles", s, article(NEVER, s)) for s in ("draft", "scheduled")}
@@ -157,23 +158,31 @@ def world(client: TestClient, keys: Keys) -> World:
             "summary": "Public summary.",
             "body": [
                 {
-                    "type": "role_definitions",
+                    "_type": "role_definitions",
                     "items": [
                         {"role_id": r["id"], "term": r["name"], "definition": r["definition"]}
                         for r in every_role
                     ],
                 },
-                *({"type": "comparison", "comparison_id": c["id"]} for c in comparisons.values()),
+                *({"_type": "comparison", "comparison_id": c["id"]} for c in comparisons.values()),
                 {
-                    "type": "links",
-                    "text": "See this and that and those.",
-                    "links": [
-                        {"text": "this", "role_id": roles["draft"]["id"]},
-                        {"text": "that", "article_id": articles["draft"]["id"]},
-                        {"text": "those", "role_id": roles["gone"]["id"]},
+                    "_type": "block",
+                    "children": [
+                        {"_type": "span", "text": "See "},
+                        {"_type": "span", "text": "this", "marks": ["a", "strong"]},
+                        {"_type": "span", "text": " and "},
+                        {"_type": "span", "text": "that", "marks": ["b"]},
+                        {"_type": "span", "text": " and "},
+                        {"_type": "span", "text": "those", "marks": ["c"]},
+                        {"_type": "span", "text": "."},
+                    ],
+                    "markDefs": [
+                        {"_type": "link", "_key": "a", "role_id": roles["draft"]["id"]},
+                        {"_type": "link", "_key": "b", "article_id": articles["draft"]["id"]},
+                        {"_type": "link", "_key": "c", "role_id": roles["gone"]["id"]},
                     ],
                 },
-                {"type": "related", "article_ids": [a["id"] for a in articles.values()] + [1]},
+                {"_type": "related", "article_ids": [a["id"] for a in articles.values()] + [1]},
             ],
         },
     )
@@ -234,9 +243,11 @@ def test_no_public_route_or_format_shows_anything_hidden(world: World) -> None:
     assert {a["slug"] for a in world.public["articles"]} <= listed
     page = client.get("/v1/articles/public-article-with-hidden-references").json()
     assert [i["role"]["slug"] for i in page["body"][0]["items"]] == ["shown-role"]
-    assert [b["type"] for b in page["body"]] == ["role_definitions", "links", "related"]
-    assert page["body"][1]["text"] == "See this and that and those."
-    assert page["body"][1]["links"] == []
+    assert [b["_type"] for b in page["body"]] == ["role_definitions", "block", "related"]
+    text = page["body"][1]
+    assert "".join(s["text"] for s in text["children"]) == "See this and that and those."
+    assert text["markDefs"] == []  # the words stay, the links to hidden items go
+    assert [s["marks"] for s in text["children"] if s["text"] == "this"] == [["strong"]]
     assert [a["id"] for a in page["body"][2]["articles"]] == [1]
     # The seed's roles are public: the hidden comparisons compare them.
     assert {r["slug"] for r in page["roles"]} == {
