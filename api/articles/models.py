@@ -7,7 +7,7 @@ references, so "articles that mention a role" is a join, not a scan of JSON.
 """
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 from sqlalchemy import JSON, Index, Text
@@ -17,7 +17,7 @@ from api.articles.blocks import Block, BlockPublic
 from api.assets.models import ImageAsset
 from api.comparisons.models import ComparisonPublic
 from api.core.db import Tracked
-from api.core.fields import Id, Moment, WebUrl
+from api.core.fields import JSON_INTEGER, Id, Moment, WebUrl
 from api.core.slugs import SLUG_MAX, Slug
 from api.core.workflow import Status, Workflow
 from api.labels.models import LabelPublic
@@ -191,7 +191,7 @@ class ArticleInput(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     kicker: str = Field("", max_length=60)
     category: str = Field("", max_length=60)
-    reading_time_minutes: int | None = Field(None, ge=0, le=1000)
+    reading_time_minutes: Annotated[int, Field(ge=0, le=1000), JSON_INTEGER] | None = None
     author: Slug | Id | None = Field(None, description="An author's slug or id.")
     tags: list[Slug] = Field(default_factory=list, max_length=20)
     status: Status = Status.draft

@@ -2,10 +2,14 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
+from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
 from api.core.db import UTCDateTime, string_enum, utcnow
+from api.core.fields import JSON_INTEGER
 
 
 class Scope(StrEnum):
@@ -32,12 +36,14 @@ class ApiKey(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class KeyCreate(SQLModel):
-    model_config = {"extra": "forbid"}
+class KeyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100, regex=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
+    name: str = PydanticField(
+        min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$"
+    )
     scope: Scope
-    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+    expires_in_days: Annotated[int, PydanticField(ge=1, le=3650), JSON_INTEGER] | None = None
 
 
 class KeyPublic(SQLModel):

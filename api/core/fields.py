@@ -5,7 +5,13 @@ column on both databases: ids (INTEGER), positions, and moments Python and SQL c
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+)
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns on both databases
 MAX_POSITION = 10_000
@@ -19,6 +25,17 @@ def _written_as_text(value: object) -> object:
     if not isinstance(value, str) or not value[:4].isdigit() or len(value) < 10:
         raise ValueError("expected an RFC 3339 date-time, such as 2026-06-15T09:00:00Z")
     return value
+
+
+def _json_integer(value: object) -> object:
+    """Pydantic would take true for 1 and "3" for 3: Folio takes what JSON Schema calls an
+    integer (a number with no fraction, 3.0 included), as its schema says."""
+    if isinstance(value, bool | str | bytes):
+        raise ValueError("expected an integer")
+    return value
+
+
+JSON_INTEGER = BeforeValidator(_json_integer)  # after an int's Field(...) in an Annotated
 
 
 def _storable(moment: datetime) -> datetime:
@@ -35,6 +52,6 @@ URL_CHAR = r"[^\x00-\x20\x7f-\x9f]"
 WEB_URL = rf"^https?://{URL_CHAR}+$"
 WebUrl = Annotated[str, StringConstraints(pattern=WEB_URL, max_length=2_000)]
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-Position = Annotated[int, Field(ge=0, le=MAX_POSITION)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID), JSON_INTEGER]
+Position = Annotated[int, Field(ge=0, le=MAX_POSITION), JSON_INTEGER]
 Moment = Annotated[AwareDatetime, BeforeValidator(_written_as_text), AfterValidator(_storable)]
