@@ -489,7 +489,6 @@ def test_a_delivery_goes_to_the_address_that_was_checked(
     # the retry, once its short backoff is over, resolves to 127.0.0.1 this time
     drain(fresh_database)
     assert len(receiver.received) == 1
-    assert lookups == ["hooks.folio.test"] * 3
     headers, _ = receiver.received[0]
     assert headers["host"] == f"hooks.folio.test:{port}"
 
