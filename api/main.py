@@ -19,7 +19,7 @@ from api.auth.dependencies import current_key
 from api.auth.router import router as keys_router
 from api.changes.router import router as changes_router
 from api.comparisons import router as comparisons
-from api.core import db
+from api.core import db, surrogates
 from api.core.config import Settings, get_settings
 from api.core.errors import install_error_handlers
 from api.core.logs import configure_logging
@@ -27,12 +27,18 @@ from api.feeds.router import router as feeds_router
 from api.labels.authors import router as authors_router
 from api.labels.tags import router as tags_router
 from api.roles import router as roles
-from api.schedule import last_change, next_publication
+from api.schedule import content_changes, last_change, latest_change, next_publication
 from api.search.router import router as search_router
 from api.transfer.router import router as import_router
 from api.trash.router import router as trash_router
 from api.web import openapi
-from api.web.cache import CacheMiddleware, ResponseCache, make_watcher
+from api.web.cache import (
+    CacheMiddleware,
+    Follow,
+    RepresentationStore,
+    ResponseCache,
+    make_watcher,
+)
 from api.web.docs import router as docs_router
 from api.web.health import router as health_router
 from api.web.http import HeadMiddleware, RequestGuardMiddleware
@@ -63,6 +69,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     cache = ResponseCache(
         max_entries=settings.cache_max_entries, max_bytes=settings.cache_max_bytes
     )
+    cache.store = RepresentationStore(engine) if settings.store_representations else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -73,17 +80,22 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         watch_engine = db.make_engine(settings.database_url, pool_size=1)
         watcher = make_watcher(
             settings.database_url,
-            lambda: (next_publication(watch_engine), last_change(watch_engine)),
-            loop=asyncio.get_running_loop(),
+            Follow(
+                refresh=lambda: (next_publication(watch_engine), last_change(watch_engine)),
+                changes=lambda last: content_changes(watch_engine, last),
+                latest=lambda: latest_change(watch_engine),
+            ),
         )
         cache.watcher = watcher
         if watcher is not None:
-            db.after_content_commit.append(watcher.bump)
+            watcher.droppers.append(cache.invalidate)
+            surrogates.after_content_commit.append(watcher.bump)
+            watcher.start(wait=5.0, loop=asyncio.get_running_loop())
         try:
             yield
         finally:
             if watcher is not None:
-                db.after_content_commit.remove(watcher.bump)
+                surrogates.after_content_commit.remove(watcher.bump)
                 watcher.stop()
             cache.watcher = None
             watch_engine.dispose()

@@ -3,8 +3,10 @@
 from sqlmodel import SQLModel
 
 from api.articles.models import Article, ArticleComparison, ArticleRole, ArticleTag
+from api.assets.models import ArticleAsset, Asset, AssetBlob
 from api.auth.models import ApiKey
 from api.comparisons.models import Comparison, ComparisonCell, ComparisonRow, ComparisonSubject
+from api.core.surrogates import ContentChange, Representation, RepresentationKey
 from api.events.models import Event
 from api.history.models import Revision, SlugRedirect
 from api.idempotency.models import IdempotencyRecord
@@ -18,16 +20,22 @@ metadata = SQLModel.metadata
 __all__ = [
     "ApiKey",
     "Article",
+    "ArticleAsset",
     "ArticleComparison",
     "ArticleRole",
     "ArticleTag",
+    "Asset",
+    "AssetBlob",
     "Author",
     "Comparison",
     "ComparisonCell",
     "ComparisonRow",
     "ComparisonSubject",
+    "ContentChange",
     "Event",
     "IdempotencyRecord",
+    "Representation",
+    "RepresentationKey",
     "Revision",
     "Role",
     "SearchDocument",

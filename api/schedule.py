@@ -10,7 +10,9 @@ from sqlmodel import Session, col, select
 
 from api.articles.models import Article
 from api.comparisons.models import Comparison
+from api.core import surrogates
 from api.core.clock import clock
+from api.core.surrogates import ContentChange
 from api.core.workflow import Status
 from api.events import service as events
 from api.labels.models import Author, Tag
@@ -52,6 +54,17 @@ def last_change(engine: Engine) -> datetime | None:
     with Session(engine) as session:
         latest = session.execute(sql_select(func.max(times.c.at))).scalar()
     return _aware(latest, now)
+
+
+def content_changes(engine: Engine, last: int) -> list[tuple[int, list[str]]]:
+    """The keys of the content changes committed after ``last`` (``api.core.surrogates``)."""
+    with Session(engine) as session:
+        return surrogates.changes_since(session, last)
+
+
+def latest_change(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.execute(sql_select(func.max(ContentChange.id))).scalar() or 0
 
 
 def _aware(value: datetime | str | None, now: datetime) -> datetime | None:

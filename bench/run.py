@@ -1,39 +1,54 @@
 """Read-path benchmark: Folio against baselines run side by side, reported as ratios.
 
-    make bench                       # SQLite, 2 workers each, wrk -c32 for 10 s per target
-    .venv/bin/python -m bench.run --database postgresql+psycopg://postgres@127.0.0.1/test
+    make bench                                   # SQLite, 100,000 articles
+    .venv/bin/python -m bench.run --database postgresql+psycopg://postgres@127.0.0.1/bench
+    .venv/bin/python -m bench.run --articles 10000 --seconds 5
 
-Targets, all serving GET /v1/articles/1 on loopback:
+Targets, each with ``--workers`` worker processes, all on loopback and the same database:
 - folio: ``folio serve`` with its response cache;
-- naive: a plain FastAPI + SQLModel app (bench/naive_app.py) on the same database;
-- static: nginx serving the same JSON bytes from a file (when nginx is installed).
+- folio-cold: the same with the in-memory cache off (``FOLIO_CACHE_MAX_ENTRIES=0``): every
+  request is a miss in memory, answered from the stored representation or rendered;
+- naive: a plain FastAPI + SQLModel app (bench/naive_app.py);
+- static: nginx serving the hot article's JSON from a file (when nginx is installed).
 
-Absolute numbers depend on the machine and what else it runs; the ratios, measured in one run,
-are what to compare between commits. Every load is bounded by wrk's duration.
+Scenarios: hot (one URL), cold (one URL, cache off), long tail by id and by slug (uniformly
+random over every article, through a wrk Lua script; cache off), a list of 20 with a filter,
+search, a feed, a 304 revalidation, and mixed (the hot read while a writer edits other articles
+at 1, 5 and 20 writes per second). The content is the seed article and its copies, written in
+bulk (bench/seed.py). The table is printed and written to bench/RESULTS.md with the machine and
+the date. Absolute numbers depend on the machine; the ratios, measured in one run, are what to
+compare between commits. Every load is bounded by wrk's duration.
 """
 
 import argparse
 import os
+import platform
+import random
 import re
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx2 as httpx
+
 REPO = Path(__file__).resolve().parent.parent
-PATH = "/v1/articles/1"
+HOT = "/v1/articles/1"
 
 
 @dataclass
 class Result:
-    name: str
+    scenario: str
+    target: str
     requests_per_second: float
-    latency_p99: str
+    p99_ms: float
 
 
 def free_port() -> int:
@@ -42,7 +57,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_ready(url: str, timeout: float = 30.0) -> None:
+def wait_ready(url: str, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -54,20 +69,33 @@ def wait_ready(url: str, timeout: float = 30.0) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
-def wrk(url: str, *, seconds: int, connections: int, threads: int) -> tuple[float, str]:
+def _milliseconds(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    script: Path | None = None,
+    headers: tuple[str, ...] = (),
+) -> tuple[float, float]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for header in headers:
+        command += ["-H", header]
+    if script is not None:
+        command += ["-s", str(script)]
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=seconds + 30,
+        [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 60
     ).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     p99 = re.search(r"99%\s+(\S+)", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if rps is None or errors is not None:
+    if rps is None or p99 is None or errors is not None:
         raise RuntimeError(f"wrk failed against {url}:\n{out}")
-    return float(rps.group(1)), p99.group(1) if p99 else "?"
+    return float(rps.group(1)), _milliseconds(p99.group(1))
 
 
 def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -75,12 +103,53 @@ def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[b
         return subprocess.Popen(args, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
+def random_paths(work: Path, name: str, paths: str) -> Path:
+    """A wrk script asking for a uniformly random path each time (``paths``: a Lua
+    expression of ``i``, an article number)."""
+    script = work / f"{name}.lua"
+    script.write_text(
+        "math.randomseed(os.time())\n"
+        "request = function()\n"
+        "  local i = math.random(2, COUNT)\n"
+        f"  return wrk.format('GET', {paths})\n"
+        "end\n"
+    )
+    return script
+
+
+class Writer(threading.Thread):
+    """Edits random articles other than the hot one, ``rate`` times a second, until stopped."""
+
+    def __init__(self, base: str, token: str, articles: int, rate: int) -> None:
+        super().__init__(daemon=True)
+        self.base, self.token, self.articles, self.rate = base, token, articles, rate
+        self.stopping = threading.Event()
+        self.done = 0
+
+    def run(self) -> None:
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Content-Type": "application/merge-patch+json",
+        }
+        with httpx.Client(base_url=self.base, timeout=10) as http:
+            while not self.stopping.is_set():
+                began = time.monotonic()
+                target = random.randint(2, self.articles)
+                http.patch(
+                    f"/v1/articles/{target}", json={"summary": f"Edit {began}"}, headers=headers
+                )
+                self.done += 1
+                self.stopping.wait(max(0.0, 1 / self.rate - (time.monotonic() - began)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", help="DATABASE_URL (default: a new SQLite file)")
+    parser.add_argument("--articles", type=int, default=100_000, choices=range(2, 1_000_001))
     parser.add_argument("--seconds", type=int, default=10, choices=range(1, 121))
     parser.add_argument("--connections", type=int, default=32, choices=range(1, 1025))
     parser.add_argument("--workers", type=int, default=2, choices=range(1, 17))
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS.md")
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk (make bench does it)")
@@ -91,92 +160,159 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": url}
     python = sys.executable
     subprocess.run([python, "-m", "api.cli", "db", "upgrade"], cwd=REPO, env=env, check=True)
+    subprocess.run(
+        [python, "-m", "bench.seed", "--articles", str(options.articles)],
+        cwd=REPO,
+        env=env,
+        check=True,
+    )
+    create_key = ["keys", "create", "--name", f"bench {time.time_ns()}", "--scope", "write"]
+    token = subprocess.run(
+        [python, "-m", "api.cli", *create_key],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
 
     processes: list[subprocess.Popen[bytes]] = []
-    targets: dict[str, str] = {}
+    bases: dict[str, str] = {}
+    results: list[Result] = []
+    workers = str(options.workers)
     try:
-        folio_port, naive_port = free_port(), free_port()
-        processes.append(
-            start(
-                [
-                    python,
-                    "-m",
-                    "api.cli",
-                    "serve",
-                    "--port",
-                    str(folio_port),
-                    "--workers",
-                    str(options.workers),
-                ],
-                env,
-                work / "folio.log",
-            )
-        )
-        processes.append(
-            start(
-                [
-                    python,
-                    "-m",
-                    "uvicorn",
-                    "bench.naive_app:app",
-                    "--port",
-                    str(naive_port),
-                    "--workers",
-                    str(options.workers),
-                    "--no-access-log",
-                    "--log-level",
-                    "warning",
-                ],
-                env,
-                work / "naive.log",
-            )
-        )
-        targets["folio"] = f"http://127.0.0.1:{folio_port}{PATH}"
-        targets["naive"] = f"http://127.0.0.1:{naive_port}{PATH}"
-        for target in targets.values():
-            wait_ready(target)
+        for name, extra in (("folio", {}), ("folio-cold", {"FOLIO_CACHE_MAX_ENTRIES": "0"})):
+            port = free_port()
+            serve = [python, "-m", "api.cli", "serve", "--port", str(port), "--workers", workers]
+            processes.append(start(serve, {**env, **extra}, work / f"{name}.log"))
+            bases[name] = f"http://127.0.0.1:{port}"
+        port = free_port()
+        naive = [python, "-m", "uvicorn", "bench.naive_app:app", "--port", str(port)]
+        naive += ["--workers", workers, "--no-access-log", "--log-level", "warning"]
+        processes.append(start(naive, env, work / "naive.log"))
+        bases["naive"] = f"http://127.0.0.1:{port}"
+        for base in bases.values():
+            wait_ready(base + HOT)
+        with urllib.request.urlopen(bases["folio"] + HOT) as response:
+            hot_body, etag = response.read(), response.headers["ETag"]
         if shutil.which("nginx"):
-            static_port = free_port()
+            port = free_port()
             root = work / "static"
             (root / "v1" / "articles").mkdir(parents=True)
-            with urllib.request.urlopen(targets["folio"]) as response:
-                (root / "v1" / "articles" / "1").write_bytes(response.read())
+            (root / "v1" / "articles" / "1").write_bytes(hot_body)
             conf = work / "nginx.conf"
             conf.write_text(
-                f"worker_processes {options.workers};\npid {work}/nginx.pid;\n"
+                f"worker_processes {workers};\npid {work}/nginx.pid;\n"
                 f"error_log {work}/nginx-error.log;\nevents {{ worker_connections 1024; }}\n"
                 f"http {{ access_log off; default_type application/json;\n"
-                f"  server {{ listen 127.0.0.1:{static_port}; root {root}; }} }}\n"
+                f"  server {{ listen 127.0.0.1:{port}; root {root}; }} }}\n"
             )
             processes.append(
                 start(["nginx", "-c", str(conf), "-g", "daemon off;"], env, work / "nginx.log")
             )
-            targets["static"] = f"http://127.0.0.1:{static_port}{PATH}"
-            wait_ready(targets["static"])
+            bases["static"] = f"http://127.0.0.1:{port}"
+            wait_ready(bases["static"] + HOT)
 
-        results = []
-        for name, target in targets.items():
-            wrk(target, seconds=2, connections=options.connections, threads=2)  # warm up
+        with urllib.request.urlopen(bases["folio"] + HOT) as response:
+            slug_of_1 = response.read().split(b'"slug":"', 1)[1].split(b'"', 1)[0].decode()
+        count = str(options.articles)
+        by_id = random_paths(work, "by-id", "'/v1/articles/' .. i")
+        by_slug = random_paths(work, "by-slug", f"'/v1/articles/{slug_of_1[:100]}-' .. i")
+        for script in (by_id, by_slug):
+            script.write_text(script.read_text().replace("COUNT", count))
+
+        def measure(scenario: str, target: str, path: str, **kwargs: object) -> Result:
+            wrk(bases[target] + path, seconds=2, connections=options.connections, **kwargs)  # type: ignore[arg-type]
             rps, p99 = wrk(
-                target, seconds=options.seconds, connections=options.connections, threads=2
+                bases[target] + path,
+                seconds=options.seconds,
+                connections=options.connections,
+                **kwargs,  # type: ignore[arg-type]
             )
-            results.append(Result(name, rps, p99))
+            result = Result(scenario, target, rps, p99)
+            results.append(result)
+            print(f"  {scenario:<28} {target:<11} {rps:>10,.0f} req/s  p99 {p99:>8.1f} ms")
+            return result
+
+        print(f"\n{options.articles:,} articles, wrk -c{options.connections}, {url.split(':')[0]}")
+        for target in ("folio", "naive", "static"):
+            if target in bases:
+                measure("hot", target, HOT)
+        for target in ("folio-cold", "naive"):
+            measure("cold", target, HOT)
+            measure("long tail by id", target, "/", script=by_id)
+            measure("long tail by slug", target, "/", script=by_slug)
+            measure("list of 20, tag filter", target, "/v1/articles?limit=20&tag=strategy")
+        measure("search", "folio-cold", "/v1/search?q=operating")
+        measure("feed (RSS)", "folio-cold", "/v1/feeds/articles.rss")
+        measure("304 revalidation", "folio", HOT, headers=(f"If-None-Match: {etag}",))
+        for rate in (1, 5, 20):
+            writer = Writer(bases["folio"], token, options.articles, rate)
+            writer.start()
+            try:
+                measure(f"mixed, {rate} writes/s", "folio", HOT)
+            finally:
+                writer.stopping.set()
+                writer.join(timeout=15)
     finally:
         for process in processes:
             process.terminate()
         for process in processes:
             process.wait(timeout=30)
-
-    by_name = {r.name: r for r in results}
-    print(f"\nGET {PATH}, wrk -c{options.connections} for {options.seconds} s, {url.split(':')[0]}")
-    for r in results:
-        print(f"  {r.name:<7} {r.requests_per_second:>10,.0f} req/s   p99 {r.latency_p99}")
-    folio = by_name["folio"].requests_per_second
-    print(f"  folio / naive  = {folio / by_name['naive'].requests_per_second:.1f}x  (target >= 5x)")
-    if "static" in by_name:
-        share = folio / by_name["static"].requests_per_second
-        print(f"  folio / static = {share:.1%}  (target >= 10%)")
+    report(results, options, url)
     shutil.rmtree(work, ignore_errors=True)
+
+
+def report(results: list[Result], options: argparse.Namespace, url: str) -> None:
+    def find(scenario: str, target: str) -> Result | None:
+        return next((r for r in results if (r.scenario, r.target) == (scenario, target)), None)
+
+    hot = find("hot", "folio")
+    static = find("hot", "static")
+    lines = [
+        "# Benchmark results",
+        "",
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.node()} · {platform.machine()}"
+        f" · {os.cpu_count()} cores · {_cpu()} · {url.split(':')[0]}"
+        f" · {options.articles:,} articles · wrk -t2 -c{options.connections}"
+        f" -d{options.seconds}s · {options.workers} workers per server",
+        "",
+        "| scenario | target | req/s | p99 ms | ratio |",
+        "|---|---|---:|---:|---|",
+    ]
+    for r in results:
+        ratio = ""
+        naive = find(r.scenario, "naive")
+        if r.target.startswith("folio") and naive is not None:
+            ratio = f"{r.requests_per_second / naive.requests_per_second:.1f}x naive"
+        if r.scenario == "hot" and r.target == "folio" and static is not None:
+            ratio += f", {r.requests_per_second / static.requests_per_second:.0%} of nginx"
+        if r.scenario.startswith("mixed") and hot is not None:
+            ratio = f"{r.requests_per_second / hot.requests_per_second:.0%} of read-only hot"
+        lines.append(
+            f"| {r.scenario} | {r.target} | {r.requests_per_second:,.0f} | {r.p99_ms:.1f} |"
+            f" {ratio} |"
+        )
+    lines += [
+        "",
+        "folio-cold is Folio with FOLIO_CACHE_MAX_ENTRIES=0: every request misses the memory",
+        "cache and is answered from its stored representation (one query) or rendered and",
+        "stored. naive serves the stored body without resolving its references and",
+        "without search or feeds, so its documents are somewhat smaller.",
+    ]
+    text = "\n".join(lines) + "\n"
+    print("\n" + text)
+    options.out.write_text(text)
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
 
 
 if __name__ == "__main__":

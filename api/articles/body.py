@@ -38,6 +38,7 @@ from api.articles.models import Article
 from api.assets import service as assets_service
 from api.comparisons import service as comparisons_service
 from api.comparisons.models import Comparison
+from api.core import surrogates
 from api.core.errors import InvalidBody
 from api.core.urls import site_url
 from api.core.workflow import not_trashed, readable
@@ -143,6 +144,15 @@ class Resolver:
 
     def __init__(self, session: Session, bodies: Sequence[Sequence[Block]], *, preview: bool):
         refs = references([block for body in bodies for block in body])
+        # What a reader may not see yet still shapes the body once it is published.
+        surrogates.depend(
+            session,
+            *(
+                f"{kind}:{i}"
+                for kind in ("role", "comparison", "article", "asset")
+                for i in refs.ids(kind)
+            ),
+        )
         self.roles = roles_service.refs_by_id(session, refs.ids("role"), preview=preview)
         self.tables = comparisons_service.load_comparisons(
             session, refs.ids("comparison"), preview=preview

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, and_
 from sqlmodel import Session, col, delete, select
 
 from api import editing
@@ -256,13 +256,16 @@ def _linked(
     roles it mentions, the comparisons it embeds, its tags."""
     target_id = getattr(link, f"{target.__tablename__}_id")
     linked: dict[int, list[Any]] = defaultdict(list)
+    # An outer join: the links to what the reader may not see load too, so the response
+    # names them (a draft role, once published, changes the article).
     for row, item in session.exec(
         select(link, target)
-        .join(target, col(target.id) == target_id)
-        .where(col(link.article_id).in_(ids), shown)
+        .outerjoin(target, and_(col(target.id) == target_id, shown))
+        .where(col(link.article_id).in_(ids))
         .order_by(col(link.article_id), col(link.position))
     ).all():
-        linked[row.article_id].append(item)
+        if item is not None:
+            linked[row.article_id].append(item)
     return linked
 
 

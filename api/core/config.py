@@ -112,6 +112,11 @@ class Settings(BaseSettings):
     max_image_pixels: int = Field(
         default=40_000_000, ge=10_000, le=500_000_000, description="Largest image, in pixels."
     )
+    store_representations: bool = Field(
+        default=True,
+        description="Keep rendered articles, roles and comparisons in the database, for every"
+        " process and node (a miss in memory is then one query).",
+    )
     require_if_match: bool = Field(
         default=False, description="Refuse PUT, PATCH and DELETE without If-Match (428)."
     )

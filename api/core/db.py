@@ -3,15 +3,13 @@
 ``make_engine`` is the one place that knows about dialects.
 """
 
-import os
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, event, text
+from sqlalchemy import DateTime, event
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.orm import ORMExecuteState
@@ -118,11 +116,11 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: Any) -> None:
         # A writer takes the lock when it begins, so a concurrent writer waits its turn
         # (busy_timeout) instead of failing later on a snapshot that another commit made stale.
-        writer = connection.get_execution_options().get(_WRITER, False)
+        writer = connection.get_execution_options().get(WRITER, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
 
-_WRITER = "folio_writer"
+WRITER = "folio_writer"
 
 
 def begin_write(session: Session) -> None:
@@ -136,7 +134,7 @@ def begin_write(session: Session) -> None:
         if session.new or session.dirty or session.deleted or session.info.get(_CHANGED):
             return
         session.commit()
-    session.connection(execution_options={_WRITER: True})
+    session.connection(execution_options={WRITER: True})
 
 
 def open_session(engine: Engine) -> Session:
@@ -147,6 +145,9 @@ def get_session(request: Request) -> Iterator[Session]:
     # Only opens and closes: services commit their own writes, before the response is sent.
     # ``app.state.sessions`` makes them (``create_app``; tests hand in one of their own).
     with request.app.state.sessions() as session:
+        if request.method == "GET":
+            # What the response shows, for its Surrogate-Key (``api.web.http.represent``).
+            request.state.folio_surrogate_keys = _surrogates.track_reads(session)
         yield session
 
 
@@ -163,24 +164,9 @@ class Tracked(SQLModel):
     version: int = Field(default=1, nullable=False)
 
 
-# Content-change signalling. Every committed transaction that wrote rows is announced, so that
-# each API process can drop what it rendered from the old content. On PostgreSQL the announcement
-# is a NOTIFY sent inside the writing transaction (delivered only if it commits, to every process
-# on every node); SQLite processes read PRAGMA data_version instead. Hooks run in the writing
-# process right after the commit, so a client reads its own writes at once.
-CONTENT_CHANNEL = "folio_content"
-_ORIGIN = {"id": uuid.uuid4().hex}
-os.register_at_fork(after_in_child=lambda: _ORIGIN.update(id=uuid.uuid4().hex))
-
-
-def origin() -> str:
-    """This process's name in the notifications it sends, so it knows its own when they
-    come back (its writes have bumped its cache already)."""
-    return _ORIGIN["id"]
-
-
+# Whether the session's transaction has written anything (``begin_write``). What it changed,
+# and who is told, is ``api.core.surrogates``.
 _CHANGED = "folio_content_changed"
-after_content_commit: list[Callable[[], None]] = []
 
 
 @event.listens_for(Session, "after_flush")
@@ -195,27 +181,12 @@ def _mark_execute(state: ORMExecuteState) -> None:
         state.session.info[_CHANGED] = True
 
 
-@event.listens_for(Session, "before_commit")
-def _notify(session: Session) -> None:
-    # before_commit runs before the commit's own flush: pending objects count as changes too.
-    if session.new or session.dirty or session.deleted:
-        session.info[_CHANGED] = True
-    if session.info.get(_CHANGED):
-        bind = session.get_bind()
-        if bind.dialect.name == "postgresql":
-            session.execute(
-                text("SELECT pg_notify(:channel, :origin)"),
-                {"channel": CONTENT_CHANNEL, "origin": origin()},
-            )
-
-
 @event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    if session.info.pop(_CHANGED, False):
-        for hook in after_content_commit:
-            hook()
-
-
 @event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
+def _forget_changed(session: Session) -> None:
     session.info.pop(_CHANGED, None)
+
+
+# The session listeners that name what each transaction read and changed; imported here so
+# that every process that opens a session has them.
+from api.core import surrogates as _surrogates  # noqa: E402

@@ -15,7 +15,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from api.core import db
+from api.core import db, surrogates
 from api.core.clock import clock
 from api.core.config import get_settings
 from api.core.workflow import Status, visible_now
@@ -154,5 +154,6 @@ def compact(session: Session) -> int:
         session.execute(delete(WebhookAttempt).where(col(WebhookAttempt.delivery_id).in_(finished)))
         session.execute(delete(WebhookDelivery).where(col(WebhookDelivery.event_id).in_(expired)))
         session.execute(delete(Event).where(col(Event.id).in_(expired)))
+    surrogates.compact(session)
     session.commit()
     return len(expired)

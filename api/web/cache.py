@@ -1,76 +1,102 @@
-"""Rendered responses kept per process, valid for exactly one version of the content.
+"""Rendered responses kept in memory per process, and stored in the database for all of them.
 
 Anonymous GETs of public content are answered from memory once rendered: no database round trip,
-no serialization and no hashing per request. Each entry is stamped with the *content generation*
-seen before it was rendered; an entry is served only while the generation is unchanged.
+no serialization and no hashing per request. Each entry carries the surrogate keys of what it
+shows (``Surrogate-Key``, see ``api.core.surrogates``) and is dropped when a write changes one of
+them: editing one article leaves every other article's entry alone.
 
 A watcher thread per process follows the content and keeps a ``Snapshot`` of what the cache
-needs: the generation, when the next scheduled publication comes due (the content changes then
-with no write at all), and when the content last changed (``Last-Modified``). The event loop
-only reads that snapshot: it never waits on the database.
+needs: when the next scheduled publication comes due (the content changes then with no write at
+all: everything is dropped) and when the content last changed (``Last-Modified``). It reads the
+keys each committed write changed from ``content_change`` and drops their entries. The event
+loop only reads the snapshot: it never waits on the database.
 
-- PostgreSQL: the thread LISTENs on ``api.core.db.CONTENT_CHANNEL``; every committed write NOTIFYs
-  it. While the listening connection is down the generation is unknown and nothing is cached.
+- PostgreSQL: the thread LISTENs on ``api.core.surrogates.CONTENT_CHANNEL``; every committed
+  write NOTIFYs it. While the listening connection is down nothing is kept in memory.
 - SQLite: the thread polls ``PRAGMA data_version`` on a connection of its own, which changes
   whenever any other connection, in any process, commits.
 
-Writes in this process bump the generation right after their commit (``api.db``), so a client
-always reads its own writes: until the thread has caught up, requests pass the cache by.
+Writes in this process drop their keys right after their commit, so a client always reads its
+own writes. Below the memory, ``RepresentationStore`` keeps the rendered bytes of single
+resources in the database, where every process and node finds them: a miss in memory is then
+one indexed query.
 """
 
 import asyncio
 import contextlib
 import itertools
+import re
 import select
 import socket
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import anyio
+import orjson
 import psycopg
 import structlog
-from sqlalchemy.engine import make_url
+from anyio import to_thread
+from sqlalchemy import Table, exists, insert, text
+from sqlalchemy import select as sql_select
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.core import db
+from api.core import surrogates
 from api.core.clock import clock
-from api.web.http import LAST_MODIFIED, not_modified
+from api.core.db import WRITER
+from api.core.surrogates import ALL, ContentChange, Representation, RepresentationKey
+from api.web.http import LAST_MODIFIED, SURROGATE_KEY, not_modified
 
 log = structlog.get_logger(__name__)
 
 # What the watcher reads from the database after each change: the next scheduled publication
 # and when the content last changed.
 Refresh = Callable[[], tuple[datetime | None, datetime | None]]
+# The content changes committed after an id (oldest first, a bounded batch), and the latest id.
+Changes = Callable[[int], list[tuple[int, list[str]]]]
+Latest = Callable[[], int]
+# Told of the keys that changed (from the watcher's thread).
+Dropper = Callable[[frozenset[str]], None]
 
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     generation: int  # the watcher's generation when it was taken
-    epoch: int  # one more for every snapshot: with the generation, the key of cached entries
     horizon: datetime | None  # the next scheduled publication: stale from then on
     last_modified: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """How a watcher reads the database (each call on the watcher's own engine)."""
+
+    refresh: Refresh
+    changes: Changes
+    latest: Latest
 
 
 class Watcher(ABC):
     """Follows content changes in a daemon thread (``_follow``, one per database kind)."""
 
     poll_seconds = 0.2
+    batch = 1000  # content changes read at a time; a watcher further behind drops everything
 
-    def __init__(self, refresh: Refresh) -> None:
-        self._refresh = refresh
+    def __init__(self, follow: Follow) -> None:
+        self._follow_with = follow
         self._changes = itertools.count(1)  # next() is atomic: bumps from any thread
         self._generation = 0
-        self._epoch = 0
         self._snapshot: Snapshot | None = None
+        self._last_change: int | None = None  # the newest content_change read
         self._connected = False
         self._failing = False
+        self.droppers: list[Dropper] = []
         # The thread waits on this socket (beside the database's, where it has one): a byte
         # written to the other end wakes it at once.
         self._wake_reader, self._wake_writer = socket.socketpair()
@@ -94,10 +120,16 @@ class Watcher(ABC):
         self._wake_reader.close()
         self._wake_writer.close()
 
-    def bump(self) -> None:
-        """This process committed a write: what was cached is stale at once."""
+    def bump(self, keys: frozenset[str]) -> None:
+        """This process committed a write: what it changed is stale at once, and
+        ``Last-Modified`` is read again before the next response."""
+        self._drop(keys)
         self._changed()
         self._wake()
+
+    def _drop(self, keys: frozenset[str]) -> None:
+        for dropper in self.droppers:
+            dropper(keys)
 
     def _wake(self) -> None:
         with contextlib.suppress(OSError):  # full (the thread is awake anyway) or closed
@@ -145,26 +177,44 @@ class Watcher(ABC):
     def _changed(self) -> None:
         self._generation = next(self._changes)
 
+    def _catch_up(self) -> None:
+        """Drops what the content changes committed since the last read name; everything when
+        they cannot be known (the first read, or too many to read)."""
+        follow = self._follow_with
+        if self._last_change is None:
+            self._last_change = follow.latest()
+            self._drop(frozenset({ALL}))
+            return
+        changes = follow.changes(self._last_change)
+        if not changes:
+            return
+        self._last_change = changes[-1][0]
+        if len(changes) >= self.batch:
+            self._last_change = follow.latest()
+            self._drop(frozenset({ALL}))
+            return
+        self._drop(frozenset(key for _, keys in changes for key in keys))
+
     def _keep_fresh(self) -> None:
         """Takes a new snapshot when the last one is out of date. The generation is read
         before the database, so a change committed meanwhile leaves the snapshot stale."""
         snapshot, generation = self._snapshot, self._generation
-        if (
-            snapshot is not None
-            and snapshot.generation == generation
-            and (snapshot.horizon is None or clock.now() < snapshot.horizon)
-        ):
+        due = snapshot is not None and snapshot.horizon is not None
+        due = due and clock.now() >= snapshot.horizon  # type: ignore[union-attr,operator]
+        if snapshot is not None and snapshot.generation == generation and not due:
             return
         try:
-            horizon, last_modified = self._refresh()
+            self._catch_up()
+            if due:  # a scheduled publication came due: anything may show it
+                self._drop(frozenset({ALL}))
+            horizon, last_modified = self._follow_with.refresh()
         except SQLAlchemyError as exc:
             if not self._failing:
                 log.warning("content_snapshot_failed", error=str(exc))
             self._failing, self._snapshot = True, None
             return
         self._failing = False
-        self._epoch += 1
-        self._snapshot = Snapshot(generation, self._epoch, horizon, last_modified)
+        self._snapshot = Snapshot(generation, horizon, last_modified)
         self._ready.set()
         if self._loop is not None:
             with contextlib.suppress(RuntimeError):  # the loop has closed
@@ -184,6 +234,7 @@ class Watcher(ABC):
                 log.warning("content_watcher_down", error=str(exc), retry_in=delay)
             finally:
                 self._connected = False
+                self._last_change = None  # what changed meanwhile is unknown: drop everything
                 self._ready.set()  # the first attempt is over, whatever came of it
             self._stopping.wait(delay)
             delay = min(delay * 2, 10.0)
@@ -199,8 +250,8 @@ class SQLiteWatcher(Watcher):
     poll_seconds = 0.05
     failures = (sqlite3.Error,)
 
-    def __init__(self, path: str, refresh: Refresh) -> None:
-        super().__init__(refresh)
+    def __init__(self, path: str, follow: Follow) -> None:
+        super().__init__(follow)
         self._path = path
 
     def _watch(self) -> Iterator[None]:
@@ -219,8 +270,8 @@ class SQLiteWatcher(Watcher):
 class PostgresWatcher(Watcher):
     failures = (psycopg.Error,)
 
-    def __init__(self, conninfo: str, refresh: Refresh, *, channel: str = db.CONTENT_CHANNEL):
-        super().__init__(refresh)
+    def __init__(self, conninfo: str, follow: Follow, *, channel: str = surrogates.CONTENT_CHANNEL):
+        super().__init__(follow)
         self._conninfo = conninfo
         self._channel = channel
 
@@ -232,112 +283,304 @@ class PostgresWatcher(Watcher):
                 yield
                 if conn.fileno() in self._sleep(conn.fileno()):
                     for notify in conn.notifies(timeout=0):
-                        # This process's own writes bumped it already (``bump``).
-                        if notify.payload != db.origin():
-                            self._changed()
+                        # This process's own writes reached it already (``bump``), but the
+                        # change is read from the log all the same: it is cheap.
+                        del notify
+                        self._changed()
 
 
-def make_watcher(
-    database_url: str, refresh: Refresh, *, loop: asyncio.AbstractEventLoop | None = None
-) -> Watcher | None:
-    """A started watcher for the database, or None where none can work (in-memory SQLite);
-    ``loop``, the event loop serving requests, is told of every new snapshot."""
+def make_watcher(database_url: str, follow: Follow) -> Watcher | None:
+    """A watcher for the database, not yet started, or None where none can work (in-memory
+    SQLite)."""
     url = make_url(database_url)
     backend = url.get_backend_name()
-    watcher: Watcher
     if backend == "sqlite":
         if url.database in (None, "", ":memory:"):
             return None
-        watcher = SQLiteWatcher(url.database, refresh)
-    elif backend == "postgresql":
+        return SQLiteWatcher(url.database, follow)
+    if backend == "postgresql":
         conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        watcher = PostgresWatcher(conninfo, refresh)
-    else:
-        return None
-    watcher.start(wait=5.0, loop=loop)
-    return watcher
-
-
-Generation = tuple[int, int]
+        return PostgresWatcher(conninfo, follow)
+    return None
 
 
 @dataclass(slots=True)
 class Entry:
-    generation: Generation
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
     etag: bytes
+    keys: frozenset[str]
+
+
+def keys_in(headers: Iterable[tuple[bytes, bytes]]) -> frozenset[str]:
+    """The surrogate keys a response names; ALL when it names none (it may show anything)."""
+    for name, value in headers:
+        if name == SURROGATE_KEY:
+            named = frozenset(value.decode("latin-1").split())
+            return named or frozenset({ALL})
+    return frozenset({ALL})
 
 
 class ResponseCache:
-    """A bounded LRU of rendered responses, keyed by what the response depends on."""
+    """A bounded LRU of rendered responses, each dropped when one of its keys changes."""
+
+    recent = 1024  # drops remembered, so a render that began before one is not kept after it
 
     def __init__(self, *, max_entries: int, max_bytes: int) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.watcher: Watcher | None = None
+        self.store: RepresentationStore | None = None
         self._entries: OrderedDict[tuple[bytes, ...], Entry] = OrderedDict()
+        self._by_key: dict[str, set[tuple[bytes, ...]]] = {}
         self._bytes = 0
         self._lock = threading.Lock()
+        self._drops = 0
+        self._dropped: deque[tuple[int, frozenset[str]]] = deque(maxlen=self.recent)
         self.hits = 0
         self.misses = 0
+        self.stored_hits = 0
 
     fresh_seconds = 0.25  # how long a request waits for the watcher to catch up
 
-    async def generation(self) -> tuple[Generation, datetime | None] | None:
-        """What an entry must have been rendered under to be served now, and when the
-        content last changed; None while that is not known (nothing is cached then)."""
+    async def snapshot(self) -> Snapshot | None:
+        """What the watcher knows now; None while it does not know (nothing is kept then)."""
         watcher = self.watcher
         if watcher is None:
             return None
-        snapshot = watcher.snapshot() or await watcher.fresh(self.fresh_seconds)
-        if snapshot is None:
-            return None
-        return (snapshot.generation, snapshot.epoch), snapshot.last_modified
+        return watcher.snapshot() or await watcher.fresh(self.fresh_seconds)
 
-    def get(self, key: tuple[bytes, ...], generation: Generation) -> Entry | None:
+    def mark(self) -> int:
+        """Taken before a render: ``put`` keeps it only if nothing it shows changed since."""
+        return self._drops
+
+    def get(self, key: tuple[bytes, ...]) -> Entry | None:
         with self._lock:
             entry = self._entries.get(key)
-            if entry is not None and entry.generation != generation:
-                self._drop(key)
-                entry = None
             if entry is not None:
                 self._entries.move_to_end(key)
             return entry
 
-    def put(self, key: tuple[bytes, ...], entry: Entry) -> None:
+    def put(self, key: tuple[bytes, ...], entry: Entry, *, since: int) -> bool:
         size = len(entry.body)
         if self.max_entries == 0 or size > self.max_bytes // 8:
-            return
+            return False
         with self._lock:
+            if self._dropped_since(since, entry.keys):
+                return False
             if key in self._entries:
                 self._drop(key)
             self._entries[key] = entry
+            for name in entry.keys:
+                self._by_key.setdefault(name, set()).add(key)
             self._bytes += size
             while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
                 self._drop(next(iter(self._entries)))
+        return True
+
+    def _dropped_since(self, since: int, keys: frozenset[str]) -> bool:
+        if since == self._drops:
+            return False
+        if since < self._drops - len(self._dropped):
+            return True  # too long ago to tell
+        for number, dropped in reversed(self._dropped):
+            if number <= since:
+                break
+            if ALL in dropped or ALL in keys or not keys.isdisjoint(dropped):
+                return True
+        return False
+
+    def invalidate(self, keys: frozenset[str]) -> None:
+        """Drops every entry that shows something ``keys`` name (everything for ALL)."""
+        with self._lock:
+            self._drops += 1
+            self._dropped.append((self._drops, keys))
+            if ALL in keys:
+                self._entries.clear()
+                self._by_key.clear()
+                self._bytes = 0
+                return
+            for name in (*keys, ALL):
+                for cached in list(self._by_key.get(name, ())):
+                    if cached in self._entries:
+                        self._drop(cached)
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
+        self.invalidate(frozenset({ALL}))
 
     def __len__(self) -> int:
         return len(self._entries)
 
+    @property
+    def size(self) -> int:
+        return self._bytes
+
     def _drop(self, key: tuple[bytes, ...]) -> None:
         entry = self._entries.pop(key)
         self._bytes -= len(entry.body)
+        for name in entry.keys:
+            holders = self._by_key.get(name)
+            if holders is not None:
+                holders.discard(key)
+                if not holders:
+                    del self._by_key[name]
+
+
+# Single resources whose representations are stored: /v1/{collection}/{id or slug}, in their
+# default form or one ``?format=``, asked for with no Accept, */* or JSON (a client that
+# negotiates otherwise is served from memory and the render, never from here).
+_STORED_PATH = re.compile(r"^/v1/(articles|roles|comparisons)/([A-Za-z0-9_-]{1,200})$")
+_STORED_QUERY = re.compile(rb"^(?:format=(json|md|html|txt|csv))?$")
+_STORED_ACCEPT = frozenset({b"", b"*/*", b"application/json"})
+_TABLES = {"articles": "article", "roles": "role", "comparisons": "comparison"}
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """Where a request's representation is stored."""
+
+    kind: str  # article, role or comparison
+    ref: str
+    variant: str  # the query string: "" or format=…
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What the store said of a request: the newest content change it had seen, the
+    resource's id (None: no such resource) and its representation (None: none fresh)."""
+
+    where: Stored
+    mark: int
+    resource_id: int | None
+    entry: Entry | None
+
+
+class RepresentationStore:
+    """The rendered bytes of single resources, in the database, shared by every process.
+
+    ``fetch`` is one indexed query: the resource (by id or slug), its stored representation
+    if any, and the newest ``content_change`` id. ``save`` keeps a render only if no change was
+    committed since that id: on PostgreSQL it takes a SHARE lock on ``content_change``, which
+    waits for a committing writer (it holds the table until its commit, after it has deleted
+    the representations it made stale) and makes the next writer wait; SQLite writers are
+    serialized anyway. So a stored representation is never older than its keys.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.postgres = engine.dialect.name == "postgresql"
+
+    @staticmethod
+    def address(path: str, query: bytes, accept: bytes) -> Stored | None:
+        if accept not in _STORED_ACCEPT or _STORED_QUERY.match(query) is None:
+            return None
+        matched = _STORED_PATH.match(path)
+        if matched is None:
+            return None
+        return Stored(_TABLES[matched[1]], matched[2], query.decode())
+
+    def fetch(self, where: Stored) -> Found:
+        """The resource and its stored representation, in one query."""
+        statement, parameters = self._fetch_statement(where)
+        with self.engine.connect() as conn:
+            row = conn.execute(statement, parameters).first()
+            conn.rollback()
+        if row is None:
+            return Found(where, 0, None, None)
+        mark, resource_id, status, headers, body, fresh_until = row
+        mark = mark or 0
+        if status is None or (fresh_until is not None and _aware(fresh_until) <= clock.now()):
+            return Found(where, mark, resource_id, None)
+        pairs = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in _loads(headers)]
+        etag = next((v for n, v in pairs if n == b"etag"), b"")
+        return Found(where, mark, resource_id, Entry(status, pairs, body, etag, keys_in(pairs)))
+
+    def _fetch_statement(self, where: Stored) -> tuple[Any, dict[str, Any]]:
+        # The tables by name (``_TABLES``): this layer knows no domain model.
+        by = "id" if where.ref.isdigit() else "slug"
+        sql = text(
+            "SELECT (SELECT max(id) FROM content_change), t.id, r.status, r.headers, r.body,"
+            " r.fresh_until"
+            f" FROM {where.kind} AS t LEFT OUTER JOIN representation AS r"
+            " ON r.resource_type = :kind AND r.resource_id = t.id AND r.variant = :variant"
+            f" WHERE t.{by} = :ref"
+        )
+        ref: int | str = where.ref
+        if by == "id":
+            ref = int(where.ref) if len(where.ref) < 19 else -1  # past BIGINT: no such row
+        return sql, {"kind": where.kind, "variant": where.variant, "ref": ref}
+
+    def save(self, found: Found, entry: Entry, fresh_until: datetime | None) -> bool:
+        """Keeps ``entry`` as ``found``'s representation unless a change was committed after
+        the store was read (``found.mark``); whether it did. ``fresh_until``: the next
+        scheduled publication, which may change it by the clock alone."""
+        where, mark, resource_id = found.where, found.mark, found.resource_id
+        if ALL in entry.keys or resource_id is None:
+            return False
+        with (
+            self.engine.connect().execution_options(**{WRITER: True}) as conn,
+            conn.begin(),
+        ):
+            if self.postgres:
+                conn.execute(text("LOCK TABLE content_change IN SHARE MODE"))
+            newer = conn.execute(
+                sql_select(exists().where(_table(ContentChange).c.id > mark))
+            ).scalar()
+            if newer:
+                return False
+            table = _table(Representation)
+            same = (
+                (table.c.resource_type == where.kind)
+                & (table.c.resource_id == resource_id)
+                & (table.c.variant == where.variant)
+            )
+            conn.execute(table.delete().where(same))
+            stored = conn.execute(
+                insert(table)
+                .values(
+                    resource_type=where.kind,
+                    resource_id=resource_id,
+                    variant=where.variant,
+                    status=entry.status,
+                    headers=[[n.decode("latin-1"), v.decode("latin-1")] for n, v in entry.headers],
+                    body=entry.body,
+                    fresh_until=fresh_until,
+                    stored_at=clock.now(),
+                )
+                .returning(table.c.id)
+            ).scalar_one()
+            conn.execute(
+                insert(_table(RepresentationKey)),
+                [{"key": key, "representation_id": stored} for key in sorted(entry.keys)],
+            )
+        return True
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+def _loads(headers: Any) -> list[list[str]]:
+    loaded: list[list[str]] = orjson.loads(headers) if isinstance(headers, str | bytes) else headers
+    return loaded
+
+
+def _aware(value: datetime | str) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=clock.now().tzinfo)
 
 
 class CacheMiddleware:
-    """Serves anonymous GETs from ``ResponseCache`` and fills it from public 200 responses.
+    """Serves anonymous GETs from memory, then from the stored representations, and fills both
+    from public 200 responses.
 
     A response is cached only when the route marked it ``Cache-Control: public``; anything a key
     unlocked is ``private`` and never stored. The key holds every input the body depends on:
     path, query string and Accept (the Vary of every cacheable response). Concurrent misses for
-    one key and generation are coalesced: one request renders, the others wait for its bytes.
+    one key are coalesced: one request renders, the others wait for its bytes.
     """
 
     coalesce_seconds = 10.0  # how long a miss waits for another's render before its own
@@ -345,7 +588,7 @@ class CacheMiddleware:
     def __init__(self, app: ASGIApp, cache: ResponseCache) -> None:
         self.app = app
         self.cache = cache
-        self._rendering: dict[tuple[tuple[bytes, ...], Generation], asyncio.Event] = {}
+        self._rendering: dict[tuple[bytes, ...], asyncio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -363,44 +606,61 @@ class CacheMiddleware:
                 if_none_match = value
             elif name == b"if-modified-since":
                 if_modified_since = value
-        current = await self.cache.generation()
-        if current is None:
+        snapshot = await self.cache.snapshot()
+        if snapshot is None:
             await self.app(scope, receive, send)
             return
-        generation, last_modified = current
+        cache = self.cache
         key = (scope["path"].encode(), scope["query_string"], accept)
-        flight = (key, generation)
-        entry = self.cache.get(key, generation)
-        if entry is None and flight in self._rendering:
+        entry = cache.get(key)
+        if entry is None and key in self._rendering:
             with anyio.move_on_after(self.coalesce_seconds):
-                await self._rendering[flight].wait()
-            entry = self.cache.get(key, generation)
+                await self._rendering[key].wait()
+            entry = cache.get(key)
         if entry is not None:
-            self.cache.hits += 1
+            cache.hits += 1
             await _replay(entry, if_none_match, if_modified_since, send)
             return
-        self.cache.misses += 1
-        done = self._rendering.setdefault(flight, asyncio.Event())
-        # Taken before the response reads the database: never later than what it renders.
-        scope.setdefault("state", {})[LAST_MODIFIED] = last_modified
+        cache.misses += 1
+        since = cache.mark()
+        done = self._rendering.setdefault(key, asyncio.Event())
         try:
-            await self.app(scope, receive, _Recorder(send, self.cache, key, generation))
+            store, address = cache.store, None
+            if store is not None:
+                address = store.address(scope["path"], scope["query_string"], accept)
+            found: Found | None = None
+            if store is not None and address is not None:
+                found = await to_thread.run_sync(store.fetch, address)
+                if found.entry is not None:
+                    cache.stored_hits += 1
+                    cache.put(key, found.entry, since=since)
+                    await _replay(found.entry, if_none_match, if_modified_since, send)
+                    return
+            # Taken before the response reads the database: never later than what it renders.
+            scope.setdefault("state", {})[LAST_MODIFIED] = snapshot.last_modified
+            recorder = _Recorder(send)
+            await self.app(scope, receive, recorder)
+            rendered = recorder.entry()
+            if rendered is None:
+                return
+            cache.put(key, rendered, since=since)
+            if store is not None and found is not None and found.resource_id is not None:
+                # After the answer went out: the client does not wait for the store.
+                try:
+                    await to_thread.run_sync(store.save, found, rendered, snapshot.horizon)
+                except SQLAlchemyError as exc:  # another process stored it first, or a failure:
+                    log.warning("representation_not_stored", error=str(exc))  # the next miss will
         finally:
-            if self._rendering.get(flight) is done:
-                del self._rendering[flight]
+            if self._rendering.get(key) is done:
+                del self._rendering[key]
             done.set()
 
 
 class _Recorder:
-    __slots__ = ("body", "cache", "generation", "headers", "key", "send", "status", "storable")
+    __slots__ = ("body", "headers", "send", "status", "storable")
 
-    def __init__(
-        self, send: Send, cache: ResponseCache, key: tuple[bytes, ...], generation: Generation
-    ) -> None:
+    def __init__(self, send: Send) -> None:
         self.send = send
-        self.cache = cache
-        self.key = key
-        self.generation = generation
         self.status = 0
         self.headers: list[tuple[bytes, bytes]] = []
         self.body: list[bytes] = []
@@ -416,16 +676,16 @@ class _Recorder:
             )
         elif message["type"] == "http.response.body" and self.storable:
             self.body.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                etag = next((v for n, v in self.headers if n == b"etag"), None)
-                if etag is not None:
-                    self.cache.put(
-                        self.key,
-                        Entry(
-                            self.generation, self.status, self.headers, b"".join(self.body), etag
-                        ),
-                    )
         await self.send(message)
+
+    def entry(self) -> Entry | None:
+        """What was sent, if it may be kept."""
+        if not self.storable:
+            return None
+        etag = next((v for n, v in self.headers if n == b"etag"), None)
+        if etag is None:
+            return None
+        return Entry(self.status, self.headers, b"".join(self.body), etag, keys_in(self.headers))
 
 
 _NOT_MODIFIED_DROPS = {b"content-length", b"content-type"}

@@ -70,6 +70,26 @@ def _only(item: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
 
 
 LAST_MODIFIED = "folio_last_modified"  # request state: when the content last changed
+SURROGATE_KEYS = "folio_surrogate_keys"  # request state: the keys of what the response shows
+SURROGATE_KEY = b"surrogate-key"
+MAX_KEYS = 64  # beyond this, a collection's key stands for its members' keys
+
+
+def surrogate_header(keys: set[str]) -> str:
+    """The ``Surrogate-Key`` value: space-separated, sorted; when there are many, each kind
+    with more than a few members is named by its collection (``article:3 article:4`` becomes
+    ``articles``, which every write to an article names too), so the header stays small."""
+    if len(keys) > MAX_KEYS:
+        kinds: dict[str, int] = {}
+        for key in keys:
+            kind, colon, _ = key.partition(":")
+            if colon:
+                kinds[kind] = kinds.get(kind, 0) + 1
+        crowded = {kind for kind, count in kinds.items() if count > 4}
+        keys = {
+            f"{key.partition(':')[0]}s" if key.partition(":")[0] in crowded else key for key in keys
+        }
+    return " ".join(sorted(keys))
 
 
 def not_modified(
@@ -119,6 +139,9 @@ def represent(
     last_modified = _last_modified(request) if status_code == 200 else None
     if last_modified is not None:
         all_headers["Last-Modified"] = last_modified
+    keys = request.scope.get("state", {}).get(SURROGATE_KEYS)
+    if public and keys:
+        all_headers["Surrogate-Key"] = all_headers["Cache-Tag"] = surrogate_header(keys)
     if headers:
         all_headers.update(headers)
     if status_code == 200 and not_modified(

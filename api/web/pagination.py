@@ -17,9 +17,11 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_
 from sqlalchemy import select as sql_select
+from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, col
 from sqlmodel.sql.expression import SelectOfScalar
 
+from api.core import surrogates
 from api.core.errors import InvalidParameter
 from api.core.fields import MAX_ID
 from api.core.urls import api_url
@@ -246,6 +248,7 @@ def keyset_page(
     """One page of ``statement`` in ``params.sort`` order, with cursors to the pages on either
     side and, when asked, the number of all matches."""
     sort, keys = sortable.keys(params.sort, nulls=nulls)
+    surrogates.depend_on_tables(session, find_tables(statement, include_aliases=True))
     total = None
     if params.count:
         total = session.execute(

@@ -96,17 +96,48 @@ def test_a_commit_from_another_connection_is_seen_at_once(
 
 def test_cache_is_bounded_least_recently_used_first() -> None:
     cache = ResponseCache(max_entries=2, max_bytes=1000)
+
+    def entry(size: int = 10, keys: frozenset[str] = frozenset({"article:1"})) -> Entry:
+        return Entry(200, [], b"x" * size, b'"e"', keys)
+
     for name in (b"a", b"b", b"c"):
-        cache.put((name,), Entry((1, 1), 200, [], b"x" * 10, b'"e"'))
+        assert cache.put((name,), entry(), since=cache.mark())
         if name == b"b":
-            assert cache.get((b"a",), (1, 1)) is not None  # touch a: b becomes the oldest
-    assert cache.get((b"b",), (1, 1)) is None
-    assert cache.get((b"a",), (1, 1)) is not None
-    assert cache.get((b"c",), (1, 1)) is not None
-    cache.put((b"big",), Entry((1, 1), 200, [], b"x" * 500, b'"e"'))  # larger than an eighth
-    assert cache.get((b"big",), (1, 1)) is None
-    assert cache.get((b"a",), (2, 1)) is None  # another generation: stale, and dropped
-    assert len(cache) == 1
+            assert cache.get((b"a",)) is not None  # touch a: b becomes the oldest
+    assert cache.get((b"b",)) is None
+    assert cache.get((b"a",)) is not None
+    assert cache.get((b"c",)) is not None
+    assert not cache.put((b"big",), entry(500), since=cache.mark())  # larger than an eighth
+    assert cache.get((b"big",)) is None
+    assert len(cache) == 2
+    assert cache.size == 20  # bounded by bytes as well as by entries
+
+
+def test_a_change_drops_exactly_the_entries_that_show_it() -> None:
+    cache = ResponseCache(max_entries=10, max_bytes=10_000)
+    shows = {
+        b"a": frozenset({"article:1", "role:2"}),
+        b"b": frozenset({"article:2"}),
+        b"list": frozenset({"articles", "article:1", "article:2"}),
+        b"other": frozenset({"*"}),
+    }
+    for name, keys in shows.items():
+        cache.put((name,), Entry(200, [], b"x", b'"e"', keys), since=cache.mark())
+    cache.invalidate(frozenset({"role:2"}))
+    assert [n for n in shows if cache.get((n,)) is not None] == [b"b", b"list"]
+    cache.invalidate(frozenset({"articles", "article:3"}))
+    assert [n for n in shows if cache.get((n,)) is not None] == [b"b"]
+
+
+def test_a_render_that_began_before_a_change_is_not_kept() -> None:
+    cache = ResponseCache(max_entries=10, max_bytes=10_000)
+    before = cache.mark()
+    cache.invalidate(frozenset({"article:1"}))
+    stale = Entry(200, [], b"x", b'"e"', frozenset({"article:1"}))
+    assert not cache.put((b"a",), stale, since=before)
+    other = Entry(200, [], b"x", b'"e"', frozenset({"article:2"}))
+    assert cache.put((b"b",), other, since=before)  # what changed is not in it: kept
+    assert cache.put((b"a",), stale, since=cache.mark())
 
 
 def test_two_worker_processes_never_serve_stale_content(
@@ -199,7 +230,7 @@ def test_concurrent_misses_for_one_url_render_once(fresh_database: Database) -> 
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://folio") as http:
-                while await cache.generation() is None:  # the watcher's first snapshot
+                while await cache.snapshot() is None:  # the watcher's first snapshot
                     await anyio.sleep(0.01)
                 return list(
                     await asyncio.gather(*(http.get("/v1/articles?limit=5") for _ in range(20)))

@@ -1,0 +1,192 @@
+"""Every read route runs a fixed number of SQL statements, whatever the amount of content: the
+count is taken, the content grows (articles that link, tag, embed and relate; revisions; trash;
+webhooks), and the count is taken again."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, event
+from sqlmodel import Session
+
+from api.core.config import get_settings
+from api.labels.models import LabelInput
+from api.labels.service import tags
+from tests.assets.images import png
+from tests.conftest import Keys
+from tests.helpers import linking, make_article
+
+# Each read route, with what it is asked; "{...}" names what ``base`` made.
+READS: list[tuple[str, str | None]] = [
+    ("/v1/articles", None),
+    ("/v1/articles?include=author,tags,roles,comparisons&limit=50", None),
+    ("/v1/articles?tag=ai&category=Test", None),
+    ("/v1/articles/1", None),
+    ("/v1/articles/{slug}?format=html", None),
+    ("/v1/articles/1?format=md", None),
+    ("/v1/articles/1?include=author,tags,roles,comparisons", None),
+    ("/v1/articles/1/jsonld", None),
+    ("/v1/articles/1/revisions", "read"),
+    ("/v1/articles/1/revisions/1", "read"),
+    ("/v1/articles/1/revisions/diff?from=1&to=2", "read"),
+    ("/v1/assets", "read"),
+    ("/v1/assets/{asset}", None),
+    ("/v1/assets/{asset}/file", None),
+    ("/v1/roles", None),
+    ("/v1/roles/1", None),
+    ("/v1/roles/1?include=comparisons", None),
+    ("/v1/roles/1/revisions", "read"),
+    ("/v1/roles/1/revisions/1", "read"),
+    ("/v1/roles/1/revisions/diff?from=1&to=1", "read"),
+    ("/v1/roles/1/compare/2", None),
+    ("/v1/comparisons", None),
+    ("/v1/comparisons/1", None),
+    ("/v1/comparisons/1?format=csv", None),
+    ("/v1/comparisons/1/rows", None),
+    ("/v1/comparisons/1/rows/{row}", None),
+    ("/v1/comparisons/1/revisions", "read"),
+    ("/v1/comparisons/1/revisions/1", "read"),
+    ("/v1/comparisons/1/revisions/diff?from=1&to=1", "read"),
+    ("/v1/authors", None),
+    ("/v1/authors/1", None),
+    ("/v1/tags", None),
+    ("/v1/tags/ai", None),
+    ("/v1/keys", "admin"),
+    ("/v1/trash", "write"),
+    ("/v1/trash/articles/{trashed}", "write"),
+    ("/v1/search?q=operating", None),
+    ("/v1/feeds/articles.rss", None),
+    ("/v1/feeds/articles.atom", None),
+    ("/v1/feeds/articles.json", None),
+    ("/v1/changes", None),
+    ("/v1/webhooks", "admin"),
+    ("/v1/webhooks/{webhook}", "admin"),
+    ("/v1/webhooks/{webhook}/deliveries", "admin"),
+]
+
+
+@pytest.fixture(autouse=True)
+def loopback_hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("FOLIO_WEBHOOK_ALLOW_PRIVATE", "true")  # hooks that are never called
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@contextmanager
+def statements(connection: Connection) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):  # not SAVEPOINTs
+            seen.append(statement)
+
+    event.listen(connection, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(connection, "before_cursor_execute", count)
+
+
+def base(client: TestClient, session: Session, keys: Keys) -> dict[str, Any]:
+    """What the routes read, beyond the seed: a tag, an asset, a trashed article, a webhook."""
+    tags.create(session, LabelInput(name="AI"), key=None)
+    asset = client.post(
+        "/v1/assets",
+        content=png(40, 30),
+        headers={**keys.auth("write"), "Content-Type": "image/png"},
+    ).json()
+    cover = make_article(session, title="With a cover", tags=["ai"], cover=asset["id"])
+    trashed = make_article(session, title="Thrown away")
+    referring(session, 100)
+    session.commit()
+    assert (
+        client.delete(f"/v1/articles/{trashed.id}", headers=keys.auth("write")).status_code == 204
+    )
+    made = client.post(
+        "/v1/webhooks",
+        json={"url": "http://127.0.0.1:9/folio", "events": ["article.published"]},
+        headers=keys.auth("admin"),
+    )
+    assert made.status_code == 201, made.text
+    hook = made.json()
+    article = client.get("/v1/articles/1").json()
+    rows = client.get("/v1/comparisons/1/rows").json()["data"]
+    patched = client.patch(
+        "/v1/articles/1",
+        json={"summary": "Edited once."},
+        headers={**keys.auth("write"), "Content-Type": "application/merge-patch+json"},
+    )
+    assert patched.status_code == 200, patched.text
+    del cover
+    return {
+        "slug": article["slug"],
+        "asset": asset["id"],
+        "row": rows[0]["id"],
+        "trashed": trashed.id,
+        "webhook": hook["id"],
+    }
+
+
+def referring(session: Session, n: int) -> None:
+    """An article that refers to everything an article can: a role, an article, a
+    comparison, related articles, an image."""
+    make_article(
+        session,
+        title=f"More about operating partners {n}",
+        tags=["ai"],
+        blocks=[
+            linking("See the partner.", "partner", role_id=1),
+            linking("And the other one.", "other one", article_id=1),
+            {"_type": "comparison", "comparison_id": 1},
+            {"_type": "related", "article_ids": [1]},
+        ],
+    )
+
+
+def grow(client: TestClient, session: Session, keys: Keys) -> None:
+    """More of everything a read could walk one row at a time."""
+    for n in range(6):
+        referring(session, n)
+    extra = make_article(session, title="Also thrown away")
+    session.commit()
+    client.delete(f"/v1/articles/{extra.id}", headers=keys.auth("write"))
+    for summary in ("Edited twice.", "Edited three times."):
+        client.patch(
+            "/v1/articles/1",
+            json={"summary": summary},
+            headers={**keys.auth("write"), "Content-Type": "application/merge-patch+json"},
+        )
+    client.post(
+        "/v1/webhooks",
+        json={"url": "http://127.0.0.1:9/other", "events": ["article.updated"]},
+        headers=keys.auth("admin"),
+    )
+
+
+@pytest.mark.parametrize(("url", "scope"), READS, ids=[url for url, _ in READS])
+def test_a_read_runs_the_same_statements_whatever_the_content(
+    client: TestClient,
+    session: Session,
+    connection: Connection,
+    keys: Keys,
+    url: str,
+    scope: str | None,
+) -> None:
+    made = base(client, session, keys)
+    target = url.format(**made)
+    headers = keys.auth(scope) if scope else {}
+
+    def count() -> int:
+        with statements(connection) as seen:
+            response = client.get(target, headers=headers)
+        assert response.status_code == 200, response.text
+        return len(seen)
+
+    before = count()
+    grow(client, session, keys)
+    assert count() == before
+    # And few: the changes feed builds articles, roles and comparisons, each in bulk.
+    assert before <= (30 if target.startswith("/v1/changes") else 16)

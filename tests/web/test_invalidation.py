@@ -1,0 +1,203 @@
+"""Precise invalidation and stored representations: a write drops exactly what shows what it
+changed, in memory and in the database, and a miss in memory is one query."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event, func
+from sqlmodel import Session, select
+
+from api.articles import service as articles_service
+from api.articles.models import ArticleInput
+from api.core.config import Settings
+from api.core.surrogates import ContentChange, Representation, RepresentationKey
+from api.core.workflow import Status
+from api.main import create_app
+from api.roles.models import Role
+from api.web.cache import Entry, ResponseCache, keys_in
+from tests.conftest import Database, eventually, settings_for
+
+
+def other_article(database: Database, title: str = "Another article") -> int:
+    with Session(database.engine) as session:
+        article = articles_service.create_article(
+            session, ArticleInput(title=title, status=Status.published), key=None
+        )
+        session.commit()
+        assert article.id is not None
+        return article.id
+
+
+def rename_article(database: Database, article_id: int, title: str) -> None:
+    with Session(database.engine) as session:
+        articles_service.update_article(
+            session, str(article_id), patch={"title": title}, key=None, if_match=None
+        )
+
+
+def rename_role(database: Database, role_id: int, name: str) -> None:
+    """A commit the way another process would make it: its own session and connection."""
+    with Session(database.engine) as session:
+        role = session.get(Role, role_id)
+        assert role is not None
+        role.name = name
+        role.version += 1
+        session.add(role)
+        session.commit()
+
+
+@contextmanager
+def counted(database: Database) -> Iterator[list[str]]:
+    """The SQL statements the app runs meanwhile (its engine is ``database.engine``)."""
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement != "BEGIN":  # SQLite's, sent by Folio itself: no query
+            seen.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)
+
+
+def client_for(database: Database, **options: Any) -> TestClient:
+    settings = Settings(database_url=database.url, **options)
+    return TestClient(create_app(settings, engine=database.engine))
+
+
+@pytest.fixture
+def cached(fresh_database: Database) -> Iterator[TestClient]:
+    with TestClient(create_app(settings_for(fresh_database.url))) as client:
+        yield client
+
+
+def cache_of(client: TestClient) -> ResponseCache:
+    cache: ResponseCache = client.app.state.cache  # type: ignore[attr-defined]
+    return cache
+
+
+def test_responses_name_what_they_show(cached: TestClient) -> None:
+    response = cached.get("/v1/articles/1")
+    keys = set(response.headers["surrogate-key"].split())
+    assert response.headers["cache-tag"] == response.headers["surrogate-key"]
+    # The article, its author, the roles it defines and the comparison it embeds.
+    assert {"article:1", "author:1", "role:1", "role:2", "comparison:1"} <= keys
+    assert "articles" not in keys  # one article is not the list of them
+    listed = set(cached.get("/v1/articles").headers["surrogate-key"].split())
+    assert {"articles", "article:1"} <= listed
+    role = set(cached.get("/v1/roles/1").headers["surrogate-key"].split())
+    assert "role:1" in role
+    assert "articles" not in role
+    # What a key unlocked is private: no keys for a shared cache to purge.
+    private = cached.get("/v1/articles/1", headers={"Authorization": "Bearer nope"})
+    assert "surrogate-key" not in private.headers
+
+
+def test_editing_one_article_leaves_another_in_memory(
+    cached: TestClient, fresh_database: Database
+) -> None:
+    cache = cache_of(cached)
+    other = other_article(fresh_database)
+    first = cached.get("/v1/articles/1")
+    assert cached.get(f"/v1/articles/{other}").status_code == 200
+    rename_article(fresh_database, other, "Edited elsewhere")
+    assert eventually(
+        lambda: cached.get(f"/v1/articles/{other}").json()["title"] == "Edited elsewhere"
+    )
+    hits, misses = cache.hits, cache.misses
+    again = cached.get("/v1/articles/1")
+    assert (cache.hits, cache.misses) == (hits + 1, misses)  # still in memory
+    assert again.content == first.content
+
+
+def test_renaming_a_role_drops_the_article_that_shows_it(
+    cached: TestClient, fresh_database: Database
+) -> None:
+    cache = cache_of(cached)
+    before = cached.get("/v1/articles/1")
+    assert cached.get("/v1/articles/1").content == before.content
+    rename_role(fresh_database, 1, "Renamed role")
+
+    def shows_new_name() -> bool:
+        return "Renamed role" in cached.get("/v1/articles/1").text
+
+    assert eventually(shows_new_name)
+
+    def from_memory() -> bool:
+        hits = cache.hits
+        return "Renamed role" in cached.get("/v1/articles/1").text and cache.hits == hits + 1
+
+    assert eventually(from_memory)  # kept again once rendered
+
+
+def test_a_miss_in_memory_is_one_query_from_the_stored_representation(
+    fresh_database: Database,
+) -> None:
+    with client_for(fresh_database, cache_max_entries=0) as first:
+        rendered = first.get("/v1/articles/1")
+        assert eventually(lambda: _stored(fresh_database) == 1)
+    # Another process: nothing in memory, and the render is found in the database.
+    with client_for(fresh_database, cache_max_entries=0) as second:
+        for ref in ("1", rendered.json()["slug"]):
+            with counted(fresh_database) as statements:
+                again = second.get(f"/v1/articles/{ref}")
+            assert again.content == rendered.content
+            assert again.headers["etag"] == rendered.headers["etag"]
+            assert len(statements) == 1, statements
+        assert cache_of(second).stored_hits == 2
+        assert second.get("/v1/articles/1?format=md").status_code == 200
+        assert eventually(lambda: _stored(fresh_database) == 2)
+
+
+def test_a_write_deletes_the_stored_representations_it_makes_stale(
+    fresh_database: Database,
+) -> None:
+    other = other_article(fresh_database)
+    with client_for(fresh_database, cache_max_entries=0) as client:
+        client.get("/v1/articles/1")
+        client.get(f"/v1/articles/{other}")
+        client.get("/v1/roles/1")
+        assert eventually(lambda: _stored(fresh_database) == 3)
+        rename_article(fresh_database, other, "Changed")
+        assert _stored(fresh_database) == 2  # in the same transaction as the write
+        rename_role(fresh_database, 1, "Renamed role")
+        assert _stored(fresh_database) == 0  # the role, and the article that shows it
+        assert "Renamed role" in client.get("/v1/articles/1").text
+    with Session(fresh_database.engine) as session:
+        latest = session.exec(
+            select(ContentChange).order_by(ContentChange.id.desc())  # type: ignore[union-attr]
+        ).first()
+    assert latest is not None
+    assert [k for k in latest.changed if k.startswith("role")] == ["role:1", "roles"]
+
+
+def test_a_render_older_than_a_commit_is_not_stored(fresh_database: Database) -> None:
+    with client_for(fresh_database, cache_max_entries=0) as client:
+        store = client.app.state.cache.store  # type: ignore[attr-defined]
+        address = store.address("/v1/articles/1", b"", b"")
+        found = store.fetch(address)
+        entry = client.get("/v1/articles/1")
+        assert eventually(lambda: _stored(fresh_database) == 1)
+        with Session(fresh_database.engine) as session:
+            session.execute(Representation.__table__.delete())  # type: ignore[attr-defined]
+            session.commit()
+        rename_article(fresh_database, other_article(fresh_database), "Meanwhile")
+        rendered = cache_of(client).get((b"/v1/articles/1", b"", b""))
+        assert rendered is None
+        pairs = [(k.encode(), v.encode()) for k, v in entry.headers.items()]
+        late = Entry(200, pairs, entry.content, entry.headers["etag"].encode(), keys_in(pairs))
+        assert not store.save(found, late, None)  # a change was committed after it was read
+        assert _stored(fresh_database) == 0
+
+
+def _stored(database: Database) -> int:
+    with Session(database.engine) as session:
+        count = session.execute(select(func.count()).select_from(Representation)).scalar_one()
+        keys = session.execute(select(func.count()).select_from(RepresentationKey)).scalar_one()
+    assert (count == 0) == (keys == 0)
+    return int(count)
