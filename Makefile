@@ -9,6 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PG_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/folio_bench
 PYTEST_ARGS ?=
 
 .PHONY: install run worker db test test-sqlite test-postgres lint format lock openapi bench clean
@@ -70,6 +71,7 @@ lock:
 bench: install
 	command -v wrk >/dev/null && command -v nginx >/dev/null || apt-get install -y wrk nginx-light
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run --append --database $(PG_BENCH_URL)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache folio.db folio.db-*

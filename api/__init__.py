@@ -11,7 +11,7 @@ The code is in layers; a module imports only from its own layer and the ones bef
   frame (``editing``) and idempotency;
 - the services, one layer each, in this order: ``auth``, ``labels`` (authors and tags),
   ``assets`` (media), ``roles``, ``comparisons``, ``articles``, then ``schedule``, ``seed``,
-  ``search``, ``trash``, ``changes``, ``feeds``, ``webhooks``, ``transfer``. A
+  ``search``, ``trash``, ``changes``, ``feeds``, ``webhooks``, ``transfer``, ``warm``. A
   service reads any domain's tables but calls only the services before it;
 - ``routes``: HTTP only — each domain's router, its dependencies and ``routing``; a router
   never imports another router;
@@ -57,6 +57,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("feeds", ("api.feeds.render",)),
     ("webhooks", ("api.webhooks.targets", "api.webhooks.service", "api.webhooks.worker")),
     ("transfer", ("api.transfer.service", "api.transfer.markdown")),
+    ("warm", ("api.warm",)),
     (
         "routes",
         (

@@ -255,6 +255,22 @@ def worker(
 
 
 @app.command()
+def warm(
+    batch: Annotated[int, typer.Option(min=1, max=1000, help="Articles rendered at a time.")] = 200,
+) -> None:
+    """Render every public article that has no stored representation yet (after a bulk import,
+    say), so that no reader pays for the first render."""
+    from api.warm import warm_articles
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        stored = warm_articles(engine, batch=batch)
+    finally:
+        engine.dispose()
+    typer.echo(f"stored {stored} article(s)", err=True)
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,

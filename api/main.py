@@ -69,7 +69,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     cache = ResponseCache(
         max_entries=settings.cache_max_entries, max_bytes=settings.cache_max_bytes
     )
-    cache.store = RepresentationStore(engine) if settings.store_representations else None
+    reader = None
+    if settings.store_representations:
+        if engine.dialect.name == "postgresql":
+            reader = db.make_engine(
+                settings.database_url, pool_size=settings.db_pool_size, reader=True
+            )
+        cache.store = RepresentationStore(engine, reader=reader)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -98,6 +104,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                 surrogates.after_content_commit.remove(watcher.bump)
                 watcher.stop()
             cache.watcher = None
+            if reader is not None:
+                reader.dispose()
             watch_engine.dispose()
             if owns_engine:
                 engine.dispose()

@@ -1,6 +1,6 @@
 """Read-path benchmark: Folio against baselines run side by side, reported as ratios.
 
-    make bench                                   # SQLite, 100,000 articles
+    make bench                                   # SQLite then PostgreSQL, 100,000 articles
     .venv/bin/python -m bench.run --database postgresql+psycopg://postgres@127.0.0.1/bench
     .venv/bin/python -m bench.run --articles 10000 --seconds 5
 
@@ -15,9 +15,11 @@ Scenarios: hot (one URL), cold (one URL, cache off), long tail by id and by slug
 random over every article, through a wrk Lua script; cache off), a list of 20 with a filter,
 search, a feed, a 304 revalidation, and mixed (the hot read while a writer edits other articles
 at 1, 5 and 20 writes per second). The content is the seed article and its copies, written in
-bulk (bench/seed.py). The table is printed and written to bench/RESULTS.md with the machine and
-the date. Absolute numbers depend on the machine; the ratios, measured in one run, are what to
-compare between commits. Every load is bounded by wrk's duration.
+bulk (bench/seed.py), then rendered once each (``folio warm``), as a bulk import would be.
+The table is printed and written to bench/RESULTS.md with the machine and the date
+(``make bench``: SQLite, then PostgreSQL appended). Absolute numbers depend on the machine;
+the ratios, measured in one run, are what to compare between commits. Every load is bounded
+by wrk's duration.
 """
 
 import argparse
@@ -70,8 +72,11 @@ def wait_ready(url: str, timeout: float = 60.0) -> None:
 
 
 def _milliseconds(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    matched = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text)
+    if matched is None:
+        raise RuntimeError(f"wrk printed a latency of {text!r}")
+    number, unit = matched.groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1e3, "m": 6e4, "h": 3.6e6}[unit]
 
 
 def wrk(
@@ -150,6 +155,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32, choices=range(1, 1025))
     parser.add_argument("--workers", type=int, default=2, choices=range(1, 17))
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS.md")
+    parser.add_argument("--append", action="store_true", help="add to --out, not replace it")
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk (make bench does it)")
@@ -157,6 +163,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="folio-bench-"))
     work.chmod(0o755)  # nginx workers run as an unprivileged user and must read the file
     url = options.database or f"sqlite:///{work / 'bench.db'}"
+    if url.startswith("postgresql"):
+        create_database(url)
     env = {**os.environ, "DATABASE_URL": url}
     python = sys.executable
     subprocess.run([python, "-m", "api.cli", "db", "upgrade"], cwd=REPO, env=env, check=True)
@@ -166,6 +174,9 @@ def main() -> None:
         env=env,
         check=True,
     )
+    began = time.monotonic()
+    subprocess.run([python, "-m", "api.cli", "warm"], cwd=REPO, env=env, check=True)
+    print(f"warmed in {time.monotonic() - began:.0f} s (folio warm: every article rendered once)")
     create_key = ["keys", "create", "--name", f"bench {time.time_ns()}", "--scope", "write"]
     token = subprocess.run(
         [python, "-m", "api.cli", *create_key],
@@ -263,6 +274,19 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
 
 
+def create_database(url: str) -> None:
+    """Creates the PostgreSQL database ``url`` names, if it is not there yet."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    server = parsed.set(drivername="postgresql", database="postgres")
+    with psycopg.connect(server.render_as_string(hide_password=False), autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,))
+        if found.fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{parsed.database}"')
+
+
 def report(results: list[Result], options: argparse.Namespace, url: str) -> None:
     def find(scenario: str, target: str) -> Result | None:
         return next((r for r in results if (r.scenario, r.target) == (scenario, target)), None)
@@ -270,7 +294,8 @@ def report(results: list[Result], options: argparse.Namespace, url: str) -> None
     hot = find("hot", "folio")
     static = find("hot", "static")
     lines = [
-        "# Benchmark results",
+        *([] if options.append else ["# Benchmark results", ""]),
+        f"## {url.split(':')[0]}",
         "",
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.node()} · {platform.machine()}"
         f" · {os.cpu_count()} cores · {_cpu()} · {url.split(':')[0]}"
@@ -302,6 +327,8 @@ def report(results: list[Result], options: argparse.Namespace, url: str) -> None
     ]
     text = "\n".join(lines) + "\n"
     print("\n" + text)
+    if options.append and options.out.exists():
+        text = options.out.read_text() + "\n" + text
     options.out.write_text(text)
 
 

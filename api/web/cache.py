@@ -32,7 +32,7 @@ import sqlite3
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -42,7 +42,7 @@ import orjson
 import psycopg
 import structlog
 from anyio import to_thread
-from sqlalchemy import Table, exists, insert, text
+from sqlalchemy import Table, exists, func, insert, text
 from sqlalchemy import select as sql_select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -467,8 +467,9 @@ class RepresentationStore:
     serialized anyway. So a stored representation is never older than its keys.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, reader: Engine | None = None) -> None:
         self.engine = engine
+        self.reader = reader or engine  # where ``fetch`` reads: one round trip, if it can
         self.postgres = engine.dialect.name == "postgresql"
 
     @staticmethod
@@ -483,9 +484,10 @@ class RepresentationStore:
     def fetch(self, where: Stored) -> Found:
         """The resource and its stored representation, in one query."""
         statement, parameters = self._fetch_statement(where)
-        with self.engine.connect() as conn:
+        with self.reader.connect() as conn:
             row = conn.execute(statement, parameters).first()
-            conn.rollback()
+            if self.reader is self.engine:
+                conn.rollback()
         if row is None:
             return Found(where, 0, None, None)
         mark, resource_id, status, headers, body, fresh_until = row
@@ -515,9 +517,33 @@ class RepresentationStore:
         """Keeps ``entry`` as ``found``'s representation unless a change was committed after
         the store was read (``found.mark``); whether it did. ``fresh_until``: the next
         scheduled publication, which may change it by the clock alone."""
-        where, mark, resource_id = found.where, found.mark, found.resource_id
-        if ALL in entry.keys or resource_id is None:
+        if found.resource_id is None:
             return False
+        return self.save_many(
+            [(found.where, found.resource_id, entry)], mark=found.mark, fresh_until=fresh_until
+        )
+
+    def latest(self) -> int:
+        """The newest content change: what ``save_many`` is told it rendered after."""
+        with self.engine.connect() as conn:
+            mark = conn.execute(sql_select(func.max(_table(ContentChange).c.id))).scalar()
+            conn.rollback()
+        return int(mark or 0)
+
+    def save_many(
+        self,
+        renders: Sequence[tuple[Stored, int, Entry]],
+        *,
+        mark: int,
+        fresh_until: datetime | None,
+    ) -> bool:
+        """Keeps every (address, resource id, entry) in one transaction, unless a change was
+        committed after ``mark``; whether it did. Entries that may show anything (ALL) are
+        never stored."""
+        renders = [r for r in renders if ALL not in r[2].keys]
+        if not renders:
+            return False
+        table, keys = _table(Representation), _table(RepresentationKey)
         with (
             self.engine.connect().execution_options(**{WRITER: True}) as conn,
             conn.begin(),
@@ -529,32 +555,53 @@ class RepresentationStore:
             ).scalar()
             if newer:
                 return False
-            table = _table(Representation)
-            same = (
-                (table.c.resource_type == where.kind)
-                & (table.c.resource_id == resource_id)
-                & (table.c.variant == where.variant)
-            )
-            conn.execute(table.delete().where(same))
-            stored = conn.execute(
-                insert(table)
-                .values(
-                    resource_type=where.kind,
-                    resource_id=resource_id,
-                    variant=where.variant,
-                    status=entry.status,
-                    headers=[[n.decode("latin-1"), v.decode("latin-1")] for n, v in entry.headers],
-                    body=entry.body,
-                    fresh_until=fresh_until,
-                    stored_at=clock.now(),
+            for (kind, variant), ids in _grouped(renders).items():
+                conn.execute(
+                    table.delete().where(
+                        (table.c.resource_type == kind)
+                        & (table.c.variant == variant)
+                        & table.c.resource_id.in_(ids)
+                    )
                 )
-                .returning(table.c.id)
-            ).scalar_one()
+            now = clock.now()
+            made = (
+                conn.execute(
+                    insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                    [
+                        {
+                            "resource_type": where.kind,
+                            "resource_id": resource_id,
+                            "variant": where.variant,
+                            "status": entry.status,
+                            "headers": [
+                                [n.decode("latin-1"), v.decode("latin-1")] for n, v in entry.headers
+                            ],
+                            "body": entry.body,
+                            "fresh_until": fresh_until,
+                            "stored_at": now,
+                        }
+                        for where, resource_id, entry in renders
+                    ],
+                )
+                .scalars()
+                .all()
+            )
             conn.execute(
-                insert(_table(RepresentationKey)),
-                [{"key": key, "representation_id": stored} for key in sorted(entry.keys)],
+                insert(keys),
+                [
+                    {"key": key, "representation_id": stored}
+                    for stored, (_, _, entry) in zip(made, renders, strict=True)
+                    for key in sorted(entry.keys)
+                ],
             )
         return True
+
+
+def _grouped(renders: Sequence[tuple[Stored, int, Entry]]) -> dict[tuple[str, str], list[int]]:
+    grouped: dict[tuple[str, str], list[int]] = {}
+    for where, resource_id, _ in renders:
+        grouped.setdefault((where.kind, where.variant), []).append(resource_id)
+    return grouped
 
 
 def _table(model: Any) -> Table:
@@ -630,8 +677,11 @@ class CacheMiddleware:
                 address = store.address(scope["path"], scope["query_string"], accept)
             found: Found | None = None
             if store is not None and address is not None:
-                found = await to_thread.run_sync(store.fetch, address)
-                if found.entry is not None:
+                try:
+                    found = await to_thread.run_sync(store.fetch, address)
+                except SQLAlchemyError as exc:  # the render will say what is wrong, if it is
+                    log.warning("representation_not_read", error=str(exc))
+                if found is not None and found.entry is not None:
                     cache.stored_hits += 1
                     cache.put(key, found.entry, since=since)
                     await _replay(found.entry, if_none_match, if_modified_since, send)

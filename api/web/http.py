@@ -154,6 +154,20 @@ def represent(
     return Response(body, status_code=status_code, media_type=media_type, headers=all_headers)
 
 
+def public_headers(body: bytes, *, media_type: str, keys: set[str]) -> list[tuple[bytes, bytes]]:
+    """The headers ``represent`` gives a public 200 of ``body`` outside a request (for
+    representations rendered ahead of it): the same names, in the same order."""
+    header = surrogate_header(keys)
+    headers = {
+        "ETag": make_etag(body),
+        "Cache-Control": public_cache_control(),
+        "Vary": VARY,
+        "Surrogate-Key": header,
+        "Cache-Tag": header,
+    }
+    return list(Response(body, media_type=media_type, headers=headers).raw_headers)
+
+
 def created(request: Request, payload: object, *, location: str) -> Response:
     """201 Created with the new resource and its absolute URL in ``Location``."""
     return represent(

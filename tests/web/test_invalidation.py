@@ -17,6 +17,7 @@ from api.core.surrogates import ContentChange, Representation, RepresentationKey
 from api.core.workflow import Status
 from api.main import create_app
 from api.roles.models import Role
+from api.warm import warm_articles
 from api.web.cache import Entry, ResponseCache, keys_in
 from tests.conftest import Database, eventually, settings_for
 
@@ -50,19 +51,23 @@ def rename_role(database: Database, role_id: int, name: str) -> None:
 
 
 @contextmanager
-def counted(database: Database) -> Iterator[list[str]]:
-    """The SQL statements the app runs meanwhile (its engine is ``database.engine``)."""
+def counted(database: Database, client: TestClient) -> Iterator[list[str]]:
+    """The SQL statements the app runs meanwhile: on its engine (``database.engine``) and on
+    the one it reads stored representations through (its own on PostgreSQL)."""
     seen: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         if statement != "BEGIN":  # SQLite's, sent by Folio itself: no query
             seen.append(statement)
 
-    event.listen(database.engine, "before_cursor_execute", count)
+    engines = {database.engine, cache_of(client).store.reader}  # type: ignore[union-attr]
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         yield seen
     finally:
-        event.remove(database.engine, "before_cursor_execute", count)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
 
 
 def client_for(database: Database, **options: Any) -> TestClient:
@@ -144,7 +149,7 @@ def test_a_miss_in_memory_is_one_query_from_the_stored_representation(
     # Another process: nothing in memory, and the render is found in the database.
     with client_for(fresh_database, cache_max_entries=0) as second:
         for ref in ("1", rendered.json()["slug"]):
-            with counted(fresh_database) as statements:
+            with counted(fresh_database, second) as statements:
                 again = second.get(f"/v1/articles/{ref}")
             assert again.content == rendered.content
             assert again.headers["etag"] == rendered.headers["etag"]
@@ -201,3 +206,22 @@ def _stored(database: Database) -> int:
         keys = session.execute(select(func.count()).select_from(RepresentationKey)).scalar_one()
     assert (count == 0) == (keys == 0)
     return int(count)
+
+
+def test_warming_stores_what_a_reader_would_get(fresh_database: Database) -> None:
+    other = other_article(fresh_database)
+    with client_for(fresh_database, cache_max_entries=0, store_representations=False) as live:
+        rendered = {i: live.get(f"/v1/articles/{i}") for i in (1, other)}
+    assert warm_articles(fresh_database.engine) == 2
+    assert warm_articles(fresh_database.engine) == 0  # nothing left to render
+    with client_for(fresh_database, cache_max_entries=0) as client:
+        for i, live_response in rendered.items():
+            with counted(fresh_database, client) as statements:
+                stored = client.get(f"/v1/articles/{i}")
+            assert len(statements) == 1
+            assert stored.content == live_response.content
+            assert stored.headers["etag"] == live_response.headers["etag"]
+        rename_article(fresh_database, other, "Changed")
+        assert _stored(fresh_database) == 1  # the other article's is gone, article 1's kept
+        rename_role(fresh_database, 2, "Renamed")
+        assert _stored(fresh_database) == 0  # warmed articles depend on every role
