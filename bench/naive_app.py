@@ -70,8 +70,11 @@ def list_articles(limit: int = Query(20, le=100), tag: str | None = None) -> Any
     with Session(engine) as session:
         statement = select(Article).where(Article.status == "published")
         if tag is not None:
-            statement = statement.where(
-                col(Article.id).in_(select(ArticleTag.article_id).join(Tag).where(Tag.slug == tag))
+            statement = statement.where(  # EXISTS, as Folio's list has it
+                select(ArticleTag.article_id)
+                .join(Tag)
+                .where(ArticleTag.article_id == Article.id, Tag.slug == tag)
+                .exists()
             )
         rows = session.exec(
             statement.order_by(col(Article.published_at).desc(), col(Article.id).desc()).limit(

@@ -96,7 +96,7 @@ def wrk(
         [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 60
     ).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    p99 = re.search(r"99%\s+(\S+)", out)
+    p99 = re.search(r"^\s*99%\s+(\S+)", out, re.MULTILINE)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if rps is None or p99 is None or errors is not None:
         raise RuntimeError(f"wrk failed against {url}:\n{out}")
@@ -190,6 +190,7 @@ def main() -> None:
     processes: list[subprocess.Popen[bytes]] = []
     bases: dict[str, str] = {}
     results: list[Result] = []
+    memory: dict[str, float] = {}
     workers = str(options.workers)
     try:
         for name, extra in (("folio", {}), ("folio-cold", {"FOLIO_CACHE_MAX_ENTRIES": "0"})):
@@ -254,6 +255,10 @@ def main() -> None:
             measure("long tail by id", target, "/", script=by_id)
             measure("long tail by slug", target, "/", script=by_slug)
             measure("list of 20, tag filter", target, "/v1/articles?limit=20&tag=strategy")
+        for name, process in zip(("folio", "folio-cold", "naive"), processes, strict=False):
+            sizes = worker_rss(process.pid)
+            memory[name] = max(sizes, default=0.0)
+            print(f"  {name}: largest worker {memory[name]:.0f} MB resident after the long tail")
         measure("search", "folio-cold", "/v1/search?q=operating")
         measure("feed (RSS)", "folio-cold", "/v1/feeds/articles.rss")
         measure("304 revalidation", "folio", HOT, headers=(f"If-None-Match: {etag}",))
@@ -270,8 +275,25 @@ def main() -> None:
             process.terminate()
         for process in processes:
             process.wait(timeout=30)
-    report(results, options, url)
+    report(results, memory, options, url)
     shutil.rmtree(work, ignore_errors=True)
+
+
+def worker_rss(parent: int) -> list[float]:
+    """Resident size, in MB, of each worker process ``parent`` started (Linux /proc)."""
+    sizes = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != parent:
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue
+        rss = re.search(r"VmRSS:\s+(\d+) kB", status)
+        if rss:
+            sizes.append(int(rss[1]) / 1024)
+    return sizes
 
 
 def create_database(url: str) -> None:
@@ -287,7 +309,9 @@ def create_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{parsed.database}"')
 
 
-def report(results: list[Result], options: argparse.Namespace, url: str) -> None:
+def report(
+    results: list[Result], memory: dict[str, float], options: argparse.Namespace, url: str
+) -> None:
     def find(scenario: str, target: str) -> Result | None:
         return next((r for r in results if (r.scenario, r.target) == (scenario, target)), None)
 
@@ -319,6 +343,10 @@ def report(results: list[Result], options: argparse.Namespace, url: str) -> None
             f" {ratio} |"
         )
     lines += [
+        "",
+        "Largest worker's resident size after the long tail: "
+        + ", ".join(f"{name} {size:.0f} MB" for name, size in memory.items())
+        + ".",
         "",
         "folio-cold is Folio with FOLIO_CACHE_MAX_ENTRIES=0: every request misses the memory",
         "cache and is answered from its stored representation (one query) or rendered and",

@@ -59,12 +59,13 @@ def seed(engine: Engine, articles: int) -> int:
     base = dict(template._mapping)
     words = ("operating", "partner", "fractional", "chief", "AI", "officer", "playbook")
     first = datetime(2020, 1, 1, tzinfo=UTC)
+    step = (datetime.now(UTC) - timedelta(days=1) - first) / (articles + 1)  # all in the past
     added = 0
     for batch_start in range(start, start + articles - have, BATCH):
         batch = range(batch_start, min(batch_start + BATCH, start + articles - have))
         rows, docs, roles, comparisons, assets, tagged = [], [], [], [], [], []
         for number in batch:
-            when = first + timedelta(minutes=37 * number)
+            when = first + step * number
             title = f"{base['title']} ({words[number % len(words)]} {number})"
             slug = f"{base['slug'][:100]}-{number}"
             rows.append(

@@ -134,12 +134,14 @@ def list_articles(
     ):
         if slug is not None:
             shown = not_trashed(model) if model is Tag else readable(model, preview=preview)
+            # EXISTS, correlated: the planner walks the sort's index and stops at the page,
+            # where an IN list would fetch and sort every linked article first.
             linked = (
                 select(link.article_id)
                 .join(model, col(model.id) == column)
-                .where(model.slug == slug, shown)
+                .where(col(link.article_id) == Article.id, model.slug == slug, shown)
             )
-            statement = statement.where(col(Article.id).in_(linked))
+            statement = statement.where(linked.exists())
     if query.published_after is not None:
         statement = statement.where(col(Article.published_at) >= query.published_after)
     if query.published_before is not None:
