@@ -225,3 +225,17 @@ def test_warming_stores_what_a_reader_would_get(fresh_database: Database) -> Non
         assert _stored(fresh_database) == 1  # the other article's is gone, article 1's kept
         rename_role(fresh_database, 2, "Renamed")
         assert _stored(fresh_database) == 0  # warmed articles depend on every role
+
+
+def test_an_unpublished_article_is_not_served_from_the_store(fresh_database: Database) -> None:
+    other = other_article(fresh_database, "Soon a draft")
+    with client_for(fresh_database, cache_max_entries=0) as client:
+        assert client.get(f"/v1/articles/{other}").status_code == 200
+        assert eventually(lambda: _stored(fresh_database) == 1)
+        with Session(fresh_database.engine) as session:
+            articles_service.update_article(
+                session, str(other), patch={"status": "draft"}, key=None, if_match=None
+            )
+        assert _stored(fresh_database) == 0
+    with client_for(fresh_database, cache_max_entries=0) as fresh:
+        assert fresh.get(f"/v1/articles/{other}").status_code == 404
