@@ -1,5 +1,5 @@
 """``/metrics`` for Prometheus: requests that reached a route (by route, method and status,
-with their duration) and the response cache (hits, misses, entries).
+with their duration) and the response cache (hits, misses, stored hits, entries, bytes).
 
 Answers served from the response cache are counted by the cache itself and not timed one by
 one, so measuring costs the hot path nothing. Each process reports its own numbers: scrape
@@ -58,8 +58,16 @@ class _CacheCollector(Collector):
             "Cacheable requests the cache could not answer.",
             value=self.cache.misses,
         )
+        yield CounterMetricFamily(
+            "folio_cache_stored_hits",
+            "Misses in memory answered from the representations stored in the database.",
+            value=self.cache.stored_hits,
+        )
         yield GaugeMetricFamily(
             "folio_cache_entries", "Responses in the cache.", value=len(self.cache)
+        )
+        yield GaugeMetricFamily(
+            "folio_cache_bytes", "Bytes of the responses in the cache.", value=self.cache.size
         )
 
 

@@ -1,6 +1,7 @@
 """The project around the code: docker-compose wiring, the OpenAPI document, the CLI."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -184,7 +185,9 @@ def test_metrics_for_prometheus(fresh_database: Database) -> None:
     )
     assert "folio_http_request_duration_seconds_bucket" in text
     assert "folio_cache_hits_total 1.0" in text
+    assert "folio_cache_stored_hits_total 0.0" in text  # rendered, then kept in memory
     assert "folio_cache_entries 1.0" in text
+    assert re.search(r"^folio_cache_bytes [1-9]", text, re.MULTILINE)
 
 
 def test_the_openapi_document_matches_its_committed_snapshot(client: TestClient) -> None:
