@@ -13,6 +13,7 @@ from alembic import command
 from alembic.config import Config
 from cryptography.fernet import Fernet
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
 from api.auth import service as auth_service
@@ -81,10 +82,27 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision."
 
 
 @contextmanager
+def _schema_current() -> Iterator[None]:
+    """A table that is not there means a database not migrated yet: say so in one line."""
+    try:
+        yield
+    except (ProgrammingError, OperationalError) as exc:
+        text = str(exc.orig)
+        if "no such table" not in text and "does not exist" not in text:
+            raise
+        typer.echo(
+            f"error: the database has no such table ({text.splitlines()[0]}):"
+            " run `folio db upgrade` first",
+            err=True,
+        )
+        raise typer.Exit(1) from exc
+
+
+@contextmanager
 def _session() -> Iterator[Session]:
     engine = make_engine(get_settings().database_url)
     try:
-        with open_session(engine) as session:
+        with _schema_current(), open_session(engine) as session:
             yield session
     finally:
         engine.dispose()
@@ -264,7 +282,8 @@ def warm(
 
     engine = make_engine(get_settings().database_url)
     try:
-        stored = warm_articles(engine, batch=batch)
+        with _schema_current():
+            stored = warm_articles(engine, batch=batch)
     finally:
         engine.dispose()
     typer.echo(f"stored {stored} article(s)", err=True)

@@ -121,6 +121,23 @@ def test_cli_upgrade_seeds_a_fresh_database_once(
         drop()
 
 
+@pytest.mark.parametrize("args", [["warm"], ["keys", "list"], ["export", "--out", "-"]])
+def test_cli_on_a_database_not_migrated_says_so_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    url, drop = _new_database(tmp_path)  # empty: no tables
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, args)
+    finally:
+        get_settings.cache_clear()
+        drop()
+    assert result.exit_code == 1, result.output
+    assert "run `folio db upgrade` first" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_cli_seed_reports_a_damaged_page(
     tmp_path: Path, fresh_database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
