@@ -121,7 +121,7 @@ def test_cli_upgrade_seeds_a_fresh_database_once(
         drop()
 
 
-@pytest.mark.parametrize("args", [["warm"], ["keys", "list"], ["export", "--out", "-"]])
+@pytest.mark.parametrize("args", [["warm"], ["keys", "list"], ["export"]])
 def test_cli_on_a_database_not_migrated_says_so_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
 ) -> None:
