@@ -52,7 +52,9 @@ class AssetPublic(BaseModel):
     size: int
     width: int | None
     height: int | None
-    color: str | None = PydanticField(description="Dominant colour, #rrggbb: a placeholder.")
+    color: str | None = PydanticField(
+        description="Dominant colour of the image, #rrggbb: paint it while the image loads."
+    )
     alt: str
     filename: str
     sha256: str
@@ -62,8 +64,8 @@ class AssetPublic(BaseModel):
 
 
 class ImageAsset(BaseModel):
-    """What a frontend needs to lay an uploaded image out: its size, a placeholder colour,
-    and renditions for ``srcset``."""
+    """What a frontend needs to lay an uploaded image out: its size, its dominant colour (to
+    paint while it loads), and renditions for ``srcset``."""
 
     id: int
     url: str
@@ -72,7 +74,9 @@ class ImageAsset(BaseModel):
     width: int | None
     height: int | None
     alt: str = PydanticField(description="The asset's alternative text.")
-    color: str | None = PydanticField(description="Dominant colour, #rrggbb: a placeholder.")
+    color: str | None = PydanticField(
+        description="Dominant colour of the image, #rrggbb: paint it while the image loads."
+    )
     srcset: str = PydanticField(description="WebP renditions for <img srcset>, by width.")
 
 
