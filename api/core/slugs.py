@@ -4,7 +4,7 @@ import re
 import unicodedata
 from typing import Annotated, Any
 
-from pydantic import StringConstraints
+from pydantic import AfterValidator, StringConstraints
 from sqlalchemy import ColumnElement, false
 
 from api.core.fields import MAX_ID
@@ -16,9 +16,17 @@ SLUG_MAX = 120
 _SLUG = re.compile(SLUG_PATTERN)
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
-# Not blank: at least one character that is not white space (the pattern is unanchored).
+# White space in every sense a client or Folio may apply: JSON Schema's (ECMAScript \s, which
+# has U+FEFF), the pattern engine's (Unicode White_Space, which has U+0085) and Python's
+# str.strip (which also strips U+001C to U+001F). A name holds one character outside all of
+# them, so no tool's idea of "blank" lets through one that Folio strips to nothing.
+_SPACE = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+_SPACE += "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+NOT_BLANK = r"[^\s\x1c-\x1f\x85\ufeff]"  # unanchored: somewhere in the text
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")
+    str,
+    StringConstraints(min_length=1, max_length=200, pattern=NOT_BLANK),
+    AfterValidator(lambda text: text.strip(_SPACE)),
 ]
 
 
