@@ -29,7 +29,6 @@ def search(session: Session, query: SearchQuery, *, preview: bool) -> Page[Searc
         col(SearchDocument.slug).label("slug"),
         col(SearchDocument.title).label("title"),
         found.score.cast(Float).label("score"),
-        found.snippet.label("snippet"),
     ).where(found.where, shown)
     if query.type is not None:
         statement = statement.where(col(SearchDocument.resource_type) == query.type)
@@ -40,6 +39,14 @@ def search(session: Session, query: SearchQuery, *, preview: bool) -> Page[Searc
         sortable=Sortable(fields={"score": ranked.c.score}, default="-score", tie=ranked.c.id),
         params=ListParams(limit=query.limit, cursor=query.cursor),
     )
+    # Snippets for the page only: making one costs more than ranking a match, and a common
+    # word matches thousands of documents.
+    snippets: dict[int, str] = {}
+    if page.items:
+        wanted = sql_select(col(SearchDocument.id), found.snippet).where(
+            found.where, col(SearchDocument.id).in_([row.id for row in page.items])
+        )
+        snippets = dict(session.execute(found.joined(wanted)).all())
     return map_page(
         page,
         lambda rows: [
@@ -48,7 +55,7 @@ def search(session: Session, query: SearchQuery, *, preview: bool) -> Page[Searc
                 id=row.resource_id,
                 slug=row.slug,
                 title=row.title,
-                snippet=_marked(row.snippet),
+                snippet=_marked(snippets.get(row.id)),
                 score=round(float(row.score), 6),
                 url=resource_url(row.type, row.slug),
             )
