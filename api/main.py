@@ -75,7 +75,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             reader = db.make_engine(
                 settings.database_url, pool_size=settings.db_pool_size, reader=True
             )
-        cache.store = RepresentationStore(engine, reader=reader)
+        cache.store = RepresentationStore(
+            engine, reader=reader, queries_max=settings.stored_queries_max
+        )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

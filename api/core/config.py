@@ -117,6 +117,13 @@ class Settings(BaseSettings):
         description="Keep rendered articles, roles and comparisons in the database, for every"
         " process and node (a miss in memory is then one query).",
     )
+    stored_queries_max: int = Field(
+        default=10_000,
+        ge=0,
+        le=1_000_000,
+        description="How many rendered lists, searches and feeds (one per URL) the database"
+        " keeps beside them; the oldest go first. 0 keeps none.",
+    )
     require_if_match: bool = Field(
         default=False, description="Refuse PUT, PATCH and DELETE without If-Match (428)."
     )

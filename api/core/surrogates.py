@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -34,6 +35,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.sql.expression import TableClause
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from api.core.db import UTCDateTime, utcnow
@@ -73,6 +75,9 @@ IGNORED = frozenset(
     }
 )
 
+# The search index: one document per article, role or comparison, kept in step with it.
+SEARCH_TABLES = frozenset({"search_document", "search_fts"})
+
 # Content-change signalling on PostgreSQL: the NOTIFY channel every API process listens on.
 CONTENT_CHANNEL = "folio_content"
 _ORIGIN = {"id": uuid.uuid4().hex}
@@ -107,11 +112,19 @@ class Representation(SQLModel, table=True):
     id: int | None = Field(
         default=None, primary_key=True, sa_type=BigInteger().with_variant(Integer(), "sqlite")
     )
-    __table_args__ = (UniqueConstraint("resource_type", "resource_id", "variant"),)
+    __table_args__ = (
+        UniqueConstraint("resource_type", "resource_id", "variant"),
+        Index("ix_representation_resource_type_id", "resource_type", "id"),
+    )
 
-    resource_type: str = Field(sa_type=String(20), description="article, role or comparison")
-    resource_id: int
-    variant: str = Field(sa_type=String(40), description="the query string: format=…")
+    resource_type: str = Field(
+        sa_type=String(20), description="article, role or comparison; query for anything else"
+    )
+    resource_id: int = Field(description="the resource's id; 0 for a query")
+    variant: str = Field(
+        sa_type=String(1000),
+        description="a resource's query string (format=…); a query's path, query and Accept",
+    )
     status: int
     headers: list[list[str]] = Field(default_factory=list, sa_type=JSON)
     body: bytes = Field(sa_type=LargeBinary)
@@ -180,16 +193,22 @@ def depend_on_tables(session: Session, tables: Iterable[Any]) -> None:
     read = session.info.get(_READ)
     if read is None:
         return
-    for table in tables:
-        name = getattr(table, "name", None)
-        if name is None or name in IGNORED - {"search_document"}:
+    for found in tables:
+        table = found
+        while not isinstance(table, TableClause) and hasattr(table, "element"):
+            table = table.element  # an alias of a table is that table
+        if not isinstance(table, TableClause):
+            continue  # a subquery: the tables inside it are among ``tables`` too
+        name = table.name
+        if name in SEARCH_TABLES:
+            read.update(("articles", "roles", "comparisons"))
+            continue
+        if name in IGNORED:
             continue
         if name in RESOURCES:
             read.add(f"{name}s")
         elif name in PARTS:
             read.add(f"{PARTS[name]}s")
-        elif name == "search_document":
-            read.update(("articles", "roles", "comparisons"))
         elif name in LOGS:
             read.add(LOGS[name])
         else:

@@ -44,7 +44,7 @@ import structlog
 from anyio import to_thread
 from sqlalchemy import Table, exists, func, insert, text
 from sqlalchemy import select as sql_select
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -428,21 +428,25 @@ class ResponseCache:
 
 
 # Single resources whose representations are stored: /v1/{collection}/{id or slug}, in their
-# default form or one ``?format=``, asked for with no Accept, */* or JSON (a client that
-# negotiates otherwise is served from memory and the render, never from here).
+# default form or one ``?format=``, asked for with no Accept, */* or JSON; the fetch finds the
+# resource and its representation in one query.
 _STORED_PATH = re.compile(r"^/v1/(articles|roles|comparisons)/([A-Za-z0-9_-]{1,200})$")
 _STORED_QUERY = re.compile(rb"^(?:format=(json|md|html|txt|csv))?$")
 _STORED_ACCEPT = frozenset({b"", b"*/*", b"application/json"})
 _TABLES = {"articles": "article", "roles": "role", "comparisons": "comparison"}
+# Anything else public (lists, searches, feeds, a comparison's rows) is a query, stored by its
+# path, query string and Accept, as many as ``queries_max`` (the newest).
+QUERY = "query"
+_QUERY_LONGEST = 1000
 
 
 @dataclass(frozen=True, slots=True)
 class Stored:
     """Where a request's representation is stored."""
 
-    kind: str  # article, role or comparison
-    ref: str
-    variant: str  # the query string: "" or format=…
+    kind: str  # article, role or comparison; or QUERY
+    ref: str  # the resource's id or slug; "" for a query
+    variant: str  # a resource's query string ("" or format=…); a query's whole request
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,19 +471,26 @@ class RepresentationStore:
     serialized anyway. So a stored representation is never older than its keys.
     """
 
-    def __init__(self, engine: Engine, *, reader: Engine | None = None) -> None:
+    def __init__(
+        self, engine: Engine, *, reader: Engine | None = None, queries_max: int = 10_000
+    ) -> None:
         self.engine = engine
         self.reader = reader or engine  # where ``fetch`` reads: one round trip, if it can
         self.postgres = engine.dialect.name == "postgresql"
+        self.queries_max = queries_max
 
-    @staticmethod
-    def address(path: str, query: bytes, accept: bytes) -> Stored | None:
-        if accept not in _STORED_ACCEPT or _STORED_QUERY.match(query) is None:
-            return None
+    def address(self, path: str, query: bytes, accept: bytes) -> Stored | None:
         matched = _STORED_PATH.match(path)
-        if matched is None:
+        if matched is not None and accept in _STORED_ACCEPT and _STORED_QUERY.match(query):
+            return Stored(_TABLES[matched[1]], matched[2], query.decode())
+        if self.queries_max == 0 or not path.startswith("/v1/"):
             return None
-        return Stored(_TABLES[matched[1]], matched[2], query.decode())
+        variant = path + ("?" + query.decode("latin-1") if query else "")
+        if accept not in _STORED_ACCEPT:
+            variant += "\naccept: " + accept.decode("latin-1")
+        if len(variant) > _QUERY_LONGEST:
+            return None
+        return Stored(QUERY, "", variant)
 
     def fetch(self, where: Stored) -> Found:
         """The resource and its stored representation, in one query."""
@@ -499,6 +510,14 @@ class RepresentationStore:
         return Found(where, mark, resource_id, Entry(status, pairs, body, etag, keys_in(pairs)))
 
     def _fetch_statement(self, where: Stored) -> tuple[Any, dict[str, Any]]:
+        if where.kind == QUERY:
+            sql = text(
+                "SELECT m.mark, 0, r.status, r.headers, r.body, r.fresh_until"
+                " FROM (SELECT max(id) AS mark FROM content_change) AS m"
+                " LEFT OUTER JOIN representation AS r"
+                " ON r.resource_type = :kind AND r.resource_id = 0 AND r.variant = :variant"
+            )
+            return sql, {"kind": QUERY, "variant": where.variant}
         # The tables by name (``_TABLES``): this layer knows no domain model.
         by = "id" if where.ref.isdigit() else "slug"
         sql = text(
@@ -594,7 +613,30 @@ class RepresentationStore:
                     for key in sorted(entry.keys)
                 ],
             )
+            if any(where.kind == QUERY for where, _, _ in renders):
+                self._bound_queries(conn)
         return True
+
+    def _bound_queries(self, conn: Connection) -> None:
+        """Deletes the oldest stored queries beyond ``queries_max`` (their keys cascade)."""
+        table = _table(Representation)
+        newest_kept = (
+            sql_select(table.c.id)
+            .where(table.c.resource_type == QUERY)
+            .order_by(table.c.id.desc())
+            .offset(self.queries_max - 1)
+            .limit(1)
+            .scalar_subquery()
+        )
+        stale = sql_select(table.c.id).where(
+            table.c.resource_type == QUERY, table.c.id < newest_kept
+        )
+        conn.execute(
+            _table(RepresentationKey)
+            .delete()
+            .where(_table(RepresentationKey).c.representation_id.in_(stale))
+        )
+        conn.execute(table.delete().where(table.c.id.in_(stale)))
 
 
 def _grouped(renders: Sequence[tuple[Stored, int, Entry]]) -> dict[tuple[str, str], list[int]]:

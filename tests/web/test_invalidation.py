@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.articles import service as articles_service
 from api.articles.models import ArticleInput
@@ -95,6 +95,9 @@ def test_responses_name_what_they_show(cached: TestClient) -> None:
     assert "articles" not in keys  # one article is not the list of them
     listed = set(cached.get("/v1/articles").headers["surrogate-key"].split())
     assert {"articles", "article:1"} <= listed
+    # A search walks the three searchable collections, not everything.
+    found = cached.get("/v1/search", params={"q": "operating"}).headers["surrogate-key"]
+    assert set(found.split()) == {"articles", "roles", "comparisons"}
     role = set(cached.get("/v1/roles/1").headers["surrogate-key"].split())
     assert "role:1" in role
     assert "articles" not in role
@@ -239,3 +242,56 @@ def test_an_unpublished_article_is_not_served_from_the_store(fresh_database: Dat
         assert _stored(fresh_database) == 0
     with client_for(fresh_database, cache_max_entries=0) as fresh:
         assert fresh.get(f"/v1/articles/{other}").status_code == 404
+
+
+QUERIES = ("/v1/articles?limit=5", "/v1/search?q=operating", "/v1/feeds/articles.rss", "/v1/roles")
+
+
+def _stored_queries(database: Database) -> list[str]:
+    with Session(database.engine) as session:
+        return list(
+            session.exec(
+                select(Representation.variant)
+                .where(Representation.resource_type == "query")
+                .order_by(col(Representation.id))
+            )
+        )
+
+
+def test_lists_searches_and_feeds_are_stored_until_what_they_list_changes(
+    fresh_database: Database,
+) -> None:
+    with client_for(fresh_database, cache_max_entries=0) as first:
+        rendered = {path: first.get(path) for path in QUERIES}
+        assert all(r.status_code == 200 for r in rendered.values())
+        assert eventually(lambda: sorted(_stored_queries(fresh_database)) == sorted(QUERIES))
+    with client_for(fresh_database, cache_max_entries=0) as second:
+        for path, before in rendered.items():
+            with counted(fresh_database, second) as statements:
+                again = second.get(path)
+            assert again.content == before.content, path
+            assert again.headers["etag"] == before.headers["etag"]
+            assert len(statements) == 1, (path, statements)
+        # A new published article changes the article list, the search and the feed; the
+        # list of roles does not show it and stays.
+        other_article(fresh_database, "Operating cadence for a new partner")
+        assert _stored_queries(fresh_database) == ["/v1/roles"]
+        titles = [hit["title"] for hit in second.get("/v1/search?q=operating").json()["data"]]
+        assert "Operating cadence for a new partner" in titles
+        assert "Operating cadence" in second.get("/v1/feeds/articles.rss").text
+
+
+def test_stored_queries_are_bounded_the_newest_kept(fresh_database: Database) -> None:
+    paths = [f"/v1/articles?limit={n}" for n in range(1, 6)]
+    with client_for(fresh_database, cache_max_entries=0, stored_queries_max=2) as client:
+        for path in paths:
+            assert client.get(path).status_code == 200
+            assert eventually(lambda p=path: p in _stored_queries(fresh_database))  # type: ignore[misc]
+        assert _stored_queries(fresh_database) == paths[-2:]
+        # Past the longest address, a query is rendered every time and not stored.
+        long = "/v1/search?q=" + "operating+" * 120
+        assert client.get(long).status_code in (200, 422)
+        assert _stored_queries(fresh_database) == paths[-2:]
+    with client_for(fresh_database, cache_max_entries=0, stored_queries_max=0) as none:
+        assert none.get("/v1/roles").status_code == 200
+        assert _stored_queries(fresh_database) == paths[-2:]
