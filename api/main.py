@@ -69,15 +69,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     cache = ResponseCache(
         max_entries=settings.cache_max_entries, max_bytes=settings.cache_max_bytes
     )
-    reader = None
     if settings.store_representations:
-        if engine.dialect.name == "postgresql":
-            reader = db.make_engine(
-                settings.database_url, pool_size=settings.db_pool_size, reader=True
-            )
-        cache.store = RepresentationStore(
-            engine, reader=reader, queries_max=settings.stored_queries_max
-        )
+        cache.store = RepresentationStore(engine, queries_max=settings.stored_queries_max)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -99,6 +92,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             watcher.droppers.append(cache.invalidate)
             surrogates.after_content_commit.append(watcher.bump)
             watcher.start(wait=5.0, loop=asyncio.get_running_loop())
+        if cache.store is not None:
+            await cache.store.open()
         try:
             yield
         finally:
@@ -106,8 +101,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                 surrogates.after_content_commit.remove(watcher.bump)
                 watcher.stop()
             cache.watcher = None
-            if reader is not None:
-                reader.dispose()
+            if cache.store is not None:
+                await cache.store.close()
             watch_engine.dispose()
             if owns_engine:
                 engine.dispose()

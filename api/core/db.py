@@ -71,14 +71,8 @@ def string_enum(enum: type[StrEnum], *, name: str, length: int) -> SAEnum:
     )
 
 
-def make_engine(
-    url: str, *, pool_size: int = 10, pool_timeout: float = 10.0, reader: bool = False
-) -> Engine:
-    """An engine whose pool holds ``pool_size`` connections, as many again on overflow.
-
-    ``reader``: for single-statement reads on PostgreSQL, in autocommit and without a ping at
-    checkout, so that a read is one round trip (a connection that broke fails that read once
-    and is replaced)."""
+def make_engine(url: str, *, pool_size: int = 10, pool_timeout: float = 10.0) -> Engine:
+    """An engine whose pool holds ``pool_size`` connections, as many again on overflow."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         in_memory = parsed.database in (None, "", ":memory:")
@@ -98,8 +92,7 @@ def make_engine(
             pool_size=pool_size,
             max_overflow=pool_size,
             pool_timeout=pool_timeout,
-            pool_pre_ping=not reader,
-            **({"isolation_level": "AUTOCOMMIT"} if reader else {}),
+            pool_pre_ping=True,
         )
     raise ValueError(
         f"unsupported database: {parsed.get_backend_name()} (use sqlite or postgresql)"

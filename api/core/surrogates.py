@@ -127,7 +127,7 @@ class Representation(SQLModel, table=True):
     )
     status: int
     headers: list[list[str]] = Field(default_factory=list, sa_type=JSON)
-    body: bytes = Field(sa_type=LargeBinary)
+    body: bytes = Field(sa_type=LargeBinary, description="zlib-compressed")
     fresh_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     stored_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -17,9 +17,11 @@ loop only reads the snapshot: it never waits on the database.
   whenever any other connection, in any process, commits.
 
 Writes in this process drop their keys right after their commit, so a client always reads its
-own writes. Below the memory, ``RepresentationStore`` keeps the rendered bytes of single
-resources in the database, where every process and node finds them: a miss in memory is then
-one indexed query.
+own writes. Below the memory, ``RepresentationStore`` keeps the rendered bytes of every public
+GET in the database, where every process and node finds them: a miss in memory is then one
+indexed query, sent from the event loop itself (an async connection pool on PostgreSQL, a
+thread on SQLite, where a read may wait for the disk) with no hop to a thread on PostgreSQL.
+Stored bodies are compressed with zlib: a third of the bytes to keep in the page cache.
 """
 
 import asyncio
@@ -30,6 +32,7 @@ import select
 import socket
 import sqlite3
 import threading
+import zlib
 from abc import ABC, abstractmethod
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -42,6 +45,7 @@ import orjson
 import psycopg
 import structlog
 from anyio import to_thread
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from sqlalchemy import Table, exists, func, insert, text
 from sqlalchemy import select as sql_select
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -437,6 +441,7 @@ _TABLES = {"articles": "article", "roles": "role", "comparisons": "comparison"}
 # Anything else public (lists, searches, feeds, a comparison's rows) is a query, stored by its
 # path, query string and Accept, as many as ``queries_max`` (the newest).
 QUERY = "query"
+_LEVEL = 6  # zlib's default: most of the saving, at a fraction of the highest level's time
 _QUERY_LONGEST = 1000
 
 
@@ -471,13 +476,49 @@ class RepresentationStore:
     serialized anyway. So a stored representation is never older than its keys.
     """
 
-    def __init__(
-        self, engine: Engine, *, reader: Engine | None = None, queries_max: int = 10_000
-    ) -> None:
+    def __init__(self, engine: Engine, *, queries_max: int = 10_000, connections: int = 4) -> None:
         self.engine = engine
-        self.reader = reader or engine  # where ``fetch`` reads: one round trip, if it can
         self.postgres = engine.dialect.name == "postgresql"
         self.queries_max = queries_max
+        self.connections = connections  # for ``read``: few, short reads need few
+        self.wait = 5.0  # seconds ``read`` waits for a connection before it renders instead
+        # Told each statement ``read`` sends through the pool (the engine has its own events).
+        self.listeners: list[Callable[[str], None]] = []
+        self._pool: AsyncConnectionPool[Any] | None = None
+
+    async def open(self) -> None:
+        """Opens, in the running event loop, the async pool ``read`` sends its query through
+        on PostgreSQL (its connections are made in the background: an outage does not stop
+        the start)."""
+        if self.postgres:
+            url = self.engine.url.set(drivername="postgresql")
+            self._pool = AsyncConnectionPool(
+                url.render_as_string(hide_password=False),
+                min_size=1,
+                max_size=self.connections,
+                kwargs={"autocommit": True, "cursor_factory": self._cursor_class()},
+                open=False,
+            )
+            await self._pool.open(wait=False)
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    def _told(self, statement: str) -> None:
+        for listener in self.listeners:
+            listener(statement)
+
+    def _cursor_class(self) -> type[psycopg.AsyncCursor[Any]]:
+        told = self._told
+
+        class TellingCursor(psycopg.AsyncCursor[Any]):
+            async def execute(self, query: Any, *args: Any, **kwargs: Any) -> Any:
+                told(str(query))
+                return await super().execute(query, *args, **kwargs)
+
+        return TellingCursor
 
     def address(self, path: str, query: bytes, accept: bytes) -> Stored | None:
         matched = _STORED_PATH.match(path)
@@ -492,13 +533,26 @@ class RepresentationStore:
             return None
         return Stored(QUERY, "", variant)
 
+    async def read(self, where: Stored) -> Found:
+        """``fetch``, from the event loop: with no thread to hop to and back from, a read
+        waits for the database and nothing else."""
+        sql, parameters = self._fetch_sql(where)
+        if self._pool is not None:
+            async with self._pool.connection(timeout=self.wait) as conn:
+                cursor = await conn.execute(sql.replace(":", "%(").replace("@", ")s"), parameters)
+                return self._found(where, await cursor.fetchone())
+        # SQLite in a thread: a read that waits for the disk must not stop the event loop.
+        return await to_thread.run_sync(self.fetch, where)
+
     def fetch(self, where: Stored) -> Found:
         """The resource and its stored representation, in one query."""
-        statement, parameters = self._fetch_statement(where)
-        with self.reader.connect() as conn:
-            row = conn.execute(statement, parameters).first()
-            if self.reader is self.engine:
-                conn.rollback()
+        sql, parameters = self._fetch_sql(where)
+        with self.engine.connect() as conn:
+            row = conn.execute(text(sql.replace("@", "")), parameters).first()
+            conn.rollback()
+        return self._found(where, row)
+
+    def _found(self, where: Stored, row: Any) -> Found:
         if row is None:
             return Found(where, 0, None, None)
         mark, resource_id, status, headers, body, fresh_until = row
@@ -507,25 +561,29 @@ class RepresentationStore:
             return Found(where, mark, resource_id, None)
         pairs = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in _loads(headers)]
         etag = next((v for n, v in pairs if n == b"etag"), b"")
-        return Found(where, mark, resource_id, Entry(status, pairs, body, etag, keys_in(pairs)))
+        entry = Entry(status, pairs, zlib.decompress(body), etag, keys_in(pairs))
+        return Found(where, mark, resource_id, entry)
 
-    def _fetch_statement(self, where: Stored) -> tuple[Any, dict[str, Any]]:
+    @staticmethod
+    def _fetch_sql(where: Stored) -> tuple[str, dict[str, Any]]:
+        """The query and its parameters, each written ``:name@``: ``:name`` for SQLite and
+        SQLAlchemy, ``%(name)s`` for psycopg (no other colon or @ is in the text)."""
         if where.kind == QUERY:
-            sql = text(
+            sql = (
                 "SELECT m.mark, 0, r.status, r.headers, r.body, r.fresh_until"
                 " FROM (SELECT max(id) AS mark FROM content_change) AS m"
                 " LEFT OUTER JOIN representation AS r"
-                " ON r.resource_type = :kind AND r.resource_id = 0 AND r.variant = :variant"
+                " ON r.resource_type = :kind@ AND r.resource_id = 0 AND r.variant = :variant@"
             )
             return sql, {"kind": QUERY, "variant": where.variant}
         # The tables by name (``_TABLES``): this layer knows no domain model.
         by = "id" if where.ref.isdigit() else "slug"
-        sql = text(
+        sql = (
             "SELECT (SELECT max(id) FROM content_change), t.id, r.status, r.headers, r.body,"
             " r.fresh_until"
             f" FROM {where.kind} AS t LEFT OUTER JOIN representation AS r"
-            " ON r.resource_type = :kind AND r.resource_id = t.id AND r.variant = :variant"
-            f" WHERE t.{by} = :ref"
+            " ON r.resource_type = :kind@ AND r.resource_id = t.id AND r.variant = :variant@"
+            f" WHERE t.{by} = :ref@"
         )
         ref: int | str = where.ref
         if by == "id":
@@ -595,7 +653,7 @@ class RepresentationStore:
                             "headers": [
                                 [n.decode("latin-1"), v.decode("latin-1")] for n, v in entry.headers
                             ],
-                            "body": entry.body,
+                            "body": zlib.compress(entry.body, _LEVEL),
                             "fresh_until": fresh_until,
                             "stored_at": now,
                         }
@@ -720,8 +778,9 @@ class CacheMiddleware:
             found: Found | None = None
             if store is not None and address is not None:
                 try:
-                    found = await to_thread.run_sync(store.fetch, address)
-                except SQLAlchemyError as exc:  # the render will say what is wrong, if it is
+                    found = await store.read(address)
+                except (SQLAlchemyError, psycopg.Error, sqlite3.Error, PoolTimeout) as exc:
+                    # The render will say what is wrong, if anything is.
                     log.warning("representation_not_read", error=str(exc))
                 if found is not None and found.entry is not None:
                     cache.stored_hits += 1

@@ -1,6 +1,6 @@
 """Stored representations of lists, searches and feeds: the variant holds the request's path
-and query (up to 1,000 characters), and an index on (resource_type, id) keeps their number
-bounded cheaply
+and query (up to 1,000 characters), an index on (resource_type, id) keeps their number
+bounded cheaply, and bodies are stored compressed (zlib) from this revision on
 
 Revision ID: 9c3e5a7b1f20
 Revises: 5b1e7c2d9a40
@@ -19,7 +19,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def _forget() -> None:
-    # Stored representations are a cache: emptying it loses nothing (the next read renders).
+    # Stored representations are a cache: emptying it loses nothing (the next read renders),
+    # and no body stored before this revision (plain) is read after it (compressed), or back.
     op.execute("DELETE FROM representation_key")
     op.execute("DELETE FROM representation")
 

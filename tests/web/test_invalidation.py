@@ -52,22 +52,23 @@ def rename_role(database: Database, role_id: int, name: str) -> None:
 
 @contextmanager
 def counted(database: Database, client: TestClient) -> Iterator[list[str]]:
-    """The SQL statements the app runs meanwhile: on its engine (``database.engine``) and on
-    the one it reads stored representations through (its own on PostgreSQL)."""
+    """The SQL statements the app sends meanwhile: through its engine (``database.engine``) and
+    through the connections its representation store reads with (told by the driver)."""
     seen: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         if statement != "BEGIN":  # SQLite's, sent by Folio itself: no query
             seen.append(statement)
 
-    engines = {database.engine, cache_of(client).store.reader}  # type: ignore[union-attr]
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", count)
+    store = cache_of(client).store
+    assert store is not None
+    event.listen(database.engine, "before_cursor_execute", count)
+    store.listeners.append(seen.append)
     try:
         yield seen
     finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", count)
+        event.remove(database.engine, "before_cursor_execute", count)
+        store.listeners.remove(seen.append)
 
 
 def client_for(database: Database, **options: Any) -> TestClient:
