@@ -561,7 +561,12 @@ class RepresentationStore:
             return Found(where, mark, resource_id, None)
         pairs = [(n.encode("latin-1"), v.encode("latin-1")) for n, v in _loads(headers)]
         etag = next((v for n, v in pairs if n == b"etag"), b"")
-        entry = Entry(status, pairs, zlib.decompress(body), etag, keys_in(pairs))
+        try:
+            body = zlib.decompress(body)
+        except zlib.error:  # not a body this version stored: render it afresh
+            log.warning("representation_unreadable", kind=where.kind, variant=where.variant)
+            return Found(where, mark, resource_id, None)
+        entry = Entry(status, pairs, body, etag, keys_in(pairs))
         return Found(where, mark, resource_id, entry)
 
     @staticmethod

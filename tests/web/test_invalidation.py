@@ -296,3 +296,19 @@ def test_stored_queries_are_bounded_the_newest_kept(fresh_database: Database) ->
     with client_for(fresh_database, cache_max_entries=0, stored_queries_max=0) as none:
         assert none.get("/v1/roles").status_code == 200
         assert _stored_queries(fresh_database) == paths[-2:]
+
+
+def test_a_stored_body_that_does_not_decompress_is_rendered_afresh(
+    fresh_database: Database,
+) -> None:
+    with client_for(fresh_database, cache_max_entries=0) as client:
+        rendered = client.get("/v1/articles/1")
+        assert eventually(lambda: _stored(fresh_database) == 1)
+        with Session(fresh_database.engine) as session:
+            session.execute(
+                Representation.__table__.update().values(body=b"not zlib")  # type: ignore[attr-defined]
+            )
+            session.commit()
+        again = client.get("/v1/articles/1")
+        assert again.status_code == 200
+        assert again.content == rendered.content
