@@ -1,5 +1,6 @@
 """The ``folio`` command: database migrations, seeding, and the server."""
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -142,7 +143,7 @@ def keys_list() -> None:
     """List API keys (never their tokens)."""
     with _session() as session:
         now = clock.now()
-        for key in auth_service.list_keys(session):
+        for key in auth_service.all_keys(session):
             state = "active"
             if key.revoked_at is not None:
                 state = "revoked"
@@ -300,6 +301,11 @@ def serve(
     from api.web.server import GuardedHttpProtocol, log_config, raise_open_file_limit
 
     settings = get_settings()
+    if "base_url" not in settings.model_fields_set:
+        # Links name the address served (its workers read it from the environment), not
+        # the default port; behind a proxy, FOLIO_BASE_URL says the public one.
+        os.environ["FOLIO_BASE_URL"] = listening_url(host, port)
+        get_settings.cache_clear()
     raise_open_file_limit()
     uvicorn.run(
         "api.main:app",
@@ -316,6 +322,15 @@ def serve(
         server_header=False,
         log_level=settings.log_level,
     )
+
+
+def listening_url(host: str, port: int) -> str:
+    """The URL a client on this machine reaches ``host:port`` at (an address that listens on
+    every interface is reached on loopback)."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 if __name__ == "__main__":

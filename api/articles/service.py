@@ -67,7 +67,7 @@ COLLECTION = "articles"
 SORTABLE = Sortable.on(Article, SORTS, default=DEFAULT_SORT)
 INCLUDABLE = frozenset(INCLUDES)
 # A link to a role's or an article's page, on the site or in the API: it names the resource.
-_PAGE_HREF = re.compile(r"^/(roles|articles)/([a-z0-9-]+)/?$")
+_PAGE_HREF = re.compile(r"^(?:/v1)?/(roles|articles)/([a-z0-9-]+)/?$")
 # An image of an uploaded asset, by its URL in this API.
 _ASSET_HREF = re.compile(r"^/v1/assets/(\d{1,10})(?:/file)?(?:\?.*)?$")
 
@@ -356,8 +356,12 @@ def _from_markdown(
 
 def _link_target(session: Session, link: Any) -> Any:
     """A link to a role's or an article's page on the site (``FOLIO_SITE_URL``, or a path
-    from its root) points at that role or article."""
-    page = _PAGE_HREF.match(_within(link.href or "", get_settings().site_url))
+    from its root) or to its document in this API points at that role or article."""
+    settings = get_settings()
+    href = link.href or ""
+    path = _within(href, settings.site_url) if settings.site_url else ""
+    path = path or _within(href, settings.base_url)
+    page = _PAGE_HREF.match(path)
     if page is None:
         return link
     kind, slug = page.groups()

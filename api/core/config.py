@@ -20,11 +20,14 @@ class Settings(BaseSettings):
     )
     base_url: str = Field(
         default="http://127.0.0.1:8000",
-        description="Public base URL of this API; every `url` and `links` field starts with it.",
+        description="Public base URL of this API; every `url` and `links` field starts with it."
+        " `folio serve` sets it to the address it listens on when it is not configured.",
     )
-    site_url: str = Field(
-        default="http://127.0.0.1:8000",
-        description="Public website that shows the content; renderings link role pages there.",
+    site_url: str | None = Field(
+        default=None,
+        description="Public website that shows the content: links to roles, articles and"
+        " authors go to {site}/roles/{slug} and so on. Unset, they go to the API's own"
+        " documents ({base}/v1/roles/{slug}), which exist.",
     )
     site_name: str = Field(default="Folio", max_length=200, description="Title of feeds.")
     publisher_name: str = Field(

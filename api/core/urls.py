@@ -12,4 +12,15 @@ def resource_url(collection: str, slug: str) -> str:
 
 
 def site_url(collection: str, slug: str) -> str:
-    return f"{get_settings().site_url.rstrip('/')}/{collection}/{slug}"
+    """The page that shows a resource: on the site when there is one (``FOLIO_SITE_URL``),
+    else the resource in this API, so that a link never points at a page that is not there."""
+    site = get_settings().site_url
+    if site is None:
+        return resource_url(collection, slug)
+    return f"{site.rstrip('/')}/{collection}/{slug}"
+
+
+def site_home() -> str:
+    """The site's home page; with no site, the list of articles in this API."""
+    site = get_settings().site_url
+    return site if site is not None else api_url("/v1/articles")

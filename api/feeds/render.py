@@ -18,7 +18,7 @@ from api.articles.models import ArticlePublic
 from api.articles.render import render_html
 from api.assets.models import ImageAsset
 from api.core.config import get_settings
-from api.core.urls import site_url
+from api.core.urls import resource_url, site_home, site_url
 
 # XML 1.0 has no place for most control characters; text may hold them, feeds drop them.
 _NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -38,6 +38,13 @@ def _categories(article: ArticlePublic) -> list[str]:
     return [_xml(n) for n in names + [t.name for t in article.tags if t.name not in names]]
 
 
+def entry_id(article: ArticlePublic) -> str:
+    """An entry's id in every feed (Atom ``id``, RSS ``guid``, JSON Feed ``id``): the article's
+    URL in the API by its id, which a slug change leaves as it was, so feed readers never show
+    an article twice."""
+    return resource_url("articles", str(article.id))
+
+
 def _updated(articles: Sequence[ArticlePublic]) -> datetime | None:
     return max((a.updated_at for a in articles), default=None)
 
@@ -52,7 +59,7 @@ def _generator(articles: Sequence[ArticlePublic], self_url: str) -> FeedGenerato
     feed.subtitle(_xml(f"Articles from {settings.site_name}"))
     # feedgen makes RSS's <link> from the last link given: the site, after the feed itself.
     feed.link(href=self_url, rel="self")
-    feed.link(href=settings.site_url, rel="alternate")
+    feed.link(href=site_home(), rel="alternate")
     feed.language("en")
     feed.generator("Folio")
     updated = _updated(articles)
@@ -62,8 +69,8 @@ def _generator(articles: Sequence[ArticlePublic], self_url: str) -> FeedGenerato
     for article in articles:
         permalink = site_url("articles", article.slug)
         entry = feed.add_entry(order="append")
-        entry.id(permalink)
-        entry.guid(permalink, permalink=True)
+        entry.id(entry_id(article))
+        entry.guid(entry_id(article), permalink=False)
         entry.title(_xml(article.title))
         entry.link(href=permalink)
         # Both are HTML to feed readers (RSS description, Atom type="html"): the summary is
@@ -124,7 +131,7 @@ def render_json_feed(articles: Sequence[ArticlePublic], self_url: str) -> dict[s
     for article in articles:
         permalink = site_url("articles", article.slug)
         item: dict[str, Any] = {
-            "id": permalink,
+            "id": entry_id(article),
             "url": permalink,
             "title": article.title,
             "content_html": render_html(article),
@@ -142,7 +149,7 @@ def render_json_feed(articles: Sequence[ArticlePublic], self_url: str) -> dict[s
     return {
         "version": "https://jsonfeed.org/version/1.1",
         "title": settings.site_name,
-        "home_page_url": settings.site_url,
+        "home_page_url": site_home(),
         "feed_url": self_url,
         "description": f"Articles from {settings.site_name}",
         "language": "en",

@@ -75,7 +75,7 @@ def test_the_body_renders_with_links_emphasis_lists_and_images(
     assert "<code>code</code>" in html
     assert "<del>gone</del>" in html
     assert '<a href="https://example.com/x">a link</a>' in html
-    assert '<a href="http://127.0.0.1:8000/roles/ai-operating-partner">partner</a>' in html
+    assert '<a href="http://127.0.0.1:8000/v1/roles/ai-operating-partner">partner</a>' in html
     assert "<ul><li>first<ol><li>nested <em>one</em></li></ol></li><li>second</li></ul>" in html
     images = [attrs for tag, attrs in elements(html) if tag == "img"]
     assert images == [
@@ -97,7 +97,7 @@ def test_the_seed_renders_whole(client: TestClient) -> None:
     assert html.count("<tr>") == 7
     assert "<dt>AI operating partner</dt>" in html
     assert (
-        '<a href="http://127.0.0.1:8000/roles/fractional-caio">fractional Chief AI Officer</a>'
+        '<a href="http://127.0.0.1:8000/v1/roles/fractional-caio">fractional Chief AI Officer</a>'
         in html
     )
     assert "<aside><strong>Use this rule</strong><p>If the problem is choosing" in html

@@ -145,7 +145,7 @@ def test_links_to_roles_and_articles_follow_their_slugs(client: TestClient, keys
         keys,
         body_markdown=(
             "See the [partner](/roles/ai-operating-partner) and "
-            f"[that article](http://127.0.0.1:8000/articles/{target['slug']})."
+            f"[that article](http://127.0.0.1:8000/v1/articles/{target['slug']})."
         ),
     )
     role_link, article_link = article["body"][0]["markDefs"]
@@ -156,7 +156,9 @@ def test_links_to_roles_and_articles_follow_their_slugs(client: TestClient, keys
     )
     assert renamed.status_code == 200
     again = client.get(f"/v1/articles/{article['id']}").json()
-    assert again["body"][0]["markDefs"][1]["href"] == "http://127.0.0.1:8000/articles/moved-target"
+    assert (
+        again["body"][0]["markDefs"][1]["href"] == "http://127.0.0.1:8000/v1/articles/moved-target"
+    )
 
 
 def test_an_uploaded_image_in_the_body_and_as_the_cover(client: TestClient, keys: Keys) -> None:

@@ -65,7 +65,7 @@ def test_article_json_has_every_seed_field(client: TestClient) -> None:
         ("AI operating partner", "ai-operating-partner"),
         ("fractional Chief AI Officer", "fractional-caio"),
     ]
-    assert links["markDefs"][1]["href"] == "http://127.0.0.1:8000/roles/fractional-caio"
+    assert links["markDefs"][1]["href"] == "http://127.0.0.1:8000/v1/roles/fractional-caio"
     related = next(b for b in article["body"] if b["_type"] == "related")
     assert (related["articles"], related["_key"]) == ([], related["_key"])
 
@@ -93,8 +93,8 @@ def test_markdown_has_a_gfm_table_and_linked_role_names(client: TestClient) -> N
     assert response.headers["content-type"] == "text/markdown; charset=utf-8"
     md = response.text
     assert md.startswith("*Elite · Comparison · 8 min read*\n\n# AI Operating Partner vs")
-    role = "[AI operating partner](http://127.0.0.1:8000/roles/ai-operating-partner)"
-    caio = "[Fractional CAIO](http://127.0.0.1:8000/roles/fractional-caio)"
+    role = "[AI operating partner](http://127.0.0.1:8000/v1/roles/ai-operating-partner)"
+    caio = "[Fractional CAIO](http://127.0.0.1:8000/v1/roles/fractional-caio)"
     assert f"| Dimension | {role} | {caio} |\n| --- | --- | --- |\n" in md
     assert (
         "| Primary job | Drive portfolio-level value creation through AI workflows | "
@@ -104,7 +104,7 @@ def test_markdown_has_a_gfm_table_and_linked_role_names(client: TestClient) -> N
     assert "> **Use this rule**\n>\n> If the problem is choosing" in md
     assert (
         f"Read more on the dedicated {role} and "
-        "[fractional Chief AI Officer](http://127.0.0.1:8000/roles/fractional-caio) pages."
+        "[fractional Chief AI Officer](http://127.0.0.1:8000/v1/roles/fractional-caio) pages."
     ) in md
     tokens = [t.type for t in MarkdownIt("commonmark").enable("table").parse(md)]
     assert tokens.count("tr_open") == 7  # header and six dimensions
@@ -120,7 +120,7 @@ def test_html_is_a_sanitized_fragment_with_the_table(client: TestClient) -> None
     assert "<td>Primary job</td>" in html
     assert "SG&amp;A" in html
     assert (
-        '<a href="http://127.0.0.1:8000/roles/fractional-caio" rel="noopener noreferrer">'
+        '<a href="http://127.0.0.1:8000/v1/roles/fractional-caio" rel="noopener noreferrer">'
         "fractional Chief AI Officer</a>"
     ) in html
     assert "<html" not in html

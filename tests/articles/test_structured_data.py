@@ -13,7 +13,7 @@ def test_seo_fields_fall_back_to_the_article(client: TestClient) -> None:
     assert seo == {
         "meta_title": "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?",
         "meta_description": client.get("/v1/articles/1").json()["summary"],
-        "canonical_url": "http://127.0.0.1:8000/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
+        "canonical_url": "http://127.0.0.1:8000/v1/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
         "image": None,
     }
 
@@ -56,7 +56,7 @@ def test_jsonld_is_a_schema_org_article_with_its_table(client: TestClient) -> No
     assert data["author"] == {
         "@type": "Person",
         "name": "Kyle Rasmussen",
-        "url": "http://127.0.0.1:8000/authors/kyle-rasmussen",
+        "url": "http://127.0.0.1:8000/v1/authors/kyle-rasmussen",
     }
     assert data["datePublished"] == "2026-06-15T00:00:00Z"
     assert data["dateModified"].endswith("Z")

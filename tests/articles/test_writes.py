@@ -41,7 +41,7 @@ MARKDOWN = """## Who owns what
 >
 > Pick by the problem.
 
-Read about the [AI operating partner](http://127.0.0.1:8000/roles/ai-operating-partner).
+Read about the [AI operating partner](http://127.0.0.1:8000/v1/roles/ai-operating-partner).
 
 - first point
 - second point
@@ -117,7 +117,7 @@ def test_create_article_from_markdown_makes_a_comparison(
     assert [span["text"] for span in callout["content"][0]["children"]] == ["Pick by the problem."]
     link = article["body"][3]["markDefs"][0]
     assert link["role"]["slug"] == "ai-operating-partner"
-    assert link["href"] == "http://127.0.0.1:8000/roles/ai-operating-partner"
+    assert link["href"] == "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
     assert [b["children"][0]["text"] for b in article["body"][4:]] == [
         "first point",
         "second point",
@@ -446,7 +446,7 @@ def test_revisions_list_read_diff_and_restore(client: TestClient, keys: Keys) ->
     path = f"/v1/articles/{article['id']}"
     client.patch(path, json={"title": "Second title"}, headers=keys.auth("write"))
     client.patch(path, json={"title": "Third title", "kicker": "New"}, headers=keys.auth("admin"))
-    revisions = client.get(f"{path}/revisions", headers=keys.auth("read")).json()
+    revisions = client.get(f"{path}/revisions", headers=keys.auth("read")).json()["data"]
     assert [(r["number"], r["action"], r["key_name"]) for r in revisions] == [
         (3, "update", "admin-key"),
         (2, "update", "write-key"),
@@ -463,7 +463,7 @@ def test_revisions_list_read_diff_and_restore(client: TestClient, keys: Keys) ->
     restored = client.post(f"{path}/revisions/1/restore", headers=keys.auth("write"))
     assert restored.status_code == 200
     assert (restored.json()["title"], restored.json()["version"]) == (NEW["title"], 4)
-    latest = client.get(f"{path}/revisions", headers=keys.auth("read")).json()[0]
+    latest = client.get(f"{path}/revisions", headers=keys.auth("read")).json()["data"][0]
     assert (latest["number"], latest["action"]) == (4, "restore")
     assert client.get(f"{path}/revisions").status_code == 401
     assert client.get(f"{path}/revisions/99", headers=keys.auth("read")).status_code == 404

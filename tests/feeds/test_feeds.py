@@ -8,6 +8,7 @@ import feedparser
 import jsonschema
 import pytest
 from fastapi.testclient import TestClient
+from lxml import etree
 from sqlmodel import Session
 
 from api.labels.models import LabelInput
@@ -32,7 +33,7 @@ def published(session: Session) -> list[int]:
 
 def _api_articles(client: TestClient) -> dict[str, dict[str, object]]:
     items = client.get("/v1/articles?include=author,tags").json()["data"]
-    return {f"http://127.0.0.1:8000/articles/{a['slug']}": a for a in items}
+    return {f"http://127.0.0.1:8000/v1/articles/{a['slug']}": a for a in items}
 
 
 @pytest.mark.parametrize(
@@ -128,3 +129,48 @@ def test_control_characters_never_break_a_feed(client: TestClient, keys: Keys) -
         parsed = feedparser.parse(response.content)
         assert not parsed.bozo, parsed.bozo_exception
         assert parsed.entries[0].title.strip() == "Bell  and escape"
+
+
+def _entry_ids(client: TestClient) -> dict[str, list[str]]:
+    rss = feedparser.parse(client.get("/v1/feeds/articles.rss").content)
+    atom = feedparser.parse(client.get("/v1/feeds/articles.atom").content)
+    items = client.get("/v1/feeds/articles.json").json()["items"]
+    return {
+        "rss": [e.id for e in rss.entries],
+        "atom": [e.id for e in atom.entries],
+        "json": [i["id"] for i in items],
+        "links": [e.link for e in atom.entries],
+    }
+
+
+def test_entry_ids_survive_a_slug_change(client: TestClient, keys: Keys) -> None:
+    before = _entry_ids(client)
+    seed_id = "http://127.0.0.1:8000/v1/articles/1"
+    assert before["rss"] == before["atom"] == before["json"] == [seed_id]
+    rss = client.get("/v1/feeds/articles.rss").text
+    assert f'<guid isPermaLink="false">{seed_id}</guid>' in rss
+    response = client.patch(
+        "/v1/articles/1",
+        json={"slug": "operating-partner-or-caio"},
+        headers={**keys.auth("write"), "Content-Type": "application/merge-patch+json"},
+    )
+    assert response.status_code == 200, response.text
+    after = _entry_ids(client)
+    assert after["rss"] == after["atom"] == after["json"] == [seed_id]
+    assert after["links"] == ["http://127.0.0.1:8000/v1/articles/operating-partner-or-caio"]
+    assert client.get(after["links"][0].removeprefix("http://127.0.0.1:8000")).status_code == 200
+
+
+def test_atom_content_is_escaped_html_as_rfc_4287_has_it(client: TestClient) -> None:
+    raw = client.get("/v1/feeds/articles.atom").content
+    assert b"CDATA" not in raw
+    atom = etree.fromstring(raw)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    contents = atom.findall("a:entry/a:content", ns)
+    assert contents
+    for content in contents:
+        assert content.get("type") == "html"
+        assert "<table>" in (content.text or "")  # the HTML, escaped
+    assert atom.find("a:link[@rel='alternate']", ns).get("href") == (
+        "http://127.0.0.1:8000/v1/articles"
+    )
