@@ -15,7 +15,16 @@ from api.core.fields import MAX_ID
 from api.core.urls import api_url
 from api.history import service as history
 from api.idempotency import service as idempotency
-from api.web.http import JSON, MERGE_PATCH, PRIVATE_CACHE, encode, make_etag, represent
+from api.web.http import (
+    JSON,
+    MERGE_PATCH,
+    PRIVATE_CACHE,
+    encode,
+    make_etag,
+    represent,
+    represent_page,
+)
+from api.web.pagination import PageParams
 
 RevisionNumber = Annotated[int, Path(ge=1, le=MAX_ID, description="Revision number (the version).")]
 MergePatch = Annotated[dict[str, Any], Body(description="A JSON merge patch (RFC 7396).")]
@@ -56,10 +65,12 @@ def created_once(
     return Response(answer.body, status_code=answer.status_code, media_type=JSON, headers=headers)
 
 
-def revisions(request: Request, session: Session, collection: str, row: Any) -> Response:
-    """The revisions of ``row``, newest first."""
-    listed = history.list_revisions(session, collection, row.id, row.slug)
-    return represent(request, [r.model_dump(mode="json") for r in listed], public=False)
+def revisions(
+    request: Request, session: Session, collection: str, row: Any, query: PageParams
+) -> Response:
+    """A page of the revisions of ``row``, newest first."""
+    page = history.list_revisions(session, collection, row.id, row.slug, params=query)
+    return represent_page(request, page, query, public=False)
 
 
 def revision(

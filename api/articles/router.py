@@ -51,7 +51,7 @@ from api.web.http import (
     represent,
     represent_page,
 )
-from api.web.pagination import ListEnvelope, parse_fields, parse_include
+from api.web.pagination import ListEnvelope, PageParams, parse_fields, parse_include
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
@@ -221,15 +221,19 @@ _REVISION_ERRORS: tuple[type[FolioError], ...] = (ArticleNotFound, RevisionNotFo
 
 @router.get(
     "/{ref}/revisions",
-    response_model=list[RevisionSummary],
+    response_model=ListEnvelope[RevisionSummary],
     responses=problem_responses(*_REVISION_ERRORS),
 )
 def list_article_revisions(
-    ref: Ref, request: Request, session: SessionDep, _key: ReadKey, _: NoQueryDep
+    ref: Ref,
+    request: Request,
+    session: SessionDep,
+    _key: ReadKey,
+    query: Annotated[PageParams, Query()],
 ) -> Response:
     """List the revisions, newest first: number, time, action and the key that made it."""
     article = service.find_article(session, ref, preview=True)
-    return revisions(request, session, service.COLLECTION, article)
+    return revisions(request, session, service.COLLECTION, article, query)
 
 
 @router.get(

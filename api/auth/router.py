@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from api.auth import service
@@ -15,17 +15,19 @@ from api.core.errors import (
     KeyNotFound,
     problem_responses,
 )
-from api.web.http import NoQueryDep, created, represent
+from api.web.http import NoQueryDep, created, represent, represent_page
+from api.web.pagination import ListEnvelope, PageParams
 
 router = APIRouter(prefix="/v1/keys", tags=["keys"])
 KeyRef = Annotated[str, Path(max_length=100, description="Numeric id or name.")]
 
 
-@router.get("", response_model=list[KeyPublic], responses=problem_responses(*AUTH_ERRORS))
-def list_keys(request: Request, session: SessionDep, _key: AdminKey, _: NoQueryDep) -> Response:
-    """List API keys (never their tokens)."""
-    body = [k.model_dump(mode="json") for k in service.list_keys(session)]
-    return represent(request, body, public=False)
+@router.get("", response_model=ListEnvelope[KeyPublic], responses=problem_responses(*AUTH_ERRORS))
+def list_keys(
+    request: Request, session: SessionDep, _key: AdminKey, query: Annotated[PageParams, Query()]
+) -> Response:
+    """List API keys by name (never their tokens)."""
+    return represent_page(request, service.list_keys(session, query), query, public=False)
 
 
 @router.post(

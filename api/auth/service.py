@@ -17,6 +17,7 @@ from api.auth.models import ApiKey, KeyCreate, KeyCreated, KeyPublic, Scope
 from api.core import db
 from api.core.clock import clock
 from api.core.errors import Conflict, Forbidden, KeyNotFound, Unauthorized
+from api.web.pagination import Page, PageParams, Sortable, keyset_page, map_page
 
 TOKEN_PREFIX = "folio_"
 
@@ -51,7 +52,17 @@ def create_key(session: Session, data: KeyCreate) -> KeyCreated:
     return KeyCreated.model_validate(key, update={"token": f"{TOKEN_PREFIX}{prefix}_{secret}"})
 
 
-def list_keys(session: Session) -> list[KeyPublic]:
+_BY_NAME = Sortable({"name": col(ApiKey.name)}, "name", col(ApiKey.id))
+
+
+def list_keys(session: Session, params: PageParams) -> Page[KeyPublic]:
+    """A page of the keys, by name."""
+    page = keyset_page(session, select(ApiKey), sortable=_BY_NAME, params=params.list_params())
+    return map_page(page, lambda rows: [to_public(k) for k in rows])
+
+
+def all_keys(session: Session) -> list[KeyPublic]:
+    """Every key, by name (for the command line, which shows them all)."""
     return [to_public(k) for k in session.exec(select(ApiKey).order_by(col(ApiKey.name)))]
 
 

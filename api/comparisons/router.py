@@ -65,7 +65,7 @@ from api.web.http import (
     represent,
     represent_page,
 )
-from api.web.pagination import ListEnvelope, parse_fields, parse_include
+from api.web.pagination import ListEnvelope, PageParams, parse_fields, parse_include
 
 router = APIRouter(prefix="/v1/comparisons", tags=["comparisons"])
 compare_router = APIRouter(prefix="/v1/roles", tags=["roles"])
@@ -142,7 +142,7 @@ def get_comparison(
     response_model=ListEnvelope[RowPublic],
     responses=problem_responses(ComparisonNotFound, Unauthorized),
 )
-def list_rows(
+def list_comparison_rows(
     ref: Ref,
     request: Request,
     session: SessionDep,
@@ -160,7 +160,7 @@ def list_rows(
     response_model=RowPublic,
     responses=problem_responses(ComparisonNotFound, RowNotFound, Unauthorized),
 )
-def get_row(
+def get_comparison_row(
     ref: Ref,
     row_id: RowId,
     request: Request,
@@ -179,7 +179,7 @@ def get_row(
     response_model=RowPublic,
     responses=problem_responses(*_PART_ERRORS),
 )
-def add_row(
+def create_comparison_row(
     ref: Ref,
     data: RowCreate,
     request: Request,
@@ -199,7 +199,7 @@ def add_row(
     responses=problem_responses(*_PART_ERRORS, RowNotFound),
     openapi_extra={"requestBody": {"content": {"application/merge-patch+json": {}}}},
 )
-def patch_row(
+def patch_comparison_row(
     ref: Ref,
     row_id: RowId,
     data: RowPatch,
@@ -218,7 +218,7 @@ def patch_row(
 @router.delete(
     "/{ref}/rows/{row_id}", status_code=204, responses=problem_responses(*_PART_ERRORS, RowNotFound)
 )
-def delete_row(
+def delete_comparison_row(
     ref: Ref,
     row_id: RowId,
     session: SessionDep,
@@ -236,7 +236,7 @@ def delete_row(
     response_model=RowPublic,
     responses=problem_responses(*_PART_ERRORS, RowNotFound),
 )
-def put_cell(
+def put_comparison_cell(
     ref: Ref,
     row_id: RowId,
     role: RoleRef,
@@ -257,7 +257,7 @@ def put_cell(
     status_code=204,
     responses=problem_responses(*_PART_ERRORS, RowNotFound),
 )
-def delete_cell(
+def delete_comparison_cell(
     ref: Ref,
     row_id: RowId,
     role: RoleRef,
@@ -276,7 +276,7 @@ def delete_cell(
     response_model=ComparisonPublic,
     responses=problem_responses(*_PART_ERRORS),
 )
-def add_subject(
+def add_comparison_subject(
     ref: Ref,
     data: SubjectCreate,
     request: Request,
@@ -295,7 +295,7 @@ def add_subject(
     status_code=204,
     responses=problem_responses(*_PART_ERRORS, RoleNotFound),
 )
-def remove_subject(
+def remove_comparison_subject(
     ref: Ref,
     role: RoleRef,
     session: SessionDep,
@@ -405,15 +405,19 @@ _REVISION_ERRORS: tuple[type[FolioError], ...] = (
 
 @router.get(
     "/{ref}/revisions",
-    response_model=list[RevisionSummary],
+    response_model=ListEnvelope[RevisionSummary],
     responses=problem_responses(*_REVISION_ERRORS),
 )
 def list_comparison_revisions(
-    ref: Ref, request: Request, session: SessionDep, _key: ReadKey, _: NoQueryDep
+    ref: Ref,
+    request: Request,
+    session: SessionDep,
+    _key: ReadKey,
+    query: Annotated[PageParams, Query()],
 ) -> Response:
     """List the revisions, newest first: number, time, action and the key that made it."""
     comparison = service.find_comparison(session, ref, preview=True)
-    return revisions(request, session, service.COLLECTION, comparison)
+    return revisions(request, session, service.COLLECTION, comparison, query)
 
 
 @router.get(

@@ -34,7 +34,7 @@ def _self(request: Request) -> str:
     responses={200: {"content": {RSS: {}}}, **problem_responses()},
     response_class=Response,
 )
-def rss_feed(
+def get_articles_rss_feed(
     request: Request, session: SessionDep, query: Annotated[FeedQuery, Query()]
 ) -> Response:
     """Published articles as RSS 2.0, newest first, with their full sanitized HTML."""
@@ -47,7 +47,7 @@ def rss_feed(
     responses={200: {"content": {ATOM: {}}}, **problem_responses()},
     response_class=Response,
 )
-def atom_feed(
+def get_articles_atom_feed(
     request: Request, session: SessionDep, query: Annotated[FeedQuery, Query()]
 ) -> Response:
     """Published articles as Atom 1.0, newest first, with their full sanitized HTML."""
@@ -60,7 +60,7 @@ def atom_feed(
     responses={200: {"content": {JSON_FEED: {}}}, **problem_responses()},
     response_class=Response,
 )
-def json_feed(
+def get_articles_json_feed(
     request: Request, session: SessionDep, query: Annotated[FeedQuery, Query()]
 ) -> Response:
     """Published articles as JSON Feed 1.1, newest first, with their full sanitized HTML."""

@@ -18,6 +18,7 @@ from api.history.models import (
     RevisionSummary,
     SlugRedirect,
 )
+from api.web.pagination import Page, PageParams, Sortable, keyset_page, map_page
 
 
 def record(
@@ -53,15 +54,22 @@ def _summary(collection: str, slug: str, revision: Revision) -> RevisionSummary:
     )
 
 
+_BY_NUMBER = Sortable({"number": col(Revision.number)}, "-number", col(Revision.id))
+
+
 def list_revisions(
-    session: Session, collection: str, resource_id: int, slug: str
-) -> list[RevisionSummary]:
-    revisions = session.exec(
-        select(Revision)
-        .where(Revision.resource_type == collection, Revision.resource_id == resource_id)
-        .order_by(col(Revision.number).desc())
-    ).all()
-    return [_summary(collection, slug, r) for r in revisions]
+    session: Session, collection: str, resource_id: int, slug: str, *, params: PageParams
+) -> Page[RevisionSummary]:
+    """A page of the revisions, newest first."""
+    page = keyset_page(
+        session,
+        select(Revision).where(
+            Revision.resource_type == collection, Revision.resource_id == resource_id
+        ),
+        sortable=_BY_NUMBER,
+        params=params.list_params(),
+    )
+    return map_page(page, lambda rows: [_summary(collection, slug, r) for r in rows])
 
 
 def get_revision(session: Session, collection: str, resource_id: int, number: int) -> Revision:

@@ -48,7 +48,7 @@ from api.web.http import (
     represent,
     represent_page,
 )
-from api.web.pagination import ListEnvelope, parse_fields, parse_include
+from api.web.pagination import ListEnvelope, PageParams, parse_fields, parse_include
 
 router = APIRouter(prefix="/v1/roles", tags=["roles"])
 
@@ -179,15 +179,19 @@ _REVISION_ERRORS: tuple[type[FolioError], ...] = (RoleNotFound, RevisionNotFound
 
 @router.get(
     "/{ref}/revisions",
-    response_model=list[RevisionSummary],
+    response_model=ListEnvelope[RevisionSummary],
     responses=problem_responses(*_REVISION_ERRORS),
 )
 def list_role_revisions(
-    ref: Ref, request: Request, session: SessionDep, _key: ReadKey, _: NoQueryDep
+    ref: Ref,
+    request: Request,
+    session: SessionDep,
+    _key: ReadKey,
+    query: Annotated[PageParams, Query()],
 ) -> Response:
     """List the revisions, newest first: number, time, action and the key that made it."""
     role = service.find_role(session, ref, preview=True)
-    return revisions(request, session, service.COLLECTION, role)
+    return revisions(request, session, service.COLLECTION, role, query)
 
 
 @router.get(

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1/search", tags=["search"])
 
 
 @router.get("", response_model=ListEnvelope[SearchHit], responses=problem_responses(Unauthorized))
-def search(
+def search_content(
     request: Request, session: SessionDep, key: CurrentKey, query: Annotated[SearchQuery, Query()]
 ) -> Response:
     """Search articles, roles and comparisons: ranked hits with a highlighted snippet."""

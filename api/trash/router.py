@@ -41,7 +41,7 @@ def list_trash(
     response_model=TrashItem,
     responses=problem_responses(*AUTH_ERRORS, NotFound),
 )
-def get_trashed(
+def get_trash_item(
     collection: Collection,
     item_id: ItemId,
     request: Request,
@@ -58,7 +58,7 @@ def get_trashed(
     response_model=TrashItem,
     responses=problem_responses(*AUTH_ERRORS, NotFound),
 )
-def restore_item(
+def restore_trash_item(
     collection: Collection,
     item_id: ItemId,
     request: Request,
@@ -75,7 +75,7 @@ def restore_item(
     status_code=204,
     responses=problem_responses(*AUTH_ERRORS, NotFound, StillReferenced),
 )
-def purge_item(
+def purge_trash_item(
     collection: Collection, item_id: ItemId, session: SessionDep, _key: AdminKey, _: NoQueryDep
 ) -> Response:
     """Delete an item for good, with its revisions (admin keys only)."""

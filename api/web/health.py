@@ -17,7 +17,7 @@ class Health(BaseModel):
 
 
 @router.get("/healthz", response_model=Health, responses=problem_responses())
-async def healthz(_: NoQueryDep) -> Response:
+async def get_health(_: NoQueryDep) -> Response:
     """The process is alive."""
     # Async on purpose: answered on the event loop, never queued behind request threads.
     return Response(
@@ -32,7 +32,7 @@ async def healthz(_: NoQueryDep) -> Response:
     response_model=Health,
     responses={503: {"description": "Not ready"}, **problem_responses()},
 )
-def readyz(request: Request, _: NoQueryDep) -> Response:
+def get_readiness(request: Request, _: NoQueryDep) -> Response:
     """The database answers: ready to serve."""
     try:
         with request.app.state.engine.connect() as connection:

@@ -104,7 +104,7 @@ class MetricsMiddleware:
 @router.get(
     "/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}}
 )
-def metrics(request: Request) -> Response:
+def get_metrics(request: Request) -> Response:
     """Prometheus metrics of this process."""
     registry = request.app.state.metrics.registry
     return Response(

@@ -75,6 +75,20 @@ def include_query(names: Iterable[str]) -> Any:
     )
 
 
+class PageParams(BaseModel):
+    """The query of a list in one fixed order: a page size and where to go on from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
+    cursor: str | None = Field(
+        None, max_length=512, description="`meta.next_cursor` or `meta.prev_cursor` of a page."
+    )
+
+    def list_params(self) -> "ListParams":
+        return ListParams(limit=self.limit, cursor=self.cursor)
+
+
 class ListParams(BaseModel):
     """Query parameters every collection takes; unknown parameters are rejected."""
 

@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 from api.core.db import UTCDateTime, string_enum, utcnow
 from api.core.fields import URL_CHAR
 from api.events.models import EventId
+from api.web.pagination import PageParams
 
 KINDS = ("article", "role", "comparison", "author", "tag")
 CHANGES = ("created", "published", "updated", "unpublished", "deleted")
@@ -132,7 +133,5 @@ class DeliveryPublic(BaseModel):
     delivered_at: datetime | None
 
 
-class DeliveriesQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    limit: int = Field(50, ge=1, le=100, description="The most recent deliveries.")
+class DeliveriesQuery(PageParams):
+    limit: int = Field(50, ge=1, le=100, description="Deliveries per page, newest first.")

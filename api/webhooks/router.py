@@ -17,7 +17,8 @@ from api.core.errors import (
     problem_responses,
 )
 from api.core.fields import MAX_ID
-from api.web.http import NoQueryDep, created, no_content, represent
+from api.web.http import NoQueryDep, created, no_content, represent, represent_page
+from api.web.pagination import ListEnvelope, PageParams
 from api.webhooks import service
 from api.webhooks.models import (
     DeliveriesQuery,
@@ -31,11 +32,15 @@ router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 WebhookId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-@router.get("", response_model=list[WebhookPublic], responses=problem_responses(*AUTH_ERRORS))
-def list_webhooks(request: Request, session: SessionDep, _key: AdminKey, _: NoQueryDep) -> Response:
-    """List webhook subscriptions (never their secrets)."""
-    body = [w.model_dump(mode="json") for w in service.list_webhooks(session)]
-    return represent(request, body, public=False)
+@router.get(
+    "", response_model=ListEnvelope[WebhookPublic], responses=problem_responses(*AUTH_ERRORS)
+)
+def list_webhooks(
+    request: Request, session: SessionDep, _key: AdminKey, query: Annotated[PageParams, Query()]
+) -> Response:
+    """List webhook subscriptions, oldest first (never their secrets)."""
+    page = service.list_webhooks(session, query)
+    return represent_page(request, page, query, public=False)
 
 
 @router.post(
@@ -95,10 +100,10 @@ def delete_webhook(
 
 @router.get(
     "/{webhook_id}/deliveries",
-    response_model=list[DeliveryPublic],
+    response_model=ListEnvelope[DeliveryPublic],
     responses=problem_responses(*AUTH_ERRORS, WebhookNotFound),
 )
-def list_deliveries(
+def list_webhook_deliveries(
     webhook_id: WebhookId,
     request: Request,
     session: SessionDep,
@@ -106,8 +111,8 @@ def list_deliveries(
     query: Annotated[DeliveriesQuery, Query()],
 ) -> Response:
     """The latest deliveries, newest first, each with every attempt and its outcome."""
-    deliveries = service.list_deliveries(session, webhook_id, limit=query.limit)
-    return represent(request, [d.model_dump(mode="json") for d in deliveries], public=False)
+    page = service.list_deliveries(session, webhook_id, query)
+    return represent_page(request, page, query, public=False)
 
 
 @router.post(
@@ -115,7 +120,7 @@ def list_deliveries(
     status_code=202,
     responses=problem_responses(*AUTH_ERRORS, NotFound, Conflict),
 )
-def resend_delivery(
+def resend_webhook_delivery(
     webhook_id: WebhookId,
     delivery_id: WebhookId,
     session: SessionDep,

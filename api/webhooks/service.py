@@ -11,6 +11,7 @@ from api.core.clock import clock
 from api.core.config import get_settings
 from api.core.errors import Conflict, InvalidBody, NotFound, SecretKeyMissing, WebhookNotFound
 from api.events.models import Event
+from api.web.pagination import Page, PageParams, Sortable, keyset_page, map_page
 from api.webhooks.models import (
     AttemptPublic,
     DeliveryPublic,
@@ -71,8 +72,16 @@ def find_webhook(session: Session, webhook_id: int) -> Webhook:
     return webhook
 
 
-def list_webhooks(session: Session) -> list[WebhookPublic]:
-    return [to_public(w) for w in session.exec(select(Webhook).order_by(col(Webhook.id)))]
+_OLDEST_FIRST = Sortable({"id": col(Webhook.id)}, "id", col(Webhook.id))
+_NEWEST_FIRST = Sortable({"id": col(WebhookDelivery.id)}, "-id", col(WebhookDelivery.id))
+
+
+def list_webhooks(session: Session, params: PageParams) -> Page[WebhookPublic]:
+    """A page of the subscriptions, oldest first."""
+    page = keyset_page(
+        session, select(Webhook), sortable=_OLDEST_FIRST, params=params.list_params()
+    )
+    return map_page(page, lambda rows: [to_public(w) for w in rows])
 
 
 def update_webhook(session: Session, webhook_id: int, data: WebhookCreate) -> WebhookPublic:
@@ -100,16 +109,25 @@ def delete_webhook(session: Session, webhook_id: int) -> None:
     session.commit()
 
 
-def list_deliveries(session: Session, webhook_id: int, *, limit: int) -> list[DeliveryPublic]:
+def list_deliveries(session: Session, webhook_id: int, params: PageParams) -> Page[DeliveryPublic]:
+    """A page of the deliveries to ``webhook_id``, newest first, with their attempts."""
     find_webhook(session, webhook_id)
-    deliveries = session.exec(
-        select(WebhookDelivery, Event)
-        .join(Event, col(Event.id) == WebhookDelivery.event_id)
-        .where(WebhookDelivery.webhook_id == webhook_id)
-        .order_by(col(WebhookDelivery.id).desc())
-        .limit(limit)
-    ).all()
-    ids = [d.id for d, _ in deliveries]
+    page = keyset_page(
+        session,
+        select(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook_id),
+        sortable=_NEWEST_FIRST,
+        params=params.list_params(),
+    )
+    return map_page(page, lambda rows: _deliveries(session, rows))
+
+
+def _deliveries(session: Session, rows: list[WebhookDelivery]) -> list[DeliveryPublic]:
+    ids = [d.id for d in rows]
+    events = {
+        e.id: e
+        for e in session.exec(select(Event).where(col(Event.id).in_([d.event_id for d in rows])))
+    }
+    deliveries = [(d, events[d.event_id]) for d in rows]
     attempts: dict[int, list[AttemptPublic]] = {}
     for attempt in session.exec(
         select(WebhookAttempt)

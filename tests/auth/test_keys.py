@@ -61,7 +61,7 @@ def test_admin_keys_manage_keys_over_http(client: TestClient, keys: Keys) -> Non
     assert created["token"].startswith("folio_")
     assert response.headers["location"] == f"http://127.0.0.1:8000/v1/keys/{created['id']}"
     assert response.headers["cache-control"] == "private, no-store"
-    listed = client.get("/v1/keys", headers=keys.auth("admin")).json()
+    listed = client.get("/v1/keys", headers=keys.auth("admin")).json()["data"]
     assert [k["name"] for k in listed] == ["admin-key", "preview-bot", "read-key", "write-key"]
     assert all("token" not in k and "token_hash" not in k for k in listed)
     new_key = {"Authorization": f"Bearer {created['token']}"}

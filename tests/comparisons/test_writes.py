@@ -181,7 +181,7 @@ def test_rows_are_added_edited_moved_and_deleted(
         ("Cadence", "Weekly", "Monthly"),
     ]
     assert final["version"] == 6
-    revisions = client.get(f"{base}/revisions", headers=keys.auth("read")).json()
+    revisions = client.get(f"{base}/revisions", headers=keys.auth("read")).json()["data"]
     assert [r["action"] for r in revisions] == [
         "delete_row",
         "delete_cell",

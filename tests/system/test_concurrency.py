@@ -49,7 +49,7 @@ def test_editors_racing_with_if_match_have_one_winner_per_version(
             after = http.get("/v1/articles/1").json()
             assert after["version"] == version + 1
             assert after["kicker"] == winner["kicker"]
-        revisions = http.get("/v1/articles/1/revisions").json()
+        revisions = http.get("/v1/articles/1/revisions").json()["data"]
         assert [r["number"] for r in revisions] == [4, 3, 2, 1]
 
 

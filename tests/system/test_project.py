@@ -85,6 +85,16 @@ def test_openapi_documents_every_route_and_its_models(client: TestClient) -> Non
         ].keys() | {"412"}
     operation_ids = [op["operationId"] for item in paths.values() for op in item.values()]
     assert len(operation_ids) == len(set(operation_ids))
+    # verb_resource: each says what it does and to what, so a generated client reads well.
+    verbs = "list|get|create|replace|patch|delete|put|add|remove|restore|purge|search|compare"
+    verbs += "|diff|upload|import|revoke|resend"
+    for path, item in paths.items():
+        for operation in item.values():
+            name = operation["operationId"]
+            assert re.fullmatch(rf"(?:{verbs})_[a-z]+(?:_[a-z]+)*", name), (path, name)
+            assert name.count("_") >= 1
+    assert paths["/v1/comparisons/{ref}/rows"]["get"]["operationId"] == "list_comparison_rows"
+    assert paths["/v1/search"]["get"]["operationId"] == "search_content"
     docs = client.get("/docs")
     assert docs.status_code == 200
     assert "swagger" in docs.text.lower()

@@ -152,7 +152,7 @@ def test_subscriptions_show_the_secret_once_and_store_it_encrypted(
     client, admin = api
     created = subscribe(client, admin, receiver.url, ["article.published", "role.updated"])
     assert created["secret"].startswith("whsec_")
-    listed = client.get("/v1/webhooks", headers=admin).json()
+    listed = client.get("/v1/webhooks", headers=admin).json()["data"]
     assert listed[0]["events"] == ["article.published", "role.updated"]
     assert all("secret" not in w for w in listed)
     assert "secret" not in client.get(f"/v1/webhooks/{created['id']}", headers=admin).json()
@@ -185,7 +185,7 @@ def test_bad_subscriptions_are_refused(
 ) -> None:
     client, admin = api
     assert client.post("/v1/webhooks", json=body, headers=admin).status_code == status
-    assert client.get("/v1/webhooks", headers=admin).json() == []
+    assert client.get("/v1/webhooks", headers=admin).json()["data"] == []
 
 
 def test_private_targets_are_refused_unless_allowed(
@@ -240,7 +240,7 @@ def test_a_delivery_is_signed_and_verifiable(
     assert payload["data"]["url"] == article["url"]
     with pytest.raises(Exception, match="signature"):
         Verifier("whsec_" + "A" * 43 + "=").verify(body, headers)
-    deliveries = client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()
+    deliveries = client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()["data"]
     assert [(d["event_type"], d["status"]) for d in deliveries] == [
         ("article.published", "delivered")
     ]
@@ -259,7 +259,7 @@ def test_a_failing_receiver_is_retried_until_it_answers(
     drain(fresh_database)
     assert len(receiver.received) == 3
     assert len(set(receiver.ids())) == 1  # the same message, retried
-    (delivery,) = client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()
+    (delivery,) = client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()["data"]
     assert delivery["status"] == "delivered"
     assert [a["status_code"] for a in delivery["attempts"]] == [500, 503, 200]
     first, second, third = (datetime.fromisoformat(a["started_at"]) for a in delivery["attempts"])
@@ -281,7 +281,7 @@ def test_redirects_are_not_followed(
     publish(client, admin, "Moved away")
     drain(fresh_database)
     assert len(receiver.received) == 1  # not the redirect target too
-    (delivery,) = client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()
+    (delivery,) = client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()["data"]
     assert delivery["status"] == "failed"
     assert delivery["attempts"][0]["error"] == "answered 302"
 
@@ -362,7 +362,7 @@ def test_a_delivery_can_be_resent(
     hook = subscribe(client, admin, receiver.url, ["article.published"])
     publish(client, admin, "Again please")
     drain(fresh_database)
-    (delivery,) = client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()
+    (delivery,) = client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()["data"]
     resent = client.post(
         f"/v1/webhooks/{hook['id']}/deliveries/{delivery['id']}/resend", headers=admin
     )
@@ -455,7 +455,7 @@ def test_the_timeout_bounds_the_whole_attempt(
     started = time.monotonic()
     run_once(fresh_database.engine)
     assert time.monotonic() - started < 4
-    (delivery,) = client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()
+    (delivery,) = client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()["data"]
     (attempt,) = delivery["attempts"]
     assert attempt["error"] == "no whole answer within 1.5 s"
     assert attempt["duration_ms"] < 2500
