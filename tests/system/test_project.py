@@ -4,6 +4,7 @@ import json
 import re
 from pathlib import Path
 
+import httpx2 as httpx
 import pytest
 import yaml
 from fastapi.testclient import TestClient
@@ -222,3 +223,20 @@ def test_the_openapi_document_matches_its_committed_snapshot(client: TestClient)
     current = json.dumps(client.get("/openapi.json").json(), indent=2, sort_keys=True) + "\n"
     committed = (REPO_ROOT / "openapi.json").read_text(encoding="utf-8")
     assert current == committed, "the API changed: run `make openapi` and review the diff"
+
+
+def test_links_name_the_port_served_and_resolve(live_server: str) -> None:
+    """``folio serve --port N`` with no FOLIO_BASE_URL: every URL it writes is on port N, and
+    the role and article links in the renderings answer 200 (no site is configured)."""
+    with httpx.Client(base_url=live_server, timeout=10) as http:
+        article = http.get("/v1/articles/1").json()
+        assert article["url"].startswith(live_server + "/v1/articles/")
+        markdown = http.get("/v1/articles/1?format=md").text
+        links = set(re.findall(r"\]\((http[^) ]+)\)", markdown))
+        assert links
+        assert all(link.startswith(live_server + "/v1/") for link in links), links
+        for link in sorted(links):
+            assert http.get(link.removeprefix(live_server)).status_code == 200, link
+        jsonld = http.get("/v1/articles/1/jsonld").json()
+        assert jsonld["url"].startswith(live_server)
+        assert http.get(jsonld["author"]["url"].removeprefix(live_server)).status_code == 200
