@@ -9,7 +9,7 @@ import orjson
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -248,6 +248,31 @@ class NotEmpty(FolioError):
     status = 409
     code = "not-empty"
     title = "Database not empty"
+
+
+class ProblemError(BaseModel):
+    """One thing wrong with the request: where (``loc``: body, query, path or header, then
+    the field names and list positions) and what."""
+
+    loc: list[str | int] = Field(examples=[["body", "title"]])
+    msg: str = Field(examples=["String should have at least 1 character"])
+
+
+class Problem(BaseModel):
+    """Every error: RFC 9457 problem details, as ``application/problem+json``."""
+
+    type: str = Field(
+        description="`urn:folio:problem:{code}`, one per kind of error (`about:blank` for"
+        " errors of HTTP itself).",
+        examples=["urn:folio:problem:not-found"],
+    )
+    title: str = Field(examples=["Article not found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["No article with id or slug 'nope'."])
+    instance: str = Field(description="The request's path.", examples=["/v1/articles/nope"])
+    errors: list[ProblemError] | None = Field(
+        default=None, description="Each invalid field, for 422 (and 400 where it can say)."
+    )
 
 
 def problem_response(

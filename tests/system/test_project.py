@@ -8,6 +8,7 @@ import httpx2 as httpx
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from openapi_spec_validator import validate
 from sqlalchemy import make_url
 from typer.testing import CliRunner
 
@@ -15,7 +16,7 @@ from api.cli import app as cli
 from api.core.config import REPO_ROOT, get_settings
 from api.core.db import make_engine
 from api.main import create_app
-from tests.conftest import Database, _new_database, settings_for
+from tests.conftest import Database, Keys, _new_database, settings_for
 
 
 def test_docker_compose_wires_api_to_a_healthy_postgres() -> None:
@@ -223,6 +224,60 @@ def test_the_openapi_document_matches_its_committed_snapshot(client: TestClient)
     current = json.dumps(client.get("/openapi.json").json(), indent=2, sort_keys=True) + "\n"
     committed = (REPO_ROOT / "openapi.json").read_text(encoding="utf-8")
     assert current == committed, "the API changed: run `make openapi` and review the diff"
+
+
+def test_the_openapi_document_is_valid_and_types_every_answer(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    validate(spec)  # OpenAPI 3.1, by openapi-spec-validator
+    schemas = spec["components"]["schemas"]
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            for status, response in operation["responses"].items():
+                for media_type, content in response.get("content", {}).items():
+                    assert "schema" in content, (method, path, status, media_type)
+                    if media_type == "application/problem+json":
+                        assert content["schema"] == {"$ref": "#/components/schemas/Problem"}
+            assert "503" in operation["responses"], (method, path)
+    assert set(schemas["Problem"]["required"]) == {"type", "title", "status", "detail", "instance"}
+    get = spec["paths"]["/v1/articles/{ref}"]["get"]["responses"]["200"]
+    assert {"ETag", "Cache-Control", "Last-Modified", "Surrogate-Key"} <= get["headers"].keys()
+    assert get["content"]["text/markdown; charset=utf-8"]["schema"]["type"] == "string"
+    created = spec["paths"]["/v1/articles"]["post"]["responses"]["201"]["headers"]
+    assert {"Location", "ETag"} <= created.keys()
+    assert "Link" in spec["paths"]["/v1/articles"]["get"]["responses"]["200"]["headers"]
+    patch = spec["paths"]["/v1/articles/{ref}"]["patch"]["requestBody"]["content"]
+    assert patch["application/merge-patch+json"]["schema"] == {
+        "$ref": "#/components/schemas/ArticlePatch"
+    }
+    article_patch = schemas["ArticlePatch"]
+    assert article_patch["additionalProperties"] is False
+    assert "required" not in article_patch
+    assert {"type": "null"} in article_patch["properties"]["summary"]["anyOf"]
+    assert {"type": "null"} not in article_patch["properties"]["title"].get("anyOf", [])
+    for name in ("RolePatch", "ComparisonPatch", "LabelPatch"):
+        assert schemas[name]["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/articles/1", {"titel": "A typo"}),
+        ("/v1/roles/1", {"nam": "A typo"}),
+        ("/v1/comparisons/1", {"titel": "A typo"}),
+        ("/v1/articles/1", {"title": None}),
+    ],
+)
+def test_a_patch_the_schema_refuses_the_server_refuses(
+    client: TestClient, keys: Keys, path: str, body: dict[str, object]
+) -> None:
+    before = client.get(path).json()
+    response = client.patch(
+        path,
+        json=body,
+        headers={**keys.auth("write"), "Content-Type": "application/merge-patch+json"},
+    )
+    assert response.status_code == 422, response.text
+    assert client.get(path).json() == before
 
 
 def test_links_name_the_port_served_and_resolve(live_server: str) -> None:
