@@ -46,8 +46,7 @@ test-sqlite: install
 
 test-postgres: install
 	@echo "== tests on PostgreSQL ($(PG_TEST_URL))"
-	@$(BIN)/python -c 'import psycopg, sys; psycopg.connect("$(PG_TEST_URL)".replace("+psycopg", ""), connect_timeout=5).close()' \
-	  || { echo "!! PostgreSQL is not reachable at $(PG_TEST_URL): start it (pg_ctlcluster --skip-systemctl-redirect 15 main start) or set PG_TEST_URL" >&2; exit 1; }
+	@$(BIN)/python -m tests.prepare_database "$(PG_TEST_URL)"
 	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
