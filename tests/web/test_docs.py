@@ -1,0 +1,39 @@
+"""/docs and /redoc work offline: every script, style and icon they load comes from Folio."""
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_the_docs_load_nothing_from_elsewhere(client: TestClient, page: str) -> None:
+    response = client.get(page)
+    assert response.status_code == 200
+    loaded = re.findall(r'(?:src|href)\s*=\s*["\']([^"\']+)["\']', response.text)
+    loaded += re.findall(r"url:\s*'([^']+)'", response.text)  # Swagger UI's document
+    assert loaded
+    assert not [url for url in loaded if re.match(r"(?:https?:)?//", url)], loaded
+    assert "fonts.googleapis" not in response.text
+    scripts = [url for url in loaded if url.endswith(".js")]
+    assert scripts
+    for url in loaded:
+        asset = client.get(url)
+        assert asset.status_code == 200, url
+        assert asset.content, url
+    for url in scripts:
+        assert client.get(url).headers["content-type"].startswith("text/javascript")
+
+
+def test_docs_assets_are_cached_and_unknown_ones_are_404(client: TestClient) -> None:
+    first = client.get("/docs/assets/swagger-ui.css")
+    assert first.headers["content-type"] == "text/css; charset=utf-8"
+    assert "max-age" in first.headers["cache-control"]
+    again = client.get(
+        "/docs/assets/swagger-ui.css", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert again.status_code == 304
+    for name in ("nope.js", "..%2Fconsts.py", "core.py"):
+        missing = client.get(f"/docs/assets/{name}")
+        assert missing.status_code == 404, name
+        assert missing.headers["content-type"] == "application/problem+json"
