@@ -14,8 +14,10 @@ Targets, each with ``--workers`` worker processes, all on loopback and the same 
 Scenarios: hot (one URL), cold (one URL, cache off), long tail by id and by slug (uniformly
 random over every article, through a wrk Lua script; cache off), a list of 20 with a filter,
 search, a feed, a 304 revalidation, and mixed (the hot read while a writer edits other articles
-at 1, 5 and 20 writes per second). The content is the seed article and its copies, written in
-bulk (bench/seed.py), then rendered once each (``folio warm``), as a bulk import would be.
+at 1, 5 and 20 writes per second). Then the cold scenarios over ``--small`` articles (1,000) in
+a database of their own, to compare the p99 at full size with. The content is the seed
+article and its copies, written in bulk (bench/seed.py), then rendered once each
+(``folio warm``), as a bulk import would be.
 The table is printed and written to bench/RESULTS.md with the machine and the date
 (``make bench``: SQLite, then PostgreSQL appended). Absolute numbers depend on the machine;
 the ratios, measured in one run, are what to compare between commits. Every load is bounded
@@ -147,6 +149,56 @@ class Writer(threading.Thread):
                 self.stopping.wait(max(0.0, 1 / self.rate - (time.monotonic() - began)))
 
 
+def prepare(url: str, articles: int) -> dict[str, str]:
+    """Makes the database at ``url`` hold ``articles`` articles, each rendered once; the
+    environment that points Folio at it."""
+    if url.startswith("postgresql"):
+        create_database(url)
+    env = {**os.environ, "DATABASE_URL": url}
+    python = sys.executable
+    subprocess.run([python, "-m", "api.cli", "db", "upgrade"], cwd=REPO, env=env, check=True)
+    subprocess.run(
+        [python, "-m", "bench.seed", "--articles", str(articles)], cwd=REPO, env=env, check=True
+    )
+    began = time.monotonic()
+    subprocess.run([python, "-m", "api.cli", "warm"], cwd=REPO, env=env, check=True)
+    print(f"warmed in {time.monotonic() - began:.0f} s (folio warm: every article rendered once)")
+    return env
+
+
+def small_baseline(options: argparse.Namespace, url: str, work: Path) -> list[Result]:
+    """The cold scenarios again over ``options.small`` articles, in a database of their own
+    (a file beside the big one; on PostgreSQL, ``{database}_small``): what the p99 at full
+    size is compared with."""
+    if url.startswith("postgresql"):
+        small_url = re.sub(r"/([^/?]+)(\?|$)", r"/\1_small\2", url, count=1)
+    else:
+        small_url = f"sqlite:///{work / 'small.db'}"
+    env = {**prepare(small_url, options.small), "FOLIO_CACHE_MAX_ENTRIES": "0"}
+    port = free_port()
+    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port)]
+    server = start([*command, "--workers", str(options.workers)], env, work / "small.log")
+    base = f"http://127.0.0.1:{port}"
+    script = random_paths(work, "small-by-id", "'/v1/articles/' .. i")
+    script.write_text(script.read_text().replace("COUNT", str(options.small)))
+    results = []
+    try:
+        wait_ready(base + HOT)
+        for scenario, path, lua in (("cold", HOT, None), ("long tail by id", "/", script)):
+            wrk(base + path, seconds=2, connections=options.connections, script=lua)
+            rps, p99 = wrk(
+                base + path, seconds=options.seconds, connections=options.connections, script=lua
+            )
+            results.append(Result(scenario, f"folio-cold, {options.small:,}", rps, p99))
+            print(
+                f"  {scenario:<28} {options.small:,} articles {rps:>10,.0f} req/s  p99 {p99:.1f} ms"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database", help="DATABASE_URL (default: a new SQLite file)")
@@ -156,6 +208,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, choices=range(1, 17))
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS.md")
     parser.add_argument("--append", action="store_true", help="add to --out, not replace it")
+    parser.add_argument(
+        "--small",
+        type=int,
+        default=1_000,
+        choices=range(0, 100_001),
+        metavar="N",
+        help="also measure the cold long tail over N articles, to compare its p99 (0: not)",
+    )
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk (make bench does it)")
@@ -163,20 +223,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="folio-bench-"))
     work.chmod(0o755)  # nginx workers run as an unprivileged user and must read the file
     url = options.database or f"sqlite:///{work / 'bench.db'}"
-    if url.startswith("postgresql"):
-        create_database(url)
-    env = {**os.environ, "DATABASE_URL": url}
+    env = prepare(url, options.articles)
     python = sys.executable
-    subprocess.run([python, "-m", "api.cli", "db", "upgrade"], cwd=REPO, env=env, check=True)
-    subprocess.run(
-        [python, "-m", "bench.seed", "--articles", str(options.articles)],
-        cwd=REPO,
-        env=env,
-        check=True,
-    )
-    began = time.monotonic()
-    subprocess.run([python, "-m", "api.cli", "warm"], cwd=REPO, env=env, check=True)
-    print(f"warmed in {time.monotonic() - began:.0f} s (folio warm: every article rendered once)")
     create_key = ["keys", "create", "--name", f"bench {time.time_ns()}", "--scope", "write"]
     token = subprocess.run(
         [python, "-m", "api.cli", *create_key],
@@ -275,6 +323,8 @@ def main() -> None:
             process.terminate()
         for process in processes:
             process.wait(timeout=30)
+    if options.small:
+        results += small_baseline(options, url, work)
     report(results, memory, options, url)
     shutil.rmtree(work, ignore_errors=True)
 
@@ -330,6 +380,8 @@ def report(
         "|---|---|---:|---:|---|",
     ]
     for r in results:
+        if r.target.startswith("folio-cold, "):
+            continue  # the small database's: in the p99 comparison below
         ratio = ""
         naive = find(r.scenario, "naive")
         if r.target.startswith("folio") and naive is not None:
@@ -342,6 +394,19 @@ def report(
             f"| {r.scenario} | {r.target} | {r.requests_per_second:,.0f} | {r.p99_ms:.1f} |"
             f" {ratio} |"
         )
+    small = [r for r in results if r.target.startswith("folio-cold, ")]
+    if small:
+        lines += [
+            "",
+            f"p99 at {options.articles:,} articles against {options.small:,} (folio-cold):",
+        ]
+        for r in small:
+            full = find(r.scenario, "folio-cold")
+            if full is not None:
+                lines.append(
+                    f"- {r.scenario}: {full.p99_ms:.1f} ms against {r.p99_ms:.1f} ms"
+                    f" ({full.p99_ms / max(r.p99_ms, 0.001):.1f}x)"
+                )
     lines += [
         "",
         "Largest worker's resident size after the long tail: "
