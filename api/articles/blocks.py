@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from api.assets.models import ImageAsset
 from api.comparisons.models import ComparisonPublic
 from api.core.fields import URL_CHAR, Id, WebUrl
+from api.core.readback import Reference
 from api.web.refs import ArticleRef, RoleRef
 
 SAFE_HREF = rf"^(https?://|mailto:|/|#){URL_CHAR}*$"  # never javascript: or data:
@@ -64,6 +65,24 @@ class Span(Typed):
 # --- Links ------------------------------------------------------------------------------------
 
 
+_AS_READ = "As a document shows it (its id is {}): accepted back."
+
+
+def _targets_as_ids(data: Any, names: tuple[str, ...], *, drop: str | None = None) -> Any:
+    """A block as read names what it refers to by object (``role``): as written, by id
+    (``role_id``). The object's id wins where the id is not given; ``drop`` is the field
+    reading makes from that object (a link's ``href``)."""
+    if not isinstance(data, dict):
+        return data
+    for name in names:
+        target = data.get(name)
+        if isinstance(target, dict) and "id" in target and data.get(f"{name}_id") is None:
+            data = {**data, f"{name}_id": target["id"]}
+            if drop is not None:
+                data.pop(drop, None)
+    return data
+
+
 class Link(Typed):
     """A ``link`` annotation as written: to a URL, a role or an article (exactly one)."""
 
@@ -73,6 +92,13 @@ class Link(Typed):
     role_id: Id | None = None
     article_id: Id | None = None
     title: ShortText | None = None
+    role: Reference | None = Field(None, exclude=True, description=_AS_READ.format("role_id"))
+    article: Reference | None = Field(None, exclude=True, description=_AS_READ.format("article_id"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _as_read(cls, data: Any) -> Any:
+        return _targets_as_ids(data, ("role", "article"), drop="href")
 
     @model_validator(mode="after")
     def _one_target(self) -> Self:
@@ -147,6 +173,12 @@ class ImageBlock(Typed):
     alt: str = Field("", max_length=500)
     caption: str = Field("", max_length=1_000)
     credit: str = Field("", max_length=300)
+    asset: Reference | None = Field(None, exclude=True, description=_AS_READ.format("asset_id"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _as_read(cls, data: Any) -> Any:
+        return _targets_as_ids(data, ("asset",), drop="url")
 
     @model_validator(mode="after")
     def _one_source(self) -> Self:
@@ -257,9 +289,21 @@ class CalloutBlockPublic(Typed):
 
 class RoleDefinition(Node):
     key: Key | None = Field(None, alias="_key")
-    role_id: Id
+    role_id: Id | None = Field(None, description="The role (or ``role``, as read).")
     term: ShortText
     definition: Text
+    role: Reference | None = Field(None, exclude=True, description=_AS_READ.format("role_id"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _as_read(cls, data: Any) -> Any:
+        return _targets_as_ids(data, ("role",))
+
+    @model_validator(mode="after")
+    def _named(self) -> Self:
+        if self.role_id is None:
+            raise ValueError("a definition names its role: role_id")
+        return self
 
 
 class RoleDefinitionsBlock(Typed):
@@ -284,7 +328,21 @@ class RoleDefinitionsBlockPublic(Typed):
 class ComparisonBlock(Typed):
     type: Literal["comparison"] = Field("comparison", alias="_type")
     key: Key | None = Field(None, alias="_key")
-    comparison_id: Id
+    comparison_id: Id | None = Field(None, description="The comparison (or ``comparison``).")
+    comparison: Reference | None = Field(
+        None, exclude=True, description=_AS_READ.format("comparison_id")
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _as_read(cls, data: Any) -> Any:
+        return _targets_as_ids(data, ("comparison",))
+
+    @model_validator(mode="after")
+    def _named(self) -> Self:
+        if self.comparison_id is None:
+            raise ValueError("a comparison block names its comparison: comparison_id")
+        return self
 
 
 class ComparisonBlockPublic(Typed):
@@ -296,7 +354,19 @@ class ComparisonBlockPublic(Typed):
 class RelatedBlock(Typed):
     type: Literal["related"] = Field("related", alias="_type")
     key: Key | None = Field(None, alias="_key")
-    article_ids: list[Id] = Field(max_length=50)
+    article_ids: list[Id] = Field(default_factory=list, max_length=50)
+    articles: list[Reference] | None = Field(
+        None, exclude=True, max_length=50, description=_AS_READ.format("article_ids")
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _as_read(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "article_ids" not in data:
+            shown = data.get("articles")
+            if isinstance(shown, list) and all(isinstance(a, dict) and "id" in a for a in shown):
+                data = {**data, "article_ids": [a["id"] for a in shown]}
+        return data
 
 
 class RelatedBlockPublic(Typed):

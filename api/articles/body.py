@@ -92,9 +92,9 @@ def references(blocks: Sequence[Block], path: Path | None = None) -> References:
                 refs.found.append(([*where, "role_id"], "role", role))
             case Link(article_id=int() as article):
                 refs.found.append(([*where, "article_id"], "article", article))
-            case RoleDefinition(role_id=role):
+            case RoleDefinition(role_id=int() as role):
                 refs.found.append(([*where, "role_id"], "role", role))
-            case ComparisonBlock(comparison_id=comparison):
+            case ComparisonBlock(comparison_id=int() as comparison):
                 refs.found.append(([*where, "comparison_id"], "comparison", comparison))
             case RelatedBlock(article_ids=articles):
                 refs.found.extend(
@@ -127,7 +127,11 @@ def _existing(session: Session, model: Any, ids: set[int]) -> set[int]:
 
 def comparison_ids(blocks: Sequence[Block]) -> list[int]:
     """The comparisons a body embeds, in order."""
-    return [b.comparison_id for b in blocks if isinstance(b, ComparisonBlock)]
+    return [
+        b.comparison_id
+        for b in blocks
+        if isinstance(b, ComparisonBlock) and b.comparison_id is not None
+    ]
 
 
 def linked_role_ids(blocks: Sequence[Block]) -> list[int]:
@@ -206,7 +210,7 @@ class Resolver:
                     RoleDefinitionsBlockPublic(key=block.key or "", items=items) if items else None
                 )
             case ComparisonBlock():
-                table = self.tables.get(block.comparison_id)
+                table = self.tables.get(block.comparison_id or 0)
                 if table is None:
                     return None
                 return ComparisonBlockPublic(key=block.key or "", comparison=table)

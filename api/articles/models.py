@@ -18,6 +18,13 @@ from api.assets.models import ImageAsset
 from api.comparisons.models import ComparisonPublic
 from api.core.db import Tracked
 from api.core.fields import JSON_INTEGER, Id, Moment, WebUrl
+from api.core.readback import (
+    ID_OR_OBJECT,
+    ID_OR_SLUG_OR_OBJECT,
+    SLUG_OR_OBJECT,
+    Writable,
+    read_only,
+)
 from api.core.slugs import SLUG_MAX, Slug
 from api.core.workflow import Status, Workflow
 from api.labels.models import LabelPublic
@@ -178,7 +185,7 @@ class ArticleQuery(BaseModel):
     jsonld: bool = Field(False, description="With format=html: the JSON-LD in a <script>.")
 
 
-class ArticleInput(BaseModel):
+class ArticleInput(Writable):
     """An article as written by POST and PUT (and, after merging, PATCH).
 
     The body is either ``body`` (blocks, referring to roles, comparisons and articles by id)
@@ -192,15 +199,21 @@ class ArticleInput(BaseModel):
     kicker: str = Field("", max_length=60)
     category: str = Field("", max_length=60)
     reading_time_minutes: Annotated[int, Field(ge=0, le=1000), JSON_INTEGER] | None = None
-    author: Slug | Id | None = Field(None, description="An author's slug or id.")
-    tags: list[Slug] = Field(default_factory=list, max_length=20)
+    author: Annotated[Slug | Id, ID_OR_SLUG_OR_OBJECT] | None = Field(
+        None, description="An author's slug or id."
+    )
+    tags: list[Annotated[Slug, SLUG_OR_OBJECT]] = Field(default_factory=list, max_length=20)
     status: Status = Status.draft
     publish_at: Moment | None = Field(
         None, description="When a scheduled article becomes public; the publication date otherwise."
     )
     summary: str = Field("", max_length=5_000)
     seo: SeoInput = Field(default_factory=SeoInput)
-    cover: Id | None = Field(None, description="An asset (POST /v1/assets): the article's image.")
+    cover: Annotated[Id, ID_OR_OBJECT] | None = Field(
+        None, description="An asset (POST /v1/assets): the article's image."
+    )
+    roles: Any = read_only(" (the roles the body names)")
+    comparisons: Any = read_only(" (the comparisons the body embeds)")
     body: list[Block] = Field(
         default_factory=list, max_length=2_000, description="Portable Text: blocks in order."
     )

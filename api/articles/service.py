@@ -38,6 +38,7 @@ from api.articles.models import (
     ArticleRole,
     ArticleTag,
     Seo,
+    SeoInput,
 )
 from api.assets import service as assets_service
 from api.assets.models import ArticleAsset
@@ -514,7 +515,7 @@ def _mentions(session: Session, blocks: Sequence[Block]) -> tuple[list[int], lis
     role_ids: list[int] = []
     for block in blocks:
         if isinstance(block, ComparisonBlock):
-            role_ids.extend(subjects[block.comparison_id])
+            role_ids.extend(subjects[block.comparison_id or 0])
         else:
             role_ids.extend(body.linked_role_ids([block]))
     return list(dict.fromkeys(role_ids)), list(dict.fromkeys(comparison_ids))
@@ -527,7 +528,30 @@ def _resolve_label(session: Session, finder: Any, ref: str | int, loc: list[str 
         raise InvalidBody.at(["body", *loc], f"no such {loc[0]}: {ref!r}") from None
 
 
+def _set_seo(article: Article, seo: SeoInput) -> SeoInput:
+    """What ``seo`` sets: a value that is what reading shows by default now (the title for
+    ``meta_title``, the summary, the page, the cover) is a document read and sent back, not a
+    choice, and stays unset, so it follows the title, summary, slug or cover as they change."""
+    if article.id is None:
+        return seo
+    cover = assets_service.file_url(article.cover_asset_id) if article.cover_asset_id else None
+    shown = seo_of(article, cover)
+    return SeoInput(
+        meta_title=None
+        if article.meta_title is None and seo.meta_title == shown.meta_title
+        else seo.meta_title,
+        meta_description=None
+        if article.meta_description is None and seo.meta_description == shown.meta_description
+        else seo.meta_description,
+        canonical_url=None
+        if article.canonical_url is None and seo.canonical_url == shown.canonical_url
+        else seo.canonical_url,
+        image=None if article.image_url is None and seo.image == shown.image else seo.image,
+    )
+
+
 def _apply(session: Session, article: Article, data: ArticleInput, *, key: ApiKey | None) -> None:
+    seo = _set_seo(article, data.seo)  # against the article as it was read
     slug = data.slug or (article.slug if article.id is not None else slugify(data.title))
     editing.slug_free(session, Article, COLLECTION, slug, article.id)
     author = (
@@ -555,10 +579,10 @@ def _apply(session: Session, article: Article, data: ArticleInput, *, key: ApiKe
     article.reading_time_minutes = data.reading_time_minutes
     article.author_id = author.id if author is not None else None
     article.summary = data.summary
-    article.meta_title = data.seo.meta_title
-    article.meta_description = data.seo.meta_description
-    article.canonical_url = data.seo.canonical_url
-    article.image_url = data.seo.image
+    article.meta_title = seo.meta_title
+    article.meta_description = seo.meta_description
+    article.canonical_url = seo.canonical_url
+    article.image_url = seo.image
     article.cover_asset_id = data.cover
     article.body = [
         block.model_dump(by_alias=True, exclude_none=True) for block in with_keys(blocks)

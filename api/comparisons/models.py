@@ -6,7 +6,7 @@ comparison: both are enforced by composite foreign keys, not by application code
 """
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import ForeignKeyConstraint, Index, Text, UniqueConstraint
@@ -14,6 +14,7 @@ from sqlmodel import Field, SQLModel
 
 from api.core.db import Tracked
 from api.core.fields import Id, Moment, Position, WebUrl
+from api.core.readback import ID_OR_SLUG_OR_OBJECT, Writable, read_only
 from api.core.slugs import SLUG_MAX, Name, Slug
 from api.core.workflow import Status, Workflow
 from api.roles.models import RoleListItem, RolePublic
@@ -107,6 +108,7 @@ class RowInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: Id | None = Field(None, description="An existing row to keep (and keep its id).")
+    position: Any = read_only(" (the order of rows is their position)")
     dimension: Name
     cells: dict[str, CellText | CellInput] = Field(
         default_factory=dict,
@@ -115,7 +117,7 @@ class RowInput(BaseModel):
     )
 
 
-class ComparisonInput(BaseModel):
+class ComparisonInput(Writable):
     """A comparison as written by POST and PUT (and, after merging, PATCH)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -123,7 +125,7 @@ class ComparisonInput(BaseModel):
     slug: Slug | None = Field(None, description="Made from the title when left out.")
     title: str = Field(min_length=1, max_length=300)
     dimension_label: str = Field("Dimension", min_length=1, max_length=100)
-    subjects: list[Slug | Id] = Field(
+    subjects: list[Annotated[Slug | Id, ID_OR_SLUG_OR_OBJECT]] = Field(
         min_length=1, max_length=20, description="Roles by slug or id, in column order."
     )
     rows: list[RowInput] = Field(default_factory=list, max_length=200)

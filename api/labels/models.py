@@ -9,6 +9,7 @@ from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
 from api.core.db import Tracked
+from api.core.readback import Writable
 from api.core.slugs import SLUG_MAX, Name, Slug
 from api.core.workflow import Trashable
 from api.web.pagination import ListParams, fields_query, sort_query
@@ -38,7 +39,7 @@ class Tag(Trashable, Tracked, table=True):
     name: str = SQLField(max_length=200)
 
 
-class LabelInput(BaseModel):
+class LabelInput(Writable):
     model_config = ConfigDict(extra="forbid")
 
     slug: Slug | None = Field(None, description="Made from the name when left out.")

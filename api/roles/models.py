@@ -1,6 +1,7 @@
 """Roles: pages about a job role, such as "AI operating partner" or "Fractional CAIO"."""
 
 from datetime import datetime
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import JSON, Index, Text
@@ -9,6 +10,7 @@ from sqlmodel import Field, SQLModel
 from api.assets.models import ImageAsset
 from api.core.db import Tracked
 from api.core.fields import Id, Moment
+from api.core.readback import ID_OR_OBJECT, Writable, read_only
 from api.core.slugs import SLUG_MAX, Name, Slug
 from api.core.workflow import Status, Workflow
 from api.web.pagination import ListParams, fields_query, include_query, sort_query
@@ -35,7 +37,7 @@ class Role(RoleBase, Workflow, Tracked, table=True):
     )
 
 
-class RoleInput(BaseModel):
+class RoleInput(Writable):
     """A role as written by POST and PUT (and, after merging, PATCH)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -48,7 +50,11 @@ class RoleInput(BaseModel):
     publish_at: Moment | None = Field(
         None, description="When a scheduled role becomes public; the publication date otherwise."
     )
-    cover: Id | None = Field(None, description="An asset (POST /v1/assets): the role's image.")
+    cover: Annotated[Id, ID_OR_OBJECT] | None = Field(
+        None, description="An asset (POST /v1/assets): the role's image."
+    )
+    comparisons: Any = read_only(" (the comparisons of the role)")
+    articles: Any = read_only(" (the articles that name the role)")
 
 
 class RoleListItem(SQLModel):

@@ -77,8 +77,15 @@ def _justified(failure: Failure, case: Any, status: int, problem: dict[str, Any]
 
 def _unsendable(case: Any) -> bool:
     """Negative data the wire cannot carry: a query parameter of no values is not sent at all,
-    and every multipart field is text (a number or a list in ``alt`` arrives as its text)."""
+    one of a single value is that value, and every multipart field is text (a number or a
+    list in ``alt`` arrives as its text)."""
     if any(value == [] for value in (case.query or {}).values()):
+        return True
+    # A list of one string where a string is expected is, on the wire, that string (q=null).
+    if any(
+        isinstance(value, list) and len(value) == 1 and isinstance(value[0], str)
+        for value in (case.query or {}).values()
+    ):
         return True
     if (case.media_type or "").startswith("multipart/") and isinstance(case.body, dict):
         return all(not isinstance(v, str) for k, v in case.body.items() if k != "file")
