@@ -73,6 +73,7 @@ Dropper = Callable[[frozenset[str]], None]
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     generation: int  # the watcher's generation when it was taken
+    seen: int  # the changes observed (NOTIFY, data_version) when it was taken
     horizon: datetime | None  # the next scheduled publication: stale from then on
     last_modified: datetime | None
 
@@ -96,6 +97,11 @@ class Watcher(ABC):
         self._follow_with = follow
         self._changes = itertools.count(1)  # next() is atomic: bumps from any thread
         self._generation = 0
+        # Changes noticed in the database (any process's): they call for a new snapshot, but
+        # the current one serves meanwhile, as it would have before they were noticed.
+        self._observations = itertools.count(1)
+        self._seen = 0
+        self._refreshing = threading.Lock()  # one refresh at a time: the thread's or a bump's
         self._snapshot: Snapshot | None = None
         self._last_change: int | None = None  # the newest content_change read
         self._connected = False
@@ -125,11 +131,16 @@ class Watcher(ABC):
         self._wake_writer.close()
 
     def bump(self, keys: frozenset[str]) -> None:
-        """This process committed a write: what it changed is stale at once, and
-        ``Last-Modified`` is read again before the next response."""
+        """This process committed a write: what it changed is stale at once, and the
+        snapshot (``Last-Modified``, the next publication) is taken again here, in the
+        writer's thread, before its answer goes out: a request waits for it only while it is
+        taken, never for the watcher's thread to be scheduled."""
         self._drop(keys)
         self._changed()
-        self._wake()
+        if self._connected:
+            self._keep_fresh()
+        else:
+            self._wake()
 
     def _drop(self, keys: frozenset[str]) -> None:
         for dropper in self.droppers:
@@ -181,6 +192,9 @@ class Watcher(ABC):
     def _changed(self) -> None:
         self._generation = next(self._changes)
 
+    def _observed(self) -> None:
+        self._seen = next(self._observations)
+
     def _catch_up(self) -> None:
         """Drops what the content changes committed since the last read name; everything when
         they cannot be known (the first read, or too many to read)."""
@@ -200,12 +214,20 @@ class Watcher(ABC):
         self._drop(frozenset(key for _, keys in changes for key in keys))
 
     def _keep_fresh(self) -> None:
+        with self._refreshing:
+            self._refresh()
+
+    def _refresh(self) -> None:
         """Takes a new snapshot when the last one is out of date. The generation is read
         before the database, so a change committed meanwhile leaves the snapshot stale."""
-        snapshot, generation = self._snapshot, self._generation
+        snapshot, generation, seen = self._snapshot, self._generation, self._seen
         due = snapshot is not None and snapshot.horizon is not None
         due = due and clock.now() >= snapshot.horizon  # type: ignore[union-attr,operator]
-        if snapshot is not None and snapshot.generation == generation and not due:
+        current = snapshot is not None and (snapshot.generation, snapshot.seen) == (
+            generation,
+            seen,
+        )
+        if current and not due:
             return
         try:
             self._catch_up()
@@ -218,7 +240,7 @@ class Watcher(ABC):
             self._failing, self._snapshot = True, None
             return
         self._failing = False
-        self._snapshot = Snapshot(generation, horizon, last_modified)
+        self._snapshot = Snapshot(generation, seen, horizon, last_modified)
         self._ready.set()
         if self._loop is not None:
             with contextlib.suppress(RuntimeError):  # the loop has closed
@@ -266,7 +288,7 @@ class SQLiteWatcher(Watcher):
                 (version,) = db_.execute("PRAGMA data_version").fetchone()
                 if version != seen:
                     seen = version
-                    self._changed()
+                    self._observed()
                 yield
                 self._sleep()
 
@@ -290,7 +312,7 @@ class PostgresWatcher(Watcher):
                         # This process's own writes reached it already (``bump``), but the
                         # change is read from the log all the same: it is cheap.
                         del notify
-                        self._changed()
+                        self._observed()
 
 
 def make_watcher(database_url: str, follow: Follow) -> Watcher | None:

@@ -312,3 +312,23 @@ def test_a_stored_body_that_does_not_decompress_is_rendered_afresh(
         again = client.get("/v1/articles/1")
         assert again.status_code == 200
         assert again.content == rendered.content
+
+
+def test_a_write_here_takes_the_snapshot_before_answering_and_one_seen_there_waits_for_none(
+    cached: TestClient, fresh_database: Database
+) -> None:
+    watcher = cache_of(cached).watcher
+    assert watcher is not None
+    other = other_article(fresh_database)
+    assert eventually(lambda: watcher.snapshot() is not None)
+    before = watcher.snapshot()
+    assert before is not None
+    rename_article(fresh_database, other, "Edited here")  # this process: bump
+    after = watcher.snapshot()
+    assert after is not None  # taken in the writer's thread: no request waits for it
+    assert after.generation != before.generation
+    assert after.last_modified is not None
+    assert before.last_modified is None or after.last_modified >= before.last_modified
+    watcher._observed()  # a commit noticed in the database (another process's, say)
+    assert watcher.snapshot() is after  # still served while the watcher takes a new one
+    assert eventually(lambda: watcher.snapshot() is not after)
