@@ -50,13 +50,13 @@ test-postgres: install
 	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check api tests migrations bench
-	$(BIN)/ruff format --check api tests migrations bench
+	$(BIN)/ruff check api tests migrations bench clients
+	$(BIN)/ruff format --check api tests migrations bench clients
 	$(BIN)/mypy
 
 format: install
-	$(BIN)/ruff format api tests migrations bench
-	$(BIN)/ruff check --fix api tests migrations bench
+	$(BIN)/ruff format api tests migrations bench clients
+	$(BIN)/ruff check --fix api tests migrations bench clients
 
 # Writes the OpenAPI document to openapi.json, the snapshot a test compares the API with.
 openapi: install
