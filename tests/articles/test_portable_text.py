@@ -1,10 +1,15 @@
 """An article's body rendered by the real ``@portabletext/to-html`` (npm, pinned by
-``tests/js/package-lock.json``, installed by ``make install``), run with Node: what a frontend
-gets back is the links, the emphasis, the lists and the images."""
+``tests/js/package-lock.json``, installed by ``make install`` into the virtualenv's ``js/``),
+run with Node: what a frontend gets back is the links, the emphasis, the lists and the
+images."""
 
+import hashlib
 import json
+import os
 import subprocess
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -16,16 +21,31 @@ from tests.assets.test_assets import FILE, uploaded
 from tests.conftest import Keys
 
 RENDERER = REPO_ROOT / "tests" / "js" / "render-body.mjs"
+# Where ``make install`` put the npm packages: beside the Python ones, out of the source tree.
+PACKAGES = Path(sys.prefix) / "js"
+
+
+def _renderer() -> Path:
+    """The renderer, copied beside the packages it imports (Node resolves an import from the
+    importing file's folder); named by its content, written whole (both suites run at once)."""
+    script = RENDERER.read_bytes()
+    copy = PACKAGES / f"render-body-{hashlib.sha256(script).hexdigest()[:12]}.mjs"
+    if not copy.exists():
+        partial = copy.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(script)
+        partial.replace(copy)
+    return copy
 
 
 def to_html(body: list[dict[str, Any]]) -> str:
+    renderer = _renderer()
     done = node(
-        [str(RENDERER)],
+        [str(renderer)],
         return_completed_process=True,
         input=json.dumps(body).encode(),
         capture_output=True,
         timeout=60,
-        cwd=RENDERER.parent,
+        cwd=renderer.parent,
     )
     assert isinstance(done, subprocess.CompletedProcess)
     assert isinstance(done.stdout, bytes)
