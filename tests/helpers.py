@@ -1,7 +1,12 @@
 """Small builders for test data, written through the services like real content."""
 
+import hashlib
+import os
+import shutil
+import sys
 from datetime import UTC, datetime, timedelta
 from itertools import count
+from pathlib import Path
 from typing import Any, cast
 
 from sqlmodel import Session
@@ -105,3 +110,26 @@ def linking(text: str, span: str, **target: Any) -> dict[str, Any]:
         "children": [c for c in children if c["text"]],
         "markDefs": [{"_type": "link", "_key": "link1", **target}],
     }
+
+
+def staged_for_node(packages: str, files: dict[str, bytes]) -> Path:
+    """``files`` (relative path → bytes) copied into a folder inside the virtualenv's
+    ``packages`` folder (``js`` or ``ts``, where ``make install`` put the npm packages), so
+    that Node and tsc resolve their imports there: a module is looked up from the importing
+    file's folder upwards. The folder is named by the content and written whole, since both
+    suites run at once."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    folder = Path(sys.prefix) / packages / f"stage-{digest.hexdigest()[:16]}"
+    if not folder.exists():
+        partial = folder.with_name(f"{folder.name}.{os.getpid()}.part")
+        shutil.rmtree(partial, ignore_errors=True)
+        for name, content in files.items():
+            (partial / name).parent.mkdir(parents=True, exist_ok=True)
+            (partial / name).write_bytes(content)
+        try:
+            partial.rename(folder)
+        except OSError:  # the other suite staged the same files first
+            shutil.rmtree(partial, ignore_errors=True)
+    return folder

@@ -3,11 +3,8 @@
 run with Node: what a frontend gets back is the links, the emphasis, the lists and the
 images."""
 
-import hashlib
 import json
-import os
 import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -19,22 +16,13 @@ from api.core.config import REPO_ROOT
 from tests.assets.images import png
 from tests.assets.test_assets import FILE, uploaded
 from tests.conftest import Keys
+from tests.helpers import staged_for_node
 
 RENDERER = REPO_ROOT / "tests" / "js" / "render-body.mjs"
-# Where ``make install`` put the npm packages: beside the Python ones, out of the source tree.
-PACKAGES = Path(sys.prefix) / "js"
 
 
 def _renderer() -> Path:
-    """The renderer, copied beside the packages it imports (Node resolves an import from the
-    importing file's folder); named by its content, written whole (both suites run at once)."""
-    script = RENDERER.read_bytes()
-    copy = PACKAGES / f"render-body-{hashlib.sha256(script).hexdigest()[:12]}.mjs"
-    if not copy.exists():
-        partial = copy.with_suffix(f".{os.getpid()}.part")
-        partial.write_bytes(script)
-        partial.replace(copy)
-    return copy
+    return staged_for_node("js", {RENDERER.name: RENDERER.read_bytes()}) / RENDERER.name
 
 
 def to_html(body: list[dict[str, Any]]) -> str:
