@@ -14,7 +14,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PG_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/folio_bench
 PYTEST_ARGS ?=
 
-.PHONY: install run worker db test test-sqlite test-postgres lint format lock openapi bench clean
+.PHONY: install browser run worker db test test-sqlite test-postgres lint format lock openapi bench clean
 
 install: $(STAMP)
 
@@ -43,8 +43,13 @@ run: db
 worker: db
 	$(BIN)/folio worker
 
+# The browser the docs tests draw /docs and /redoc in: Debian's Chromium, installed once.
+browser:
+	command -v chromium >/dev/null || apt-get install -y --no-install-recommends chromium || \
+		(apt-get update && apt-get install -y --no-install-recommends chromium)
+
 # Both databases at once (two processes on two cores), each suite's output kept together.
-test: install
+test: install browser
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: install

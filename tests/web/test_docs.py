@@ -1,9 +1,15 @@
-"""/docs and /redoc work offline: every script, style and icon they load comes from Folio."""
+"""/docs and /redoc work offline: every script, style and icon they load comes from Folio, and
+a real browser with no route to the internet draws every operation."""
 
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
+import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])
@@ -37,3 +43,58 @@ def test_docs_assets_are_cached_and_unknown_ones_are_404(client: TestClient) -> 
         missing = client.get(f"/docs/assets/{name}")
         assert missing.status_code == 404, name
         assert missing.headers["content-type"] == "application/problem+json"
+
+
+def chromium(url: str, profile: Path, *what: str) -> str:
+    """Debian's Chromium, headless, with every host name but loopback unresolvable (a machine
+    without internet); what it prints (``--dump-dom``) or wrote (``--screenshot``)."""
+    browser = shutil.which("chromium")
+    assert browser, "Chromium is missing: `make test` installs Debian's chromium package"
+    done = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",  # tests run as root here
+            "--disable-gpu",
+            f"--user-data-dir={profile}",  # both suites run a browser at once
+            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+            "--virtual-time-budget=20000",  # until the page's scripts have fetched and drawn
+            "--window-size=1280,900",
+            *what,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def test_swagger_ui_draws_every_operation_in_a_browser_offline(
+    live_server: str, tmp_path: Path
+) -> None:
+    document = httpx.get(f"{live_server}/openapi.json").json()
+    dom = chromium(f"{live_server}/docs", tmp_path / "profile", "--dump-dom")
+    drawn = set(re.findall(r'class="opblock-summary-path" data-path="([^"]+)"', dom))
+    assert drawn == set(document["paths"])
+    assert "Folio" in dom
+    assert "Authorize" in dom
+    chromium(f"{live_server}/docs", tmp_path / "profile", f"--screenshot={tmp_path / 'docs.png'}")
+    with Image.open(tmp_path / "docs.png") as shot:
+        assert shot.size == (1280, 900)
+        assert len(shot.convert("RGB").getcolors(1_000_000) or []) > 50  # not a blank page
+
+
+def test_redoc_draws_every_operation_in_a_browser_offline(live_server: str, tmp_path: Path) -> None:
+    document = httpx.get(f"{live_server}/openapi.json").json()
+    operations = {
+        operation["operationId"]
+        for item in document["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    }
+    dom = chromium(f"{live_server}/redoc", tmp_path / "profile", "--dump-dom")
+    drawn = set(re.findall(r'id="(?:tag/[^/"]+/)?operation/([^"]+)"', dom))
+    assert operations <= drawn, sorted(operations - drawn)[:10]
