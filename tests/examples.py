@@ -45,8 +45,23 @@ RANDOM_FIELDS = {"token", "secret", "prefix"}
 ROOT = "urn:folio:openapi"
 
 
-def _escape(segment: str) -> str:
+def escape(segment: str) -> str:
+    """A JSON Pointer segment (RFC 6901)."""
     return segment.replace("~", "~0").replace("/", "~1")
+
+
+def registry_of(document: dict[str, Any]) -> Registry[Any]:
+    """The OpenAPI document as a JSON Schema resource, for ``fits``."""
+    registry: Registry[Any] = Registry().with_resource(
+        ROOT, Resource.from_contents(document, default_specification=DRAFT202012)
+    )
+    return registry
+
+
+def fits(registry: Registry[Any], pointer: str, value: Any) -> bool:
+    """Whether ``value`` validates against the schema at ``pointer`` in the document."""
+    validator = Draft202012Validator({"$ref": f"{ROOT}#{pointer}"}, registry=registry)
+    return bool(validator.is_valid(value))
 
 
 class Harvest:
@@ -55,9 +70,7 @@ class Harvest:
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
-        self.registry: Registry[Any] = Registry().with_resource(
-            ROOT, Resource.from_contents(document, default_specification=DRAFT202012)
-        )
+        self.registry = registry_of(document)
         self.found: dict[str, Any] = {}
 
     def _at(self, pointer: str) -> Any:
@@ -68,8 +81,7 @@ class Harvest:
         return node
 
     def fits(self, pointer: str, value: Any) -> bool:
-        validator = Draft202012Validator({"$ref": f"{ROOT}#{pointer}"}, registry=self.registry)
-        return bool(validator.is_valid(value))
+        return fits(self.registry, pointer, value)
 
     def walk(self, pointer: str, value: Any) -> None:
         schema = self._at(pointer)
@@ -91,7 +103,7 @@ class Harvest:
         if isinstance(value, dict):
             for name in schema.get("properties", {}):
                 if name in value:
-                    self.walk(f"{pointer}/properties/{_escape(name)}", value[name])
+                    self.walk(f"{pointer}/properties/{escape(name)}", value[name])
             if isinstance(schema.get("additionalProperties"), dict):
                 for name, item in value.items():
                     if name not in schema.get("properties", {}):
@@ -161,15 +173,15 @@ class Tour:
         headers = {**self.auth, **kwargs.pop("headers", {})}
         response = self.client.request(method, url, json=json_body, headers=headers, **kwargs)
         assert response.status_code == expect, (method, url, response.text[:500])
-        operation = f"/paths/{_escape(template.split('?')[0])}/{method.lower()}"
+        operation = f"/paths/{escape(template.split('?')[0])}/{method.lower()}"
         if json_body is not None:
             media = headers.get("Content-Type", "application/json")
-            self.harvest.walk(f"{operation}/requestBody/content/{_escape(media)}/schema", json_body)
+            self.harvest.walk(f"{operation}/requestBody/content/{escape(media)}/schema", json_body)
         if not response.content:
             return None
         media = response.headers["content-type"].split(";")[0]
         body = response.json()
-        self.harvest.walk(f"{operation}/responses/{expect}/content/{_escape(media)}/schema", body)
+        self.harvest.walk(f"{operation}/responses/{expect}/content/{escape(media)}/schema", body)
         return body
 
 
