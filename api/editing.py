@@ -103,9 +103,10 @@ def change(
     begin(session)
     row = kind.find(session, ref, True)
     check_precondition(if_match, lambda: etag_body(kind.public(session, row)))
+    was_public = events.is_visible(row)
     apply(row)
     try:
-        record_revision(session, row, kind, action=action, key=key)
+        record_revision(session, row, kind, action=action, key=key, was_public=was_public)
         session.commit()
     except IntegrityError as exc:  # a unique slug a concurrent writer took first: 409
         session.rollback()
@@ -207,11 +208,18 @@ def slug_free(
 
 
 def record_revision(
-    session: Session, row: Any, kind: Kind[Any], *, action: str, key: ApiKey | None
+    session: Session,
+    row: Any,
+    kind: Kind[Any],
+    *,
+    action: str,
+    key: ApiKey | None,
+    was_public: bool,
 ) -> None:
-    """Bumps the version and records the change: its event, its revision, its search
-    document (flushed, not committed)."""
-    was_public = events.was_visible(row)
+    """Bumps the version and records the change: its event (``published`` when the row has
+    become public, ``unpublished`` when it no longer is, judged against ``was_public``, taken
+    before the change began: a query in between flushes, which would lose the row's earlier
+    state), its revision, its search document (flushed, not committed)."""
     row.version += 1
     row.updated_at = clock.now()
     session.add(row)

@@ -55,7 +55,7 @@ from api.core.config import get_settings
 from api.core.errors import ArticleNotFound, InvalidBody, NotFound, Unauthorized
 from api.core.slugs import slugify
 from api.core.urls import resource_url, site_url
-from api.core.workflow import Status, effective_status, not_trashed, readable, visible
+from api.core.workflow import Status, effective_status, not_trashed, readable, visible, visible_now
 from api.labels.models import Author, Tag
 from api.labels.service import authors, tags
 from api.roles import service as roles_service
@@ -496,7 +496,12 @@ def follow_article(session: Session, article: Article, *, key: ApiKey | None) ->
             action = "restore"
         comparison.status, comparison.published_at, comparison.deleted_at = after
         editing.record_revision(
-            session, comparison, comparisons_service.KIND, action=action, key=key
+            session,
+            comparison,
+            comparisons_service.KIND,
+            action=action,
+            key=key,
+            was_public=visible_now(*before),
         )
 
 

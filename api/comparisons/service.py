@@ -46,7 +46,7 @@ from api.core.errors import (
 )
 from api.core.slugs import slugify
 from api.core.urls import resource_url
-from api.core.workflow import Status, effective_status, not_trashed, readable
+from api.core.workflow import Status, effective_status, not_trashed, readable, visible_now
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
@@ -476,10 +476,13 @@ def write_owned(
     if comparison is None:
         return create_comparison(session, data, key=key, owner=owner)
     before = document(session, comparison)
+    was_public = visible_now(comparison.status, comparison.published_at, comparison.deleted_at)
     _apply(session, comparison, data, owner=owner)
     after = document(session, comparison)
     if after != before:
-        editing.record_revision(session, comparison, KIND, action="update", key=key)
+        editing.record_revision(
+            session, comparison, KIND, action="update", key=key, was_public=was_public
+        )
     return comparison
 
 

@@ -10,7 +10,7 @@ are serialized anyway.
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, inspect, text
+from sqlalchemy import delete, exists, text
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -41,21 +41,6 @@ def _lock(session: Session) -> None:
 @sa_event.listens_for(Session, "after_rollback")
 def _forget_lock(session: Session) -> None:
     session.info.pop(_LOCKED, None)
-
-
-def was_visible(row: Any) -> bool:
-    """Whether ``row`` was public before its pending (unflushed) changes."""
-    state = inspect(row)
-    if state.transient or state.pending:
-        return False
-
-    def before(name: str) -> Any:
-        if not hasattr(row, name):
-            return None
-        history = state.attrs[name].history
-        return history.deleted[0] if history.deleted else getattr(row, name)
-
-    return visible_now(before("status"), before("published_at"), before("deleted_at"))
 
 
 def is_visible(row: Any) -> bool:

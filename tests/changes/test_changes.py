@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
 
 from api.core.clock import Clock
+from api.events.models import Event
 from tests.conftest import Keys
 
 COLLECTIONS = ("articles", "roles", "comparisons", "authors", "tags")
@@ -199,3 +201,48 @@ def test_a_page_of_changes_costs_the_same_queries_at_any_size(
             assert client.get("/v1/changes", params={"limit": limit}).status_code == 200
         counts.append(len(seen))
     assert counts[0] == counts[1]
+
+
+TABLE = (
+    "| Dimension | AI operating partner | Fractional CAIO |\n| --- | --- | --- |\n"
+    "| Cadence | Weekly | Monthly |\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("collection", "body"),
+    [
+        ("articles", {"title": "Publish me", "body_markdown": "Some words."}),
+        ("articles", {"title": "With a table", "body_markdown": TABLE}),
+        ("roles", {"name": "Publish me too", "definition": "A role."}),
+        (
+            "comparisons",
+            {"title": "Publish me three", "subjects": ["ai-operating-partner", "fractional-caio"]},
+        ),
+    ],
+)
+def test_publishing_and_unpublishing_by_patch_are_the_events_they_are(
+    client: TestClient, session: Session, keys: Keys, collection: str, body: dict[str, Any]
+) -> None:
+    """The event says what the change did to the public: a draft made public is
+    ``published``, a public item made a draft ``unpublished``, whatever the write looked up
+    on its way (a lookup flushes the session)."""
+    created = client.post(f"/v1/{collection}", json=body, headers=keys.auth("write"))
+    assert created.status_code == 201, created.text
+    item = created.json()["id"]
+    merge = {**keys.auth("write"), "Content-Type": "application/merge-patch+json"}
+    for status, publish_at in (("published", None), ("draft", None), ("published", None)):
+        changed = client.patch(
+            f"/v1/{collection}/{item}",
+            json={"status": status, "publish_at": publish_at},
+            headers=merge,
+        )
+        assert changed.status_code == 200, changed.text
+    kind = collection[:-1]
+    types = session.exec(
+        select(Event.type)
+        .where(Event.resource_type == collection, Event.resource_id == item)
+        .order_by(col(Event.id))
+    ).all()
+    changes = ["created", "published", "unpublished", "published"]
+    assert types == [f"{kind}.{change}" for change in changes]
