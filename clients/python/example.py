@@ -15,6 +15,7 @@ It runs on the httpx API, from the ``httpx2`` distribution that Folio's tests in
 
 import os
 from typing import Any
+from uuid import uuid4
 
 import httpx2 as httpx
 
@@ -53,7 +54,8 @@ def main() -> None:
         # 3. A draft, then published with If-Match.
         created = folio.post(
             "/v1/articles",
-            json={"title": "Which AI leader first?", "body_markdown": "A short note."},
+            # A title of its own on each run: a slug, once used, stays taken.
+            json={"title": f"Which AI leader first? {uuid4().hex[:6]}", "body_markdown": "A note."},
             headers=write,
         )
         assert created.status_code == 201, created.text

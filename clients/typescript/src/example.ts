@@ -68,7 +68,8 @@ console.log(`2. ${titles.length} articles, newest first`);
 // 3. A draft, then published with If-Match.
 const created = await folio.POST("/v1/articles", {
   body: {
-    title: "Which AI leader first?",
+    // A title of its own on each run: a slug, once used, stays taken.
+    title: `Which AI leader first? ${crypto.randomUUID().slice(0, 6)}`,
     body_markdown: "A short note.",
   } satisfies ArticleInput,
   headers: write,
