@@ -45,6 +45,7 @@ from api.web.http import HeadMiddleware, RequestGuardMiddleware
 from api.web.metrics import Metrics, MetricsMiddleware
 from api.web.metrics import router as metrics_router
 from api.web.ratelimit import Limiter
+from api.web.requestid import RequestIdMiddleware
 from api.webhooks.router import router as webhooks_router
 
 
@@ -167,12 +168,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             "If-None-Match",
             "If-Match",
             "Idempotency-Key",
+            "X-Request-ID",
         ],
-        expose_headers=["ETag", "Link", "Location"],
+        expose_headers=["ETag", "Link", "Location", "X-Request-ID"],
         allow_credentials=False,
         max_age=600,
     )
     app.add_middleware(HeadMiddleware)
+    app.add_middleware(RequestIdMiddleware)  # outermost: every answer has one, cached ones too
     return app
 
 

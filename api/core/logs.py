@@ -2,8 +2,14 @@
 
 import logging
 import sys
+from contextvars import ContextVar
 
 import structlog
+
+# The id of the request being answered (``X-Request-ID``): in every log line it causes (bound
+# in structlog's context vars too), and in the events it records, so that the webhook
+# deliveries of a change carry the id of the request that made it.
+REQUEST_ID: ContextVar[str | None] = ContextVar("folio_request_id", default=None)
 
 
 def configure_logging(level: str = "info") -> None:

@@ -31,3 +31,6 @@ class Event(SQLModel, table=True):
     # resources are shown to the public in /v1/changes (a tombstone for one never public
     # would name a draft).
     once_public: bool = Field(default=False)
+    # The X-Request-ID of the request that made the change (None for one made by a command
+    # or the worker); its webhook deliveries carry it.
+    request_id: str | None = Field(default=None, max_length=128)

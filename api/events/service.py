@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from api.core import db, surrogates
 from api.core.clock import clock
 from api.core.config import get_settings
+from api.core.logs import REQUEST_ID
 from api.core.workflow import Status, visible_now
 from api.events.models import Event
 from api.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
@@ -81,6 +82,7 @@ def record(
             "status": str(getattr(row, "status", Status.published)),
         },
         once_public=once_public,
+        request_id=REQUEST_ID.get(),
     )
     session.add(event)
     session.flush()

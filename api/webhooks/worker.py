@@ -186,11 +186,14 @@ def deliver(
         "webhook-timestamp": str(int(started.timestamp())),
         "webhook-signature": Signer(reveal(webhook)).sign(msg_id, started, body.decode()),
     }
+    if event.request_id is not None:  # the request that made the change
+        headers["x-request-id"] = event.request_id
     status_code, error = runner.run(
         post(client, webhook.url, body, headers, settings.webhook_timeout_seconds)
     )
     duration = int((clock.now() - started).total_seconds() * 1000)
-    return _record(session, claimed, started, duration, status_code, error)
+    with structlog.contextvars.bound_contextvars(request_id=event.request_id):
+        return _record(session, claimed, started, duration, status_code, error)
 
 
 def _record(

@@ -591,3 +591,24 @@ def test_every_spelling_of_a_private_address_is_refused(
             "/v1/webhooks", json={"url": url, "events": ["article.published"]}, headers=admin
         )
         assert response.status_code == 201, (url, response.text)
+
+
+def test_a_delivery_carries_the_request_id_of_the_change(
+    api: tuple[TestClient, dict[str, str]],
+    fresh_database: Database,
+    receiver: Receiver,
+) -> None:
+    client, admin = api
+    subscribe(client, admin, receiver.url, ["article.published"])
+    response = client.post(
+        "/v1/articles",
+        json={"title": "Traced", "status": "published"},
+        headers={**admin, "X-Request-ID": "editor-save-42"},
+    )
+    assert response.headers["x-request-id"] == "editor-save-42"
+    drain(fresh_database)
+    ((headers, _),) = receiver.received
+    assert headers["x-request-id"] == "editor-save-42"
+    with Session(fresh_database.engine) as session:
+        event = session.exec(select(Event).where(Event.slug == "traced")).one()
+        assert event.request_id == "editor-save-42"

@@ -1,0 +1,41 @@
+"""``X-Request-ID``: every answer carries one. A client's (or a proxy's) id is kept when it is
+a plain token of at most 128 characters; otherwise Folio makes one. The id is in every log
+line the request causes and in the events it records, so a webhook delivery names the
+request that caused it."""
+
+import re
+import uuid
+
+import structlog
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.core.logs import REQUEST_ID
+
+HEADER = b"x-request-id"
+_TOKEN = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
+
+
+class RequestIdMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = next((v for k, v in scope["headers"] if k == HEADER), b"")
+        value = given if _TOKEN.fullmatch(given) else uuid.uuid4().hex.encode()
+        request_id = value.decode()
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (HEADER, value)]
+            await send(message)
+
+        token = REQUEST_ID.set(request_id)
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            structlog.contextvars.unbind_contextvars("request_id")
+            REQUEST_ID.reset(token)
