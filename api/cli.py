@@ -1,7 +1,9 @@
 """The ``folio`` command: database migrations, seeding, and the server."""
 
 import os
+import shutil
 import signal
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -298,7 +300,7 @@ def serve(
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
 ) -> None:
     """Serve the API with Uvicorn."""
-    from api.web.server import GuardedHttpProtocol, log_config, raise_open_file_limit
+    from api.web.server import raise_open_file_limit
 
     settings = get_settings()
     if "base_url" not in settings.model_fields_set:
@@ -307,6 +309,24 @@ def serve(
         os.environ["FOLIO_BASE_URL"] = listening_url(host, port)
         get_settings.cache_clear()
     raise_open_file_limit()
+    # Metrics in prometheus_client's multiprocess mode: each worker writes its numbers to
+    # files in this directory, and a scrape that any worker answers reads them all. Set
+    # before the app (and prometheus_client) is imported, in this process and the workers.
+    made = None
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        made = tempfile.mkdtemp(prefix="folio-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = made
+    try:
+        _run(host, port, workers, access_log)
+    finally:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
+
+
+def _run(host: str, port: int, workers: int, access_log: bool) -> None:
+    from api.web.server import GuardedHttpProtocol, log_config
+
+    settings = get_settings()
     uvicorn.run(
         "api.main:app",
         host=host,

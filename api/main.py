@@ -46,6 +46,7 @@ from api.web.metrics import Metrics, MetricsMiddleware
 from api.web.metrics import router as metrics_router
 from api.web.ratelimit import Limiter
 from api.web.requestid import RequestIdMiddleware
+from api.webhooks import service as webhooks_service
 from api.webhooks.router import router as webhooks_router
 
 
@@ -95,9 +96,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
             watcher.start(wait=5.0, loop=asyncio.get_running_loop())
         if cache.store is not None:
             await cache.store.open()
+        app.state.metrics.start()
         try:
             yield
         finally:
+            app.state.metrics.stop()
             if watcher is not None:
                 surrogates.after_content_commit.remove(watcher.bump)
                 watcher.stop()
@@ -123,7 +126,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine
     app.state.sessions = lambda: db.open_session(engine)
     app.state.cache = cache
-    app.state.metrics = Metrics(cache)
+    app.state.metrics = Metrics(cache, engine, node=lambda: webhooks_service.queue_figures(engine))
     app.state.limiter = Limiter(settings)
     app.state.storage = make_storage(settings)
     install_error_handlers(app)

@@ -1,35 +1,54 @@
 """``/metrics`` for Prometheus: requests that reached a route (by route, method and status,
-with their duration) and the response cache (hits, misses, stored hits, entries, bytes).
+with their duration), the response cache (hits, misses, stored hits, entries, bytes), the
+database pool, and the node's queues (webhook deliveries waiting, and for how long; the event
+log's newest entry).
 
 Answers served from the response cache are counted by the cache itself and not timed one by
-one, so measuring costs the hot path nothing. Each process reports its own numbers: scrape
-each worker, or run one worker per instance.
+one, so measuring costs the hot path nothing. Under ``folio serve`` (any number of workers)
+the numbers are prometheus_client's multiprocess mode: every worker writes them to files in
+``PROMETHEUS_MULTIPROC_DIR`` (``folio serve`` makes a fresh one when it is not set), and a
+scrape, whichever worker answers it, reads them all: one scrape sees the whole node. A worker
+writes its cache and pool figures there every second.
 """
 
+import os
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from fastapi import APIRouter, Request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
+from sqlalchemy import Engine
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.web.cache import ResponseCache
 
+REFRESH_SECONDS = 1.0
+# What a node's database says about its queues, read when scraped: (name, help, value).
+NodeFigures = Callable[[], list[tuple[str, str, float]]]
+
 router = APIRouter(tags=["operations"])
 
 
 class Metrics:
-    def __init__(self, cache: ResponseCache) -> None:
-        self.registry = CollectorRegistry()
+    def __init__(
+        self, cache: ResponseCache, engine: Engine, node: NodeFigures | None = None
+    ) -> None:
+        self.cache = cache
+        self.engine = engine
+        self.multiprocess = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+        self.registry = CollectorRegistry()  # this app's metrics (and, alone, its scrape)
         self.requests = Counter(
             "folio_http_requests",
             "Requests that reached a route.",
@@ -42,33 +61,119 @@ class Metrics:
             ["method", "route"],
             registry=self.registry,
         )
-        self.registry.register(_CacheCollector(cache))
+        self.node = _NodeCollector(node)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        if not self.multiprocess:
+            self.registry.register(_CacheCollector(cache, engine))
+            self.registry.register(self.node)
+            return
+        # Shared through files: counters as increments, so a worker that exits keeps its
+        # share; entries, bytes and connections as the sum of the live workers.
+        self._reported = {"hits": 0, "misses": 0, "stored_hits": 0}
+        self._counters = {
+            name: Counter(f"folio_cache_{name}", doc, registry=self.registry)
+            for name, doc in CACHE_COUNTERS.items()
+        }
+        self._gauges = {
+            name: Gauge(name, doc, multiprocess_mode="livesum", registry=self.registry)
+            for name, doc in LIVE_GAUGES.items()
+        }
+
+    def start(self) -> None:
+        """In multiprocess mode, writes this worker's cache and pool figures every second."""
+        if self.multiprocess and self._thread is None:
+            self._thread = threading.Thread(target=self._refreshing, daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def _refreshing(self) -> None:
+        while not self._stop.wait(REFRESH_SECONDS):
+            self.refresh()
+
+    def refresh(self) -> None:
+        counts = {
+            "hits": self.cache.hits,
+            "misses": self.cache.misses,
+            "stored_hits": self.cache.stored_hits,
+        }
+        for name, value in counts.items():
+            if value > self._reported[name]:
+                self._counters[name].inc(value - self._reported[name])
+                self._reported[name] = value
+        self._gauges["folio_cache_entries"].set(len(self.cache))
+        self._gauges["folio_cache_bytes"].set(self.cache.size)
+        self._gauges["folio_db_connections_in_use"].set(_in_use(self.engine))
+
+    def scrape(self) -> bytes:
+        if not self.multiprocess:
+            return generate_latest(self.registry)
+        self.refresh()
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        registry.register(self.node)
+        return generate_latest(registry)
+
+
+CACHE_COUNTERS = {
+    "hits": "Answers served from the response cache.",
+    "misses": "Cacheable requests the cache could not answer.",
+    "stored_hits": "Misses in memory answered from the representations stored in the database.",
+}
+LIVE_GAUGES = {
+    "folio_cache_entries": "Responses in the cache.",
+    "folio_cache_bytes": "Bytes of the responses in the cache.",
+    "folio_db_connections_in_use": "Database connections checked out of the pool.",
+}
+
+
+def _in_use(engine: Engine) -> int:
+    checked_out = getattr(engine.pool, "checkedout", None)
+    return int(checked_out()) if callable(checked_out) else 0
 
 
 class _CacheCollector(Collector):
-    def __init__(self, cache: ResponseCache) -> None:
+    """One process's cache and pool, read when scraped."""
+
+    def __init__(
+        self, cache: ResponseCache, engine: Engine, node: NodeFigures | None = None
+    ) -> None:
         self.cache = cache
+        self.engine = engine
 
     def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
-        yield CounterMetricFamily(
-            "folio_cache_hits", "Answers served from the response cache.", value=self.cache.hits
-        )
-        yield CounterMetricFamily(
-            "folio_cache_misses",
-            "Cacheable requests the cache could not answer.",
-            value=self.cache.misses,
-        )
-        yield CounterMetricFamily(
-            "folio_cache_stored_hits",
-            "Misses in memory answered from the representations stored in the database.",
-            value=self.cache.stored_hits,
-        )
-        yield GaugeMetricFamily(
-            "folio_cache_entries", "Responses in the cache.", value=len(self.cache)
-        )
-        yield GaugeMetricFamily(
-            "folio_cache_bytes", "Bytes of the responses in the cache.", value=self.cache.size
-        )
+        for name, doc in CACHE_COUNTERS.items():
+            yield CounterMetricFamily(f"folio_cache_{name}", doc, value=getattr(self.cache, name))
+        values = {
+            "folio_cache_entries": len(self.cache),
+            "folio_cache_bytes": self.cache.size,
+            "folio_db_connections_in_use": _in_use(self.engine),
+        }
+        for name, doc in LIVE_GAUGES.items():
+            yield GaugeMetricFamily(name, doc, value=values[name])
+
+
+class _NodeCollector(Collector):
+    """The node's figures (``NodeFigures``); nothing when the database does not answer, so
+    the scrape still works (``/readyz`` says what is wrong)."""
+
+    def __init__(self, figures: NodeFigures | None) -> None:
+        self.figures = figures
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        if self.figures is None:
+            return
+        try:
+            figures = self.figures()
+        except Exception:
+            return
+        for name, doc, value in figures:
+            yield GaugeMetricFamily(name, doc, value=value)
 
 
 class MetricsMiddleware:
@@ -105,10 +210,10 @@ class MetricsMiddleware:
     "/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}}
 )
 def get_metrics(request: Request) -> Response:
-    """Prometheus metrics of this process."""
-    registry = request.app.state.metrics.registry
+    """Prometheus metrics of this node: every worker's requests, cache and pool, and the
+    queues."""
     return Response(
-        generate_latest(registry),
+        request.app.state.metrics.scrape(),
         media_type=CONTENT_TYPE_LATEST,
         headers={"Cache-Control": "private, no-store"},
     )

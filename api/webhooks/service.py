@@ -2,8 +2,10 @@
 
 import base64
 import secrets
+from datetime import UTC, datetime
 
 from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from api.core import db
@@ -177,3 +179,40 @@ def resend(session: Session, webhook_id: int, delivery_id: int) -> None:
         )
     )
     session.commit()
+
+
+def queue_figures(engine: Engine) -> list[tuple[str, str, float]]:
+    """For ``/metrics`` (two statements): deliveries waiting and the age of the oldest, and
+    the event log's newest entry and its age."""
+    now = clock.now()
+    with Session(engine) as session:
+        waiting, oldest = session.exec(
+            select(func.count(), func.min(col(WebhookDelivery.created_at))).where(
+                WebhookDelivery.status == DeliveryStatus.pending
+            )
+        ).one()
+        newest_id, newest_at = session.exec(
+            select(func.max(col(Event.id)), func.max(col(Event.occurred_at)))
+        ).one()
+
+    def age(when: datetime | None) -> float:
+        return (now - as_utc(when)).total_seconds() if when is not None else 0.0
+
+    return [
+        ("folio_webhook_queue_depth", "Webhook deliveries waiting to be sent.", waiting),
+        (
+            "folio_webhook_queue_oldest_seconds",
+            "Age of the oldest webhook delivery waiting (0 when none).",
+            age(oldest),
+        ),
+        ("folio_event_log_last_id", "Id of the newest event in the log.", newest_id or 0),
+        (
+            "folio_event_log_last_age_seconds",
+            "Seconds since the newest event was recorded (0 when the log is empty).",
+            age(newest_at),
+        ),
+    ]
+
+
+def as_utc(when: datetime) -> datetime:
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)

@@ -25,6 +25,6 @@ def test_each_request_without_one_gets_its_own(client: TestClient) -> None:
 
 @pytest.mark.parametrize("sent", ["", "x" * 129, "two words", "a\tb", "ünïcode", "<script>"])
 def test_an_unusable_request_id_is_replaced(client: TestClient, sent: str) -> None:
-    answer = client.get("/v1/articles/1", headers={"X-Request-ID": sent.encode()})
+    answer = client.get("/v1/articles/1", headers=[(b"x-request-id", sent.encode())])
     assert answer.status_code == 200
     assert GENERATED.fullmatch(answer.headers["x-request-id"])
