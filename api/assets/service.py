@@ -25,7 +25,12 @@ from api.assets.storage import Storage
 from api.core import db
 from api.core.clock import clock
 from api.core.config import get_settings
-from api.core.errors import AssetNotFound, InvalidBody, InvalidParameter, StillReferenced
+from api.core.errors import (
+    AssetNotFound,
+    InvalidBody,
+    NoRenditions,
+    StillReferenced,
+)
 from api.core.urls import api_url
 from api.core.workflow import readable
 from api.roles.models import Role
@@ -158,7 +163,7 @@ def rendition(
     if not wanted:
         return original, asset.media_type, asset.sha256
     if asset.media_type not in images.RASTER.values():
-        raise InvalidParameter("w", f"{asset.media_type} has no renditions: ask for the file")
+        raise NoRenditions("w", f"{asset.media_type} has no renditions: ask for the file")
     width, height = images.size_step(query.w), images.size_step(query.h)
     encoding = query.format or _encoding_of(asset.media_type)
     quality = images.quality_step(query.q)

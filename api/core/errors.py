@@ -203,6 +203,13 @@ class InvalidParameter(FolioError):
         super().__init__(f"{name}: {message}", errors=[{"loc": ["query", name], "msg": message}])
 
 
+class NoRenditions(InvalidParameter):
+    """A rendition asked of a file that is not a raster image: what the file is decides."""
+
+    code = "no-renditions"
+    title = "No renditions of this file"
+
+
 class NotAcceptable(FolioError):
     status = 406
     code = "not-acceptable"

@@ -46,6 +46,7 @@ SEMANTIC = {
     "urn:folio:problem:idempotency-key-reused",
     "urn:folio:problem:import-failed",
     "urn:folio:problem:stale-precondition",
+    "urn:folio:problem:no-renditions",  # a rendition of a file that is no image
 }
 # Opaque tokens: a cursor or a change token is checked by decoding it, and no pattern can say
 # which strings decode to one.
