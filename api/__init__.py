@@ -11,7 +11,8 @@ The code is in layers; a module imports only from its own layer and the ones bef
   frame (``editing``) and idempotency;
 - the services, one layer each, in this order: ``auth``, ``labels`` (authors and tags),
   ``assets`` (media), ``roles``, ``comparisons``, ``articles``, then ``schedule``, ``seed``,
-  ``search``, ``trash``, ``changes``, ``feeds``, ``webhooks``, ``transfer``, ``warm``. A
+  ``search``, ``trash``, ``changes``, ``feeds``, ``webhooks``, ``transfer``, ``warm``,
+  ``purge``. A
   service reads any domain's tables but calls only the services before it;
 - ``routes``: HTTP only — each domain's router, its dependencies and ``routing``; a router
   never imports another router;
@@ -58,6 +59,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("webhooks", ("api.webhooks.targets", "api.webhooks.service", "api.webhooks.worker")),
     ("transfer", ("api.transfer.service", "api.transfer.markdown")),
     ("warm", ("api.warm",)),
+    ("purge", ("api.purge.service",)),
     (
         "routes",
         (

@@ -257,20 +257,34 @@ def worker(
     once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,
     interval: Annotated[float, typer.Option(help="Seconds between rounds when idle.")] = 1.0,
 ) -> None:
-    """Deliver webhooks and announce scheduled publications; run one or more, on any node."""
+    """Deliver webhooks, announce scheduled publications and purge the HTTP caches in front
+    (FOLIO_PURGE_URLS); run one or more, on any node."""
+    from api.purge import service as purge
     from api.webhooks.worker import run, run_once
 
-    engine = make_engine(get_settings().database_url)
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
     try:
         if once:
-            typer.echo(f"{run_once(engine)} delivery attempt(s)", err=True)
+            purged = purge.run_once(engine)
+            typer.echo(f"{run_once(engine)} delivery attempt(s), {purged} purge(s)", err=True)
             return
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        purging = threading.Thread(
+            target=purge.run,
+            args=(engine,),
+            kwargs={"interval": settings.purge_interval_seconds, "stop": stop},
+            daemon=True,
+        )
+        if settings.purge_urls:
+            purging.start()
         try:
             run(engine, interval=interval, stop=stop)
         except KeyboardInterrupt:
             stop.set()
+        if purging.is_alive():
+            purging.join(timeout=10)
     finally:
         engine.dispose()
 

@@ -26,6 +26,7 @@ from api.core.logs import configure_logging
 from api.feeds.router import router as feeds_router
 from api.labels.authors import router as authors_router
 from api.labels.tags import router as tags_router
+from api.purge import service as purge
 from api.roles import router as roles
 from api.schedule import content_changes, last_change, latest_change, next_publication
 from api.search.router import router as search_router
@@ -126,7 +127,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine
     app.state.sessions = lambda: db.open_session(engine)
     app.state.cache = cache
-    app.state.metrics = Metrics(cache, engine, node=lambda: webhooks_service.queue_figures(engine))
+    app.state.metrics = Metrics(
+        cache, engine, node=lambda: webhooks_service.queue_figures(engine) + purge.lag(engine)
+    )
     app.state.limiter = Limiter(settings)
     app.state.storage = make_storage(settings)
     install_error_handlers(app)

@@ -11,6 +11,7 @@ from api.events.models import Event
 from api.history.models import Revision, SlugRedirect
 from api.idempotency.models import IdempotencyRecord
 from api.labels.models import Author, Tag
+from api.purge.models import PurgeCursor
 from api.roles.models import Role
 from api.search.models import SearchDocument
 from api.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
@@ -34,6 +35,7 @@ __all__ = [
     "ContentChange",
     "Event",
     "IdempotencyRecord",
+    "PurgeCursor",
     "Representation",
     "RepresentationKey",
     "Revision",

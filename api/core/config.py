@@ -104,6 +104,14 @@ class Settings(BaseSettings):
         default=[],
         description="Addresses whose X-Forwarded-For and X-Forwarded-Proto are believed.",
     )
+    purge_urls: list[str] = Field(
+        default=[],
+        description="HTTP caches in front (Varnish, say) that `folio worker` sends a PURGE to"
+        " after each change, naming the surrogate keys it changed (JSON list of URLs).",
+    )
+    purge_interval_seconds: float = Field(
+        default=0.2, gt=0, le=60, description="How often `folio worker` looks for changes to purge."
+    )
     media_storage: Literal["local", "database"] = Field(
         default="local",
         description="Where asset bytes live: a local directory, or the database (shared).",

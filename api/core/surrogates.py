@@ -71,6 +71,7 @@ IGNORED = frozenset(
         "content_change",
         "representation",
         "representation_key",
+        "purge_cursor",
         "alembic_version",
     }
 )

@@ -39,6 +39,7 @@ TABLES = {
     "comparison_subject",
     "event",
     "idempotency_record",
+    "purge_cursor",
     "revision",
     "role",
     "search_document",

@@ -33,7 +33,8 @@ export interface paths {
         };
         /**
          * Get Metrics
-         * @description Prometheus metrics of this process.
+         * @description Prometheus metrics of this node: every worker's requests, cache and pool, and the
+         *     queues.
          */
         get: operations["get_metrics"];
         put?: never;
