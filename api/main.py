@@ -47,6 +47,7 @@ from api.web.metrics import Metrics, MetricsMiddleware
 from api.web.metrics import router as metrics_router
 from api.web.ratelimit import Limiter
 from api.web.requestid import RequestIdMiddleware
+from api.web.server import drain_on_sigterm
 from api.webhooks import service as webhooks_service
 from api.webhooks.router import router as webhooks_router
 
@@ -98,9 +99,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         if cache.store is not None:
             await cache.store.open()
         app.state.metrics.start()
+        undrain = drain_on_sigterm(app.state, settings.drain_seconds, asyncio.get_running_loop())
         try:
             yield
         finally:
+            undrain()
             app.state.metrics.stop()
             if watcher is not None:
                 surrogates.after_content_commit.remove(watcher.bump)

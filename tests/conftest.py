@@ -229,9 +229,10 @@ def running_server(
     *,
     ready: str = "/readyz",
     args: list[str] | None = None,
+    started: list[subprocess.Popen[bytes]] | None = None,
 ) -> Iterator[str]:
     """``folio serve --workers 2 [args]`` on a free loopback port; yields its base URL once
-    ``ready`` answers 200, stops it after."""
+    ``ready`` answers 200, stops it after (``started`` gets the process)."""
     port = _free_port()
     environment = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
     command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"]
@@ -243,6 +244,8 @@ def running_server(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+    if started is not None:
+        started.append(server)
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=5) as http:

@@ -104,6 +104,13 @@ class Settings(BaseSettings):
         default=[],
         description="Addresses whose X-Forwarded-For and X-Forwarded-Proto are believed.",
     )
+    drain_seconds: float = Field(
+        default=0.0,
+        ge=0,
+        le=300,
+        description="After SIGTERM, how long /readyz answers 503 (requests are still served)"
+        " before the server stops taking connections, finishes those in flight and exits.",
+    )
     purge_urls: list[str] = Field(
         default=[],
         description="HTTP caches in front (Varnish, say) that `folio worker` sends a PURGE to"

@@ -33,7 +33,15 @@ async def get_health(_: NoQueryDep) -> Response:
     responses={503: {"description": "Not ready"}, **problem_responses()},
 )
 def get_readiness(request: Request, _: NoQueryDep) -> Response:
-    """The database answers: ready to serve."""
+    """The database answers: ready to serve. 503 while the process drains before it stops
+    (``FOLIO_DRAIN_SECONDS`` after SIGTERM), so that a load balancer sends no more."""
+    if getattr(request.app.state, "draining", False):
+        return problem_response(
+            503,
+            "Service Unavailable",
+            "Stopping: finishing the requests in flight.",
+            instance="/readyz",
+        )
     try:
         with request.app.state.engine.connect() as connection:
             connection.execute(text("SELECT 1"))

@@ -8,12 +8,17 @@ Uvicorn's own protocol. It is written here because Uvicorn has no setting for th
 HAProxy or nginx the same limits are theirs (``timeout http-request``, ``client_header_timeout``).
 """
 
+import asyncio
 import logging
 import re
 import resource
+import signal
+import threading
 from asyncio import TimerHandle, Transport
+from collections.abc import Callable
 from copy import deepcopy
 from http import HTTPStatus
+from types import FrameType
 from typing import Any
 
 import orjson
@@ -133,3 +138,34 @@ def raise_open_file_limit() -> None:
     if hard == resource.RLIM_INFINITY or soft < hard:
         target = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+def drain_on_sigterm(
+    state: Any, seconds: float, loop: asyncio.AbstractEventLoop
+) -> Callable[[], None]:
+    """A graceful stop behind a load balancer: on SIGTERM, ``state.draining`` becomes true
+    (``/readyz`` answers 503 and the balancer's health check takes the node out) while every
+    request is still served; ``seconds`` later, Uvicorn's own handler stops taking
+    connections, finishes those in flight and exits. A second SIGTERM stops at once. Returns
+    what puts Uvicorn's handler back. Nothing to do outside the main thread (a test client)
+    or with no drain time."""
+    state.draining = False
+    previous = signal.getsignal(signal.SIGTERM)
+    if seconds <= 0 or not callable(previous):
+        return lambda: None
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def on_term(signum: int, frame: FrameType | None) -> None:
+        if state.draining:
+            previous(signum, frame)
+            return
+        state.draining = True
+        loop.call_soon_threadsafe(loop.call_later, seconds, previous, signum, frame)
+
+    signal.signal(signal.SIGTERM, on_term)
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return restore

@@ -2,7 +2,9 @@
 connections are closed, oversized heads and slow bodies are refused, and secrets in a query
 string never reach the access log."""
 
+import signal
 import socket
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +12,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from tests.conftest import Database, running_server
+from tests.conftest import Database, eventually, running_server
 
 IDLE = 200
 SLOW = 50
@@ -121,3 +123,19 @@ def test_secrets_in_a_query_string_are_not_logged(server: tuple[str, int, Path])
     assert "/v1/articles?access_token=[redacted]&limit=1" in text
     for secret in ("s3cr3t-value", "verysecret", "signed-preview-token"):
         assert secret not in text
+
+
+def test_a_stopping_server_drains_before_it_exits(fresh_database: Database, tmp_path: Path) -> None:
+    """SIGTERM: /readyz answers 503 at once (a load balancer takes the node out) while every
+    other request is still served; after FOLIO_DRAIN_SECONDS the server exits cleanly."""
+    started: list[subprocess.Popen[bytes]] = []
+    env = {"FOLIO_DRAIN_SECONDS": "3"}
+    with running_server(fresh_database.url, tmp_path / "s.log", env, started=started) as base:
+        (server,) = started
+        server.send_signal(signal.SIGTERM)
+        with httpx.Client(base_url=base, timeout=5, headers={"Connection": "close"}) as http:
+            assert eventually(lambda: http.get("/readyz").status_code == 503, timeout=2)
+            for _ in range(10):  # both workers: still serving
+                assert http.get("/v1/articles/1").status_code == 200
+            assert http.get("/readyz").json()["detail"].startswith("Stopping")
+        assert server.wait(timeout=20) == 0

@@ -54,7 +54,8 @@ export interface paths {
         };
         /**
          * Get Readiness
-         * @description The database answers: ready to serve.
+         * @description The database answers: ready to serve. 503 while the process drains before it stops
+         *     (``FOLIO_DRAIN_SECONDS`` after SIGTERM), so that a load balancer sends no more.
          */
         get: operations["get_readiness"];
         put?: never;
