@@ -14,7 +14,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PG_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/folio_bench
 PYTEST_ARGS ?=
 
-.PHONY: install browser run worker db test test-sqlite test-postgres lint format lock openapi bench clean
+.PHONY: install browser fleet-packages fleet fleet-test run worker db test test-sqlite test-postgres lint format lock openapi bench clean
 
 install: $(STAMP)
 
@@ -62,13 +62,13 @@ test-postgres: install
 	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check api tests migrations bench clients
-	$(BIN)/ruff format --check api tests migrations bench clients
+	$(BIN)/ruff check api tests migrations bench clients fleet
+	$(BIN)/ruff format --check api tests migrations bench clients fleet
 	$(BIN)/mypy
 
 format: install
-	$(BIN)/ruff format api tests migrations bench clients
-	$(BIN)/ruff check --fix api tests migrations bench clients
+	$(BIN)/ruff format api tests migrations bench clients fleet
+	$(BIN)/ruff check --fix api tests migrations bench clients fleet
 
 # Writes the schemas' examples (api/web/examples.json, from a tour of a fresh server), the
 # OpenAPI document to openapi.json, the snapshot a test compares the API with, and the
@@ -82,6 +82,21 @@ openapi: install
 lock:
 	$(PYTHON) -m venv /tmp/folio-lock && /tmp/folio-lock/bin/pip install --quiet pip-tools
 	/tmp/folio-lock/bin/pip-compile --quiet --extra dev --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+# More than one node on this machine: two API nodes and two workers on one PostgreSQL, HAProxy
+# in front of the nodes and Varnish in front of HAProxy (Debian's packages, installed once).
+fleet-packages:
+	command -v haproxy >/dev/null && command -v varnishd >/dev/null && \
+		dpkg -s varnish-modules >/dev/null 2>&1 || \
+		apt-get install -y --no-install-recommends haproxy varnish varnish-modules || \
+		(apt-get update && apt-get install -y --no-install-recommends haproxy varnish varnish-modules)
+
+fleet: install fleet-packages
+	$(BIN)/python -m fleet up
+
+# Brings a fleet up on free ports, measures freshness, webhooks and drain, prints the figures.
+fleet-test: install fleet-packages
+	$(BIN)/python -m fleet test
 
 bench: install
 	command -v wrk >/dev/null && command -v nginx >/dev/null || apt-get install -y wrk nginx-light

@@ -19,29 +19,53 @@ from api.main import create_app
 from tests.conftest import Database, Keys, _new_database, settings_for
 
 
-def test_docker_compose_wires_api_to_a_healthy_postgres() -> None:
+def test_docker_compose_runs_the_fleets_shape() -> None:
+    """Varnish → HAProxy → two API nodes, two workers, one PostgreSQL: the same configuration
+    files as `make fleet`, wired to the services by name."""
     compose = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"api", "postgres", "worker"}
-    postgres, api = services["postgres"], services["api"]
+    assert set(services) == {"postgres", "migrate", "api-a", "api-b", "worker", "balancer", "cache"}
+    postgres = services["postgres"]
     assert postgres["image"].startswith("postgres:")
     assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
-    assert api["depends_on"] == {"postgres": {"condition": "service_healthy"}}
-    url = make_url(api["environment"]["DATABASE_URL"])
-    assert url.drivername == "postgresql+psycopg"
-    assert url.host == "postgres"
-    assert url.username == postgres["environment"]["POSTGRES_USER"]
-    assert url.password == postgres["environment"]["POSTGRES_PASSWORD"]
-    assert url.database == postgres["environment"]["POSTGRES_DB"]
-    assert "/readyz" in " ".join(api["healthcheck"]["test"])
-    dockerfile = (REPO_ROOT / "Dockerfile").read_text()
-    assert "folio db upgrade && folio serve" in dockerfile
-    assert api["build"] == "."
-    worker = services["worker"]
-    assert worker["command"] == ["folio", "worker"]
-    assert worker["environment"]["DATABASE_URL"] == api["environment"]["DATABASE_URL"]
-    assert worker["environment"]["FOLIO_SECRET_KEY"] == api["environment"]["FOLIO_SECRET_KEY"]
-    assert worker["depends_on"] == {"api": {"condition": "service_healthy"}}
+    assert services["migrate"]["command"] == ["folio", "db", "upgrade"]
+    assert services["migrate"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    for name in ("api-a", "api-b", "worker"):
+        service = services[name]
+        assert service["build"] == "."
+        assert service["depends_on"] == {"migrate": {"condition": "service_completed_successfully"}}
+        env = service["environment"]
+        url = make_url(env["DATABASE_URL"])
+        assert url.drivername == "postgresql+psycopg"
+        assert url.host == "postgres"
+        assert url.username == postgres["environment"]["POSTGRES_USER"]
+        assert url.password == postgres["environment"]["POSTGRES_PASSWORD"]
+        assert url.database == postgres["environment"]["POSTGRES_DB"]
+        assert env["FOLIO_MEDIA_STORAGE"] == "database"
+        assert env["FOLIO_PURGE_URLS"] == '["http://cache:8080/"]'
+    for name in ("api-a", "api-b"):
+        assert services[name]["command"][:2] == ["folio", "serve"]
+        assert "--port" in services[name]["command"]
+        assert "8000" in services[name]["command"]
+        assert "/readyz" in " ".join(services[name]["healthcheck"]["test"])
+    assert services["worker"]["command"] == ["folio", "worker"]
+    balancer = services["balancer"]
+    assert balancer["environment"] == {
+        "FLEET_BALANCER": "0.0.0.0:8081",
+        "FLEET_NODE_A": "api-a:8000",
+        "FLEET_NODE_B": "api-b:8000",
+    }
+    haproxy = (REPO_ROOT / "fleet" / "haproxy.cfg").read_text()
+    for variable in balancer["environment"]:
+        assert f'"${{{variable}}}"' in haproxy
+    assert "option httpchk GET /readyz" in haproxy
+    command = " ".join(services["cache"]["command"])
+    assert "s/$${FLEET_BALANCER_HOST}/balancer/" in command
+    assert "s/$${FLEET_BALANCER_PORT}/8081/" in command
+    vcl = (REPO_ROOT / "fleet" / "folio.vcl").read_text()
+    assert "${FLEET_BALANCER_HOST}" in vcl
+    assert "${FLEET_BALANCER_PORT}" in vcl
+    assert "xkey.purge" in vcl
 
 
 def test_openapi_documents_every_route_and_its_models(client: TestClient) -> None:
