@@ -1,5 +1,6 @@
-"""The README's API tour, run line by line: every shell block from "API tour" up to
-"Configuration", in order, in one bash session, against a fresh server on this database.
+"""The README's API tour, run line by line: every shell block from "API tour" up to "Running
+more than one node" (which ``make fleet-test`` runs), in order, in one bash session, against a
+fresh server on this database.
 
 Only the addresses change (the server's, and the webhook receiver's, which this test runs on
 loopback). Lines that do not talk to the server are left out: ``make`` and ``npm`` (other
@@ -22,7 +23,7 @@ import pytest
 from api.core.config import REPO_ROOT
 from tests.conftest import Database, running_server
 
-TOUR = ("## API tour", "## Configuration")
+TOUR = ("## API tour", "## Running more than one node")
 SITE = "http://127.0.0.1:8000"
 RECEIVER = "https://hooks.example.com/folio"
 LEFT_OUT = re.compile(r"^\s*(make |npm |cd )|…|npm run")
