@@ -105,6 +105,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         finally:
             undrain()
             app.state.metrics.stop()
+            if replica is not None:
+                replica.engine.dispose()
             if watcher is not None:
                 surrogates.after_content_commit.remove(watcher.bump)
                 watcher.stop()
@@ -130,8 +132,26 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine
     app.state.sessions = lambda: db.open_session(engine)
     app.state.cache = cache
+    replica = (
+        db.ReadReplica(settings.read_database_url, pool_size=settings.db_pool_size)
+        if settings.read_database_url
+        else None
+    )
+    app.state.replica = replica
     app.state.metrics = Metrics(
-        cache, engine, node=lambda: webhooks_service.queue_figures(engine) + purge.lag(engine)
+        cache,
+        engine,
+        node=lambda: webhooks_service.queue_figures(engine) + purge.lag(engine),
+        counts={
+            "folio_replica_reads": (
+                "Anonymous reads the read replica answered.",
+                lambda: replica.answered if replica else 0,
+            ),
+            "folio_replica_declined": (
+                "Reads the replica could not take (behind what they must show, or down).",
+                lambda: replica.declined if replica else 0,
+            ),
+        },
     )
     app.state.limiter = Limiter(settings)
     app.state.storage = make_storage(settings)

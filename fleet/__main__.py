@@ -141,7 +141,6 @@ def running(ports: Ports, server_url: str, *, drain_seconds: float = 2.0) -> Ite
         "FOLIO_BASE_URL": fleet.cache,  # the public address: links name it
         "FOLIO_DRAIN_SECONDS": str(drain_seconds),
         "FOLIO_PURGE_URLS": f'["{fleet.cache}/"]',
-        "FOLIO_RATE_LIMIT_ANONYMOUS": "off",
         "FOLIO_WEBHOOK_ALLOW_PRIVATE": "true",  # the fleet test's receiver is on loopback
         "FOLIO_MEDIA_STORAGE": "database",  # nodes share asset bytes through PostgreSQL
     }

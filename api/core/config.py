@@ -104,6 +104,11 @@ class Settings(BaseSettings):
         default=[],
         description="Addresses whose X-Forwarded-For and X-Forwarded-Proto are believed.",
     )
+    read_database_url: str | None = Field(
+        default=None,
+        description="A streaming replica of DATABASE_URL (PostgreSQL) that answers anonymous"
+        " reads of content whenever it has replayed what they must show.",
+    )
     drain_seconds: float = Field(
         default=0.0,
         ge=0,

@@ -3,6 +3,7 @@
 ``make_engine`` is the one place that knows about dialects.
 """
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -12,6 +13,7 @@ from fastapi import Depends, Request
 from sqlalchemy import DateTime, event
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect, Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
@@ -71,7 +73,9 @@ def string_enum(enum: type[StrEnum], *, name: str, length: int) -> SAEnum:
     )
 
 
-def make_engine(url: str, *, pool_size: int = 10, pool_timeout: float = 10.0) -> Engine:
+def make_engine(
+    url: str, *, pool_size: int = 10, pool_timeout: float = 10.0, connect_timeout: int = 10
+) -> Engine:
     """An engine whose pool holds ``pool_size`` connections, as many again on overflow."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -93,6 +97,7 @@ def make_engine(url: str, *, pool_size: int = 10, pool_timeout: float = 10.0) ->
             max_overflow=pool_size,
             pool_timeout=pool_timeout,
             pool_pre_ping=True,
+            connect_args={"connect_timeout": connect_timeout},
         )
     raise ValueError(
         f"unsupported database: {parsed.get_backend_name()} (use sqlite or postgresql)"
@@ -141,10 +146,74 @@ def open_session(engine: Engine) -> Session:
     return Session(engine, expire_on_commit=False)
 
 
+# In a request's ASGI state: the newest content change its answer must show (the response
+# cache's ``found.mark``), for ``ReadReplica``.
+READ_FENCE = "folio_read_fence"
+# Anonymous reads a replica may answer: content only (a rendition of an asset is written when
+# first asked for, and keys, webhooks and the trash need a key anyway).
+REPLICA_ROUTES = ("/v1/articles", "/v1/roles", "/v1/comparisons", "/v1/authors", "/v1/tags",
+                  "/v1/search", "/v1/feeds", "/v1/changes")  # fmt: skip
+
+
+class ReadReplica:
+    """A streaming replica (``FOLIO_READ_DATABASE_URL``) that answers anonymous reads of
+    content, only when it is fresh enough: its session is used once the replica's newest
+    ``content_change`` is at least the request's fence (every change committed before the
+    response cache looked the request up), checked by the session's first statement. A
+    replica that lags answers nothing (the primary does), so nobody reads older content than
+    the primary would have shown them, and a client reads its own writes. A replica that does
+    not answer is left alone for ``RETRY_SECONDS``."""
+
+    RETRY_SECONDS = 5.0
+
+    def __init__(self, url: str, *, pool_size: int) -> None:
+        self.engine = make_engine(url, pool_size=pool_size, pool_timeout=1.0, connect_timeout=1)
+        self._down_until = 0.0
+        self.answered = 0  # reads the replica answered
+        self.declined = 0  # reads it was asked for and could not take (lagging or down)
+
+    def session(self, fence: int) -> Session | None:
+        """A session on the replica that sees change ``fence``, or None."""
+        if time.monotonic() < self._down_until:
+            self.declined += 1
+            return None
+        session = open_session(self.engine)
+        try:
+            newest = "SELECT max(id) FROM content_change"
+            seen = session.connection().exec_driver_sql(newest).scalar()
+        except SQLAlchemyError:
+            session.close()
+            self._down_until = time.monotonic() + self.RETRY_SECONDS
+            self.declined += 1
+            return None
+        if seen is None or seen < fence:
+            session.close()
+            self.declined += 1
+            return None
+        self.answered += 1
+        return session
+
+
+def _replica_session(request: Request) -> Session | None:
+    replica: ReadReplica | None = getattr(request.app.state, "replica", None)
+    fence = request.scope.get("state", {}).get(READ_FENCE)
+    if (
+        replica is None
+        or fence is None
+        or request.method != "GET"
+        or "authorization" in request.headers
+        or not request.url.path.startswith(REPLICA_ROUTES)
+    ):
+        return None
+    return replica.session(fence)
+
+
 def get_session(request: Request) -> Iterator[Session]:
     # Only opens and closes: services commit their own writes, before the response is sent.
-    # ``app.state.sessions`` makes them (``create_app``; tests hand in one of their own).
-    with request.app.state.sessions() as session:
+    # ``app.state.sessions`` makes them (``create_app``; tests hand in one of their own); an
+    # anonymous read may go to the read replica.
+    replica = _replica_session(request)
+    with replica if replica is not None else request.app.state.sessions() as session:
         if request.method == "GET":
             # What the response shows, for its Surrogate-Key (``api.web.http.represent``).
             request.state.folio_surrogate_keys = _surrogates.track_reads(session)

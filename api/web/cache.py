@@ -54,7 +54,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core import surrogates
 from api.core.clock import clock
-from api.core.db import WRITER
+from api.core.db import READ_FENCE, WRITER
 from api.core.surrogates import ALL, ContentChange, Representation, RepresentationKey
 from api.web.http import LAST_MODIFIED, SURROGATE_KEY, not_modified
 
@@ -815,7 +815,12 @@ class CacheMiddleware:
                     await _replay(found.entry, if_none_match, if_modified_since, send)
                     return
             # Taken before the response reads the database: never later than what it renders.
-            scope.setdefault("state", {})[LAST_MODIFIED] = snapshot.last_modified
+            state = scope.setdefault("state", {})
+            state[LAST_MODIFIED] = snapshot.last_modified
+            if found is not None:
+                # What the render must include: every change committed before the store was
+                # read. A read replica serves it only once it has replayed that far.
+                state[READ_FENCE] = found.mark
             recorder = _Recorder(send)
             await self.app(scope, receive, recorder)
             rendered = recorder.entry()

@@ -43,10 +43,19 @@ router = APIRouter(tags=["operations"])
 
 class Metrics:
     def __init__(
-        self, cache: ResponseCache, engine: Engine, node: NodeFigures | None = None
+        self,
+        cache: ResponseCache,
+        engine: Engine,
+        node: NodeFigures | None = None,
+        counts: dict[str, tuple[str, Callable[[], int]]] | None = None,
     ) -> None:
         self.cache = cache
         self.engine = engine
+        # Counts this process keeps (name: help, how to read it): the cache's, and others'.
+        self.counts: dict[str, tuple[str, Callable[[], int]]] = {
+            f"folio_cache_{name}": (doc, lambda name=name: int(getattr(cache, name)))
+            for name, doc in CACHE_COUNTERS.items()
+        } | (counts or {})
         self.multiprocess = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
         self.registry = CollectorRegistry()  # this app's metrics (and, alone, its scrape)
         self.requests = Counter(
@@ -65,15 +74,15 @@ class Metrics:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         if not self.multiprocess:
-            self.registry.register(_CacheCollector(cache, engine))
+            self.registry.register(_CacheCollector(self))
             self.registry.register(self.node)
             return
         # Shared through files: counters as increments, so a worker that exits keeps its
         # share; entries, bytes and connections as the sum of the live workers.
-        self._reported = {"hits": 0, "misses": 0, "stored_hits": 0}
+        self._reported = dict.fromkeys(self.counts, 0)
         self._counters = {
-            name: Counter(f"folio_cache_{name}", doc, registry=self.registry)
-            for name, doc in CACHE_COUNTERS.items()
+            name: Counter(name, doc, registry=self.registry)
+            for name, (doc, _) in self.counts.items()
         }
         self._gauges = {
             name: Gauge(name, doc, multiprocess_mode="livesum", registry=self.registry)
@@ -97,12 +106,8 @@ class Metrics:
             self.refresh()
 
     def refresh(self) -> None:
-        counts = {
-            "hits": self.cache.hits,
-            "misses": self.cache.misses,
-            "stored_hits": self.cache.stored_hits,
-        }
-        for name, value in counts.items():
+        for name, (_, read) in self.counts.items():
+            value = read()
             if value > self._reported[name]:
                 self._counters[name].inc(value - self._reported[name])
                 self._reported[name] = value
@@ -138,21 +143,19 @@ def _in_use(engine: Engine) -> int:
 
 
 class _CacheCollector(Collector):
-    """One process's cache and pool, read when scraped."""
+    """One process's counts, cache and pool, read when scraped."""
 
-    def __init__(
-        self, cache: ResponseCache, engine: Engine, node: NodeFigures | None = None
-    ) -> None:
-        self.cache = cache
-        self.engine = engine
+    def __init__(self, metrics: "Metrics") -> None:
+        self.metrics = metrics
 
     def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
-        for name, doc in CACHE_COUNTERS.items():
-            yield CounterMetricFamily(f"folio_cache_{name}", doc, value=getattr(self.cache, name))
+        for name, (doc, read) in self.metrics.counts.items():
+            yield CounterMetricFamily(name, doc, value=read())
+        cache = self.metrics.cache
         values = {
-            "folio_cache_entries": len(self.cache),
-            "folio_cache_bytes": self.cache.size,
-            "folio_db_connections_in_use": _in_use(self.engine),
+            "folio_cache_entries": len(cache),
+            "folio_cache_bytes": cache.size,
+            "folio_db_connections_in_use": _in_use(self.metrics.engine),
         }
         for name, doc in LIVE_GAUGES.items():
             yield GaugeMetricFamily(name, doc, value=values[name])
