@@ -78,13 +78,23 @@ class Fleet:
         )
 
     def stop(self, name: str, timeout: float = 30) -> int:
-        process = self.processes.pop(name)
-        process.send_signal(signal.SIGTERM)
-        try:
-            return process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            return process.wait()
+        return self.stop_all([name], timeout)[name]
+
+    def stop_all(self, names: list[str], timeout: float = 30) -> dict[str, int]:
+        """SIGTERM to each at once (nodes drain), then waits; SIGKILL to what outlives it."""
+        processes = {name: self.processes.pop(name) for name in names}
+        for process in processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        codes = {}
+        for name, process in processes.items():
+            try:
+                codes[name] = process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                codes[name] = process.wait()
+        return codes
 
     def log(self, name: str) -> str:
         return (self.folder / f"{name}.log").read_text(errors="replace")
@@ -184,8 +194,10 @@ def running(ports: Ports, server_url: str, *, drain_seconds: float = 2.0) -> Ite
             )
         yield fleet
     finally:
-        for name in list(fleet.processes):
-            fleet.stop(name, timeout=20)
+        # Whatever stopped us (Ctrl-C, SIGTERM, a failed check), every part stops with it.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        fleet.stop_all(list(fleet.processes), timeout=20)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -207,7 +219,12 @@ def up(server_url: str) -> None:
             pass
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops the fleet the way Ctrl-C does
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _interrupt)
     parser = argparse.ArgumentParser(prog="python -m fleet", description=__doc__)
     parser.add_argument("command", choices=["up", "test"])
     parser.add_argument(

@@ -18,6 +18,11 @@ acl purgers {
 }
 
 sub vcl_recv {
+    # Each request its own id (the client's, or Varnish's transaction id), passed to Folio on
+    # a miss and echoed on every answer, hits included.
+    if (!req.http.X-Request-ID) {
+        set req.http.X-Request-ID = "varnish-" + req.xid;
+    }
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
@@ -43,6 +48,7 @@ sub vcl_backend_response {
 }
 
 sub vcl_deliver {
+    set resp.http.X-Request-ID = req.http.X-Request-ID;
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
     } else {
