@@ -50,6 +50,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "api.articles.jsonld",
         ),
     ),
+    ("previews", ("api.previews.service",)),
     ("schedule", ("api.schedule",)),
     ("seed", ("api.seed",)),
     ("search", ("api.search.service",)),

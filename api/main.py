@@ -26,6 +26,7 @@ from api.core.logs import configure_logging
 from api.feeds.router import router as feeds_router
 from api.labels.authors import router as authors_router
 from api.labels.tags import router as tags_router
+from api.previews.router import router as previews_router
 from api.purge import service as purge
 from api.roles import router as roles
 from api.schedule import content_changes, last_change, latest_change, next_publication
@@ -173,6 +174,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         feeds_router,
         changes_router,
         webhooks_router,
+        previews_router,
         import_router,
     ):
         app.include_router(router)

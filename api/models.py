@@ -11,6 +11,7 @@ from api.events.models import Event
 from api.history.models import Revision, SlugRedirect
 from api.idempotency.models import IdempotencyRecord
 from api.labels.models import Author, Tag
+from api.previews.models import PreviewLink
 from api.purge.models import PurgeCursor
 from api.roles.models import Role
 from api.search.models import SearchDocument
@@ -35,6 +36,7 @@ __all__ = [
     "ContentChange",
     "Event",
     "IdempotencyRecord",
+    "PreviewLink",
     "PurgeCursor",
     "Representation",
     "RepresentationKey",

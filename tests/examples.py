@@ -123,6 +123,8 @@ def _stand_in(value: Any, ended: datetime) -> Any:
         for k, v in value.items():
             if k in RANDOM_FIELDS and isinstance(v, str):
                 shown[k] = _shape(v)
+            if k == "url" and isinstance(v, str) and isinstance(value.get("token"), str):
+                shown[k] = v.replace(value["token"], _shape(value["token"]))  # a preview link
             if k == "next_attempt_at" and v is not None:
                 shown[k] = _iso(AT + timedelta(seconds=get_settings().webhook_backoff_seconds))
         return shown
@@ -396,6 +398,19 @@ def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
         },
     )
     aref = {"ref": str(article["id"])}
+    link = get(
+        "POST",
+        "/v1/articles/{ref}/preview-links",
+        path=aref,
+        expect=201,
+        json_body={"expires_in_seconds": 86400},
+    )
+    get("GET", "/v1/articles/{ref}/preview-links?limit=1", path=aref)
+    get(
+        "DELETE",
+        "/v1/articles/{ref}/preview-links/{link_id}",
+        path={**aref, "link_id": link["id"]},
+    )
     get(
         "PATCH",
         "/v1/articles/{ref}",

@@ -183,6 +183,12 @@ class ArticleQuery(BaseModel):
     fields: str | None = fields_query(ArticlePublic)
     include: str | None = include_query(INCLUDES)
     jsonld: bool = Field(False, description="With format=html: the JSON-LD in a <script>.")
+    preview: str | None = Field(
+        None,
+        max_length=200,
+        description="A preview link's token: this article as it is now (a draft, say), without"
+        " a key; `Cache-Control: private, no-store`.",
+    )
 
 
 class ArticleInput(Writable):

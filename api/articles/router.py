@@ -31,6 +31,7 @@ from api.core.errors import (
     problem_responses,
 )
 from api.history.models import DiffQuery, RevisionDiff, RevisionPublic, RevisionSummary
+from api.previews import service as previews
 from api.routing import (
     MERGE_PATCH_BODY,
     MergePatch,
@@ -98,12 +99,16 @@ def get_article(
     """Get an article by id or slug, as JSON, Markdown, sanitized HTML or plain text.
 
     Without a key only published articles are found; with any key, drafts and scheduled ones
-    too (previews)."""
+    too (previews); with a preview link's token (`preview`), that one article."""
     fmt = negotiate(request, query.format, FORMATS)
     include = parse_include(query.include, service.INCLUDABLE)
     fields = parse_fields(query.fields, ArticlePublic)
-    article = service.get_article(session, ref, preview=key is not None, include=include)
-    public = key is None
+    link = previews.check(session, query.preview) if query.preview is not None else None
+    preview = key is not None or link is not None
+    article = service.get_article(session, ref, preview=preview, include=include)
+    if link is not None and link.article_id != article.id:  # a link opens its article only
+        raise ArticleNotFound(f"No article with id or slug {ref!r}.")
+    public = not preview
     if fmt == "json":
         return represent(request, article, public=public, fields=fields)
     media_type, render = RENDERERS[fmt]

@@ -104,6 +104,12 @@ class Settings(BaseSettings):
         default=[],
         description="Addresses whose X-Forwarded-For and X-Forwarded-Proto are believed.",
     )
+    preview_ttl: int = Field(
+        default=3600,
+        ge=60,
+        le=30 * 24 * 3600,
+        description="Seconds a preview link lasts unless its creation says otherwise.",
+    )
     read_database_url: str | None = Field(
         default=None,
         description="A streaming replica of DATABASE_URL (PostgreSQL) that answers anonymous"

@@ -71,6 +71,18 @@ class KeyNotFound(NotFound):
     title = "API key not found"
 
 
+class PreviewLinkNotFound(NotFound):
+    title = "Preview link not found"
+
+
+class PreviewNotValid(FolioError):
+    """A ``preview`` token that is unknown, revoked or expired (which, it does not say)."""
+
+    status = 403
+    code = "preview-not-valid"
+    title = "Preview link not valid"
+
+
 class RevisionNotFound(NotFound):
     title = "Revision not found"
 

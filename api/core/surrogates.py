@@ -72,6 +72,7 @@ IGNORED = frozenset(
         "representation",
         "representation_key",
         "purge_cursor",
+        "preview_link",
         "alembic_version",
     }
 )

@@ -765,7 +765,11 @@ class CacheMiddleware:
         self._rendering: dict[tuple[bytes, ...], asyncio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET":
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or b"preview=" in scope["query_string"]  # a preview link: for its holder only
+        ):
             await self.app(scope, receive, send)
             return
         accept = b""

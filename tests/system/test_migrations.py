@@ -39,6 +39,7 @@ TABLES = {
     "comparison_subject",
     "event",
     "idempotency_record",
+    "preview_link",
     "purge_cursor",
     "revision",
     "role",

@@ -105,7 +105,7 @@ export interface paths {
          * @description Get an article by id or slug, as JSON, Markdown, sanitized HTML or plain text.
          *
          *     Without a key only published articles are found; with any key, drafts and scheduled ones
-         *     too (previews).
+         *     too (previews); with a preview link's token (`preview`), that one article.
          */
         get: operations["get_article"];
         /**
@@ -144,6 +144,53 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/articles/{ref}/preview-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Article Preview Links
+         * @description The article's preview links, newest first, live or not (never their tokens).
+         */
+        get: operations["list_article_preview_links"];
+        put?: never;
+        /**
+         * Create Article Preview Link
+         * @description Make a link that shows this article, as it is now (a draft, say), to anyone who has it,
+         *     without a key: `GET /v1/articles/{id}?preview=TOKEN`. It opens this article only, until it
+         *     expires (FOLIO_PREVIEW_TTL, or `expires_in_seconds`) or is revoked. The token is shown
+         *     once.
+         */
+        post: operations["create_article_preview_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/articles/{ref}/preview-links/{link_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Article Preview Link
+         * @description Revoke a preview link: it stops working at once and is kept, revoked, for the record.
+         */
+        delete: operations["revoke_article_preview_link"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3734,6 +3781,37 @@ export interface components {
             meta: components["schemas"]["ListMeta"];
         };
         /**
+         * ListEnvelope[PreviewLinkPublic]
+         * @example {
+         *       "data": [
+         *         {
+         *           "article_id": 2,
+         *           "created_at": "2026-11-27T09:00:00Z",
+         *           "created_by": "examples",
+         *           "expires_at": "2026-11-28T09:00:00Z",
+         *           "id": 1,
+         *           "revoked_at": null
+         *         }
+         *       ],
+         *       "links": {
+         *         "next": null,
+         *         "prev": null,
+         *         "self": "http://127.0.0.1:8000/v1/articles/2/preview-links?limit=1"
+         *       },
+         *       "meta": {
+         *         "limit": 1,
+         *         "next_cursor": null,
+         *         "prev_cursor": null
+         *       }
+         *     }
+         */
+        ListEnvelope_PreviewLinkPublic_: {
+            /** Data */
+            data: components["schemas"]["PreviewLinkPublic"][];
+            links: components["schemas"]["ListLinks"];
+            meta: components["schemas"]["ListMeta"];
+        };
+        /**
          * ListEnvelope[RevisionSummary]
          * @example {
          *       "data": [
@@ -3982,6 +4060,93 @@ export interface components {
             prev_cursor: string | null;
             /** Total */
             total?: number | null;
+        };
+        /**
+         * PreviewLinkCreate
+         * @example {
+         *       "expires_in_seconds": 86400
+         *     }
+         */
+        PreviewLinkCreate: {
+            /**
+             * Expires In Seconds
+             * @description Lifetime; FOLIO_PREVIEW_TTL (an hour) when not sent.
+             */
+            expires_in_seconds?: number | null;
+        };
+        /**
+         * PreviewLinkCreated
+         * @example {
+         *       "article_id": 2,
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "created_by": "examples",
+         *       "expires_at": "2026-11-28T09:00:00Z",
+         *       "id": 1,
+         *       "revoked_at": null,
+         *       "token": "fpv_0123456789ab_0123456789abcdef0123456789abcdef0123456789a",
+         *       "url": "http://127.0.0.1:8000/v1/articles/2?preview=fpv_0123456789ab_0123456789abcdef0123456789abcdef0123456789a"
+         *     }
+         */
+        PreviewLinkCreated: {
+            /** Article Id */
+            article_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string | null;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Id */
+            id: number;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Token
+             * @description Shown once: the `preview` query parameter.
+             */
+            token: string;
+            /**
+             * Url
+             * @description The article's URL with the token: share this.
+             */
+            url: string;
+        };
+        /**
+         * PreviewLinkPublic
+         * @example {
+         *       "article_id": 2,
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "created_by": "examples",
+         *       "expires_at": "2026-11-28T09:00:00Z",
+         *       "id": 1,
+         *       "revoked_at": null
+         *     }
+         */
+        PreviewLinkPublic: {
+            /** Article Id */
+            article_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string | null;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Id */
+            id: number;
+            /** Revoked At */
+            revoked_at: string | null;
         };
         /**
          * Problem
@@ -6197,6 +6362,8 @@ export interface operations {
                 include?: string | null;
                 /** @description With format=html: the JSON-LD in a <script>. */
                 jsonld?: boolean;
+                /** @description A preview link's token: this article as it is now (a draft, say), without a key; `Cache-Control: private, no-store`. */
+                preview?: string | null;
             };
             header?: never;
             path: {
@@ -6694,6 +6861,275 @@ export interface operations {
                 };
             };
             /** @description Article not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_article_preview_links: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description `meta.next_cursor` or `meta.prev_cursor` of a page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEnvelope_PreviewLinkPublic_"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Article not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_article_preview_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PreviewLinkCreate"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewLinkCreated"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Article not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type taken here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_article_preview_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+                /** @description The preview link's id. */
+                link_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewLinkPublic"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Preview link not found */
             404: {
                 headers: {
                     [name: string]: unknown;
