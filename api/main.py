@@ -46,7 +46,7 @@ from api.web.health import router as health_router
 from api.web.http import HeadMiddleware, RequestGuardMiddleware
 from api.web.metrics import Metrics, MetricsMiddleware
 from api.web.metrics import router as metrics_router
-from api.web.ratelimit import Limiter
+from api.web.ratelimit import Limiter, RateLimitMiddleware, RequestLimits
 from api.web.requestid import RequestIdMiddleware
 from api.web.server import drain_on_sigterm
 from api.webhooks import service as webhooks_service
@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         finally:
             undrain()
             app.state.metrics.stop()
+            await app.state.rate_limits.close()
             if replica is not None:
                 replica.engine.dispose()
             if watcher is not None:
@@ -206,6 +207,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         max_age=600,
     )
     app.add_middleware(HeadMiddleware)
+    # Counted before the cache, so that cached answers count too.
+    app.state.rate_limits = RequestLimits(settings)
+    app.add_middleware(RateLimitMiddleware, limits=app.state.rate_limits)
     app.add_middleware(RequestIdMiddleware)  # outermost: every answer has one, cached ones too
     return app
 

@@ -4,7 +4,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+import limits
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -96,10 +97,33 @@ class Settings(BaseSettings):
         default=None,
         description="redis://host:6379/0: rate-limit counters shared by every process and node.",
     )
+    rate_limit_anonymous: str = Field(
+        default="1200/minute",
+        description="Requests per client address without a key (limits notation, or off).",
+    )
+    rate_limit_key: str = Field(
+        default="6000/minute",
+        description="Requests per API key (limits notation, or off).",
+    )
     auth_failure_limit: str = Field(
         default="20/minute",
         description="Failed authentications per client before 429 (limits notation, or off).",
     )
+
+    @field_validator("rate_limit_anonymous", "rate_limit_key", "auth_failure_limit")
+    @classmethod
+    def _a_limit(cls, value: str) -> str:
+        """``20/minute`` (the ``limits`` notation) or ``off``: checked at start, not at the
+        first request."""
+        if value.strip().lower() not in ("", "off", "none"):
+            try:
+                limits.parse(value)
+            except ValueError as exc:
+                raise ValueError(
+                    f"not a rate limit ({exc}): write e.g. 100/minute, or off"
+                ) from exc
+        return value
+
     trusted_proxies: list[str] = Field(
         default=[],
         description="Addresses whose X-Forwarded-For and X-Forwarded-Proto are believed.",

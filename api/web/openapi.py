@@ -6,7 +6,8 @@
 - Every operation documents 400 (a request that cannot be read at all); every one that takes
   a body, 413 and 415.
 - Every problem response has the ``Problem`` schema; every operation documents 503 (the
-  database cannot be reached, with ``Retry-After``).
+  database cannot be reached, with ``Retry-After``) and, but for the operations endpoints,
+  429 (rate limits, with ``Retry-After``, ``RateLimit`` and ``RateLimit-Policy``).
 - A merge patch body has a schema of its own, ``{Resource}Patch``: the fields of the PUT body,
   every one optional, and nullable where null removes the value (RFC 7396).
 - The non-JSON renderings of a response (Markdown, HTML, text, CSV, feeds, images) are
@@ -24,6 +25,7 @@ from fastapi.openapi.utils import get_openapi
 
 from api.core.errors import Problem
 from api.web import examples
+from api.web.ratelimit import UNLIMITED
 
 # The schemes FastAPI names after the two HTTPBearer dependencies of ``api.auth``.
 REQUIRED_SCHEME = "ApiKey"
@@ -69,6 +71,11 @@ def _finish(path: str, method: str, operation: dict[str, Any]) -> None:
         responses.setdefault("415", _problem("The body is not of a media type taken here"))
     if body.get(MERGE_PATCH) == {} and "application/json" in body:
         body[MERGE_PATCH] = dict(body["application/json"])  # the same document, either way
+    if path not in UNLIMITED:
+        responses.setdefault("429", _problem("Too many requests from this client"))
+        responses["429"]["headers"] = {
+            name: _header(name) for name in ("Retry-After", "RateLimit", "RateLimit-Policy")
+        }
     responses.setdefault("503", _problem("The database cannot be reached"))
     responses["503"]["headers"] = {"Retry-After": _header("Retry-After")}
     for status, response in responses.items():
@@ -126,6 +133,16 @@ HEADERS: dict[str, Any] = {
     "Retry-After": {
         "description": "Seconds to wait before trying again.",
         "schema": {"type": "integer", "minimum": 0},
+    },
+    "RateLimit": {
+        "description": 'Where the client stands (IETF draft): `"anonymous";r=1187;t=42`, the'
+        " requests left (r) and the seconds until the window resets (t); on every answer.",
+        "schema": {"type": "string"},
+    },
+    "RateLimit-Policy": {
+        "description": 'The limit that applies (IETF draft): `"anonymous";q=1200;w=60`,'
+        " requests (q) per window of seconds (w); on every answer.",
+        "schema": {"type": "string"},
     },
 }
 

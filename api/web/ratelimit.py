@@ -4,17 +4,21 @@ process and node shares the counts.
 """
 
 import math
+import re
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import structlog
 from limits import RateLimitItem, parse, storage, strategies
+from limits.aio import storage as aio_storage
+from limits.aio import strategies as aio_strategies
 from limits.errors import ConfigurationError
 from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core.config import Settings
-from api.core.errors import TooManyRequests
+from api.core.errors import TooManyRequests, problem_response
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")
@@ -77,3 +81,110 @@ def client_address(request: Request) -> str:
     """Who is asking: the peer's address (Uvicorn replaces it with X-Forwarded-For's only for
     the proxies in FOLIO_TRUSTED_PROXIES)."""
     return request.client.host if request.client is not None else "unknown"
+
+
+# Operations endpoints a monitor polls: never limited.
+UNLIMITED = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+class RateLimitMiddleware:
+    """Requests per client per window (``FOLIO_RATE_LIMIT_ANONYMOUS`` per address,
+    ``FOLIO_RATE_LIMIT_KEY`` per API key, in the ``limits`` notation), counted before the
+    response cache so cached answers count too, in memory or in Redis (``FOLIO_REDIS_URL``,
+    shared by every process and node). Every answer says where its client stands, in the IETF
+    draft's fields (``RateLimit-Policy: "anonymous";q=1200;w=60``, ``RateLimit:
+    "anonymous";r=1187;t=42``); past the limit, 429 with ``Retry-After``. When the storage does
+    not answer, requests are not limited (logged once per outage).
+
+    A key is known by its token's public prefix, unchecked here (``api.auth`` checks it, and
+    limits failed checks per address): counting costs no database round trip."""
+
+    def __init__(self, app: ASGIApp, limits: "RequestLimits") -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.limits.answer(self.app, scope, receive, send)
+
+
+class RequestLimits:
+    """The limits, their storage and its outage state (``RateLimitMiddleware``); made with
+    the app, closed with it (an async Redis client belongs to its event loop)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.anonymous = parse_limit(settings.rate_limit_anonymous)
+        self.key = parse_limit(settings.rate_limit_key)
+        uri = f"async+{settings.redis_url or 'memory://'}"
+        options: dict[str, Any] = {"socket_timeout": 0.5} if settings.redis_url else {}
+        if settings.redis_url:
+            options["implementation"] = "redispy"
+        try:
+            made = storage.storage_from_string(uri, **options)
+            assert isinstance(made, aio_storage.Storage)
+            self.storage: aio_storage.Storage = made
+        except ConfigurationError as exc:
+            raise ValueError(f"FOLIO_REDIS_URL: {exc}") from exc
+        self.strategy = aio_strategies.SlidingWindowCounterRateLimiter(self.storage)
+        self._down_since: float | None = None
+
+    async def close(self) -> None:
+        client = getattr(getattr(self.storage, "bridge", None), "storage", None)
+        if client is not None:
+            await client.aclose()
+
+    async def answer(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in UNLIMITED:
+            await app(scope, receive, send)
+            return
+        policy, item, who = self._who(scope)
+        if item is None:
+            await app(scope, receive, send)
+            return
+        try:
+            allowed = await self.strategy.hit(item, policy, who)
+            stats = await self.strategy.get_window_stats(item, policy, who)
+        except Exception as exc:  # the storage's own errors (redis.ConnectionError, ...)
+            if self._down_since is None:
+                self._down_since = time.monotonic()
+                log.warning("rate_limit_storage_down", error=str(exc)[:200])
+            await app(scope, receive, send)
+            return
+        self._down_since = None
+        reset = max(1, math.ceil(stats.reset_time - time.time()))
+        fields = [
+            (b"ratelimit-policy", f'"{policy}";q={item.amount};w={item.get_expiry()}'.encode()),
+            (b"ratelimit", f'"{policy}";r={stats.remaining};t={reset}'.encode()),
+        ]
+        if not allowed:
+            refusal = problem_response(
+                429,
+                TooManyRequests.title,
+                f"More than {item.amount} requests in {item.get_expiry()} s from this"
+                f" {'key' if policy == 'key' else 'address'}; retry in {reset} s.",
+                instance=scope["path"],
+                type_=f"urn:folio:problem:{TooManyRequests.code}",
+                headers={"Retry-After": str(reset), "Cache-Control": "private, no-store"},
+            )
+            refusal.raw_headers.extend(fields)
+            await refusal(scope, receive, send)
+            return
+
+        async def send_with_fields(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *fields]
+            await send(message)
+
+        await app(scope, receive, send_with_fields)
+
+    def _who(self, scope: Scope) -> tuple[str, RateLimitItem | None, str]:
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                prefix = _KEY_PREFIX.match(value)
+                if prefix is not None:
+                    return "key", self.key, prefix.group(1).decode()
+                break
+        client = scope.get("client")
+        return "anonymous", self.anonymous, client[0] if client else "unknown"
+
+
+_KEY_PREFIX = re.compile(rb"Bearer folio_([A-Za-z0-9]{1,16})_", re.IGNORECASE)

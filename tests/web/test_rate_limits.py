@@ -1,0 +1,128 @@
+"""Rate limits: per address without a key, per key with one, counted before the response
+cache, in memory or in Redis (shared by every process), answered with 429, Retry-After and
+the IETF draft's RateLimit and RateLimit-Policy fields on every answer."""
+
+import random
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.core.config import Settings
+from api.main import create_app
+from tests.conftest import Database
+
+REDIS = "redis://127.0.0.1:6379/15"
+
+
+def _app(database: Database, **limits: Any) -> FastAPI:
+    return create_app(Settings(database_url=database.url, **limits), engine=database.engine)
+
+
+def _address() -> str:
+    """An address of its own, so that runs sharing Redis (both suites at once) never meet."""
+    return f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
+
+
+@pytest.fixture
+def client_of() -> Iterator[list[TestClient]]:
+    made: list[TestClient] = []
+    yield made
+    for client in made:
+        client.__exit__(None, None, None)
+
+
+def _client(made: list[TestClient], app: FastAPI, address: str) -> TestClient:
+    client = TestClient(app, client=(address, 50000))
+    client.__enter__()
+    made.append(client)
+    return client
+
+
+def test_an_address_past_its_limit_gets_429_and_the_fields_say_why(
+    database: Database, client_of: list[TestClient]
+) -> None:
+    app = _app(database, rate_limit_anonymous="3/minute")
+    client = _client(client_of, app, _address())
+    remaining = []
+    for _ in range(3):  # the same article: the second and third come from the cache
+        answer = client.get("/v1/articles/1")
+        assert answer.status_code == 200
+        assert answer.headers["ratelimit-policy"] == '"anonymous";q=3;w=60'
+        found = re.fullmatch(r'"anonymous";r=(\d+);t=(\d+)', answer.headers["ratelimit"])
+        assert found
+        remaining.append(int(found.group(1)))
+        assert 1 <= int(found.group(2)) <= 60
+    assert remaining == [2, 1, 0]
+    refused = client.get("/v1/articles/1")
+    assert refused.status_code == 429
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["type"] == "urn:folio:problem:too-many-requests"
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert refused.headers["ratelimit"].startswith('"anonymous";r=0;')
+    assert client.get("/healthz").status_code == 200  # operations are never limited
+    other = _client(client_of, app, _address())
+    assert other.get("/v1/articles/1").status_code == 200  # another address: its own count
+
+
+def test_a_key_has_its_own_limit(database: Database, client_of: list[TestClient]) -> None:
+    """Counted by the token's public part, before the key is checked (no database round trip
+    for counting; a bad key is 401 all the same, and counts)."""
+    app = _app(database, rate_limit_anonymous="2/minute", rate_limit_key="4/minute")
+    client = _client(client_of, app, _address())
+    token = {"Authorization": f"Bearer folio_{random.randrange(16**12):012x}_not-a-real-secret"}
+    for _ in range(4):
+        answer = client.get("/v1/articles?limit=1", headers=token)
+        assert answer.status_code == 401
+        assert answer.headers["ratelimit-policy"] == '"key";q=4;w=60'
+    assert client.get("/v1/articles?limit=1", headers=token).status_code == 429
+    assert client.get("/v1/articles?limit=1").status_code == 200  # the address is not spent
+
+
+def test_off_means_no_limit_and_no_fields(database: Database, client_of: list[TestClient]) -> None:
+    client = _client(client_of, _app(database, rate_limit_anonymous="off"), _address())
+    for _ in range(5):
+        answer = client.get("/v1/articles/1")
+        assert answer.status_code == 200
+        assert "ratelimit" not in answer.headers
+
+
+def test_processes_share_the_count_in_redis(
+    database: Database, client_of: list[TestClient]
+) -> None:
+    """Two apps (two processes, or two nodes) and one Redis: one budget."""
+    address = _address()
+    first = _client(
+        client_of, _app(database, rate_limit_anonymous="3/minute", redis_url=REDIS), address
+    )
+    second = _client(
+        client_of, _app(database, rate_limit_anonymous="3/minute", redis_url=REDIS), address
+    )
+    assert first.get("/v1/articles/1").status_code == 200
+    assert second.get("/v1/articles/1").status_code == 200
+    assert first.get("/v1/articles/1").status_code == 200
+    refused = second.get("/v1/articles/1")
+    assert refused.status_code == 429
+    assert refused.headers["ratelimit"].startswith('"anonymous";r=0;')
+
+
+def test_without_its_storage_a_limit_lets_requests_through(
+    database: Database, client_of: list[TestClient]
+) -> None:
+    down = "redis://127.0.0.1:9/0"  # nothing listens there
+    client = _client(
+        client_of, _app(database, rate_limit_anonymous="1/minute", redis_url=down), _address()
+    )
+    for _ in range(3):
+        answer = client.get("/v1/articles/1")
+        assert answer.status_code == 200
+        assert "ratelimit" not in answer.headers
+
+
+@pytest.mark.parametrize("value", ["lots", "5/fortnight", "-1/minute"])
+def test_a_limit_that_cannot_be_read_stops_the_start(database: Database, value: str) -> None:
+    with pytest.raises(ValueError, match="not a rate limit"):
+        _app(database, rate_limit_anonymous=value)
