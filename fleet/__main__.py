@@ -138,7 +138,13 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
 
 
 @contextmanager
-def running(ports: Ports, server_url: str, *, drain_seconds: float = 2.0) -> Iterator[Fleet]:
+def running(
+    ports: Ports,
+    server_url: str,
+    *,
+    drain_seconds: float = 2.0,
+    rate_limit: str = "1200/minute",
+) -> Iterator[Fleet]:
     for tool in ("haproxy", "varnishd"):
         if shutil.which(tool) is None:
             raise SystemExit(f"fleet: {tool} is missing (make fleet installs it)")
@@ -153,6 +159,11 @@ def running(ports: Ports, server_url: str, *, drain_seconds: float = 2.0) -> Ite
         "FOLIO_PURGE_URLS": f'["{fleet.cache}/"]',
         "FOLIO_WEBHOOK_ALLOW_PRIVATE": "true",  # the fleet test's receiver is on loopback
         "FOLIO_MEDIA_STORAGE": "database",  # nodes share asset bytes through PostgreSQL
+        # Rate limits counted in Redis, shared by the nodes; the client's address from
+        # X-Forwarded-For, which Varnish and HAProxy add (both on loopback).
+        "FOLIO_REDIS_URL": os.environ.get("FLEET_REDIS_URL", "redis://127.0.0.1:6379/1"),
+        "FOLIO_TRUSTED_PROXIES": '["127.0.0.1"]',
+        "FOLIO_RATE_LIMIT_ANONYMOUS": rate_limit,
     }
     os.environ.update(env)
     try:
@@ -240,7 +251,8 @@ def main() -> None:
     else:
         from fleet.checks import run_checks
 
-        with running(Ports.free(), args.database) as fleet:
+        # The checks load the fleet from one address: no limit for them.
+        with running(Ports.free(), args.database, rate_limit="off") as fleet:
             run_checks(fleet)
 
 

@@ -24,7 +24,16 @@ def test_docker_compose_runs_the_fleets_shape() -> None:
     files as `make fleet`, wired to the services by name."""
     compose = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"postgres", "migrate", "api-a", "api-b", "worker", "balancer", "cache"}
+    assert set(services) == {
+        "postgres",
+        "redis",
+        "migrate",
+        "api-a",
+        "api-b",
+        "worker",
+        "balancer",
+        "cache",
+    }
     postgres = services["postgres"]
     assert postgres["image"].startswith("postgres:")
     assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
