@@ -9,7 +9,7 @@ references, so "articles that mention a role" is a join, not a scan of JSON.
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 from sqlalchemy import JSON, Index, Text
 from sqlmodel import Field, SQLModel
 
@@ -25,7 +25,7 @@ from api.core.readback import (
     Writable,
     read_only,
 )
-from api.core.slugs import SLUG_MAX, Slug
+from api.core.slugs import SLUG_MAX, Slug, Slugs
 from api.core.workflow import Status, Workflow
 from api.labels.models import LabelPublic
 from api.roles.models import RoleListItem
@@ -155,20 +155,39 @@ DEFAULT_SORT = "-published_at"
 INCLUDES = ("author", "tags", "roles", "comparisons")
 
 
+# Up to 20 categories of up to 60 characters, comma-separated.
+Categories = Annotated[str, StringConstraints(pattern=r"^[^,]{1,60}(?:,[^,]{1,60}){0,19}$")]
+
+
 class ArticleListQuery(ListParams):
     """What a list of articles can be narrowed to; unknown parameters are errors."""
 
     sort: str | None = sort_query(SORTS, DEFAULT_SORT)
 
     status: Status | None = Field(None, description="Needs a key: drafts are not public.")
-    author: Slug | None = Field(None, description="An author's slug.")
-    tag: Slug | None = Field(None, description="A tag's slug.")
-    category: str | None = Field(None, max_length=60)
-    role: Slug | None = Field(None, description="Articles that mention this role.")
-    comparison: Slug | None = Field(None, description="Articles that embed this comparison.")
+    author: Slugs | None = Field(None, description="Authors' slugs, comma-separated: any of them.")
+    tag: Slugs | None = Field(None, description="Tags' slugs, comma-separated: any of them.")
+    category: Categories | None = Field(
+        None, description="Categories, comma-separated: any of them."
+    )
+    role: Slugs | None = Field(None, description="Articles that mention any of these roles.")
+    comparison: Slugs | None = Field(
+        None, description="Articles that embed any of these comparisons."
+    )
+    not_author: Slugs | None = Field(None, description="None of these authors.")
+    not_tag: Slugs | None = Field(None, description="None of these tags.")
+    not_category: Categories | None = Field(None, description="None of these.")
+    not_role: Slugs | None = Field(None, description="Mentioning none of these roles.")
+    not_comparison: Slugs | None = Field(None, description="Embedding none of these.")
+    has_cover: bool | None = Field(None, description="With a cover image (true) or without.")
+    reading_time_minutes_min: Annotated[int, Field(ge=0, le=1000)] | None = None
+    reading_time_minutes_max: Annotated[int, Field(ge=0, le=1000)] | None = None
     published_after: Moment | None = None
     published_before: Moment | None = None
+    created_after: Moment | None = None
+    created_before: Moment | None = None
     updated_since: Moment | None = None
+    updated_before: Moment | None = None
     q: str | None = Field(None, min_length=1, max_length=200, description="Full-text search.")
     fields: str | None = fields_query(ArticleListItem)
     include: str | None = include_query(INCLUDES)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, delete, select
 
 from api import editing
@@ -122,33 +122,58 @@ def list_articles(
             )
         else:
             statement = statement.where(col(Article.status) == query.status)
-    if query.author is not None:
-        statement = statement.where(
-            col(Article.author_id).in_(select(Author.id).where(Author.slug == query.author))
-        )
-    if query.category is not None:
-        statement = statement.where(col(Article.category) == query.category)
-    for link, column, model, slug in (
-        (ArticleTag, ArticleTag.tag_id, Tag, query.tag),
-        (ArticleRole, ArticleRole.role_id, Role, query.role),
-        (ArticleComparison, ArticleComparison.comparison_id, Comparison, query.comparison),
+    for slugs, keep in ((query.author, True), (query.not_author, False)):
+        if slugs is not None:
+            authors = select(Author.id).where(col(Author.slug).in_(slugs.split(",")))
+            by = col(Article.author_id).in_(authors)
+            # An article without an author is by none of them.
+            statement = statement.where(by if keep else or_(~by, col(Article.author_id).is_(None)))
+    for categories, keep in ((query.category, True), (query.not_category, False)):
+        if categories is not None:
+            among = col(Article.category).in_(categories.split(","))
+            statement = statement.where(among if keep else ~among)
+    tagged = (ArticleTag, ArticleTag.tag_id, Tag)
+    mentioned = (ArticleRole, ArticleRole.role_id, Role)
+    embedded = (ArticleComparison, ArticleComparison.comparison_id, Comparison)
+    for (link, column, model), slugs, keep in (
+        (tagged, query.tag, True),
+        (mentioned, query.role, True),
+        (embedded, query.comparison, True),
+        (tagged, query.not_tag, False),
+        (mentioned, query.not_role, False),
+        (embedded, query.not_comparison, False),
     ):
-        if slug is not None:
+        if slugs is not None:
             shown = not_trashed(model) if model is Tag else readable(model, preview=preview)
             # EXISTS, correlated: the planner walks the sort's index and stops at the page,
             # where an IN list would fetch and sort every linked article first.
             linked = (
                 select(link.article_id)
                 .join(model, col(model.id) == column)
-                .where(col(link.article_id) == Article.id, model.slug == slug, shown)
+                .where(
+                    col(link.article_id) == Article.id,
+                    col(model.slug).in_(slugs.split(",")),
+                    shown,
+                )
             )
-            statement = statement.where(linked.exists())
-    if query.published_after is not None:
-        statement = statement.where(col(Article.published_at) >= query.published_after)
-    if query.published_before is not None:
-        statement = statement.where(col(Article.published_at) < query.published_before)
-    if query.updated_since is not None:
-        statement = statement.where(col(Article.updated_at) >= query.updated_since)
+            statement = statement.where(linked.exists() if keep else ~linked.exists())
+    if query.has_cover is not None:
+        cover = col(Article.cover_asset_id)
+        statement = statement.where(cover.is_not(None) if query.has_cover else cover.is_(None))
+    minutes = col(Article.reading_time_minutes)
+    if query.reading_time_minutes_min is not None:
+        statement = statement.where(minutes >= query.reading_time_minutes_min)
+    if query.reading_time_minutes_max is not None:
+        statement = statement.where(minutes <= query.reading_time_minutes_max)
+    for moment, since, before in (  # [since, before)
+        (col(Article.published_at), query.published_after, query.published_before),
+        (col(Article.created_at), query.created_after, query.created_before),
+        (col(Article.updated_at), query.updated_since, query.updated_before),
+    ):
+        if since is not None:
+            statement = statement.where(moment >= since)
+        if before is not None:
+            statement = statement.where(moment < before)
     if query.q is not None:
         statement = statement.where(
             col(Article.id).in_(search_index.matching_ids(session, COLLECTION, query.q))

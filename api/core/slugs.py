@@ -16,6 +16,16 @@ SLUG_MAX = 120
 _SLUG = re.compile(SLUG_PATTERN)
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
+# A filter's values: up to 20 slugs, comma-separated (``tag=ai,pe``: either).
+SLUGS_MAX = 20
+_ONE = SLUG_PATTERN.strip("^$")
+Slugs = Annotated[
+    str,
+    StringConstraints(
+        pattern=f"^{_ONE}(?:,{_ONE}){{0,{SLUGS_MAX - 1}}}$",
+        max_length=SLUGS_MAX * (SLUG_MAX + 1),
+    ),
+]
 # White space in every sense a client or Folio may apply: JSON Schema's (ECMAScript \s, which
 # has U+FEFF), the pattern engine's (Unicode White_Space, which has U+0085) and Python's
 # str.strip (which also strips U+001C to U+001F). A name holds one character outside all of

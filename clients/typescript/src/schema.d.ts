@@ -6156,18 +6156,36 @@ export interface operations {
                 count?: boolean;
                 /** @description Needs a key: drafts are not public. */
                 status?: components["schemas"]["Status"] | null;
-                /** @description An author's slug. */
+                /** @description Authors' slugs, comma-separated: any of them. */
                 author?: string | null;
-                /** @description A tag's slug. */
+                /** @description Tags' slugs, comma-separated: any of them. */
                 tag?: string | null;
+                /** @description Categories, comma-separated: any of them. */
                 category?: string | null;
-                /** @description Articles that mention this role. */
+                /** @description Articles that mention any of these roles. */
                 role?: string | null;
-                /** @description Articles that embed this comparison. */
+                /** @description Articles that embed any of these comparisons. */
                 comparison?: string | null;
+                /** @description None of these authors. */
+                not_author?: string | null;
+                /** @description None of these tags. */
+                not_tag?: string | null;
+                /** @description None of these. */
+                not_category?: string | null;
+                /** @description Mentioning none of these roles. */
+                not_role?: string | null;
+                /** @description Embedding none of these. */
+                not_comparison?: string | null;
+                /** @description With a cover image (true) or without. */
+                has_cover?: boolean | null;
+                reading_time_minutes_min?: number | null;
+                reading_time_minutes_max?: number | null;
                 published_after?: string | null;
                 published_before?: string | null;
+                created_after?: string | null;
+                created_before?: string | null;
                 updated_since?: string | null;
+                updated_before?: string | null;
                 /** @description Full-text search. */
                 q?: string | null;
                 /** @description Only these fields (and `id`), comma-separated. */
