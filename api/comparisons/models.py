@@ -214,6 +214,12 @@ class ComparisonListQuery(ListParams):
         max_length=10,
         description="Only comparisons with every one of these roles.",
     )
+    dimension: str | None = Field(
+        None,
+        min_length=1,
+        max_length=200,
+        description="Only comparisons with a row of this dimension (any case): `Typical buyer`.",
+    )
     q: str | None = Field(None, min_length=1, max_length=200, description="Full-text search.")
     fields: str | None = fields_query(ComparisonListItem)
     include: str | None = include_query(INCLUDES)

@@ -204,6 +204,12 @@ def list_comparisons(
                 .where(Role.slug == slug, readable(Role, preview=preview))
             )
         )
+    if query.dimension is not None:
+        with_row = select(ComparisonRow.id).where(
+            col(ComparisonRow.comparison_id) == Comparison.id,
+            func.lower(col(ComparisonRow.dimension)) == query.dimension.strip().lower(),
+        )
+        statement = statement.where(with_row.exists())
     if query.q is not None:
         statement = statement.where(
             col(Comparison.id).in_(search_index.matching_ids(session, COLLECTION, query.q))

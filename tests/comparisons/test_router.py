@@ -71,6 +71,15 @@ def test_list_comparisons_with_subjects_and_row_counts(
         ("AI operating partner vs Fractional CAIO", 6),
     ]
     assert [s["slug"] for s in body["data"][0]["subjects"]] == ["role-b", "role-a"]
+    # By a row's dimension, in any case.
+    for dimension, titles in (
+        ("Scope", ["A first comparison"]),
+        ("typical BUYER", ["AI operating partner vs Fractional CAIO"]),
+        ("  Primary job ", ["AI operating partner vs Fractional CAIO"]),
+        ("Nothing like it", []),
+    ):
+        found = client.get("/v1/comparisons", params={"dimension": dimension}).json()["data"]
+        assert [c["title"] for c in found] == titles, dimension
     detail = client.get("/v1/comparisons/role-a-vs-role-b").json()
     assert detail["rows"][0]["cells"] == {
         "role-b": {"text": "wide", "note": None, "source_url": None},
@@ -87,6 +96,8 @@ def test_list_comparisons_with_subjects_and_row_counts(
         ("/v1/comparisons?limit=1.5", 422),
         ("/v1/comparisons?role=Not%20a%20slug", 422),
         ("/v1/comparisons?tag=x", 422),
+        ("/v1/comparisons?dimension=", 422),
+        ("/v1/comparisons?dimension=" + "x" * 201, 422),
         ("/v1/comparisons/1?format=xlsx", 422),
         ("/v1/comparisons/1?include=authors", 422),
         ("/v1/comparisons/1?fields=nope", 422),

@@ -9077,6 +9077,8 @@ export interface operations {
                 count?: boolean;
                 /** @description Only comparisons with every one of these roles. */
                 role?: string[];
+                /** @description Only comparisons with a row of this dimension (any case): `Typical buyer`. */
+                dimension?: string | null;
                 /** @description Full-text search. */
                 q?: string | null;
                 /** @description Only these fields (and `id`), comma-separated. */
