@@ -204,6 +204,7 @@ class ArticleQuery(BaseModel):
     jsonld: bool = Field(False, description="With format=html: the JSON-LD in a <script>.")
     preview: str | None = Field(
         None,
+        min_length=1,
         max_length=200,
         description="A preview link's token: this article as it is now (a draft, say), without"
         " a key; `Cache-Control: private, no-store`.",

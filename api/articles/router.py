@@ -24,6 +24,7 @@ from api.core.errors import (
     FolioError,
     InvalidBody,
     NotAcceptable,
+    PreviewNotValid,
     RevisionNotFound,
     StalePrecondition,
     StillReferenced,
@@ -86,7 +87,7 @@ def list_articles(
     responses={
         200: {"content": {media: {} for media in FORMATS.values() if media != JSON}},
         301: {"description": "An old slug: the article's current URL is in Location."},
-        **problem_responses(ArticleNotFound, NotAcceptable, Unauthorized),
+        **problem_responses(ArticleNotFound, NotAcceptable, PreviewNotValid, Unauthorized),
     },
 )
 def get_article(

@@ -109,28 +109,40 @@ class RateLimitMiddleware:
 
 class RequestLimits:
     """The limits, their storage and its outage state (``RateLimitMiddleware``); made with
-    the app, closed with it (an async Redis client belongs to its event loop)."""
+    the app, closed with it. In memory the counts are kept by the synchronous storage (no I/O,
+    and no event loop of its own to outlive); in Redis by the asynchronous one, so that
+    counting never blocks the event loop (its client belongs to that loop)."""
 
     def __init__(self, settings: Settings) -> None:
         self.anonymous = parse_limit(settings.rate_limit_anonymous)
         self.key = parse_limit(settings.rate_limit_key)
-        uri = f"async+{settings.redis_url or 'memory://'}"
-        options: dict[str, Any] = {"socket_timeout": 0.5} if settings.redis_url else {}
+        self.storage: aio_storage.Storage | None = None
+        self.memory = strategies.SlidingWindowCounterRateLimiter(storage.MemoryStorage())
         if settings.redis_url:
-            options["implementation"] = "redispy"
-        try:
-            made = storage.storage_from_string(uri, **options)
+            try:
+                made = storage.storage_from_string(
+                    f"async+{settings.redis_url}", implementation="redispy", socket_timeout=0.5
+                )
+            except ConfigurationError as exc:
+                raise ValueError(f"FOLIO_REDIS_URL: {exc}") from exc
             assert isinstance(made, aio_storage.Storage)
-            self.storage: aio_storage.Storage = made
-        except ConfigurationError as exc:
-            raise ValueError(f"FOLIO_REDIS_URL: {exc}") from exc
-        self.strategy = aio_strategies.SlidingWindowCounterRateLimiter(self.storage)
+            self.storage = made
+        self.strategy = (
+            aio_strategies.SlidingWindowCounterRateLimiter(self.storage) if self.storage else None
+        )
         self._down_since: float | None = None
 
     async def close(self) -> None:
         client = getattr(getattr(self.storage, "bridge", None), "storage", None)
         if client is not None:
             await client.aclose()
+
+    async def _count(self, item: RateLimitItem, *identifiers: str) -> tuple[bool, Any]:
+        if self.strategy is None:
+            allowed = self.memory.hit(item, *identifiers)
+            return allowed, self.memory.get_window_stats(item, *identifiers)
+        allowed = await self.strategy.hit(item, *identifiers)
+        return allowed, await self.strategy.get_window_stats(item, *identifiers)
 
     async def answer(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in UNLIMITED:
@@ -141,8 +153,7 @@ class RequestLimits:
             await app(scope, receive, send)
             return
         try:
-            allowed = await self.strategy.hit(item, policy, who)
-            stats = await self.strategy.get_window_stats(item, policy, who)
+            allowed, stats = await self._count(item, policy, who)
         except Exception as exc:  # the storage's own errors (redis.ConnectionError, ...)
             if self._down_since is None:
                 self._down_since = time.monotonic()

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.core.config import Settings
 from api.main import create_app
@@ -35,21 +36,39 @@ def client_of() -> Iterator[list[TestClient]]:
         client.__exit__(None, None, None)
 
 
-def _client(made: list[TestClient], app: FastAPI, address: str) -> TestClient:
+def _client(made: list[TestClient], app: ASGIApp, address: str) -> TestClient:
     client = TestClient(app, client=(address, 50000))
     client.__enter__()
     made.append(client)
     return client
 
 
+def _from(address: str) -> dict[str, str]:
+    return {"X-Test-Address": address}
+
+
+def _addressed(app: FastAPI) -> ASGIApp:
+    """The app behind a proxy that says who the client is (as Uvicorn does from a trusted
+    X-Forwarded-For): one app, one event loop, several addresses."""
+
+    async def proxied(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            address = dict(scope["headers"]).get(b"x-test-address", b"192.0.2.1").decode()
+            scope = {**scope, "client": (address, 50000)}
+        await app(scope, receive, send)
+
+    return proxied
+
+
 def test_an_address_past_its_limit_gets_429_and_the_fields_say_why(
     database: Database, client_of: list[TestClient]
 ) -> None:
     app = _app(database, rate_limit_anonymous="3/minute")
-    client = _client(client_of, app, _address())
+    client = _client(client_of, _addressed(app), _address())
+    me = _from(_address())
     remaining = []
     for _ in range(3):  # the same article: the second and third come from the cache
-        answer = client.get("/v1/articles/1")
+        answer = client.get("/v1/articles/1", headers=me)
         assert answer.status_code == 200
         assert answer.headers["ratelimit-policy"] == '"anonymous";q=3;w=60'
         found = re.fullmatch(r'"anonymous";r=(\d+);t=(\d+)', answer.headers["ratelimit"])
@@ -57,15 +76,15 @@ def test_an_address_past_its_limit_gets_429_and_the_fields_say_why(
         remaining.append(int(found.group(1)))
         assert 1 <= int(found.group(2)) <= 60
     assert remaining == [2, 1, 0]
-    refused = client.get("/v1/articles/1")
+    refused = client.get("/v1/articles/1", headers=me)
     assert refused.status_code == 429
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.json()["type"] == "urn:folio:problem:too-many-requests"
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     assert refused.headers["ratelimit"].startswith('"anonymous";r=0;')
-    assert client.get("/healthz").status_code == 200  # operations are never limited
-    other = _client(client_of, app, _address())
-    assert other.get("/v1/articles/1").status_code == 200  # another address: its own count
+    assert client.get("/healthz", headers=me).status_code == 200  # operations: never limited
+    other = client.get("/v1/articles/1", headers=_from(_address()))
+    assert other.status_code == 200  # another address: its own count
 
 
 def test_a_key_has_its_own_limit(database: Database, client_of: list[TestClient]) -> None:
