@@ -2,7 +2,8 @@
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.core.slugs import Slug
+from api.articles.models import Categories
+from api.core.slugs import Slugs
 
 
 class FeedQuery(BaseModel):
@@ -10,8 +11,8 @@ class FeedQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    tag: Slug | None = None
-    category: str | None = Field(None, max_length=60)
-    author: Slug | None = None
-    role: Slug | None = Field(None, description="Articles that mention this role.")
+    tag: Slugs | None = Field(None, description="Tags' slugs, comma-separated: any of them.")
+    category: Categories | None = Field(None, description="Categories, comma-separated.")
+    author: Slugs | None = Field(None, description="Authors' slugs, comma-separated.")
+    role: Slugs | None = Field(None, description="Articles that mention any of these roles.")
     limit: int = Field(20, ge=1, le=100, description="Newest articles in the feed.")

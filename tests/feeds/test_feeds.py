@@ -102,6 +102,7 @@ def test_feeds_filter_like_the_article_list(client: TestClient, published: list[
         "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?"
     ]
     assert len(titles("limit=1")) == 1
+    assert titles("role=fractional-caio,no-such-role") == titles("role=fractional-caio")
 
 
 def test_drafts_never_reach_a_feed(client: TestClient, keys: Keys) -> None:
@@ -110,7 +111,19 @@ def test_drafts_never_reach_a_feed(client: TestClient, keys: Keys) -> None:
         assert "Secret draft" not in client.get(f"/v1/feeds/articles.{suffix}").text
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=101", "tag=Bad%20Tag", "q=x", "status=draft"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "limit=0",
+        "limit=101",
+        "tag=Bad%20Tag",
+        "q=x",
+        "status=draft",
+        "category=",
+        "category=" + "x" * 61,
+        "role=a,,b",
+    ],
+)
 def test_bad_feed_queries_are_422(client: TestClient, query: str) -> None:
     response = client.get(f"/v1/feeds/articles.rss?{query}")
     assert response.status_code == 422

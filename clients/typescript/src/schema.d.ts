@@ -11295,10 +11295,13 @@ export interface operations {
     get_articles_atom_feed: {
         parameters: {
             query?: {
+                /** @description Tags' slugs, comma-separated: any of them. */
                 tag?: string | null;
+                /** @description Categories, comma-separated. */
                 category?: string | null;
+                /** @description Authors' slugs, comma-separated. */
                 author?: string | null;
-                /** @description Articles that mention this role. */
+                /** @description Articles that mention any of these roles. */
                 role?: string | null;
                 /** @description Newest articles in the feed. */
                 limit?: number;
@@ -11368,10 +11371,13 @@ export interface operations {
     get_articles_json_feed: {
         parameters: {
             query?: {
+                /** @description Tags' slugs, comma-separated: any of them. */
                 tag?: string | null;
+                /** @description Categories, comma-separated. */
                 category?: string | null;
+                /** @description Authors' slugs, comma-separated. */
                 author?: string | null;
-                /** @description Articles that mention this role. */
+                /** @description Articles that mention any of these roles. */
                 role?: string | null;
                 /** @description Newest articles in the feed. */
                 limit?: number;
@@ -11441,10 +11447,13 @@ export interface operations {
     get_articles_rss_feed: {
         parameters: {
             query?: {
+                /** @description Tags' slugs, comma-separated: any of them. */
                 tag?: string | null;
+                /** @description Categories, comma-separated. */
                 category?: string | null;
+                /** @description Authors' slugs, comma-separated. */
                 author?: string | null;
-                /** @description Articles that mention this role. */
+                /** @description Articles that mention any of these roles. */
                 role?: string | null;
                 /** @description Newest articles in the feed. */
                 limit?: number;
