@@ -188,6 +188,21 @@ class ArticleListQuery(ListParams):
     created_before: Moment | None = None
     updated_since: Moment | None = None
     updated_before: Moment | None = None
+
+    @model_validator(mode="after")
+    def _ranges_are_ranges(self) -> "ArticleListQuery":
+        """A lower bound past its upper bound is a mistake, not an empty page: 422."""
+        for low, high in (
+            ("reading_time_minutes_min", "reading_time_minutes_max"),
+            ("published_after", "published_before"),
+            ("created_after", "created_before"),
+            ("updated_since", "updated_before"),
+        ):
+            start, end = getattr(self, low), getattr(self, high)
+            if start is not None and end is not None and start > end:
+                raise ValueError(f"{low} is past {high}")
+        return self
+
     q: str | None = Field(None, min_length=1, max_length=200, description="Full-text search.")
     fields: str | None = fields_query(ArticleListItem)
     include: str | None = include_query(INCLUDES)

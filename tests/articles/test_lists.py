@@ -107,6 +107,9 @@ def test_filters_take_several_values_negations_and_ranges(
         "has_cover=maybe",
         "created_after=yesterday",
         "not_author=Kyle",
+        "reading_time_minutes_min=5&reading_time_minutes_max=4",
+        "published_after=2026-02-01T00:00:00Z&published_before=2026-01-01T00:00:00Z",
+        "updated_since=2026-02-01T00:00:00Z&updated_before=2026-01-31T00:00:00Z",
     ],
 )
 def test_bad_filter_values_are_422(client: TestClient, query: str) -> None:
