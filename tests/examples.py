@@ -190,6 +190,11 @@ class Tour:
 def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
     folio = Tour(client, harvest, {"Authorization": f"Bearer {admin}"})
     get = folio.call
+
+    def patch(template: str, path: dict[str, Any], body: dict[str, Any]) -> Any:
+        merge = {"Content-Type": "application/merge-patch+json"}
+        return get("PATCH", template, path=path, json_body=body, headers=merge)
+
     # What a reader sees: the seed, whole and embedded, in lists and side by side.
     seed = get("GET", "/v1/articles/{ref}", path={"ref": SEED})
     get("GET", "/v1/articles/{ref}?include=author,tags,roles,comparisons", path={"ref": SEED})
@@ -219,22 +224,14 @@ def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
         content=png(1200, 630, (30, 58, 95)),
         headers={"Content-Type": "image/png", "X-Filename": "team-chart.png"},
     )
-    get(
-        "PATCH",
+    patch(
         "/v1/assets/{asset_id}",
-        path={"asset_id": asset["id"]},
-        json_body={"alt": "How the two roles split the work"},
-        headers={"Content-Type": "application/merge-patch+json"},
+        {"asset_id": asset["id"]},
+        {"alt": "How the two roles split the work"},
     )
     get("GET", "/v1/assets?limit=1")
     get("POST", "/v1/authors", expect=201, json_body={"name": "Dana Whitfield"})
-    get(
-        "PATCH",
-        "/v1/authors/{ref}",
-        path={"ref": "dana-whitfield"},
-        json_body={"name": "Dana R. Whitfield"},
-        headers={"Content-Type": "application/merge-patch+json"},
-    )
+    patch("/v1/authors/{ref}", {"ref": "dana-whitfield"}, {"name": "Dana R. Whitfield"})
     get("POST", "/v1/tags", expect=201, json_body={"name": "Hiring", "slug": "hiring"})
     role = get(
         "POST",
@@ -247,13 +244,7 @@ def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
             "status": "published",
         },
     )
-    get(
-        "PATCH",
-        "/v1/roles/{ref}",
-        path={"ref": role["slug"]},
-        json_body={"aliases": ["CAIO", "Head of AI"]},
-        headers={"Content-Type": "application/merge-patch+json"},
-    )
+    patch("/v1/roles/{ref}", {"ref": role["slug"]}, {"aliases": ["CAIO", "Head of AI"]})
     comparison = get(
         "POST",
         "/v1/comparisons",
@@ -284,12 +275,10 @@ def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
             "cells": {"fractional-caio": {"text": "A retainer"}},
         },
     )
-    get(
-        "PATCH",
+    patch(
         "/v1/comparisons/{ref}/rows/{row_id}",
-        path={**ref, "row_id": row["id"]},
-        json_body={"dimension": "Typical cost per year"},
-        headers={"Content-Type": "application/merge-patch+json"},
+        {**ref, "row_id": row["id"]},
+        {"dimension": "Typical cost per year"},
     )
     get(
         "PUT",
@@ -307,13 +296,7 @@ def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
         path=ref,
         json_body={"role": "ai-operating-partner", "position": 1},
     )
-    get(
-        "PATCH",
-        "/v1/comparisons/{ref}",
-        path=ref,
-        json_body={"dimension_label": "Question"},
-        headers={"Content-Type": "application/merge-patch+json"},
-    )
+    patch("/v1/comparisons/{ref}", ref, {"dimension_label": "Question"})
     span = {"_type": "span", "text": "Start with the work, not the title."}
     article = get(
         "POST",
@@ -411,13 +394,7 @@ def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
         "/v1/articles/{ref}/preview-links/{link_id}",
         path={**aref, "link_id": link["id"]},
     )
-    get(
-        "PATCH",
-        "/v1/articles/{ref}",
-        path=aref,
-        json_body={"status": "published"},
-        headers={"Content-Type": "application/merge-patch+json"},
-    )
+    patch("/v1/articles/{ref}", aref, {"status": "published"})
     get("GET", "/v1/articles/{ref}/revisions", path=aref)
     get("GET", "/v1/articles/{ref}/revisions/{number}", path={**aref, "number": 1})
     get("GET", "/v1/articles/{ref}/revisions/diff?from=1&to=2", path=aref)
@@ -451,13 +428,7 @@ def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
         },
     )
     get("GET", "/v1/webhooks?limit=1")
-    get(
-        "PATCH",
-        "/v1/articles/{ref}",
-        path=aref,
-        json_body={"kicker": "Hiring guide"},
-        headers={"Content-Type": "application/merge-patch+json"},
-    )
+    patch("/v1/articles/{ref}", aref, {"kicker": "Hiring guide"})
     worker.run_once(client.app.state.engine)  # type: ignore[attr-defined]
     get("GET", "/v1/webhooks/{webhook_id}/deliveries?limit=1", path={"webhook_id": hook["id"]})
     get("GET", "/v1/changes?limit=1")
@@ -478,13 +449,7 @@ def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
             b"Until AI is a line in the budget, one or two days a week is enough.\n"
         ),
     )
-    get(
-        "PATCH",
-        "/v1/articles/{ref}",
-        path=aref,
-        json_body={"tags": [{"slug": "hiring"}]},
-        headers={"Content-Type": "application/merge-patch+json"},
-    )
+    patch("/v1/articles/{ref}", aref, {"tags": [{"slug": "hiring"}]})
     get("POST", "/v1/articles", expect=422, json_body={"title": "", "status": "live"})
     # A whole document sent back as read (PUT what you GET).
     get("PUT", "/v1/articles/{ref}", path={"ref": SEED}, json_body=seed)

@@ -1,29 +1,21 @@
 """API keys: creation (the token is returned once), lookup by token, revocation.
 
-A token is ``folio_<prefix>_<secret>``; both parts are random. The row is found by the prefix
-and the secret checked against a SHA-256 hash with a constant-time comparison. A fast hash is
-the right one here: the secret has 256 bits of entropy, so there is nothing to brute-force.
+A token is ``folio_<prefix>_<secret>`` (``api.core.tokens``: found by the prefix, the secret
+checked against its hash in constant time).
 """
 
-import hashlib
-import hmac
-import secrets
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api.auth.models import ApiKey, KeyCreate, KeyCreated, KeyPublic, Scope
-from api.core import db
+from api.core import db, tokens
 from api.core.clock import clock
 from api.core.errors import Conflict, Forbidden, KeyNotFound, Unauthorized
 from api.web.pagination import Page, PageParams, Sortable, keyset_page, map_page
 
 TOKEN_PREFIX = "folio_"
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def to_public(key: ApiKey) -> KeyPublic:
@@ -32,13 +24,12 @@ def to_public(key: ApiKey) -> KeyPublic:
 
 def create_key(session: Session, data: KeyCreate) -> KeyCreated:
     db.begin_write(session)
-    prefix = secrets.token_hex(6)
-    secret = secrets.token_urlsafe(32)
+    made = tokens.make(TOKEN_PREFIX)
     now = clock.now()
     key = ApiKey(
         name=data.name,
-        prefix=prefix,
-        token_hash=_hash(secret),
+        prefix=made.prefix,
+        token_hash=made.token_hash,
         scope=data.scope,
         created_at=now,
         expires_at=now + timedelta(days=data.expires_in_days) if data.expires_in_days else None,
@@ -49,7 +40,7 @@ def create_key(session: Session, data: KeyCreate) -> KeyCreated:
     except IntegrityError as exc:
         session.rollback()
         raise Conflict(f"A key named {data.name!r} exists already.") from exc
-    return KeyCreated.model_validate(key, update={"token": f"{TOKEN_PREFIX}{prefix}_{secret}"})
+    return KeyCreated.model_validate(key, update={"token": made.token})
 
 
 _BY_NAME = Sortable({"name": col(ApiKey.name)}, "name", col(ApiKey.id))
@@ -89,14 +80,8 @@ def revoke_key(session: Session, ref: str) -> KeyPublic:
 def authenticate(session: Session, token: str) -> ApiKey:
     """The live key a bearer token names, or ``Unauthorized``; never says which part was wrong."""
     invalid = Unauthorized("The API key is unknown, revoked or expired.")
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-        raise invalid
-    prefix, _, secret = token.removeprefix(TOKEN_PREFIX).partition("_")
-    if not prefix or not secret or not prefix.isalnum():
-        raise invalid
-    key = session.exec(select(ApiKey).where(ApiKey.prefix == prefix)).first()
-    expected = key.token_hash if key is not None else _hash("")
-    if not hmac.compare_digest(expected, _hash(secret)) or key is None:
+    key = tokens.find(session, ApiKey, TOKEN_PREFIX, token)
+    if key is None:
         raise invalid
     now = clock.now()
     if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):

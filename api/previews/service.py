@@ -1,18 +1,14 @@
 """Preview links: made for one article by a write key, checked on ``GET
-/v1/articles/{ref}?preview=TOKEN``. A token is ``fpv_{prefix}_{secret}``: the prefix finds the
-row, the secret is checked against its SHA-256 hash in constant time (as API keys are), so a
-token is never stored and a stolen database reveals none. A token opens its own article only,
-until it expires or is revoked."""
+/v1/articles/{ref}?preview=TOKEN``. A token is ``fpv_{prefix}_{secret}`` (``api.core.tokens``,
+as API keys are): never stored, so a stolen database reveals none. A token opens its own
+article only, until it expires or is revoked."""
 
-import hashlib
-import hmac
-import secrets
 from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
 from api.articles.models import Article
-from api.core import db
+from api.core import db, tokens
 from api.core.clock import clock
 from api.core.config import get_settings
 from api.core.errors import PreviewLinkNotFound, PreviewNotValid
@@ -28,10 +24,6 @@ from api.web.pagination import Page, PageParams, Sortable, keyset_page, map_page
 TOKEN_PREFIX = "fpv_"
 
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 def to_public(link: PreviewLink) -> PreviewLinkPublic:
     return PreviewLinkPublic.model_validate(link, from_attributes=True)
 
@@ -41,24 +33,23 @@ def create(
 ) -> PreviewLinkCreated:
     db.begin_write(session)
     assert article.id is not None
-    prefix, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
+    made = tokens.make(TOKEN_PREFIX)
     now = clock.now()
     seconds = data.expires_in_seconds or get_settings().preview_ttl
     link = PreviewLink(
         article_id=article.id,
-        prefix=prefix,
-        token_hash=_hash(secret),
+        prefix=made.prefix,
+        token_hash=made.token_hash,
         created_by=created_by,
         created_at=now,
         expires_at=now + timedelta(seconds=seconds),
     )
     session.add(link)
     session.commit()
-    token = f"{TOKEN_PREFIX}{prefix}_{secret}"
     return PreviewLinkCreated(
         **to_public(link).model_dump(),
-        token=token,
-        url=api_url(f"/v1/articles/{article.id}?preview={token}"),
+        token=made.token,
+        url=api_url(f"/v1/articles/{article.id}?preview={made.token}"),
     )
 
 
@@ -88,13 +79,7 @@ def revoke(session: Session, article: Article, link_id: int) -> PreviewLinkPubli
 def check(session: Session, token: str) -> PreviewLink:
     """The live link ``token`` is, or ``PreviewNotValid``; never says which part was wrong."""
     invalid = PreviewNotValid("The preview link is unknown, revoked or expired.")
-    prefix, _, secret = token.removeprefix(TOKEN_PREFIX).partition("_")
-    if not token.startswith(TOKEN_PREFIX) or not prefix.isalnum() or not secret:
-        raise invalid
-    link = session.exec(select(PreviewLink).where(PreviewLink.prefix == prefix)).first()
-    expected = link.token_hash if link is not None else _hash("")
-    if not hmac.compare_digest(expected, _hash(secret)) or link is None:
-        raise invalid
-    if link.revoked_at is not None or link.expires_at <= clock.now():
+    link = tokens.find(session, PreviewLink, TOKEN_PREFIX, token)
+    if link is None or link.revoked_at is not None or link.expires_at <= clock.now():
         raise invalid
     return link
