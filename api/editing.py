@@ -2,7 +2,8 @@
 patches, validation, the workflow, versions, revisions, slugs and the one commit at the end.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -107,7 +108,7 @@ def change(
     apply(row)
     try:
         record_revision(session, row, kind, action=action, key=key, was_public=was_public)
-        session.commit()
+        commit(session)
     except IntegrityError as exc:  # a unique slug a concurrent writer took first: 409
         session.rollback()
         raise integrity_conflict(exc, kind.collection, getattr(row, "slug", "")) from exc
@@ -187,7 +188,30 @@ def workflow_document(row: Any) -> dict[str, Any]:
 
 
 def begin(session: Session) -> None:
-    db.begin_write(session)
+    if not session.info.get(_BATCH):
+        db.begin_write(session)
+
+
+def commit(session: Session) -> None:
+    """Commits a write; inside ``batched`` only flushes it, for the batch to commit."""
+    if session.info.get(_BATCH):
+        session.flush()
+    else:
+        session.commit()
+
+
+_BATCH = "folio_batch"
+
+
+@contextmanager
+def batched(session: Session) -> Iterator[None]:
+    """Writes made inside are one transaction: each change is flushed (its event, revision and
+    search document with it) and the caller commits them all at once, or rolls them back."""
+    session.info[_BATCH] = True
+    try:
+        yield
+    finally:
+        session.info.pop(_BATCH, None)
 
 
 def claim_slug(session: Session, collection: str, row: Any, slug: str) -> None:

@@ -17,6 +17,7 @@ from api.assets.router import router as assets_router
 from api.assets.storage import make_storage
 from api.auth.dependencies import current_key
 from api.auth.router import router as keys_router
+from api.batch.router import router as batch_router
 from api.changes.router import router as changes_router
 from api.comparisons import router as comparisons
 from api.core import db, surrogates
@@ -176,6 +177,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         changes_router,
         webhooks_router,
         previews_router,
+        batch_router,
         import_router,
     ):
         app.include_router(router)

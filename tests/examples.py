@@ -439,6 +439,23 @@ def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
         json_body={"title": "An old draft", "body_markdown": "Kept for a week."},
     )
     get("DELETE", "/v1/articles/{ref}", path={"ref": str(draft["id"])}, expect=204)
+    current = client.get(f"/v1/articles/{article['id']}", headers=folio.auth)
+    get(
+        "POST",
+        "/v1/batch",
+        json_body={
+            "operations": [
+                {"op": "create", "collection": "tags", "body": {"name": "Operating partners"}},
+                {
+                    "op": "patch",
+                    "collection": "articles",
+                    "ref": str(article["id"]),
+                    "body": {"tags": [{"slug": "hiring"}, {"slug": "operating-partners"}]},
+                    "if_match": current.headers["etag"],
+                },
+            ]
+        },
+    )
     get("GET", "/v1/trash?limit=1")
     get(
         "POST",

@@ -692,9 +692,11 @@ def restore_article(
     return update_article(session, ref, data=data, key=key, if_match=if_match, action="restore")
 
 
-def delete_article(session: Session, ref: str, *, key: ApiKey | None, if_match: str | None) -> None:
+def delete_article(
+    session: Session, ref: str, *, key: ApiKey | None, if_match: str | None
+) -> Article:
     """Moves the article to the trash, and the comparisons its tables made with it."""
-    editing.trash(
+    return editing.trash(
         session,
         KIND,
         ref,

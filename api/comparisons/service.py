@@ -545,9 +545,9 @@ def _embedded_in(session: Session, comparison: Comparison) -> list[str]:
 
 def delete_comparison(
     session: Session, ref: str, *, key: ApiKey | None, if_match: str | None
-) -> None:
+) -> Comparison:
     """Moves the comparison to the trash; refused while an article embeds it."""
-    editing.trash(
+    return editing.trash(
         session,
         KIND,
         ref,

@@ -31,6 +31,8 @@ class FolioError(Exception):
         self.detail = detail
         self.errors = list(errors) if errors else None
         self.headers: dict[str, str] = {}
+        # Members the problem document carries besides the standard ones (RFC 9457 §3.2).
+        self.extensions: dict[str, Any] = {}
 
 
 class NotFound(FolioError):
@@ -292,6 +294,11 @@ class Problem(BaseModel):
     errors: list[ProblemError] | None = Field(
         default=None, description="Each invalid field, for 422 (and 400 where it can say)."
     )
+    operation: int | None = Field(
+        default=None,
+        description="`POST /v1/batch` only: the index of the operation that failed (nothing"
+        " of the batch was written).",
+    )
 
 
 def problem_response(
@@ -303,8 +310,10 @@ def problem_response(
     type_: str = "about:blank",
     errors: Sequence[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> Response:
     body: dict[str, Any] = {
+        **(extensions or {}),
         "type": type_,
         "title": title,
         "status": status,
@@ -340,6 +349,7 @@ def _folio_error(request: Request, exc: Exception) -> Response:
         type_=f"urn:folio:problem:{exc.code}",
         errors=exc.errors,
         headers=exc.headers or None,
+        extensions=exc.extensions,
     )
 
 

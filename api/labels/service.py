@@ -108,8 +108,8 @@ class Labels(Generic[Label]):
 
     def delete(
         self, session: Session, ref: str, *, key: ApiKey | None, if_match: str | None
-    ) -> None:
-        editing.trash(
+    ) -> Label:
+        return editing.trash(
             session,
             self.kind,
             ref,

@@ -236,9 +236,9 @@ def referrers(session: Session, role_id: int) -> list[str]:
     return [f"comparisons/{s}" for s in comparisons] + [f"articles/{s}" for s in articles]
 
 
-def delete_role(session: Session, ref: str, *, key: ApiKey | None, if_match: str | None) -> None:
+def delete_role(session: Session, ref: str, *, key: ApiKey | None, if_match: str | None) -> Role:
     """Moves the role to the trash; refused while a comparison or an article uses it."""
-    editing.trash(
+    return editing.trash(
         session,
         KIND,
         ref,

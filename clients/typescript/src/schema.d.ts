@@ -408,6 +408,33 @@ export interface paths {
         patch: operations["patch_author"];
         trace?: never;
     };
+    "/v1/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply Batch
+         * @description Apply up to 100 writes to articles, roles, comparisons, authors and tags
+         *     in one transaction: all of them, or none.
+         *
+         *     Each operation takes what its own request takes (the body of POST, PUT or PATCH, and
+         *     `if_match` for If-Match) and answers what it would have (`results`, in order, each with
+         *     the new ETag); each change is an event of its own. The first that fails fails the batch
+         *     with its own problem (its status, `operation` its index), and nothing is written. With
+         *     `Idempotency-Key`, a retry replays the first answer.
+         */
+        post: operations["apply_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/changes": {
         parameters: {
             query?: never;
@@ -2265,6 +2292,554 @@ export interface components {
             name: string;
             /** Slug */
             slug: string;
+        };
+        /**
+         * BatchInput
+         * @example {
+         *       "operations": [
+         *         {
+         *           "body": {
+         *             "name": "Operating partners"
+         *           },
+         *           "collection": "tags",
+         *           "op": "create"
+         *         },
+         *         {
+         *           "body": {
+         *             "tags": [
+         *               {
+         *                 "slug": "hiring"
+         *               },
+         *               {
+         *                 "slug": "operating-partners"
+         *               }
+         *             ]
+         *           },
+         *           "collection": "articles",
+         *           "if_match": "\"fef148fdded4a2d237dd96af4d86739e\"",
+         *           "op": "patch",
+         *           "ref": "2"
+         *         }
+         *       ]
+         *     }
+         */
+        BatchInput: {
+            /** Operations */
+            operations: components["schemas"]["BatchOperation"][];
+        };
+        /**
+         * BatchOperation
+         * @description One write, as its own request would make it: the same body, the same If-Match.
+         * @example {
+         *       "body": {
+         *         "name": "Operating partners"
+         *       },
+         *       "collection": "tags",
+         *       "op": "create"
+         *     }
+         */
+        BatchOperation: {
+            /**
+             * Body
+             * @description What the collection's POST, PUT or PATCH takes; not sent with `delete`.
+             */
+            body?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Collection
+             * @enum {string}
+             */
+            collection: "articles" | "roles" | "comparisons" | "authors" | "tags";
+            /**
+             * If Match
+             * @description The ETag of the version changed: the operation's `If-Match`.
+             */
+            if_match?: string | null;
+            /**
+             * Op
+             * @enum {string}
+             */
+            op: "create" | "replace" | "patch" | "delete";
+            /**
+             * Ref
+             * @description Id or slug of what `replace`, `patch` and `delete` change (a slug an earlier operation of the batch gave works too); not sent with `create`.
+             */
+            ref?: string | null;
+        };
+        /**
+         * BatchResult
+         * @description What one operation did, as its own request would have answered.
+         * @example {
+         *       "collection": "tags",
+         *       "data": {
+         *         "created_at": "2026-11-27T09:00:00Z",
+         *         "id": 2,
+         *         "name": "Operating partners",
+         *         "slug": "operating-partners",
+         *         "updated_at": "2026-11-27T09:00:00Z",
+         *         "url": "http://127.0.0.1:8000/v1/tags/operating-partners",
+         *         "version": 1
+         *       },
+         *       "etag": "\"d1dd236bc83a5493dffa3984ac3cf746\"",
+         *       "id": 2,
+         *       "index": 0,
+         *       "op": "create",
+         *       "slug": "operating-partners",
+         *       "status": 201
+         *     }
+         */
+        BatchResult: {
+            /**
+             * Collection
+             * @enum {string}
+             */
+            collection: "articles" | "roles" | "comparisons" | "authors" | "tags";
+            /**
+             * Data
+             * @description The resource as it is now; null after a delete.
+             */
+            data: components["schemas"]["ArticlePublic"] | components["schemas"]["RolePublic"] | components["schemas"]["ComparisonPublic"] | components["schemas"]["LabelPublic"] | null;
+            /**
+             * Etag
+             * @description The new version's ETag (for the next If-Match); null after a delete.
+             */
+            etag: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Index
+             * @description Its position in `operations`.
+             */
+            index: number;
+            /**
+             * Op
+             * @enum {string}
+             */
+            op: "create" | "replace" | "patch" | "delete";
+            /** Slug */
+            slug: string;
+            /**
+             * Status
+             * @description 201 created, 200 replaced or patched, 204 moved to the trash.
+             */
+            status: number;
+        };
+        /**
+         * BatchResults
+         * @description Every operation applied, in order, in one transaction.
+         * @example {
+         *       "results": [
+         *         {
+         *           "collection": "tags",
+         *           "data": {
+         *             "created_at": "2026-11-27T09:00:00Z",
+         *             "id": 2,
+         *             "name": "Operating partners",
+         *             "slug": "operating-partners",
+         *             "updated_at": "2026-11-27T09:00:00Z",
+         *             "url": "http://127.0.0.1:8000/v1/tags/operating-partners",
+         *             "version": 1
+         *           },
+         *           "etag": "\"d1dd236bc83a5493dffa3984ac3cf746\"",
+         *           "id": 2,
+         *           "index": 0,
+         *           "op": "create",
+         *           "slug": "operating-partners",
+         *           "status": 201
+         *         },
+         *         {
+         *           "collection": "articles",
+         *           "data": {
+         *             "author": {
+         *               "id": 2,
+         *               "name": "Dana R. Whitfield",
+         *               "slug": "dana-whitfield"
+         *             },
+         *             "body": [
+         *               {
+         *                 "_key": "b0",
+         *                 "_type": "block",
+         *                 "checked": null,
+         *                 "children": [
+         *                   {
+         *                     "_key": "b0c0",
+         *                     "_type": "span",
+         *                     "marks": [],
+         *                     "text": "The short answer"
+         *                   }
+         *                 ],
+         *                 "level": null,
+         *                 "listItem": null,
+         *                 "markDefs": [],
+         *                 "style": "h2"
+         *               },
+         *               {
+         *                 "_key": "b1",
+         *                 "_type": "block",
+         *                 "checked": null,
+         *                 "children": [
+         *                   {
+         *                     "_key": "b1c0",
+         *                     "_type": "span",
+         *                     "marks": [],
+         *                     "text": "Hire the "
+         *                   },
+         *                   {
+         *                     "_key": "b1c1",
+         *                     "_type": "span",
+         *                     "marks": [
+         *                       "strong",
+         *                       "m1"
+         *                     ],
+         *                     "text": "partner"
+         *                   },
+         *                   {
+         *                     "_key": "b1c2",
+         *                     "_type": "span",
+         *                     "marks": [],
+         *                     "text": " first."
+         *                   }
+         *                 ],
+         *                 "level": null,
+         *                 "listItem": null,
+         *                 "markDefs": [
+         *                   {
+         *                     "_key": "m1",
+         *                     "_type": "link",
+         *                     "article": null,
+         *                     "href": "https://example.com/caio",
+         *                     "role": null,
+         *                     "title": null
+         *                   }
+         *                 ],
+         *                 "style": "normal"
+         *               },
+         *               {
+         *                 "_key": "b2",
+         *                 "_type": "block",
+         *                 "checked": null,
+         *                 "children": [
+         *                   {
+         *                     "_key": "b2c0",
+         *                     "_type": "span",
+         *                     "marks": [],
+         *                     "text": "Start with the work, not the title."
+         *                   }
+         *                 ],
+         *                 "level": 1,
+         *                 "listItem": "bullet",
+         *                 "markDefs": [],
+         *                 "style": "normal"
+         *               },
+         *               {
+         *                 "_key": "b3",
+         *                 "_type": "image",
+         *                 "alt": "Team chart",
+         *                 "asset": {
+         *                   "alt": "How the two roles split the work",
+         *                   "color": "#1e3a5f",
+         *                   "height": 630,
+         *                   "id": 1,
+         *                   "media_type": "image/png",
+         *                   "size": 3633,
+         *                   "srcset": "http://127.0.0.1:8000/v1/assets/1/file?w=320&format=webp 320w, http://127.0.0.1:8000/v1/assets/1/file?w=640&format=webp 640w, http://127.0.0.1:8000/v1/assets/1/file?w=960&format=webp 960w, http://127.0.0.1:8000/v1/assets/1/file?format=webp 1200w",
+         *                   "url": "http://127.0.0.1:8000/v1/assets/1/file",
+         *                   "width": 1200
+         *                 },
+         *                 "caption": "Who owns what",
+         *                 "credit": "",
+         *                 "url": "http://127.0.0.1:8000/v1/assets/1/file"
+         *               },
+         *               {
+         *                 "_key": "b4",
+         *                 "_type": "code",
+         *                 "code": "curl http://127.0.0.1:8000/v1/roles",
+         *                 "language": "sh"
+         *               },
+         *               {
+         *                 "_key": "b5",
+         *                 "_type": "break"
+         *               },
+         *               {
+         *                 "_key": "b6",
+         *                 "_type": "table",
+         *                 "align": [
+         *                   "left",
+         *                   null
+         *                 ],
+         *                 "rows": [
+         *                   {
+         *                     "_key": "b6r0",
+         *                     "cells": [
+         *                       {
+         *                         "_key": "b6r0c0",
+         *                         "children": [
+         *                           {
+         *                             "_key": "b6r0c0c0",
+         *                             "_type": "span",
+         *                             "marks": [],
+         *                             "text": "Stage"
+         *                           }
+         *                         ],
+         *                         "markDefs": []
+         *                       },
+         *                       {
+         *                         "_key": "b6r0c1",
+         *                         "children": [
+         *                           {
+         *                             "_key": "b6r0c1c0",
+         *                             "_type": "span",
+         *                             "marks": [],
+         *                             "text": "Hire"
+         *                           }
+         *                         ],
+         *                         "markDefs": []
+         *                       }
+         *                     ]
+         *                   },
+         *                   {
+         *                     "_key": "b6r1",
+         *                     "cells": [
+         *                       {
+         *                         "_key": "b6r1c0",
+         *                         "children": [
+         *                           {
+         *                             "_key": "b6r1c0c0",
+         *                             "_type": "span",
+         *                             "marks": [],
+         *                             "text": "Pilot"
+         *                           }
+         *                         ],
+         *                         "markDefs": []
+         *                       },
+         *                       {
+         *                         "_key": "b6r1c1",
+         *                         "children": [
+         *                           {
+         *                             "_key": "b6r1c1c0",
+         *                             "_type": "span",
+         *                             "marks": [],
+         *                             "text": "Partner"
+         *                           }
+         *                         ],
+         *                         "markDefs": []
+         *                       }
+         *                     ]
+         *                   }
+         *                 ]
+         *               },
+         *               {
+         *                 "_key": "b7",
+         *                 "_type": "callout",
+         *                 "content": [
+         *                   {
+         *                     "_key": "b7c0",
+         *                     "_type": "block",
+         *                     "checked": null,
+         *                     "children": [
+         *                       {
+         *                         "_key": "b7c0c0",
+         *                         "_type": "span",
+         *                         "marks": [],
+         *                         "text": "Change first, title later."
+         *                       }
+         *                     ],
+         *                     "level": null,
+         *                     "listItem": null,
+         *                     "markDefs": [],
+         *                     "style": "normal"
+         *                   }
+         *                 ],
+         *                 "title": "Decision rule"
+         *               },
+         *               {
+         *                 "_key": "b8",
+         *                 "_type": "role_definitions",
+         *                 "items": [
+         *                   {
+         *                     "_key": "b8i0",
+         *                     "definition": "Owns AI strategy full time.",
+         *                     "role": {
+         *                       "id": 3,
+         *                       "name": "Chief AI Officer",
+         *                       "slug": "chief-ai-officer",
+         *                       "url": "http://127.0.0.1:8000/v1/roles/chief-ai-officer"
+         *                     },
+         *                     "term": "Chief AI Officer"
+         *                   }
+         *                 ]
+         *               },
+         *               {
+         *                 "_key": "b9",
+         *                 "_type": "comparison",
+         *                 "comparison": {
+         *                   "created_at": "2026-11-27T09:00:00Z",
+         *                   "dimension_label": "Question",
+         *                   "id": 2,
+         *                   "published_at": "2026-11-27T09:00:00Z",
+         *                   "rows": [
+         *                     {
+         *                       "cells": {
+         *                         "chief-ai-officer": {
+         *                           "note": null,
+         *                           "source_url": null,
+         *                           "text": "Full time"
+         *                         },
+         *                         "fractional-caio": {
+         *                           "note": null,
+         *                           "source_url": null,
+         *                           "text": "One or two days a week"
+         *                         }
+         *                       },
+         *                       "dimension": "Commitment",
+         *                       "id": 7,
+         *                       "position": 0
+         *                     },
+         *                     {
+         *                       "cells": {
+         *                         "chief-ai-officer": {
+         *                           "note": "Plus equity, as a rule",
+         *                           "source_url": "https://example.com/caio-pay",
+         *                           "text": "A senior executive salary"
+         *                         },
+         *                         "fractional-caio": {
+         *                           "note": null,
+         *                           "source_url": null,
+         *                           "text": "A retainer"
+         *                         }
+         *                       },
+         *                       "dimension": "Typical cost per year",
+         *                       "id": 8,
+         *                       "position": 1
+         *                     }
+         *                   ],
+         *                   "slug": "fractional-caio-vs-chief-ai-officer",
+         *                   "status": "published",
+         *                   "subjects": [
+         *                     {
+         *                       "id": 2,
+         *                       "name": "Fractional CAIO",
+         *                       "slug": "fractional-caio",
+         *                       "url": "http://127.0.0.1:8000/v1/roles/fractional-caio"
+         *                     },
+         *                     {
+         *                       "id": 1,
+         *                       "name": "AI operating partner",
+         *                       "slug": "ai-operating-partner",
+         *                       "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
+         *                     },
+         *                     {
+         *                       "id": 3,
+         *                       "name": "Chief AI Officer",
+         *                       "slug": "chief-ai-officer",
+         *                       "url": "http://127.0.0.1:8000/v1/roles/chief-ai-officer"
+         *                     }
+         *                   ],
+         *                   "title": "Fractional CAIO vs Chief AI Officer",
+         *                   "updated_at": "2026-11-27T09:00:00Z",
+         *                   "url": "http://127.0.0.1:8000/v1/comparisons/fractional-caio-vs-chief-ai-officer",
+         *                   "version": 6
+         *                 }
+         *               },
+         *               {
+         *                 "_key": "b10",
+         *                 "_type": "related",
+         *                 "articles": [
+         *                   {
+         *                     "id": 1,
+         *                     "published_at": "2026-06-15T00:00:00Z",
+         *                     "slug": "ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
+         *                     "title": "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?",
+         *                     "url": "http://127.0.0.1:8000/v1/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need"
+         *                   }
+         *                 ]
+         *               }
+         *             ],
+         *             "category": "Guides",
+         *             "comparisons": [
+         *               {
+         *                 "id": 2,
+         *                 "slug": "fractional-caio-vs-chief-ai-officer",
+         *                 "title": "Fractional CAIO vs Chief AI Officer",
+         *                 "url": "http://127.0.0.1:8000/v1/comparisons/fractional-caio-vs-chief-ai-officer"
+         *               }
+         *             ],
+         *             "cover": {
+         *               "alt": "How the two roles split the work",
+         *               "color": "#1e3a5f",
+         *               "height": 630,
+         *               "id": 1,
+         *               "media_type": "image/png",
+         *               "size": 3633,
+         *               "srcset": "http://127.0.0.1:8000/v1/assets/1/file?w=320&format=webp 320w, http://127.0.0.1:8000/v1/assets/1/file?w=640&format=webp 640w, http://127.0.0.1:8000/v1/assets/1/file?w=960&format=webp 960w, http://127.0.0.1:8000/v1/assets/1/file?format=webp 1200w",
+         *               "url": "http://127.0.0.1:8000/v1/assets/1/file",
+         *               "width": 1200
+         *             },
+         *             "created_at": "2026-11-27T09:00:00Z",
+         *             "id": 2,
+         *             "kicker": "Hiring guide",
+         *             "published_at": "2026-11-27T09:00:00Z",
+         *             "reading_time_minutes": null,
+         *             "roles": [
+         *               {
+         *                 "id": 3,
+         *                 "name": "Chief AI Officer",
+         *                 "slug": "chief-ai-officer",
+         *                 "url": "http://127.0.0.1:8000/v1/roles/chief-ai-officer"
+         *               },
+         *               {
+         *                 "id": 2,
+         *                 "name": "Fractional CAIO",
+         *                 "slug": "fractional-caio",
+         *                 "url": "http://127.0.0.1:8000/v1/roles/fractional-caio"
+         *               },
+         *               {
+         *                 "id": 1,
+         *                 "name": "AI operating partner",
+         *                 "slug": "ai-operating-partner",
+         *                 "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner"
+         *               }
+         *             ],
+         *             "seo": {
+         *               "canonical_url": "http://127.0.0.1:8000/v1/articles/which-ai-leader-first",
+         *               "image": "http://127.0.0.1:8000/v1/assets/1/file",
+         *               "meta_description": "A partner, a fractional CAIO or a full-time one: the order that works.",
+         *               "meta_title": "Which AI leader to hire first"
+         *             },
+         *             "slug": "which-ai-leader-first",
+         *             "status": "published",
+         *             "summary": "A partner, a fractional CAIO or a full-time one: the order that works.",
+         *             "tags": [
+         *               {
+         *                 "id": 1,
+         *                 "name": "Hiring",
+         *                 "slug": "hiring"
+         *               },
+         *               {
+         *                 "id": 2,
+         *                 "name": "Operating partners",
+         *                 "slug": "operating-partners"
+         *               }
+         *             ],
+         *             "title": "Which AI leader first?",
+         *             "updated_at": "2026-11-27T09:00:00Z",
+         *             "url": "http://127.0.0.1:8000/v1/articles/which-ai-leader-first",
+         *             "version": 4
+         *           },
+         *           "etag": "\"e6d81ebb432dc48d0bce2c787ab151de\"",
+         *           "id": 2,
+         *           "index": 1,
+         *           "op": "patch",
+         *           "slug": "which-ai-leader-first",
+         *           "status": 200
+         *         }
+         *       ]
+         *     }
+         */
+        BatchResults: {
+            /** Results */
+            results: components["schemas"]["BatchResult"][];
         };
         /**
          * BreakBlock
@@ -4193,6 +4768,12 @@ export interface components {
              * @example /v1/articles/nope
              */
             instance: string;
+            /**
+             * Operation
+             * @description `POST /v1/batch` only: the index of the operation that failed (nothing of the batch was written).
+             * @default null
+             */
+            operation?: number | null;
             /**
              * Status
              * @example 404
@@ -8954,6 +9535,146 @@ export interface operations {
                 };
             };
             /** @description Invalid request body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    apply_batch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Retrying with the same key and body returns the first answer. */
+                "idempotency-key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchInput"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResults"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Still referenced */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency key reused */
             422: {
                 headers: {
                     [name: string]: unknown;

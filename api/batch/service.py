@@ -1,0 +1,130 @@
+"""Running a batch: each operation through the same service as its own request, all of them
+in one transaction (``editing.batched``), so that the first that fails leaves nothing written.
+Each change records its own event, revision and search document as it would alone."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from api import editing
+from api.articles import service as articles
+from api.articles.models import ArticleInput
+from api.auth.models import ApiKey
+from api.batch.models import BatchOperation, BatchResult
+from api.comparisons import service as comparisons
+from api.comparisons.models import ComparisonInput
+from api.core.errors import FolioError, Moved, NotFound
+from api.labels.models import LabelInput
+from api.labels.service import authors, tags
+from api.roles import service as roles
+from api.roles.models import RoleInput
+from api.web.http import make_etag
+
+
+@dataclass(frozen=True)
+class Writes:
+    """What a collection's write routes call."""
+
+    kind: editing.Kind[Any]
+    model: type[BaseModel]
+    create: Callable[..., Any]  # (session, data, *, key)
+    update: Callable[..., Any]  # (session, ref, *, data | patch, key, if_match)
+    delete: Callable[..., Any]  # (session, ref, *, key, if_match)
+
+
+COLLECTIONS: dict[str, Writes] = {
+    "articles": Writes(
+        articles.KIND,
+        ArticleInput,
+        articles.create_article,
+        articles.update_article,
+        articles.delete_article,
+    ),
+    "roles": Writes(roles.KIND, RoleInput, roles.create_role, roles.update_role, roles.delete_role),
+    "comparisons": Writes(
+        comparisons.KIND,
+        ComparisonInput,
+        comparisons.create_comparison,
+        comparisons.update_comparison,
+        comparisons.delete_comparison,
+    ),
+    "authors": Writes(authors.kind, LabelInput, authors.create, authors.update, authors.delete),
+    "tags": Writes(tags.kind, LabelInput, tags.create, tags.update, tags.delete),
+}
+
+
+def run(session: Session, operations: list[BatchOperation], *, key: ApiKey) -> list[BatchResult]:
+    """Applies ``operations`` in order, flushed, not committed: the caller commits them all.
+
+    The first that fails raises its own problem, naming its index (``operation``) and with
+    its fields' locations under ``body.operations.{index}``."""
+    results = []
+    editing.begin(session)
+    with editing.batched(session):
+        for index, operation in enumerate(operations):
+            try:
+                results.append(_apply(session, index, operation, key))
+            except FolioError as exc:
+                raise _failed(exc, index, operation) from exc
+    return results
+
+
+def _apply(session: Session, index: int, operation: BatchOperation, key: ApiKey) -> BatchResult:
+    writes = COLLECTIONS[operation.collection]
+    ref = operation.ref or ""
+    status = 200
+    if operation.op == "create":
+        row = writes.create(session, editing.parse(writes.model, operation.body), key=key)
+        status = 201
+    elif operation.op == "replace":
+        data = editing.parse(writes.model, operation.body)
+        row = writes.update(session, ref, data=data, key=key, if_match=operation.if_match)
+    elif operation.op == "patch":
+        row = writes.update(
+            session, ref, patch=operation.body, key=key, if_match=operation.if_match
+        )
+    else:
+        row = writes.delete(session, ref, key=key, if_match=operation.if_match)
+        return BatchResult(
+            index=index,
+            op=operation.op,
+            collection=operation.collection,
+            status=204,
+            id=row.id,
+            slug=row.slug,
+            etag=None,
+            data=None,
+        )
+    public = writes.kind.public(session, row)
+    return BatchResult(
+        index=index,
+        op=operation.op,
+        collection=operation.collection,
+        status=status,
+        id=row.id,
+        slug=row.slug,
+        etag=make_etag(editing.etag_body(public)),
+        data=public,
+    )
+
+
+def _failed(exc: FolioError, index: int, operation: BatchOperation) -> FolioError:
+    """The operation's own problem, said of the operation."""
+    if isinstance(exc, Moved):  # no redirect inside a batch: the operation names what is gone
+        exc = NotFound(f"{exc.detail} Use its current slug or id.")
+    where = f"{operation.op} {operation.collection}" + (
+        f"/{operation.ref}" if operation.ref else ""
+    )
+    exc.detail = f"operations[{index}] ({where}): {exc.detail}"
+    if exc.errors:
+        exc.errors = [{**error, "loc": _located(error["loc"], index)} for error in exc.errors]
+    exc.extensions["operation"] = index
+    return exc
+
+
+def _located(loc: list[str], index: int) -> list[str]:
+    rest = loc[1:] if loc[:1] == ["body"] else loc
+    return ["body", "operations", str(index), "body", *rest]
