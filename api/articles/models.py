@@ -7,7 +7,7 @@ references, so "articles that mention a role" is a join, not a scan of JSON.
 """
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 from sqlalchemy import JSON, Index, Text
@@ -29,7 +29,8 @@ from api.core.slugs import SLUG_MAX, Slug, Slugs
 from api.core.workflow import Status, Workflow
 from api.labels.models import LabelPublic
 from api.roles.models import RoleListItem
-from api.web.pagination import ListParams, fields_query, include_query, sort_query
+from api.web.filters import Filtered
+from api.web.pagination import fields_query, include_query, sort_query
 from api.web.refs import AuthorRef, ComparisonRef, RoleRef, TagRef
 
 # --- Tables -----------------------------------------------------------------------------------
@@ -59,6 +60,8 @@ class Article(ArticleBase, Workflow, Tracked, table=True):
         Index("ix_article_title_id", "title", "id"),
         # Previews filtered by status.
         Index("ix_article_status_published_at_id", "status", "published_at", "id"),
+        # A narrow reading-time range finds its few articles without a scan.
+        Index("ix_article_reading_time_minutes", "reading_time_minutes"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -159,12 +162,11 @@ INCLUDES = ("author", "tags", "roles", "comparisons")
 Categories = Annotated[str, StringConstraints(pattern=r"^[^,]{1,60}(?:,[^,]{1,60}){0,19}$")]
 
 
-class ArticleListQuery(ListParams):
+class ArticleListQuery(Filtered):
     """What a list of articles can be narrowed to; unknown parameters are errors."""
 
     sort: str | None = sort_query(SORTS, DEFAULT_SORT)
 
-    status: Status | None = Field(None, description="Needs a key: drafts are not public.")
     author: Slugs | None = Field(None, description="Authors' slugs, comma-separated: any of them.")
     tag: Slugs | None = Field(None, description="Tags' slugs, comma-separated: any of them.")
     category: Categories | None = Field(
@@ -182,26 +184,11 @@ class ArticleListQuery(ListParams):
     has_cover: bool | None = Field(None, description="With a cover image (true) or without.")
     reading_time_minutes_min: Annotated[int, Field(ge=0, le=1000)] | None = None
     reading_time_minutes_max: Annotated[int, Field(ge=0, le=1000)] | None = None
-    published_after: Moment | None = None
-    published_before: Moment | None = None
-    created_after: Moment | None = None
-    created_before: Moment | None = None
-    updated_since: Moment | None = None
-    updated_before: Moment | None = None
 
-    @model_validator(mode="after")
-    def _ranges_are_ranges(self) -> "ArticleListQuery":
-        """A lower bound past its upper bound is a mistake, not an empty page: 422."""
-        for low, high in (
-            ("reading_time_minutes_min", "reading_time_minutes_max"),
-            ("published_after", "published_before"),
-            ("created_after", "created_before"),
-            ("updated_since", "updated_before"),
-        ):
-            start, end = getattr(self, low), getattr(self, high)
-            if start is not None and end is not None and start > end:
-                raise ValueError(f"{low} is past {high}")
-        return self
+    RANGES: ClassVar[tuple[tuple[str, str], ...]] = (
+        *Filtered.RANGES,
+        ("reading_time_minutes_min", "reading_time_minutes_max"),
+    )
 
     q: str | None = Field(None, min_length=1, max_length=200, description="Full-text search.")
     fields: str | None = fields_query(ArticleListItem)

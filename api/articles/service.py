@@ -52,15 +52,16 @@ from api.comparisons.models import (
 )
 from api.core.clock import clock
 from api.core.config import get_settings
-from api.core.errors import ArticleNotFound, InvalidBody, NotFound, Unauthorized
+from api.core.errors import ArticleNotFound, InvalidBody, NotFound
 from api.core.slugs import slugify
 from api.core.urls import resource_url, site_url
-from api.core.workflow import Status, effective_status, not_trashed, readable, visible, visible_now
+from api.core.workflow import Status, effective_status, not_trashed, readable, visible_now
 from api.labels.models import Author, Tag
 from api.labels.service import authors, tags
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
+from api.web.filters import linked, workflow_filters
 from api.web.pagination import Page, Sortable, keyset_page, map_page, parse_include
 from api.web.refs import AuthorRef, ComparisonRef, RoleRef, TagRef
 
@@ -109,19 +110,9 @@ def list_articles(
     session: Session, *, query: ArticleListQuery, preview: bool, with_body: bool = False
 ) -> Page[ArticleListItem]:
     """Articles matching every filter of ``query``, a page at a time."""
-    if query.status is not None and not preview:
-        raise Unauthorized("Filtering by status needs an API key.", token_sent=False)
-    now = clock.now()
-    statement = select(Article).where(readable(Article, preview=preview))
-    if query.status is not None:
-        if query.status == Status.published:
-            statement = statement.where(visible(Article, now))
-        elif query.status == Status.scheduled:
-            statement = statement.where(
-                col(Article.status) == Status.scheduled, col(Article.published_at) > now
-            )
-        else:
-            statement = statement.where(col(Article.status) == query.status)
+    statement = workflow_filters(
+        select(Article).where(readable(Article, preview=preview)), Article, query, preview=preview
+    )
     for slugs, keep in ((query.author, True), (query.not_author, False)):
         if slugs is not None:
             authors = select(Author.id).where(col(Author.slug).in_(slugs.split(",")))
@@ -145,18 +136,8 @@ def list_articles(
     ):
         if slugs is not None:
             shown = not_trashed(model) if model is Tag else readable(model, preview=preview)
-            # EXISTS, correlated: the planner walks the sort's index and stops at the page,
-            # where an IN list would fetch and sort every linked article first.
-            linked = (
-                select(link.article_id)
-                .join(model, col(model.id) == column)
-                .where(
-                    col(link.article_id) == Article.id,
-                    col(model.slug).in_(slugs.split(",")),
-                    shown,
-                )
-            )
-            statement = statement.where(linked.exists() if keep else ~linked.exists())
+            exists = linked(Article.id, col(link.article_id), column, model, slugs, shown)
+            statement = statement.where(exists if keep else ~exists)
     if query.has_cover is not None:
         cover = col(Article.cover_asset_id)
         statement = statement.where(cover.is_not(None) if query.has_cover else cover.is_(None))
@@ -165,15 +146,6 @@ def list_articles(
         statement = statement.where(minutes >= query.reading_time_minutes_min)
     if query.reading_time_minutes_max is not None:
         statement = statement.where(minutes <= query.reading_time_minutes_max)
-    for moment, since, before in (  # [since, before)
-        (col(Article.published_at), query.published_after, query.published_before),
-        (col(Article.created_at), query.created_after, query.created_before),
-        (col(Article.updated_at), query.updated_since, query.updated_before),
-    ):
-        if since is not None:
-            statement = statement.where(moment >= since)
-        if before is not None:
-            statement = statement.where(moment < before)
     if query.q is not None:
         statement = statement.where(
             col(Article.id).in_(search_index.matching_ids(session, COLLECTION, query.q))

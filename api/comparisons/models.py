@@ -15,9 +15,10 @@ from sqlmodel import Field, SQLModel
 from api.core.db import Tracked
 from api.core.fields import Id, Moment, Position, WebUrl
 from api.core.readback import ID_OR_SLUG_OR_OBJECT, Writable, read_only
-from api.core.slugs import SLUG_MAX, Name, Slug
+from api.core.slugs import SLUG_MAX, Name, Slug, Slugs
 from api.core.workflow import Status, Workflow
 from api.roles.models import RoleListItem, RolePublic
+from api.web.filters import Filtered
 from api.web.pagination import ListParams, fields_query, include_query, sort_query
 from api.web.refs import ComparisonRef, RoleRef
 
@@ -207,13 +208,17 @@ INCLUDES = ("roles",)
 ROW_SORTS = ("position",)
 
 
-class ComparisonListQuery(ListParams):
+class ComparisonListQuery(Filtered):
     sort: str | None = sort_query(SORTS, DEFAULT_SORT)
-    role: list[Slug] = Field(
+    role: list[Slugs] = Field(
         default_factory=list,
         max_length=10,
-        description="Only comparisons with every one of these roles.",
+        description="Comparisons with any of these roles (slugs, comma-separated) as subjects;"
+        " repeated, with one of each: `role=fractional-caio&role=head-of-ai,cto`.",
     )
+    not_role: Slugs | None = Field(None, description="With none of these roles.")
+    article: Slugs | None = Field(None, description="Embedded in any of these articles.")
+    not_article: Slugs | None = Field(None, description="Embedded in none of these.")
     dimension: str | None = Field(
         None,
         min_length=1,

@@ -50,6 +50,7 @@ from api.core.workflow import Status, effective_status, not_trashed, readable, v
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
+from api.web.filters import linked, workflow_filters
 from api.web.pagination import Page, Sortable, keyset_page, map_page, parse_include
 from api.web.refs import ComparisonRef, RoleRef
 
@@ -195,15 +196,24 @@ def get_comparison(
 def list_comparisons(
     session: Session, *, query: ComparisonListQuery, preview: bool
 ) -> Page[ComparisonListItem]:
-    statement = select(Comparison).where(readable(Comparison, preview=preview))
-    for slug in dict.fromkeys(query.role):  # every named role is a subject
-        statement = statement.where(
-            col(Comparison.id).in_(
-                select(ComparisonSubject.comparison_id)
-                .join(Role, col(Role.id) == ComparisonSubject.role_id)
-                .where(Role.slug == slug, readable(Role, preview=preview))
-            )
-        )
+    statement = workflow_filters(
+        select(Comparison).where(readable(Comparison, preview=preview)),
+        Comparison,
+        query,
+        preview=preview,
+    )
+    subject: tuple[Any, Any, Any] = (ComparisonSubject, ComparisonSubject.role_id, Role)
+    embedded: tuple[Any, Any, Any] = (ArticleComparison, ArticleComparison.article_id, Article)
+    for (link, column, model), slugs, keep in (
+        *((subject, slugs, True) for slugs in dict.fromkeys(query.role)),  # one of each
+        (embedded, query.article, True),
+        (subject, query.not_role, False),
+        (embedded, query.not_article, False),
+    ):
+        if slugs is not None:
+            shown = readable(model, preview=preview)
+            exists = linked(Comparison.id, col(link.comparison_id), column, model, slugs, shown)
+            statement = statement.where(exists if keep else ~exists)
     if query.dimension is not None:
         with_row = select(ComparisonRow.id).where(
             col(ComparisonRow.comparison_id) == Comparison.id,

@@ -11,9 +11,10 @@ from api.assets.models import ImageAsset
 from api.core.db import Tracked
 from api.core.fields import Id, Moment
 from api.core.readback import ID_OR_OBJECT, Writable, read_only
-from api.core.slugs import SLUG_MAX, Name, Slug
+from api.core.slugs import SLUG_MAX, Name, Slug, Slugs
 from api.core.workflow import Status, Workflow
-from api.web.pagination import ListParams, fields_query, include_query, sort_query
+from api.web.filters import Filtered
+from api.web.pagination import fields_query, include_query, sort_query
 from api.web.refs import ArticleRef, ComparisonRef
 
 
@@ -84,9 +85,15 @@ DEFAULT_SORT = "name"
 INCLUDES = ("comparisons",)
 
 
-class RoleListQuery(ListParams):
+class RoleListQuery(Filtered):
     sort: str | None = sort_query(SORTS, DEFAULT_SORT)
-    comparison: Slug | None = Field(None, description="Roles that are subjects of it.")
+    comparison: Slugs | None = Field(
+        None, description="Subjects of any of these comparisons (slugs, comma-separated)."
+    )
+    not_comparison: Slugs | None = Field(None, description="A subject of none of these.")
+    article: Slugs | None = Field(None, description="Mentioned by any of these articles.")
+    not_article: Slugs | None = Field(None, description="Mentioned by none of these.")
+    has_cover: bool | None = Field(None, description="With a cover image (true) or without.")
     q: str | None = Field(None, min_length=1, max_length=200, description="Full-text search.")
     fields: str | None = fields_query(RoleListItem)
 

@@ -27,6 +27,7 @@ from api.roles.models import (
     RolePublic,
 )
 from api.search import index as search_index
+from api.web.filters import linked, workflow_filters
 from api.web.pagination import Page, Sortable, keyset_page, map_page
 from api.web.refs import ArticleRef, ComparisonRef, RoleRef
 
@@ -91,15 +92,24 @@ def list_items(session: Session, roles: Sequence[Role]) -> list[RoleListItem]:
 
 
 def list_roles(session: Session, *, query: RoleListQuery, preview: bool) -> Page[RoleListItem]:
-    statement = select(Role).where(readable(Role, preview=preview))
-    if query.comparison is not None:
-        statement = statement.where(
-            col(Role.id).in_(
-                select(ComparisonSubject.role_id)
-                .join(Comparison, col(Comparison.id) == ComparisonSubject.comparison_id)
-                .where(Comparison.slug == query.comparison, readable(Comparison, preview=preview))
-            )
-        )
+    statement = workflow_filters(
+        select(Role).where(readable(Role, preview=preview)), Role, query, preview=preview
+    )
+    subject = (ComparisonSubject, ComparisonSubject.comparison_id, Comparison)
+    mentioned = (ArticleRole, ArticleRole.article_id, Article)
+    for (link, column, model), slugs, keep in (
+        (subject, query.comparison, True),
+        (mentioned, query.article, True),
+        (subject, query.not_comparison, False),
+        (mentioned, query.not_article, False),
+    ):
+        if slugs is not None:
+            shown = readable(model, preview=preview)
+            exists = linked(Role.id, col(link.role_id), column, model, slugs, shown)
+            statement = statement.where(exists if keep else ~exists)
+    if query.has_cover is not None:
+        cover = col(Role.cover_asset_id)
+        statement = statement.where(cover.is_not(None) if query.has_cover else cover.is_(None))
     if query.q is not None:
         statement = statement.where(
             col(Role.id).in_(search_index.matching_ids(session, COLLECTION, query.q))

@@ -23,6 +23,11 @@ READS: list[tuple[str, str | None]] = [
     ("/v1/articles", None),
     ("/v1/articles?include=author,tags,roles,comparisons&limit=50", None),
     ("/v1/articles?tag=ai&category=Test", None),
+    (
+        "/v1/articles?tag=ai,none&not_role=fractional-caio&has_cover=false&reading_time_minutes_min=1"
+        "&created_after=2020-01-01T00:00:00Z&not_author=nobody",
+        None,
+    ),
     ("/v1/articles/1", None),
     ("/v1/articles/{slug}?format=html", None),
     ("/v1/articles/1?format=md", None),
@@ -35,6 +40,12 @@ READS: list[tuple[str, str | None]] = [
     ("/v1/assets/{asset}", None),
     ("/v1/assets/{asset}/file", None),
     ("/v1/roles", None),
+    (
+        "/v1/roles?comparison=ai-operating-partner-vs-fractional-caio,x&not_article=x&has_cover=false"
+        "&updated_since=2020-01-01T00:00:00Z",
+        None,
+    ),
+    ("/v1/roles?status=published&article={slug}", "read"),
     ("/v1/roles/1", None),
     ("/v1/roles/1?include=comparisons", None),
     ("/v1/roles/1/revisions", "read"),
@@ -42,6 +53,11 @@ READS: list[tuple[str, str | None]] = [
     ("/v1/roles/1/revisions/diff?from=1&to=1", "read"),
     ("/v1/roles/1/compare/2", None),
     ("/v1/comparisons", None),
+    (
+        "/v1/comparisons?role=fractional-caio,x&role=ai-operating-partner&not_role=x&not_article=x"
+        "&dimension=Primary job&published_after=2020-01-01T00:00:00Z",
+        None,
+    ),
     ("/v1/comparisons/1", None),
     ("/v1/comparisons/1?format=csv", None),
     ("/v1/comparisons/1/rows", None),

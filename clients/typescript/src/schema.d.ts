@@ -6737,6 +6737,14 @@ export interface operations {
                 count?: boolean;
                 /** @description Needs a key: drafts are not public. */
                 status?: components["schemas"]["Status"] | null;
+                /** @description Published at or after this. */
+                published_after?: string | null;
+                /** @description Published before this. */
+                published_before?: string | null;
+                created_after?: string | null;
+                created_before?: string | null;
+                updated_since?: string | null;
+                updated_before?: string | null;
                 /** @description Authors' slugs, comma-separated: any of them. */
                 author?: string | null;
                 /** @description Tags' slugs, comma-separated: any of them. */
@@ -6761,12 +6769,6 @@ export interface operations {
                 has_cover?: boolean | null;
                 reading_time_minutes_min?: number | null;
                 reading_time_minutes_max?: number | null;
-                published_after?: string | null;
-                published_before?: string | null;
-                created_after?: string | null;
-                created_before?: string | null;
-                updated_since?: string | null;
-                updated_before?: string | null;
                 /** @description Full-text search. */
                 q?: string | null;
                 /** @description Only these fields (and `id`), comma-separated. */
@@ -9805,8 +9807,24 @@ export interface operations {
                 sort?: string | null;
                 /** @description Also count all matches (`meta.total`). */
                 count?: boolean;
-                /** @description Only comparisons with every one of these roles. */
+                /** @description Needs a key: drafts are not public. */
+                status?: components["schemas"]["Status"] | null;
+                /** @description Published at or after this. */
+                published_after?: string | null;
+                /** @description Published before this. */
+                published_before?: string | null;
+                created_after?: string | null;
+                created_before?: string | null;
+                updated_since?: string | null;
+                updated_before?: string | null;
+                /** @description Comparisons with any of these roles (slugs, comma-separated) as subjects; repeated, with one of each: `role=fractional-caio&role=head-of-ai,cto`. */
                 role?: string[];
+                /** @description With none of these roles. */
+                not_role?: string | null;
+                /** @description Embedded in any of these articles. */
+                article?: string | null;
+                /** @description Embedded in none of these. */
+                not_article?: string | null;
                 /** @description Only comparisons with a row of this dimension (any case): `Typical buyer`. */
                 dimension?: string | null;
                 /** @description Full-text search. */
@@ -12655,8 +12673,26 @@ export interface operations {
                 sort?: string | null;
                 /** @description Also count all matches (`meta.total`). */
                 count?: boolean;
-                /** @description Roles that are subjects of it. */
+                /** @description Needs a key: drafts are not public. */
+                status?: components["schemas"]["Status"] | null;
+                /** @description Published at or after this. */
+                published_after?: string | null;
+                /** @description Published before this. */
+                published_before?: string | null;
+                created_after?: string | null;
+                created_before?: string | null;
+                updated_since?: string | null;
+                updated_before?: string | null;
+                /** @description Subjects of any of these comparisons (slugs, comma-separated). */
                 comparison?: string | null;
+                /** @description A subject of none of these. */
+                not_comparison?: string | null;
+                /** @description Mentioned by any of these articles. */
+                article?: string | null;
+                /** @description Mentioned by none of these. */
+                not_article?: string | null;
+                /** @description With a cover image (true) or without. */
+                has_cover?: boolean | null;
                 /** @description Full-text search. */
                 q?: string | null;
                 /** @description Only these fields (and `id`), comma-separated. */
