@@ -10,10 +10,10 @@ The code is in layers; a module imports only from its own layer and the ones bef
 - ``writes``: what every write shares — the search index, the event log, revisions, the write
   frame (``editing``) and idempotency;
 - the services, one layer each, in this order: ``auth``, ``labels`` (authors and tags),
-  ``assets`` (media), ``roles``, ``comparisons``, ``articles``, then ``previews``,
-  ``batch``, ``schedule``, ``seed``, ``search``, ``trash``, ``changes``, ``feeds``,
-  ``webhooks``, ``transfer``, ``warm``, ``purge``. A service reads any domain's tables but
-  calls only the services before it;
+  ``assets`` (media), ``roles``, ``comparisons``, ``articles``, then ``translations``,
+  ``previews``, ``batch``, ``schedule``, ``seed``, ``search``, ``trash``, ``changes``,
+  ``feeds``, ``webhooks``, ``transfer``, ``warm``, ``purge``. A service reads any domain's
+  tables but calls only the services before it;
 - ``routes``: HTTP only — each domain's router, its dependencies and ``routing``; a router
   never imports another router;
 - ``app``: ``main`` and ``cli``, which wire everything together.
@@ -50,6 +50,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "api.articles.jsonld",
         ),
     ),
+    ("translations", ("api.translations.service",)),
     ("previews", ("api.previews.service",)),
     ("batch", ("api.batch.service",)),
     ("schedule", ("api.schedule",)),

@@ -31,6 +31,7 @@ from api.core.workflow import Status, effective_status, readable
 from api.events import service as events
 from api.history import service as history
 from api.search import index as search_index
+from api.translations.models import Translation
 from api.web.http import etag_matches, make_etag
 
 Input = TypeVar("Input", bound=BaseModel)
@@ -228,6 +229,13 @@ def slug_free(
     """409 before anything is written when another resource has the slug now."""
     other = session.exec(select(model).where(model.slug == slug)).first()  # type: ignore[attr-defined]
     if other is not None and other.id != row_id:  # type: ignore[attr-defined]
+        raise SlugTaken(collection, slug)
+    translated = session.exec(
+        select(Translation.id).where(
+            Translation.resource_type == model.__tablename__, Translation.slug == slug
+        )
+    ).first()
+    if translated is not None:  # a translation's page has it
         raise SlugTaken(collection, slug)
 
 

@@ -15,6 +15,7 @@ from api.previews.models import PreviewLink
 from api.purge.models import PurgeCursor
 from api.roles.models import Role
 from api.search.models import SearchDocument
+from api.translations.models import Translation
 from api.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
 metadata = SQLModel.metadata
@@ -45,6 +46,7 @@ __all__ = [
     "SearchDocument",
     "SlugRedirect",
     "Tag",
+    "Translation",
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",

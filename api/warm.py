@@ -67,7 +67,7 @@ def warm_articles(engine: Engine, *, batch: int = 200) -> int:
                 if article.author is not None:
                     keys.add(f"author:{article.author.id}")
                 keys.update(f"article:{i}" for i in named.get(article.id, ()))
-                headers = public_headers(data, media_type=JSON, keys=keys)
+                headers = public_headers(data, media_type=JSON, keys=keys, language=article.locale)
                 etag = next(v for n, v in headers if n == b"etag")
                 entry = Entry(200, headers, data, etag, frozenset(keys))
                 renders.append((Stored("article", str(article.id), ""), article.id, entry))

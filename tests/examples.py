@@ -395,6 +395,27 @@ def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
         path={**aref, "link_id": link["id"]},
     )
     patch("/v1/articles/{ref}", aref, {"status": "published"})
+    # Its German translation: written, listed, published on its own, read by ?locale=.
+    de = {**aref, "locale": "de"}
+    get(
+        "PUT",
+        "/v1/articles/{ref}/translations/{locale}",
+        path=de,
+        expect=201,
+        json_body={
+            "title": "Welche KI-Führungskraft zuerst?",
+            "kicker": "Leitfaden",
+            "summary": "Ein Betriebspartner oder ein Chief AI Officer: wer zuerst kommt.",
+            "body_markdown": "Wer **Ergebnisse** in Portfoliounternehmen braucht, beginnt mit"
+            " einem Betriebspartner.",
+        },
+    )
+    get("GET", "/v1/articles/{ref}/translations", path=aref)
+    get("GET", "/v1/articles/{ref}/translations/{locale}", path=de)
+    patch("/v1/articles/{ref}/translations/{locale}", de, {"status": "published"})
+    get("GET", "/v1/articles/{ref}/translations/{locale}/revisions", path=de)
+    get("GET", "/v1/articles/{ref}?locale=de", path=aref)
+    get("GET", "/v1/search?q=Ergebnis&locale=de")
     get("GET", "/v1/articles/{ref}/revisions", path=aref)
     get("GET", "/v1/articles/{ref}/revisions/{number}", path={**aref, "number": 1})
     get("GET", "/v1/articles/{ref}/revisions/diff?from=1&to=2", path=aref)
@@ -475,9 +496,10 @@ def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
 @contextmanager
 def _server(url: str, media: Path) -> Iterator[tuple[TestClient, str]]:
     """The app over a fresh, migrated and seeded database, at a fixed time."""
-    settings = Settings(database_url=url, base_url=BASE_URL, media_dir=media)
     os.environ["FOLIO_WEBHOOK_ALLOW_PRIVATE"] = "true"  # the receiver is on loopback
+    os.environ["FOLIO_LOCALES"] = "en,de"  # the tour writes a German translation
     get_settings.cache_clear()
+    settings = Settings(database_url=url, base_url=BASE_URL, media_dir=media)
     clock.freeze(AT)
     try:
         with TestClient(create_app(settings)) as client:
@@ -491,6 +513,7 @@ def _server(url: str, media: Path) -> Iterator[tuple[TestClient, str]]:
     finally:
         clock.unfreeze()
         del os.environ["FOLIO_WEBHOOK_ALLOW_PRIVATE"]
+        del os.environ["FOLIO_LOCALES"]
         get_settings.cache_clear()
 
 

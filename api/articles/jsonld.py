@@ -1,6 +1,7 @@
 """An article as schema.org ``Article`` JSON-LD, for search engines; its comparisons as
 ``Table``s and the roles it is about as ``Occupation``s."""
 
+import html
 from typing import Any
 
 import orjson
@@ -8,6 +9,7 @@ import orjson
 from api.articles.blocks import ComparisonBlockPublic
 from api.articles.models import ArticlePublic
 from api.comparisons.render import render_csv
+from api.core import locales
 from api.core.config import get_settings
 from api.core.urls import site_url
 
@@ -32,8 +34,23 @@ def to_jsonld(article: ArticlePublic) -> dict[str, Any]:
         "datePublished": _time(article.published_at),
         "dateModified": _time(article.updated_at),
         "publisher": publisher,
-        "inLanguage": "en",
+        "inLanguage": article.locale,
     }
+    default = locales.default()
+    others = [
+        {"@type": "Article", "inLanguage": a.locale, "url": a.url}
+        for a in article.translations
+        if a.locale != default
+    ]
+    if others:
+        data["workTranslation"] = others
+    original = next((a for a in article.translations if a.locale == default), None)
+    if original is not None:
+        data["translationOfWork"] = {
+            "@type": "Article",
+            "inLanguage": original.locale,
+            "url": original.url,
+        }
     if article.author is not None:
         data["author"] = {
             "@type": "Person",
@@ -84,6 +101,14 @@ def inline_safe(article: ArticlePublic) -> bytes:
     safe to put inside a <script> element as it is (no text in it can close the element)."""
     text = orjson.dumps(to_jsonld(article))
     return text.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+
+
+def hreflang_links(article: ArticlePublic) -> str:
+    """``<link rel="alternate" hreflang>`` for every other locale the article is in."""
+    return "".join(
+        f'<link rel="alternate" hreflang="{html.escape(a.locale)}" href="{html.escape(a.url)}">\n'
+        for a in article.translations
+    )
 
 
 def script_tag(article: ArticlePublic) -> str:

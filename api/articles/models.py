@@ -29,9 +29,9 @@ from api.core.slugs import SLUG_MAX, Slug, Slugs
 from api.core.workflow import Status, Workflow
 from api.labels.models import LabelPublic
 from api.roles.models import RoleListItem
-from api.web.filters import Filtered
+from api.web.filters import LOCALE_QUERY, Filtered
 from api.web.pagination import fields_query, include_query, sort_query
-from api.web.refs import AuthorRef, ComparisonRef, RoleRef, TagRef
+from api.web.refs import Alternate, AuthorRef, ComparisonRef, RoleRef, TagRef
 
 # --- Tables -----------------------------------------------------------------------------------
 
@@ -147,6 +147,13 @@ class ArticleListItem(SQLModel):
     updated_at: datetime
     version: int
     url: str
+    locale: str = Field(description="The locale of what is shown (FOLIO_LOCALES).")
+    fallback: bool = Field(
+        description="Whether that is not the locale asked for (it has no public translation)."
+    )
+    translations: list[Alternate] = Field(
+        description="The article in every other locale it has (hreflang alternates)."
+    )
 
 
 class ArticlePublic(ArticleListItem):
@@ -204,6 +211,7 @@ class ArticleQuery(BaseModel):
     fields: str | None = fields_query(ArticlePublic)
     include: str | None = include_query(INCLUDES)
     jsonld: bool = Field(False, description="With format=html: the JSON-LD in a <script>.")
+    locale: str | None = LOCALE_QUERY
     preview: str | None = Field(
         None,
         min_length=1,
@@ -241,6 +249,9 @@ class ArticleInput(Writable):
         None, description="An asset (POST /v1/assets): the article's image."
     )
     roles: Any = read_only(" (the roles the body names)")
+    locale: Any = read_only()
+    fallback: Any = read_only()
+    translations: Any = read_only()
     comparisons: Any = read_only(" (the comparisons the body embeds)")
     body: list[Block] = Field(
         default_factory=list, max_length=2_000, description="Portable Text: blocks in order."

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body, Query, Request
 from starlette.responses import Response
 
 from api.articles import service
-from api.articles.jsonld import inline_safe, script_tag
+from api.articles.jsonld import hreflang_links, inline_safe, script_tag
 from api.articles.models import (
     ArticleInput,
     ArticleListItem,
@@ -16,6 +16,7 @@ from api.articles.models import (
 )
 from api.articles.render import RENDERERS
 from api.auth.dependencies import CurrentKey, ReadKey, WriteKey
+from api.core import locales
 from api.core.db import SessionDep
 from api.core.errors import (
     AUTH_ERRORS,
@@ -42,6 +43,7 @@ from api.routing import (
     revision_diff,
     revisions,
 )
+from api.web.filters import LocaleQuery
 from api.web.http import (
     JSON,
     IdempotencyKey,
@@ -76,7 +78,12 @@ def list_articles(
 
     Narrow them by author, tag, category, role, comparison, dates and words (`q`); sort them;
     ask for some fields only, or for related resources whole (`include`)."""
-    page = service.list_articles(session, query=query, preview=key is not None)
+    page = service.list_articles(
+        session,
+        query=query,
+        preview=key is not None,
+        accept_language=request.headers.get("accept-language"),
+    )
     fields = parse_fields(query.fields, ArticleListItem)
     return represent_page(request, page, query, public=key is None, fields=fields)
 
@@ -106,17 +113,30 @@ def get_article(
     fields = parse_fields(query.fields, ArticlePublic)
     link = previews.check(session, query.preview) if query.preview is not None else None
     preview = key is not None or link is not None
-    article = service.get_article(session, ref, preview=preview, include=include)
+    locale = query.locale
+    if link is not None:  # a link opens its locale only (the default's, unless it names one)
+        locale = link.locale or locales.default()
+        if query.locale is not None and locales.canonical(query.locale) != locale:
+            raise ArticleNotFound(f"No article with id or slug {ref!r} in {query.locale}.")
+    article = service.get_article(
+        session,
+        ref,
+        preview=preview,
+        include=include,
+        locale=locale,
+        accept_language=request.headers.get("accept-language"),
+    )
     if link is not None and link.article_id != article.id:  # a link opens its article only
         raise ArticleNotFound(f"No article with id or slug {ref!r}.")
     public = not preview
+    language = {"Content-Language": article.locale}
     if fmt == "json":
-        return represent(request, article, public=public, fields=fields)
+        return represent(request, article, public=public, fields=fields, headers=language)
     media_type, render = RENDERERS[fmt]
     text = render(article)
-    if fmt == "html" and query.jsonld:
-        text = script_tag(article) + text
-    return represent(request, text.encode(), media_type=media_type, public=public)
+    if fmt == "html":
+        text = hreflang_links(article) + (script_tag(article) if query.jsonld else "") + text
+    return represent(request, text.encode(), media_type=media_type, public=public, headers=language)
 
 
 @router.get(
@@ -128,12 +148,28 @@ def get_article(
     response_class=Response,
 )
 def get_article_jsonld(
-    ref: Ref, request: Request, session: SessionDep, key: CurrentKey, _: NoQueryDep
+    ref: Ref,
+    request: Request,
+    session: SessionDep,
+    key: CurrentKey,
+    query: Annotated[LocaleQuery, Query()],
 ) -> Response:
     """The article as schema.org Article JSON-LD, its comparisons as Tables; escaped so that
     it can be put in a page's <script> element as it is."""
-    article = service.get_article(session, ref, preview=key is not None)
-    return represent(request, inline_safe(article), media_type=JSON_LD, public=key is None)
+    article = service.get_article(
+        session,
+        ref,
+        preview=key is not None,
+        locale=query.locale,
+        accept_language=request.headers.get("accept-language"),
+    )
+    return represent(
+        request,
+        inline_safe(article),
+        media_type=JSON_LD,
+        public=key is None,
+        headers={"Content-Language": article.locale},
+    )
 
 
 # --- Writes ---------------------------------------------------------------------------------

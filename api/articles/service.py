@@ -2,7 +2,8 @@
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -50,20 +51,23 @@ from api.comparisons.models import (
     ComparisonSubject,
     RowInput,
 )
+from api.core import locales
 from api.core.clock import clock
 from api.core.config import get_settings
-from api.core.errors import ArticleNotFound, InvalidBody, NotFound
-from api.core.slugs import slugify
+from api.core.errors import ArticleNotFound, InvalidBody, Moved, NotFound
+from api.core.slugs import is_slug, slugify
 from api.core.urls import resource_url, site_url
 from api.core.workflow import Status, effective_status, not_trashed, readable, visible_now
+from api.history import service as history
 from api.labels.models import Author, Tag
 from api.labels.service import authors, tags
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
+from api.translations.models import Translation
 from api.web.filters import linked, workflow_filters
 from api.web.pagination import Page, Sortable, keyset_page, map_page, parse_include
-from api.web.refs import AuthorRef, ComparisonRef, RoleRef, TagRef
+from api.web.refs import Alternate, AuthorRef, ComparisonRef, RoleRef, TagRef
 
 COLLECTION = "articles"
 SORTABLE = Sortable.on(Article, SORTS, default=DEFAULT_SORT)
@@ -87,10 +91,30 @@ def find_article(session: Session, ref: str, *, preview: bool, for_update: bool 
 
 
 def get_article(
-    session: Session, ref: str, *, preview: bool = False, include: frozenset[str] = frozenset()
+    session: Session,
+    ref: str,
+    *,
+    preview: bool = False,
+    include: frozenset[str] = frozenset(),
+    locale: str | None = None,
+    accept_language: str | None = None,
 ) -> ArticlePublic:
-    article = find_article(session, ref, preview=preview)
-    return to_public(session, article, preview=preview, include=include)
+    """The article ``ref`` names, in the locale ``?locale=`` asks for, else the one its slug
+    is in (a translation's), else the best of ``Accept-Language``."""
+    article, slug_locale = find_localized(
+        session, ref, preview=preview, locale=locales.parse_locale(locale) if locale else None
+    )
+    wanted = locales.negotiate(locale, None if slug_locale else accept_language)
+    (public,) = _to_public(
+        session,
+        [article],
+        preview=preview,
+        with_body=True,
+        include=include,
+        locale=(locale and wanted) or slug_locale or wanted,
+    )
+    assert isinstance(public, ArticlePublic)
+    return public
 
 
 def to_public(
@@ -107,9 +131,16 @@ def to_public(
 
 
 def list_articles(
-    session: Session, *, query: ArticleListQuery, preview: bool, with_body: bool = False
+    session: Session,
+    *,
+    query: ArticleListQuery,
+    preview: bool,
+    with_body: bool = False,
+    accept_language: str | None = None,
 ) -> Page[ArticleListItem]:
-    """Articles matching every filter of ``query``, a page at a time."""
+    """Articles matching every filter of ``query``, a page at a time, in the locale asked
+    for (``?locale=``, else ``Accept-Language``)."""
+    locale = locales.negotiate(query.locale, accept_language)
     statement = workflow_filters(
         select(Article).where(readable(Article, preview=preview)), Article, query, preview=preview
     )
@@ -147,15 +178,14 @@ def list_articles(
     if query.reading_time_minutes_max is not None:
         statement = statement.where(minutes <= query.reading_time_minutes_max)
     if query.q is not None:
-        statement = statement.where(
-            col(Article.id).in_(search_index.matching_ids(session, COLLECTION, query.q))
-        )
+        matching = search_index.matching_ids(session, COLLECTION, query.q, locale=locale)
+        statement = statement.where(col(Article.id).in_(matching))
     page = keyset_page(session, statement, sortable=SORTABLE, params=query, nulls=preview)
     include = parse_include(query.include, INCLUDABLE)
     return map_page(
         page,
         lambda rows: _to_public(
-            session, rows, preview=preview, with_body=with_body, include=include
+            session, rows, preview=preview, with_body=with_body, include=include, locale=locale
         ),
     )
 
@@ -182,10 +212,13 @@ def _to_public(
     preview: bool,
     with_body: bool,
     include: frozenset[str] = frozenset(),
+    locale: str | None = None,
 ) -> list[ArticleListItem]:
     """Public forms of many articles in a fixed number of queries, whatever their number and
-    whatever ``include`` embeds whole. What they refer to and the reader may not see (a draft
-    role, a comparison in the trash) is left out (``readable``)."""
+    whatever ``include`` embeds whole, in ``locale`` (the default's) or along its fallback
+    chain. What they refer to and the reader may not see (a draft role, a comparison in the
+    trash) is left out (``readable``)."""
+    articles, localized = localize(session, articles, locale or locales.default(), preview=preview)
     ids = [a.id for a in articles if a.id is not None]
     if not ids:
         return []
@@ -242,11 +275,133 @@ def _to_public(
             "roles": [role_form[role.id] for role in roles[article.id]],
             "comparisons": comparisons.get(article.id, []),
             "url": resource_url(COLLECTION, article.slug),
+            "locale": localized[article.id].locale,
+            "fallback": localized[article.id].fallback,
+            "translations": localized[article.id].translations,
         }
         if with_body:
             update["body"] = resolver.body(parsed[article.id])
         result.append(model.model_validate(article, update=update))
     return result
+
+
+@dataclass(frozen=True)
+class Localized:
+    locale: str  # what is shown
+    fallback: bool  # not the locale asked for
+    translations: list[Alternate]  # the other locales, for hreflang
+
+
+# What a translation of an article says, in place of the article's own.
+TRANSLATED = ("title", "kicker", "summary", "meta_title", "meta_description", "body")
+
+
+def localize(
+    session: Session, articles: Sequence[Article], locale: str, *, preview: bool
+) -> tuple[list[Article], dict[int, Localized]]:
+    """``articles`` as ``locale``'s fallback chain has them (copies, for translated ones,
+    never written), and what each is in: one query, none with only one locale. A
+    translation is shown when it is readable itself (published, with no key)."""
+    default = locales.default()
+    if not locales.several() or not articles:
+        plain = Localized(default, locale != default, [])
+        return list(articles), {a.id: plain for a in articles if a.id is not None}
+    found: dict[int, dict[str, Translation]] = defaultdict(dict)
+    for translation in session.exec(
+        select(Translation).where(
+            Translation.resource_type == "article",
+            col(Translation.resource_id).in_([a.id for a in articles]),
+            readable(Translation, preview=preview),
+        )
+    ):
+        found[translation.resource_id][translation.locale] = translation
+    chain = locales.chain(locale)
+    shown: list[Article] = []
+    localized: dict[int, Localized] = {}
+    for article in articles:
+        assert article.id is not None
+        mine = found[article.id]
+        served = next((x for x in chain if x == default or x in mine), default)
+        others = [
+            Alternate(locale=default, slug=article.slug, url=resource_url(COLLECTION, article.slug))
+        ]
+        others += [
+            Alternate(locale=t.locale, slug=t.slug, url=resource_url(COLLECTION, t.slug))
+            for t in sorted(mine.values(), key=lambda t: t.locale)
+        ]
+        localized[article.id] = Localized(
+            served, served != locale, [a for a in others if a.locale != served]
+        )
+        shown.append(article if served == default else shown_in(article, mine[served]))
+    return shown, localized
+
+
+def shown_in(article: Article, translation: Translation) -> Article:
+    """A copy of ``article`` in ``translation``'s words, slug and workflow (never flushed: it
+    is in no session)."""
+    copy = Article(**article.model_dump())
+    for name in TRANSLATED:
+        if name in translation.content:
+            setattr(copy, name, translation.content[name])
+    copy.slug = translation.slug
+    copy.status, copy.published_at = translation.status, translation.published_at
+    copy.version, copy.updated_at = translation.version, translation.updated_at
+    return copy
+
+
+def find_localized(
+    session: Session, ref: str, *, preview: bool, locale: str | None
+) -> tuple[Article, str | None]:
+    """The article ``ref`` names, and the locale its slug is in when that is a translation's
+    (None for an id or the article's own slug): a translation's slug is looked for in the
+    locale asked for (``locale``), then the article's own, then every locale's."""
+    if not locales.several() or not is_slug(ref):
+        return find_article(session, ref, preview=preview), None
+    wanted = [Translation.locale == locale] if locale is not None else []
+    if locale is not None and locale != locales.default():
+        found = _by_translated_slug(session, ref, preview=preview, where=wanted)
+        if found is not None:
+            return found, locale
+    try:
+        return find_article(session, ref, preview=preview), None
+    except ArticleNotFound:
+        found_any = session.exec(
+            select(Translation, Article)
+            .join(Article, col(Article.id) == Translation.resource_id)
+            .where(
+                Translation.resource_type == "article",
+                Translation.slug == ref,
+                readable(Translation, preview=preview),
+                readable(Article, preview=preview),
+            )
+            .order_by(col(Translation.locale))
+        ).first()
+        if found_any is not None:
+            return found_any[1], found_any[0].locale
+        for name in locales.configured()[1:]:
+            moved = history.redirect_or_none(session, f"{COLLECTION}:{name}", ref)
+            if moved is not None:
+                current = session.get(Translation, moved)
+                if current is not None:
+                    raise Moved(COLLECTION, ref, current.slug) from None
+        raise
+
+
+def _by_translated_slug(
+    session: Session, slug: str, *, preview: bool, where: list[Any]
+) -> Article | None:
+    found = session.exec(
+        select(Article)
+        .join(Translation, col(Translation.resource_id) == Article.id)
+        .where(
+            Translation.resource_type == "article",
+            Translation.slug == slug,
+            readable(Translation, preview=preview),
+            readable(Article, preview=preview),
+            *where,
+        )
+    ).first()
+    return found
 
 
 def _linked(
@@ -320,24 +475,35 @@ def _from_markdown(
 ) -> tuple[list[Block], list[Comparison]]:
     """Blocks for a Markdown body, and the comparisons its tables made: a table whose header
     names roles is a comparison the article owns (its own from before are reused, in order,
-    so ids and history carry over); another table stays a table. Links to role or article
-    pages become links to them, images of this API's assets refer to those assets."""
+    so ids and history carry over); another table stays a table."""
+    reusable = iter(_owned(session, article))
+    made: list[Comparison] = []
+
+    def table(pending: PendingTable) -> Block:
+        found = _table(session, pending, owner=article, reusable=reusable, key=key)
+        if isinstance(found, Comparison):
+            assert found.id is not None
+            made.append(found)
+            return ComparisonBlock(comparison_id=found.id)
+        return found
+
+    return blocks_from_markdown(session, markdown, table=table), made
+
+
+def blocks_from_markdown(
+    session: Session, markdown: str, *, table: Callable[[PendingTable], Block] | None = None
+) -> list[Block]:
+    """Blocks for Markdown: each table made by ``table`` (a plain table by default). Links to
+    role or article pages become links to them, images of this API's assets refer to those
+    assets."""
     try:
         pending = to_blocks(markdown)
     except Refused as refused:
         raise InvalidBody.in_markdown(refused.line, refused.reason) from None
-    reusable = iter(_owned(session, article))
     blocks: list[Block] = []
-    made: list[Comparison] = []
     for item in pending:
         if isinstance(item, PendingTable):
-            table = _table(session, item, owner=article, reusable=reusable, key=key)
-            if isinstance(table, Comparison):
-                assert table.id is not None
-                made.append(table)
-                blocks.append(ComparisonBlock(comparison_id=table.id))
-            else:
-                blocks.append(table)
+            blocks.append(table(item) if table is not None else _plain_table(item))
         else:
             blocks.append(item)
     for _, node in body.walk(blocks, []):
@@ -349,7 +515,16 @@ def _from_markdown(
                 session, [int(asset.group(1))]
             ):
                 node.asset_id, node.url = int(asset.group(1)), None
-    return blocks, made
+    return blocks
+
+
+def _plain_table(table: PendingTable) -> TableBlock:
+    return TableBlock.model_validate(
+        {
+            "align": table.align,
+            "rows": [{"cells": [c.model_dump(by_alias=True) for c in r]} for r in table.rows],
+        }
+    )
 
 
 def _link_target(session: Session, link: Any) -> Any:
@@ -410,12 +585,7 @@ def _table(
     names = [cell.text().strip() for cell in header[1:]]
     roles = [roles_service.resolve_role_name(session, name) for name in names]
     if not any(roles):
-        return TableBlock.model_validate(
-            {
-                "align": table.align,
-                "rows": [{"cells": [c.model_dump(by_alias=True) for c in r]} for r in table.rows],
-            }
-        )
+        return _plain_table(table)
     for name, role in zip(names, roles, strict=True):
         if role is None:
             raise InvalidBody.in_markdown(

@@ -1,5 +1,6 @@
 """Settings, read once from the environment (and a ``.env`` file) by pydantic-settings."""
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -180,6 +181,26 @@ class Settings(BaseSettings):
     require_if_match: bool = Field(
         default=False, description="Refuse PUT, PATCH and DELETE without If-Match (428)."
     )
+    locales: str = Field(
+        default="en",
+        max_length=500,
+        description="The content's locales, comma-separated, the default first: `en,de,fr`."
+        " Content is written in the default; the others are translations.",
+    )
+
+    @field_validator("locales")
+    @classmethod
+    def _locales(cls, value: str) -> str:
+        """Language tags (BCP 47: ``de``, ``de-CH``, ``pt-BR``), each once; checked at start."""
+        tags = [tag.strip() for tag in value.split(",") if tag.strip()]
+        if not tags:
+            raise ValueError("name at least one locale, the default first: en,de")
+        for tag in tags:
+            if not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,2}", tag):
+                raise ValueError(f"{tag!r} is not a language tag such as de or de-CH")
+        if len({tag.lower() for tag in tags}) != len(tags):
+            raise ValueError("a locale is named twice")
+        return ",".join(tags)
 
 
 @lru_cache

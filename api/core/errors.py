@@ -213,8 +213,8 @@ class InvalidParameter(FolioError):
     code = "invalid-parameter"
     title = "Invalid parameter"
 
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(f"{name}: {message}", errors=[{"loc": ["query", name], "msg": message}])
+    def __init__(self, name: str, message: str, *, where: str = "query") -> None:
+        super().__init__(f"{name}: {message}", errors=[{"loc": [where, name], "msg": message}])
 
 
 class NoRenditions(InvalidParameter):

@@ -54,6 +54,8 @@ PARTS = {
     "comparison_row": "comparison",
     "comparison_cell": "comparison",
 }
+# A translation changes the resource it translates (``resource_type``, ``resource_id``).
+TRANSLATION = "translation"
 # The event log: /v1/changes depends on its collection.
 LOGS = {"event": "events"}
 # Written beside the content, never shown to anonymous readers, or this machinery itself.
@@ -156,6 +158,11 @@ def keys_of(row: Any, *, collections: bool) -> set[str]:
         if collections:
             found.add(f"{table}s")
         return found
+    if table == TRANSLATION:
+        found = {f"{row.resource_type}:{row.resource_id}"}
+        if collections:
+            found.add(f"{row.resource_type}s")
+        return found
     if table in PARTS:
         parent = PARTS[table]
         found = {f"{parent}s"} if collections else set()
@@ -209,6 +216,8 @@ def depend_on_tables(session: Session, tables: Iterable[Any]) -> None:
             continue
         if name in RESOURCES:
             read.add(f"{name}s")
+        elif name == TRANSLATION:
+            read.update(("articles", "roles", "comparisons"))
         elif name in PARTS:
             read.add(f"{PARTS[name]}s")
         elif name in LOGS:

@@ -34,3 +34,5 @@ class Event(SQLModel, table=True):
     # The X-Request-ID of the request that made the change (None for one made by a command
     # or the worker); its webhook deliveries carry it.
     request_id: str | None = Field(default=None, max_length=128)
+    # "" for the resource itself; the locale of the translation the change was to otherwise.
+    locale: str = Field(default="", max_length=35, sa_column_kwargs={"server_default": ""})

@@ -51,10 +51,18 @@ def is_visible(row: Any) -> bool:
 
 
 def record(
-    session: Session, collection: str, row: Any, change: str, *, was_public: bool = False
+    session: Session,
+    collection: str,
+    row: Any,
+    change: str,
+    *,
+    was_public: bool = False,
+    locale: str = "",
 ) -> Event:
     """Adds the event ``{kind}.{change}`` for ``row`` (flushed, not committed);
-    ``was_public``: whether it was public before this change."""
+    ``was_public``: whether it was public before this change; ``locale``: the translation it
+    was to ("" for the resource itself; ``row`` then stands for the translation, with the
+    resource's id)."""
     _lock(session)
     once_public = (
         was_public
@@ -63,6 +71,7 @@ def record(
             select(Event.id).where(
                 Event.resource_type == collection,
                 Event.resource_id == row.id,
+                Event.locale == locale,
                 col(Event.once_public).is_(True),
             )
         ).first()
@@ -80,9 +89,11 @@ def record(
             "slug": row.slug,
             "version": row.version,
             "status": str(getattr(row, "status", Status.published)),
+            **({"locale": locale} if locale else {}),
         },
         once_public=once_public,
         request_id=REQUEST_ID.get(),
+        locale=locale,
     )
     session.add(event)
     session.flush()

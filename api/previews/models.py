@@ -24,6 +24,8 @@ class PreviewLink(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The locale it shows (FOLIO_LOCALES); None for the article itself, in the default.
+    locale: str | None = Field(default=None, max_length=35)
 
 
 class PreviewLinkCreate(BaseModel):
@@ -32,6 +34,12 @@ class PreviewLinkCreate(BaseModel):
     expires_in_seconds: (
         Annotated[int, PydanticField(ge=60, le=30 * 24 * 3600), JSON_INTEGER] | None
     ) = PydanticField(None, description="Lifetime; FOLIO_PREVIEW_TTL (an hour) when not sent.")
+    locale: str | None = PydanticField(
+        None,
+        max_length=35,
+        description="The locale it shows (its translation, drafts included): one of"
+        " FOLIO_LOCALES; the default when not sent.",
+    )
 
 
 class PreviewLinkPublic(BaseModel):
@@ -41,6 +49,7 @@ class PreviewLinkPublic(BaseModel):
     created_at: datetime
     expires_at: datetime
     revoked_at: datetime | None
+    locale: str | None
 
 
 class PreviewLinkCreated(PreviewLinkPublic):

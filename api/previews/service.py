@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlmodel import Session, col, select
 
 from api.articles.models import Article
-from api.core import db, tokens
+from api.core import db, locales, tokens
 from api.core.clock import clock
 from api.core.config import get_settings
 from api.core.errors import PreviewLinkNotFound, PreviewNotValid
@@ -31,6 +31,9 @@ def to_public(link: PreviewLink) -> PreviewLinkPublic:
 def create(
     session: Session, article: Article, data: PreviewLinkCreate, *, created_by: str | None
 ) -> PreviewLinkCreated:
+    locale = locales.parse_locale(data.locale) if data.locale is not None else None
+    if locale == locales.default():
+        locale = None
     db.begin_write(session)
     assert article.id is not None
     made = tokens.make(TOKEN_PREFIX)
@@ -43,13 +46,15 @@ def create(
         created_by=created_by,
         created_at=now,
         expires_at=now + timedelta(seconds=seconds),
+        locale=locale,
     )
     session.add(link)
     session.commit()
+    in_locale = f"locale={locale}&" if locale is not None else ""
     return PreviewLinkCreated(
         **to_public(link).model_dump(),
         token=made.token,
-        url=api_url(f"/v1/articles/{article.id}?preview={made.token}"),
+        url=api_url(f"/v1/articles/{article.id}?{in_locale}preview={made.token}"),
     )
 
 

@@ -31,7 +31,7 @@ def in_migrations(obj: Any, name: str | None, type_: str, reflected: bool, other
 
 class SearchDocument(Workflow, table=True):
     __tablename__ = "search_document"
-    __table_args__ = (UniqueConstraint("resource_type", "resource_id"),)
+    __table_args__ = (UniqueConstraint("resource_type", "resource_id", "locale"),)
 
     id: int | None = SQLField(default=None, primary_key=True)
     resource_type: str = SQLField(max_length=20)
@@ -40,10 +40,19 @@ class SearchDocument(Workflow, table=True):
     title: str = SQLField(sa_type=Text)
     body: str = SQLField(sa_type=Text)
     updated_at: datetime = SQLField(sa_type=UTCDateTime)
+    # "" for the resource itself (the default locale); a translation's locale otherwise.
+    locale: str = SQLField(default="", max_length=35, sa_column_kwargs={"server_default": ""})
+    # Its stemmer (``api.core.locales.language``): PostgreSQL's vector is made with it.
+    language: str = SQLField(
+        default="english", max_length=20, sa_column_kwargs={"server_default": "english"}
+    )
+    # SQLite: its words reduced by that language's Snowball stemmer, when it is not English.
+    stems: str = SQLField(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
 
 
 class SearchHit(BaseModel):
     type: str
+    locale: str = Field(description="The locale of the document that matched.")
     id: int
     slug: str
     title: str
@@ -62,6 +71,12 @@ class SearchQuery(BaseModel):
     )
     type: str | None = Field(
         None, pattern="^(articles|roles|comparisons)$", description="One kind only."
+    )
+    locale: str | None = Field(
+        None,
+        max_length=35,
+        description="Search that locale's documents (its translations), stemmed in its"
+        " language; the default locale's otherwise.",
     )
     limit: int = Field(20, ge=1, le=MAX_LIMIT)
     cursor: str | None = Field(None, max_length=512)

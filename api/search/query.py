@@ -7,7 +7,11 @@ operator: the query can only ever mean "these words, phrases and prefixes".
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
+
+import snowballstemmer
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -58,18 +62,54 @@ def to_tsquery(terms: list[Term]) -> tuple[str, str] | None:
     return " & ".join(render(t) for t in terms), " & ".join(render(t) for t in positive)
 
 
-def to_fts5(terms: list[Term]) -> str | None:
-    """For SQLite FTS5's MATCH; None when nothing can match."""
+def to_fts5(terms: list[Term], *, column: str | None = None) -> str | None:
+    """For SQLite FTS5's MATCH (in one ``column`` only, when given); None when nothing can
+    match."""
     positive = [t for t in terms if not t.exclude]
     if not positive:
         return None
 
     def render(term: Term) -> str:
-        phrase = '"' + " ".join(term.words) + '"'
-        return phrase + ("*" if term.prefix else "")
+        phrase = '"' + " ".join(term.words) + '"' + ("*" if term.prefix else "")
+        return f"{column} : {phrase}" if column else phrase
 
     query = " AND ".join(render(t) for t in positive)
     for term in terms:
         if term.exclude:
             query = f"({query}) NOT {render(term)}"
     return query
+
+
+# The languages FTS5's own tokenizer stems (Porter): the others are matched on ``stems``.
+FTS5_STEMS = frozenset({"english"})
+
+
+@cache
+def _stemmer(language: str) -> Any:
+    if language not in snowballstemmer.algorithms():
+        return None
+    return snowballstemmer.stemmer(language)
+
+
+def stem_text(text: str, language: str) -> str:
+    """``text``'s words reduced by ``language``'s Snowball stemmer (the algorithms
+    PostgreSQL's configurations use), for SQLite, whose FTS5 stems English only; "" for
+    English, which FTS5 stems itself, and for a language without a stemmer."""
+    stemmer = _stemmer(language)
+    if language in FTS5_STEMS or stemmer is None:
+        return ""
+    return " ".join(stemmer.stemWords([w.lower() for w in _WORD.findall(text)]))
+
+
+def stemmed(terms: list[Term], language: str) -> list[Term]:
+    """``terms`` with every word stemmed as ``stem_text`` stems a document (a prefix's last
+    word is kept whole: it is the start of a word, not a word)."""
+    stemmer = _stemmer(language)
+    if stemmer is None:
+        return terms
+    out = []
+    for term in terms:
+        whole = term.words[:-1] if term.prefix else term.words
+        words = tuple(stemmer.stemWords(list(whole))) + (term.words[-1:] if term.prefix else ())
+        out.append(replace(term, words=words))
+    return out

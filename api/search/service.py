@@ -6,6 +6,7 @@ from sqlalchemy import Float
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col
 
+from api.core import locales
 from api.core.urls import resource_url
 from api.core.workflow import readable
 from api.search.index import match
@@ -20,7 +21,8 @@ def _marked(snippet: str | None) -> str:
 
 
 def search(session: Session, query: SearchQuery, *, preview: bool) -> Page[SearchHit]:
-    found = match(session, query.q)
+    locale = locales.parse_locale(query.locale) if query.locale is not None else locales.default()
+    found = match(session, query.q, locale=locale)
     shown = readable(SearchDocument, preview=preview)
     statement = sql_select(
         col(SearchDocument.id).label("id"),
@@ -52,6 +54,7 @@ def search(session: Session, query: SearchQuery, *, preview: bool) -> Page[Searc
         lambda rows: [
             SearchHit(
                 type=row.type,
+                locale=locale,
                 id=row.resource_id,
                 slug=row.slug,
                 title=row.title,

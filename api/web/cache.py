@@ -52,7 +52,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.core import surrogates
+from api.core import locales, surrogates
 from api.core.clock import clock
 from api.core.db import READ_FENCE, WRITER
 from api.core.surrogates import ALL, ContentChange, Representation, RepresentationKey
@@ -542,15 +542,26 @@ class RepresentationStore:
 
         return TellingCursor
 
-    def address(self, path: str, query: bytes, accept: bytes) -> Stored | None:
+    def address(
+        self, path: str, query: bytes, accept: bytes, language: bytes = b""
+    ) -> Stored | None:
+        """Where the answer to this request is stored: a resource's own representation (the
+        default locale's), or a query's (anything else, by path, query, Accept and locale)."""
         matched = _STORED_PATH.match(path)
-        if matched is not None and accept in _STORED_ACCEPT and _STORED_QUERY.match(query):
+        if (
+            matched is not None
+            and accept in _STORED_ACCEPT
+            and not language
+            and _STORED_QUERY.match(query)
+        ):
             return Stored(_TABLES[matched[1]], matched[2], query.decode())
         if self.queries_max == 0 or not path.startswith("/v1/"):
             return None
         variant = path + ("?" + query.decode("latin-1") if query else "")
         if accept not in _STORED_ACCEPT:
             variant += "\naccept: " + accept.decode("latin-1")
+        if language:
+            variant += "\nlocale: " + language.decode()
         if len(variant) > _QUERY_LONGEST:
             return None
         return Stored(QUERY, "", variant)
@@ -772,7 +783,7 @@ class CacheMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        accept = b""
+        accept = accept_language = b""
         if_none_match = if_modified_since = None
         for name, value in scope["headers"]:
             if name == b"authorization":
@@ -780,6 +791,8 @@ class CacheMiddleware:
                 return
             if name == b"accept":
                 accept = value
+            elif name == b"accept-language":
+                accept_language = value
             elif name == b"if-none-match":
                 if_none_match = value
             elif name == b"if-modified-since":
@@ -789,7 +802,9 @@ class CacheMiddleware:
             await self.app(scope, receive, send)
             return
         cache = self.cache
-        key = (scope["path"].encode(), scope["query_string"], accept)
+        # Answers vary by the locale Accept-Language picks (not by the header's every spelling).
+        language = _language(accept_language)
+        key = (scope["path"].encode(), scope["query_string"], accept, language)
         entry = cache.get(key)
         if entry is None and key in self._rendering:
             with anyio.move_on_after(self.coalesce_seconds):
@@ -805,7 +820,7 @@ class CacheMiddleware:
         try:
             store, address = cache.store, None
             if store is not None:
-                address = store.address(scope["path"], scope["query_string"], accept)
+                address = store.address(scope["path"], scope["query_string"], accept, language)
             found: Found | None = None
             if store is not None and address is not None:
                 try:
@@ -841,6 +856,14 @@ class CacheMiddleware:
             if self._rendering.get(key) is done:
                 del self._rendering[key]
             done.set()
+
+
+def _language(accept_language: bytes) -> bytes:
+    """The locale ``Accept-Language`` picks, when it is not the default; b"" otherwise."""
+    if not accept_language or not locales.several():
+        return b""
+    picked = locales.negotiate(None, accept_language.decode("latin-1"))
+    return b"" if picked == locales.default() else picked.encode()
 
 
 class _Recorder:

@@ -7,7 +7,7 @@ planner can walk the sort's index and stop at the page."""
 from datetime import datetime
 from typing import Any, ClassVar, Self, TypeVar
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import ColumnElement, Exists, select
 from sqlmodel import col
 
@@ -19,11 +19,29 @@ from api.web.pagination import ListParams
 
 Statement = TypeVar("Statement", bound=Any)
 
+# ``?locale=``, on every read of translatable content.
+LOCALE_QUERY: Any = Field(
+    None,
+    max_length=35,
+    pattern=r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,2}$",
+    description="One of FOLIO_LOCALES: the content in that locale, or in the next of its"
+    " fallback chain that has it (`de-CH → de →` the default). Accept-Language otherwise.",
+)
+
+
+class LocaleQuery(BaseModel):
+    """A read that takes nothing but ``locale``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    locale: str | None = LOCALE_QUERY
+
 
 class Filtered(ListParams):
     """List parameters with the workflow's status and the dates every collection has."""
 
     status: Status | None = Field(None, description="Needs a key: drafts are not public.")
+    locale: str | None = LOCALE_QUERY
     published_after: Moment | None = Field(None, description="Published at or after this.")
     published_before: Moment | None = Field(None, description="Published before this.")
     created_after: Moment | None = None

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.core import locales
 from api.core.clock import clock
 from api.core.config import get_settings
 from api.core.errors import NotAcceptable, problem_response
@@ -22,6 +23,12 @@ from api.web.pagination import Page, envelope
 
 PRIVATE_CACHE = "private, no-store"
 VARY = "Accept, Authorization"
+
+
+def vary() -> str:
+    """What a cacheable answer varies by: Accept-Language too once there are locales."""
+    return VARY + ", Accept-Language" if locales.several() else VARY
+
 
 JSON = "application/json"
 CSV = "text/csv; charset=utf-8; header=present"
@@ -134,7 +141,7 @@ def represent(
     all_headers = {
         "ETag": etag,
         "Cache-Control": public_cache_control() if public else PRIVATE_CACHE,
-        "Vary": VARY,
+        "Vary": vary(),
     }
     last_modified = _last_modified(request) if status_code == 200 else None
     if last_modified is not None:
@@ -154,17 +161,21 @@ def represent(
     return Response(body, status_code=status_code, media_type=media_type, headers=all_headers)
 
 
-def public_headers(body: bytes, *, media_type: str, keys: set[str]) -> list[tuple[bytes, bytes]]:
+def public_headers(
+    body: bytes, *, media_type: str, keys: set[str], language: str | None = None
+) -> list[tuple[bytes, bytes]]:
     """The headers ``represent`` gives a public 200 of ``body`` outside a request (for
     representations rendered ahead of it): the same names, in the same order."""
     header = surrogate_header(keys)
     headers = {
         "ETag": make_etag(body),
         "Cache-Control": public_cache_control(),
-        "Vary": VARY,
+        "Vary": vary(),
         "Surrogate-Key": header,
         "Cache-Tag": header,
     }
+    if language is not None:
+        headers["Content-Language"] = language
     return list(Response(body, media_type=media_type, headers=headers).raw_headers)
 
 

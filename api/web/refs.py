@@ -83,3 +83,11 @@ class ArticleRef(SQLModel):
             published_at=article.published_at,
             url=resource_url("articles", article.slug),
         )
+
+
+class Alternate(SQLModel):
+    """The same resource in another locale (``hreflang``): only public ones, to readers."""
+
+    locale: str
+    slug: str
+    url: str

@@ -46,6 +46,7 @@ TABLES = {
     "search_document",
     "slug_redirect",
     "tag",
+    "translation",
     "webhook",
     "webhook_attempt",
     "webhook_delivery",

@@ -276,6 +276,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/articles/{ref}/translations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the article's translations
+         * @description Every translation of the article, drafts included, with its own status, version and slug.
+         */
+        get: operations["list_article_translations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/articles/{ref}/translations/{locale}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one translation of the article
+         * @description The translation as its writers see it (the words it keeps, drafts included); its ETag is what PUT, PATCH and DELETE take in If-Match.
+         */
+        get: operations["get_article_translation"];
+        /**
+         * Write the article's translation into a locale
+         * @description Creates the translation (201) or replaces it (200); it has its own slug, workflow (`status`, `publish_at`), version and revisions.
+         */
+        put: operations["put_article_translation"];
+        post?: never;
+        /**
+         * Delete the article's translation
+         * @description For good: readers of that locale get its fallback's words again.
+         */
+        delete: operations["delete_article_translation"];
+        options?: never;
+        head?: never;
+        /**
+         * Change some fields of the article's translation
+         * @description A JSON merge patch (RFC 7396) of the translation.
+         */
+        patch: operations["patch_article_translation"];
+        trace?: never;
+    };
+    "/v1/articles/{ref}/translations/{locale}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the revisions of the article's translation
+         * @description Newest first: each change to the translation is a revision of its own.
+         */
+        get: operations["list_article_translation_revisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/assets": {
         parameters: {
             query?: never;
@@ -1233,6 +1305,23 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * Alternate
+         * @description The same resource in another locale (``hreflang``): only public ones, to readers.
+         * @example {
+         *       "locale": "en",
+         *       "slug": "which-ai-leader-first",
+         *       "url": "http://127.0.0.1:8000/v1/articles/which-ai-leader-first"
+         *     }
+         */
+        Alternate: {
+            /** Locale */
+            locale: string;
+            /** Slug */
+            slug: string;
+            /** Url */
+            url: string;
+        };
+        /**
          * ArticleInput
          * @description An article as written by POST and PUT (and, after merging, PATCH).
          *
@@ -1444,6 +1533,11 @@ export interface components {
              */
             readonly created_at?: unknown;
             /**
+             * Fallback
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly fallback?: unknown;
+            /**
              * Id
              * @description Read-only: sent back as read, it is ignored.
              */
@@ -1453,6 +1547,11 @@ export interface components {
              * @default
              */
             kicker?: string;
+            /**
+             * Locale
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly locale?: unknown;
             /**
              * Publish At
              * @description When a scheduled article becomes public; the publication date otherwise.
@@ -1488,6 +1587,11 @@ export interface components {
             /** Title */
             title: string;
             /**
+             * Translations
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly translations?: unknown;
+            /**
              * Updated At
              * @description Read-only: sent back as read, it is ignored.
              */
@@ -1522,8 +1626,10 @@ export interface components {
          *       ],
          *       "cover": null,
          *       "created_at": "2026-11-27T09:00:00Z",
+         *       "fallback": false,
          *       "id": 1,
          *       "kicker": "Elite",
+         *       "locale": "en",
          *       "published_at": "2026-06-15T00:00:00Z",
          *       "reading_time_minutes": 8,
          *       "roles": [
@@ -1551,6 +1657,7 @@ export interface components {
          *       "summary": "The terms sound similar, but the operating model is different. A fractional CAIO is usually an executive strategy role. An AI operating partner is a value-creation role built around deployment, measurement, and portfolio reuse.",
          *       "tags": [],
          *       "title": "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?",
+         *       "translations": [],
          *       "updated_at": "2026-11-27T09:00:00Z",
          *       "url": "http://127.0.0.1:8000/v1/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
          *       "version": 1
@@ -1576,10 +1683,20 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Fallback
+             * @description Whether that is not the locale asked for (it has no public translation).
+             */
+            fallback: boolean;
             /** Id */
             id: number;
             /** Kicker */
             kicker: string;
+            /**
+             * Locale
+             * @description The locale of what is shown (FOLIO_LOCALES).
+             */
+            locale: string;
             /** Published At */
             published_at: string | null;
             /** Reading Time Minutes */
@@ -1602,6 +1719,11 @@ export interface components {
             tags: (components["schemas"]["TagRef"] | components["schemas"]["LabelPublic"])[];
             /** Title */
             title: string;
+            /**
+             * Translations
+             * @description The article in every other locale it has (hreflang alternates).
+             */
+            translations: components["schemas"]["Alternate"][];
             /**
              * Updated At
              * Format: date-time
@@ -1636,8 +1758,10 @@ export interface components {
              */
             cover?: number | components["schemas"]["Reference"] | null;
             created_at?: unknown | null;
+            fallback?: unknown | null;
             id?: unknown | null;
             kicker?: string | null;
+            locale?: unknown | null;
             /**
              * Publish At
              * @description When a scheduled article becomes public; the publication date otherwise.
@@ -1658,6 +1782,7 @@ export interface components {
             tags?: (string | components["schemas"]["SlugReference"])[] | null;
             /** Title */
             title?: string;
+            translations?: unknown | null;
             updated_at?: unknown | null;
             url?: unknown | null;
             version?: unknown | null;
@@ -2065,8 +2190,10 @@ export interface components {
          *       ],
          *       "cover": null,
          *       "created_at": "2026-11-27T09:00:00Z",
+         *       "fallback": false,
          *       "id": 1,
          *       "kicker": "Elite",
+         *       "locale": "en",
          *       "published_at": "2026-06-15T00:00:00Z",
          *       "reading_time_minutes": 8,
          *       "roles": [
@@ -2094,6 +2221,7 @@ export interface components {
          *       "summary": "The terms sound similar, but the operating model is different. A fractional CAIO is usually an executive strategy role. An AI operating partner is a value-creation role built around deployment, measurement, and portfolio reuse.",
          *       "tags": [],
          *       "title": "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?",
+         *       "translations": [],
          *       "updated_at": "2026-11-27T09:00:00Z",
          *       "url": "http://127.0.0.1:8000/v1/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
          *       "version": 1
@@ -2121,10 +2249,20 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Fallback
+             * @description Whether that is not the locale asked for (it has no public translation).
+             */
+            fallback: boolean;
             /** Id */
             id: number;
             /** Kicker */
             kicker: string;
+            /**
+             * Locale
+             * @description The locale of what is shown (FOLIO_LOCALES).
+             */
+            locale: string;
             /** Published At */
             published_at: string | null;
             /** Reading Time Minutes */
@@ -2147,6 +2285,11 @@ export interface components {
             tags: (components["schemas"]["TagRef"] | components["schemas"]["LabelPublic"])[];
             /** Title */
             title: string;
+            /**
+             * Translations
+             * @description The article in every other locale it has (hreflang alternates).
+             */
+            translations: components["schemas"]["Alternate"][];
             /**
              * Updated At
              * Format: date-time
@@ -2178,6 +2321,239 @@ export interface components {
             title: string;
             /** Url */
             url: string;
+        };
+        /**
+         * ArticleTranslation
+         * @example {
+         *       "body": [
+         *         {
+         *           "_key": "b0",
+         *           "_type": "block",
+         *           "checked": null,
+         *           "children": [
+         *             {
+         *               "_key": "b0c0",
+         *               "_type": "span",
+         *               "marks": [],
+         *               "text": "Wer "
+         *             },
+         *             {
+         *               "_key": "b0c1",
+         *               "_type": "span",
+         *               "marks": [
+         *                 "strong"
+         *               ],
+         *               "text": "Ergebnisse"
+         *             },
+         *             {
+         *               "_key": "b0c2",
+         *               "_type": "span",
+         *               "marks": [],
+         *               "text": " in Portfoliounternehmen braucht, beginnt mit einem Betriebspartner."
+         *             }
+         *           ],
+         *           "level": null,
+         *           "listItem": null,
+         *           "markDefs": [],
+         *           "style": "normal"
+         *         }
+         *       ],
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "id": 1,
+         *       "kicker": "Leitfaden",
+         *       "locale": "de",
+         *       "meta_description": null,
+         *       "meta_title": null,
+         *       "published_at": null,
+         *       "resource_id": 2,
+         *       "slug": "welche-ki-fuhrungskraft-zuerst",
+         *       "status": "draft",
+         *       "summary": "Ein Betriebspartner oder ein Chief AI Officer: wer zuerst kommt.",
+         *       "title": "Welche KI-Führungskraft zuerst?",
+         *       "updated_at": "2026-11-27T09:00:00Z",
+         *       "url": "http://127.0.0.1:8000/v1/articles/welche-ki-fuhrungskraft-zuerst",
+         *       "version": 1
+         *     }
+         */
+        ArticleTranslation: {
+            /**
+             * Body
+             * @description As an article's body reads (PUT takes it back as it is).
+             */
+            body: (components["schemas"]["TextBlockPublic"] | components["schemas"]["ImageBlockPublic"] | components["schemas"]["CodeBlock"] | components["schemas"]["BreakBlock"] | components["schemas"]["TableBlockPublic"] | components["schemas"]["CalloutBlockPublic"] | components["schemas"]["RoleDefinitionsBlockPublic"] | components["schemas"]["ComparisonBlockPublic"] | components["schemas"]["RelatedBlockPublic"])[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Kicker */
+            kicker: string;
+            /** Locale */
+            locale: string;
+            /** Meta Description */
+            meta_description: string | null;
+            /** Meta Title */
+            meta_title: string | null;
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Resource Id
+             * @description The article, role or comparison.
+             */
+            resource_id: number;
+            /** Slug */
+            slug: string;
+            status: components["schemas"]["Status"];
+            /** Summary */
+            summary: string;
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Url
+             * @description The resource in this locale.
+             */
+            url: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ArticleTranslationInput
+         * @description An article's words in a locale: title, kicker, summary, body and search-engine fields.
+         * @example {
+         *       "body_markdown": "Wer **Ergebnisse** in Portfoliounternehmen braucht, beginnt mit einem Betriebspartner.",
+         *       "kicker": "Leitfaden",
+         *       "summary": "Ein Betriebspartner oder ein Chief AI Officer: wer zuerst kommt.",
+         *       "title": "Welche KI-Führungskraft zuerst?"
+         *     }
+         */
+        ArticleTranslationInput: {
+            /**
+             * Body
+             * @description Portable Text: blocks in order.
+             */
+            body?: (components["schemas"]["TextBlock"] | components["schemas"]["ImageBlock"] | components["schemas"]["CodeBlock"] | components["schemas"]["BreakBlock"] | components["schemas"]["TableBlock"] | components["schemas"]["CalloutBlock"] | components["schemas"]["RoleDefinitionsBlock"] | components["schemas"]["ComparisonBlock"] | components["schemas"]["RelatedBlock"])[];
+            /**
+             * Body Markdown
+             * @description Markdown; its tables stay tables.
+             */
+            body_markdown?: string | null;
+            /**
+             * Created At
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly created_at?: unknown;
+            /**
+             * Id
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly id?: unknown;
+            /**
+             * Kicker
+             * @default
+             */
+            kicker?: string;
+            /**
+             * Locale
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly locale?: unknown;
+            /** Meta Description */
+            meta_description?: string | null;
+            /** Meta Title */
+            meta_title?: string | null;
+            /**
+             * Publish At
+             * @description When a scheduled translation becomes public; its date otherwise.
+             */
+            publish_at?: string | null;
+            /**
+             * Published At
+             * @description Read-only (as publish_at when that is not sent): sent back as read, it is ignored.
+             */
+            readonly published_at?: unknown;
+            /**
+             * Resource Id
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly resource_id?: unknown;
+            /**
+             * Slug
+             * @description Made from the translated title (or name) when left out.
+             */
+            slug?: string | null;
+            /** @default draft */
+            status?: components["schemas"]["Status"];
+            /**
+             * Summary
+             * @default
+             */
+            summary?: string;
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly updated_at?: unknown;
+            /**
+             * Url
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly url?: unknown;
+            /**
+             * Version
+             * @description Read-only (If-Match guards a write): sent back as read, it is ignored.
+             */
+            readonly version?: unknown;
+        };
+        /**
+         * ArticleTranslationPatch
+         * @description A JSON merge patch (RFC 7396): the fields to change, every one optional; null removes a field that may be empty.
+         * @example {
+         *       "status": "published"
+         *     }
+         */
+        ArticleTranslationPatch: {
+            body?: (components["schemas"]["TextBlock"] | components["schemas"]["ImageBlock"] | components["schemas"]["CodeBlock"] | components["schemas"]["BreakBlock"] | components["schemas"]["TableBlock"] | components["schemas"]["CalloutBlock"] | components["schemas"]["RoleDefinitionsBlock"] | components["schemas"]["ComparisonBlock"] | components["schemas"]["RelatedBlock"])[] | null;
+            /**
+             * Body Markdown
+             * @description Markdown; its tables stay tables.
+             */
+            body_markdown?: string | null;
+            created_at?: unknown | null;
+            id?: unknown | null;
+            kicker?: string | null;
+            locale?: unknown | null;
+            /** Meta Description */
+            meta_description?: string | null;
+            /** Meta Title */
+            meta_title?: string | null;
+            /**
+             * Publish At
+             * @description When a scheduled translation becomes public; its date otherwise.
+             */
+            publish_at?: string | null;
+            published_at?: unknown | null;
+            resource_id?: unknown | null;
+            /**
+             * Slug
+             * @description Made from the translated title (or name) when left out.
+             */
+            slug?: string | null;
+            status?: components["schemas"]["Status"] | null;
+            summary?: string | null;
+            /** Title */
+            title?: string;
+            updated_at?: unknown | null;
+            url?: unknown | null;
+            version?: unknown | null;
         };
         /**
          * AssetPatch
@@ -2316,7 +2692,7 @@ export interface components {
          *             ]
          *           },
          *           "collection": "articles",
-         *           "if_match": "\"fef148fdded4a2d237dd96af4d86739e\"",
+         *           "if_match": "\"c5d90370b0f9756234497aa6416a76a8\"",
          *           "op": "patch",
          *           "ref": "2"
          *         }
@@ -2777,8 +3153,10 @@ export interface components {
          *               "width": 1200
          *             },
          *             "created_at": "2026-11-27T09:00:00Z",
+         *             "fallback": false,
          *             "id": 2,
          *             "kicker": "Hiring guide",
+         *             "locale": "en",
          *             "published_at": "2026-11-27T09:00:00Z",
          *             "reading_time_minutes": null,
          *             "roles": [
@@ -2823,11 +3201,18 @@ export interface components {
          *               }
          *             ],
          *             "title": "Which AI leader first?",
+         *             "translations": [
+         *               {
+         *                 "locale": "de",
+         *                 "slug": "welche-ki-fuhrungskraft-zuerst",
+         *                 "url": "http://127.0.0.1:8000/v1/articles/welche-ki-fuhrungskraft-zuerst"
+         *               }
+         *             ],
          *             "updated_at": "2026-11-27T09:00:00Z",
          *             "url": "http://127.0.0.1:8000/v1/articles/which-ai-leader-first",
          *             "version": 4
          *           },
-         *           "etag": "\"e6d81ebb432dc48d0bce2c787ab151de\"",
+         *           "etag": "\"47aef7c79ce802dfc02b4a70d14b56e1\"",
          *           "id": 2,
          *           "index": 1,
          *           "op": "patch",
@@ -3630,7 +4015,7 @@ export interface components {
          *       ],
          *       "created_at": "2026-11-27T09:00:00Z",
          *       "delivered_at": null,
-         *       "event_id": 19,
+         *       "event_id": 21,
          *       "event_type": "article.updated",
          *       "id": 1,
          *       "next_attempt_at": "2026-11-27T09:00:30Z",
@@ -4110,8 +4495,10 @@ export interface components {
          *           ],
          *           "cover": null,
          *           "created_at": "2026-11-27T09:00:00Z",
+         *           "fallback": false,
          *           "id": 1,
          *           "kicker": "Elite",
+         *           "locale": "en",
          *           "published_at": "2026-06-15T00:00:00Z",
          *           "reading_time_minutes": 8,
          *           "roles": [
@@ -4139,6 +4526,7 @@ export interface components {
          *           "summary": "The terms sound similar, but the operating model is different. A fractional CAIO is usually an executive strategy role. An AI operating partner is a value-creation role built around deployment, measurement, and portfolio reuse.",
          *           "tags": [],
          *           "title": "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?",
+         *           "translations": [],
          *           "updated_at": "2026-11-27T09:00:00Z",
          *           "url": "http://127.0.0.1:8000/v1/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
          *           "version": 1
@@ -4266,7 +4654,7 @@ export interface components {
          *           ],
          *           "created_at": "2026-11-27T09:00:00Z",
          *           "delivered_at": null,
-         *           "event_id": 19,
+         *           "event_id": 21,
          *           "event_type": "article.updated",
          *           "id": 1,
          *           "next_attempt_at": "2026-11-27T09:00:30Z",
@@ -4365,6 +4753,7 @@ export interface components {
          *           "created_by": "examples",
          *           "expires_at": "2026-11-28T09:00:00Z",
          *           "id": 1,
+         *           "locale": null,
          *           "revoked_at": null
          *         }
          *       ],
@@ -4395,20 +4784,20 @@ export interface components {
          *           "created_at": "2026-11-27T09:00:00Z",
          *           "key_name": "examples",
          *           "number": 2,
-         *           "url": "http://127.0.0.1:8000/v1/articles/which-ai-leader-first/revisions/2"
+         *           "url": "http://127.0.0.1:8000/v1/translations/welche-ki-fuhrungskraft-zuerst/revisions/2"
          *         },
          *         {
          *           "action": "create",
          *           "created_at": "2026-11-27T09:00:00Z",
          *           "key_name": "examples",
          *           "number": 1,
-         *           "url": "http://127.0.0.1:8000/v1/articles/which-ai-leader-first/revisions/1"
+         *           "url": "http://127.0.0.1:8000/v1/translations/welche-ki-fuhrungskraft-zuerst/revisions/1"
          *         }
          *       ],
          *       "links": {
          *         "next": null,
          *         "prev": null,
-         *         "self": "http://127.0.0.1:8000/v1/articles/2/revisions?limit=20"
+         *         "self": "http://127.0.0.1:8000/v1/articles/2/translations/de/revisions?limit=20"
          *       },
          *       "meta": {
          *         "limit": 20,
@@ -4506,6 +4895,7 @@ export interface components {
          *       "data": [
          *         {
          *           "id": 1,
+         *           "locale": "en",
          *           "score": 0.000004,
          *           "slug": "ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
          *           "snippet": " … A <mark>fractional</mark> <mark>CAIO</mark> is usually an executive strategy role. An AI operating partner is a value-creation role built around deployment, measurement, and portfolio … ",
@@ -4648,6 +5038,11 @@ export interface components {
              * @description Lifetime; FOLIO_PREVIEW_TTL (an hour) when not sent.
              */
             expires_in_seconds?: number | null;
+            /**
+             * Locale
+             * @description The locale it shows (its translation, drafts included): one of FOLIO_LOCALES; the default when not sent.
+             */
+            locale?: string | null;
         };
         /**
          * PreviewLinkCreated
@@ -4657,6 +5052,7 @@ export interface components {
          *       "created_by": "examples",
          *       "expires_at": "2026-11-28T09:00:00Z",
          *       "id": 1,
+         *       "locale": null,
          *       "revoked_at": null,
          *       "token": "fpv_0123456789ab_0123456789abcdef0123456789abcdef0123456789a",
          *       "url": "http://127.0.0.1:8000/v1/articles/2?preview=fpv_0123456789ab_0123456789abcdef0123456789abcdef0123456789a"
@@ -4679,6 +5075,8 @@ export interface components {
             expires_at: string;
             /** Id */
             id: number;
+            /** Locale */
+            locale: string | null;
             /** Revoked At */
             revoked_at: string | null;
             /**
@@ -4700,6 +5098,7 @@ export interface components {
          *       "created_by": "examples",
          *       "expires_at": "2026-11-28T09:00:00Z",
          *       "id": 1,
+         *       "locale": null,
          *       "revoked_at": null
          *     }
          */
@@ -4720,6 +5119,8 @@ export interface components {
             expires_at: string;
             /** Id */
             id: number;
+            /** Locale */
+            locale: string | null;
             /** Revoked At */
             revoked_at: string | null;
         };
@@ -5167,7 +5568,7 @@ export interface components {
          *       "created_at": "2026-11-27T09:00:00Z",
          *       "key_name": "examples",
          *       "number": 2,
-         *       "url": "http://127.0.0.1:8000/v1/articles/which-ai-leader-first/revisions/2"
+         *       "url": "http://127.0.0.1:8000/v1/translations/welche-ki-fuhrungskraft-zuerst/revisions/2"
          *     }
          */
         RevisionSummary: {
@@ -5845,6 +6246,7 @@ export interface components {
          * SearchHit
          * @example {
          *       "id": 1,
+         *       "locale": "en",
          *       "score": 0.000004,
          *       "slug": "ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
          *       "snippet": " … A <mark>fractional</mark> <mark>CAIO</mark> is usually an executive strategy role. An AI operating partner is a value-creation role built around deployment, measurement, and portfolio … ",
@@ -5856,6 +6258,11 @@ export interface components {
         SearchHit: {
             /** Id */
             id: number;
+            /**
+             * Locale
+             * @description The locale of the document that matched.
+             */
+            locale: string;
             /**
              * Score
              * @description Higher is more relevant.
@@ -6393,6 +6800,58 @@ export interface components {
             style?: "normal" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote";
         };
         /**
+         * TranslationSummary
+         * @description One locale of a resource, in the list of its translations.
+         * @example {
+         *       "locale": "de",
+         *       "published_at": null,
+         *       "slug": "welche-ki-fuhrungskraft-zuerst",
+         *       "status": "draft",
+         *       "updated_at": "2026-11-27T09:00:00Z",
+         *       "url": "http://127.0.0.1:8000/v1/articles/welche-ki-fuhrungskraft-zuerst",
+         *       "version": 1
+         *     }
+         */
+        TranslationSummary: {
+            /** Locale */
+            locale: string;
+            /** Published At */
+            published_at: string | null;
+            /** Slug */
+            slug: string;
+            status: components["schemas"]["Status"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Url */
+            url: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * Translations
+         * @description Every translation of a resource, drafts included, by locale.
+         * @example {
+         *       "data": [
+         *         {
+         *           "locale": "de",
+         *           "published_at": null,
+         *           "slug": "welche-ki-fuhrungskraft-zuerst",
+         *           "status": "draft",
+         *           "updated_at": "2026-11-27T09:00:00Z",
+         *           "url": "http://127.0.0.1:8000/v1/articles/welche-ki-fuhrungskraft-zuerst",
+         *           "version": 1
+         *         }
+         *       ]
+         *     }
+         */
+        Translations: {
+            /** Data */
+            data: components["schemas"]["TranslationSummary"][];
+        };
+        /**
          * TrashItem
          * @example {
          *       "deleted_at": "2026-11-27T09:00:00Z",
@@ -6737,6 +7196,8 @@ export interface operations {
                 count?: boolean;
                 /** @description Needs a key: drafts are not public. */
                 status?: components["schemas"]["Status"] | null;
+                /** @description One of FOLIO_LOCALES: the content in that locale, or in the next of its fallback chain that has it (`de-CH → de →` the default). Accept-Language otherwise. */
+                locale?: string | null;
                 /** @description Published at or after this. */
                 published_after?: string | null;
                 /** @description Published before this. */
@@ -6991,6 +7452,8 @@ export interface operations {
                 include?: string | null;
                 /** @description With format=html: the JSON-LD in a <script>. */
                 jsonld?: boolean;
+                /** @description One of FOLIO_LOCALES: the content in that locale, or in the next of its fallback chain that has it (`de-CH → de →` the default). Accept-Language otherwise. */
+                locale?: string | null;
                 /** @description A preview link's token: this article as it is now (a draft, say), without a key; `Cache-Control: private, no-store`. */
                 preview?: string | null;
             };
@@ -7504,7 +7967,10 @@ export interface operations {
     };
     get_article_jsonld: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description One of FOLIO_LOCALES: the content in that locale, or in the next of its fallback chain that has it (`de-CH → de →` the default). Accept-Language otherwise. */
+                locale?: string | null;
+            };
             header?: never;
             path: {
                 /** @description Numeric id or slug. */
@@ -8258,6 +8724,689 @@ export interface operations {
                 };
             };
             /** @description Invalid request body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_article_translations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Translations"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Article not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_article_translation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+                /** @description One of FOLIO_LOCALES other than the default. */
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleTranslation"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Translation not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_article_translation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version being changed; 412 when it is no longer current. */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+                /** @description One of FOLIO_LOCALES other than the default. */
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleTranslationInput"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleTranslation"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleTranslation"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Article not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Slug taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_article_translation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version being changed; 412 when it is no longer current. */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+                /** @description One of FOLIO_LOCALES other than the default. */
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Translation not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch_article_translation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version being changed; 412 when it is no longer current. */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+                /** @description One of FOLIO_LOCALES other than the default. */
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleTranslationPatch"];
+                "application/merge-patch+json": components["schemas"]["ArticleTranslationPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleTranslation"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Translation not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Slug taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_article_translation_revisions: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description `meta.next_cursor` or `meta.prev_cursor` of a page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+                /** @description One of FOLIO_LOCALES other than the default. */
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEnvelope_RevisionSummary_"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Revision not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9809,6 +10958,8 @@ export interface operations {
                 count?: boolean;
                 /** @description Needs a key: drafts are not public. */
                 status?: components["schemas"]["Status"] | null;
+                /** @description One of FOLIO_LOCALES: the content in that locale, or in the next of its fallback chain that has it (`de-CH → de →` the default). Accept-Language otherwise. */
+                locale?: string | null;
                 /** @description Published at or after this. */
                 published_after?: string | null;
                 /** @description Published before this. */
@@ -12675,6 +13826,8 @@ export interface operations {
                 count?: boolean;
                 /** @description Needs a key: drafts are not public. */
                 status?: components["schemas"]["Status"] | null;
+                /** @description One of FOLIO_LOCALES: the content in that locale, or in the next of its fallback chain that has it (`de-CH → de →` the default). Accept-Language otherwise. */
+                locale?: string | null;
                 /** @description Published at or after this. */
                 published_after?: string | null;
                 /** @description Published before this. */
@@ -13881,6 +15034,8 @@ export interface operations {
                 q: string;
                 /** @description One kind only. */
                 type?: string | null;
+                /** @description Search that locale's documents (its translations), stemmed in its language; the default locale's otherwise. */
+                locale?: string | null;
                 limit?: number;
                 cursor?: string | null;
                 /** @description Only these fields (and `id`), comma-separated. */

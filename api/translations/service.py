@@ -1,0 +1,406 @@
+"""Writing translations: each is written (PUT, or PATCH as a merge patch) and deleted like a
+resource of its own, under its own ETag, with a revision, an event (the resource's, naming the
+locale) and a search document in its language, all in one transaction. Reading them in place
+of the resource's own words is ``localize`` in each domain's service."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, delete, select
+
+from api import editing
+from api.articles import body
+from api.articles import service as articles
+from api.articles.blocks import with_keys
+from api.articles.models import Article
+from api.auth.models import ApiKey
+from api.core import locales
+from api.core.clock import clock
+from api.core.errors import InvalidParameter, NotFound, SlugTaken, StalePrecondition
+from api.core.slugs import slugify
+from api.core.urls import resource_url
+from api.core.workflow import effective_status
+from api.events import service as events
+from api.history import service as history
+from api.history.models import SlugRedirect
+from api.search import index as search_index
+from api.translations.models import (
+    ArticleTranslation,
+    ArticleTranslationInput,
+    Translation,
+    TranslationInput,
+    TranslationMeta,
+    TranslationSummary,
+)
+
+REVISIONS = "translations"  # the collection translations' revisions are kept under
+
+
+class TranslationNotFound(NotFound):
+    title = "Translation not found"
+
+
+@dataclass(frozen=True)
+class Translatable:
+    """What translating one collection takes."""
+
+    collection: str  # articles
+    kind: str  # article
+    table: Any  # Article
+    find: Callable[[Session, str, bool], Any]  # (session, ref, lock): the resource, drafts too
+    model: type[TranslationInput]
+    public: type[TranslationMeta]
+    content: Callable[[Session, Any], dict[str, Any]]  # the input → what is kept
+    title: Callable[[Any], str]  # the input → what a slug is made from
+    # The resource and a translation of it → the translation's search document.
+    search: Callable[[Session, Any, Translation], tuple[str, str]]
+    # What is kept → what its writers read (an article's body with its references resolved).
+    shown: Callable[[Session, dict[str, Any]], dict[str, Any]]
+
+
+def _article_content(session: Session, data: ArticleTranslationInput) -> dict[str, Any]:
+    blocks = (
+        articles.blocks_from_markdown(session, data.body_markdown)
+        if data.body_markdown is not None
+        else list(data.body)
+    )
+    body.check(session, blocks)
+    return {
+        "title": data.title,
+        "kicker": data.kicker,
+        "summary": data.summary,
+        "meta_title": data.meta_title,
+        "meta_description": data.meta_description,
+        "body": [b.model_dump(by_alias=True, exclude_none=True) for b in with_keys(blocks)],
+    }
+
+
+def _article_shown(session: Session, content: dict[str, Any]) -> dict[str, Any]:
+    blocks = body.parse(content.get("body", []))
+    return {**content, "body": body.Resolver(session, [blocks], preview=True).body(blocks)}
+
+
+def _article_search(session: Session, article: Any, translation: Translation) -> tuple[str, str]:
+    copy = articles.shown_in(article, translation)
+    return search_index.EXTRACTORS[articles.COLLECTION](session, copy)
+
+
+ARTICLES = Translatable(
+    collection="articles",
+    kind="article",
+    table=Article,
+    find=lambda session, ref, lock: articles.find_article(
+        session, ref, preview=True, for_update=lock
+    ),
+    model=ArticleTranslationInput,
+    public=ArticleTranslation,
+    content=_article_content,
+    title=lambda data: data.title,
+    search=_article_search,
+    shown=_article_shown,
+)
+
+TRANSLATABLE = {t.collection: t for t in (ARTICLES,)}
+
+
+def translation_locale(value: str) -> str:
+    """A locale a translation may be in: configured, and not the default (which is the
+    resource itself)."""
+    found = locales.canonical(value)
+    if found is None:
+        raise InvalidParameter(
+            "locale",
+            f"not one of this API's locales: {', '.join(locales.configured())}",
+            where="path",
+        )
+    if found == locales.default():
+        raise InvalidParameter(
+            "locale", f"{found} is the default locale: write the resource itself", where="path"
+        )
+    return found
+
+
+def _find(
+    session: Session, t: Translatable, resource_id: int, locale: str, *, lock: bool = False
+) -> Translation | None:
+    statement = select(Translation).where(
+        Translation.resource_type == t.kind,
+        Translation.resource_id == resource_id,
+        Translation.locale == locale,
+    )
+    return editing.lock(session, statement) if lock else session.exec(statement).first()
+
+
+def get(session: Session, t: Translatable, ref: str, locale: str) -> TranslationMeta:
+    locale = translation_locale(locale)
+    row = t.find(session, ref, False)
+    found = _find(session, t, row.id, locale)
+    if found is None:
+        raise TranslationNotFound(f"{t.collection} {ref!r} has no {locale} translation.")
+    return to_public(session, t, found)
+
+
+def list_translations(session: Session, t: Translatable, ref: str) -> list[TranslationSummary]:
+    row = t.find(session, ref, False)
+    found = session.exec(
+        select(Translation)
+        .where(Translation.resource_type == t.kind, Translation.resource_id == row.id)
+        .order_by(col(Translation.locale))
+    ).all()
+    now = clock.now()
+    return [
+        TranslationSummary(
+            locale=x.locale,
+            slug=x.slug,
+            status=effective_status(x.status, x.published_at, now),
+            published_at=x.published_at,
+            version=x.version,
+            updated_at=x.updated_at,
+            url=resource_url(t.collection, x.slug),
+        )
+        for x in found
+    ]
+
+
+def to_public(session: Session, t: Translatable, row: Translation) -> TranslationMeta:
+    assert row.id is not None
+    return t.public.model_validate(
+        {
+            **t.shown(session, row.content),
+            "id": row.id,
+            "resource_id": row.resource_id,
+            "locale": row.locale,
+            "slug": row.slug,
+            "status": effective_status(row.status, row.published_at, clock.now()),
+            "published_at": row.published_at,
+            "version": row.version,
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
+            "url": resource_url(t.collection, row.slug),
+        }
+    )
+
+
+def document(row: Translation) -> dict[str, Any]:
+    """The translation as its input: what PATCH merges into, what a revision keeps."""
+    return {**editing.workflow_document(row), "slug": row.slug, **row.content}
+
+
+def put(
+    session: Session,
+    t: Translatable,
+    ref: str,
+    locale: str,
+    *,
+    data: BaseModel | None = None,
+    patch: Any = None,
+    key: ApiKey | None,
+    if_match: str | None,
+) -> tuple[Translation, bool]:
+    """Writes the ``locale`` translation of what ``ref`` names: whole (``data``, made when
+    missing) or a merge ``patch`` of it; with its revision, event and search document. The
+    translation and whether it is new."""
+    locale = translation_locale(locale)
+    editing.begin(session)
+    resource = t.find(session, ref, True)
+    row = _find(session, t, resource.id, locale, lock=True)
+    if row is None:
+        if patch is not None:
+            raise TranslationNotFound(f"{t.collection} {ref!r} has no {locale} translation.")
+        if if_match is not None and if_match.strip() != "*":
+            raise StalePrecondition("There is no such translation yet: send no If-Match.")
+    else:
+        current = to_public(session, t, row)
+        editing.check_precondition(if_match, lambda: editing.etag_body(current))
+    if data is None:
+        assert row is not None
+        data = editing.patched(t.model, document(row), patch)
+    assert isinstance(data, TranslationInput)
+    was_public = row is not None and _public(resource, row)
+    slug = data.slug or (row.slug if row is not None else slugify(t.title(data)))
+    _slug_free(session, t, locale, slug, row)
+    content = t.content(session, data)
+    now = clock.now()
+    new = row is None
+    if row is None:
+        row = Translation(
+            resource_type=t.kind,
+            resource_id=resource.id,
+            locale=locale,
+            slug=slug,
+            created_at=now,
+            updated_at=now,
+            version=0,
+        )
+    namespace = f"{t.collection}:{locale}"
+    history.claim_slug(session, namespace, slug, resource_id=row.id)
+    if row.id is not None and row.slug != slug:
+        history.move_slug(session, namespace, row.slug, resource_id=row.id)
+    row.slug = slug
+    row.content = content
+    editing.apply_workflow(row, data.status, data.publish_at)
+    row.version += 1
+    row.updated_at = now
+    session.add(row)
+    session.flush()
+    _record(
+        session,
+        t,
+        resource,
+        row,
+        action="create" if new else "update",
+        key=key,
+        was_public=was_public,
+    )
+    editing.commit(session)
+    return row, new
+
+
+def delete_translation(
+    session: Session,
+    t: Translatable,
+    ref: str,
+    locale: str,
+    *,
+    key: ApiKey | None,
+    if_match: str | None,
+) -> None:
+    """Deletes the ``locale`` translation for good: readers get the fallback's words again."""
+    locale = translation_locale(locale)
+    editing.begin(session)
+    resource = t.find(session, ref, True)
+    row = _find(session, t, resource.id, locale, lock=True)
+    if row is None:
+        raise TranslationNotFound(f"{t.collection} {ref!r} has no {locale} translation.")
+    current = to_public(session, t, row)
+    editing.check_precondition(if_match, lambda: editing.etag_body(current))
+    assert row.id is not None
+    events.record(
+        session,
+        t.collection,
+        _as_resource(resource, row),
+        "deleted",
+        was_public=_public(resource, row),
+        locale=locale,
+    )
+    _forget(session, t, row)
+    editing.commit(session)
+
+
+def forget_all(session: Session, collection: str, resource_id: int) -> None:
+    """A purged resource's translations, with their revisions and old slugs (flushed)."""
+    t = TRANSLATABLE.get(collection)
+    if t is None:
+        return
+    for row in session.exec(
+        select(Translation).where(
+            Translation.resource_type == t.kind, Translation.resource_id == resource_id
+        )
+    ).all():
+        _forget(session, t, row)
+
+
+def _forget(session: Session, t: Translatable, row: Translation) -> None:
+    assert row.id is not None
+    history.forget(session, REVISIONS, row.id)
+    session.execute(
+        delete(SlugRedirect).where(
+            col(SlugRedirect.resource_type) == f"{t.collection}:{row.locale}",
+            col(SlugRedirect.resource_id) == row.id,
+        )
+    )
+    search_index.remove(session, t.collection, row.resource_id, locale=row.locale)
+    session.delete(row)
+    session.flush()
+
+
+def _public(resource: Any, row: Translation) -> bool:
+    return events.is_visible(resource) and events.is_visible(_as_resource(resource, row))
+
+
+def _as_resource(resource: Any, row: Translation) -> Any:
+    """The translation as the event log names a change: the resource's id, the translation's
+    slug, version and workflow (in the resource's trash when the resource is)."""
+    return SimpleNamespace(
+        id=resource.id,
+        slug=row.slug,
+        version=row.version,
+        status=row.status,
+        published_at=row.published_at,
+        deleted_at=resource.deleted_at,
+    )
+
+
+def _record(
+    session: Session,
+    t: Translatable,
+    resource: Any,
+    row: Translation,
+    *,
+    action: str,
+    key: ApiKey | None,
+    was_public: bool,
+) -> None:
+    """The change's event, revision and search document (flushed, not committed)."""
+    assert row.id is not None
+    now_public = _public(resource, row)
+    change = events.change_of(action, was_public, now_public)
+    if action == "create" and not now_public:
+        change = "created"
+    events.record(
+        session,
+        t.collection,
+        _as_resource(resource, row),
+        change,
+        was_public=was_public,
+        locale=row.locale,
+    )
+    history.record(
+        session,
+        collection=REVISIONS,
+        resource_id=row.id,
+        number=row.version,
+        action=action,
+        content=document(row),
+        key=key,
+    )
+    title, text = t.search(session, resource, row)
+    search_index.store(
+        session,
+        t.collection,
+        resource.id,
+        locale=row.locale,
+        slug=row.slug,
+        title=title,
+        body=text,
+        row=row,
+        resource=resource,
+    )
+
+
+def _slug_free(
+    session: Session, t: Translatable, locale: str, slug: str, row: Translation | None
+) -> None:
+    """409 for a slug another translation in ``locale`` has, or any of the resources has
+    (now or before): a slug names one page."""
+    other = session.exec(
+        select(Translation.id).where(
+            Translation.resource_type == t.kind,
+            Translation.locale == locale,
+            Translation.slug == slug,
+        )
+    ).first()
+    if other is not None and (row is None or other != row.id):
+        raise SlugTaken(f"{t.collection} ({locale})", slug)
+    if history.redirect_or_none(session, t.collection, slug) is not None or _resource_slug(
+        session, t, slug
+    ):
+        raise SlugTaken(t.collection, slug)
+
+
+def _resource_slug(session: Session, t: Translatable, slug: str) -> bool:
+    table: Any = t.table
+    return session.exec(select(table.id).where(table.slug == slug)).first() is not None
