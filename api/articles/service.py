@@ -195,12 +195,13 @@ def blocks_of(article: Article) -> list[Block]:
 
 
 def to_public_many(
-    session: Session, articles: Sequence[Article], *, preview: bool
+    session: Session, articles: Sequence[Article], *, preview: bool, locale: str | None = None
 ) -> list[ArticlePublic]:
-    """Public forms, bodies included, of many articles in a fixed number of queries."""
+    """Public forms, bodies included, of many articles in a fixed number of queries (in
+    ``locale`` along its fallback chain: the default's when None)."""
     return [
         a
-        for a in _to_public(session, articles, preview=preview, with_body=True)
+        for a in _to_public(session, articles, preview=preview, with_body=True, locale=locale)
         if isinstance(a, ArticlePublic)
     ]
 

@@ -18,6 +18,10 @@ class ChangesQuery(BaseModel):
 class Change(BaseModel):
     type: str = Field(description="The collection: articles, roles, comparisons, authors, tags.")
     id: int
+    locale: str = Field(
+        description="The locale that changed: the default (the resource itself) or one of its"
+        " translations'; a translation's `resource` is the resource in that locale."
+    )
     slug: str
     deleted: bool = Field(description="A tombstone: remove it from your copy.")
     version: int

@@ -18,6 +18,7 @@ from api.articles.models import Article
 from api.changes.models import Change, ChangesQuery
 from api.comparisons import service as comparisons_service
 from api.comparisons.models import Comparison
+from api.core import locales
 from api.core.clock import clock
 from api.core.errors import InvalidParameter
 from api.core.urls import resource_url
@@ -67,28 +68,29 @@ def changes(
     last = func.max(Event.id).label("last")
     public_only = [] if preview else [col(Event.once_public).is_(True)]
     rows = session.exec(
-        select(Event.resource_type, Event.resource_id, last)
+        select(Event.resource_type, Event.resource_id, Event.locale, last)
         .where(col(Event.id) > since, *public_only)
-        .group_by(col(Event.resource_type), col(Event.resource_id))
+        .group_by(col(Event.resource_type), col(Event.resource_id), col(Event.locale))
         .order_by(last)
         .limit(query.limit + 1)
     ).all()
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     events = {
-        e.id: e for e in session.exec(select(Event).where(col(Event.id).in_([r[2] for r in rows])))
+        e.id: e for e in session.exec(select(Event).where(col(Event.id).in_([r[3] for r in rows])))
     }
-    wanted: dict[str, list[int]] = {}
-    for collection, resource_id, _ in rows:
-        wanted.setdefault(collection, []).append(resource_id)
+    wanted: dict[tuple[str, str], list[int]] = {}
+    for collection, resource_id, locale, _ in rows:
+        wanted.setdefault((collection, locale), []).append(resource_id)
     current = _current(session, wanted, preview=preview)
     result = []
-    for collection, resource_id, event_id in rows:
+    for collection, resource_id, locale, event_id in rows:
         event = events[event_id]
-        resource = current.get((collection, resource_id))
+        resource = current.get((collection, locale, resource_id))
         result.append(
             Change(
                 type=collection,
+                locale=locale or locales.default(),
                 id=resource_id,
                 slug=resource["slug"] if resource else event.slug,
                 deleted=resource is None,
@@ -98,23 +100,26 @@ def changes(
                 resource=resource,
             )
         )
-    next_since = int(rows[-1][2] or 0) if rows else since
+    next_since = int(rows[-1][3] or 0) if rows else since
     return result, next_since, more
 
 
 def _current(
-    session: Session, wanted: dict[str, list[int]], *, preview: bool
-) -> dict[tuple[str, int], dict[str, Any]]:
-    """The public forms of the resources still there to be seen, in a few queries per kind."""
+    session: Session, wanted: dict[tuple[str, str], list[int]], *, preview: bool
+) -> dict[tuple[str, str, int], dict[str, Any]]:
+    """The public forms of the resources still there to be seen, in a few queries per kind
+    and locale (a translation no longer there to be seen is gone, in its locale)."""
     now = clock.now()
-    found: dict[tuple[str, int], dict[str, Any]] = {}
-    for collection, ids in wanted.items():
+    found: dict[tuple[str, str, int], dict[str, Any]] = {}
+    for (collection, locale), ids in wanted.items():
         model = MODELS[collection]
         labels_only = collection in ("authors", "tags")  # no workflow: public unless trashed
         shown = not_trashed(model) if preview or labels_only else visible(model, now)
         rows = session.exec(select(model).where(col(model.id).in_(ids), shown)).all()
         if collection == "articles":
-            publics: list[Any] = articles_service.to_public_many(session, rows, preview=preview)
+            publics: list[Any] = articles_service.to_public_many(
+                session, rows, preview=preview, locale=locale or None
+            )
         elif collection == "comparisons":
             tables = comparisons_service.load_comparisons(
                 session, [r.id for r in rows], preview=preview
@@ -126,5 +131,7 @@ def _current(
             labels = authors if collection == "authors" else tags
             publics = [labels.to_public(r) for r in rows]
         for public in publics:
-            found[(collection, public.id)] = public.model_dump(mode="json")
+            if locale and getattr(public, "locale", None) != locale:
+                continue  # the translation is gone (or no longer public): a tombstone
+            found[(collection, locale, public.id)] = public.model_dump(mode="json")
     return found

@@ -4,6 +4,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.articles.models import Categories
 from api.core.slugs import Slugs
+from api.web.filters import LOCALE_QUERY
 
 
 class FeedQuery(BaseModel):
@@ -16,3 +17,4 @@ class FeedQuery(BaseModel):
     author: Slugs | None = Field(None, description="Authors' slugs, comma-separated.")
     role: Slugs | None = Field(None, description="Articles that mention any of these roles.")
     limit: int = Field(20, ge=1, le=100, description="Newest articles in the feed.")
+    locale: str | None = LOCALE_QUERY

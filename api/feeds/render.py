@@ -49,7 +49,7 @@ def _updated(articles: Sequence[ArticlePublic]) -> datetime | None:
     return max((a.updated_at for a in articles), default=None)
 
 
-def _generator(articles: Sequence[ArticlePublic], self_url: str) -> FeedGenerator:
+def _generator(articles: Sequence[ArticlePublic], self_url: str, language: str) -> FeedGenerator:
     settings = get_settings()
     feed = FeedGenerator()
     # RSS 2.0's <author> must be an e-mail address: names go in Dublin Core's <dc:creator>.
@@ -60,7 +60,7 @@ def _generator(articles: Sequence[ArticlePublic], self_url: str) -> FeedGenerato
     # feedgen makes RSS's <link> from the last link given: the site, after the feed itself.
     feed.link(href=self_url, rel="self")
     feed.link(href=site_home(), rel="alternate")
-    feed.language("en")
+    feed.language(language)
     feed.generator("Folio")
     updated = _updated(articles)
     if updated is not None:
@@ -117,15 +117,17 @@ class _Cover(BaseEntryExtension):  # type: ignore[misc]
         return {url: self.image.url, "type": self.image.media_type, "length": str(self.image.size)}
 
 
-def render_rss(articles: Sequence[ArticlePublic], self_url: str) -> bytes:
-    return bytes(_generator(articles, self_url).rss_str(pretty=False))
+def render_rss(articles: Sequence[ArticlePublic], self_url: str, language: str) -> bytes:
+    return bytes(_generator(articles, self_url, language).rss_str(pretty=False))
 
 
-def render_atom(articles: Sequence[ArticlePublic], self_url: str) -> bytes:
-    return bytes(_generator(articles, self_url).atom_str(pretty=False))
+def render_atom(articles: Sequence[ArticlePublic], self_url: str, language: str) -> bytes:
+    return bytes(_generator(articles, self_url, language).atom_str(pretty=False))
 
 
-def render_json_feed(articles: Sequence[ArticlePublic], self_url: str) -> dict[str, Any]:
+def render_json_feed(
+    articles: Sequence[ArticlePublic], self_url: str, language: str
+) -> dict[str, Any]:
     settings = get_settings()
     items = []
     for article in articles:
@@ -138,6 +140,7 @@ def render_json_feed(articles: Sequence[ArticlePublic], self_url: str) -> dict[s
             "summary": article.summary,
             "date_modified": article.updated_at.isoformat().replace("+00:00", "Z"),
             "tags": _categories(article),
+            "language": article.locale,  # a fallback's is not the feed's
         }
         if article.published_at is not None:
             item["date_published"] = article.published_at.isoformat().replace("+00:00", "Z")
@@ -152,6 +155,6 @@ def render_json_feed(articles: Sequence[ArticlePublic], self_url: str) -> dict[s
         "home_page_url": site_home(),
         "feed_url": self_url,
         "description": f"Articles from {settings.site_name}",
-        "language": "en",
+        "language": language,
         "items": items,
     }

@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from api.articles import service as articles_service
 from api.articles.models import ArticleListQuery, ArticlePublic
+from api.core import locales
 from api.core.db import SessionDep
 from api.core.errors import problem_responses
 from api.core.urls import api_url
@@ -24,6 +25,11 @@ def _articles(session: SessionDep, query: FeedQuery) -> list[ArticlePublic]:
     return [a for a in page.items if isinstance(a, ArticlePublic)]
 
 
+def _language(query: FeedQuery) -> str:
+    """The feed's language: the locale asked for (``?locale=``), else the default."""
+    return locales.parse_locale(query.locale) if query.locale else locales.default()
+
+
 def _self(request: Request) -> str:
     query = request.url.query
     return api_url(request.url.path) + ("?" + query if query else "")
@@ -38,7 +44,7 @@ def get_articles_rss_feed(
     request: Request, session: SessionDep, query: Annotated[FeedQuery, Query()]
 ) -> Response:
     """Published articles as RSS 2.0, newest first, with their full sanitized HTML."""
-    body = render_rss(_articles(session, query), _self(request))
+    body = render_rss(_articles(session, query), _self(request), _language(query))
     return represent(request, body, media_type=RSS)
 
 
@@ -51,7 +57,7 @@ def get_articles_atom_feed(
     request: Request, session: SessionDep, query: Annotated[FeedQuery, Query()]
 ) -> Response:
     """Published articles as Atom 1.0, newest first, with their full sanitized HTML."""
-    body = render_atom(_articles(session, query), _self(request))
+    body = render_atom(_articles(session, query), _self(request), _language(query))
     return represent(request, body, media_type=ATOM)
 
 
@@ -64,5 +70,5 @@ def get_articles_json_feed(
     request: Request, session: SessionDep, query: Annotated[FeedQuery, Query()]
 ) -> Response:
     """Published articles as JSON Feed 1.1, newest first, with their full sanitized HTML."""
-    body = render_json_feed(_articles(session, query), _self(request))
+    body = render_json_feed(_articles(session, query), _self(request), _language(query))
     return represent(request, body, media_type=JSON_FEED)

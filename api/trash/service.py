@@ -24,6 +24,7 @@ from api.labels.service import authors, tags
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
+from api.translations import service as translations
 from api.trash.models import TrashItem, TrashQuery
 from api.web.pagination import Page, Sortable, keyset_page
 
@@ -172,6 +173,7 @@ def purge(session: Session, collection: str, item_id: int) -> None:
 
 
 def _forget(session: Session, collection: str, row: Any) -> None:
+    translations.forget_all(session, collection, row.id)
     history.forget(session, collection, row.id)
     search_index.remove(session, collection, row.id)
     session.delete(row)

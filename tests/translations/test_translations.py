@@ -251,3 +251,28 @@ def test_translation_writes_need_keys_and_current_etags(client: TestClient, keys
         headers=keys.auth("write"),
     )
     assert taken.status_code == 409
+
+
+def test_changes_and_feeds_carry_the_locale(client: TestClient, keys: Keys) -> None:
+    since = client.get("/v1/changes").json()["meta"]["next_since"]
+    made = _german(client, keys, status="published")
+    changes = client.get("/v1/changes", params={"since": since}).json()["data"]
+    assert [(c["type"], c["id"], c["locale"]) for c in changes] == [("articles", 1, "de")]
+    assert changes[0]["resource"]["title"] == GERMAN["title"]
+    assert changes[0]["slug"] == made.json()["slug"]
+    # The English article did not change: one entry, for German. Its deletion: a tombstone.
+    next_since = client.get("/v1/changes", params={"since": since}).json()["meta"]["next_since"]
+    client.delete("/v1/articles/1/translations/de", headers=keys.auth("write"))
+    gone = client.get("/v1/changes", params={"since": next_since}).json()["data"]
+    assert [(c["locale"], c["deleted"], c["resource"]) for c in gone] == [("de", True, None)]
+    _german(client, keys, status="published")
+    feed = client.get("/v1/feeds/articles.json?locale=de").json()
+    assert feed["language"] == "de"
+    assert feed["items"][0]["title"] == GERMAN["title"]
+    assert feed["items"][0]["language"] == "de"
+    rss = client.get("/v1/feeds/articles.rss?locale=de")
+    assert "<language>de</language>" in rss.text
+    assert client.get("/v1/feeds/articles.rss?locale=xx").status_code == 422
+    english = client.get("/v1/feeds/articles.json").json()
+    assert english["language"] == "en"
+    assert english["items"][0]["language"] == "en"

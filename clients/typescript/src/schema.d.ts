@@ -3353,6 +3353,7 @@ export interface components {
          *       "changed_at": "2026-11-27T09:00:00Z",
          *       "deleted": false,
          *       "id": 1,
+         *       "locale": "en",
          *       "resource": {
          *         "created_at": "2026-11-27T09:00:00Z",
          *         "id": 1,
@@ -3382,6 +3383,11 @@ export interface components {
             /** Id */
             id: number;
             /**
+             * Locale
+             * @description The locale that changed: the default (the resource itself) or one of its translations'; a translation's `resource` is the resource in that locale.
+             */
+            locale: string;
+            /**
              * Resource
              * @description Its current public form; null if gone.
              */
@@ -3408,6 +3414,7 @@ export interface components {
          *           "changed_at": "2026-11-27T09:00:00Z",
          *           "deleted": false,
          *           "id": 1,
+         *           "locale": "en",
          *           "resource": {
          *             "created_at": "2026-11-27T09:00:00Z",
          *             "id": 1,
@@ -13195,6 +13202,8 @@ export interface operations {
                 role?: string | null;
                 /** @description Newest articles in the feed. */
                 limit?: number;
+                /** @description One of FOLIO_LOCALES: the content in that locale, or in the next of its fallback chain that has it (`de-CH → de →` the default). Accept-Language otherwise. */
+                locale?: string | null;
             };
             header?: never;
             path?: never;
@@ -13271,6 +13280,8 @@ export interface operations {
                 role?: string | null;
                 /** @description Newest articles in the feed. */
                 limit?: number;
+                /** @description One of FOLIO_LOCALES: the content in that locale, or in the next of its fallback chain that has it (`de-CH → de →` the default). Accept-Language otherwise. */
+                locale?: string | null;
             };
             header?: never;
             path?: never;
@@ -13347,6 +13358,8 @@ export interface operations {
                 role?: string | null;
                 /** @description Newest articles in the feed. */
                 limit?: number;
+                /** @description One of FOLIO_LOCALES: the content in that locale, or in the next of its fallback chain that has it (`de-CH → de →` the default). Accept-Language otherwise. */
+                locale?: string | null;
             };
             header?: never;
             path?: never;
