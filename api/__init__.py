@@ -8,7 +8,7 @@ The code is in layers; a module imports only from its own layer and the ones bef
   metrics, rate limits, the OpenAPI document, the server's connection guards);
 - ``models``: every domain's tables and schemas, which may import each other;
 - ``writes``: what every write shares — the search index, the event log, revisions, the write
-  frame (``editing``) and idempotency;
+  frame (``editing``), idempotency and reading translations;
 - the services, one layer each, in this order: ``auth``, ``labels`` (authors and tags),
   ``assets`` (media), ``roles``, ``comparisons``, ``articles``, then ``translations``,
   ``previews``, ``batch``, ``schedule``, ``seed``, ``search``, ``trash``, ``changes``,
@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "api.history.service",
             "api.editing",
             "api.idempotency.service",
+            "api.translations.reading",
         ),
     ),
     ("auth", ("api.auth.service",)),

@@ -146,7 +146,14 @@ class Resolver:
     out: a definition of such a role and a comparison block drop out whole, a link keeps its
     words without its target, a related article is not listed."""
 
-    def __init__(self, session: Session, bodies: Sequence[Sequence[Block]], *, preview: bool):
+    def __init__(
+        self,
+        session: Session,
+        bodies: Sequence[Sequence[Block]],
+        *,
+        preview: bool,
+        locale: str | None = None,
+    ):
         refs = references([block for body in bodies for block in body])
         # What a reader may not see yet still shapes the body once it is published.
         surrogates.depend(
@@ -159,7 +166,7 @@ class Resolver:
         )
         self.roles = roles_service.refs_by_id(session, refs.ids("role"), preview=preview)
         self.tables = comparisons_service.load_comparisons(
-            session, refs.ids("comparison"), preview=preview
+            session, refs.ids("comparison"), preview=preview, locale=locale
         )
         related = refs.ids("article")
         articles = (

@@ -3,7 +3,6 @@
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -54,20 +53,21 @@ from api.comparisons.models import (
 from api.core import locales
 from api.core.clock import clock
 from api.core.config import get_settings
-from api.core.errors import ArticleNotFound, InvalidBody, Moved, NotFound
-from api.core.slugs import is_slug, slugify
+from api.core.errors import ArticleNotFound, InvalidBody, NotFound
+from api.core.slugs import slugify
 from api.core.urls import resource_url, site_url
 from api.core.workflow import Status, effective_status, not_trashed, readable, visible_now
-from api.history import service as history
 from api.labels.models import Author, Tag
 from api.labels.service import authors, tags
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
+from api.translations import reading
 from api.translations.models import Translation
+from api.translations.reading import Localized
 from api.web.filters import linked, workflow_filters
 from api.web.pagination import Page, Sortable, keyset_page, map_page, parse_include
-from api.web.refs import Alternate, AuthorRef, ComparisonRef, RoleRef, TagRef
+from api.web.refs import AuthorRef, ComparisonRef, RoleRef, TagRef
 
 COLLECTION = "articles"
 SORTABLE = Sortable.on(Article, SORTS, default=DEFAULT_SORT)
@@ -101,17 +101,23 @@ def get_article(
 ) -> ArticlePublic:
     """The article ``ref`` names, in the locale ``?locale=`` asks for, else the one its slug
     is in (a translation's), else the best of ``Accept-Language``."""
-    article, slug_locale = find_localized(
-        session, ref, preview=preview, locale=locales.parse_locale(locale) if locale else None
+    article, slug_locale = reading.find(
+        session,
+        Article,
+        COLLECTION,
+        ref,
+        preview=preview,
+        locale=locales.parse_locale(locale) if locale else None,
+        own=lambda: find_article(session, ref, preview=preview),
+        missing=ArticleNotFound,
     )
-    wanted = locales.negotiate(locale, None if slug_locale else accept_language)
     (public,) = _to_public(
         session,
         [article],
         preview=preview,
         with_body=True,
         include=include,
-        locale=(locale and wanted) or slug_locale or wanted,
+        locale=reading.shown_locale(locale, accept_language, slug_locale),
     )
     assert isinstance(public, ArticlePublic)
     return public
@@ -238,7 +244,13 @@ def _to_public(
     mentioned = {role.id: role for found in roles.values() for role in found}
     role_form: dict[Any, Any] = (
         dict(
-            zip(mentioned, roles_service.list_items(session, list(mentioned.values())), strict=True)
+            zip(
+                mentioned,
+                roles_service.list_items(
+                    session, list(mentioned.values()), preview=preview, locale=locale
+                ),
+                strict=True,
+            )
         )
         if "roles" in include
         else {i: RoleRef.of(role) for i, role in mentioned.items()}
@@ -251,13 +263,14 @@ def _to_public(
             session,
             {c.id for found in comparisons.values() for c in found if c.id is not None},
             preview=preview,
+            locale=locale,
         )
         comparisons = {k: [tables[c.id] for c in v] for k, v in comparisons.items()}
     else:
         comparisons = {k: [ComparisonRef.of(c) for c in v] for k, v in comparisons.items()}
     tags_by_article = _linked(session, ArticleTag, Tag, ids, not_trashed(Tag))
     parsed = {a.id: blocks_of(a) for a in articles if a.id is not None} if with_body else {}
-    resolver = body.Resolver(session, list(parsed.values()), preview=preview)
+    resolver = body.Resolver(session, list(parsed.values()), preview=preview, locale=locale)
     covers = assets_service.images_by_id(
         session, {a.cover_asset_id for a in articles if a.cover_asset_id is not None}
     )
@@ -276,21 +289,12 @@ def _to_public(
             "roles": [role_form[role.id] for role in roles[article.id]],
             "comparisons": comparisons.get(article.id, []),
             "url": resource_url(COLLECTION, article.slug),
-            "locale": localized[article.id].locale,
-            "fallback": localized[article.id].fallback,
-            "translations": localized[article.id].translations,
+            **localized[article.id].fields(),
         }
         if with_body:
             update["body"] = resolver.body(parsed[article.id])
         result.append(model.model_validate(article, update=update))
     return result
-
-
-@dataclass(frozen=True)
-class Localized:
-    locale: str  # what is shown
-    fallback: bool  # not the locale asked for
-    translations: list[Alternate]  # the other locales, for hreflang
 
 
 # What a translation of an article says, in place of the article's own.
@@ -300,109 +304,13 @@ TRANSLATED = ("title", "kicker", "summary", "meta_title", "meta_description", "b
 def localize(
     session: Session, articles: Sequence[Article], locale: str, *, preview: bool
 ) -> tuple[list[Article], dict[int, Localized]]:
-    """``articles`` as ``locale``'s fallback chain has them (copies, for translated ones,
-    never written), and what each is in: one query, none with only one locale. A
-    translation is shown when it is readable itself (published, with no key)."""
-    default = locales.default()
-    if not locales.several() or not articles:
-        plain = Localized(default, locale != default, [])
-        return list(articles), {a.id: plain for a in articles if a.id is not None}
-    found: dict[int, dict[str, Translation]] = defaultdict(dict)
-    for translation in session.exec(
-        select(Translation).where(
-            Translation.resource_type == "article",
-            col(Translation.resource_id).in_([a.id for a in articles]),
-            readable(Translation, preview=preview),
-        )
-    ):
-        found[translation.resource_id][translation.locale] = translation
-    chain = locales.chain(locale)
-    shown: list[Article] = []
-    localized: dict[int, Localized] = {}
-    for article in articles:
-        assert article.id is not None
-        mine = found[article.id]
-        served = next((x for x in chain if x == default or x in mine), default)
-        others = [
-            Alternate(locale=default, slug=article.slug, url=resource_url(COLLECTION, article.slug))
-        ]
-        others += [
-            Alternate(locale=t.locale, slug=t.slug, url=resource_url(COLLECTION, t.slug))
-            for t in sorted(mine.values(), key=lambda t: t.locale)
-        ]
-        localized[article.id] = Localized(
-            served, served != locale, [a for a in others if a.locale != served]
-        )
-        shown.append(article if served == default else shown_in(article, mine[served]))
-    return shown, localized
+    return reading.localize(session, articles, COLLECTION, locale, preview=preview, apply=shown_in)
 
 
 def shown_in(article: Article, translation: Translation) -> Article:
-    """A copy of ``article`` in ``translation``'s words, slug and workflow (never flushed: it
-    is in no session)."""
-    copy = Article(**article.model_dump())
-    for name in TRANSLATED:
-        if name in translation.content:
-            setattr(copy, name, translation.content[name])
-    copy.slug = translation.slug
-    copy.status, copy.published_at = translation.status, translation.published_at
-    copy.version, copy.updated_at = translation.version, translation.updated_at
+    """``article`` in ``translation``'s words, slug and workflow (a copy, never written)."""
+    copy: Article = reading.translated_copy(article, translation, TRANSLATED)
     return copy
-
-
-def find_localized(
-    session: Session, ref: str, *, preview: bool, locale: str | None
-) -> tuple[Article, str | None]:
-    """The article ``ref`` names, and the locale its slug is in when that is a translation's
-    (None for an id or the article's own slug): a translation's slug is looked for in the
-    locale asked for (``locale``), then the article's own, then every locale's."""
-    if not locales.several() or not is_slug(ref):
-        return find_article(session, ref, preview=preview), None
-    wanted = [Translation.locale == locale] if locale is not None else []
-    if locale is not None and locale != locales.default():
-        found = _by_translated_slug(session, ref, preview=preview, where=wanted)
-        if found is not None:
-            return found, locale
-    try:
-        return find_article(session, ref, preview=preview), None
-    except ArticleNotFound:
-        found_any = session.exec(
-            select(Translation, Article)
-            .join(Article, col(Article.id) == Translation.resource_id)
-            .where(
-                Translation.resource_type == "article",
-                Translation.slug == ref,
-                readable(Translation, preview=preview),
-                readable(Article, preview=preview),
-            )
-            .order_by(col(Translation.locale))
-        ).first()
-        if found_any is not None:
-            return found_any[1], found_any[0].locale
-        for name in locales.configured()[1:]:
-            moved = history.redirect_or_none(session, f"{COLLECTION}:{name}", ref)
-            if moved is not None:
-                current = session.get(Translation, moved)
-                if current is not None:
-                    raise Moved(COLLECTION, ref, current.slug) from None
-        raise
-
-
-def _by_translated_slug(
-    session: Session, slug: str, *, preview: bool, where: list[Any]
-) -> Article | None:
-    found = session.exec(
-        select(Article)
-        .join(Translation, col(Translation.resource_id) == Article.id)
-        .where(
-            Translation.resource_type == "article",
-            Translation.slug == slug,
-            readable(Translation, preview=preview),
-            readable(Article, preview=preview),
-            *where,
-        )
-    ).first()
-    return found
 
 
 def _linked(

@@ -122,11 +122,13 @@ def _current(
             )
         elif collection == "comparisons":
             tables = comparisons_service.load_comparisons(
-                session, [r.id for r in rows], preview=preview
+                session, [r.id for r in rows], preview=preview, locale=locale or None
             )
             publics = [tables[r.id] for r in rows]
         elif collection == "roles":
-            publics = roles_service.to_public_many(session, rows, preview=preview)
+            publics = roles_service.to_public_many(
+                session, rows, preview=preview, locale=locale or None
+            )
         else:
             labels = authors if collection == "authors" else tags
             publics = [labels.to_public(r) for r in rows]

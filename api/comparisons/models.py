@@ -18,9 +18,9 @@ from api.core.readback import ID_OR_SLUG_OR_OBJECT, Writable, read_only
 from api.core.slugs import SLUG_MAX, Name, Slug, Slugs
 from api.core.workflow import Status, Workflow
 from api.roles.models import RoleListItem, RolePublic
-from api.web.filters import Filtered
+from api.web.filters import LOCALE_QUERY, Filtered
 from api.web.pagination import ListParams, fields_query, include_query, sort_query
-from api.web.refs import ComparisonRef, RoleRef
+from api.web.refs import Alternate, ComparisonRef, RoleRef
 
 
 class ComparisonBase(SQLModel):
@@ -132,6 +132,9 @@ class ComparisonInput(Writable):
     rows: list[RowInput] = Field(default_factory=list, max_length=200)
     status: Status = Status.draft
     publish_at: Moment | None = None
+    locale: Any = read_only()
+    fallback: Any = read_only()
+    translations: Any = read_only()
 
 
 class RowCreate(BaseModel):
@@ -185,6 +188,11 @@ class ComparisonPublic(SQLModel):
     updated_at: datetime
     version: int
     url: str
+    locale: str = Field(description="The locale of what is shown (FOLIO_LOCALES).")
+    fallback: bool = Field(description="Whether that is not the locale asked for.")
+    translations: list[Alternate] = Field(
+        description="The comparison in every other locale it has."
+    )
 
 
 class ComparisonListItem(SQLModel):
@@ -200,6 +208,9 @@ class ComparisonListItem(SQLModel):
     updated_at: datetime
     version: int
     url: str
+    locale: str
+    fallback: bool
+    translations: list[Alternate]
 
 
 SORTS = ("title", "updated_at", "created_at")
@@ -236,6 +247,7 @@ class ComparisonQuery(BaseModel):
     format: Literal["json", "csv", "md"] | None = Field(
         None, description="Overrides the Accept header."
     )
+    locale: str | None = LOCALE_QUERY
     fields: str | None = fields_query(ComparisonPublic)
     include: str | None = include_query(INCLUDES)
 

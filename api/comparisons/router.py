@@ -96,7 +96,12 @@ def list_comparisons(
 ) -> Response:
     """List comparisons by title, each with its subjects and number of rows; `role` (repeat
     it) keeps those that compare every role named."""
-    page = service.list_comparisons(session, query=query, preview=key is not None)
+    page = service.list_comparisons(
+        session,
+        query=query,
+        preview=key is not None,
+        accept_language=request.headers.get("accept-language"),
+    )
     fields = parse_fields(query.fields, ComparisonListItem)
     return represent_page(request, page, query, public=key is None, fields=fields)
 
@@ -121,20 +126,31 @@ def get_comparison(
     fmt = negotiate(request, query.format, FORMATS)
     include = parse_include(query.include, service.INCLUDABLE)
     fields = parse_fields(query.fields, ComparisonPublic)
-    comparison = service.get_comparison(session, ref, preview=key is not None, include=include)
+    comparison = service.get_comparison(
+        session,
+        ref,
+        preview=key is not None,
+        include=include,
+        locale=query.locale,
+        accept_language=request.headers.get("accept-language"),
+    )
     public = key is None
+    language = {"Content-Language": comparison.locale}
     if fmt == "csv":
         return represent(
             request,
             render.render_csv(comparison).encode(),
             media_type=CSV,
             public=public,
-            headers={"Content-Disposition": f'inline; filename="{comparison.slug}.csv"'},
+            headers={
+                "Content-Disposition": f'inline; filename="{comparison.slug}.csv"',
+                **language,
+            },
         )
     if fmt == "md":
         body = render.render_markdown(comparison).encode()
-        return represent(request, body, media_type=MARKDOWN, public=public)
-    return represent(request, comparison, public=public, fields=fields)
+        return represent(request, body, media_type=MARKDOWN, public=public, headers=language)
+    return represent(request, comparison, public=public, fields=fields, headers=language)
 
 
 @router.get(

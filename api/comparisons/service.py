@@ -36,6 +36,7 @@ from api.comparisons.models import (
     RowPublic,
     SideBySide,
 )
+from api.core import locales
 from api.core.clock import clock
 from api.core.errors import (
     ComparisonNotFound,
@@ -50,6 +51,8 @@ from api.core.workflow import Status, effective_status, not_trashed, readable, v
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
+from api.translations import reading
+from api.translations.models import Translation
 from api.web.filters import linked, workflow_filters
 from api.web.pagination import Page, Sortable, keyset_page, map_page, parse_include
 from api.web.refs import ComparisonRef, RoleRef
@@ -87,7 +90,7 @@ def _subjects_by_comparison(
         .order_by(col(ComparisonSubject.comparison_id), col(ComparisonSubject.position))
     ).all()
     forms = (
-        roles_service.list_items(session, [role for _, role in rows])
+        roles_service.list_items(session, [role for _, role in rows], preview=preview)
         if whole
         else [RoleRef.of(role) for _, role in rows]
     )
@@ -101,9 +104,14 @@ def _status(comparison: Comparison) -> Status:
 
 
 def load_comparisons(
-    session: Session, ids: Iterable[int], *, preview: bool, whole_roles: bool = False
+    session: Session,
+    ids: Iterable[int],
+    *,
+    preview: bool,
+    whole_roles: bool = False,
+    locale: str | None = None,
 ) -> dict[int, ComparisonPublic]:
-    """Whole comparisons by id, those the reader may see (``readable``), in four queries
+    """Whole comparisons by id, those the reader may see (``readable``), in a few queries
     however many are asked for; the ids of the others are missing from the answer."""
     wanted = set(ids)
     if not wanted:
@@ -113,16 +121,51 @@ def load_comparisons(
             col(Comparison.id).in_(wanted), readable(Comparison, preview=preview)
         )
     ).all()
-    return _tables(session, comparisons, preview=preview, whole_roles=whole_roles)
+    return _tables(session, comparisons, preview=preview, whole_roles=whole_roles, locale=locale)
+
+
+# What a translation of a comparison says, in place of its own (and its rows' words).
+TRANSLATED = ("title", "dimension_label")
+
+
+def shown_in(comparison: Comparison, translation: Translation) -> Comparison:
+    """``comparison`` in ``translation``'s words, slug and workflow (a copy, never written)."""
+    copy: Comparison = reading.translated_copy(comparison, translation, TRANSLATED)
+    return copy
+
+
+def _row_words(translations: Iterable[Translation]) -> dict[int, dict[str, Any]]:
+    """Each translated row's words by row id: its dimension and its cells' text by role slug."""
+    return {
+        int(row["id"]): row
+        for translation in translations
+        for row in translation.content.get("rows", [])
+    }
 
 
 def _tables(
-    session: Session, comparisons: Sequence[Comparison], *, preview: bool, whole_roles: bool
+    session: Session,
+    comparisons: Sequence[Comparison],
+    *,
+    preview: bool,
+    whole_roles: bool,
+    locale: str | None = None,
 ) -> dict[int, ComparisonPublic]:
-    """``comparisons`` whole (subjects, rows, cells), with the subjects the reader may see."""
+    """``comparisons`` whole (subjects, rows, cells), with the subjects the reader may see,
+    in ``locale`` (the default's) along its fallback chain."""
     wanted = {c.id for c in comparisons if c.id is not None}
     if not wanted:
         return {}
+    applied: dict[int, Translation] = {}
+
+    def apply(comparison: Comparison, translation: Translation) -> Comparison:
+        applied[translation.resource_id] = translation
+        return shown_in(comparison, translation)
+
+    comparisons, localized = reading.localize(
+        session, comparisons, COLLECTION, locale or locales.default(), preview=preview, apply=apply
+    )
+    words = _row_words(applied.values())
     subjects = _subjects_by_comparison(session, wanted, preview=preview, whole=whole_roles)
     rows = session.exec(
         select(ComparisonRow)
@@ -142,14 +185,16 @@ def _tables(
     for row in rows:
         assert row.id is not None
         by_role = cells_by_row[row.id]
+        said = words.get(row.id, {})
+        texts = said.get("cells", {})
         rows_by_comparison[row.comparison_id].append(
             RowPublic(
                 id=row.id,
                 position=row.position,
-                dimension=row.dimension,
+                dimension=said.get("dimension") or row.dimension,
                 cells={
                     slug_of[ref.id]: CellPublic(
-                        text=by_role[ref.id].text,
+                        text=texts.get(slug_of[ref.id]) or by_role[ref.id].text,
                         note=by_role[ref.id].note,
                         source_url=by_role[ref.id].source_url,
                     )
@@ -166,6 +211,7 @@ def _tables(
                 "subjects": subjects[c.id],
                 "rows": rows_by_comparison[c.id],
                 "url": resource_url(COLLECTION, c.slug),
+                **localized[c.id].fields(),
             },
         )
         for c in comparisons
@@ -179,23 +225,49 @@ def to_public(
     *,
     preview: bool = True,
     include: frozenset[str] = frozenset(),
+    locale: str | None = None,
 ) -> ComparisonPublic:
     """The comparison as a reader sees it (its writers, by default: ``preview``)."""
     assert comparison.id is not None
-    tables = _tables(session, [comparison], preview=preview, whole_roles="roles" in include)
+    tables = _tables(
+        session, [comparison], preview=preview, whole_roles="roles" in include, locale=locale
+    )
     return tables[comparison.id]
 
 
 def get_comparison(
-    session: Session, ref: str, *, preview: bool = False, include: frozenset[str] = frozenset()
+    session: Session,
+    ref: str,
+    *,
+    preview: bool = False,
+    include: frozenset[str] = frozenset(),
+    locale: str | None = None,
+    accept_language: str | None = None,
 ) -> ComparisonPublic:
-    comparison = find_comparison(session, ref, preview=preview)
-    return to_public(session, comparison, preview=preview, include=include)
+    """The comparison ``ref`` names, in the locale asked for (``?locale=``, a translation's
+    slug, or Accept-Language)."""
+    comparison, slug_locale = reading.find(
+        session,
+        Comparison,
+        COLLECTION,
+        ref,
+        preview=preview,
+        locale=locales.parse_locale(locale) if locale else None,
+        own=lambda: find_comparison(session, ref, preview=preview),
+        missing=ComparisonNotFound,
+    )
+    shown = reading.shown_locale(locale, accept_language, slug_locale)
+    return to_public(session, comparison, preview=preview, include=include, locale=shown)
 
 
 def list_comparisons(
-    session: Session, *, query: ComparisonListQuery, preview: bool
+    session: Session,
+    *,
+    query: ComparisonListQuery,
+    preview: bool,
+    accept_language: str | None = None,
 ) -> Page[ComparisonListItem]:
+    locale = locales.negotiate(query.locale, accept_language)
     statement = workflow_filters(
         select(Comparison).where(readable(Comparison, preview=preview)),
         Comparison,
@@ -221,9 +293,8 @@ def list_comparisons(
         )
         statement = statement.where(with_row.exists())
     if query.q is not None:
-        statement = statement.where(
-            col(Comparison.id).in_(search_index.matching_ids(session, COLLECTION, query.q))
-        )
+        matching = search_index.matching_ids(session, COLLECTION, query.q, locale=locale)
+        statement = statement.where(col(Comparison.id).in_(matching))
     page = keyset_page(session, statement, sortable=SORTABLE, params=query)
     include = parse_include(query.include, INCLUDABLE)
     ids = {c.id for c in page.items if c.id is not None}
@@ -245,6 +316,9 @@ def list_comparisons(
     )
 
     def convert(items: list[Comparison]) -> list[ComparisonListItem]:
+        shown, localized = reading.localize(
+            session, items, COLLECTION, locale, preview=preview, apply=shown_in
+        )
         return [
             ComparisonListItem.model_validate(
                 c,
@@ -253,17 +327,27 @@ def list_comparisons(
                     "subjects": subjects.get(c.id or 0, []),
                     "row_count": counts.get(c.id or 0, 0),
                     "url": resource_url(COLLECTION, c.slug),
+                    **localized[c.id or 0].fields(),
                 },
             )
-            for c in items
+            for c in shown
         ]
 
     return map_page(page, convert)
 
 
-def get_role_with_comparisons(session: Session, ref: str, *, preview: bool) -> RoleWithComparisons:
+def get_role_with_comparisons(
+    session: Session,
+    ref: str,
+    *,
+    preview: bool,
+    locale: str | None = None,
+    accept_language: str | None = None,
+) -> RoleWithComparisons:
     """A role page whose comparisons come whole, rows and cells included."""
-    role = roles_service.get_role(session, ref, preview=preview)
+    role = roles_service.get_role(
+        session, ref, preview=preview, locale=locale, accept_language=accept_language
+    )
     tables = load_comparisons(session, [c.id for c in role.comparisons], preview=preview)
     whole = [tables[c.id] for c in role.comparisons]
     return RoleWithComparisons.model_validate({**role.model_dump(), "comparisons": whole})

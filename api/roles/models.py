@@ -13,9 +13,9 @@ from api.core.fields import Id, Moment
 from api.core.readback import ID_OR_OBJECT, Writable, read_only
 from api.core.slugs import SLUG_MAX, Name, Slug, Slugs
 from api.core.workflow import Status, Workflow
-from api.web.filters import Filtered
+from api.web.filters import LOCALE_QUERY, Filtered
 from api.web.pagination import fields_query, include_query, sort_query
-from api.web.refs import ArticleRef, ComparisonRef
+from api.web.refs import Alternate, ArticleRef, ComparisonRef
 
 
 class RoleBase(SQLModel):
@@ -56,6 +56,9 @@ class RoleInput(Writable):
     )
     comparisons: Any = read_only(" (the comparisons of the role)")
     articles: Any = read_only(" (the articles that name the role)")
+    locale: Any = read_only()
+    fallback: Any = read_only()
+    translations: Any = read_only()
 
 
 class RoleListItem(SQLModel):
@@ -71,6 +74,9 @@ class RoleListItem(SQLModel):
     version: int
     url: str
     cover: ImageAsset | None = Field(description="The role's image, an uploaded asset.")
+    locale: str = Field(description="The locale of what is shown (FOLIO_LOCALES).")
+    fallback: bool = Field(description="Whether that is not the locale asked for.")
+    translations: list[Alternate] = Field(description="The role in every other locale it has.")
 
 
 class RolePublic(RoleListItem):
@@ -101,5 +107,6 @@ class RoleListQuery(Filtered):
 class RoleQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    locale: str | None = LOCALE_QUERY
     fields: str | None = fields_query(RolePublic)
     include: str | None = include_query(INCLUDES)

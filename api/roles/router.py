@@ -61,7 +61,12 @@ def list_roles(
 ) -> Response:
     """List roles by name: published ones, or with a key every one not in the trash; narrow
     them to a comparison's subjects or by words (`q`)."""
-    page = service.list_roles(session, query=query, preview=key is not None)
+    page = service.list_roles(
+        session,
+        query=query,
+        preview=key is not None,
+        accept_language=request.headers.get("accept-language"),
+    )
     fields = parse_fields(query.fields, RoleListItem)
     return represent_page(request, page, query, public=key is None, fields=fields)
 
@@ -80,12 +85,21 @@ def get_role(
     (`include=comparisons`: the comparisons whole)."""
     preview = key is not None
     role: RolePublic
+    language = {"locale": query.locale, "accept_language": request.headers.get("accept-language")}
     if "comparisons" in parse_include(query.include, frozenset(INCLUDES)):
-        role = comparisons_service.get_role_with_comparisons(session, ref, preview=preview)
+        role = comparisons_service.get_role_with_comparisons(
+            session, ref, preview=preview, **language
+        )
     else:
-        role = service.get_role(session, ref, preview=preview)
+        role = service.get_role(session, ref, preview=preview, **language)
     fields = parse_fields(query.fields, RolePublic)
-    return represent(request, role, public=key is None, fields=fields)
+    return represent(
+        request,
+        role,
+        public=key is None,
+        fields=fields,
+        headers={"Content-Language": role.locale},
+    )
 
 
 # --- Writes ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from api.articles.models import Article, ArticleRole
 from api.assets import service as assets_service
 from api.auth.models import ApiKey
 from api.comparisons.models import Comparison, ComparisonSubject
+from api.core import locales
 from api.core.clock import clock
 from api.core.errors import InvalidBody, RoleNotFound
 from api.core.slugs import slugify
@@ -27,6 +28,8 @@ from api.roles.models import (
     RolePublic,
 )
 from api.search import index as search_index
+from api.translations import reading
+from api.translations.models import Translation
 from api.web.filters import linked, workflow_filters
 from api.web.pagination import Page, Sortable, keyset_page, map_page
 from api.web.refs import ArticleRef, ComparisonRef, RoleRef
@@ -72,8 +75,24 @@ def visible_ids(session: Session, ids: Iterable[int]) -> set[int]:
     }
 
 
-def list_items(session: Session, roles: Sequence[Role]) -> list[RoleListItem]:
-    """Roles as list items, their covers read in one query whatever their number."""
+# What a translation of a role says, in place of the role's own.
+TRANSLATED = ("name", "definition", "aliases")
+
+
+def shown_in(role: Role, translation: Translation) -> Role:
+    """``role`` in ``translation``'s words, slug and workflow (a copy, never written)."""
+    copy: Role = reading.translated_copy(role, translation, TRANSLATED)
+    return copy
+
+
+def list_items(
+    session: Session, roles: Sequence[Role], *, preview: bool, locale: str | None = None
+) -> list[RoleListItem]:
+    """Roles as list items in ``locale`` (the default's), their covers and translations read
+    in one query each whatever their number."""
+    roles, localized = reading.localize(
+        session, roles, COLLECTION, locale or locales.default(), preview=preview, apply=shown_in
+    )
     covers = assets_service.images_by_id(
         session, {r.cover_asset_id for r in roles if r.cover_asset_id is not None}
     )
@@ -85,13 +104,17 @@ def list_items(session: Session, roles: Sequence[Role]) -> list[RoleListItem]:
                 "url": resource_url(COLLECTION, role.slug),
                 "status": effective_status(role.status, role.published_at, now),
                 "cover": covers.get(role.cover_asset_id) if role.cover_asset_id else None,
+                **localized[role.id or 0].fields(),
             },
         )
         for role in roles
     ]
 
 
-def list_roles(session: Session, *, query: RoleListQuery, preview: bool) -> Page[RoleListItem]:
+def list_roles(
+    session: Session, *, query: RoleListQuery, preview: bool, accept_language: str | None = None
+) -> Page[RoleListItem]:
+    locale = locales.negotiate(query.locale, accept_language)
     statement = workflow_filters(
         select(Role).where(readable(Role, preview=preview)), Role, query, preview=preview
     )
@@ -111,21 +134,24 @@ def list_roles(session: Session, *, query: RoleListQuery, preview: bool) -> Page
         cover = col(Role.cover_asset_id)
         statement = statement.where(cover.is_not(None) if query.has_cover else cover.is_(None))
     if query.q is not None:
-        statement = statement.where(
-            col(Role.id).in_(search_index.matching_ids(session, COLLECTION, query.q))
-        )
+        matching = search_index.matching_ids(session, COLLECTION, query.q, locale=locale)
+        statement = statement.where(col(Role.id).in_(matching))
     page = keyset_page(session, statement, sortable=SORTABLE, params=query)
-    return map_page(page, lambda roles: list_items(session, roles))
+    return map_page(page, lambda roles: list_items(session, roles, preview=preview, locale=locale))
 
 
-def to_public(session: Session, role: Role, *, preview: bool = True) -> RolePublic:
+def to_public(
+    session: Session, role: Role, *, preview: bool = True, locale: str | None = None
+) -> RolePublic:
     """A role page: the role, the comparisons it is a subject of, the articles that mention it."""
-    (page,) = to_public_many(session, [role], preview=preview)
+    (page,) = to_public_many(session, [role], preview=preview, locale=locale)
     return page
 
 
-def to_public_many(session: Session, roles: Sequence[Role], *, preview: bool) -> list[RolePublic]:
-    """Role pages for many roles in two queries, whatever their number."""
+def to_public_many(
+    session: Session, roles: Sequence[Role], *, preview: bool, locale: str | None = None
+) -> list[RolePublic]:
+    """Role pages for many roles in a few queries, whatever their number."""
     now = clock.now()
     ids = [r.id for r in roles]
     comparisons: dict[int, list[ComparisonRef]] = defaultdict(list)
@@ -155,12 +181,34 @@ def to_public_many(session: Session, roles: Sequence[Role], *, preview: bool) ->
                 "articles": articles[role.id or 0],
             },
         )
-        for role, item in zip(roles, list_items(session, roles), strict=True)
+        for role, item in zip(
+            roles, list_items(session, roles, preview=preview, locale=locale), strict=True
+        )
     ]
 
 
-def get_role(session: Session, ref: str, *, preview: bool = False) -> RolePublic:
-    return to_public(session, find_role(session, ref, preview=preview), preview=preview)
+def get_role(
+    session: Session,
+    ref: str,
+    *,
+    preview: bool = False,
+    locale: str | None = None,
+    accept_language: str | None = None,
+) -> RolePublic:
+    """The role ``ref`` names, in the locale asked for (``?locale=``, a translation's slug,
+    or Accept-Language)."""
+    role, slug_locale = reading.find(
+        session,
+        Role,
+        COLLECTION,
+        ref,
+        preview=preview,
+        locale=locales.parse_locale(locale) if locale else None,
+        own=lambda: find_role(session, ref, preview=preview),
+        missing=RoleNotFound,
+    )
+    shown = reading.shown_locale(locale, accept_language, slug_locale)
+    return to_public(session, role, preview=preview, locale=shown)
 
 
 def document(role: Role) -> dict[str, Any]:

@@ -142,7 +142,7 @@ class RoleTranslation(TranslationMeta):
 
 class ComparisonTranslation(TranslationMeta):
     title: str
-    dimension_label: str | None
+    dimension_label: str | None = None
     rows: list[RowTranslation]
 
 

@@ -16,8 +16,10 @@ from api.core.errors import (
     AUTH_ERRORS,
     WRITE_ERRORS,
     ArticleNotFound,
+    ComparisonNotFound,
     NotFound,
     RevisionNotFound,
+    RoleNotFound,
     problem_responses,
 )
 from api.history.models import RevisionSummary
@@ -180,3 +182,5 @@ def _routes(t: Translatable, missing: type[NotFound]) -> None:
 
 
 _routes(service.ARTICLES, ArticleNotFound)
+_routes(service.ROLES, RoleNotFound)
+_routes(service.COMPARISONS, ComparisonNotFound)

@@ -17,19 +17,27 @@ from api.articles import service as articles
 from api.articles.blocks import with_keys
 from api.articles.models import Article
 from api.auth.models import ApiKey
+from api.comparisons import service as comparisons
+from api.comparisons.models import Comparison, ComparisonRow, ComparisonSubject
 from api.core import locales
 from api.core.clock import clock
-from api.core.errors import InvalidParameter, NotFound, SlugTaken, StalePrecondition
+from api.core.errors import InvalidBody, InvalidParameter, NotFound, SlugTaken, StalePrecondition
 from api.core.slugs import slugify
 from api.core.urls import resource_url
 from api.core.workflow import effective_status
 from api.events import service as events
 from api.history import service as history
 from api.history.models import SlugRedirect
+from api.roles import service as roles
+from api.roles.models import Role
 from api.search import index as search_index
 from api.translations.models import (
     ArticleTranslation,
     ArticleTranslationInput,
+    ComparisonTranslation,
+    ComparisonTranslationInput,
+    RoleTranslation,
+    RoleTranslationInput,
     Translation,
     TranslationInput,
     TranslationMeta,
@@ -53,7 +61,7 @@ class Translatable:
     find: Callable[[Session, str, bool], Any]  # (session, ref, lock): the resource, drafts too
     model: type[TranslationInput]
     public: type[TranslationMeta]
-    content: Callable[[Session, Any], dict[str, Any]]  # the input → what is kept
+    content: Callable[[Session, Any, Any], dict[str, Any]]  # (resource, input) → what is kept
     title: Callable[[Any], str]  # the input → what a slug is made from
     # The resource and a translation of it → the translation's search document.
     search: Callable[[Session, Any, Translation], tuple[str, str]]
@@ -61,7 +69,9 @@ class Translatable:
     shown: Callable[[Session, dict[str, Any]], dict[str, Any]]
 
 
-def _article_content(session: Session, data: ArticleTranslationInput) -> dict[str, Any]:
+def _article_content(
+    session: Session, _article: Any, data: ArticleTranslationInput
+) -> dict[str, Any]:
     blocks = (
         articles.blocks_from_markdown(session, data.body_markdown)
         if data.body_markdown is not None
@@ -103,7 +113,92 @@ ARTICLES = Translatable(
     shown=_article_shown,
 )
 
-TRANSLATABLE = {t.collection: t for t in (ARTICLES,)}
+
+def _role_content(session: Session, _role: Any, data: RoleTranslationInput) -> dict[str, Any]:
+    return {"name": data.name, "definition": data.definition, "aliases": list(data.aliases)}
+
+
+def _role_search(session: Session, role: Any, translation: Translation) -> tuple[str, str]:
+    return search_index.EXTRACTORS[roles.COLLECTION](session, roles.shown_in(role, translation))
+
+
+ROLES = Translatable(
+    collection="roles",
+    kind="role",
+    table=Role,
+    find=lambda session, ref, lock: roles.find_role(session, ref, preview=True, for_update=lock),
+    model=RoleTranslationInput,
+    public=RoleTranslation,
+    content=_role_content,
+    title=lambda data: data.name,
+    search=_role_search,
+    shown=lambda _session, content: content,
+)
+
+
+def _comparison_content(
+    session: Session, comparison: Any, data: ComparisonTranslationInput
+) -> dict[str, Any]:
+    """The words, checked against the comparison: its rows, its subjects' slugs."""
+    rows = set(
+        session.exec(
+            select(ComparisonRow.id).where(ComparisonRow.comparison_id == comparison.id)
+        ).all()
+    )
+    subjects = set(
+        session.exec(
+            select(Role.slug)
+            .join(ComparisonSubject, col(ComparisonSubject.role_id) == Role.id)
+            .where(ComparisonSubject.comparison_id == comparison.id)
+        ).all()
+    )
+    seen: set[int] = set()
+    for index, row in enumerate(data.rows):
+        if row.id not in rows or row.id in seen:
+            raise InvalidBody.at(
+                ["body", "rows", index, "id"], f"no row {row.id} of this comparison (or twice)"
+            )
+        seen.add(row.id)
+        for slug in row.cells:
+            if slug not in subjects:
+                raise InvalidBody.at(
+                    ["body", "rows", index, "cells", slug], "no subject of this comparison"
+                )
+    content: dict[str, Any] = {
+        "title": data.title,
+        "rows": [row.model_dump(exclude_none=True) for row in data.rows],
+    }
+    if data.dimension_label is not None:  # else the comparison's own
+        content["dimension_label"] = data.dimension_label
+    return content
+
+
+def _comparison_search(
+    session: Session, comparison: Any, translation: Translation
+) -> tuple[str, str]:
+    shown = comparisons.to_public(session, comparison, preview=True, locale=translation.locale)
+    lines = [shown.title] + [
+        f"{cell.text} ({row.dimension})" for row in shown.rows for cell in row.cells.values()
+    ]
+    return shown.title, "\n".join(lines)
+
+
+COMPARISONS = Translatable(
+    collection="comparisons",
+    kind="comparison",
+    table=Comparison,
+    find=lambda session, ref, lock: comparisons.find_comparison(
+        session, ref, preview=True, for_update=lock
+    ),
+    model=ComparisonTranslationInput,
+    public=ComparisonTranslation,
+    content=_comparison_content,
+    title=lambda data: data.title,
+    search=_comparison_search,
+    shown=lambda _session, content: content,
+)
+
+TRANSLATABLE = {t.collection: t for t in (ARTICLES, ROLES, COMPARISONS)}
 
 
 def translation_locale(value: str) -> str:
@@ -222,7 +317,7 @@ def put(
     was_public = row is not None and _public(resource, row)
     slug = data.slug or (row.slug if row is not None else slugify(t.title(data)))
     _slug_free(session, t, locale, slug, row)
-    content = t.content(session, data)
+    content = t.content(session, resource, data)
     now = clock.now()
     new = row is None
     if row is None:

@@ -53,8 +53,13 @@ def test_the_seed_is_unchanged_and_says_its_locale(client: TestClient) -> None:
     french = client.get("/v1/articles/1?locale=fr")
     assert french.json()["locale"] == "en"
     assert french.json()["fallback"] is True
-    assert french.json()["body"] == document["body"]
     assert french.json()["title"] == document["title"]
+    for shown, own in zip(french.json()["body"], document["body"], strict=True):
+        if shown["_type"] == "comparison":  # it says so too
+            assert shown["comparison"]["fallback"] is True
+            assert shown["comparison"]["rows"] == own["comparison"]["rows"]
+        else:
+            assert shown == own
 
 
 def test_a_german_translation_is_written_previewed_published_and_found(
@@ -276,3 +281,60 @@ def test_changes_and_feeds_carry_the_locale(client: TestClient, keys: Keys) -> N
     english = client.get("/v1/feeds/articles.json").json()
     assert english["language"] == "en"
     assert english["items"][0]["language"] == "en"
+
+
+def test_roles_and_comparisons_are_translated_too(client: TestClient, keys: Keys) -> None:
+    write = keys.auth("write")
+    role = client.put(
+        "/v1/roles/fractional-caio/translations/de",
+        json={"name": "Teilzeit-CAIO", "definition": "Ein KI-Chef für einige Tage im Monat.",
+              "status": "published"},
+        headers=write,
+    )  # fmt: skip
+    assert role.status_code == 201, role.text
+    assert role.json()["slug"] == "teilzeit-caio"
+    german_role = client.get("/v1/roles/fractional-caio?locale=de").json()
+    assert (german_role["name"], german_role["locale"]) == ("Teilzeit-CAIO", "de")
+    assert client.get("/v1/roles/teilzeit-caio").json()["locale"] == "de"
+    assert client.get("/v1/roles/fractional-caio").json()["name"] == "Fractional CAIO"
+    table = client.get("/v1/comparisons/1").json()
+    first = table["rows"][0]
+    words = {
+        "title": "KI-Betriebspartner vs. Teilzeit-CAIO",
+        "dimension_label": "Dimension",
+        "rows": [{"id": first["id"], "dimension": "Hauptaufgabe",
+                  "cells": {"fractional-caio": "KI-Strategie und Governance festlegen"}}],
+        "status": "published",
+    }  # fmt: skip
+    made = client.put("/v1/comparisons/1/translations/de", json=words, headers=write)
+    assert made.status_code == 201, made.text
+    german = client.get("/v1/comparisons/1?locale=de").json()
+    assert german["title"] == words["title"]
+    assert german["rows"][0]["dimension"] == "Hauptaufgabe"
+    cells = german["rows"][0]["cells"]
+    assert cells["fractional-caio"]["text"] == "KI-Strategie und Governance festlegen"
+    # A cell left untranslated shows the default's; so does a row.
+    assert cells["ai-operating-partner"] == first["cells"]["ai-operating-partner"]
+    assert german["rows"][1]["dimension"] == table["rows"][1]["dimension"]
+    csv = client.get("/v1/comparisons/1?locale=de&format=csv")
+    assert "Hauptaufgabe" in csv.text
+    assert csv.headers["content-language"] == "de"
+    listed = client.get("/v1/comparisons?locale=de").json()["data"]
+    assert listed[0]["title"] == words["title"]
+    # In the German article, the embedded table is German too.
+    embed = [{"_type": "comparison", "comparison": {"id": 1}}]
+    _german(client, keys, body_markdown=None, body=embed, status="published")
+    article = client.get("/v1/articles/1?locale=de").json()
+    embedded = next(b for b in article["body"] if b["_type"] == "comparison")
+    assert embedded["comparison"]["rows"][0]["dimension"] == "Hauptaufgabe"
+    # German search finds the role by a stemmed word of its definition.
+    hits = client.get("/v1/search", params={"q": "Tag", "locale": "de"}).json()["data"]
+    assert ("roles", 2) in [(h["type"], h["id"]) for h in hits]
+    # Rows and cells are checked against the comparison.
+    bad_row = {**words, "rows": [{"id": 999_999, "dimension": "X"}]}
+    answer = client.put("/v1/comparisons/1/translations/fr", json=bad_row, headers=write)
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["loc"] == ["body", "rows", "0", "id"]
+    bad_cell = {**words, "rows": [{"id": first["id"], "cells": {"head-of-ai": "X"}}]}
+    answer = client.put("/v1/comparisons/1/translations/fr", json=bad_cell, headers=write)
+    assert answer.status_code == 422

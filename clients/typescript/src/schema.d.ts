@@ -783,6 +783,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/comparisons/{ref}/translations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the comparison's translations
+         * @description Every translation of the comparison, drafts included, with its own status, version and slug.
+         */
+        get: operations["list_comparison_translations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/comparisons/{ref}/translations/{locale}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one translation of the comparison
+         * @description The translation as its writers see it (the words it keeps, drafts included); its ETag is what PUT, PATCH and DELETE take in If-Match.
+         */
+        get: operations["get_comparison_translation"];
+        /**
+         * Write the comparison's translation into a locale
+         * @description Creates the translation (201) or replaces it (200); it has its own slug, workflow (`status`, `publish_at`), version and revisions.
+         */
+        put: operations["put_comparison_translation"];
+        post?: never;
+        /**
+         * Delete the comparison's translation
+         * @description For good: readers of that locale get its fallback's words again.
+         */
+        delete: operations["delete_comparison_translation"];
+        options?: never;
+        head?: never;
+        /**
+         * Change some fields of the comparison's translation
+         * @description A JSON merge patch (RFC 7396) of the translation.
+         */
+        patch: operations["patch_comparison_translation"];
+        trace?: never;
+    };
+    "/v1/comparisons/{ref}/translations/{locale}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the revisions of the comparison's translation
+         * @description Newest first: each change to the translation is a revision of its own.
+         */
+        get: operations["list_comparison_translation_revisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/feeds/articles.atom": {
         parameters: {
             query?: never;
@@ -1062,6 +1134,78 @@ export interface paths {
          * @description Make that revision's content current again; this is itself a new revision.
          */
         post: operations["restore_role_revision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/roles/{ref}/translations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the role's translations
+         * @description Every translation of the role, drafts included, with its own status, version and slug.
+         */
+        get: operations["list_role_translations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/roles/{ref}/translations/{locale}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one translation of the role
+         * @description The translation as its writers see it (the words it keeps, drafts included); its ETag is what PUT, PATCH and DELETE take in If-Match.
+         */
+        get: operations["get_role_translation"];
+        /**
+         * Write the role's translation into a locale
+         * @description Creates the translation (201) or replaces it (200); it has its own slug, workflow (`status`, `publish_at`), version and revisions.
+         */
+        put: operations["put_role_translation"];
+        post?: never;
+        /**
+         * Delete the role's translation
+         * @description For good: readers of that locale get its fallback's words again.
+         */
+        delete: operations["delete_role_translation"];
+        options?: never;
+        head?: never;
+        /**
+         * Change some fields of the role's translation
+         * @description A JSON merge patch (RFC 7396) of the translation.
+         */
+        patch: operations["patch_role_translation"];
+        trace?: never;
+    };
+    "/v1/roles/{ref}/translations/{locale}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the revisions of the role's translation
+         * @description Newest first: each change to the translation is a revision of its own.
+         */
+        get: operations["list_role_translation_revisions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1864,7 +2008,9 @@ export interface components {
          *           "comparison": {
          *             "created_at": "2026-11-27T09:00:00Z",
          *             "dimension_label": "Dimension",
+         *             "fallback": false,
          *             "id": 1,
+         *             "locale": "en",
          *             "published_at": "2026-06-15T00:00:00Z",
          *             "rows": [
          *               {
@@ -1987,6 +2133,7 @@ export interface components {
          *               }
          *             ],
          *             "title": "AI operating partner vs Fractional CAIO",
+         *             "translations": [],
          *             "updated_at": "2026-11-27T09:00:00Z",
          *             "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio",
          *             "version": 1
@@ -2692,7 +2839,7 @@ export interface components {
          *             ]
          *           },
          *           "collection": "articles",
-         *           "if_match": "\"c5d90370b0f9756234497aa6416a76a8\"",
+         *           "if_match": "\"9e46aac8cfc93eb67076e7c248a7fd50\"",
          *           "op": "patch",
          *           "ref": "2"
          *         }
@@ -3052,7 +3199,9 @@ export interface components {
          *                 "comparison": {
          *                   "created_at": "2026-11-27T09:00:00Z",
          *                   "dimension_label": "Question",
+         *                   "fallback": false,
          *                   "id": 2,
+         *                   "locale": "en",
          *                   "published_at": "2026-11-27T09:00:00Z",
          *                   "rows": [
          *                     {
@@ -3113,6 +3262,7 @@ export interface components {
          *                     }
          *                   ],
          *                   "title": "Fractional CAIO vs Chief AI Officer",
+         *                   "translations": [],
          *                   "updated_at": "2026-11-27T09:00:00Z",
          *                   "url": "http://127.0.0.1:8000/v1/comparisons/fractional-caio-vs-chief-ai-officer",
          *                   "version": 6
@@ -3212,7 +3362,7 @@ export interface components {
          *             "url": "http://127.0.0.1:8000/v1/articles/which-ai-leader-first",
          *             "version": 4
          *           },
-         *           "etag": "\"47aef7c79ce802dfc02b4a70d14b56e1\"",
+         *           "etag": "\"6e50f26e193ae33a42ea142a9d85364b\"",
          *           "id": 2,
          *           "index": 1,
          *           "op": "patch",
@@ -3507,7 +3657,9 @@ export interface components {
          *       "comparison": {
          *         "created_at": "2026-11-27T09:00:00Z",
          *         "dimension_label": "Dimension",
+         *         "fallback": false,
          *         "id": 1,
+         *         "locale": "en",
          *         "published_at": "2026-06-15T00:00:00Z",
          *         "rows": [
          *           {
@@ -3630,6 +3782,7 @@ export interface components {
          *           }
          *         ],
          *         "title": "AI operating partner vs Fractional CAIO",
+         *         "translations": [],
          *         "updated_at": "2026-11-27T09:00:00Z",
          *         "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio",
          *         "version": 1
@@ -3683,10 +3836,20 @@ export interface components {
              */
             dimension_label?: string;
             /**
+             * Fallback
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly fallback?: unknown;
+            /**
              * Id
              * @description Read-only: sent back as read, it is ignored.
              */
             readonly id?: unknown;
+            /**
+             * Locale
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly locale?: unknown;
             /** Publish At */
             publish_at?: string | null;
             /**
@@ -3711,6 +3874,11 @@ export interface components {
             /** Title */
             title: string;
             /**
+             * Translations
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly translations?: unknown;
+            /**
              * Updated At
              * @description Read-only: sent back as read, it is ignored.
              */
@@ -3731,7 +3899,9 @@ export interface components {
          * @example {
          *       "created_at": "2026-11-27T09:00:00Z",
          *       "dimension_label": "Dimension",
+         *       "fallback": false,
          *       "id": 1,
+         *       "locale": "en",
          *       "published_at": "2026-06-15T00:00:00Z",
          *       "row_count": 6,
          *       "slug": "ai-operating-partner-vs-fractional-caio",
@@ -3751,6 +3921,7 @@ export interface components {
          *         }
          *       ],
          *       "title": "AI operating partner vs Fractional CAIO",
+         *       "translations": [],
          *       "updated_at": "2026-11-27T09:00:00Z",
          *       "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio",
          *       "version": 1
@@ -3764,8 +3935,12 @@ export interface components {
             created_at: string;
             /** Dimension Label */
             dimension_label: string;
+            /** Fallback */
+            fallback: boolean;
             /** Id */
             id: number;
+            /** Locale */
+            locale: string;
             /** Published At */
             published_at: string | null;
             /** Row Count */
@@ -3777,6 +3952,8 @@ export interface components {
             subjects: (components["schemas"]["RoleRef"] | components["schemas"]["RoleListItem"])[];
             /** Title */
             title: string;
+            /** Translations */
+            translations: components["schemas"]["Alternate"][];
             /**
              * Updated At
              * Format: date-time
@@ -3797,7 +3974,9 @@ export interface components {
         ComparisonPatch: {
             created_at?: unknown | null;
             dimension_label?: string | null;
+            fallback?: unknown | null;
             id?: unknown | null;
+            locale?: unknown | null;
             /** Publish At */
             publish_at?: string | null;
             published_at?: unknown | null;
@@ -3815,6 +3994,7 @@ export interface components {
             subjects?: (string | number | components["schemas"]["Reference"])[];
             /** Title */
             title?: string;
+            translations?: unknown | null;
             updated_at?: unknown | null;
             url?: unknown | null;
             version?: unknown | null;
@@ -3824,7 +4004,9 @@ export interface components {
          * @example {
          *       "created_at": "2026-11-27T09:00:00Z",
          *       "dimension_label": "Dimension",
+         *       "fallback": false,
          *       "id": 1,
+         *       "locale": "en",
          *       "published_at": "2026-06-15T00:00:00Z",
          *       "rows": [
          *         {
@@ -3947,6 +4129,7 @@ export interface components {
          *         }
          *       ],
          *       "title": "AI operating partner vs Fractional CAIO",
+         *       "translations": [],
          *       "updated_at": "2026-11-27T09:00:00Z",
          *       "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio",
          *       "version": 1
@@ -3960,8 +4143,18 @@ export interface components {
             created_at: string;
             /** Dimension Label */
             dimension_label: string;
+            /**
+             * Fallback
+             * @description Whether that is not the locale asked for.
+             */
+            fallback: boolean;
             /** Id */
             id: number;
+            /**
+             * Locale
+             * @description The locale of what is shown (FOLIO_LOCALES).
+             */
+            locale: string;
             /** Published At */
             published_at: string | null;
             /**
@@ -3979,6 +4172,11 @@ export interface components {
             subjects: (components["schemas"]["RoleRef"] | components["schemas"]["RoleListItem"])[];
             /** Title */
             title: string;
+            /**
+             * Translations
+             * @description The comparison in every other locale it has.
+             */
+            translations: components["schemas"]["Alternate"][];
             /**
              * Updated At
              * Format: date-time
@@ -4007,6 +4205,141 @@ export interface components {
             title: string;
             /** Url */
             url: string;
+        };
+        /** ComparisonTranslation */
+        ComparisonTranslation: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Dimension Label */
+            dimension_label?: string | null;
+            /** Id */
+            id: number;
+            /** Locale */
+            locale: string;
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Resource Id
+             * @description The article, role or comparison.
+             */
+            resource_id: number;
+            /** Rows */
+            rows: components["schemas"]["RowTranslation"][];
+            /** Slug */
+            slug: string;
+            status: components["schemas"]["Status"];
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Url
+             * @description The resource in this locale.
+             */
+            url: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * ComparisonTranslationInput
+         * @description A comparison's words in a locale: title, dimension label, each row's dimension and
+         *     cells (a row or cell left out shows the default locale's).
+         */
+        ComparisonTranslationInput: {
+            /**
+             * Created At
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly created_at?: unknown;
+            /** Dimension Label */
+            dimension_label?: string | null;
+            /**
+             * Id
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly id?: unknown;
+            /**
+             * Locale
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly locale?: unknown;
+            /**
+             * Publish At
+             * @description When a scheduled translation becomes public; its date otherwise.
+             */
+            publish_at?: string | null;
+            /**
+             * Published At
+             * @description Read-only (as publish_at when that is not sent): sent back as read, it is ignored.
+             */
+            readonly published_at?: unknown;
+            /**
+             * Resource Id
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly resource_id?: unknown;
+            /** Rows */
+            rows?: components["schemas"]["RowTranslation"][];
+            /**
+             * Slug
+             * @description Made from the translated title (or name) when left out.
+             */
+            slug?: string | null;
+            /** @default draft */
+            status?: components["schemas"]["Status"];
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly updated_at?: unknown;
+            /**
+             * Url
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly url?: unknown;
+            /**
+             * Version
+             * @description Read-only (If-Match guards a write): sent back as read, it is ignored.
+             */
+            readonly version?: unknown;
+        };
+        /**
+         * ComparisonTranslationPatch
+         * @description A JSON merge patch (RFC 7396): the fields to change, every one optional; null removes a field that may be empty.
+         */
+        ComparisonTranslationPatch: {
+            created_at?: unknown | null;
+            /** Dimension Label */
+            dimension_label?: string | null;
+            id?: unknown | null;
+            locale?: unknown | null;
+            /**
+             * Publish At
+             * @description When a scheduled translation becomes public; its date otherwise.
+             */
+            publish_at?: string | null;
+            published_at?: unknown | null;
+            resource_id?: unknown | null;
+            rows?: components["schemas"]["RowTranslation"][] | null;
+            /**
+             * Slug
+             * @description Made from the translated title (or name) when left out.
+             */
+            slug?: string | null;
+            status?: components["schemas"]["Status"] | null;
+            /** Title */
+            title?: string;
+            updated_at?: unknown | null;
+            url?: unknown | null;
+            version?: unknown | null;
         };
         /**
          * DeliveryPublic
@@ -4602,7 +4935,9 @@ export interface components {
          *         {
          *           "created_at": "2026-11-27T09:00:00Z",
          *           "dimension_label": "Dimension",
+         *           "fallback": false,
          *           "id": 1,
+         *           "locale": "en",
          *           "published_at": "2026-06-15T00:00:00Z",
          *           "row_count": 6,
          *           "slug": "ai-operating-partner-vs-fractional-caio",
@@ -4622,6 +4957,7 @@ export interface components {
          *             }
          *           ],
          *           "title": "AI operating partner vs Fractional CAIO",
+         *           "translations": [],
          *           "updated_at": "2026-11-27T09:00:00Z",
          *           "url": "http://127.0.0.1:8000/v1/comparisons/ai-operating-partner-vs-fractional-caio",
          *           "version": 1
@@ -4828,11 +5164,14 @@ export interface components {
          *           "cover": null,
          *           "created_at": "2026-11-27T09:00:00Z",
          *           "definition": "A hands-on operator who identifies, deploys, measures, and standardizes AI workflows across companies or locations.",
+         *           "fallback": false,
          *           "id": 1,
+         *           "locale": "en",
          *           "name": "AI operating partner",
          *           "published_at": "2026-06-15T00:00:00Z",
          *           "slug": "ai-operating-partner",
          *           "status": "published",
+         *           "translations": [],
          *           "updated_at": "2026-11-27T09:00:00Z",
          *           "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner",
          *           "version": 1
@@ -5909,10 +6248,20 @@ export interface components {
              */
             definition?: string;
             /**
+             * Fallback
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly fallback?: unknown;
+            /**
              * Id
              * @description Read-only: sent back as read, it is ignored.
              */
             readonly id?: unknown;
+            /**
+             * Locale
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly locale?: unknown;
             /** Name */
             name: string;
             /**
@@ -5932,6 +6281,11 @@ export interface components {
             slug?: string | null;
             /** @default draft */
             status?: components["schemas"]["Status"];
+            /**
+             * Translations
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly translations?: unknown;
             /**
              * Updated At
              * @description Read-only: sent back as read, it is ignored.
@@ -5955,11 +6309,14 @@ export interface components {
          *       "cover": null,
          *       "created_at": "2026-11-27T09:00:00Z",
          *       "definition": "A hands-on operator who identifies, deploys, measures, and standardizes AI workflows across companies or locations.",
+         *       "fallback": false,
          *       "id": 1,
+         *       "locale": "en",
          *       "name": "AI operating partner",
          *       "published_at": "2026-06-15T00:00:00Z",
          *       "slug": "ai-operating-partner",
          *       "status": "published",
+         *       "translations": [],
          *       "updated_at": "2026-11-27T09:00:00Z",
          *       "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner",
          *       "version": 1
@@ -5977,8 +6334,18 @@ export interface components {
             created_at: string;
             /** Definition */
             definition: string;
+            /**
+             * Fallback
+             * @description Whether that is not the locale asked for.
+             */
+            fallback: boolean;
             /** Id */
             id: number;
+            /**
+             * Locale
+             * @description The locale of what is shown (FOLIO_LOCALES).
+             */
+            locale: string;
             /** Name */
             name: string;
             /** Published At */
@@ -5986,6 +6353,11 @@ export interface components {
             /** Slug */
             slug: string;
             status: components["schemas"]["Status"];
+            /**
+             * Translations
+             * @description The role in every other locale it has.
+             */
+            translations: components["schemas"]["Alternate"][];
             /**
              * Updated At
              * Format: date-time
@@ -6017,7 +6389,9 @@ export interface components {
             cover?: number | components["schemas"]["Reference"] | null;
             created_at?: unknown | null;
             definition?: string | null;
+            fallback?: unknown | null;
             id?: unknown | null;
+            locale?: unknown | null;
             /** Name */
             name?: string;
             /**
@@ -6032,6 +6406,7 @@ export interface components {
              */
             slug?: string | null;
             status?: components["schemas"]["Status"] | null;
+            translations?: unknown | null;
             updated_at?: unknown | null;
             url?: unknown | null;
             version?: unknown | null;
@@ -6060,11 +6435,14 @@ export interface components {
          *       "cover": null,
          *       "created_at": "2026-11-27T09:00:00Z",
          *       "definition": "A hands-on operator who identifies, deploys, measures, and standardizes AI workflows across companies or locations.",
+         *       "fallback": false,
          *       "id": 1,
+         *       "locale": "en",
          *       "name": "AI operating partner",
          *       "published_at": "2026-06-15T00:00:00Z",
          *       "slug": "ai-operating-partner",
          *       "status": "published",
+         *       "translations": [],
          *       "updated_at": "2026-11-27T09:00:00Z",
          *       "url": "http://127.0.0.1:8000/v1/roles/ai-operating-partner",
          *       "version": 1
@@ -6092,8 +6470,18 @@ export interface components {
             created_at: string;
             /** Definition */
             definition: string;
+            /**
+             * Fallback
+             * @description Whether that is not the locale asked for.
+             */
+            fallback: boolean;
             /** Id */
             id: number;
+            /**
+             * Locale
+             * @description The locale of what is shown (FOLIO_LOCALES).
+             */
+            locale: string;
             /** Name */
             name: string;
             /** Published At */
@@ -6101,6 +6489,11 @@ export interface components {
             /** Slug */
             slug: string;
             status: components["schemas"]["Status"];
+            /**
+             * Translations
+             * @description The role in every other locale it has.
+             */
+            translations: components["schemas"]["Alternate"][];
             /**
              * Updated At
              * Format: date-time
@@ -6129,6 +6522,142 @@ export interface components {
             slug: string;
             /** Url */
             url: string;
+        };
+        /** RoleTranslation */
+        RoleTranslation: {
+            /** Aliases */
+            aliases: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Definition */
+            definition: string;
+            /** Id */
+            id: number;
+            /** Locale */
+            locale: string;
+            /** Name */
+            name: string;
+            /** Published At */
+            published_at: string | null;
+            /**
+             * Resource Id
+             * @description The article, role or comparison.
+             */
+            resource_id: number;
+            /** Slug */
+            slug: string;
+            status: components["schemas"]["Status"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Url
+             * @description The resource in this locale.
+             */
+            url: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * RoleTranslationInput
+         * @description A role's words in a locale: its name, definition and other names.
+         */
+        RoleTranslationInput: {
+            /** Aliases */
+            aliases?: string[];
+            /**
+             * Created At
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly created_at?: unknown;
+            /**
+             * Definition
+             * @default
+             */
+            definition?: string;
+            /**
+             * Id
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly id?: unknown;
+            /**
+             * Locale
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly locale?: unknown;
+            /** Name */
+            name: string;
+            /**
+             * Publish At
+             * @description When a scheduled translation becomes public; its date otherwise.
+             */
+            publish_at?: string | null;
+            /**
+             * Published At
+             * @description Read-only (as publish_at when that is not sent): sent back as read, it is ignored.
+             */
+            readonly published_at?: unknown;
+            /**
+             * Resource Id
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly resource_id?: unknown;
+            /**
+             * Slug
+             * @description Made from the translated title (or name) when left out.
+             */
+            slug?: string | null;
+            /** @default draft */
+            status?: components["schemas"]["Status"];
+            /**
+             * Updated At
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly updated_at?: unknown;
+            /**
+             * Url
+             * @description Read-only: sent back as read, it is ignored.
+             */
+            readonly url?: unknown;
+            /**
+             * Version
+             * @description Read-only (If-Match guards a write): sent back as read, it is ignored.
+             */
+            readonly version?: unknown;
+        };
+        /**
+         * RoleTranslationPatch
+         * @description A JSON merge patch (RFC 7396): the fields to change, every one optional; null removes a field that may be empty.
+         */
+        RoleTranslationPatch: {
+            aliases?: string[] | null;
+            created_at?: unknown | null;
+            definition?: string | null;
+            id?: unknown | null;
+            locale?: unknown | null;
+            /** Name */
+            name?: string;
+            /**
+             * Publish At
+             * @description When a scheduled translation becomes public; its date otherwise.
+             */
+            publish_at?: string | null;
+            published_at?: unknown | null;
+            resource_id?: unknown | null;
+            /**
+             * Slug
+             * @description Made from the translated title (or name) when left out.
+             */
+            slug?: string | null;
+            status?: components["schemas"]["Status"] | null;
+            updated_at?: unknown | null;
+            url?: unknown | null;
+            version?: unknown | null;
         };
         /**
          * RowCreate
@@ -6242,6 +6771,23 @@ export interface components {
             id: number;
             /** Position */
             position: number;
+        };
+        /** RowTranslation */
+        RowTranslation: {
+            /**
+             * Cells
+             * @description Cell text by role slug.
+             */
+            cells?: {
+                [key: string]: string;
+            };
+            /** Dimension */
+            dimension?: string | null;
+            /**
+             * Id
+             * @description The row (`rows[].id` of the comparison).
+             */
+            id: number;
         };
         /**
          * Scope
@@ -11201,6 +11747,8 @@ export interface operations {
             query?: {
                 /** @description Overrides the Accept header. */
                 format?: ("json" | "csv" | "md") | null;
+                /** @description One of FOLIO_LOCALES: the content in that locale, or in the next of its fallback chain that has it (`de-CH → de →` the default). Accept-Language otherwise. */
+                locale?: string | null;
                 /** @description Only these fields (and `id`), comma-separated. */
                 fields?: string | null;
                 /** @description Embed these whole: roles (comma-separated). */
@@ -13189,6 +13737,689 @@ export interface operations {
             };
         };
     };
+    list_comparison_translations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Translations"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comparison not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_comparison_translation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+                /** @description One of FOLIO_LOCALES other than the default. */
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComparisonTranslation"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Translation not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_comparison_translation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version being changed; 412 when it is no longer current. */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+                /** @description One of FOLIO_LOCALES other than the default. */
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComparisonTranslationInput"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComparisonTranslation"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComparisonTranslation"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Comparison not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Slug taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_comparison_translation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version being changed; 412 when it is no longer current. */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+                /** @description One of FOLIO_LOCALES other than the default. */
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Translation not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch_comparison_translation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version being changed; 412 when it is no longer current. */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+                /** @description One of FOLIO_LOCALES other than the default. */
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComparisonTranslationPatch"];
+                "application/merge-patch+json": components["schemas"]["ComparisonTranslationPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComparisonTranslation"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Translation not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Slug taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_comparison_translation_revisions: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description `meta.next_cursor` or `meta.prev_cursor` of a page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+                /** @description One of FOLIO_LOCALES other than the default. */
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEnvelope_RevisionSummary_"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Revision not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_articles_atom_feed: {
         parameters: {
             query?: {
@@ -14159,6 +15390,8 @@ export interface operations {
     get_role: {
         parameters: {
             query?: {
+                /** @description One of FOLIO_LOCALES: the content in that locale, or in the next of its fallback chain that has it (`de-CH → de →` the default). Accept-Language otherwise. */
+                locale?: string | null;
                 /** @description Only these fields (and `id`), comma-separated. */
                 fields?: string | null;
                 /** @description Embed these whole: comparisons (comma-separated). */
@@ -15008,6 +16241,689 @@ export interface operations {
                 };
             };
             /** @description Invalid request body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_role_translations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Translations"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_role_translation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+                /** @description One of FOLIO_LOCALES other than the default. */
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleTranslation"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Translation not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_role_translation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version being changed; 412 when it is no longer current. */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+                /** @description One of FOLIO_LOCALES other than the default. */
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleTranslationInput"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleTranslation"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleTranslation"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Role not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Slug taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_role_translation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version being changed; 412 when it is no longer current. */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+                /** @description One of FOLIO_LOCALES other than the default. */
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Translation not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch_role_translation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the version being changed; 412 when it is no longer current. */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+                /** @description One of FOLIO_LOCALES other than the default. */
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleTranslationPatch"];
+                "application/merge-patch+json": components["schemas"]["RoleTranslationPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleTranslation"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Translation not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Slug taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition required */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_role_translation_revisions: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description `meta.next_cursor` or `meta.prev_cursor` of a page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Numeric id or slug. */
+                ref: string;
+                /** @description One of FOLIO_LOCALES other than the default. */
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEnvelope_RevisionSummary_"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Revision not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
             422: {
                 headers: {
                     [name: string]: unknown;
