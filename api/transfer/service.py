@@ -3,10 +3,10 @@ matter: ``api.transfer.markdown``).
 
 An export is a header line, then one JSON object per line: authors, tags, assets, roles,
 comparisons (with subjects, rows and cells), articles (with their tags, roles, comparisons and
-assets), revisions and old slugs, each in id order, every column as stored. Importing it into
-an empty database keeps every id, so exporting again gives the same file. ``merge`` instead
-upserts content by slug (assets by SHA-256) into a database that has some, and maps the ids
-the content refers to.
+assets), translations, revisions and old slugs, each in id order, every column as stored.
+Importing it into an empty database keeps every id, so exporting again gives the same file.
+``merge`` instead upserts content by slug (assets by SHA-256) into a database that has some,
+and maps the ids the content refers to.
 
 An asset's record names its bytes by SHA-256; an archive (a tar, or a directory) holds the
 NDJSON as ``content.ndjson`` and the bytes as ``assets/<sha256>``. Importing an asset whose
@@ -40,6 +40,8 @@ from api.history.models import Revision, SlugRedirect
 from api.labels.models import Author, Tag
 from api.roles.models import Role
 from api.search import index as search_index
+from api.translations import service as translations
+from api.translations.models import Translation
 from api.web.http import duplicate_key
 
 FORMAT = "folio-export"
@@ -77,6 +79,8 @@ def export_lines(session: Session) -> Iterator[str]:
             elif isinstance(row, Article):
                 record.update(_article_links(session, row))
             yield _dumps(record)
+    for translation in session.exec(select(Translation).order_by(col(Translation.id))):
+        yield _dumps({"type": "translation", **_columns(translation)})
     for revision in session.exec(select(Revision).order_by(col(Revision.id))):
         yield _dumps({"type": "revision", **_columns(revision)})
     for redirect in session.exec(
@@ -281,6 +285,7 @@ def import_lines(
         if header.get("format") != FORMAT or header.get("version") != VERSION:
             raise ImportFailed(source, 1, f"not a {FORMAT} file of version {VERSION}")
         imported: list[tuple[str, Any]] = []
+        translated: list[Translation] = []
         for number, line in numbered:
             if not line.strip():
                 continue
@@ -290,6 +295,9 @@ def import_lines(
             try:
                 if kind == "asset":
                     done = _load_asset(session, record, ids, merge=merge, blobs=blobs, store=store)
+                elif kind == "translation":
+                    translated.append(_load_translation(session, record, ids, merge=merge))
+                    done = ("translations", None)
                 else:
                     done = _load(session, kind, record, ids, merge=merge)
             except (ValidationError, KeyError, TypeError, ValueError) as exc:
@@ -298,7 +306,7 @@ def import_lines(
                 raise ImportFailed(source, number, exc.detail) from exc
             if done is not None:
                 counts[done[0]] += 1
-                if done[0] != "assets":  # neither searched nor announced
+                if done[0] not in ("assets", "translations"):  # those: below, or never
                     imported.append(done)
         for comparison_id, owner in ids.pop("owner").items():
             comparison = session.get(Comparison, comparison_id)
@@ -311,6 +319,8 @@ def import_lines(
             events.record(
                 session, collection, row, "published" if events.is_visible(row) else "created"
             )
+        for translation in translated:
+            translations.imported(session, translation)
         session.commit()
     except BaseException:
         session.rollback()
@@ -402,6 +412,39 @@ def _load(
     elif kind == "article":
         _load_article_links(session, row, extra, ids)
     return collection, row
+
+
+def _load_translation(
+    session: Session, record: dict[str, Any], ids: dict[str, dict[int, int]], *, merge: bool
+) -> Translation:
+    """A translation, after the resource it translates; merged: onto that resource's
+    translation into its locale, if it has one (its ids in this database's numbering)."""
+    kinds: dict[str, Any] = {"article": Article, "role": Role, "comparison": Comparison}
+    if record.get("resource_type") not in kinds:
+        raise ValueError(f"resource_type: not one of {', '.join(kinds)}")
+    translations.translation_locale(str(record.get("locale", "")))
+    if merge:
+        kind = record["resource_type"]
+        record["resource_id"] = _map(ids.get(kind, {}), record["resource_id"])
+        if kind == "article":
+            record["content"] = _remap_body(record.get("content", {}), ids)
+        existing = session.exec(
+            select(Translation).where(
+                Translation.resource_type == kind,
+                Translation.resource_id == record["resource_id"],
+                Translation.locale == record["locale"],
+            )
+        ).first()
+        record["id"] = existing.id if existing is not None else None
+        row: Translation = _row(Translation, record)
+        row = session.merge(row) if existing is not None else row
+    else:
+        row = _row(Translation, record)
+    if session.get(kinds[row.resource_type], row.resource_id) is None:
+        raise ValueError(f"no {row.resource_type} {row.resource_id} to translate")
+    session.add(row)
+    session.flush()
+    return row
 
 
 def _map(ids: dict[int, int], value: int) -> int:
@@ -550,7 +593,9 @@ def _advance_sequences(session: Session) -> None:
     the largest id, so the next row created gets a fresh one. SQLite needs nothing."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    tables = ("author", "tag", "asset", "role", "comparison", "comparison_row", "article")
+    tables = (
+        "author", "tag", "asset", "role", "comparison", "comparison_row", "article", "translation"
+    )  # fmt: skip
     for table in (*tables, "revision"):
         session.execute(
             text(

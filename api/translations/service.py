@@ -385,6 +385,32 @@ def delete_translation(
     editing.commit(session)
 
 
+def imported(session: Session, row: Translation) -> None:
+    """An imported translation's search document and event (its resource's were made)."""
+    t = next(x for x in TRANSLATABLE.values() if x.kind == row.resource_type)
+    resource: Any = session.get(t.table, row.resource_id)
+    public = _public(resource, row)
+    events.record(
+        session,
+        t.collection,
+        _as_resource(resource, row),
+        "published" if public else "created",
+        locale=row.locale,
+    )
+    title, text = t.search(session, resource, row)
+    search_index.store(
+        session,
+        t.collection,
+        resource.id,
+        locale=row.locale,
+        slug=row.slug,
+        title=title,
+        body=text,
+        row=row,
+        resource=resource,
+    )
+
+
 def forget_all(session: Session, collection: str, resource_id: int) -> None:
     """A purged resource's translations, with their revisions and old slugs (flushed)."""
     t = TRANSLATABLE.get(collection)

@@ -17,6 +17,7 @@ from api.auth.models import KeyCreate, Scope
 from api.cli import app as cli
 from api.core.config import get_settings
 from api.core.db import make_engine
+from api.core.errors import ImportFailed
 from api.main import create_app
 from api.transfer.service import export_lines, import_lines
 from tests.conftest import Database, Keys, _new_database, migrate, settings_for
@@ -287,3 +288,68 @@ def test_cli_export_and_import(
     get_settings.cache_clear()
     with Session(empty.engine) as session:
         assert session.exec(select(func.count()).select_from(Article)).one() == 2
+
+
+def test_translations_round_trip(
+    client: TestClient,
+    keys: Keys,
+    session: Session,
+    empty: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(get_settings(), "locales", "en,de")
+    write = keys.auth("write")
+    german = {
+        "title": "Welche Rolle brauchen Sie?",
+        "slug": "welche-rolle-alt",
+        "body_markdown": "Die **Entscheidungen** sind einfach.",
+        "status": "published",
+    }
+    made = client.put("/v1/articles/1/translations/de", json=german, headers=write)
+    assert made.status_code == 201, made.text
+    renamed = client.patch(
+        "/v1/articles/1/translations/de", json={"slug": "welche-rolle"}, headers=write
+    )
+    assert renamed.status_code == 200
+    role = {"name": "Teilzeit-CAIO", "status": "published"}
+    assert client.put("/v1/roles/2/translations/de", json=role, headers=write).status_code == 201
+    session.commit()
+    first = list(export_lines(session))
+    assert sum(json.loads(line)["type"] == "translation" for line in first[1:]) == 2
+    with Session(empty.engine) as target:
+        counts = import_lines(target, first, merge=False)
+    assert counts["translations"] == 2
+    assert export_of(empty.engine) == first
+    imported = TestClient(create_app(settings_for(empty.url), engine=empty.engine))
+    read = imported.get("/v1/articles/welche-rolle")
+    assert (read.status_code, read.json()["locale"]) == (200, "de")
+    assert imported.get("/v1/articles/welche-rolle-alt", follow_redirects=False).status_code == 301
+    assert imported.get("/v1/roles/2?locale=de").json()["name"] == "Teilzeit-CAIO"
+    hits = imported.get("/v1/search", params={"q": "Entscheidung", "locale": "de"}).json()
+    assert [h["slug"] for h in hits["data"]] == ["welche-rolle"]
+    revisions = imported.get(
+        "/v1/articles/1/translations/de/revisions", headers=_admin(empty)
+    ).json()["data"]
+    assert [r["number"] for r in revisions] == [2, 1]
+
+
+def test_a_translation_of_nothing_is_refused(
+    empty: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(get_settings(), "locales", "en,de")
+    header = json.dumps({"format": "folio-export", "version": 1})
+    orphan = {
+        "type": "translation", "id": 1, "resource_type": "article", "resource_id": 7,
+        "locale": "de", "slug": "x", "content": {"title": "X"}, "status": "draft",
+        "published_at": None, "deleted_at": None, "created_at": "2026-01-01T00:00:00Z",
+        "updated_at": "2026-01-01T00:00:00Z", "version": 1,
+    }  # fmt: skip
+    for bad, reason in (
+        (orphan, "no article 7"),
+        ({**orphan, "locale": "fr"}, "locale"),
+        ({**orphan, "resource_type": "tag"}, "resource_type"),
+    ):
+        with Session(empty.engine) as target, pytest.raises(ImportFailed) as refused:
+            import_lines(target, [header, json.dumps(bad)], merge=False)
+        assert refused.value.line == 2
+        assert reason in refused.value.detail
