@@ -415,6 +415,41 @@ def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
     patch("/v1/articles/{ref}/translations/{locale}", de, {"status": "published"})
     get("GET", "/v1/articles/{ref}/translations/{locale}/revisions", path=de)
     get("GET", "/v1/articles/{ref}?locale=de", path=aref)
+    role_de = {"ref": "fractional-caio", "locale": "de"}
+    get(
+        "PUT",
+        "/v1/roles/{ref}/translations/{locale}",
+        path=role_de,
+        expect=201,
+        json_body={
+            "name": "Teilzeit-CAIO",
+            "definition": "Ein KI-Chef für einige Tage im Monat.",
+            "status": "published",
+        },
+    )
+    patch("/v1/roles/{ref}/translations/{locale}", role_de, {"aliases": ["Fractional CAIO"]})
+    table_de = {"ref": COMPARISON, "locale": "de"}
+    first_row = folio.client.get(f"/v1/comparisons/{COMPARISON}").json()["rows"][0]
+    get(
+        "PUT",
+        "/v1/comparisons/{ref}/translations/{locale}",
+        path=table_de,
+        expect=201,
+        json_body={
+            "title": "KI-Betriebspartner vs. Teilzeit-CAIO",
+            "rows": [
+                {
+                    "id": first_row["id"],
+                    "dimension": "Hauptaufgabe",
+                    "cells": {
+                        "fractional-caio": "KI-Strategie, Governance und Roadmap festlegen"
+                    },
+                }
+            ],
+            "status": "published",
+        },
+    )
+    patch("/v1/comparisons/{ref}/translations/{locale}", table_de, {"dimension_label": "Frage"})
     get("GET", "/v1/search?q=Ergebnis&locale=de")
     get("GET", "/v1/articles/{ref}/revisions", path=aref)
     get("GET", "/v1/articles/{ref}/revisions/{number}", path={**aref, "number": 1})

@@ -4206,7 +4206,32 @@ export interface components {
             /** Url */
             url: string;
         };
-        /** ComparisonTranslation */
+        /**
+         * ComparisonTranslation
+         * @example {
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "dimension_label": null,
+         *       "id": 3,
+         *       "locale": "de",
+         *       "published_at": "2026-11-27T09:00:00Z",
+         *       "resource_id": 1,
+         *       "rows": [
+         *         {
+         *           "cells": {
+         *             "fractional-caio": "KI-Strategie, Governance und Roadmap festlegen"
+         *           },
+         *           "dimension": "Hauptaufgabe",
+         *           "id": 1
+         *         }
+         *       ],
+         *       "slug": "ki-betriebspartner-vs-teilzeit-caio",
+         *       "status": "published",
+         *       "title": "KI-Betriebspartner vs. Teilzeit-CAIO",
+         *       "updated_at": "2026-11-27T09:00:00Z",
+         *       "url": "http://127.0.0.1:8000/v1/comparisons/ki-betriebspartner-vs-teilzeit-caio",
+         *       "version": 1
+         *     }
+         */
         ComparisonTranslation: {
             /**
              * Created At
@@ -4250,6 +4275,19 @@ export interface components {
          * ComparisonTranslationInput
          * @description A comparison's words in a locale: title, dimension label, each row's dimension and
          *     cells (a row or cell left out shows the default locale's).
+         * @example {
+         *       "rows": [
+         *         {
+         *           "cells": {
+         *             "fractional-caio": "KI-Strategie, Governance und Roadmap festlegen"
+         *           },
+         *           "dimension": "Hauptaufgabe",
+         *           "id": 1
+         *         }
+         *       ],
+         *       "status": "published",
+         *       "title": "KI-Betriebspartner vs. Teilzeit-CAIO"
+         *     }
          */
         ComparisonTranslationInput: {
             /**
@@ -4314,6 +4352,9 @@ export interface components {
         /**
          * ComparisonTranslationPatch
          * @description A JSON merge patch (RFC 7396): the fields to change, every one optional; null removes a field that may be empty.
+         * @example {
+         *       "dimension_label": "Frage"
+         *     }
          */
         ComparisonTranslationPatch: {
             created_at?: unknown | null;
@@ -4355,7 +4396,7 @@ export interface components {
          *       ],
          *       "created_at": "2026-11-27T09:00:00Z",
          *       "delivered_at": null,
-         *       "event_id": 21,
+         *       "event_id": 25,
          *       "event_type": "article.updated",
          *       "id": 1,
          *       "next_attempt_at": "2026-11-27T09:00:30Z",
@@ -4997,7 +5038,7 @@ export interface components {
          *           ],
          *           "created_at": "2026-11-27T09:00:00Z",
          *           "delivered_at": null,
-         *           "event_id": 21,
+         *           "event_id": 25,
          *           "event_type": "article.updated",
          *           "id": 1,
          *           "next_attempt_at": "2026-11-27T09:00:30Z",
@@ -6523,7 +6564,24 @@ export interface components {
             /** Url */
             url: string;
         };
-        /** RoleTranslation */
+        /**
+         * RoleTranslation
+         * @example {
+         *       "aliases": [],
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "definition": "Ein KI-Chef für einige Tage im Monat.",
+         *       "id": 2,
+         *       "locale": "de",
+         *       "name": "Teilzeit-CAIO",
+         *       "published_at": "2026-11-27T09:00:00Z",
+         *       "resource_id": 2,
+         *       "slug": "teilzeit-caio",
+         *       "status": "published",
+         *       "updated_at": "2026-11-27T09:00:00Z",
+         *       "url": "http://127.0.0.1:8000/v1/roles/teilzeit-caio",
+         *       "version": 1
+         *     }
+         */
         RoleTranslation: {
             /** Aliases */
             aliases: string[];
@@ -6566,6 +6624,11 @@ export interface components {
         /**
          * RoleTranslationInput
          * @description A role's words in a locale: its name, definition and other names.
+         * @example {
+         *       "definition": "Ein KI-Chef für einige Tage im Monat.",
+         *       "name": "Teilzeit-CAIO",
+         *       "status": "published"
+         *     }
          */
         RoleTranslationInput: {
             /** Aliases */
@@ -6633,6 +6696,11 @@ export interface components {
         /**
          * RoleTranslationPatch
          * @description A JSON merge patch (RFC 7396): the fields to change, every one optional; null removes a field that may be empty.
+         * @example {
+         *       "aliases": [
+         *         "Fractional CAIO"
+         *       ]
+         *     }
          */
         RoleTranslationPatch: {
             aliases?: string[] | null;
@@ -6772,7 +6840,16 @@ export interface components {
             /** Position */
             position: number;
         };
-        /** RowTranslation */
+        /**
+         * RowTranslation
+         * @example {
+         *       "cells": {
+         *         "fractional-caio": "KI-Strategie, Governance und Roadmap festlegen"
+         *       },
+         *       "dimension": "Hauptaufgabe",
+         *       "id": 1
+         *     }
+         */
         RowTranslation: {
             /**
              * Cells
