@@ -12,8 +12,8 @@ The code is in layers; a module imports only from its own layer and the ones bef
 - the services, one layer each, in this order: ``auth``, ``labels`` (authors and tags),
   ``assets`` (media), ``roles``, ``comparisons``, ``articles``, then ``translations``,
   ``previews``, ``batch``, ``schedule``, ``seed``, ``search``, ``trash``, ``changes``,
-  ``feeds``, ``webhooks``, ``transfer``, ``warm``, ``purge``. A service reads any domain's
-  tables but calls only the services before it;
+  ``feeds``, ``sharing``, ``webhooks``, ``transfer``, ``warm``, ``purge``. A service reads any
+  domain's tables but calls only the services before it;
 - ``routes``: HTTP only — each domain's router, its dependencies and ``routing``; a router
   never imports another router;
 - ``app``: ``main`` and ``cli``, which wire everything together.
@@ -60,6 +60,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("trash", ("api.trash.service",)),
     ("changes", ("api.changes.service",)),
     ("feeds", ("api.feeds.render",)),
+    ("sharing", ("api.sharing.cards", "api.sharing.embed", "api.sharing.service")),
     ("webhooks", ("api.webhooks.targets", "api.webhooks.service", "api.webhooks.worker")),
     ("transfer", ("api.transfer.service", "api.transfer.markdown")),
     ("warm", ("api.warm",)),

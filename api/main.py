@@ -32,6 +32,7 @@ from api.purge import service as purge
 from api.roles import router as roles
 from api.schedule import content_changes, last_change, latest_change, next_publication
 from api.search.router import router as search_router
+from api.sharing.router import router as sharing_router
 from api.transfer.router import router as import_router
 from api.translations.router import router as translations_router
 from api.trash.router import router as trash_router
@@ -179,6 +180,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         webhooks_router,
         previews_router,
         translations_router,
+        sharing_router,
         batch_router,
         import_router,
     ):

@@ -441,9 +441,7 @@ def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
                 {
                     "id": first_row["id"],
                     "dimension": "Hauptaufgabe",
-                    "cells": {
-                        "fractional-caio": "KI-Strategie, Governance und Roadmap festlegen"
-                    },
+                    "cells": {"fractional-caio": "KI-Strategie, Governance und Roadmap festlegen"},
                 }
             ],
             "status": "published",
@@ -451,6 +449,7 @@ def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
     )
     patch("/v1/comparisons/{ref}/translations/{locale}", table_de, {"dimension_label": "Frage"})
     get("GET", "/v1/search?q=Ergebnis&locale=de")
+    get("GET", f"/v1/oembed?url={BASE_URL}/v1/comparisons/{COMPARISON}&maxwidth=560")
     get("GET", "/v1/articles/{ref}/revisions", path=aref)
     get("GET", "/v1/articles/{ref}/revisions/{number}", path={**aref, "number": 1})
     get("GET", "/v1/articles/{ref}/revisions/diff?from=1&to=2", path=aref)
@@ -552,10 +551,20 @@ def _server(url: str, media: Path) -> Iterator[tuple[TestClient, str]]:
         get_settings.cache_clear()
 
 
-def collect(url: str, media: Path) -> dict[str, Any]:
+# The seed's social cards, shown in the README ("Sharing"); a test checks they are current.
+CARDS = {
+    "card-article.png": "/v1/articles/1/card.png",
+    "card-comparison.png": f"/v1/comparisons/{COMPARISON}/card.png",
+}
+
+
+def collect(url: str, media: Path, *, cards: Path | None = None) -> dict[str, Any]:
     """Every component schema's example, from a tour of a server over ``url`` (a fresh,
-    migrated and seeded database)."""
+    migrated and seeded database); with ``cards``, the seed's social cards written there."""
     with _server(url, media) as (client, admin):
+        if cards is not None:
+            for name, path in CARDS.items():
+                (cards / name).write_bytes(client.get(path).content)
         document = client.get("/openapi.json").json()
         harvest = Harvest(document)
         tour(client, harvest, admin)
@@ -577,7 +586,7 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        found = collect(url, Path(folder) / "media")
+        found = collect(url, Path(folder) / "media", cards=REPO_ROOT / "docs")
     EXAMPLES.write_text(dumps(found))
     print(f"{len(found)} examples written to {EXAMPLES.relative_to(REPO_ROOT)}")
 

@@ -3,6 +3,7 @@
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from itertools import count
@@ -133,3 +134,30 @@ def staged_for_node(packages: str, files: dict[str, bytes]) -> Path:
         except OSError:  # the other suite staged the same files first
             shutil.rmtree(partial, ignore_errors=True)
     return folder
+
+
+def chromium(url: str, profile: Path, *what: str) -> str:
+    """Debian's Chromium, headless, with every host name but loopback unresolvable (a machine
+    without internet); what it prints (``--dump-dom``) or wrote (``--screenshot``)."""
+    browser = shutil.which("chromium")
+    assert browser, "Chromium is missing: `make test` installs Debian's chromium package"
+    done = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",  # tests run as root here
+            "--disable-gpu",
+            f"--user-data-dir={profile}",  # both suites run a browser at once
+            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+            "--virtual-time-budget=20000",  # until the page's scripts have fetched and drawn
+            "--window-size=1280,900",
+            *what,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout

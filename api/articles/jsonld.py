@@ -3,6 +3,7 @@
 
 import html
 from typing import Any
+from urllib.parse import urlencode
 
 import orjson
 
@@ -11,7 +12,9 @@ from api.articles.models import ArticlePublic
 from api.comparisons.render import render_csv
 from api.core import locales
 from api.core.config import get_settings
-from api.core.urls import site_url
+from api.core.urls import api_url, site_url
+
+CARD_WIDTH, CARD_HEIGHT = 1200, 630  # api.sharing.cards
 
 
 def _time(value: Any) -> str | None:
@@ -65,6 +68,9 @@ def to_jsonld(article: ArticlePublic) -> dict[str, Any]:
             "width": cover.width,
             "height": cover.height,
         }
+    elif article.seo.image and article.seo.image.split("?")[0].endswith("/card.png"):
+        data["image"] = {"@type": "ImageObject", "url": article.seo.image,
+                         "width": CARD_WIDTH, "height": CARD_HEIGHT}  # fmt: skip
     elif article.seo.image:
         data["image"] = article.seo.image
     if article.category:
@@ -103,12 +109,19 @@ def inline_safe(article: ArticlePublic) -> bytes:
     return text.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
 
 
-def hreflang_links(article: ArticlePublic) -> str:
-    """``<link rel="alternate" hreflang>`` for every other locale the article is in."""
-    return "".join(
+def head_links(article: ArticlePublic) -> str:
+    """What a page's <head> says of the article: its oEmbed (discovery), and a
+    ``<link rel="alternate" hreflang>`` for every other locale it is in."""
+    oembed = api_url("/v1/oembed") + "?" + urlencode({"url": article.url, "format": "json"})
+    links = [
+        f'<link rel="alternate" type="application/json+oembed" href="{html.escape(oembed)}" '
+        f'title="{html.escape(article.title)}">\n'
+    ]
+    links += [
         f'<link rel="alternate" hreflang="{html.escape(a.locale)}" href="{html.escape(a.url)}">\n'
         for a in article.translations
-    )
+    ]
+    return "".join(links)
 
 
 def script_tag(article: ArticlePublic) -> str:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body, Query, Request
 from starlette.responses import Response
 
 from api.articles import service
-from api.articles.jsonld import hreflang_links, inline_safe, script_tag
+from api.articles.jsonld import head_links, inline_safe, script_tag
 from api.articles.models import (
     ArticleInput,
     ArticleListItem,
@@ -135,7 +135,7 @@ def get_article(
     media_type, render = RENDERERS[fmt]
     text = render(article)
     if fmt == "html":
-        text = hreflang_links(article) + (script_tag(article) if query.jsonld else "") + text
+        text = head_links(article) + (script_tag(article) if query.jsonld else "") + text
     return represent(request, text.encode(), media_type=media_type, public=public, headers=language)
 
 

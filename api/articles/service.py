@@ -55,7 +55,7 @@ from api.core.clock import clock
 from api.core.config import get_settings
 from api.core.errors import ArticleNotFound, InvalidBody, NotFound
 from api.core.slugs import slugify
-from api.core.urls import resource_url, site_url
+from api.core.urls import card_url, resource_url, site_url
 from api.core.workflow import Status, effective_status, not_trashed, readable, visible_now
 from api.labels.models import Author, Tag
 from api.labels.service import authors, tags
@@ -281,7 +281,7 @@ def _to_public(
         assert article.id is not None
         cover = covers.get(article.cover_asset_id) if article.cover_asset_id else None
         update: dict[str, object] = {
-            "seo": seo_of(article, cover.url if cover else None),
+            "seo": seo_of(article, cover.url if cover else None, localized[article.id].locale),
             "cover": cover,
             "status": effective_status(article.status, article.published_at, now),
             "author": authors_by_id.get(article.author_id) if article.author_id else None,
@@ -333,12 +333,15 @@ def _linked(
     return linked
 
 
-def seo_of(article: Article, cover: str | None = None) -> Seo:
+def seo_of(article: Article, cover: str | None = None, locale: str | None = None) -> Seo:
+    """What search engines and link previews are told: each field set, or made from the
+    article (its image: the cover, else its social card)."""
+    card = card_url(COLLECTION, article.id or 0, None if locale == locales.default() else locale)
     return Seo(
         meta_title=article.meta_title or article.title,
         meta_description=article.meta_description or article.summary,
         canonical_url=article.canonical_url or site_url(COLLECTION, article.slug),
-        image=article.image_url or cover,
+        image=article.image_url or cover or card,
     )
 
 

@@ -181,6 +181,11 @@ class Settings(BaseSettings):
     require_if_match: bool = Field(
         default=False, description="Refuse PUT, PATCH and DELETE without If-Match (428)."
     )
+    embed_origins: list[str] = Field(
+        default=["*"],
+        description="Who may show a comparison's embed page in a frame: its CSP"
+        " frame-ancestors (JSON list of origins; [] for nobody).",
+    )
     locales: str = Field(
         default="en",
         max_length=500,

@@ -24,3 +24,10 @@ def site_home() -> str:
     """The site's home page; with no site, the list of articles in this API."""
     site = get_settings().site_url
     return site if site is not None else api_url("/v1/articles")
+
+
+def card_url(collection: str, resource_id: int, locale: str | None = None) -> str:
+    """A resource's social card (a 1200x630 PNG), in ``locale`` when it is not the default."""
+    return api_url(f"/v1/{collection}/{resource_id}/card.png") + (
+        f"?locale={locale}" if locale else ""
+    )

@@ -29,7 +29,7 @@ from api.articles.blocks import (
 from api.articles.markdown import PendingTable, Refused, blocks_markdown, to_blocks
 from api.articles.render import sanitize_html
 
-EXAMPLES = 120
+EXAMPLES = 60
 
 # --- The model, limited to what Markdown can say ------------------------------------------------
 

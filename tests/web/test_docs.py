@@ -2,14 +2,14 @@
 a real browser with no route to the internet draws every operation."""
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
+
+from tests.helpers import chromium
 
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])
@@ -43,33 +43,6 @@ def test_docs_assets_are_cached_and_unknown_ones_are_404(client: TestClient) -> 
         missing = client.get(f"/docs/assets/{name}")
         assert missing.status_code == 404, name
         assert missing.headers["content-type"] == "application/problem+json"
-
-
-def chromium(url: str, profile: Path, *what: str) -> str:
-    """Debian's Chromium, headless, with every host name but loopback unresolvable (a machine
-    without internet); what it prints (``--dump-dom``) or wrote (``--screenshot``)."""
-    browser = shutil.which("chromium")
-    assert browser, "Chromium is missing: `make test` installs Debian's chromium package"
-    done = subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",  # tests run as root here
-            "--disable-gpu",
-            f"--user-data-dir={profile}",  # both suites run a browser at once
-            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-            "--virtual-time-budget=20000",  # until the page's scripts have fetched and drawn
-            "--window-size=1280,900",
-            *what,
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
 
 
 def test_swagger_ui_draws_every_operation_in_a_browser_offline(
