@@ -6,9 +6,11 @@ transaction that is rolled back; tests that need real commits ask for ``fresh_da
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -91,14 +93,76 @@ def migrate(url: str) -> None:
         get_settings.cache_clear()
 
 
+# Migrated (and seeded) databases made once per run and copied for each test that needs one
+# of its own: a copy takes milliseconds (PostgreSQL's CREATE DATABASE … TEMPLATE, a file
+# copy on SQLite), running the migrations and the seed takes a second or more.
+_TEMPLATES: dict[str, tuple[str, Callable[[], None]]] = {}
+
+
+def _template(kind: str) -> str:
+    """The URL of the template of ``kind`` ("seeded" or "empty"), made on first use."""
+    if kind not in _TEMPLATES:
+        if _backend() == "postgresql":
+            url, drop = _new_postgres_database("folio_template")
+        else:
+            folder = Path(tempfile.mkdtemp(prefix="folio-templates-"))
+            url = f"sqlite:///{folder / f'{kind}.db'}"
+
+            def drop() -> None:
+                shutil.rmtree(folder, ignore_errors=True)
+
+        migrate(url)
+        engine = make_engine(url)
+        if kind == "seeded":
+            with Session(engine, expire_on_commit=False) as session:
+                load_seeds(session, SEED.parent)
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as connection:  # the whole database in its one file
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()  # no connection may stay: PostgreSQL copies only an idle template
+        _TEMPLATES[kind] = (url, drop)
+    return _TEMPLATES[kind][0]
+
+
+def _new_postgres_database(
+    prefix: str, template: str | None = None
+) -> tuple[str, Callable[[], None]]:
+    """A new PostgreSQL database (a copy of ``template``'s, if given) and how to drop it."""
+    base = make_url(os.environ["DATABASE_URL"])
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    conninfo = base.set(drivername="postgresql").render_as_string(False)
+    copied = f' TEMPLATE "{make_url(template).database}"' if template else ""
+    with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"{copied}')
+
+    def drop() -> None:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+def copied_database(kind: str, tmp_dir: Path) -> tuple[str, Callable[[], None]]:
+    """A database of its own, a copy of the template of ``kind``, and how to throw it away."""
+    template = _template(kind)
+    if _backend() == "postgresql":
+        return _new_postgres_database("folio_test", template)
+    path = tmp_dir / f"folio-{uuid.uuid4().hex[:8]}.db"
+    shutil.copyfile(make_url(template).database or "", path)
+    return f"sqlite:///{path}", lambda: None
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    for _, drop in _TEMPLATES.values():
+        drop()
+    _TEMPLATES.clear()
+
+
 @contextmanager
 def seeded_database(tmp_dir: Path) -> Iterator[Database]:
     """A new database of the configured kind, migrated and seeded; thrown away after."""
-    url, drop = _new_database(tmp_dir)
-    migrate(url)
+    url, drop = copied_database("seeded", tmp_dir)
     engine = make_engine(url)
-    with Session(engine, expire_on_commit=False) as session:
-        load_seeds(session, SEED.parent)
     try:
         yield Database(url, engine)
     finally:
@@ -230,12 +294,16 @@ def running_server(
     ready: str = "/readyz",
     args: list[str] | None = None,
     started: list[subprocess.Popen[bytes]] | None = None,
+    workers: int = 1,
 ) -> Iterator[str]:
-    """``folio serve --workers 2 [args]`` on a free loopback port; yields its base URL once
-    ``ready`` answers 200, stops it after (``started`` gets the process)."""
+    """``folio serve --workers N [args]`` on a free loopback port; yields its base URL once
+    ``ready`` answers 200, stops it after (``started`` gets the process). One worker unless
+    a test is about several (each one more costs a start of the whole app)."""
     port = _free_port()
     environment = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
-    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", "2"]
+    command = [
+        sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)
+    ]  # fmt: skip
     with log_path.open("wb") as log:
         server = subprocess.Popen(
             command + (args or []),
@@ -264,10 +332,18 @@ def running_server(
 
 
 @pytest.fixture
+def server_workers() -> int:
+    """Worker processes of ``live_server``; a test module about several overrides it."""
+    return 1
+
+
+@pytest.fixture
 def live_server(
-    fresh_database: Database, tmp_path: Path, server_env: dict[str, str]
+    fresh_database: Database, tmp_path: Path, server_env: dict[str, str], server_workers: int
 ) -> Iterator[str]:
-    """``folio serve --workers 2`` on a free loopback port, against ``fresh_database``; its
-    log is ``tmp_path / "server.log"``."""
-    with running_server(fresh_database.url, tmp_path / "server.log", server_env) as base:
+    """``folio serve`` on a free loopback port, against ``fresh_database``; its log is
+    ``tmp_path / "server.log"``."""
+    with running_server(
+        fresh_database.url, tmp_path / "server.log", server_env, workers=server_workers
+    ) as base:
         yield base

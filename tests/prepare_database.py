@@ -4,7 +4,9 @@ Creates the database when the server answers but does not have it, and says in o
 is wrong (and how to fix it) when the server does not answer, instead of a traceback.
 """
 
+import contextlib
 import sys
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -17,6 +19,7 @@ def prepare(url: str) -> str | None:
     conninfo = target.set(drivername="postgresql").render_as_string(hide_password=False)
     try:
         psycopg.connect(conninfo, connect_timeout=5).close()
+        _drop_leftovers(target)
         return None
     except psycopg.OperationalError as exc:
         if "does not exist" not in str(exc):
@@ -38,6 +41,22 @@ def prepare(url: str) -> str | None:
         return f"cannot create the database {target.database!r}: {str(exc).strip()}"
     print(f"created the database {target.database!r}")
     return None
+
+
+def _drop_leftovers(target: Any) -> None:
+    """Databases the suite copies from its templates, left by a run that was killed: each
+    is dropped unless something still uses it."""
+    maintenance = target.set(drivername="postgresql", database="postgres")
+    with psycopg.connect(
+        maintenance.render_as_string(hide_password=False), autocommit=True, connect_timeout=5
+    ) as conn:
+        names = conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'folio\\_test\\_%'"
+            " OR datname LIKE 'folio\\_template\\_%'"
+        ).fetchall()
+        for (name,) in names:
+            with contextlib.suppress(psycopg.Error):  # in use: another run's
+                conn.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))
 
 
 def _last_line(exc: Exception) -> str:

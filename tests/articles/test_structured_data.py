@@ -14,7 +14,7 @@ def test_seo_fields_fall_back_to_the_article(client: TestClient) -> None:
         "meta_title": "AI Operating Partner vs Fractional CAIO: Which Role Do You Need?",
         "meta_description": client.get("/v1/articles/1").json()["summary"],
         "canonical_url": "http://127.0.0.1:8000/v1/articles/ai-operating-partner-vs-fractional-caio-which-role-do-you-need",
-        "image": None,
+        "image": "http://127.0.0.1:8000/v1/articles/1/card.png",  # no cover: its social card
     }
 
 
@@ -75,7 +75,7 @@ def test_jsonld_is_a_schema_org_article_with_its_table(client: TestClient) -> No
 
 def test_jsonld_inside_the_html_cannot_break_out(client: TestClient, keys: Keys) -> None:
     html = client.get("/v1/articles/1?format=html&jsonld=true").text
-    script = re.match(r'<script type="application/ld\+json">(.*?)</script>\n', html)
+    script = re.search(r'^<script type="application/ld\+json">(.*?)</script>\n', html, re.M)
     assert script is not None
     assert json.loads(script.group(1))["@type"] == "Article"
     assert "<script" not in client.get("/v1/articles/1?format=html").text

@@ -6,11 +6,19 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx2 as httpx
+import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from api.articles.models import Article
 from tests.conftest import Database, make_token
+
+
+@pytest.fixture
+def server_workers() -> int:
+    """Two worker processes: what this module is about."""
+    return 2
+
 
 WRITERS = 8
 

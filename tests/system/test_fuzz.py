@@ -134,7 +134,13 @@ def test_every_operation_does_what_the_openapi_document_says(app: FastAPI, keys:
     @given(case=cases)
     def check(case: Any) -> None:
         response = case.call(headers=headers)
-        assert response.status_code < 500, (case.method, case.formatted_path, response.text[:500])
+        # oEmbed answers 501 for a format it does not serve, as its specification says.
+        declined = response.status_code == 501 and (case.query or {}).get("format") == "xml"
+        assert response.status_code < 500 or declined, (
+            case.method,
+            case.formatted_path,
+            response.text[:500],
+        )
         try:
             case.validate_response(response, checks=CHECKS, headers=headers)
         except (Failure, FailureGroup) as raised:

@@ -9,14 +9,13 @@ from sqlmodel import Session
 
 from api.core.db import make_engine
 from api.transfer.service import export_lines
-from tests.conftest import Database, _new_database, migrate
+from tests.conftest import Database, copied_database
 
 
 @pytest.fixture
 def empty(tmp_path: Path) -> Iterator[Database]:
     """A migrated database with no content, not even the seed."""
-    url, drop = _new_database(tmp_path)
-    migrate(url)
+    url, drop = copied_database("empty", tmp_path)
     engine = make_engine(url)
     yield Database(url, engine)
     engine.dispose()

@@ -20,6 +20,12 @@ from api.web.cache import Entry, ResponseCache
 from tests.conftest import Database, eventually, settings_for
 
 
+@pytest.fixture
+def server_workers() -> int:
+    """Two worker processes: what this module is about."""
+    return 2
+
+
 def rename_article(url: str, title: str) -> None:
     """Commits a change the way another process would: its own engine, its own connection."""
     engine = make_engine(url)

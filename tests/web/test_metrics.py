@@ -6,8 +6,15 @@ import re
 import time
 
 import httpx2 as httpx
+import pytest
 
 from tests.conftest import Database
+
+
+@pytest.fixture
+def server_workers() -> int:
+    """Two worker processes: what this module is about."""
+    return 2
 
 
 def _value(text: str, series: str) -> float:

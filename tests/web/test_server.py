@@ -130,7 +130,9 @@ def test_a_stopping_server_drains_before_it_exits(fresh_database: Database, tmp_
     other request is still served; after FOLIO_DRAIN_SECONDS the server exits cleanly."""
     started: list[subprocess.Popen[bytes]] = []
     env = {"FOLIO_DRAIN_SECONDS": "3"}
-    with running_server(fresh_database.url, tmp_path / "s.log", env, started=started) as base:
+    with running_server(
+        fresh_database.url, tmp_path / "s.log", env, started=started, workers=2
+    ) as base:
         (server,) = started
         server.send_signal(signal.SIGTERM)
         with httpx.Client(base_url=base, timeout=5, headers={"Connection": "close"}) as http:

@@ -17,6 +17,13 @@ import pytest
 
 from tests.conftest import Database, make_token
 
+
+@pytest.fixture
+def server_workers() -> int:
+    """Two worker processes: what this module is about."""
+    return 2
+
+
 READERS = 16
 SECONDS = 4.0
 
