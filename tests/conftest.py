@@ -129,7 +129,7 @@ def _new_postgres_database(
 ) -> tuple[str, Callable[[], None]]:
     """A new PostgreSQL database (a copy of ``template``'s, if given) and how to drop it."""
     base = make_url(os.environ["DATABASE_URL"])
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"  # the pid: see prepare_database
     conninfo = base.set(drivername="postgresql").render_as_string(False)
     copied = f' TEMPLATE "{make_url(template).database}"' if template else ""
     with psycopg.connect(conninfo, autocommit=True, connect_timeout=5) as conn:

@@ -5,6 +5,7 @@ is wrong (and how to fix it) when the server does not answer, instead of a trace
 """
 
 import contextlib
+import os
 import sys
 from typing import Any
 
@@ -44,8 +45,8 @@ def prepare(url: str) -> str | None:
 
 
 def _drop_leftovers(target: Any) -> None:
-    """Databases the suite copies from its templates, left by a run that was killed: each
-    is dropped unless something still uses it."""
+    """Databases the suite copied or made as templates, left by a run that was killed: those
+    whose run (the pid in their name) is gone are dropped."""
     maintenance = target.set(drivername="postgresql", database="postgres")
     with psycopg.connect(
         maintenance.render_as_string(hide_password=False), autocommit=True, connect_timeout=5
@@ -55,8 +56,21 @@ def _drop_leftovers(target: Any) -> None:
             " OR datname LIKE 'folio\\_template\\_%'"
         ).fetchall()
         for (name,) in names:
-            with contextlib.suppress(psycopg.Error):  # in use: another run's
+            pid = name.split("_")[2]
+            if pid.isdigit() and _running(int(pid)):
+                continue
+            with contextlib.suppress(psycopg.Error):  # in use after all
                 conn.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _last_line(exc: Exception) -> str:

@@ -94,8 +94,10 @@ class RowTranslation(BaseModel):
 
     id: Id = PydanticField(description="The row (`rows[].id` of the comparison).")
     dimension: Annotated[str, PydanticField(min_length=1, max_length=200)] | None = None
-    cells: dict[Slug, Annotated[str, PydanticField(max_length=2_000)]] = PydanticField(
-        default_factory=dict, max_length=50, description="Cell text by role slug."
+    cells: dict[str, Annotated[str, PydanticField(max_length=2_000)]] = PydanticField(
+        default_factory=dict,
+        max_length=50,
+        description="Cell text by role slug (each a subject of the comparison).",
     )
 
 

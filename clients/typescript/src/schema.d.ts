@@ -7095,7 +7095,7 @@ export interface components {
         RowTranslation: {
             /**
              * Cells
-             * @description Cell text by role slug.
+             * @description Cell text by role slug (each a subject of the comparison).
              */
             cells?: {
                 [key: string]: string;
