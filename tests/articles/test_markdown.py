@@ -29,7 +29,7 @@ from api.articles.blocks import (
 from api.articles.markdown import PendingTable, Refused, blocks_markdown, to_blocks
 from api.articles.render import sanitize_html
 
-EXAMPLES = 60
+EXAMPLES = 30
 
 # --- The model, limited to what Markdown can say ------------------------------------------------
 

@@ -1,7 +1,8 @@
-"""At scale: 100,000 articles (with roles, comparisons and tags). 10,000 of them are walked by
+"""At scale: 100,000 articles (with roles, comparisons and tags). 5,000 of them are walked by
 cursor while another thread inserts among them, each seen exactly once and in order; every
 filter of the list, alone and combined, stays on indexes (EXPLAIN)."""
 
+import json
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -23,7 +24,7 @@ from api.seed import load_seeds
 from tests.conftest import SEED, Database, _new_database, migrate, settings_for
 
 ARTICLES = 100_000
-WALKED = 10_000  # the oldest ones, walked by cursor
+WALKED = 5_000  # the oldest ones, walked by cursor
 START = datetime(2020, 1, 1, tzinfo=UTC)
 WALK_END = START + timedelta(hours=WALKED)
 
@@ -50,6 +51,25 @@ def _articles(first: int, count: int, *, every: timedelta, author_id: int) -> li
     ]
 
 
+def _bulk(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Inserts ``rows``: with COPY on PostgreSQL (ten times faster than INSERTs for 100,000
+    rows), in one executemany on SQLite."""
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(model), rows)
+        return
+    columns = list(rows[0])
+    raw: Any = session.connection().connection.dbapi_connection
+    names = ", ".join(columns)
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY {model.__tablename__} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [json.dumps(v) if isinstance(v, list | dict) else v for v in row.values()]
+            )
+
+
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, list[int]]]:
     """A database of its own with 100,000 generated articles (bulk inserted: a test of paging,
@@ -67,24 +87,27 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, li
         comparison = session.exec(select(Comparison.id)).one()
         assert author.id is not None
         assert tag.id is not None
-        session.execute(
-            insert(Article), _articles(0, ARTICLES, every=timedelta(hours=1), author_id=author.id)
+        _bulk(
+            session, Article, _articles(0, ARTICLES, every=timedelta(hours=1), author_id=author.id)
         )
         ids = [
             i
             for i in session.exec(select(Article.id).where(col(Article.slug).startswith("scale-")))
             if i is not None
         ]
-        session.execute(
-            insert(ArticleRole),
+        _bulk(
+            session,
+            ArticleRole,
             [{"article_id": i, "role_id": roles[i % 2], "position": 0} for i in ids],
         )
-        session.execute(
-            insert(ArticleComparison),
+        _bulk(
+            session,
+            ArticleComparison,
             [{"article_id": i, "comparison_id": comparison, "position": 0} for i in ids[::10]],
         )
-        session.execute(
-            insert(ArticleTag),
+        _bulk(
+            session,
+            ArticleTag,
             [{"article_id": i, "tag_id": tag.id, "position": 0} for i in ids[::7]],
         )
         session.commit()

@@ -2,6 +2,7 @@
 a real browser with no route to the internet draws every operation."""
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2 as httpx
@@ -9,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from tests.conftest import running_server, seeded_database
 from tests.helpers import chromium
 
 
@@ -45,9 +47,21 @@ def test_docs_assets_are_cached_and_unknown_ones_are_404(client: TestClient) -> 
         assert missing.headers["content-type"] == "application/problem+json"
 
 
+@pytest.fixture(scope="module")
+def docs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One server for both browsers: they only read."""
+    folder = tmp_path_factory.mktemp("docs")
+    with (
+        seeded_database(folder) as database,
+        running_server(database.url, folder / "server.log") as base,
+    ):
+        yield base
+
+
 def test_swagger_ui_draws_every_operation_in_a_browser_offline(
-    live_server: str, tmp_path: Path
+    docs_server: str, tmp_path: Path
 ) -> None:
+    live_server = docs_server
     document = httpx.get(f"{live_server}/openapi.json").json()
     dom = chromium(f"{live_server}/docs", tmp_path / "profile", "--dump-dom")
     drawn = set(re.findall(r'class="opblock-summary-path" data-path="([^"]+)"', dom))
@@ -60,7 +74,8 @@ def test_swagger_ui_draws_every_operation_in_a_browser_offline(
         assert len(shot.convert("RGB").getcolors(1_000_000) or []) > 50  # not a blank page
 
 
-def test_redoc_draws_every_operation_in_a_browser_offline(live_server: str, tmp_path: Path) -> None:
+def test_redoc_draws_every_operation_in_a_browser_offline(docs_server: str, tmp_path: Path) -> None:
+    live_server = docs_server
     document = httpx.get(f"{live_server}/openapi.json").json()
     operations = {
         operation["operationId"]
