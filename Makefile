@@ -48,9 +48,10 @@ browser:
 	command -v chromium >/dev/null || apt-get install -y --no-install-recommends chromium || \
 		(apt-get update && apt-get install -y --no-install-recommends chromium)
 
-# Both databases at once (two processes on two cores), each suite's output kept together.
+# The linters and both databases' suites at once (the suites leave a core idle while they
+# wait on servers and browsers; the linters fill it), each one's output kept together.
 test: install browser
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint test-sqlite test-postgres
 
 test-sqlite: install
 	@echo "== tests on SQLite"
