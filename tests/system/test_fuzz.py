@@ -23,7 +23,7 @@ from api.core.readback import Writable
 from tests.conftest import Keys
 from tests.examples import escape, fits, registry_of
 
-EXAMPLES = 450  # spread over every operation and both modes: about two each
+EXAMPLES = 320  # spread over every operation and both modes: about one or two each
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,
