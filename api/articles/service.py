@@ -101,13 +101,14 @@ def get_article(
 ) -> ArticlePublic:
     """The article ``ref`` names, in the locale ``?locale=`` asks for, else the one its slug
     is in (a translation's), else the best of ``Accept-Language``."""
-    article, slug_locale = reading.find(
+    article, shown = reading.found_in(
         session,
         Article,
         COLLECTION,
         ref,
         preview=preview,
-        locale=locales.parse_locale(locale) if locale else None,
+        asked=locale,
+        accept_language=accept_language,
         own=lambda: find_article(session, ref, preview=preview),
         missing=ArticleNotFound,
     )
@@ -117,7 +118,7 @@ def get_article(
         preview=preview,
         with_body=True,
         include=include,
-        locale=reading.shown_locale(locale, accept_language, slug_locale),
+        locale=shown,
     )
     assert isinstance(public, ArticlePublic)
     return public

@@ -246,17 +246,17 @@ def get_comparison(
 ) -> ComparisonPublic:
     """The comparison ``ref`` names, in the locale asked for (``?locale=``, a translation's
     slug, or Accept-Language)."""
-    comparison, slug_locale = reading.find(
+    comparison, shown = reading.found_in(
         session,
         Comparison,
         COLLECTION,
         ref,
         preview=preview,
-        locale=locales.parse_locale(locale) if locale else None,
+        asked=locale,
+        accept_language=accept_language,
         own=lambda: find_comparison(session, ref, preview=preview),
         missing=ComparisonNotFound,
     )
-    shown = reading.shown_locale(locale, accept_language, slug_locale)
     return to_public(session, comparison, preview=preview, include=include, locale=shown)
 
 

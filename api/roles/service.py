@@ -197,17 +197,17 @@ def get_role(
 ) -> RolePublic:
     """The role ``ref`` names, in the locale asked for (``?locale=``, a translation's slug,
     or Accept-Language)."""
-    role, slug_locale = reading.find(
+    role, shown = reading.found_in(
         session,
         Role,
         COLLECTION,
         ref,
         preview=preview,
-        locale=locales.parse_locale(locale) if locale else None,
+        asked=locale,
+        accept_language=accept_language,
         own=lambda: find_role(session, ref, preview=preview),
         missing=RoleNotFound,
     )
-    shown = reading.shown_locale(locale, accept_language, slug_locale)
     return to_public(session, role, preview=preview, locale=shown)
 
 

@@ -151,3 +151,30 @@ def shown_locale(asked: str | None, accept_language: str | None, slug_locale: st
     if asked is not None:
         return locales.parse_locale(asked)
     return slug_locale or locales.negotiate(None, accept_language)
+
+
+def found_in(
+    session: Session,
+    model: Any,
+    collection: str,
+    ref: str,
+    *,
+    preview: bool,
+    asked: str | None,
+    accept_language: str | None,
+    own: Callable[[], Row],
+    missing: type[NotFound],
+) -> tuple[Row, str]:
+    """What ``ref`` names (``find``) and the locale to show it in (``shown_locale``): what
+    every read of one resource by id or slug starts with."""
+    row, slug_locale = find(
+        session,
+        model,
+        collection,
+        ref,
+        preview=preview,
+        locale=locales.parse_locale(asked) if asked else None,
+        own=own,
+        missing=missing,
+    )
+    return row, shown_locale(asked, accept_language, slug_locale)

@@ -229,12 +229,26 @@ def _find(
     return editing.lock(session, statement) if lock else session.exec(statement).first()
 
 
-def get(session: Session, t: Translatable, ref: str, locale: str) -> TranslationMeta:
+def _located(
+    session: Session, t: Translatable, ref: str, locale: str, *, lock: bool
+) -> tuple[str, Any, Translation | None]:
+    """The locale (checked), the resource ``ref`` names and its translation into that
+    locale (None: none yet); both locked until the commit when ``lock``, as a write begins."""
     locale = translation_locale(locale)
-    row = t.find(session, ref, False)
-    found = _find(session, t, row.id, locale)
+    if lock:
+        editing.begin(session)
+    resource = t.find(session, ref, lock)
+    return locale, resource, _find(session, t, resource.id, locale, lock=lock)
+
+
+def _missing(t: Translatable, ref: str, locale: str) -> TranslationNotFound:
+    return TranslationNotFound(f"{t.collection} {ref!r} has no {locale} translation.")
+
+
+def get(session: Session, t: Translatable, ref: str, locale: str) -> TranslationMeta:
+    locale, _, found = _located(session, t, ref, locale, lock=False)
     if found is None:
-        raise TranslationNotFound(f"{t.collection} {ref!r} has no {locale} translation.")
+        raise _missing(t, ref, locale)
     return to_public(session, t, found)
 
 
@@ -298,13 +312,10 @@ def put(
     """Writes the ``locale`` translation of what ``ref`` names: whole (``data``, made when
     missing) or a merge ``patch`` of it; with its revision, event and search document. The
     translation and whether it is new."""
-    locale = translation_locale(locale)
-    editing.begin(session)
-    resource = t.find(session, ref, True)
-    row = _find(session, t, resource.id, locale, lock=True)
+    locale, resource, row = _located(session, t, ref, locale, lock=True)
     if row is None:
         if patch is not None:
-            raise TranslationNotFound(f"{t.collection} {ref!r} has no {locale} translation.")
+            raise _missing(t, ref, locale)
         if if_match is not None and if_match.strip() != "*":
             raise StalePrecondition("There is no such translation yet: send no If-Match.")
     else:
@@ -364,12 +375,9 @@ def delete_translation(
     if_match: str | None,
 ) -> None:
     """Deletes the ``locale`` translation for good: readers get the fallback's words again."""
-    locale = translation_locale(locale)
-    editing.begin(session)
-    resource = t.find(session, ref, True)
-    row = _find(session, t, resource.id, locale, lock=True)
+    locale, resource, row = _located(session, t, ref, locale, lock=True)
     if row is None:
-        raise TranslationNotFound(f"{t.collection} {ref!r} has no {locale} translation.")
+        raise _missing(t, ref, locale)
     current = to_public(session, t, row)
     editing.check_precondition(if_match, lambda: editing.etag_body(current))
     assert row.id is not None
