@@ -21,8 +21,11 @@ install: $(STAMP)
 $(STAMP): requirements.lock pyproject.toml $(NPM_LOCKS)
 	$(PYTHON) -c 'import sys; sys.exit("Folio needs Python >= 3.11") if sys.version_info < (3, 11) else None'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	# uv puts the locked packages in place in seconds where pip takes a minute (and a clean
+	# clone, as CI makes, installs everything).
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	# The JavaScript the tests run, each pinned by its package-lock.json, installed beside the
 	# Python packages, out of the source tree: the renderers in $(VENV)/js, the TypeScript
 	# client's toolchain (openapi-typescript, openapi-fetch, tsc) in $(VENV)/ts.

@@ -331,6 +331,20 @@ def running_server(
         server.wait(timeout=20)
 
 
+@contextmanager
+def seeded_server(
+    folder: Path, env: dict[str, str] | None = None, *, workers: int = 1
+) -> Iterator[tuple[str, Database]]:
+    """A seeded database of its own and ``folio serve`` on it (log: ``folder / "server.log"``),
+    for a module whose tests can share one: each start costs a start of the whole app per
+    worker."""
+    with (
+        seeded_database(folder) as database,
+        running_server(database.url, folder / "server.log", env, workers=workers) as base,
+    ):
+        yield base, database
+
+
 @pytest.fixture
 def server_workers() -> int:
     """Worker processes of ``live_server``; a test module about several overrides it."""

@@ -3,6 +3,7 @@ exactly one winner per version under If-Match, and one item per Idempotency-Key.
 
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx2 as httpx
@@ -11,13 +12,15 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from api.articles.models import Article
-from tests.conftest import Database, make_token
+from tests.conftest import Database, make_token, seeded_server
 
 
-@pytest.fixture
-def server_workers() -> int:
-    """Two worker processes: what this module is about."""
-    return 2
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Database]]:
+    """One server of two worker processes (what this module is about) for both races, which
+    touch different articles."""
+    with seeded_server(tmp_path_factory.mktemp("race"), workers=2) as started:
+        yield started
 
 
 WRITERS = 8
@@ -35,8 +38,9 @@ def _race(calls: list) -> list[httpx.Response]:  # type: ignore[type-arg]
 
 
 def test_editors_racing_with_if_match_have_one_winner_per_version(
-    live_server: str, fresh_database: Database
+    node: tuple[str, Database],
 ) -> None:
+    live_server, fresh_database = node
     headers = {"Authorization": f"Bearer {make_token(fresh_database, 'write')}"}
     with httpx.Client(base_url=live_server, headers=headers, timeout=60) as http:
         for round_ in range(3):
@@ -61,11 +65,10 @@ def test_editors_racing_with_if_match_have_one_winner_per_version(
         assert [r["number"] for r in revisions] == [4, 3, 2, 1]
 
 
-def test_clients_retrying_one_post_create_one_article(
-    live_server: str, fresh_database: Database
-) -> None:
+def test_clients_retrying_one_post_create_one_article(node: tuple[str, Database]) -> None:
+    live_server, fresh_database = node
     headers = {
-        "Authorization": f"Bearer {make_token(fresh_database, 'write')}",
+        "Authorization": f"Bearer {make_token(fresh_database, 'write', 'retrying')}",
         "Idempotency-Key": "k-1",
     }
     body = {"title": "Exactly once", "status": "published"}

@@ -88,8 +88,8 @@ def test_the_client_has_no_casts_and_no_any() -> None:
 
 
 def test_strict_tsc_accepts_the_example_and_refuses_a_misspelt_field() -> None:
-    code, output = tsc(staged_for_node("ts", client_files()))
-    assert code == 0, output
+    """One strict tsc over the client, the example and a file with two mistakes: the only
+    errors are those two, so the client and the example type-check as they are."""
     misspelt = b"""import { createFolio, type Schemas } from "./folio.ts";
 const folio = createFolio({});
 await folio.PATCH("/v1/articles/{ref}", {
@@ -100,7 +100,7 @@ const compared = await folio.GET("/v1/roles/{a}/compare/{b}", { params: { path: 
 """
     code, output = tsc(staged_for_node("ts", client_files(misspelt=misspelt)))
     assert code != 0
-    errors = [line for line in output.splitlines() if line.startswith("src/misspelt.ts(")]
+    errors = [line for line in output.splitlines() if re.match(r"^src/\S+\.ts\(", line)]
     assert len(errors) == 2, output
     assert errors[0].startswith("src/misspelt.ts(5,"), output
     assert "'titel' does not exist" in errors[0], output

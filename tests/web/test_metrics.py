@@ -4,17 +4,20 @@ node's queues read from the database."""
 
 import re
 import time
+from collections.abc import Iterator
 
 import httpx2 as httpx
 import pytest
 
-from tests.conftest import Database
+from tests.conftest import seeded_server
 
 
-@pytest.fixture
-def server_workers() -> int:
-    """Two worker processes: what this module is about."""
-    return 2
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One node of two worker processes (what this module is about) for both tests: starting
+    one costs two starts of the whole app."""
+    with seeded_server(tmp_path_factory.mktemp("metrics"), workers=2) as (base, _):
+        yield base
 
 
 def _value(text: str, series: str) -> float:
@@ -23,7 +26,7 @@ def _value(text: str, series: str) -> float:
     return float(found.group(1))
 
 
-def test_one_scrape_sees_every_worker(live_server: str, fresh_database: Database) -> None:
+def test_one_scrape_sees_every_worker(live_server: str) -> None:
     readyz = 'folio_http_requests_total{method="GET",route="/readyz",status="200"}'
     before = _value(httpx.get(f"{live_server}/metrics").text, readyz)
     ids = set()
