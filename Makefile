@@ -24,7 +24,7 @@ $(STAMP): requirements.lock pyproject.toml $(NPM_LOCKS)
 	# uv puts the locked packages in place in seconds where pip takes a minute (and a clean
 	# clone, as CI makes, installs everything).
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	# The JavaScript the tests run, each pinned by its package-lock.json, installed beside the
 	# Python packages, out of the source tree: the renderers in $(VENV)/js, the TypeScript
