@@ -4,11 +4,11 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import ColumnElement, and_, or_
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, select
 
 from api import editing
 from api.articles import body
@@ -680,20 +680,38 @@ def _apply(session: Session, article: Article, data: ArticleInput, *, key: ApiKe
         session.add(comparison)
     follow_article(session, article, key=key)
     role_ids, comparison_ids = _mentions(session, blocks)
-    for table in (ArticleRole, ArticleComparison, ArticleTag, ArticleAsset):
-        session.exec(delete(table).where(col(table.article_id) == article.id))
     shown = {data.cover} | body.references(blocks).ids("asset")
-    for asset_id in sorted(i for i in shown if i is not None):
-        session.add(ArticleAsset(article_id=article.id, asset_id=asset_id))
-    for position, role_id in enumerate(role_ids):
-        session.add(ArticleRole(article_id=article.id, role_id=role_id, position=position))
-    for position, comparison_id in enumerate(comparison_ids):
-        session.add(
-            ArticleComparison(article_id=article.id, comparison_id=comparison_id, position=position)
-        )
-    for position, tag in enumerate(dict.fromkeys(t.id for t in tag_rows)):
-        session.add(ArticleTag(article_id=article.id, tag_id=tag, position=position))
+    tag_ids = [i for i in dict.fromkeys(t.id for t in tag_rows) if i is not None]
+    _link(session, article.id, ArticleAsset, "asset_id", sorted(i for i in shown if i is not None))
+    _link(session, article.id, ArticleRole, "role_id", role_ids)
+    _link(session, article.id, ArticleComparison, "comparison_id", comparison_ids)
+    _link(session, article.id, ArticleTag, "tag_id", tag_ids)
     session.flush()
+
+
+LinkRow = TypeVar("LinkRow", ArticleAsset, ArticleRole, ArticleComparison, ArticleTag)
+
+
+def _link(
+    session: Session, article_id: int, table: type[LinkRow], column: str, wanted: list[int]
+) -> None:
+    """Makes the article's links in ``table`` the ``wanted`` ids, in that order, touching only
+    the rows that change: a link written again would name what it points at as changed (a
+    role, say), and so every other article that shows that role."""
+    rows = session.exec(select(table).where(col(table.article_id) == article_id)).all()
+    have = {getattr(row, column): row for row in rows}
+    for other, existing in have.items():
+        if other not in wanted:
+            session.delete(existing)
+    for position, other in enumerate(dict.fromkeys(wanted)):
+        row = have.get(other)
+        if row is None:
+            row = table(article_id=article_id, **{column: other})
+        elif isinstance(row, ArticleAsset) or row.position == position:
+            continue  # as it was
+        if not isinstance(row, ArticleAsset):  # an asset has no order
+            row.position = position
+        session.add(row)
 
 
 def create_article(session: Session, data: ArticleInput, *, key: ApiKey | None) -> Article:

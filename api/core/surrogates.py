@@ -44,7 +44,10 @@ ALL = "*"
 
 # Resources: a row is ``{table}:{id}``, and its collection ``{table}s``.
 RESOURCES = frozenset({"article", "role", "comparison", "author", "tag", "asset"})
-# Parts of a resource: a row changes its parent (and names every resource it points at).
+# Parts of a resource: a row changes its parent. A link also names the resource it points
+# at, whose page lists what links to it (a role's articles and comparisons); a comparison's
+# rows and cells name only the comparison: the subjects already tie it to its roles, and a
+# cell's text is nothing a role's own page shows.
 PARTS = {
     "article_role": "article",
     "article_tag": "article",
@@ -53,6 +56,13 @@ PARTS = {
     "comparison_subject": "comparison",
     "comparison_row": "comparison",
     "comparison_cell": "comparison",
+}
+_POINTS_AT = {
+    "article_role": "role",
+    "article_tag": "tag",
+    "article_comparison": "comparison",
+    "article_asset": "asset",
+    "comparison_subject": "role",
 }
 # A translation changes the resource it translates (``resource_type``, ``resource_id``).
 TRANSLATION = "translation"
@@ -166,8 +176,8 @@ def keys_of(row: Any, *, collections: bool) -> set[str]:
     if table in PARTS:
         parent = PARTS[table]
         found = {f"{parent}s"} if collections else set()
-        for name in RESOURCES:
-            value = getattr(row, f"{name}_id", None)
+        for name in (parent, _POINTS_AT.get(table)):
+            value = getattr(row, f"{name}_id", None) if name is not None else None
             if value is not None:
                 found.add(f"{name}:{value}")
         return found

@@ -19,7 +19,7 @@ from api.main import create_app
 from api.roles.models import Role
 from api.warm import warm_articles
 from api.web.cache import Entry, ResponseCache, keys_in
-from tests.conftest import Database, eventually, settings_for
+from tests.conftest import Database, eventually, make_token, settings_for
 
 
 def other_article(database: Database, title: str = "Another article") -> int:
@@ -122,6 +122,56 @@ def test_editing_one_article_leaves_another_in_memory(
     again = cached.get("/v1/articles/1")
     assert (cache.hits, cache.misses) == (hits + 1, misses)  # still in memory
     assert again.content == first.content
+
+
+def test_editing_an_article_that_shows_the_same_roles_leaves_the_other_alone(
+    cached: TestClient, fresh_database: Database
+) -> None:
+    """Through the API: B shows the seed's roles and comparison too, and an edit of its
+    summary changes B alone. Its links are as they were, so they are not written again, and
+    the roles they point at are not named as changed."""
+    write = {"Authorization": f"Bearer {make_token(fresh_database, 'write')}"}
+    seed = cached.get("/v1/articles/1")
+    made = cached.post(
+        "/v1/articles",
+        json={"title": "B", "status": "published", "body": seed.json()["body"]},
+        headers=write,
+    )
+    assert made.status_code == 201, made.text
+    b = made.json()
+    assert {r["id"] for r in b["roles"]} == {r["id"] for r in seed.json()["roles"]} != set()
+    with client_for(fresh_database, cache_max_entries=0) as other_process:
+        assert other_process.get("/v1/articles/1").status_code == 200
+        assert eventually(lambda: _stored(fresh_database) >= 1)
+    stored = _stored(fresh_database)
+    cache = cache_of(cached)
+    assert cached.get("/v1/articles/1").content == seed.content
+    edited = cached.patch(
+        f"/v1/articles/{b['id']}",
+        json={"summary": "Only B changes"},
+        headers={**write, "Content-Type": "application/merge-patch+json"},
+    )
+    assert edited.status_code == 200, edited.text
+    with Session(fresh_database.engine) as session:
+        latest = session.exec(select(ContentChange).order_by(col(ContentChange.id).desc())).first()
+    assert latest is not None
+    assert set(latest.changed) == {f"article:{b['id']}", "articles", "events"}
+    assert _stored(fresh_database) == stored  # the seed's stored bytes are still there
+    hits, misses = cache.hits, cache.misses
+    assert cached.get("/v1/articles/1").content == seed.content
+    assert (cache.hits, cache.misses) == (hits + 1, misses)  # and still in memory
+    # Changing what B links to names the role it no longer shows (its page lists B).
+    unlinked = cached.patch(
+        f"/v1/articles/{b['id']}",
+        json={"body": [{"_type": "block", "children": [{"_type": "span", "text": "Plain."}]}]},
+        headers={**write, "Content-Type": "application/merge-patch+json"},
+    )
+    assert unlinked.status_code == 200, unlinked.text
+    assert unlinked.json()["roles"] == []
+    with Session(fresh_database.engine) as session:
+        latest = session.exec(select(ContentChange).order_by(col(ContentChange.id).desc())).first()
+    assert latest is not None
+    assert {f"role:{r['id']}" for r in seed.json()["roles"]} <= set(latest.changed)
 
 
 def test_renaming_a_role_drops_the_article_that_shows_it(
