@@ -67,11 +67,11 @@ def replicated() -> Iterator[Replicated]:
             "-D", str(replica), "-R", "-X", "stream", "--no-sync",
         )  # fmt: skip
         conf = (replica / "postgresql.conf").read_text()
-        # A replica half a second behind, as one under load is: what it has not replayed
+        # A replica a quarter of a second behind, as one under load is: what it has not replayed
         # yet must never be what a reader gets.
         (replica / "postgresql.conf").write_text(
             conf.replace(f"port = {ports[0]}", f"port = {ports[1]}")
-            + "recovery_min_apply_delay = '500ms'\n"
+            + "recovery_min_apply_delay = '250ms'\n"
         )
         _as_postgres("pg_ctl", "-D", str(replica), "-l", str(folder / "replica.log"), "-w", "start")
         started.append(replica)
