@@ -51,6 +51,10 @@ class Settings(BaseSettings):
         default=64 * 1024 * 1024, ge=0, description="Largest total size of those responses."
     )
     log_level: str = Field(default="info")
+    opentelemetry: bool = Field(
+        default=False,
+        description="FastAPI's own OpenTelemetry spans and metrics (for a configured provider).",
+    )
     cache_max_age: int = Field(
         default=60, ge=0, le=31_536_000, description="Seconds browsers and CDNs may reuse it."
     )
