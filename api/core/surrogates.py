@@ -44,25 +44,18 @@ ALL = "*"
 
 # Resources: a row is ``{table}:{id}``, and its collection ``{table}s``.
 RESOURCES = frozenset({"article", "role", "comparison", "author", "tag", "asset"})
-# Parts of a resource: a row changes its parent. A link also names the resource it points
-# at, whose page lists what links to it (a role's articles and comparisons); a comparison's
-# rows and cells name only the comparison: the subjects already tie it to its roles, and a
-# cell's text is nothing a role's own page shows.
-PARTS = {
-    "article_role": "article",
-    "article_tag": "article",
-    "article_comparison": "article",
-    "article_asset": "article",
-    "comparison_subject": "comparison",
-    "comparison_row": "comparison",
-    "comparison_cell": "comparison",
-}
-_POINTS_AT = {
-    "article_role": "role",
-    "article_tag": "tag",
-    "article_comparison": "comparison",
-    "article_asset": "asset",
-    "comparison_subject": "role",
+# Parts of a resource, each with its parent and what it points at: a row changes its parent,
+# and a link names what it points at too, whose page lists what links to it (a role's articles
+# and comparisons). A comparison's rows and cells point at nothing: the subjects already tie it
+# to its roles, and a cell's text is nothing a role's own page shows.
+PARTS: dict[str, tuple[str, str | None]] = {
+    "article_role": ("article", "role"),
+    "article_tag": ("article", "tag"),
+    "article_comparison": ("article", "comparison"),
+    "article_asset": ("article", "asset"),
+    "comparison_subject": ("comparison", "role"),
+    "comparison_row": ("comparison", None),
+    "comparison_cell": ("comparison", None),
 }
 # A translation changes the resource it translates (``resource_type``, ``resource_id``).
 TRANSLATION = "translation"
@@ -174,9 +167,9 @@ def keys_of(row: Any, *, collections: bool) -> set[str]:
             found.add(f"{row.resource_type}s")
         return found
     if table in PARTS:
-        parent = PARTS[table]
+        parent, points_at = PARTS[table]
         found = {f"{parent}s"} if collections else set()
-        for name in (parent, _POINTS_AT.get(table)):
+        for name in (parent, points_at):
             value = getattr(row, f"{name}_id", None) if name is not None else None
             if value is not None:
                 found.add(f"{name}:{value}")
@@ -229,7 +222,7 @@ def depend_on_tables(session: Session, tables: Iterable[Any]) -> None:
         elif name == TRANSLATION:
             read.update(("articles", "roles", "comparisons"))
         elif name in PARTS:
-            read.add(f"{PARTS[name]}s")
+            read.add(f"{PARTS[name][0]}s")
         elif name in LOGS:
             read.add(LOGS[name])
         else:
@@ -280,7 +273,7 @@ def _executed(state: ORMExecuteState) -> None:
     if table in PARTS:
         # A bulk change of a resource's parts comes with a write of the resource itself
         # (its version), which names it; the collection is named here.
-        _written(session=state.session).add(f"{PARTS[table]}s")
+        _written(session=state.session).add(f"{PARTS[table][0]}s")
         return
     _written(state.session).add(ALL)
 

@@ -14,6 +14,7 @@ from api.comparisons.models import Comparison, ComparisonCell
 from api.core.clock import Clock
 from api.core.config import get_settings
 from api.history.models import Revision
+from tests.assets.images import png
 from tests.conftest import Keys
 from tests.helpers import block, body_of, linking
 
@@ -520,3 +521,37 @@ def test_idempotency_key_replays_the_first_answer(
 def test_patch_with_a_non_object_is_422(client: TestClient, keys: Keys) -> None:
     response = client.patch("/v1/articles/1", json=["title"], headers=keys.auth("write"))
     assert response.status_code == 422
+
+
+def test_edits_keep_the_links_in_the_order_and_number_the_body_gives(
+    client: TestClient, keys: Keys
+) -> None:
+    """Links are written only where they change: reordered, dropped, added, and a cover set
+    then taken away, each shows in the answer and in what the asset is still used by."""
+    write = {**keys.auth("write"), "Content-Type": "application/merge-patch+json"}
+    first = linking("Read about the partner.", "partner", role_id=1)
+    second = linking("Read about the CAIO.", "CAIO", role_id=2)
+    made = create(client, keys, body=[first, second])
+    assert [r["id"] for r in made["roles"]] == [1, 2]
+
+    def patched(**changes: Any) -> dict[str, Any]:
+        answer = client.patch(f"/v1/articles/{made['id']}", json=changes, headers=write)
+        assert answer.status_code == 200, answer.text
+        return body_of(answer)
+
+    assert [r["id"] for r in patched(body=[second, first])["roles"]] == [2, 1]
+    assert [r["id"] for r in patched(body=[second])["roles"]] == [2]
+    assert [r["id"] for r in patched(body=[first, block("Plain text."), second])["roles"]] == [
+        1,
+        2,
+    ]
+    asset = client.post(
+        "/v1/assets",
+        content=png(40, 30),
+        headers={**keys.auth("write"), "Content-Type": "image/png"},
+    ).json()
+    assert patched(cover=asset["id"])["cover"]["id"] == asset["id"]
+    assert client.delete(f"/v1/assets/{asset['id']}", headers=keys.auth("write")).status_code == 409
+    assert patched(cover=None)["cover"] is None
+    assert client.delete(f"/v1/assets/{asset['id']}", headers=keys.auth("write")).status_code == 204
+    assert [r["id"] for r in patched(title="Only the title")["roles"]] == [1, 2]
