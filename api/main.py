@@ -31,7 +31,7 @@ from api.labels.tags import router as tags_router
 from api.previews.router import router as previews_router
 from api.purge import service as purge
 from api.roles import router as roles
-from api.schedule import content_changes, last_change, latest_change, next_publication
+from api.schedule import read_changes
 from api.search.router import router as search_router
 from api.sharing.router import router as sharing_router
 from api.transfer.router import router as import_router
@@ -40,7 +40,6 @@ from api.trash.router import router as trash_router
 from api.web import openapi
 from api.web.cache import (
     CacheMiddleware,
-    Follow,
     RepresentationStore,
     ResponseCache,
     make_watcher,
@@ -94,11 +93,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         watch_engine = db.make_engine(settings.database_url, pool_size=1)
         watcher = make_watcher(
             settings.database_url,
-            Follow(
-                refresh=lambda: (next_publication(watch_engine), last_change(watch_engine)),
-                changes=lambda last: content_changes(watch_engine, last),
-                latest=lambda: latest_change(watch_engine),
-            ),
+            lambda last, batch: read_changes(watch_engine, last, batch=batch),
         )
         cache.watcher = watcher
         if watcher is not None:

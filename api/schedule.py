@@ -12,16 +12,15 @@ from api.articles.models import Article
 from api.comparisons.models import Comparison
 from api.core import surrogates
 from api.core.clock import clock
-from api.core.surrogates import ContentChange
+from api.core.surrogates import ContentChange, Reading
 from api.core.workflow import Status
 from api.events import service as events
 from api.labels.models import Author, Tag
 from api.roles.models import Role
 
 
-def next_publication(engine: Engine) -> datetime | None:
+def _next_publication(now: datetime) -> Any:
     """The earliest time a scheduled article, role or comparison becomes public, if any."""
-    now = clock.now()
     parts = [
         sql_select(func.min(model.published_at).label("at")).where(
             col(model.status) == Status.scheduled,
@@ -30,16 +29,12 @@ def next_publication(engine: Engine) -> datetime | None:
         )
         for model in (Article, Role, Comparison)
     ]
-    times = union_all(*parts).subquery()
-    with Session(engine) as session:
-        earliest = session.execute(sql_select(func.min(times.c.at))).scalar()
-    return _aware(earliest, now)
+    return sql_select(func.min(union_all(*parts).subquery().c.at)).scalar_subquery()
 
 
-def last_change(engine: Engine) -> datetime | None:
+def _last_change(now: datetime) -> Any:
     """When the public content last changed: the latest write to anything (deletions included:
     they bump ``updated_at``), or the latest scheduled publication that came due since."""
-    now = clock.now()
     parts: list[Any] = [
         sql_select(func.max(m.updated_at).label("at"))
         for m in (Article, Role, Comparison, Author, Tag)
@@ -50,21 +45,32 @@ def last_change(engine: Engine) -> datetime | None:
         )
         for model in (Article, Role, Comparison)
     ]
-    times = union_all(*parts).subquery()
+    return sql_select(func.max(union_all(*parts).subquery().c.at)).scalar_subquery()
+
+
+def next_publication(engine: Engine) -> datetime | None:
+    now = clock.now()
     with Session(engine) as session:
-        latest = session.execute(sql_select(func.max(times.c.at))).scalar()
-    return _aware(latest, now)
+        return _aware(session.execute(sql_select(_next_publication(now))).scalar(), now)
 
 
-def content_changes(engine: Engine, last: int) -> list[tuple[int, list[str]]]:
-    """The keys of the content changes committed after ``last`` (``api.core.surrogates``)."""
+def read_changes(engine: Engine, last: int | None, *, batch: int) -> Reading:
+    """The ``Reading`` after change ``last``: two statements on one connection."""
+    now = clock.now()
     with Session(engine) as session:
-        return surrogates.changes_since(session, last)
-
-
-def latest_change(engine: Engine) -> int:
-    with Session(engine) as session:
-        return session.execute(sql_select(func.max(ContentChange.id))).scalar() or 0
+        changes = surrogates.changes_since(session, last, limit=batch) if last is not None else None
+        if changes is not None and len(changes) >= batch:
+            changes = None
+        horizon, last_modified, latest = session.execute(
+            sql_select(
+                _next_publication(now),
+                _last_change(now),
+                sql_select(func.max(ContentChange.id)).scalar_subquery(),
+            )
+        ).one()
+    if changes is not None:  # read on from the last change read, never from a newer one
+        latest = changes[-1][0] if changes else last
+    return Reading(changes, latest or 0, _aware(horizon, now), _aware(last_modified, now))
 
 
 def _aware(value: datetime | str | None, now: datetime) -> datetime | None:

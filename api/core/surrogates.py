@@ -18,6 +18,7 @@ does not know, or a bulk UPDATE or DELETE of a content table, changes ``ALL``.
 import os
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -350,3 +351,16 @@ def changes_since(session: Session, last: int, *, limit: int = 1000) -> list[tup
         .limit(limit)
     ).all()
     return [(int(i), list(k)) for i, k in rows if i is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a cache's watcher reads after a change, in one transaction: the content changes
+    committed after the last it read (None when it must drop everything: it read none before,
+    or too many came), the newest change's id, the next scheduled publication and when the
+    content last changed."""
+
+    changes: list[tuple[int, list[str]]] | None
+    latest: int
+    horizon: datetime | None
+    last_modified: datetime | None

@@ -55,17 +55,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.core import locales, surrogates
 from api.core.clock import clock
 from api.core.db import READ_FENCE, WRITER
-from api.core.surrogates import ALL, ContentChange, Representation, RepresentationKey
+from api.core.surrogates import ALL, ContentChange, Reading, Representation, RepresentationKey
 from api.web.http import LAST_MODIFIED, SURROGATE_KEY, not_modified
 
 log = structlog.get_logger(__name__)
 
-# What the watcher reads from the database after each change: the next scheduled publication
-# and when the content last changed.
-Refresh = Callable[[], tuple[datetime | None, datetime | None]]
-# The content changes committed after an id (oldest first, a bounded batch), and the latest id.
-Changes = Callable[[int], list[tuple[int, list[str]]]]
-Latest = Callable[[], int]
+# What the watcher reads from the database after each change, in one transaction: the content
+# changes committed after the last it read (an id, None at first) in batches of at most the
+# given number, the next scheduled publication and when the content last changed.
+Follow = Callable[[int | None, int], Reading]
 # Told of the keys that changed (from the watcher's thread).
 Dropper = Callable[[frozenset[str]], None]
 
@@ -76,15 +74,6 @@ class Snapshot:
     seen: int  # the changes observed (NOTIFY, data_version) when it was taken
     horizon: datetime | None  # the next scheduled publication: stale from then on
     last_modified: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class Follow:
-    """How a watcher reads the database (each call on the watcher's own engine)."""
-
-    refresh: Refresh
-    changes: Changes
-    latest: Latest
 
 
 class Watcher(ABC):
@@ -171,6 +160,18 @@ class Watcher(ABC):
             return None
         return snapshot
 
+    def serving(self) -> bool:
+        """Whether what memory holds may be served: the watcher follows the database and no
+        scheduled publication has come due. A write in this process may have made the
+        snapshot out of date, but it dropped what it changed before its answer went out:
+        only a render needs the new snapshot (``fresh``), a hit does not wait for it."""
+        snapshot = self._snapshot
+        return (
+            snapshot is not None
+            and self._connected
+            and (snapshot.horizon is None or clock.now() < snapshot.horizon)
+        )
+
     async def fresh(self, timeout: float) -> Snapshot | None:
         """The current snapshot, waiting up to ``timeout`` for the thread to take one when it
         is out of date (right after a write, say) rather than passing the cache by; None at
@@ -195,23 +196,14 @@ class Watcher(ABC):
     def _observed(self) -> None:
         self._seen = next(self._observations)
 
-    def _catch_up(self) -> None:
+    def _catch_up(self, reading: Reading) -> None:
         """Drops what the content changes committed since the last read name; everything when
         they cannot be known (the first read, or too many to read)."""
-        follow = self._follow_with
-        if self._last_change is None:
-            self._last_change = follow.latest()
+        self._last_change = reading.latest
+        if reading.changes is None:
             self._drop(frozenset({ALL}))
-            return
-        changes = follow.changes(self._last_change)
-        if not changes:
-            return
-        self._last_change = changes[-1][0]
-        if len(changes) >= self.batch:
-            self._last_change = follow.latest()
-            self._drop(frozenset({ALL}))
-            return
-        self._drop(frozenset(key for _, keys in changes for key in keys))
+        elif reading.changes:
+            self._drop(frozenset(key for _, keys in reading.changes for key in keys))
 
     def _keep_fresh(self) -> None:
         with self._refreshing:
@@ -230,17 +222,17 @@ class Watcher(ABC):
         if current and not due:
             return
         try:
-            self._catch_up()
-            if due:  # a scheduled publication came due: anything may show it
-                self._drop(frozenset({ALL}))
-            horizon, last_modified = self._follow_with.refresh()
+            reading = self._follow_with(self._last_change, self.batch)
         except SQLAlchemyError as exc:
             if not self._failing:
                 log.warning("content_snapshot_failed", error=str(exc))
             self._failing, self._snapshot = True, None
             return
+        self._catch_up(reading)
+        if due:  # a scheduled publication came due: anything may show it
+            self._drop(frozenset({ALL}))
         self._failing = False
-        self._snapshot = Snapshot(generation, seen, horizon, last_modified)
+        self._snapshot = Snapshot(generation, seen, reading.horizon, reading.last_modified)
         self._ready.set()
         if self._loop is not None:
             with contextlib.suppress(RuntimeError):  # the loop has closed
@@ -376,6 +368,11 @@ class ResponseCache:
         if watcher is None:
             return None
         return watcher.snapshot() or await watcher.fresh(self.fresh_seconds)
+
+    def serving(self) -> bool:
+        """Whether entries may be served from memory now (``Watcher.serving``)."""
+        watcher = self.watcher
+        return watcher is not None and watcher.serving()
 
     def mark(self) -> int:
         """Taken before a render: ``put`` keeps it only if nothing it shows changed since."""
@@ -823,11 +820,13 @@ class CacheMiddleware:
                 if_none_match = value
             elif name == b"if-modified-since":
                 if_modified_since = value
-        snapshot = await self.cache.snapshot()
-        if snapshot is None:
-            await self.app(scope, receive, send)
-            return
         cache = self.cache
+        snapshot = None
+        if not cache.serving():  # at start, after a failure, when a publication came due
+            snapshot = await cache.snapshot()
+            if snapshot is None:
+                await self.app(scope, receive, send)
+                return
         # Answers vary by the locale Accept-Language picks (not by the header's every spelling).
         language = _language(accept_language)
         key = (scope["path"].encode(), scope["query_string"], accept, language)
@@ -839,6 +838,11 @@ class CacheMiddleware:
         if entry is not None:
             cache.hits += 1
             await _replay(entry, if_none_match, if_modified_since, send)
+            return
+        # A render needs a snapshot that has seen every change this process made.
+        snapshot = snapshot or await cache.snapshot()
+        if snapshot is None:
+            await self.app(scope, receive, send)
             return
         cache.misses += 1
         since = cache.mark()

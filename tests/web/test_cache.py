@@ -100,6 +100,30 @@ def test_a_commit_from_another_connection_is_seen_at_once(
     assert stale.status_code == 200
 
 
+def test_a_write_does_not_hold_up_hits_on_what_it_did_not_change(
+    cached_client: TestClient,
+) -> None:
+    """Right after a write in this process the snapshot is out of date until it is taken
+    again; what memory holds and the write did not drop is served meanwhile, without waiting
+    for it, while a miss waits for the new snapshot before it renders."""
+    cache: ResponseCache = cached_client.app.state.cache  # type: ignore[attr-defined]
+    watcher = cache.watcher
+    assert watcher is not None
+    first = cached_client.get("/v1/articles/1")
+    with watcher._refreshing:  # the snapshot cannot be taken again while this is held
+        watcher._drop(frozenset({"article:2"}))  # what a write's commit does, in its order
+        watcher._changed()
+        assert watcher.snapshot() is None
+        hits = cache.hits
+        again = cached_client.get("/v1/articles/1")
+        assert cache.hits == hits + 1
+        assert again.content == first.content
+    misses = cache.misses
+    assert cached_client.get("/v1/articles?limit=1").status_code == 200
+    assert cache.misses == misses + 1
+    assert watcher.snapshot() is not None  # the miss waited for it
+
+
 def test_cache_is_bounded_least_recently_used_first() -> None:
     cache = ResponseCache(max_entries=2, max_bytes=1000)
 
