@@ -30,12 +30,55 @@ from api.core.config import get_settings
 MAX_HEAD_BYTES = 64 * 1024  # request line and headers; larger is a 431
 
 
+class CoalescingTransport:
+    """A transport whose writes in one turn of the event loop go out as one write.
+
+    Uvicorn writes a response's status line and headers, then its body, each with a write of
+    its own: two system calls and two TCP segments for every answer, where the body is ready
+    at once (a cached answer, any response of one piece). Held until the end of the turn (or
+    until ``LIMIT`` bytes are held), they leave in one. Written here because Uvicorn has no
+    setting for it. Everything else is the wrapped transport's; closing sends what is held
+    first."""
+
+    LIMIT = 64 * 1024  # past this, held bytes go at once: flow control sees them as before
+
+    def __init__(self, transport: Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held: list[bytes] = []
+        self._size = 0
+
+    def write(self, data: bytes) -> None:
+        if not self._held:
+            self._loop.call_soon(self.flush)
+        self._held.append(data)
+        self._size += len(data)
+        if self._size >= self.LIMIT:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._held:
+            return
+        held, self._held, self._size = self._held, [], 0
+        if not self._transport.is_closing():
+            self._transport.write(held[0] if len(held) == 1 else b"".join(held))
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
 class GuardedHttpProtocol(HttpToolsProtocol):
     """Uvicorn's HTTP/1.1 protocol, with a deadline for every request head: from when the
-    connection opens, or the previous answer was sent, until the head has arrived whole."""
+    connection opens, or the previous answer was sent, until the head has arrived whole; and
+    each answer written at once (``CoalescingTransport``)."""
 
     def connection_made(self, transport: Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        coalescing = CoalescingTransport(transport, self.loop)
+        super().connection_made(coalescing)  # type: ignore[arg-type]
         self._head_timer: TimerHandle | None = None
         self._head_bytes = 0
         self._awaiting_head = True

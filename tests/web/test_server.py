@@ -2,6 +2,7 @@
 connections are closed, oversized heads and slow bodies are refused, and secrets in a query
 string never reach the access log."""
 
+import asyncio
 import signal
 import socket
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
+from api.web.server import CoalescingTransport
 from tests.conftest import Database, eventually, running_server
 
 IDLE = 200
@@ -141,3 +143,66 @@ def test_a_stopping_server_drains_before_it_exits(fresh_database: Database, tmp_
                 assert http.get("/v1/articles/1").status_code == 200
             assert http.get("/readyz").json()["detail"].startswith("Stopping")
         assert server.wait(timeout=20) == 0
+
+
+class _Recording:
+    """The socket's side of a transport: what was written, in how many writes."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        assert not self.closed
+        self.writes.append(data)
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+    def get_write_buffer_size(self) -> int:
+        return 0
+
+
+def test_an_answer_is_written_in_one_piece() -> None:
+    """A response's head and body, written in one turn of the event loop, leave in one write;
+    a large one is not held; closing sends what is held first, and nothing after."""
+
+    async def turns() -> _Recording:
+        recording = _Recording()
+        transport = CoalescingTransport(recording, asyncio.get_running_loop())  # type: ignore[arg-type]
+        transport.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n")
+        transport.write(b"{}")
+        assert recording.writes == []
+        await asyncio.sleep(0)
+        assert recording.writes == [b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}"]
+        big = b"x" * CoalescingTransport.LIMIT
+        transport.write(big)
+        assert recording.writes[-1] == big  # at once
+        transport.write(b"last")
+        transport.close()
+        assert recording.writes[-1] == b"last"
+        assert recording.closed
+        transport.write(b"too late")
+        await asyncio.sleep(0)
+        assert transport.get_write_buffer_size() == 0  # the rest is the wrapped transport's
+        return recording
+
+    recording = asyncio.run(turns())
+    assert b"too late" not in recording.writes
+    assert len(recording.writes) == 3
+
+
+def test_answers_through_the_server_arrive_whole(server: tuple[str, int, Path]) -> None:
+    """Through the real server, over keep-alive: each answer is complete and in order."""
+    base, _, _ = server
+    with httpx.Client(base_url=base) as http:
+        for _ in range(5):
+            first = http.get("/v1/articles/1")
+            assert first.status_code == 200
+            assert first.json()["id"] == 1
+            missing = http.get("/v1/articles/no-such-article")
+            assert missing.status_code == 404
+            assert missing.json()["status"] == 404
