@@ -44,6 +44,7 @@ from api.core.urls import site_url
 from api.core.workflow import not_trashed, readable
 from api.roles import service as roles_service
 from api.roles.models import Role
+from api.translations import reading
 from api.web.refs import ArticleRef
 
 _blocks = TypeAdapter(list[Block])
@@ -164,7 +165,9 @@ class Resolver:
                 for i in refs.ids(kind)
             ),
         )
-        self.roles = roles_service.refs_by_id(session, refs.ids("role"), preview=preview)
+        self.roles = roles_service.refs_by_id(
+            session, refs.ids("role"), preview=preview, locale=locale
+        )
         self.tables = comparisons_service.load_comparisons(
             session, refs.ids("comparison"), preview=preview, locale=locale
         )
@@ -178,7 +181,10 @@ class Resolver:
             if related
             else []
         )
-        self.articles = {ref.id: ref for ref in map(ArticleRef.of, articles)}
+        shown = reading.as_shown(
+            session, articles, "articles", locale, preview=preview, fields=["title"]
+        )
+        self.articles = {ref.id: ref for ref in map(ArticleRef.of, shown)}
         self.images = assets_service.images_by_id(session, refs.ids("asset"))
 
     def body(self, blocks: Sequence[Block]) -> list[BlockPublic]:

@@ -243,6 +243,11 @@ def _to_public(
     tag_form = tags.to_public if "tags" in include else TagRef.of
     roles = _linked(session, ArticleRole, Role, ids, readable(Role, preview=preview))
     mentioned = {role.id: role for found in roles.values() for role in found}
+    if "roles" not in include:  # references name each role as the locale shows it
+        shown = reading.as_shown(
+            session, list(mentioned.values()), "roles", locale, preview=preview, fields=["name"]
+        )
+        mentioned = {role.id: role for role in shown}
     role_form: dict[Any, Any] = (
         dict(
             zip(
@@ -268,7 +273,19 @@ def _to_public(
         )
         comparisons = {k: [tables[c.id] for c in v] for k, v in comparisons.items()}
     else:
-        comparisons = {k: [ComparisonRef.of(c) for c in v] for k, v in comparisons.items()}
+        embedded = {c.id: c for found in comparisons.values() for c in found}
+        refs = {
+            c.id: ComparisonRef.of(c)
+            for c in reading.as_shown(
+                session,
+                list(embedded.values()),
+                comparisons_service.COLLECTION,
+                locale,
+                preview=preview,
+                fields=["title"],
+            )
+        }
+        comparisons = {k: [refs[c.id] for c in v] for k, v in comparisons.items()}
     tags_by_article = _linked(session, ArticleTag, Tag, ids, not_trashed(Tag))
     parsed = {a.id: blocks_of(a) for a in articles if a.id is not None} if with_body else {}
     resolver = body.Resolver(session, list(parsed.values()), preview=preview, locale=locale)

@@ -78,10 +78,16 @@ def find_comparison(
 
 
 def _subjects_by_comparison(
-    session: Session, ids: set[int], *, preview: bool, whole: bool = False
+    session: Session,
+    ids: set[int],
+    *,
+    preview: bool,
+    whole: bool = False,
+    locale: str | None = None,
 ) -> dict[int, list[Any]]:
     """Each comparison's subject roles in column order, those the reader may see (a role
-    that is not public is no column of a public table): refs, or list items when ``whole``."""
+    that is not public is no column of a public table): refs, or list items when ``whole``,
+    as ``locale`` shows them (each role's name and slug in it, its cells keyed by that slug)."""
     subjects: dict[int, list[Any]] = defaultdict(list)
     rows = session.exec(
         select(ComparisonSubject, Role)
@@ -89,13 +95,17 @@ def _subjects_by_comparison(
         .where(col(ComparisonSubject.comparison_id).in_(ids), readable(Role, preview=preview))
         .order_by(col(ComparisonSubject.comparison_id), col(ComparisonSubject.position))
     ).all()
-    forms = (
-        roles_service.list_items(session, [role for _, role in rows], preview=preview)
-        if whole
-        else [RoleRef.of(role) for _, role in rows]
-    )
-    for (subject, _), form in zip(rows, forms, strict=True):
-        subjects[subject.comparison_id].append(form)
+    roles = list({role.id: role for _, role in rows}.values())
+    if whole:
+        items = roles_service.list_items(session, roles, preview=preview, locale=locale)
+        forms: dict[Any, Any] = {role.id: item for role, item in zip(roles, items, strict=True)}
+    else:
+        shown = reading.as_shown(
+            session, roles, roles_service.COLLECTION, locale, preview=preview, fields=["name"]
+        )
+        forms = {role.id: RoleRef.of(role) for role in shown}
+    for subject, role in rows:
+        subjects[subject.comparison_id].append(forms[role.id])
     return subjects
 
 
@@ -166,7 +176,21 @@ def _tables(
         session, comparisons, COLLECTION, locale or locales.default(), preview=preview, apply=apply
     )
     words = _row_words(applied.values())
-    subjects = _subjects_by_comparison(session, wanted, preview=preview, whole=whole_roles)
+    subjects = _subjects_by_comparison(
+        session, wanted, preview=preview, whole=whole_roles, locale=locale
+    )
+    # A translation keys its cells by each role's own slug; a column, by the slug it shows.
+    own_slugs = (
+        dict(
+            session.exec(
+                select(Role.id, Role.slug).where(
+                    col(Role.id).in_({ref.id for refs in subjects.values() for ref in refs})
+                )
+            ).all()
+        )
+        if words
+        else {}
+    )
     rows = session.exec(
         select(ComparisonRow)
         .where(col(ComparisonRow.comparison_id).in_(wanted))
@@ -194,7 +218,7 @@ def _tables(
                 dimension=said.get("dimension") or row.dimension,
                 cells={
                     slug_of[ref.id]: CellPublic(
-                        text=texts.get(slug_of[ref.id]) or by_role[ref.id].text,
+                        text=texts.get(own_slugs.get(ref.id, "")) or by_role[ref.id].text,
                         note=by_role[ref.id].note,
                         source_url=by_role[ref.id].source_url,
                     )
@@ -299,7 +323,9 @@ def list_comparisons(
     include = parse_include(query.include, INCLUDABLE)
     ids = {c.id for c in page.items if c.id is not None}
     subjects = (
-        _subjects_by_comparison(session, ids, preview=preview, whole="roles" in include)
+        _subjects_by_comparison(
+            session, ids, preview=preview, whole="roles" in include, locale=locale
+        )
         if ids
         else {}
     )

@@ -50,15 +50,19 @@ def find_role(session: Session, ref: str, *, preview: bool, for_update: bool = F
     )
 
 
-def refs_by_id(session: Session, ids: Iterable[int], *, preview: bool) -> dict[int, RoleRef]:
-    """References to the roles the reader may see among ``ids``; the others are missing."""
+def refs_by_id(
+    session: Session, ids: Iterable[int], *, preview: bool, locale: str | None = None
+) -> dict[int, RoleRef]:
+    """References to the roles the reader may see among ``ids``, as ``locale`` shows them;
+    the others are missing."""
     wanted = set(ids)
     if not wanted:
         return {}
     roles = session.exec(
         select(Role).where(col(Role.id).in_(wanted), readable(Role, preview=preview))
     ).all()
-    return {ref.id: ref for ref in map(RoleRef.of, roles)}
+    shown = reading.as_shown(session, roles, COLLECTION, locale, preview=preview, fields=["name"])
+    return {ref.id: ref for ref in map(RoleRef.of, shown)}
 
 
 def visible_ids(session: Session, ids: Iterable[int]) -> set[int]:
@@ -154,7 +158,7 @@ def to_public_many(
     """Role pages for many roles in a few queries, whatever their number."""
     now = clock.now()
     ids = [r.id for r in roles]
-    comparisons: dict[int, list[ComparisonRef]] = defaultdict(list)
+    comparisons: dict[int, list[Comparison]] = defaultdict(list)
     for role_id, comparison in session.exec(
         select(ComparisonSubject.role_id, Comparison)
         .join(Comparison, col(Comparison.id) == ComparisonSubject.comparison_id)
@@ -164,27 +168,47 @@ def to_public_many(
         )
         .order_by(col(Comparison.title), col(Comparison.id))
     ):
-        comparisons[role_id].append(ComparisonRef.of(comparison))
-    articles: dict[int, list[ArticleRef]] = defaultdict(list)
+        comparisons[role_id].append(comparison)
+    articles: dict[int, list[Article]] = defaultdict(list)
     for role_id, article in session.exec(
         select(ArticleRole.role_id, Article)
         .join(Article, col(Article.id) == ArticleRole.article_id)
         .where(col(ArticleRole.role_id).in_(ids), visible(Article, now))
         .order_by(col(Article.published_at).desc(), col(Article.id).desc())
     ):
-        articles[role_id].append(ArticleRef.of(article))
+        articles[role_id].append(article)
+    # Each named as the locale shows it: its translated title, its page in that locale.
+    comparison_refs = _refs(session, comparisons, "comparisons", ComparisonRef, locale, preview)
+    article_refs = _refs(session, articles, "articles", ArticleRef, locale, preview)
     return [
         RolePublic.model_validate(
             item,
             update={
-                "comparisons": comparisons[role.id or 0],
-                "articles": articles[role.id or 0],
+                "comparisons": comparison_refs[role.id or 0],
+                "articles": article_refs[role.id or 0],
             },
         )
         for role, item in zip(
             roles, list_items(session, roles, preview=preview, locale=locale), strict=True
         )
     ]
+
+
+def _refs(
+    session: Session,
+    rows: dict[int, list[Any]],
+    collection: str,
+    ref: Any,
+    locale: str | None,
+    preview: bool,
+) -> dict[int, list[Any]]:
+    """References (``ref.of``) to each role's ``rows``, as ``locale`` shows them."""
+    unique = {row.id: row for found in rows.values() for row in found}
+    shown = reading.as_shown(
+        session, list(unique.values()), collection, locale, preview=preview, fields=["title"]
+    )
+    refs = {row.id: ref.of(row) for row in shown}
+    return defaultdict(list, {i: [refs[row.id] for row in found] for i, found in rows.items()})
 
 
 def get_role(

@@ -78,6 +78,31 @@ def localize(
     return shown, localized
 
 
+def as_shown(
+    session: Session,
+    rows: Sequence[Row],
+    collection: str,
+    locale: str | None,
+    *,
+    preview: bool,
+    fields: Sequence[str],
+) -> list[Row]:
+    """``rows`` as ``locale`` shows them along its fallback chain (their translated
+    ``fields`` and slug), for a document that refers to them: a German article names its
+    roles in German and links to their German pages. One query; none for the default."""
+    if locale is None or locale == locales.default() or not rows:
+        return list(rows)
+    shown, _ = localize(
+        session,
+        rows,
+        collection,
+        locale,
+        preview=preview,
+        apply=lambda row, translation: translated_copy(row, translation, fields),
+    )
+    return shown
+
+
 def translated_copy(row: Any, translation: Translation, fields: Sequence[str]) -> Any:
     """A copy of ``row`` with ``translation``'s ``fields``, slug and workflow (in no session:
     never flushed)."""

@@ -15,6 +15,7 @@ from api.core.config import get_settings
 from api.events.models import Event
 from api.translations.models import Translation
 from tests.conftest import Keys
+from tests.helpers import linking
 
 SEED = "ai-operating-partner-vs-fractional-caio-which-role-do-you-need"
 GERMAN = {
@@ -311,8 +312,14 @@ def test_roles_and_comparisons_are_translated_too(client: TestClient, keys: Keys
     german = client.get("/v1/comparisons/1?locale=de").json()
     assert german["title"] == words["title"]
     assert german["rows"][0]["dimension"] == "Hauptaufgabe"
+    # Its columns are the roles as German shows them, each cell keyed by the slug it shows.
+    assert [(r["name"], r["slug"]) for r in german["subjects"]] == [
+        ("AI operating partner", "ai-operating-partner"),
+        ("Teilzeit-CAIO", "teilzeit-caio"),
+    ]
+    assert german["subjects"][1]["url"].endswith("/v1/roles/teilzeit-caio")
     cells = german["rows"][0]["cells"]
-    assert cells["fractional-caio"]["text"] == "KI-Strategie und Governance festlegen"
+    assert cells["teilzeit-caio"]["text"] == "KI-Strategie und Governance festlegen"
     # A cell left untranslated shows the default's; so does a row.
     assert cells["ai-operating-partner"] == first["cells"]["ai-operating-partner"]
     assert german["rows"][1]["dimension"] == table["rows"][1]["dimension"]
@@ -322,11 +329,28 @@ def test_roles_and_comparisons_are_translated_too(client: TestClient, keys: Keys
     listed = client.get("/v1/comparisons?locale=de").json()["data"]
     assert listed[0]["title"] == words["title"]
     # In the German article, the embedded table is German too.
-    embed = [{"_type": "comparison", "comparison": {"id": 1}}]
+    embed = [
+        {"_type": "comparison", "comparison": {"id": 1}},
+        linking("Mehr zum Teilzeit-CAIO.", "Teilzeit-CAIO", role_id=2),
+    ]
     _german(client, keys, body_markdown=None, body=embed, status="published")
     article = client.get("/v1/articles/1?locale=de").json()
     embedded = next(b for b in article["body"] if b["_type"] == "comparison")
     assert embedded["comparison"]["rows"][0]["dimension"] == "Hauptaufgabe"
+    # What the German article refers to, it names in German and links to in German.
+    assert [r["name"] for r in article["roles"]] == ["AI operating partner", "Teilzeit-CAIO"]
+    assert article["roles"][1]["url"].endswith("/v1/roles/teilzeit-caio")
+    assert article["comparisons"][0]["title"] == words["title"]
+    (link,) = article["body"][1]["markDefs"]
+    assert link["role"]["name"] == "Teilzeit-CAIO"
+    assert link["href"].endswith("/roles/teilzeit-caio")
+    assert [r["name"] for r in client.get("/v1/articles/1").json()["roles"]] == [
+        "AI operating partner",
+        "Fractional CAIO",
+    ]
+    role_page = client.get("/v1/roles/teilzeit-caio").json()
+    assert [c["title"] for c in role_page["comparisons"]] == [words["title"]]
+    assert [a["title"] for a in role_page["articles"]] == [GERMAN["title"]]
     # German search finds the role by a stemmed word of its definition.
     hits = client.get("/v1/search", params={"q": "Tag", "locale": "de"}).json()["data"]
     assert ("roles", 2) in [(h["type"], h["id"]) for h in hits]
