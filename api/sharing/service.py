@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import literal, union_all
 from sqlmodel import Session, col, func, select
 
 from api.articles import service as articles
@@ -25,6 +26,7 @@ from api.core.urls import api_url, card_url, site_home, site_url
 from api.core.workflow import visible
 from api.roles.models import Role
 from api.sharing.cards import HEIGHT, WIDTH
+from api.translations.models import Translation
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_MAX_URLS = 50_000  # the protocol's limit per file
@@ -134,15 +136,44 @@ def _published(model: Any) -> Any:
     return visible(model, clock.now())
 
 
-def sitemap(session: Session) -> bytes:
-    """Every published article, role and comparison, or, past 50,000, an index of files."""
-    surrogates.depend(session, *MAPPED)
-    counts = {
-        name: int(
-            session.exec(select(func.count()).select_from(model).where(_published(model))).one()
+def _pages(collection: str) -> Any:
+    """Every published page of ``collection``: each published item's own (in the default
+    locale) and its published translations' (each at its own slug), in order of the item's
+    id, its own page first, then its translations by locale."""
+    model = MAPPED[collection]
+    now = clock.now()
+    own: Any = select(
+        col(model.id).label("item"),  # type: ignore[attr-defined]
+        literal("").label("locale"),
+        col(model.slug).label("slug"),  # type: ignore[attr-defined]
+        col(model.updated_at).label("at"),  # type: ignore[attr-defined]
+    ).where(_published(model))
+    translated: Any = (
+        select(
+            col(Translation.resource_id).label("item"),
+            col(Translation.locale).label("locale"),
+            col(Translation.slug).label("slug"),
+            col(Translation.updated_at).label("at"),
         )
-        for name, model in MAPPED.items()
-    }
+        .join(model, col(model.id) == Translation.resource_id)  # type: ignore[attr-defined]
+        .where(
+            Translation.resource_type == model.__tablename__,  # type: ignore[attr-defined]
+            visible(Translation, now),
+            _published(model),
+        )
+    )
+    return union_all(own, translated).subquery()
+
+
+def _count(session: Session, collection: str) -> int:
+    return int(session.exec(select(func.count()).select_from(_pages(collection))).one())
+
+
+def sitemap(session: Session) -> bytes:
+    """Every published article, role and comparison, translations included, each at its own
+    URL, or, past 50,000, an index of files."""
+    surrogates.depend(session, *MAPPED)
+    counts = {name: _count(session, name) for name in MAPPED}
     if sum(counts.values()) <= SITEMAP_MAX_URLS:
         return _urlset(session, [(name, 0, SITEMAP_MAX_URLS) for name in MAPPED])
     index = ET.Element("sitemapindex", xmlns=SITEMAP_NS)
@@ -154,12 +185,9 @@ def sitemap(session: Session) -> bytes:
 
 
 def sitemap_page(session: Session, collection: str, page: int) -> bytes:
-    """One file of a sitemap index: ``collection``'s published items ``page`` (from 1)."""
+    """One file of a sitemap index: ``collection``'s published pages ``page`` (from 1)."""
     surrogates.depend(session, collection)
-    model = MAPPED[collection]
-    count = int(
-        session.exec(select(func.count()).select_from(model).where(_published(model))).one()
-    )
+    count = _count(session, collection)
     if page > max(1, math.ceil(count / SITEMAP_MAX_URLS)):
         raise NotFound(f"No page {page} of the {collection} sitemap.")
     return _urlset(session, [(collection, (page - 1) * SITEMAP_MAX_URLS, SITEMAP_MAX_URLS)])
@@ -168,19 +196,23 @@ def sitemap_page(session: Session, collection: str, page: int) -> bytes:
 def _urlset(session: Session, parts: list[tuple[str, int, int]]) -> bytes:
     urlset = ET.Element("urlset", xmlns=SITEMAP_NS)
     for collection, offset, limit in parts:
-        model = MAPPED[collection]
+        pages = _pages(collection)
         rows = session.exec(
-            select(model.slug, model.updated_at)  # type: ignore[attr-defined]
-            .where(_published(model))
-            .order_by(col(model.id))  # type: ignore[attr-defined]
+            select(pages.c.slug, pages.c.at)
+            .order_by(pages.c.item, pages.c.locale)
             .offset(offset)
             .limit(limit)
         ).all()
         for slug, updated_at in rows:
             url = ET.SubElement(urlset, "url")
             ET.SubElement(url, "loc").text = site_url(collection, slug)
-            ET.SubElement(url, "lastmod").text = _w3c(updated_at)
+            ET.SubElement(url, "lastmod").text = _w3c(_moment(updated_at))
     return _xml(urlset)
+
+
+def _moment(value: datetime | str) -> datetime:
+    """A time read through a union (SQLite gives it back as text there)."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _w3c(moment: datetime) -> str:

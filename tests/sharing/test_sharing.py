@@ -2,6 +2,7 @@
 and llms.txt, each showing only what is public and cached like every public answer."""
 
 import io
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -17,6 +18,13 @@ from tests.conftest import Keys
 from tests.examples import CARDS
 
 HERE = Path(__file__).parent
+# The schema sitemaps.org publishes for a urlset (2008-03-26), as the npm package ``sitemap``
+# ships it, pinned by tests/js/package-lock.json and installed by ``make install``. No package
+# ships the index's schema: siteindex.xsd beside this file is written from the protocol.
+SCHEMAS = {
+    "sitemap.xsd": Path(sys.prefix) / "js" / "node_modules" / "sitemap" / "schema" / "sitemap.xsd",
+    "siteindex.xsd": HERE / "siteindex.xsd",
+}
 SEED = "ai-operating-partner-vs-fractional-caio-which-role-do-you-need"
 TABLE = "ai-operating-partner-vs-fractional-caio"
 BASE = "http://127.0.0.1:8000"
@@ -158,7 +166,7 @@ def test_the_embed_page_is_an_accessible_self_contained_table(
 
 
 def _valid(xml: bytes, schema: str) -> bool:
-    checker = etree.XMLSchema(etree.parse(str(HERE / schema)))
+    checker = etree.XMLSchema(etree.parse(str(SCHEMAS[schema])))
     document = etree.fromstring(xml)
     valid = checker.validate(document)
     assert valid, checker.error_log
@@ -185,6 +193,42 @@ def test_the_sitemap_lists_what_is_published_and_validates(client: TestClient, k
     robots = client.get("/robots.txt")
     assert robots.headers["content-type"] == "text/plain; charset=utf-8"
     assert f"Sitemap: {BASE}/sitemap.xml" in robots.text
+
+
+def test_the_sitemap_lists_each_published_translation_at_its_own_url(
+    client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(get_settings(), "locales", "en,de")
+    write = keys.auth("write")
+    role = client.put(
+        "/v1/roles/fractional-caio/translations/de",
+        json={"name": "Teilzeit-CAIO", "definition": "Ein KI-Chef auf Zeit.",
+              "status": "published"},
+        headers=write,
+    )  # fmt: skip
+    assert role.status_code == 201, role.text
+    draft = client.put(
+        "/v1/articles/1/translations/de", json={"title": "Noch nicht"}, headers=write
+    )
+    assert draft.status_code == 201, draft.text
+    answer = client.get("/sitemap.xml")
+    assert _valid(answer.content, "sitemap.xsd")
+    locs = [
+        loc.text
+        for loc in etree.fromstring(answer.content).iter(
+            "{http://www.sitemaps.org/schemas/sitemap/0.9}loc"
+        )
+    ]
+    # The role's own page, then its German one; the German draft of the article is not there.
+    roles = [loc for loc in locs if "/v1/roles/" in loc]
+    assert roles[-2:] == [f"{BASE}/v1/roles/fractional-caio", f"{BASE}/v1/roles/teilzeit-caio"]
+    assert len(locs) == 5
+    assert draft.json()["slug"] not in answer.text
+    published = client.patch(
+        "/v1/articles/1/translations/de", json={"status": "published"}, headers=write
+    )
+    assert published.status_code == 200
+    assert draft.json()["slug"] in client.get("/sitemap.xml").text  # the cache let it go
 
 
 def test_past_the_limit_the_sitemap_is_an_index_of_files(
