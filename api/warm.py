@@ -13,7 +13,7 @@ and the next reader renders and stores it with its exact keys.
 """
 
 import structlog
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import col, select
 
 from api.articles import body
@@ -54,6 +54,8 @@ def warm_articles(engine: Engine, *, batch: int = 200) -> int:
                 .limit(batch)
             ).all()
             if not rows:
+                if stored:
+                    _analyze(engine)
                 return stored
             after = rows[-1].id or after
             named = {
@@ -76,3 +78,13 @@ def warm_articles(engine: Engine, *, batch: int = 200) -> int:
             stored += len(renders)
         else:
             log.info("warm_batch_overtaken", after=after)
+
+
+def _analyze(engine: Engine) -> None:
+    """On PostgreSQL, fresh planner statistics for the store after a bulk of rows went in (as
+    after any bulk load), so that its reads are planned for what it holds now rather than
+    when autovacuum gets to it, in the middle of the traffic that follows."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE representation, representation_key"))

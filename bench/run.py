@@ -17,7 +17,8 @@ search, a feed, a 304 revalidation, and mixed (the hot read while a writer edits
 at 1, 5 and 20 writes per second). Then the cold scenarios over ``--small`` articles (1,000) in
 a database of their own, to compare the p99 at full size with. The content is the seed
 article and its copies, written in bulk (bench/seed.py), then rendered once each
-(``folio warm``), as a bulk import would be.
+(``folio warm``), as a bulk import would be, and the database settles (``settle``: a VACUUM
+and a checkpoint on PostgreSQL, a WAL checkpoint on SQLite) before anything is measured.
 The table is printed and written to bench/RESULTS.md with the machine and the date
 (``make bench``: SQLite, then PostgreSQL appended). Absolute numbers depend on the machine;
 the ratios, measured in one run, are what to compare between commits. Every load is bounded
@@ -25,6 +26,7 @@ by wrk's duration.
 """
 
 import argparse
+import contextlib
 import os
 import platform
 import random
@@ -163,7 +165,29 @@ def prepare(url: str, articles: int) -> dict[str, str]:
     began = time.monotonic()
     subprocess.run([python, "-m", "api.cli", "warm"], cwd=REPO, env=env, check=True)
     print(f"warmed in {time.monotonic() - began:.0f} s (folio warm: every article rendered once)")
+    settle(url)
     return env
+
+
+def settle(url: str) -> None:
+    """Lets the database finish with the import before anything is measured, as an operator
+    would after a bulk load: on PostgreSQL a VACUUM of what was written (or autovacuum does
+    it during the first scenarios) and a checkpoint of its WAL; on SQLite a WAL checkpoint."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        import psycopg
+
+        conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute("VACUUM (ANALYZE)")
+            conn.execute("CHECKPOINT")
+    elif parsed.database:
+        import sqlite3
+
+        with contextlib.closing(sqlite3.connect(parsed.database)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def small_baseline(options: argparse.Namespace, url: str, work: Path) -> list[Result]:
