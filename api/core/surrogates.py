@@ -152,6 +152,10 @@ class RepresentationKey(SQLModel, table=True):
     )
 
 
+# A drop deletes a representation's keys, and the foreign key is checked, by representation.
+Index("ix_representation_key_representation_id", RepresentationKey.representation_id)  # type: ignore[arg-type]
+
+
 def keys_of(row: Any, *, collections: bool) -> set[str]:
     """The keys a row stands for; with ``collections``, its collection's too (a write)."""
     table = getattr(getattr(row, "__table__", None), "name", None)
