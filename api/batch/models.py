@@ -10,6 +10,7 @@ from api.comparisons.models import ComparisonPublic
 from api.core.slugs import SLUG_MAX
 from api.labels.models import LabelPublic
 from api.roles.models import RolePublic
+from api.translations.models import ArticleTranslation, ComparisonTranslation, RoleTranslation
 
 MAX_OPERATIONS = 100
 
@@ -18,6 +19,7 @@ MAX_OPERATIONS = 100
 # DELETE (to the trash) of /v1/{collection}/{ref}.
 Op = Literal["create", "replace", "patch", "delete"]
 Collection = Literal["articles", "roles", "comparisons", "authors", "tags"]
+TRANSLATED = frozenset({"articles", "roles", "comparisons"})
 
 
 class BatchOperation(BaseModel):
@@ -39,9 +41,20 @@ class BatchOperation(BaseModel):
     if_match: Annotated[str, Field(min_length=1, max_length=512)] | None = Field(
         None, description="The ETag of the version changed: the operation's `If-Match`."
     )
+    locale: Annotated[str, Field(min_length=1, max_length=35)] | None = Field(
+        None,
+        description="With a locale, the operation writes `ref`'s translation into it, as"
+        " `/v1/{collection}/{ref}/translations/{locale}` would: `replace` writes it whole"
+        " (made when missing: 201), `patch` merges into it, `delete` deletes it. Articles,"
+        " roles and comparisons only; not with `create`.",
+    )
 
     @model_validator(mode="after")
     def _fits_the_op(self) -> Self:
+        if self.locale is not None and self.op == "create":
+            raise ValueError("create takes no locale: create the resource, then replace its locale")
+        if self.locale is not None and self.collection not in TRANSLATED:
+            raise ValueError(f"{self.collection} have no translations")
         if self.op == "create":
             if self.ref is not None or self.if_match is not None:
                 raise ValueError("create takes neither ref nor if_match")
@@ -66,15 +79,26 @@ class BatchResult(BaseModel):
     index: int = Field(description="Its position in `operations`.")
     op: Op
     collection: Collection
-    status: int = Field(description="201 created, 200 replaced or patched, 204 moved to the trash.")
-    id: int
-    slug: str
+    status: int = Field(
+        description="201 created, 200 replaced or patched, 204 moved to the trash (a"
+        " translation: deleted)."
+    )
+    id: int = Field(description="The resource's id (a translation's too).")
+    slug: str = Field(description="Its slug (a translation's own).")
+    locale: str | None = Field(None, description="The translation's locale, when one was written.")
     etag: str | None = Field(
         description="The new version's ETag (for the next If-Match); null after a delete."
     )
-    data: ArticlePublic | RolePublic | ComparisonPublic | LabelPublic | None = Field(
-        description="The resource as it is now; null after a delete."
-    )
+    data: (
+        ArticlePublic
+        | RolePublic
+        | ComparisonPublic
+        | LabelPublic
+        | ArticleTranslation
+        | RoleTranslation
+        | ComparisonTranslation
+        | None
+    ) = Field(description="The resource (or the translation) as it is now; null after a delete.")
 
 
 class BatchResults(BaseModel):

@@ -21,6 +21,7 @@ from api.labels.models import LabelInput
 from api.labels.service import authors, tags
 from api.roles import service as roles
 from api.roles.models import RoleInput
+from api.translations import service as translations
 from api.web.http import make_etag
 
 
@@ -73,6 +74,8 @@ def run(session: Session, operations: list[BatchOperation], *, key: ApiKey) -> l
 
 
 def _apply(session: Session, index: int, operation: BatchOperation, key: ApiKey) -> BatchResult:
+    if operation.locale is not None:
+        return _translate(session, index, operation, key)
     writes = COLLECTIONS[operation.collection]
     ref = operation.ref or ""
     status = 200
@@ -111,6 +114,46 @@ def _apply(session: Session, index: int, operation: BatchOperation, key: ApiKey)
     )
 
 
+def _translate(session: Session, index: int, operation: BatchOperation, key: ApiKey) -> BatchResult:
+    """A write of a translation, through the service its own route calls."""
+    t = translations.TRANSLATABLE[operation.collection]
+    ref, locale = operation.ref or "", operation.locale or ""
+    result = {"index": index, "op": operation.op, "collection": operation.collection}
+    if operation.op == "delete":
+        gone = translations.get(session, t, ref, locale)
+        translations.delete_translation(
+            session, t, ref, locale, key=key, if_match=operation.if_match
+        )
+        return BatchResult(
+            **result,
+            status=204,
+            id=gone.resource_id,
+            slug=gone.slug,
+            locale=gone.locale,
+            etag=None,
+            data=None,
+        )
+    if operation.op == "replace":
+        data = editing.parse(t.model, operation.body)
+        row, new = translations.put(
+            session, t, ref, locale, data=data, key=key, if_match=operation.if_match
+        )
+    else:
+        row, new = translations.put(
+            session, t, ref, locale, patch=operation.body, key=key, if_match=operation.if_match
+        )
+    public = translations.to_public(session, t, row)
+    return BatchResult(
+        **result,
+        status=201 if new else 200,
+        id=public.resource_id,
+        slug=public.slug,
+        locale=public.locale,
+        etag=make_etag(editing.etag_body(public)),
+        data=public,
+    )
+
+
 def _failed(exc: FolioError, index: int, operation: BatchOperation) -> FolioError:
     """The operation's own problem, said of the operation."""
     if isinstance(exc, Moved):  # no redirect inside a batch: the operation names what is gone
@@ -118,6 +161,8 @@ def _failed(exc: FolioError, index: int, operation: BatchOperation) -> FolioErro
     where = f"{operation.op} {operation.collection}" + (
         f"/{operation.ref}" if operation.ref else ""
     )
+    if operation.locale is not None:
+        where += f"/translations/{operation.locale}"
     exc.detail = f"operations[{index}] ({where}): {exc.detail}"
     if exc.errors:
         exc.errors = [{**error, "loc": _located(error["loc"], index)} for error in exc.errors]
@@ -126,5 +171,7 @@ def _failed(exc: FolioError, index: int, operation: BatchOperation) -> FolioErro
 
 
 def _located(loc: list[str], index: int) -> list[str]:
+    if loc[:1] == ["path"]:  # a path parameter (ref, locale) is a field of the operation
+        return ["body", "operations", str(index), *loc[1:]]
     rest = loc[1:] if loc[:1] == ["body"] else loc
     return ["body", "operations", str(index), "body", *rest]

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from api.articles.models import Article
+from api.core.config import get_settings
 from api.events.models import Event
 from api.history.models import Revision
 from api.labels.models import Tag
@@ -197,6 +198,12 @@ def test_an_old_slug_in_a_batch_is_not_followed(client: TestClient, keys: Keys) 
         ({"operations": [{"op": "delete", "collection": "tags", "ref": "a" * 121}]},
          ["body", "operations", "0", "ref"]),
         ({"operations": "all"}, ["body", "operations"]),
+        ({"operations": [{"op": "create", "collection": "roles", "locale": "de", "body": {}}]},
+         ["body", "operations", "0"]),
+        ({"operations": [{"op": "delete", "collection": "tags", "ref": "a", "locale": "de"}]},
+         ["body", "operations", "0"]),
+        ({"operations": [{"op": "delete", "collection": "roles", "ref": "a", "locale": ""}]},
+         ["body", "operations", "0", "locale"]),
     ],
 )  # fmt: skip
 def test_a_malformed_batch_is_422_and_writes_nothing(
@@ -284,3 +291,73 @@ def test_a_batch_invalidates_what_it_changed(client: TestClient, keys: Keys) -> 
     after = client.get("/v1/roles/fractional-caio")
     assert after.json()["aliases"] == ["X"]
     assert after.headers["etag"] != seen.headers["etag"]
+
+
+def test_a_batch_writes_translations_too(
+    client: TestClient, keys: Keys, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(get_settings(), "locales", "en,de,fr")
+    role = {"name": "Teilzeit-CAIO", "definition": "Ein KI-Chef auf Zeit.", "status": "published"}
+    answer = _batch(
+        client,
+        keys,
+        {"op": "replace", "collection": "roles", "ref": "fractional-caio", "locale": "de",
+         "body": role},
+        {"op": "replace", "collection": "articles", "ref": "1", "locale": "de",
+         "body": {"title": "Welche Rolle brauchen Sie?", "body_markdown": "Kurz gesagt."}},
+        {"op": "patch", "collection": "articles", "ref": "1", "locale": "de",
+         "body": {"status": "published"}},
+    )  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    results = answer.json()["results"]
+    assert [(r["status"], r["locale"], r["id"]) for r in results] == [
+        (201, "de", 2),
+        (201, "de", 1),
+        (200, "de", 1),
+    ]
+    assert results[0]["slug"] == "teilzeit-caio"
+    assert results[0]["data"]["name"] == "Teilzeit-CAIO"
+    assert results[2]["data"]["status"] == "published"
+    german = client.get("/v1/articles/1?locale=de")
+    assert german.json()["title"] == "Welche Rolle brauchen Sie?"
+    assert german.headers["etag"] != results[2]["etag"]  # the article's, not its translation's
+    translation = client.get("/v1/articles/1/translations/de", headers=keys.auth("read"))
+    assert translation.headers["etag"] == results[2]["etag"]
+    assert client.get("/v1/roles/teilzeit-caio").json()["name"] == "Teilzeit-CAIO"
+    # All or nothing: a failing operation after a translation leaves the translation unwritten.
+    before = _state(session)
+    failing = _batch(
+        client,
+        keys,
+        {"op": "replace", "collection": "roles", "ref": "ai-operating-partner", "locale": "fr",
+         "body": {"name": "Partenaire", "definition": "Un partenaire."}},
+        {"op": "delete", "collection": "roles", "ref": "fractional-caio", "locale": "fr"},
+    )  # fmt: skip
+    assert failing.status_code == 404, failing.text
+    assert failing.json()["operation"] == 1
+    assert failing.json()["detail"].startswith(
+        "operations[1] (delete roles/fractional-caio/translations/fr)"
+    )
+    assert _state(session) == before
+    listed = client.get("/v1/roles/ai-operating-partner/translations", headers=keys.auth("read"))
+    assert listed.json()["data"] == []
+    # A locale this API does not have, or the default: 422 at the operation's locale.
+    for locale in ("xx", "en"):
+        refused = _batch(
+            client,
+            keys,
+            {"op": "delete", "collection": "roles", "ref": "fractional-caio", "locale": locale},
+        )
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["errors"][0]["loc"] == ["body", "operations", "0", "locale"]
+    # And a deletion, answered without data.
+    gone = _batch(
+        client,
+        keys,
+        {"op": "delete", "collection": "roles", "ref": "fractional-caio", "locale": "de",
+         "if_match": results[0]["etag"]},
+    )  # fmt: skip
+    assert gone.status_code == 200, gone.text
+    (result,) = gone.json()["results"]
+    assert (result["status"], result["slug"], result["data"]) == (204, "teilzeit-caio", None)
+    assert client.get("/v1/roles/fractional-caio?locale=de").json()["fallback"] is True

@@ -3066,6 +3066,11 @@ export interface components {
              */
             if_match?: string | null;
             /**
+             * Locale
+             * @description With a locale, the operation writes `ref`'s translation into it, as `/v1/{collection}/{ref}/translations/{locale}` would: `replace` writes it whole (made when missing: 201), `patch` merges into it, `delete` deletes it. Articles, roles and comparisons only; not with `create`.
+             */
+            locale?: string | null;
+            /**
              * Op
              * @enum {string}
              */
@@ -3093,6 +3098,7 @@ export interface components {
          *       "etag": "\"d1dd236bc83a5493dffa3984ac3cf746\"",
          *       "id": 2,
          *       "index": 0,
+         *       "locale": null,
          *       "op": "create",
          *       "slug": "operating-partners",
          *       "status": 201
@@ -3106,15 +3112,18 @@ export interface components {
             collection: "articles" | "roles" | "comparisons" | "authors" | "tags";
             /**
              * Data
-             * @description The resource as it is now; null after a delete.
+             * @description The resource (or the translation) as it is now; null after a delete.
              */
-            data: components["schemas"]["ArticlePublic"] | components["schemas"]["RolePublic"] | components["schemas"]["ComparisonPublic"] | components["schemas"]["LabelPublic"] | null;
+            data: components["schemas"]["ArticlePublic"] | components["schemas"]["RolePublic"] | components["schemas"]["ComparisonPublic"] | components["schemas"]["LabelPublic"] | components["schemas"]["ArticleTranslation"] | components["schemas"]["RoleTranslation"] | components["schemas"]["ComparisonTranslation"] | null;
             /**
              * Etag
              * @description The new version's ETag (for the next If-Match); null after a delete.
              */
             etag: string | null;
-            /** Id */
+            /**
+             * Id
+             * @description The resource's id (a translation's too).
+             */
             id: number;
             /**
              * Index
@@ -3122,15 +3131,23 @@ export interface components {
              */
             index: number;
             /**
+             * Locale
+             * @description The translation's locale, when one was written.
+             */
+            locale?: string | null;
+            /**
              * Op
              * @enum {string}
              */
             op: "create" | "replace" | "patch" | "delete";
-            /** Slug */
+            /**
+             * Slug
+             * @description Its slug (a translation's own).
+             */
             slug: string;
             /**
              * Status
-             * @description 201 created, 200 replaced or patched, 204 moved to the trash.
+             * @description 201 created, 200 replaced or patched, 204 moved to the trash (a translation: deleted).
              */
             status: number;
         };
@@ -3153,6 +3170,7 @@ export interface components {
          *           "etag": "\"d1dd236bc83a5493dffa3984ac3cf746\"",
          *           "id": 2,
          *           "index": 0,
+         *           "locale": null,
          *           "op": "create",
          *           "slug": "operating-partners",
          *           "status": 201
@@ -3551,6 +3569,7 @@ export interface components {
          *           "etag": "\"6e50f26e193ae33a42ea142a9d85364b\"",
          *           "id": 2,
          *           "index": 1,
+         *           "locale": null,
          *           "op": "patch",
          *           "slug": "which-ai-leader-first",
          *           "status": 200
