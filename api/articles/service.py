@@ -655,7 +655,10 @@ def _set_seo(article: Article, seo: SeoInput) -> SeoInput:
 def _apply(session: Session, article: Article, data: ArticleInput, *, key: ApiKey | None) -> None:
     seo = _set_seo(article, data.seo)  # against the article as it was read
     slug = data.slug or (article.slug if article.id is not None else slugify(data.title))
-    editing.slug_free(session, Article, COLLECTION, slug, article.id)
+    # What an edit leaves as it was was checked when it was written: its own slug, its body.
+    keeps_slug = article.id is not None and slug == article.slug
+    if not keeps_slug:
+        editing.slug_free(session, Article, COLLECTION, slug, article.id)
     author = (
         _resolve_label(session, authors.find, data.author, ["author"])
         if data.author is not None
@@ -671,10 +674,13 @@ def _apply(session: Session, article: Article, data: ArticleInput, *, key: ApiKe
         blocks, made = _from_markdown(session, data.body_markdown, article, key=key)
     else:
         blocks = list(data.body)
+    stored = [block.model_dump(by_alias=True, exclude_none=True) for block in with_keys(blocks)]
+    if data.body_markdown is None and (article.id is None or stored != article.body):
         body.check(session, blocks)
     if data.cover is not None and not assets_service.existing_ids(session, [data.cover]):
         raise InvalidBody.at(["body", "cover"], f"no asset with id {data.cover}")
-    editing.claim_slug(session, COLLECTION, article, slug)
+    if not keeps_slug:
+        editing.claim_slug(session, COLLECTION, article, slug)
     article.title = data.title
     article.kicker = data.kicker
     article.category = data.category
@@ -686,9 +692,7 @@ def _apply(session: Session, article: Article, data: ArticleInput, *, key: ApiKe
     article.canonical_url = seo.canonical_url
     article.image_url = seo.image
     article.cover_asset_id = data.cover
-    article.body = [
-        block.model_dump(by_alias=True, exclude_none=True) for block in with_keys(blocks)
-    ]
+    article.body = stored
     session.add(article)
     session.flush()
     assert article.id is not None

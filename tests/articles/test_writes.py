@@ -555,3 +555,33 @@ def test_edits_keep_the_links_in_the_order_and_number_the_body_gives(
     assert patched(cover=None)["cover"] is None
     assert client.delete(f"/v1/assets/{asset['id']}", headers=keys.auth("write")).status_code == 204
     assert [r["id"] for r in patched(title="Only the title")["roles"]] == [1, 2]
+
+
+def test_an_edit_checks_what_it_changes_not_what_it_keeps(client: TestClient, keys: Keys) -> None:
+    """A body's references are checked when the body is written: an edit that keeps the body
+    is not refused for what has gone since (an article it links to, now in the trash), and
+    one that writes the body again is; the same for the slug."""
+    write = keys.auth("write")
+    patch = {**write, "Content-Type": "application/merge-patch+json"}
+    target = client.post("/v1/articles", json={"title": "Soon in the trash"}, headers=write)
+    linking_body = [linking("Read the other one.", "other one", article_id=target.json()["id"])]
+    made = client.post(
+        "/v1/articles", json={"title": "Links to it", "body": linking_body}, headers=write
+    )
+    assert made.status_code == 201, made.text
+    ref = made.json()["id"]
+    assert client.delete(f"/v1/articles/{target.json()['id']}", headers=write).status_code == 204
+    kept = client.patch(f"/v1/articles/{ref}", json={"summary": "Still here."}, headers=patch)
+    assert kept.status_code == 200, kept.text
+    assert kept.json()["body"][0]["markDefs"] == []  # the link's words stay, unlinked
+    again = [linking("Read the other one!", "other one", article_id=target.json()["id"])]
+    refused = client.patch(f"/v1/articles/{ref}", json={"body": again}, headers=patch)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["loc"][:2] == ["body", "body"]
+    taken = client.patch(
+        f"/v1/articles/{ref}",
+        json={"slug": "ai-operating-partner-vs-fractional-caio-which-role-do-you-need"},
+        headers=patch,
+    )
+    assert taken.status_code == 409
+    assert client.get(f"/v1/articles/{ref}", headers=write).json()["summary"] == "Still here."
