@@ -38,6 +38,7 @@ from tests.assets.images import png
 BASE_URL = "http://127.0.0.1:8000"
 # Every write of the tour happens at this instant, so the examples change only with Folio.
 AT = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+RUN = timedelta(minutes=15)  # longer than a run takes, from its template database to its tour
 SEED = "ai-operating-partner-vs-fractional-caio-which-role-do-you-need"
 COMPARISON = "ai-operating-partner-vs-fractional-caio"
 # Values made at random on each run, shown with a fixed stand-in of the same shape.
@@ -115,9 +116,10 @@ class Harvest:
 
 def _stand_in(value: Any, ended: datetime) -> Any:
     """The same value made repeatable: each random secret replaced by a fixed one of the same
-    shape, each wall-clock time (a row's creation, which the frozen clock does not set: later than
-    the tour's instant, not in the future) shown as the tour's instant, a
-    retry's time (jittered) shown without its jitter."""
+    shape, each wall-clock time (a row's creation, which the frozen clock does not set: made
+    during this run, so within ``RUN`` before ``ended``) shown as the tour's instant, a
+    retry's time (jittered) shown without its jitter. Times the frozen clock made are the
+    tour's instant or a little after (a link's expiry, a day later): long past by now."""
     if isinstance(value, dict):
         shown = {k: _stand_in(v, ended) for k, v in value.items()}
         for k, v in value.items():
@@ -135,7 +137,7 @@ def _stand_in(value: Any, ended: datetime) -> Any:
             when = datetime.fromisoformat(value)
         except ValueError:
             return value
-        if when.tzinfo is not None and AT + timedelta(hours=1) < when <= ended:
+        if when.tzinfo is not None and max(AT + timedelta(hours=1), ended - RUN) < when <= ended:
             return _iso(AT)
     return value
 
