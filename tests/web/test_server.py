@@ -181,7 +181,7 @@ def test_an_answer_is_written_in_one_piece() -> None:
         big = b"x" * CoalescingTransport.LIMIT
         transport.write(big)
         assert recording.writes[-1] == big  # at once
-        transport.write(b"last")
+        transport.writelines([b"la", b"st"])  # in order, held with what comes before
         transport.close()
         assert recording.writes[-1] == b"last"
         assert recording.closed
