@@ -242,25 +242,17 @@ def _to_public(
     )
     tag_form = tags.to_public if "tags" in include else TagRef.of
     roles = _linked(session, ArticleRole, Role, ids, readable(Role, preview=preview))
-    mentioned = {role.id: role for found in roles.values() for role in found}
-    if "roles" not in include:  # references name each role as the locale shows it
-        shown = reading.as_shown(
-            session, list(mentioned.values()), "roles", locale, preview=preview, fields=["name"]
+    if "roles" in include:
+        mentioned = {role.id: role for found in roles.values() for role in found}
+        items = roles_service.list_items(
+            session, list(mentioned.values()), preview=preview, locale=locale
         )
-        mentioned = {role.id: role for role in shown}
-    role_form: dict[Any, Any] = (
-        dict(
-            zip(
-                mentioned,
-                roles_service.list_items(
-                    session, list(mentioned.values()), preview=preview, locale=locale
-                ),
-                strict=True,
-            )
+        whole = dict(zip(mentioned, items, strict=True))
+        role_forms = {k: [whole[role.id] for role in v] for k, v in roles.items()}
+    else:  # references name each role as the locale shows it
+        role_forms = reading.refs_as_shown(
+            session, roles, "roles", RoleRef, locale, preview=preview, fields=["name"]
         )
-        if "roles" in include
-        else {i: RoleRef.of(role) for i, role in mentioned.items()}
-    )
     comparisons = _linked(
         session, ArticleComparison, Comparison, ids, readable(Comparison, preview=preview)
     )
@@ -273,19 +265,15 @@ def _to_public(
         )
         comparisons = {k: [tables[c.id] for c in v] for k, v in comparisons.items()}
     else:
-        embedded = {c.id: c for found in comparisons.values() for c in found}
-        refs = {
-            c.id: ComparisonRef.of(c)
-            for c in reading.as_shown(
-                session,
-                list(embedded.values()),
-                comparisons_service.COLLECTION,
-                locale,
-                preview=preview,
-                fields=["title"],
-            )
-        }
-        comparisons = {k: [refs[c.id] for c in v] for k, v in comparisons.items()}
+        comparisons = reading.refs_as_shown(
+            session,
+            comparisons,
+            comparisons_service.COLLECTION,
+            ComparisonRef,
+            locale,
+            preview=preview,
+            fields=["title"],
+        )
     tags_by_article = _linked(session, ArticleTag, Tag, ids, not_trashed(Tag))
     parsed = {a.id: blocks_of(a) for a in articles if a.id is not None} if with_body else {}
     resolver = body.Resolver(session, list(parsed.values()), preview=preview, locale=locale)
@@ -304,7 +292,7 @@ def _to_public(
             "status": effective_status(article.status, article.published_at, now),
             "author": authors_by_id.get(article.author_id) if article.author_id else None,
             "tags": [tag_form(tag) for tag in tags_by_article[article.id]],
-            "roles": [role_form[role.id] for role in roles[article.id]],
+            "roles": role_forms.get(article.id, []),
             "comparisons": comparisons.get(article.id, []),
             "url": resource_url(COLLECTION, article.slug),
             **localized[article.id].fields(),

@@ -77,36 +77,44 @@ def find_comparison(
     )
 
 
+def _subject_rows(
+    session: Session, ids: set[int], *, preview: bool
+) -> list[tuple[ComparisonSubject, Role]]:
+    """Each comparison's subjects with their roles, in column order, those the reader may see
+    (a role that is not public is no column of a public table)."""
+    return list(
+        session.exec(
+            select(ComparisonSubject, Role)
+            .join(Role, col(Role.id) == ComparisonSubject.role_id)
+            .where(col(ComparisonSubject.comparison_id).in_(ids), readable(Role, preview=preview))
+            .order_by(col(ComparisonSubject.comparison_id), col(ComparisonSubject.position))
+        ).all()
+    )
+
+
 def _subjects_by_comparison(
     session: Session,
-    ids: set[int],
+    rows: list[tuple[ComparisonSubject, Role]],
     *,
     preview: bool,
     whole: bool = False,
     locale: str | None = None,
 ) -> dict[int, list[Any]]:
-    """Each comparison's subject roles in column order, those the reader may see (a role
-    that is not public is no column of a public table): refs, or list items when ``whole``,
-    as ``locale`` shows them (each role's name and slug in it, its cells keyed by that slug)."""
-    subjects: dict[int, list[Any]] = defaultdict(list)
-    rows = session.exec(
-        select(ComparisonSubject, Role)
-        .join(Role, col(Role.id) == ComparisonSubject.role_id)
-        .where(col(ComparisonSubject.comparison_id).in_(ids), readable(Role, preview=preview))
-        .order_by(col(ComparisonSubject.comparison_id), col(ComparisonSubject.position))
-    ).all()
-    roles = list({role.id: role for _, role in rows}.values())
-    if whole:
-        items = roles_service.list_items(session, roles, preview=preview, locale=locale)
-        forms: dict[Any, Any] = {role.id: item for role, item in zip(roles, items, strict=True)}
-    else:
-        shown = reading.as_shown(
-            session, roles, roles_service.COLLECTION, locale, preview=preview, fields=["name"]
-        )
-        forms = {role.id: RoleRef.of(role) for role in shown}
+    """Each comparison's subject roles (``_subject_rows``): refs, or list items when
+    ``whole``, as ``locale`` shows them (each role's name and slug in it, its cells keyed by
+    that slug)."""
+    grouped: dict[int, list[Role]] = defaultdict(list)
     for subject, role in rows:
-        subjects[subject.comparison_id].append(forms[role.id])
-    return subjects
+        grouped[subject.comparison_id].append(role)
+    if not whole:
+        collection = roles_service.COLLECTION
+        return reading.refs_as_shown(
+            session, grouped, collection, RoleRef, locale, preview=preview, fields=["name"]
+        )
+    roles = list({role.id: role for _, role in rows}.values())
+    items = roles_service.list_items(session, roles, preview=preview, locale=locale)
+    forms = {role.id: item for role, item in zip(roles, items, strict=True)}
+    return defaultdict(list, {i: [forms[role.id] for role in v] for i, v in grouped.items()})
 
 
 def _status(comparison: Comparison) -> Status:
@@ -176,21 +184,12 @@ def _tables(
         session, comparisons, COLLECTION, locale or locales.default(), preview=preview, apply=apply
     )
     words = _row_words(applied.values())
+    subject_rows = _subject_rows(session, wanted, preview=preview)
     subjects = _subjects_by_comparison(
-        session, wanted, preview=preview, whole=whole_roles, locale=locale
+        session, subject_rows, preview=preview, whole=whole_roles, locale=locale
     )
     # A translation keys its cells by each role's own slug; a column, by the slug it shows.
-    own_slugs = (
-        dict(
-            session.exec(
-                select(Role.id, Role.slug).where(
-                    col(Role.id).in_({ref.id for refs in subjects.values() for ref in refs})
-                )
-            ).all()
-        )
-        if words
-        else {}
-    )
+    own_slugs = {role.id: role.slug for _, role in subject_rows}
     rows = session.exec(
         select(ComparisonRow)
         .where(col(ComparisonRow.comparison_id).in_(wanted))
@@ -324,7 +323,11 @@ def list_comparisons(
     ids = {c.id for c in page.items if c.id is not None}
     subjects = (
         _subjects_by_comparison(
-            session, ids, preview=preview, whole="roles" in include, locale=locale
+            session,
+            _subject_rows(session, ids, preview=preview),
+            preview=preview,
+            whole="roles" in include,
+            locale=locale,
         )
         if ids
         else {}

@@ -178,8 +178,18 @@ def to_public_many(
     ):
         articles[role_id].append(article)
     # Each named as the locale shows it: its translated title, its page in that locale.
-    comparison_refs = _refs(session, comparisons, "comparisons", ComparisonRef, locale, preview)
-    article_refs = _refs(session, articles, "articles", ArticleRef, locale, preview)
+    comparison_refs = reading.refs_as_shown(
+        session,
+        comparisons,
+        "comparisons",
+        ComparisonRef,
+        locale,
+        preview=preview,
+        fields=["title"],
+    )
+    article_refs = reading.refs_as_shown(
+        session, articles, "articles", ArticleRef, locale, preview=preview, fields=["title"]
+    )
     return [
         RolePublic.model_validate(
             item,
@@ -192,23 +202,6 @@ def to_public_many(
             roles, list_items(session, roles, preview=preview, locale=locale), strict=True
         )
     ]
-
-
-def _refs(
-    session: Session,
-    rows: dict[int, list[Any]],
-    collection: str,
-    ref: Any,
-    locale: str | None,
-    preview: bool,
-) -> dict[int, list[Any]]:
-    """References (``ref.of``) to each role's ``rows``, as ``locale`` shows them."""
-    unique = {row.id: row for found in rows.values() for row in found}
-    shown = reading.as_shown(
-        session, list(unique.values()), collection, locale, preview=preview, fields=["title"]
-    )
-    refs = {row.id: ref.of(row) for row in shown}
-    return defaultdict(list, {i: [refs[row.id] for row in found] for i, found in rows.items()})
 
 
 def get_role(

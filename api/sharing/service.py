@@ -206,13 +206,8 @@ def _urlset(session: Session, parts: list[tuple[str, int, int]]) -> bytes:
         for slug, updated_at in rows:
             url = ET.SubElement(urlset, "url")
             ET.SubElement(url, "loc").text = site_url(collection, slug)
-            ET.SubElement(url, "lastmod").text = _w3c(_moment(updated_at))
+            ET.SubElement(url, "lastmod").text = _w3c(updated_at)
     return _xml(urlset)
-
-
-def _moment(value: datetime | str) -> datetime:
-    """A time read through a union (SQLite gives it back as text there)."""
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _w3c(moment: datetime) -> str:

@@ -103,6 +103,26 @@ def as_shown(
     return shown
 
 
+def refs_as_shown(
+    session: Session,
+    grouped: dict[int, list[Any]],
+    collection: str,
+    ref: Any,
+    locale: str | None,
+    *,
+    preview: bool,
+    fields: Sequence[str],
+) -> dict[int, list[Any]]:
+    """References (``ref.of``) to the rows each owner refers to (``grouped``: an article's
+    roles, a role's articles), each row as ``locale`` shows it (``as_shown``, once for all)."""
+    unique = {row.id: row for found in grouped.values() for row in found}
+    shown = as_shown(
+        session, list(unique.values()), collection, locale, preview=preview, fields=fields
+    )
+    refs = {row.id: ref.of(row) for row in shown}
+    return defaultdict(list, {i: [refs[row.id] for row in found] for i, found in grouped.items()})
+
+
 def translated_copy(row: Any, translation: Translation, fields: Sequence[str]) -> Any:
     """A copy of ``row`` with ``translation``'s ``fields``, slug and workflow (in no session:
     never flushed)."""

@@ -150,12 +150,7 @@ class Watcher(ABC):
     def snapshot(self) -> Snapshot | None:
         """The current snapshot, or None while it is out of date (the thread is woken)."""
         snapshot = self._snapshot
-        if (
-            snapshot is None
-            or not self._connected
-            or snapshot.generation != self._generation
-            or (snapshot.horizon is not None and clock.now() >= snapshot.horizon)
-        ):
+        if snapshot is None or not self.serving() or snapshot.generation != self._generation:
             self._wake()
             return None
         return snapshot

@@ -223,6 +223,10 @@ def test_the_sitemap_lists_each_published_translation_at_its_own_url(
     roles = [loc for loc in locs if "/v1/roles/" in loc]
     assert roles[-2:] == [f"{BASE}/v1/roles/fractional-caio", f"{BASE}/v1/roles/teilzeit-caio"]
     assert len(locs) == 5
+    stamps = etree.fromstring(answer.content).iter(
+        "{http://www.sitemaps.org/schemas/sitemap/0.9}lastmod"
+    )
+    assert all(stamp.text.endswith("+00:00") for stamp in stamps)  # W3C: a time has its zone
     assert draft.json()["slug"] not in answer.text
     published = client.patch(
         "/v1/articles/1/translations/de", json={"status": "published"}, headers=write

@@ -337,8 +337,15 @@ def test_roles_and_comparisons_are_translated_too(client: TestClient, keys: Keys
     article = client.get("/v1/articles/1?locale=de").json()
     embedded = next(b for b in article["body"] if b["_type"] == "comparison")
     assert embedded["comparison"]["rows"][0]["dimension"] == "Hauptaufgabe"
-    # What the German article refers to, it names in German and links to in German.
+    # What the German article refers to, it names in German and links to in German; a German
+    # draft of a role is not shown to a reader without a key.
+    draft = {"name": "KI-Betriebspartner", "definition": "Noch ein Entwurf."}
+    put = client.put("/v1/roles/ai-operating-partner/translations/de", json=draft, headers=write)
+    assert put.status_code == 201, put.text
+    article = client.get("/v1/articles/1?locale=de").json()
     assert [r["name"] for r in article["roles"]] == ["AI operating partner", "Teilzeit-CAIO"]
+    previewed = client.get("/v1/articles/1?locale=de", headers=keys.auth("read")).json()
+    assert [r["name"] for r in previewed["roles"]] == ["KI-Betriebspartner", "Teilzeit-CAIO"]
     assert article["roles"][1]["url"].endswith("/v1/roles/teilzeit-caio")
     assert article["comparisons"][0]["title"] == words["title"]
     (link,) = article["body"][1]["markDefs"]
