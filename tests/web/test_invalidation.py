@@ -3,6 +3,7 @@ changed, in memory and in the database, and a miss in memory is one query."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -11,12 +12,13 @@ from sqlalchemy import event, func, text
 from sqlmodel import Session, col, select
 
 from api.articles import service as articles_service
-from api.articles.models import ArticleInput
+from api.articles.models import Article, ArticleInput
 from api.core.config import Settings
 from api.core.surrogates import ContentChange, Representation, RepresentationKey
 from api.core.workflow import Status
 from api.main import create_app
 from api.roles.models import Role
+from api.schedule import read_changes
 from api.warm import warm_articles
 from api.web.cache import Entry, ResponseCache, keys_in
 from tests.conftest import Database, eventually, make_token, settings_for
@@ -393,3 +395,45 @@ def test_a_write_here_takes_the_snapshot_before_answering_and_one_seen_there_wai
     watcher._observed()  # a commit noticed in the database (another process's, say)
     assert watcher.snapshot() is after  # still served while the watcher takes a new one
     assert eventually(lambda: watcher.snapshot() is not after)
+
+
+def test_the_watchers_reading_names_each_change_once_and_gives_up_past_its_batch(
+    fresh_database: Database,
+) -> None:
+    """What a watcher reads after a write (``read_changes``): the changes committed since the
+    last it read, oldest first and each once; none it has not seen when it has read none
+    before or when more came than it reads at a time (it drops everything then); and when the
+    content last changed and next changes by the clock."""
+    engine = fresh_database.engine
+    first = read_changes(engine, None, batch=10)
+    assert first.changes is None  # read none before: everything is dropped
+    start = first.latest
+    one, two = other_article(fresh_database, "One"), other_article(fresh_database, "Two")
+    rename_article(fresh_database, one, "One again")
+    reading = read_changes(engine, start, batch=10)
+    assert reading.changes is not None
+    assert [keys for _, keys in reading.changes] == [
+        [f"article:{one}", "articles", "events"],
+        [f"article:{two}", "articles", "events"],
+        [f"article:{one}", "articles", "events"],
+    ]
+    ids = [i for i, _ in reading.changes]
+    assert ids == sorted(ids)
+    assert reading.latest == ids[-1]
+    assert read_changes(engine, reading.latest, batch=10).changes == []
+    assert read_changes(engine, reading.latest, batch=10).latest == reading.latest
+    assert read_changes(engine, start, batch=3).changes is None  # too many to read: drop all
+    with Session(engine) as session:
+        article = session.get(Article, one)
+        assert article is not None
+        assert reading.last_modified == article.updated_at
+    assert reading.horizon is None
+    later = datetime.now(UTC) + timedelta(days=3)
+    with Session(engine) as session:
+        articles_service.create_article(
+            session,
+            ArticleInput(title="Later", status=Status.scheduled, publish_at=later),
+            key=None,
+        )
+        session.commit()
+    assert read_changes(engine, None, batch=10).horizon == later
