@@ -13,6 +13,7 @@ comparisons, articles and assets by id; and as read (``…Public``), where those
 resolved, and what a reader may not see is left out.
 """
 
+import functools
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -429,6 +430,20 @@ def linked_block(text: str, links: list[tuple[str, dict[str, Any]]]) -> TextBloc
     return TextBlock.model_validate({"children": children, "markDefs": mark_defs})
 
 
+@functools.cache
+def holding(cls: type, names: tuple[str, ...]) -> tuple[str, ...]:
+    """Which of ``names`` a node of class ``cls`` has as fields (all of them for a class that
+    is not a model). Asked of the class once: ``getattr(node, name, None)`` on a model that
+    lacks the field goes through pydantic's ``__getattr__`` and an AttributeError, the larger
+    part of walking a body."""
+    if not issubclass(cls, BaseModel):
+        return names
+    return tuple(name for name in names if name in cls.model_fields)
+
+
+_CHILDREN = ("children", "items", "rows", "cells", "content")
+
+
 def with_keys(blocks: list[Any]) -> list[Any]:
     """Every block, span, item, row and cell with a ``_key``: those given are kept, the others
     named after their place (``b3``, ``b3s1``…), so the same body always gets the same keys."""
@@ -440,8 +455,8 @@ def with_keys(blocks: list[Any]) -> list[Any]:
             and getattr(node, "key", None) is None
         ):
             setattr(node, "key", fallback)  # noqa: B010 (a field of some Node subclasses)
-        for name in ("children", "items", "rows", "cells", "content"):
-            for i, child in enumerate(getattr(node, name, None) or []):
+        for name in holding(node.__class__, _CHILDREN):
+            for i, child in enumerate(getattr(node, name) or []):
                 keyed(child, f"{fallback}{name[0]}{i}")
 
     for i, block in enumerate(blocks):

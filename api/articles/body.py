@@ -33,6 +33,7 @@ from api.articles.blocks import (
     TableRowPublic,
     TextBlock,
     TextBlockPublic,
+    holding,
 )
 from api.articles.models import Article
 from api.assets import service as assets_service
@@ -50,13 +51,14 @@ from api.web.refs import ArticleRef
 _blocks = TypeAdapter(list[Block])
 Path = list[str | int]
 # The lists a node holds other nodes in, by the name JSON gives them.
-_NESTED: tuple[tuple[str, str], ...] = (
-    ("content", "content"),
-    ("rows", "rows"),
-    ("cells", "cells"),
-    ("items", "items"),
-    ("mark_defs", "markDefs"),
-)
+_NESTED = {
+    "content": "content",
+    "rows": "rows",
+    "cells": "cells",
+    "items": "items",
+    "mark_defs": "markDefs",
+}
+_NESTED_FIELDS = tuple(_NESTED)
 
 
 def parse(body: list[dict[str, Any]]) -> list[Block]:
@@ -69,10 +71,10 @@ def walk(nodes: Sequence[Any], path: Path) -> Iterator[tuple[Path, Any]]:
     for i, node in enumerate(nodes):
         here = [*path, i]
         yield here, node
-        for attribute, name in _NESTED:
-            children = getattr(node, attribute, None)
+        for attribute in holding(node.__class__, _NESTED_FIELDS):
+            children = getattr(node, attribute)
             if children:
-                yield from walk(children, [*here, name])
+                yield from walk(children, [*here, _NESTED[attribute]])
 
 
 @dataclass
