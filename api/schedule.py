@@ -58,7 +58,7 @@ _STATE = sql_select(
     sql_select(func.max(ContentChange.id)).scalar_subquery(),
 )
 _CHANGES = (
-    sql_select(ContentChange.id, ContentChange.changed)  # type: ignore[call-overload]
+    sql_select(col(ContentChange.id), col(ContentChange.changed))
     .where(col(ContentChange.id) > bindparam("last"))
     .order_by(col(ContentChange.id))
     .limit(bindparam("batch"))
@@ -78,7 +78,9 @@ def read_changes(engine: Engine, last: int | None, *, batch: int) -> Reading:
     with engine.connect() as conn:
         if last is not None:
             rows = conn.execute(_CHANGES, {"last": last, "batch": batch}).all()
-            changes = [(int(i), list(k)) for i, k in rows] if len(rows) < batch else None
+            changes = (
+                [(i, list(k)) for i, k in rows if i is not None] if len(rows) < batch else None
+            )
         horizon, last_modified, latest = conn.execute(_STATE, {"now": now}).one()
     if changes is not None:  # read on from the last change read, never from a newer one
         latest = changes[-1][0] if changes else last
