@@ -46,6 +46,7 @@ from api.routing import (
 from api.web.filters import LocaleQuery
 from api.web.http import (
     JSON,
+    AcceptLanguage,
     IdempotencyKey,
     IfMatch,
     NoQueryDep,
@@ -73,6 +74,7 @@ def list_articles(
     session: SessionDep,
     key: CurrentKey,
     query: Annotated[ArticleListQuery, Query()],
+    accept_language: AcceptLanguage = None,
 ) -> Response:
     """List articles, newest first: published ones, or with a key every one not in the trash.
 
@@ -82,7 +84,7 @@ def list_articles(
         session,
         query=query,
         preview=key is not None,
-        accept_language=request.headers.get("accept-language"),
+        accept_language=accept_language,
     )
     fields = parse_fields(query.fields, ArticleListItem)
     return represent_page(request, page, query, public=key is None, fields=fields)
@@ -103,6 +105,7 @@ def get_article(
     session: SessionDep,
     key: CurrentKey,
     query: Annotated[ArticleQuery, Query()],
+    accept_language: AcceptLanguage = None,
 ) -> Response:
     """Get an article by id or slug, as JSON, Markdown, sanitized HTML or plain text.
 
@@ -124,7 +127,7 @@ def get_article(
         preview=preview,
         include=include,
         locale=locale,
-        accept_language=request.headers.get("accept-language"),
+        accept_language=accept_language,
     )
     if link is not None and link.article_id != article.id:  # a link opens its article only
         raise ArticleNotFound(f"No article with id or slug {ref!r}.")
@@ -153,6 +156,7 @@ def get_article_jsonld(
     session: SessionDep,
     key: CurrentKey,
     query: Annotated[LocaleQuery, Query()],
+    accept_language: AcceptLanguage = None,
 ) -> Response:
     """The article as schema.org Article JSON-LD, its comparisons as Tables; escaped so that
     it can be put in a page's <script> element as it is."""
@@ -161,7 +165,7 @@ def get_article_jsonld(
         ref,
         preview=key is not None,
         locale=query.locale,
-        accept_language=request.headers.get("accept-language"),
+        accept_language=accept_language,
     )
     return represent(
         request,

@@ -55,6 +55,7 @@ from api.web.http import (
     CSV,
     JSON,
     MARKDOWN,
+    AcceptLanguage,
     IdempotencyKey,
     IfMatch,
     NoQueryDep,
@@ -93,6 +94,7 @@ def list_comparisons(
     session: SessionDep,
     key: CurrentKey,
     query: Annotated[ComparisonListQuery, Query()],
+    accept_language: AcceptLanguage = None,
 ) -> Response:
     """List comparisons by title, each with its subjects and number of rows; `role` (repeat
     it) keeps those that compare every role named."""
@@ -100,7 +102,7 @@ def list_comparisons(
         session,
         query=query,
         preview=key is not None,
-        accept_language=request.headers.get("accept-language"),
+        accept_language=accept_language,
     )
     fields = parse_fields(query.fields, ComparisonListItem)
     return represent_page(request, page, query, public=key is None, fields=fields)
@@ -120,6 +122,7 @@ def get_comparison(
     session: SessionDep,
     key: CurrentKey,
     query: Annotated[ComparisonQuery, Query()],
+    accept_language: AcceptLanguage = None,
 ) -> Response:
     """Get a comparison by id or slug: subjects in column order, rows in order, cells by role;
     or the table as CSV (RFC 4180) or Markdown."""
@@ -132,7 +135,7 @@ def get_comparison(
         preview=key is not None,
         include=include,
         locale=query.locale,
-        accept_language=request.headers.get("accept-language"),
+        accept_language=accept_language,
     )
     public = key is None
     language = {"Content-Language": comparison.locale}

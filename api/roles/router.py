@@ -40,6 +40,7 @@ from api.routing import (
     revisions,
 )
 from api.web.http import (
+    AcceptLanguage,
     IdempotencyKey,
     IfMatch,
     NoQueryDep,
@@ -57,7 +58,11 @@ router = APIRouter(prefix="/v1/roles", tags=["roles"])
     "", response_model=ListEnvelope[RoleListItem], responses=problem_responses(Unauthorized)
 )
 def list_roles(
-    request: Request, session: SessionDep, key: CurrentKey, query: Annotated[RoleListQuery, Query()]
+    request: Request,
+    session: SessionDep,
+    key: CurrentKey,
+    query: Annotated[RoleListQuery, Query()],
+    accept_language: AcceptLanguage = None,
 ) -> Response:
     """List roles by name: published ones, or with a key every one not in the trash; narrow
     them to a comparison's subjects or by words (`q`)."""
@@ -65,7 +70,7 @@ def list_roles(
         session,
         query=query,
         preview=key is not None,
-        accept_language=request.headers.get("accept-language"),
+        accept_language=accept_language,
     )
     fields = parse_fields(query.fields, RoleListItem)
     return represent_page(request, page, query, public=key is None, fields=fields)
@@ -80,12 +85,13 @@ def get_role(
     session: SessionDep,
     key: CurrentKey,
     query: Annotated[RoleQuery, Query()],
+    accept_language: AcceptLanguage = None,
 ) -> Response:
     """Get a role by id or slug, with the comparisons and published articles that mention it
     (`include=comparisons`: the comparisons whole)."""
     preview = key is not None
     role: RolePublic
-    language = {"locale": query.locale, "accept_language": request.headers.get("accept-language")}
+    language = {"locale": query.locale, "accept_language": accept_language}
     if "comparisons" in parse_include(query.include, frozenset(INCLUDES)):
         role = comparisons_service.get_role_with_comparisons(
             session, ref, preview=preview, **language

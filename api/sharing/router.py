@@ -14,7 +14,7 @@ from api.core.db import SessionDep
 from api.core.errors import ArticleNotFound, ComparisonNotFound, NotFound, problem_responses
 from api.sharing import cards, embed, service
 from api.web.filters import LocaleQuery
-from api.web.http import NoQueryDep, Ref, represent
+from api.web.http import AcceptLanguage, NoQueryDep, Ref, represent
 
 router = APIRouter(tags=["sharing"])
 PNG = "image/png"
@@ -29,12 +29,16 @@ TEXT = "text/plain; charset=utf-8"
     responses={200: {"content": {PNG: {}}}, **problem_responses(ArticleNotFound)},
 )
 def get_article_card(
-    ref: Ref, request: Request, session: SessionDep, query: Annotated[LocaleQuery, Query()]
+    ref: Ref,
+    request: Request,
+    session: SessionDep,
+    query: Annotated[LocaleQuery, Query()],
+    accept_language: AcceptLanguage = None,
 ) -> Response:
     """The article's social card: a 1200x630 PNG with its kicker, title, author and date
     (Open Graph, X); what its SEO image is when it has no cover."""
     article = articles.get_article(
-        session, ref, locale=query.locale, accept_language=request.headers.get("accept-language")
+        session, ref, locale=query.locale, accept_language=accept_language
     )
     body = cards.article_card(article, site_name=get_settings().site_name)
     return represent(request, body, media_type=PNG, headers={"Content-Language": article.locale})
@@ -46,11 +50,15 @@ def get_article_card(
     responses={200: {"content": {PNG: {}}}, **problem_responses(ComparisonNotFound)},
 )
 def get_comparison_card(
-    ref: Ref, request: Request, session: SessionDep, query: Annotated[LocaleQuery, Query()]
+    ref: Ref,
+    request: Request,
+    session: SessionDep,
+    query: Annotated[LocaleQuery, Query()],
+    accept_language: AcceptLanguage = None,
 ) -> Response:
     """The comparison's social card: a 1200x630 PNG with its title and its first rows."""
     table = comparisons.get_comparison(
-        session, ref, locale=query.locale, accept_language=request.headers.get("accept-language")
+        session, ref, locale=query.locale, accept_language=accept_language
     )
     body = cards.comparison_card(table, site_name=get_settings().site_name)
     return represent(request, body, media_type=PNG, headers={"Content-Language": table.locale})
@@ -62,13 +70,17 @@ def get_comparison_card(
     responses={200: {"content": {"text/html": {}}}, **problem_responses(ComparisonNotFound)},
 )
 def get_comparison_embed(
-    ref: Ref, request: Request, session: SessionDep, query: Annotated[LocaleQuery, Query()]
+    ref: Ref,
+    request: Request,
+    session: SessionDep,
+    query: Annotated[LocaleQuery, Query()],
+    accept_language: AcceptLanguage = None,
 ) -> Response:
     """The comparison as a small HTML page to put in an <iframe> (what oEmbed gives): an
     accessible table that fits its frame, no script and no external asset, framed only where
     FOLIO_EMBED_ORIGINS allows."""
     table = comparisons.get_comparison(
-        session, ref, locale=query.locale, accept_language=request.headers.get("accept-language")
+        session, ref, locale=query.locale, accept_language=accept_language
     )
     page = embed.embed_page(table, site_name=get_settings().site_name)
     headers = {

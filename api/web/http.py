@@ -259,6 +259,16 @@ IfMatch = Annotated[
         description="The ETag of the version being changed; 412 when it is no longer current.",
     ),
 ]
+AcceptLanguage = Annotated[
+    str | None,
+    Header(
+        description=(
+            "The languages the reader prefers (RFC 9110 §12.5.4): the best match among the"
+            " site's locales is served when `locale` is not given, else the default."
+        ),
+        examples=["de-CH, de;q=0.9, en;q=0.5"],
+    ),
+]
 IdempotencyKey = Annotated[
     str | None,
     Header(

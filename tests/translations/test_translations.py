@@ -175,6 +175,31 @@ def test_accept_language_picks_the_locale_and_the_cache_keeps_them_apart(
     assert jsonld["translationOfWork"]["inLanguage"] == "en"
 
 
+def test_what_negotiates_the_language_says_so_in_openapi(client: TestClient) -> None:
+    """Every read that picks its locale from Accept-Language declares the header, so generated
+    clients can send it; feeds and search take ``?locale=`` only (a feed's URL is its
+    language, a search's locale filters)."""
+    paths = client.get("/openapi.json").json()["paths"]
+    declaring = {
+        path
+        for path, operations in paths.items()
+        for parameter in operations.get("get", {}).get("parameters", [])
+        if (parameter["in"], parameter["name"].lower()) == ("header", "accept-language")
+    }
+    assert declaring == {
+        "/v1/articles",
+        "/v1/articles/{ref}",
+        "/v1/articles/{ref}/card.png",
+        "/v1/articles/{ref}/jsonld",
+        "/v1/comparisons",
+        "/v1/comparisons/{ref}",
+        "/v1/comparisons/{ref}/card.png",
+        "/v1/comparisons/{ref}/embed",
+        "/v1/roles",
+        "/v1/roles/{ref}",
+    }
+
+
 def test_an_old_german_slug_redirects_to_the_new_one(client: TestClient, keys: Keys) -> None:
     first = _german(client, keys, status="published", slug="ki-partner")
     renamed = client.patch(

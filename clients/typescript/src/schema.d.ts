@@ -8429,7 +8429,10 @@ export interface operations {
                 /** @description Embed these whole: author, comparisons, roles, tags (comma-separated). */
                 include?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The languages the reader prefers (RFC 9110 §12.5.4): the best match among the site's locales is served when `locale` is not given, else the default. */
+                "accept-language"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8649,7 +8652,10 @@ export interface operations {
                 /** @description A preview link's token: this article as it is now (a draft, say), without a key; `Cache-Control: private, no-store`. */
                 preview?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The languages the reader prefers (RFC 9110 §12.5.4): the best match among the site's locales is served when `locale` is not given, else the default. */
+                "accept-language"?: string | null;
+            };
             path: {
                 /** @description Numeric id or slug. */
                 ref: string;
@@ -9163,7 +9169,10 @@ export interface operations {
                 /** @description One of FOLIO_LOCALES: the content in that locale, or in the next of its fallback chain that has it (`de-CH → de →` the default). Accept-Language otherwise. */
                 locale?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The languages the reader prefers (RFC 9110 §12.5.4): the best match among the site's locales is served when `locale` is not given, else the default. */
+                "accept-language"?: string | null;
+            };
             path: {
                 /** @description Numeric id or slug. */
                 ref: string;
@@ -9243,7 +9252,10 @@ export interface operations {
                 /** @description One of FOLIO_LOCALES: the content in that locale, or in the next of its fallback chain that has it (`de-CH → de →` the default). Accept-Language otherwise. */
                 locale?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The languages the reader prefers (RFC 9110 §12.5.4): the best match among the site's locales is served when `locale` is not given, else the default. */
+                "accept-language"?: string | null;
+            };
             path: {
                 /** @description Numeric id or slug. */
                 ref: string;
@@ -12257,7 +12269,10 @@ export interface operations {
                 /** @description Embed these whole: roles (comma-separated). */
                 include?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The languages the reader prefers (RFC 9110 §12.5.4): the best match among the site's locales is served when `locale` is not given, else the default. */
+                "accept-language"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12473,7 +12488,10 @@ export interface operations {
                 /** @description Embed these whole: roles (comma-separated). */
                 include?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The languages the reader prefers (RFC 9110 §12.5.4): the best match among the site's locales is served when `locale` is not given, else the default. */
+                "accept-language"?: string | null;
+            };
             path: {
                 /** @description Numeric id or slug. */
                 ref: string;
@@ -12969,7 +12987,10 @@ export interface operations {
                 /** @description One of FOLIO_LOCALES: the content in that locale, or in the next of its fallback chain that has it (`de-CH → de →` the default). Accept-Language otherwise. */
                 locale?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The languages the reader prefers (RFC 9110 §12.5.4): the best match among the site's locales is served when `locale` is not given, else the default. */
+                "accept-language"?: string | null;
+            };
             path: {
                 /** @description Numeric id or slug. */
                 ref: string;
@@ -13049,7 +13070,10 @@ export interface operations {
                 /** @description One of FOLIO_LOCALES: the content in that locale, or in the next of its fallback chain that has it (`de-CH → de →` the default). Accept-Language otherwise. */
                 locale?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The languages the reader prefers (RFC 9110 §12.5.4): the best match among the site's locales is served when `locale` is not given, else the default. */
+                "accept-language"?: string | null;
+            };
             path: {
                 /** @description Numeric id or slug. */
                 ref: string;
@@ -16064,7 +16088,10 @@ export interface operations {
                 /** @description Only these fields (and `id`), comma-separated. */
                 fields?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The languages the reader prefers (RFC 9110 §12.5.4): the best match among the site's locales is served when `locale` is not given, else the default. */
+                "accept-language"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -16366,7 +16393,10 @@ export interface operations {
                 /** @description Embed these whole: comparisons (comma-separated). */
                 include?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The languages the reader prefers (RFC 9110 §12.5.4): the best match among the site's locales is served when `locale` is not given, else the default. */
+                "accept-language"?: string | null;
+            };
             path: {
                 /** @description Numeric id or slug. */
                 ref: string;
