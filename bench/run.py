@@ -13,9 +13,11 @@ Targets, each with ``--workers`` worker processes, all on loopback and the same 
 
 Scenarios: hot (one URL), cold (one URL, cache off), long tail by id and by slug (uniformly
 random over every article, through a wrk Lua script; cache off), a list of 20 with a filter,
-search, a feed, a 304 revalidation, and mixed (the hot read while a writer edits other articles
-at 1, 5 and 20 writes per second). Then the cold scenarios over ``--small`` articles (1,000) in
-a database of their own, to compare the p99 at full size with. The content is the seed
+search, a feed, a 304 revalidation, mixed (the hot read while a writer edits other articles
+at 1, 5 and 20 writes per second) and mixed long tail (the long tail by id, with the memory
+cache on, under the same writers; against the same long tail without them). Then the
+cold scenarios over ``--small`` articles (1,000) in a database of their own, to compare the
+p99 at full size with. The content is the seed
 article and its copies, written in bulk (bench/seed.py), then rendered once each
 (``folio warm``), as a bulk import would be, and the database settles (``settle``: a VACUUM
 and a checkpoint on PostgreSQL, a WAL checkpoint on SQLite) before anything is measured.
@@ -334,14 +336,19 @@ def main() -> None:
         measure("search", "folio-cold", "/v1/search?q=operating")
         measure("feed (RSS)", "folio-cold", "/v1/feeds/articles.rss")
         measure("304 revalidation", "folio", HOT, headers=(f"If-None-Match: {etag}",))
-        for rate in (1, 5, 20):
-            writer = Writer(bases["folio"], token, options.articles, rate)
-            writer.start()
-            try:
-                measure(f"mixed, {rate} writes/s", "folio", HOT)
-            finally:
-                writer.stopping.set()
-                writer.join(timeout=15)
+        measure("long tail by id", "folio", "/", script=by_id)
+        for scenario, path, script in (
+            ("mixed", HOT, None),
+            ("mixed long tail", "/", by_id),
+        ):
+            for rate in (1, 5, 20):
+                writer = Writer(bases["folio"], token, options.articles, rate)
+                writer.start()
+                try:
+                    measure(f"{scenario}, {rate} writes/s", "folio", path, script=script)
+                finally:
+                    writer.stopping.set()
+                    writer.join(timeout=15)
     finally:
         for process in processes:
             process.terminate()
@@ -390,6 +397,7 @@ def report(
         return next((r for r in results if (r.scenario, r.target) == (scenario, target)), None)
 
     hot = find("hot", "folio")
+    tail = find("long tail by id", "folio")  # with the memory cache: mixed long tail's base
     static = find("hot", "static")
     lines = [
         *([] if options.append else ["# Benchmark results", ""]),
@@ -412,7 +420,9 @@ def report(
             ratio = f"{r.requests_per_second / naive.requests_per_second:.1f}x naive"
         if r.scenario == "hot" and r.target == "folio" and static is not None:
             ratio += f", {r.requests_per_second / static.requests_per_second:.0%} of nginx"
-        if r.scenario.startswith("mixed") and hot is not None:
+        if r.scenario.startswith("mixed long tail") and tail is not None:
+            ratio = f"{r.requests_per_second / tail.requests_per_second:.0%} of read-only"
+        elif r.scenario.startswith("mixed") and hot is not None:
             ratio = f"{r.requests_per_second / hot.requests_per_second:.0%} of read-only hot"
         lines.append(
             f"| {r.scenario} | {r.target} | {r.requests_per_second:,.0f} | {r.p99_ms:.1f} |"
