@@ -834,11 +834,6 @@ class CacheMiddleware:
             cache.hits += 1
             await _replay(entry, if_none_match, if_modified_since, send)
             return
-        # A render needs a snapshot that has seen every change this process made.
-        snapshot = snapshot or await cache.snapshot()
-        if snapshot is None:
-            await self.app(scope, receive, send)
-            return
         cache.misses += 1
         since = cache.mark()
         done = self._rendering.setdefault(key, asyncio.Event())
@@ -858,6 +853,14 @@ class CacheMiddleware:
                     cache.put(key, found.entry, since=since)
                     await _replay(found.entry, if_none_match, if_modified_since, send)
                     return
+            # A render needs a snapshot that has seen every change this process made. A stored
+            # representation did not: a write deletes those it makes stale before it commits,
+            # and one read before that commit is not kept (``since``), so it is served while a
+            # write's snapshot is retaken, as a hit is.
+            snapshot = snapshot or await cache.snapshot()
+            if snapshot is None:
+                await self.app(scope, receive, send)
+                return
             # Taken before the response reads the database: never later than what it renders.
             state = scope.setdefault("state", {})
             state[LAST_MODIFIED] = snapshot.last_modified

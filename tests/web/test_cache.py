@@ -105,10 +105,14 @@ def test_a_write_does_not_hold_up_hits_on_what_it_did_not_change(
 ) -> None:
     """Right after a write in this process the snapshot is out of date until it is taken
     again; what memory holds and the write did not drop is served meanwhile, without waiting
-    for it, while a miss waits for the new snapshot before it renders."""
+    for it, and so is a stored representation; a miss waits for the new snapshot before it
+    renders."""
     cache: ResponseCache = cached_client.app.state.cache  # type: ignore[attr-defined]
     watcher = cache.watcher
     assert watcher is not None
+    assert cache.store is not None
+    markdown = cached_client.get("/v1/articles/1?format=md")  # rendered and stored
+    cache.clear()  # out of memory; still stored
     first = cached_client.get("/v1/articles/1")
     with watcher._refreshing:  # the snapshot cannot be taken again while this is held
         watcher._drop(frozenset({"article:2"}))  # what a write's commit does, in its order
@@ -118,6 +122,10 @@ def test_a_write_does_not_hold_up_hits_on_what_it_did_not_change(
         again = cached_client.get("/v1/articles/1")
         assert cache.hits == hits + 1
         assert again.content == first.content
+        stored = cache.stored_hits
+        assert cached_client.get("/v1/articles/1?format=md").content == markdown.content
+        assert cache.stored_hits == stored + 1
+        assert watcher.snapshot() is None  # served without waiting for it
     misses = cache.misses
     assert cached_client.get("/v1/articles?limit=1").status_code == 200
     assert cache.misses == misses + 1
