@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from api.articles.models import Article
 from api.comparisons.models import Comparison
+from api.core import surrogates
 from api.core.clock import clock
 from api.core.db import UTCDateTime
 from api.core.surrogates import ContentChange, Reading
@@ -49,7 +50,7 @@ def _last_change(now: Any) -> Any:
 
 
 # Every process reads these after each content change (its watcher, ``read_changes``): built
-# once, with the time and the last change read as parameters, they cost a cached compile and
+# once, with the time as a parameter, they cost a cached compile and
 # the database's work, not the building of a union of eight selects each time.
 _NOW = bindparam("now", type_=UTCDateTime)
 _STATE = sql_select(
@@ -57,18 +58,13 @@ _STATE = sql_select(
     _last_change(_NOW),
     sql_select(func.max(ContentChange.id)).scalar_subquery(),
 )
-_CHANGES = (
-    sql_select(col(ContentChange.id), col(ContentChange.changed))
-    .where(col(ContentChange.id) > bindparam("last"))
-    .order_by(col(ContentChange.id))
-    .limit(bindparam("batch"))
-)
+_NEXT_PUBLICATION = sql_select(_next_publication(_NOW))
 
 
 def next_publication(engine: Engine) -> datetime | None:
     now = clock.now()
     with engine.connect() as conn:
-        return _aware(conn.execute(sql_select(_next_publication(_NOW)), {"now": now}).scalar(), now)
+        return _aware(conn.execute(_NEXT_PUBLICATION, {"now": now}).scalar(), now)
 
 
 def read_changes(engine: Engine, last: int | None, *, batch: int) -> Reading:
@@ -77,10 +73,9 @@ def read_changes(engine: Engine, last: int | None, *, batch: int) -> Reading:
     changes: list[tuple[int, list[str]]] | None = None
     with engine.connect() as conn:
         if last is not None:
-            rows = conn.execute(_CHANGES, {"last": last, "batch": batch}).all()
-            changes = (
-                [(i, list(k)) for i, k in rows if i is not None] if len(rows) < batch else None
-            )
+            changes = surrogates.changes_since(conn, last, limit=batch)
+            if len(changes) >= batch:  # too many to read: the watcher drops everything
+                changes = None
         horizon, last_modified, latest = conn.execute(_STATE, {"now": now}).one()
     if changes is not None:  # read on from the last change read, never from a newer one
         latest = changes[-1][0] if changes else last

@@ -30,11 +30,14 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    bindparam,
     delete,
     event,
     insert,
     text,
 )
+from sqlalchemy import select as sql_select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.sql.expression import TableClause
 from sqlmodel import Field, Session, SQLModel, col, select
@@ -346,14 +349,20 @@ def compact(session: Session, *, keep: timedelta = timedelta(days=1)) -> None:
     session.execute(delete(ContentChange).where(col(ContentChange.committed_at) < utcnow() - keep))
 
 
-def changes_since(session: Session, last: int, *, limit: int = 1000) -> list[tuple[int, list[str]]]:
-    """The content changes committed after ``last``, oldest first."""
-    rows = session.exec(
-        select(ContentChange.id, ContentChange.changed)
-        .where(col(ContentChange.id) > last)
-        .order_by(col(ContentChange.id))
-        .limit(limit)
-    ).all()
+# Built once: every watcher reads it after each write (``api.schedule.read_changes``).
+_CHANGES_SINCE = (
+    sql_select(col(ContentChange.id), col(ContentChange.changed))
+    .where(col(ContentChange.id) > bindparam("last"))
+    .order_by(col(ContentChange.id))
+    .limit(bindparam("limit"))
+)
+
+
+def changes_since(
+    db: Session | Connection, last: int, *, limit: int = 1000
+) -> list[tuple[int, list[str]]]:
+    """The content changes committed after ``last``, oldest first, at most ``limit``."""
+    rows = db.execute(_CHANGES_SINCE, {"last": last, "limit": limit}).all()
     return [(int(i), list(k)) for i, k in rows if i is not None]
 
 
