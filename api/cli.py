@@ -19,7 +19,7 @@ from sqlmodel import Session
 from api.auth import service as auth_service
 from api.auth.models import KeyCreate, Scope
 from api.core.clock import clock
-from api.core.config import REPO_ROOT, get_settings
+from api.core.config import REPO_ROOT, get_settings, listening_url
 from api.core.db import make_engine, open_session
 from api.core.errors import FolioError, SeedError
 
@@ -317,8 +317,12 @@ def warm(
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on [default: FOLIO_HOST, 127.0.0.1].")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on [default: FOLIO_PORT, 8000].")
+    ] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
 ) -> None:
@@ -326,9 +330,12 @@ def serve(
     from api.web.server import raise_open_file_limit
 
     settings = get_settings()
+    host = settings.host if host is None else host
+    port = settings.port if port is None else port
     if "base_url" not in settings.model_fields_set:
-        # Links name the address served (its workers read it from the environment), not
-        # the default port; behind a proxy, FOLIO_BASE_URL says the public one.
+        # Links name the address served (its workers read it from the environment), not the
+        # default port. `folio worker` reads FOLIO_HOST and FOLIO_PORT (or FOLIO_BASE_URL,
+        # behind a proxy) to agree with it; the address on this command line is this one's.
         os.environ["FOLIO_BASE_URL"] = listening_url(host, port)
         get_settings.cache_clear()
     raise_open_file_limit()
@@ -367,15 +374,6 @@ def _run(host: str, port: int, workers: int, access_log: bool) -> None:
         server_header=False,
         log_level=settings.log_level,
     )
-
-
-def listening_url(host: str, port: int) -> str:
-    """The URL a client on this machine reaches ``host:port`` at (an address that listens on
-    every interface is reached on loopback)."""
-    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
-    if ":" in host:
-        host = f"[{host}]"
-    return f"http://{host}:{port}"
 
 
 if __name__ == "__main__":

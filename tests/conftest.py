@@ -154,6 +154,20 @@ def copied_database(kind: str, tmp_dir: Path) -> tuple[str, Callable[[], None]]:
     return f"sqlite:///{path}", lambda: None
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """``make test-ahead`` sets FOLIO_TEST_YEARS_AHEAD=N and runs the suite under faketime: make
+    sure the clock really is N years past the last commit, or the run would prove nothing."""
+    years = int(os.environ.get("FOLIO_TEST_YEARS_AHEAD", "0"))
+    if not years:
+        return
+    made = subprocess.run(
+        ["git", "log", "-1", "--format=%ct"], cwd=REPO_ROOT, capture_output=True, text=True
+    ).stdout.strip()  # git's own clock is not the faked one: a commit is never in the future
+    since = int(made) if made else (REPO_ROOT / "pyproject.toml").stat().st_mtime
+    if time.time() < since + years * 365 * 86400:
+        pytest.exit(f"FOLIO_TEST_YEARS_AHEAD={years}, but the clock is not ahead", returncode=3)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     for _, drop in _TEMPLATES.values():
         drop()
@@ -266,7 +280,7 @@ def frozen_clock() -> Iterator[Clock]:
     clock.unfreeze()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -298,14 +312,17 @@ def running_server(
     started: list[subprocess.Popen[bytes]] | None = None,
     workers: int = 1,
 ) -> Iterator[str]:
-    """``folio serve --workers N [args]`` on a free loopback port; yields its base URL once
-    ``ready`` answers 200, stops it after (``started`` gets the process). One worker unless
-    a test is about several (each one more costs a start of the whole app)."""
-    port = _free_port()
+    """``folio serve --workers N [args]`` on a free loopback port (``FOLIO_PORT`` in ``env``
+    when it names one); yields its base URL once ``ready`` answers 200, stops it after
+    (``started`` gets the process). One worker unless a test is about several (each one more
+    costs a start of the whole app)."""
     environment = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
-    command = [
-        sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)
-    ]  # fmt: skip
+    command = [sys.executable, "-m", "api.cli", "serve", "--workers", str(workers)]
+    if "FOLIO_PORT" in (env or {}):
+        port = int(environment["FOLIO_PORT"])
+    else:
+        port = free_port()
+        command += ["--port", str(port)]
     with log_path.open("wb") as log:
         server = subprocess.Popen(
             command + (args or []),

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 import limits
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -20,10 +20,13 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "FOLIO_DATABASE_URL"),
         description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
     )
+    host: str = Field(default="127.0.0.1", description="Address `folio serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `folio serve` listens on.")
     base_url: str = Field(
         default="http://127.0.0.1:8000",
-        description="Public base URL of this API; every `url` and `links` field starts with it."
-        " `folio serve` sets it to the address it listens on when it is not configured.",
+        description="Public base URL of this API; every `url` and `links` field starts with it,"
+        " webhook payloads' included. Unset, it is where FOLIO_HOST and FOLIO_PORT are reached"
+        " on this machine, the same for `folio serve`, `folio worker` and every other command.",
     )
     site_url: str | None = Field(
         default=None,
@@ -197,6 +200,13 @@ class Settings(BaseSettings):
         " Content is written in the default; the others are translations.",
     )
 
+    @model_validator(mode="after")
+    def _base_url_from_address(self) -> "Settings":
+        if "base_url" not in self.model_fields_set:
+            self.base_url = listening_url(self.host, self.port)
+            self.model_fields_set.discard("base_url")  # still not configured, but derived
+        return self
+
     @field_validator("locales")
     @classmethod
     def _locales(cls, value: str) -> str:
@@ -210,6 +220,15 @@ class Settings(BaseSettings):
         if len({tag.lower() for tag in tags}) != len(tags):
             raise ValueError("a locale is named twice")
         return ",".join(tags)
+
+
+def listening_url(host: str, port: int) -> str:
+    """The URL a client on this machine reaches ``host:port`` at (an address that listens on
+    every interface is reached on loopback)."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 @lru_cache

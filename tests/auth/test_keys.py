@@ -14,6 +14,9 @@ from api.core.clock import Clock
 from api.core.config import get_settings
 from tests.conftest import Database, Keys
 
+# Dates here are computed from the clock: `make test-ahead` runs them years from now too.
+pytestmark = pytest.mark.calendar
+
 
 def test_cli_prints_the_token_alone_on_stdout_and_stores_only_a_hash(
     fresh_database: Database, monkeypatch: pytest.MonkeyPatch

@@ -12,6 +12,9 @@ from api.core.clock import Clock
 from api.events.models import Event
 from tests.conftest import Keys
 
+# Dates here are computed from the clock: `make test-ahead` runs them years from now too.
+pytestmark = pytest.mark.calendar
+
 COLLECTIONS = ("articles", "roles", "comparisons", "authors", "tags")
 
 

@@ -13,6 +13,9 @@ from api.core.clock import Clock
 from api.previews.models import PreviewLink
 from tests.conftest import Keys
 
+# Dates here are computed from the clock: `make test-ahead` runs them years from now too.
+pytestmark = pytest.mark.calendar
+
 MERGE = {"Content-Type": "application/merge-patch+json"}
 
 

@@ -5,11 +5,15 @@ restore an earlier revision."""
 from datetime import UTC, datetime, timedelta
 
 import httpx2 as httpx
+import pytest
 from sqlmodel import Session
 
 from api.auth import service as auth_service
 from api.auth.models import KeyCreate, Scope
 from tests.conftest import Database, eventually
+
+# Dates here are computed from the clock: `make test-ahead` runs them years from now too.
+pytestmark = pytest.mark.calendar
 
 DRAFT = """The two roles, side by side.
 

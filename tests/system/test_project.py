@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx2 as httpx
@@ -328,3 +329,37 @@ def test_links_name_the_port_served_and_resolve(live_server: str) -> None:
         jsonld = http.get("/v1/articles/1/jsonld").json()
         assert jsonld["url"].startswith(live_server)
         assert http.get(jsonld["author"]["url"].removeprefix(live_server)).status_code == 200
+
+
+DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?")
+
+
+def test_no_literal_date_lies_in_the_future() -> None:
+    """A date written into the README, the docs, the clients' examples or the tests that is
+    still to come is a date bomb: the day it passes, whatever needs it to be in the future
+    breaks. Such dates are computed (`date -u -d '+1 day'`, ``now + timedelta``). Far
+    sentinels (the year 2900 and on, as in ``created_before=2999-01-01``) are never reached.
+    What a frozen clock wrote (the schemas' examples, the types generated from them) is left
+    out: nothing compares it with today."""
+    now = datetime.now(UTC)
+    places = [REPO_ROOT / "README.md", *(REPO_ROOT / "docs").glob("**/*.md")]
+    for folder in ("tests", "clients", "bench", "fleet"):
+        places += [
+            path
+            for path in (REPO_ROOT / folder).rglob("*")
+            if path.suffix in {".py", ".ts", ".mjs", ".md", ".sh"}
+            and "node_modules" not in path.parts
+            and path.name != "schema.d.ts"
+        ]
+    ahead = []
+    for path in places:
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            for match in DATE.finditer(line):
+                year, month, day, hour, minute = (int(part or 0) for part in match.groups())
+                try:
+                    when = datetime(year, month, day, hour, minute, tzinfo=UTC)
+                except ValueError:
+                    continue  # not a date (a version, a hash)
+                if now < when and year < 2900:
+                    ahead.append(f"{path.relative_to(REPO_ROOT)}:{number}: {match.group()}")
+    assert ahead == []

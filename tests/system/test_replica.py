@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from api.core.db import make_engine
 from api.seed import load_seeds
-from tests.conftest import SEED, Database, _free_port, make_token, migrate, running_server
+from tests.conftest import SEED, Database, free_port, make_token, migrate, running_server
 
 BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -51,7 +51,7 @@ def replicated() -> Iterator[Replicated]:
     folder = Path(tempfile.mkdtemp(prefix="folio-replica-"))
     shutil.chown(folder, "postgres")
     primary, replica = folder / "primary", folder / "replica"
-    ports = _free_port(), _free_port()
+    ports = free_port(), free_port()
     _as_postgres("initdb", "-D", str(primary), "-A", "trust", "-U", "postgres", "--no-sync")
     with (primary / "postgresql.conf").open("a") as settings:
         settings.write(f"port = {ports[0]}\nlisten_addresses = '127.0.0.1'\n")

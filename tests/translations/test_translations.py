@@ -17,6 +17,9 @@ from api.translations.models import Translation
 from tests.conftest import Keys
 from tests.helpers import linking
 
+# Dates here are computed from the clock: `make test-ahead` runs them years from now too.
+pytestmark = pytest.mark.calendar
+
 SEED = "ai-operating-partner-vs-fractional-caio-which-role-do-you-need"
 GERMAN = {
     "title": "KI-Betriebspartner oder Fractional CAIO: Welche Rolle brauchen Sie?",

@@ -195,6 +195,7 @@ def test_two_worker_processes_never_serve_stale_content(
         assert titles == {"Renamed across processes"}
 
 
+@pytest.mark.calendar
 def test_a_scheduled_article_appears_in_cached_lists_when_due(
     cached_client: TestClient, fresh_database: Database, frozen_clock: Clock
 ) -> None:

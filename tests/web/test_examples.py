@@ -6,11 +6,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.web.examples import EXAMPLES
 from tests.conftest import Database
 from tests.examples import collect, dumps, fits, registry_of
+
+# Dates here are computed from the clock: `make test-ahead` runs them years from now too.
+pytestmark = pytest.mark.calendar
 
 
 def test_every_schema_has_an_example_that_fits_it(client: TestClient) -> None:

@@ -397,6 +397,7 @@ def test_a_write_here_takes_the_snapshot_before_answering_and_one_seen_there_wai
     assert eventually(lambda: watcher.snapshot() is not after)
 
 
+@pytest.mark.calendar
 def test_the_watchers_reading_names_each_change_once_and_gives_up_past_its_batch(
     fresh_database: Database,
 ) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import make_url
 
 from api.core.db import make_engine
 from api.main import create_app
-from tests.conftest import Database, _free_port, eventually, running_server, settings_for
+from tests.conftest import Database, eventually, free_port, running_server, settings_for
 
 ROUTES = [
     "/v1/articles/1",
@@ -33,7 +33,7 @@ def _unreachable(url: str, tmp_path: Path) -> str:
     """A URL of the same kind as ``url`` where no database answers."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
-        return parsed.set(port=_free_port()).render_as_string(hide_password=False)
+        return parsed.set(port=free_port()).render_as_string(hide_password=False)
     return f"sqlite:///{tmp_path / 'missing' / 'folio.db'}"
 
 
@@ -106,7 +106,7 @@ def outage(database: Database, tmp_path: Path) -> Iterator[tuple[str, Callable[[
     a relay not yet listening (PostgreSQL), a file not yet in place (SQLite)."""
     parsed = make_url(database.url)
     if parsed.get_backend_name() == "postgresql":
-        forwarder = Forwarder(_free_port(), (parsed.host or "127.0.0.1", parsed.port or 5432))
+        forwarder = Forwarder(free_port(), (parsed.host or "127.0.0.1", parsed.port or 5432))
         url = parsed.set(port=forwarder.port).render_as_string(hide_password=False)
         try:
             yield url, forwarder.start

@@ -2,14 +2,19 @@
 backoff, never sent twice at once, never for a change that rolled back."""
 
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
+import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func
@@ -27,7 +32,7 @@ from api.main import create_app
 from api.webhooks import targets, worker
 from api.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 from api.webhooks.worker import run_once
-from tests.conftest import Database, eventually, settings_for
+from tests.conftest import Database, eventually, free_port, running_server, settings_for
 from tests.helpers import body_of
 
 
@@ -213,6 +218,38 @@ def test_private_targets_are_refused_unless_allowed(
     assert "does not resolve" in response.json()["detail"]
 
 
+def test_the_worker_links_to_the_server_that_made_the_change(
+    fresh_database: Database, receiver: Receiver, tmp_path: Path
+) -> None:
+    """``folio serve`` and ``folio worker`` on a port that is not the default, each told it by
+    the same setting (FOLIO_PORT): a delivered payload's ``url`` is a page of that server."""
+    with Session(fresh_database.engine) as session:
+        admin = auth_service.create_key(session, KeyCreate(name="admin", scope=Scope.admin)).token
+    auth = {"Authorization": f"Bearer {admin}"}
+    env = {"FOLIO_PORT": str(free_port()), "FOLIO_WEBHOOK_ALLOW_PRIVATE": "true"}
+    with (
+        running_server(fresh_database.url, tmp_path / "server.log", env) as base,
+        httpx.Client(base_url=base, timeout=10) as http,
+    ):
+        hook = {"url": receiver.url, "events": ["article.published"]}
+        assert http.post("/v1/webhooks", json=hook, headers=auth).status_code == 201
+        created = http.post(
+            "/v1/articles", json={"title": "Away from 8000", "status": "published"}, headers=auth
+        )
+        assert created.status_code == 201
+        subprocess.run(
+            [sys.executable, "-m", "api.cli", "worker", "--once"],
+            env={**os.environ, **env, "DATABASE_URL": fresh_database.url},
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        [(_, body)] = receiver.received
+        url = json.loads(body)["data"]["url"]
+        assert url == f"{base}/v1/articles/away-from-8000"
+        assert http.get(url).json()["title"] == "Away from 8000"
+
+
 def test_only_admin_keys_manage_webhooks(
     api: tuple[TestClient, dict[str, str]], fresh_database: Database
 ) -> None:
@@ -376,6 +413,7 @@ def test_a_delivery_can_be_resent(
     )
 
 
+@pytest.mark.calendar
 def test_a_scheduled_article_is_announced_when_it_comes_due(
     api: tuple[TestClient, dict[str, str]],
     fresh_database: Database,
