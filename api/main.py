@@ -47,7 +47,7 @@ from api.web.cache import (
 )
 from api.web.docs import router as docs_router
 from api.web.health import router as health_router
-from api.web.http import HeadMiddleware, RequestGuardMiddleware
+from api.web.http import HeadMiddleware, RequestGuardMiddleware, acceptable
 from api.web.metrics import Metrics, MetricsMiddleware
 from api.web.metrics import router as metrics_router
 from api.web.ratelimit import Limiter, RateLimitMiddleware, RequestLimits
@@ -144,7 +144,7 @@ def create_app(
         summary="A headless content API for articles, roles and comparisons of roles.",
         generate_unique_id_function=_operation_id,
         lifespan=lifespan,
-        dependencies=[Depends(current_key)],
+        dependencies=[Depends(current_key), Depends(acceptable)],
         docs_url=None,
         redoc_url=None,
         openapi_url=None,

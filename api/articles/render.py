@@ -176,12 +176,23 @@ _markdown.add_render_rule("image", _image)
 
 def render_html(article: ArticlePublic) -> str:
     """A sanitized HTML fragment, made from the Markdown so both always agree."""
+    return _html(article, render_markdown(article))
+
+
+def render_body_html(article: ArticlePublic) -> str:
+    """The body alone as a sanitized HTML fragment: what a feed entry carries as its content,
+    beside the title, author, date and summary it gives in fields of their own (a reader that
+    got them twice would show the title twice)."""
+    return _html(article, blocks_markdown(article.body, _folio_markdown) + "\n")
+
+
+def _html(article: ArticlePublic, text: str) -> str:
     images = {
         block.url: block.asset
         for block in _all_blocks(article.body)
         if isinstance(block, ImageBlockPublic) and block.asset is not None
     }
-    return sanitize_html(_markdown.render(render_markdown(article), {"images": images}))
+    return sanitize_html(_markdown.render(text, {"images": images}))
 
 
 def _all_blocks(blocks: Sequence[Any]) -> list[Any]:

@@ -253,6 +253,9 @@ class ComparisonQuery(BaseModel):
 
 
 class RowsQuery(ListParams):
+    format: Literal["json", "csv"] | None = Field(
+        None, description="Overrides the Accept header: `csv` gives this page's rows as CSV."
+    )
     sort: str | None = sort_query(ROW_SORTS, "position")
     dimension: str | None = Field(
         None, max_length=200, description="Only the row with this dimension (any case)."

@@ -66,7 +66,7 @@ from api.web.http import (
     represent,
     represent_page,
 )
-from api.web.pagination import ListEnvelope, PageParams, parse_fields, parse_include
+from api.web.pagination import ListEnvelope, PageParams, envelope, parse_fields, parse_include
 
 router = APIRouter(prefix="/v1/comparisons", tags=["comparisons"])
 compare_router = APIRouter(prefix="/v1/roles", tags=["roles"])
@@ -84,6 +84,7 @@ _PART_ERRORS: tuple[type[FolioError], ...] = (
 
 
 FORMATS = {"json": JSON, "csv": CSV, "md": MARKDOWN}
+ROW_FORMATS = {"json": JSON, "csv": CSV}
 
 
 @router.get(
@@ -159,7 +160,10 @@ def get_comparison(
 @router.get(
     "/{ref}/rows",
     response_model=ListEnvelope[RowPublic],
-    responses=problem_responses(ComparisonNotFound, Unauthorized),
+    responses={
+        200: {"content": {CSV: {"schema": {"type": "string"}}}},
+        **problem_responses(ComparisonNotFound, NotAcceptable, Unauthorized),
+    },
 )
 def list_comparison_rows(
     ref: Ref,
@@ -168,8 +172,26 @@ def list_comparison_rows(
     key: CurrentKey,
     query: Annotated[RowsQuery, Query()],
 ) -> Response:
-    """The rows of a comparison, in order: all, the one `dimension`, or those containing `q`."""
-    page = rows.list_rows(session, ref, query=query, preview=key is not None)
+    """The rows of a comparison, in order: all, the one `dimension`, or those containing `q`;
+    as JSON, or as CSV (the page's rows under the comparison's header, the next page in
+    `Link`)."""
+    fmt = negotiate(request, query.format, ROW_FORMATS)
+    page, comparison = rows.list_rows(session, ref, query=query, preview=key is not None)
+    if fmt == "csv":
+        table = comparison.model_copy(update={"rows": page.items})
+        _, link = envelope(
+            page, path=request.url.path, query=query.model_dump(mode="json", by_alias=True)
+        )
+        return represent(
+            request,
+            render.render_csv(table).encode(),
+            media_type=CSV,
+            public=key is None,
+            headers={
+                "Content-Disposition": f'inline; filename="{comparison.slug}-rows.csv"',
+                **({"Link": link} if link else {}),
+            },
+        )
     fields = parse_fields(query.fields, RowPublic)
     return represent_page(request, page, query, public=key is None, fields=fields)
 

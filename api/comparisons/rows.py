@@ -16,6 +16,7 @@ from api.comparisons.models import (
     CellInput,
     Comparison,
     ComparisonCell,
+    ComparisonPublic,
     ComparisonRow,
     RowCreate,
     RowPatch,
@@ -31,8 +32,11 @@ from api.web.pagination import Page, Sortable, keyset_page, map_page
 ROW_SORTABLE = Sortable.on(ComparisonRow, ROW_SORTS, default="position")
 
 
-def list_rows(session: Session, ref: str, *, query: RowsQuery, preview: bool) -> Page[RowPublic]:
-    """Rows of one comparison in order, by exact dimension or by words they contain."""
+def list_rows(
+    session: Session, ref: str, *, query: RowsQuery, preview: bool
+) -> tuple[Page[RowPublic], ComparisonPublic]:
+    """Rows of one comparison in order, by exact dimension or by words they contain; and the
+    comparison they are of (its subjects head their columns as CSV)."""
     comparison = find_comparison(session, ref, preview=preview)
     statement = select(ComparisonRow).where(ComparisonRow.comparison_id == comparison.id)
     if query.dimension is not None:
@@ -57,7 +61,7 @@ def list_rows(session: Session, ref: str, *, query: RowsQuery, preview: bool) ->
     page = keyset_page(session, statement, sortable=ROW_SORTABLE, params=query)
     public = to_public(session, comparison, preview=preview)
     by_id = {row.id: row for row in public.rows}
-    return map_page(page, lambda rows: [by_id[row.id] for row in rows])
+    return map_page(page, lambda rows: [by_id[row.id] for row in rows]), public
 
 
 def _row_index(current: dict[str, Any], row_id: int) -> int:

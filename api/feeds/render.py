@@ -15,7 +15,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from api.articles.models import ArticlePublic
-from api.articles.render import render_html
+from api.articles.render import render_body_html
 from api.assets.models import ImageAsset
 from api.core.config import get_settings
 from api.core.urls import resource_url, site_home, site_url
@@ -61,6 +61,9 @@ def _generator(articles: Sequence[ArticlePublic], self_url: str, language: str) 
     feed.link(href=self_url, rel="self")
     feed.link(href=site_home(), rel="alternate")
     feed.language(language)
+    # Atom wants an author for every entry, or one for the feed (RFC 4287 §4.1.1): the site,
+    # for entries whose article has none. RSS's author is an e-mail address, so it has none.
+    feed.author(name=_xml(settings.site_name))
     feed.generator("Folio")
     updated = _updated(articles)
     if updated is not None:
@@ -76,7 +79,7 @@ def _generator(articles: Sequence[ArticlePublic], self_url: str, language: str) 
         # Both are HTML to feed readers (RSS description, Atom type="html"): the summary is
         # text, so it goes in escaped, and markup in it shows as the characters it is.
         entry.summary(html.escape(_xml(article.summary or article.title)), type="html")
-        entry.content(_xml(render_html(article)), type="html")
+        entry.content(_xml(render_body_html(article)), type="html")
         if article.author is not None:
             entry.author(name=_xml(article.author.name))
             entry.dc.dc_creator(_xml(article.author.name))
@@ -136,7 +139,7 @@ def render_json_feed(
             "id": entry_id(article),
             "url": permalink,
             "title": article.title,
-            "content_html": render_html(article),
+            "content_html": render_body_html(article),
             "summary": article.summary,
             "date_modified": article.updated_at.isoformat().replace("+00:00", "Z"),
             "tags": _categories(article),
@@ -156,5 +159,6 @@ def render_json_feed(
         "feed_url": self_url,
         "description": f"Articles from {settings.site_name}",
         "language": language,
+        "authors": [{"name": settings.site_name}],
         "items": items,
     }

@@ -215,7 +215,10 @@ def negotiate(request: Request, requested: str | None, offered: dict[str, str]) 
                     q = 0.0
         for name, offered_type in offered.items():
             base = offered_type.split(";")[0]
-            if media in (base, base.split("/")[0] + "/*", "*/*"):
+            kind = base.split("/")[0]
+            if media in (base, kind + "/*", "*/*") or (
+                base.endswith("/*") and media.split("/")[0] == kind  # an image/* route
+            ):
                 # Exact types beat wildcards at equal q; earlier offers break the tie.
                 rank = q + (0.0001 if media == base else 0.0) - position * 1e-7
                 if q > 0 and rank > best_q:
@@ -226,6 +229,43 @@ def negotiate(request: Request, requested: str | None, offered: dict[str, str]) 
             f"Cannot answer in {accept!r}; available: {', '.join(offered.values())}."
         )
     return best
+
+
+def acceptable(request: Request) -> None:
+    """406 before a route does anything (a write included) when ``Accept`` admits none of the
+    media types its operation answers with in the OpenAPI document: one list serves the check
+    and the clients generated from it. ``?format=`` overrides ``Accept``, as ``negotiate``
+    has it."""
+    accept = request.headers.get("accept")
+    if not accept or accept == "*/*" or "format" in request.query_params:
+        return
+    route = request.scope.get("route")
+    path = getattr(route, "path_format", None)
+    if path is None:
+        return
+    answers: dict[tuple[str, str], dict[str, str]] | None = getattr(
+        request.app.state, "answers", None
+    )
+    if answers is None:
+        answers = request.app.state.answers = _answers(request.app.openapi())
+    offered = answers.get((path, "GET" if request.method == "HEAD" else request.method))
+    if offered:
+        negotiate(request, None, offered)
+
+
+def _answers(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, str]]:
+    """The media types of each operation's successful answers, by path and method."""
+    found = {}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            media = {
+                media_type: media_type
+                for status, response in operation.get("responses", {}).items()
+                if str(status).startswith("2")
+                for media_type in response.get("content", {})
+            }
+            found[(path, method.upper())] = media
+    return found
 
 
 def represent_page(

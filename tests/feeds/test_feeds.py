@@ -187,3 +187,48 @@ def test_atom_content_is_escaped_html_as_rfc_4287_has_it(client: TestClient) -> 
     assert atom.find("a:link[@rel='alternate']", ns).get("href") == (
         "http://127.0.0.1:8000/v1/articles"
     )
+
+
+def test_every_atom_entry_has_an_author_and_content_is_the_body_alone(
+    client: TestClient, keys: Keys
+) -> None:
+    """RFC 4287 §4.1.1: an entry without an author of its own takes the feed's (the site).
+    An entry's content is its body: the title, byline and date are fields of their own, and a
+    reader that found them in the content too would show them twice."""
+    body = "Read [the role](/v1/roles/fractional-caio) *first*:\n\n- one\n- two\n"
+    made = client.post(
+        "/v1/articles",
+        json={"title": "Nobody wrote this", "status": "published", "body_markdown": body},
+        headers=keys.auth("write"),
+    )
+    assert made.status_code == 201, made.text
+    client.post("/v1/articles", json={"title": "A draft beside it"}, headers=keys.auth("write"))
+    raw = client.get("/v1/feeds/articles.atom").content
+    atom = etree.fromstring(raw)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert atom.findtext("a:author/a:name", namespaces=ns) == "Folio"
+    entries = {e.findtext("a:title", namespaces=ns): e for e in atom.findall("a:entry", ns)}
+    assert "A draft beside it" not in entries
+    anonymous = entries["Nobody wrote this"]
+    assert anonymous.find("a:author", ns) is None  # the feed's author stands for it
+    content = anonymous.findtext("a:content", namespaces=ns) or ""
+    assert "<h1>" not in content
+    assert "Nobody wrote this" not in content
+    assert "<em>first</em>" in content
+    assert "<li>one</li>" in content
+    links = {e.find("a:link", ns).get("href"): e for e in entries.values()}  # type: ignore[union-attr]
+    seed = links[f"http://127.0.0.1:8000/v1/articles/{SEED_SLUG}"]
+    seed_content = seed.findtext("a:content", namespaces=ns) or ""
+    assert "<h1>" not in seed_content
+    assert "<table>" in seed_content
+    assert seed.findtext("a:author/a:name", namespaces=ns) == "Kyle Rasmussen"
+    parsed = feedparser.parse(raw)
+    assert not parsed.bozo
+    assert parsed.feed.author == "Folio"
+    assert {entry.get("author") for entry in parsed.entries} == {"Kyle Rasmussen", None}
+    feed = client.get("/v1/feeds/articles.json").json()
+    jsonschema.validate(feed, SCHEMA, format_checker=jsonschema.FormatChecker())
+    assert feed["authors"] == [{"name": "Folio"}]
+    item = next(i for i in feed["items"] if i["title"] == "Nobody wrote this")
+    assert "<h1>" not in item["content_html"]
+    assert "authors" not in item

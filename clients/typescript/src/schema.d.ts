@@ -840,7 +840,9 @@ export interface paths {
         };
         /**
          * List Comparison Rows
-         * @description The rows of a comparison, in order: all, the one `dimension`, or those containing `q`.
+         * @description The rows of a comparison, in order: all, the one `dimension`, or those containing `q`;
+         *     as JSON, or as CSV (the page's rows under the comparison's header, the next page in
+         *     `Link`).
          */
         get: operations["list_comparison_rows"];
         put?: never;
@@ -13555,6 +13557,8 @@ export interface operations {
                 sort?: string | null;
                 /** @description Also count all matches (`meta.total`). */
                 count?: boolean;
+                /** @description Overrides the Accept header: `csv` gives this page's rows as CSV. */
+                format?: ("json" | "csv") | null;
                 /** @description Only the row with this dimension (any case). */
                 dimension?: string | null;
                 /** @description Rows whose dimension or cells contain it. */
@@ -13584,6 +13588,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ListEnvelope_RowPublic_"];
+                    "text/csv; charset=utf-8; header=present": string;
                 };
             };
             /** @description The request cannot be read */
@@ -13606,6 +13611,15 @@ export interface operations {
             };
             /** @description Comparison not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not acceptable */
+            406: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,120 @@
+"""Content negotiation on every route: each answers in the media types its OpenAPI operation
+declares, and refuses with 406 (before it does anything) an Accept that admits none of them."""
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, func, select
+
+from api.articles.models import Article
+from api.core.config import get_settings
+from tests.conftest import Keys
+from tests.system.test_statements import READS, base
+
+NOTHING = "application/x-folio-nothing"
+
+
+@pytest.fixture(autouse=True)
+def two_locales(monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("FOLIO_WEBHOOK_ALLOW_PRIVATE", "true")  # hooks that are never called
+    monkeypatch.setenv("FOLIO_LOCALES", "en,de")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def _operation(document: dict[str, Any], url: str) -> dict[str, Any]:
+    path = url.split("?")[0]
+    for template, operations in document["paths"].items():
+        if re.fullmatch(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)), path):
+            return operations["get"]  # type: ignore[no-any-return]
+    raise AssertionError(f"no operation for {url}")
+
+
+def test_every_read_answers_what_it_declares_and_406_to_anything_else(
+    client: TestClient, session: Session, keys: Keys
+) -> None:
+    made = base(client, session, keys)
+    document = client.get("/openapi.json").json()
+    for template, scope in READS:
+        url = template.format(**made)
+        headers = keys.auth(scope) if scope else {}
+        declared = {
+            media
+            for status, response in _operation(document, url)["responses"].items()
+            if status.startswith("2")
+            for media in response.get("content", {})
+        }
+        assert declared, url
+        if "format=" in url:  # ?format= overrides Accept
+            assert client.get(url, headers={**headers, "Accept": NOTHING}).status_code == 200
+            continue
+        for media in declared:
+            answer = client.get(url, headers={**headers, "Accept": media})
+            assert answer.status_code == 200, (url, media, answer.text[:200])
+            got = answer.headers["content-type"].split(";")[0]
+            # The one asked for; a file route answers in its file's type, one of those declared.
+            kinds = {m.split(";")[0] for m in declared} | {m.split("/")[0] + "/*" for m in declared}
+            assert got == media.split(";")[0] or (
+                "/v1/assets/" in url and got.split("/")[0] + "/*" in kinds
+            ), (url, media, got)
+        for accept in (NOTHING, f"{NOTHING}, text/x-other;q=0.5"):
+            refused = client.get(url, headers={**headers, "Accept": accept})
+            assert refused.status_code == 406, (url, refused.text[:200])
+            assert refused.headers["content-type"] == "application/problem+json"
+            assert "available" in refused.json()["detail"]
+
+
+def test_lists_do_not_answer_json_to_a_csv_accept(client: TestClient) -> None:
+    for url in ("/v1/articles", "/v1/roles", "/v1/comparisons", "/v1/search?q=role"):
+        assert client.get(url, headers={"Accept": "text/csv"}).status_code == 406, url
+
+
+def test_a_write_refused_for_its_accept_changes_nothing(client: TestClient, keys: Keys) -> None:
+    before = client.get("/v1/articles/1").json()
+    count = select(func.count()).select_from(Article)
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        articles = session.exec(count).one()
+    created = client.post(
+        "/v1/articles",
+        json={"title": "Never made", "status": "published"},
+        headers={**keys.auth("write"), "Accept": "text/csv"},
+    )
+    assert created.status_code == 406
+    patched = client.patch(
+        "/v1/articles/1",
+        json={"title": "Never changed"},
+        headers={**keys.auth("write"), "Accept": "image/png"},
+    )
+    assert patched.status_code == 406
+    assert client.get("/v1/articles/1").json() == before
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        assert session.exec(count).one() == articles
+
+
+def test_filtered_rows_export_as_csv(client: TestClient) -> None:
+    """`?format=csv` or `Accept: text/csv` on rows: the comparison's header, then the rows the
+    filter keeps, as the comparison's own CSV has them."""
+    path = "/v1/comparisons/ai-operating-partner-vs-fractional-caio"
+    whole = client.get(f"{path}?format=csv").text.splitlines()
+    json_rows = client.get(f"{path}/rows?q=governance").json()["data"]
+    assert 0 < len(json_rows) < len(whole) - 1
+    by_format = client.get(f"{path}/rows?q=governance&format=csv")
+    by_accept = client.get(f"{path}/rows?q=governance", headers={"Accept": "text/csv"})
+    for answer in (by_format, by_accept):
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"].startswith("text/csv")
+        lines = answer.text.splitlines()
+        assert lines[0] == whole[0]  # the header: the dimension label and the roles
+        assert len(lines) == 1 + len(json_rows)
+        assert all(line in whole for line in lines[1:])
+        assert all(line.split(",")[0].strip('"') in {r["dimension"] for r in json_rows}
+                   for line in lines[1:])  # fmt: skip
+    assert by_format.text == by_accept.text
+    paged = client.get(f"{path}/rows?format=csv&limit=2")
+    assert len(paged.text.splitlines()) == 3
+    assert 'rel="next"' in paged.headers["link"]
+    assert "format=csv" in paged.headers["link"]
+    assert client.get(f"{path}/rows?format=xml").status_code == 422
