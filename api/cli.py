@@ -193,7 +193,7 @@ def export(
         typer.Option(
             "--out",
             help="Where to write: FILE.ndjson (content only), FILE.tar (content and asset "
-            "bytes), or a directory (content.ndjson and assets/). Default: NDJSON on "
+            "bytes), or a directory (content.ndjson and assets/). Default, or -: NDJSON on "
             "standard output.",
         ),
     ] = None,
@@ -205,7 +205,7 @@ def export(
 
     storage = make_storage(get_settings())
     with _session() as session:
-        if out is None:
+        if out is None or str(out) == "-":
             for line in export_lines(session):
                 typer.echo(line)
             return

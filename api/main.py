@@ -224,11 +224,24 @@ def create_app(
             "Authorization",
             "Content-Type",
             "If-None-Match",
+            "If-Modified-Since",
             "If-Match",
+            "Accept-Language",
             "Idempotency-Key",
             "X-Request-ID",
         ],
-        expose_headers=["ETag", "Link", "Location", "X-Request-ID"],
+        # Beyond the headers every browser lets a script read: what a frontend needs to
+        # revalidate, page, follow, back off (429, 503) and save a download by its name.
+        expose_headers=[
+            "ETag",
+            "Link",
+            "Location",
+            "X-Request-ID",
+            "Retry-After",
+            "RateLimit",
+            "RateLimit-Policy",
+            "Content-Disposition",
+        ],
         allow_credentials=False,
         max_age=600,
     )

@@ -74,7 +74,10 @@ _UPLOAD = {
     status_code=201,
     response_model=AssetPublic,
     responses={
-        200: {"description": "The same bytes were uploaded before: that asset."},
+        200: {
+            "description": "The same bytes were uploaded before: that asset.",
+            "model": AssetPublic,
+        },
         **problem_responses(*AUTH_ERRORS, InvalidBody),
     },
     openapi_extra=_UPLOAD,

@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
-from api.core.errors import problem_response, problem_responses
+from api.core.errors import PROBLEM_JSON, problem_response, problem_responses
 from api.web.http import PRIVATE_CACHE, NoQueryDep, encode
 
 router = APIRouter(tags=["operations"])
@@ -30,7 +30,13 @@ async def get_health(_: NoQueryDep) -> Response:
 @router.get(
     "/readyz",
     response_model=Health,
-    responses={503: {"description": "Not ready"}, **problem_responses()},
+    responses={
+        503: {
+            "description": "Not ready: the database does not answer, or the process drains",
+            "content": {PROBLEM_JSON: {}},
+        },
+        **problem_responses(),
+    },
 )
 def get_readiness(request: Request, _: NoQueryDep) -> Response:
     """The database answers: ready to serve. 503 while the process drains before it stops

@@ -227,6 +227,21 @@ def test_cors_origins_are_configurable(database: Database) -> None:
     )
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["access-control-allow-methods"]
+    # A script in the browser reads what it needs to page, revalidate and back off.
+    exposed = {
+        h.strip().lower() for h in allowed.headers["access-control-expose-headers"].split(",")
+    }
+    assert {"etag", "link", "retry-after", "ratelimit", "ratelimit-policy"} <= exposed
+    for header in ("If-Modified-Since", "Accept-Language", "If-Match"):
+        asked = client.options(
+            "/v1/articles",
+            headers={
+                "Origin": "https://site.example",
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": header,
+            },
+        )
+        assert asked.status_code == 200, header
 
 
 def test_metrics_for_prometheus(fresh_database: Database) -> None:
@@ -381,3 +396,19 @@ def test_make_run_installs_what_serving_needs_and_make_test_the_rest_on_top() ->
     makefile = (REPO_ROOT / "Makefile").read_text()
     assert re.search(r"^db: install$", makefile, re.M)
     assert re.search(r"^test: install-dev", makefile, re.M)
+
+
+def test_every_answer_in_the_openapi_document_has_a_schema(client: TestClient) -> None:
+    """Each response with a body, errors included, says what its body is (a generated client
+    types it)."""
+    document = client.get("/openapi.json").json()
+    untyped = [
+        f"{method.upper()} {path} {status} {media or '(no content)'}"
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        for status, response in operation["responses"].items()
+        if status not in ("204", "301", "304")  # no body
+        for media in (response.get("content") or {"": {}})
+        if "schema" not in (response.get("content") or {}).get(media, {})
+    ]
+    assert untyped == []

@@ -285,6 +285,11 @@ def test_cli_export_and_import(
     assert runner.invoke(cli, ["import", str(guide)]).exit_code == 0
     printed = runner.invoke(cli, ["export"])
     assert '"slug":"hiring-an-ai-leader"' in printed.stdout
+    monkeypatch.chdir(tmp_path)
+    dashed = runner.invoke(cli, ["export", "--out", "-"])  # standard output, as a dash says
+    assert dashed.exit_code == 0, dashed.output
+    assert dashed.stdout == printed.stdout
+    assert not (tmp_path / "-").exists()
     get_settings.cache_clear()
     with Session(empty.engine) as session:
         assert session.exec(select(func.count()).select_from(Article)).one() == 2
