@@ -10,6 +10,7 @@ from itertools import count
 from pathlib import Path
 from typing import Any, cast
 
+import httpx2 as httpx
 from sqlmodel import Session
 
 from api.articles import service as articles_service
@@ -161,3 +162,14 @@ def chromium(url: str, profile: Path, *what: str) -> str:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
+
+
+def public_listings(base: str) -> list[object]:
+    """What a reader sees listed (the feed, the sitemap, the article list): an example that
+    left something behind would change it."""
+    with httpx.Client(base_url=base, timeout=10) as http:
+        return [
+            http.get("/v1/feeds/articles.json").json()["items"],
+            http.get("/sitemap.xml").text,
+            http.get("/v1/articles").json()["data"],
+        ]

@@ -4,7 +4,8 @@
 
 1. the seed article by slug, and its comparison's rows;
 2. every article, page after page, following ``links.next``;
-3. a draft, then published with ``If-Match`` (the ETag read);
+3. a draft, then published with ``If-Match`` (the ETag read), then deleted: the example leaves
+   nothing behind in the feeds or the sitemap (it goes to the trash, which an admin empties);
 4. one role against another;
 5. a 404 as a problem (``application/problem+json``).
 
@@ -78,7 +79,10 @@ def main() -> None:
             headers={**write, "If-Match": created.headers["etag"]},
         )
         assert stale.status_code == 412, stale.text
-        print(f"3. published {location}; a stale If-Match is {stale.status_code}")
+        deleted = folio.delete(location, headers=write)
+        assert deleted.status_code == 204, deleted.text
+        assert folio.get(location).status_code == 404  # in the trash: gone from every list
+        print(f"3. published {location}; a stale If-Match is {stale.status_code}; deleted")
 
         # 4. One role against another.
         side_by_side = (

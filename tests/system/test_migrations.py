@@ -3,6 +3,7 @@
 import json
 import os
 from collections.abc import Iterator
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,14 +12,20 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
+from sqlmodel import Session
 
 from api import models
 from api.cli import alembic_config
 from api.core.config import get_settings
 from api.core.db import make_engine
+from api.main import create_app
+from api.purge import service as purge
 from api.search.models import in_migrations
-from tests.conftest import _new_database
+from api.webhooks.worker import run_once
+from tests.conftest import Database, Keys, _new_database, make_token
+from tests.system.test_statements import base
 
 TABLES = {
     "api_key",
@@ -193,3 +200,52 @@ def test_bodies_move_to_portable_text_and_back(empty_url: str) -> None:
         {"type": "comparison", "comparison_id": 3},
         {"type": "related", "article_ids": [5]},
     ]
+
+
+def test_down_to_base_and_up_again_with_rows_in_every_table(
+    fresh_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`folio db downgrade base` on a database in use: the seed and one of everything (a tag,
+    an asset, translations, a webhook with a delivery, a preview link, a trashed article, an
+    idempotent write, stored representations), then down to nothing and up again."""
+    monkeypatch.setenv("DATABASE_URL", fresh_database.url)
+    monkeypatch.setenv("FOLIO_LOCALES", "en,de")
+    monkeypatch.setenv("FOLIO_WEBHOOK_ALLOW_PRIVATE", "true")
+    monkeypatch.setenv("FOLIO_MEDIA_STORAGE", "database")
+    monkeypatch.setenv("FOLIO_PURGE_URLS", '["http://127.0.0.1:9/"]')  # nobody listens
+    get_settings.cache_clear()
+    keys = Keys(**{s: make_token(fresh_database, s) for s in ("read", "write", "admin")})
+    app = create_app(get_settings(), engine=fresh_database.engine)
+    with Session(fresh_database.engine) as session:
+        app.state.sessions = lambda: nullcontext(session)  # one writer: SQLite has one
+        with TestClient(app) as client:
+            base(client, session, keys)
+            published = client.post(
+                "/v1/articles",
+                json={"title": "Announced", "status": "published"},
+                headers={**keys.auth("write"), "Idempotency-Key": "once"},
+            )
+            assert published.status_code == 201, published.text
+            renamed = client.patch(
+                "/v1/articles/announced",
+                json={"slug": "announced-again"},
+                headers=keys.auth("write"),
+            )
+            assert renamed.status_code == 200, renamed.text  # the old slug redirects
+            client.get("/v1/articles/1")  # stored representations
+            client.get("/v1/articles")
+        session.commit()
+    run_once(fresh_database.engine)  # a delivery attempt (to a port nobody listens on)
+    purge.run_once(fresh_database.engine)  # the purger's cursor
+    with fresh_database.engine.connect() as connection:
+        empty = sorted(
+            table
+            for table in TABLES
+            if connection.execute(text(f'SELECT count(*) FROM "{table}"')).scalar() == 0
+        )
+    assert empty == []
+    config = alembic_config()
+    command.downgrade(config, "base")
+    assert _tables(fresh_database.url) == set()
+    command.upgrade(config, "head")
+    assert _tables(fresh_database.url) == TABLES

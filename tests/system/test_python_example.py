@@ -10,6 +10,7 @@ from api.auth import service as auth_service
 from api.auth.models import KeyCreate, Scope
 from api.core.config import REPO_ROOT
 from tests.conftest import Database
+from tests.helpers import public_listings
 
 
 def test_the_python_example_runs_against_a_live_server(
@@ -18,6 +19,7 @@ def test_the_python_example_runs_against_a_live_server(
     with Session(fresh_database.engine) as session:
         token = auth_service.create_key(session, KeyCreate(name="example", scope=Scope.write))
         session.commit()
+    before = public_listings(live_server)
     done = subprocess.run(
         [sys.executable, str(REPO_ROOT / "clients" / "python" / "example.py")],
         env={**os.environ, "FOLIO_URL": live_server, "FOLIO_KEY": token.token},
@@ -32,3 +34,4 @@ def test_the_python_example_runs_against_a_live_server(
     assert "6 rows, first 'Primary job'" in lines[0]
     assert "a stale If-Match is 412" in lines[2]
     assert lines[4].startswith("5. Article not found")
+    assert public_listings(live_server) == before  # it cleaned up after itself

@@ -18,7 +18,7 @@ from api.auth import service as auth_service
 from api.auth.models import KeyCreate, Scope
 from api.core.config import REPO_ROOT
 from tests.conftest import Database
-from tests.helpers import staged_for_node
+from tests.helpers import public_listings, staged_for_node
 
 CLIENT = REPO_ROOT / "clients" / "typescript"
 TOOLS = Path(sys.prefix) / "ts" / "node_modules"
@@ -115,6 +115,7 @@ def test_the_typescript_example_runs_against_a_live_server(
         token = auth_service.create_key(session, KeyCreate(name="example", scope=Scope.write))
         session.commit()
     folder = staged_for_node("ts", client_files())
+    before = public_listings(live_server)
     code, output = run_node(
         ["src/example.ts"], folder, {"FOLIO_URL": live_server, "FOLIO_KEY": token.token}
     )
@@ -125,3 +126,4 @@ def test_the_typescript_example_runs_against_a_live_server(
     assert "a stale If-Match is 412" in lines[2]
     assert lines[3] == "4. 6 dimensions side by side"
     assert lines[4].startswith("5. Article not found")
+    assert public_listings(live_server) == before  # it cleaned up after itself

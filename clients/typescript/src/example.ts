@@ -11,7 +11,8 @@
 //
 // 1. the seed article by slug, and its comparison's rows;
 // 2. every article, page after page, following `meta.next_cursor`;
-// 3. a draft, then published with If-Match (the ETag read);
+// 3. a draft, then published with If-Match (the ETag read), then deleted (to the trash), so
+//    that the example leaves nothing in the feeds or the sitemap;
 // 4. one role against another;
 // 5. a 404 as a problem (application/problem+json).
 //
@@ -89,7 +90,11 @@ try {
   refused = error;
 }
 check(refused !== undefined, "a stale If-Match is refused");
-console.log(`3. published ${draft.url}; a stale If-Match is ${refused.status}`);
+const deleted = await editor.DELETE("/v1/articles/{ref}", { params: { path: { ref } } });
+check(deleted.response.status === 204, "deleted");
+const gone = await reader.GET("/v1/articles/{ref}", { params: { path: { ref } } });
+check(gone.error?.status === 404, "a deleted article is not public");
+console.log(`3. published ${draft.url}; a stale If-Match is ${refused.status}; deleted`);
 
 // 4. One role against another.
 const sideBySide = ok(

@@ -8428,7 +8428,7 @@ export interface operations {
                 reading_time_minutes_max?: number | null;
                 /** @description Full-text search. */
                 q?: string | null;
-                /** @description Only these fields (and `id`), comma-separated. */
+                /** @description Only these fields (and `id`), comma-separated, of: id, slug, title, kicker, category, reading_time_minutes, status, published_at, summary, seo, author, tags, roles, comparisons, cover, created_at, updated_at, version, url, locale, fallback, translations. */
                 fields?: string | null;
                 /** @description Embed these whole: author, comparisons, roles, tags (comma-separated). */
                 include?: string | null;
@@ -8645,7 +8645,7 @@ export interface operations {
             query?: {
                 /** @description Overrides the Accept header. */
                 format?: ("json" | "md" | "html" | "txt") | null;
-                /** @description Only these fields (and `id`), comma-separated. */
+                /** @description Only these fields (and `id`), comma-separated, of: id, slug, title, kicker, category, reading_time_minutes, status, published_at, summary, seo, author, tags, roles, comparisons, cover, created_at, updated_at, version, url, locale, fallback, translations, body. */
                 fields?: string | null;
                 /** @description Embed these whole: author, comparisons, roles, tags (comma-separated). */
                 include?: string | null;
@@ -10738,7 +10738,7 @@ export interface operations {
                 sort?: string | null;
                 /** @description Also count all matches (`meta.total`). */
                 count?: boolean;
-                /** @description Only these fields (and `id`), comma-separated. */
+                /** @description Only these fields (and `id`), comma-separated, of: id, url, media_type, size, width, height, color, alt, filename, sha256, created_at, updated_at, version. */
                 fields?: string | null;
             };
             header?: never;
@@ -11344,7 +11344,7 @@ export interface operations {
                 sort?: string | null;
                 /** @description Also count all matches (`meta.total`). */
                 count?: boolean;
-                /** @description Only these fields (and `id`), comma-separated. */
+                /** @description Only these fields (and `id`), comma-separated, of: id, slug, name, created_at, updated_at, version, url. */
                 fields?: string | null;
             };
             header?: never;
@@ -11545,7 +11545,7 @@ export interface operations {
     get_author: {
         parameters: {
             query?: {
-                /** @description Only these fields (and `id`), comma-separated. */
+                /** @description Only these fields (and `id`), comma-separated, of: id, slug, name, created_at, updated_at, version, url. */
                 fields?: string | null;
             };
             header?: never;
@@ -12271,7 +12271,7 @@ export interface operations {
                 dimension?: string | null;
                 /** @description Full-text search. */
                 q?: string | null;
-                /** @description Only these fields (and `id`), comma-separated. */
+                /** @description Only these fields (and `id`), comma-separated, of: id, slug, title, dimension_label, status, published_at, subjects, row_count, created_at, updated_at, version, url, locale, fallback, translations. */
                 fields?: string | null;
                 /** @description Embed these whole: roles (comma-separated). */
                 include?: string | null;
@@ -12490,7 +12490,7 @@ export interface operations {
                 format?: ("json" | "csv" | "md") | null;
                 /** @description One of FOLIO_LOCALES: the content in that locale, or in the next of its fallback chain that has it (`de-CH → de →` the default). Accept-Language otherwise. */
                 locale?: string | null;
-                /** @description Only these fields (and `id`), comma-separated. */
+                /** @description Only these fields (and `id`), comma-separated, of: id, slug, title, dimension_label, status, published_at, subjects, rows, created_at, updated_at, version, url, locale, fallback, translations. */
                 fields?: string | null;
                 /** @description Embed these whole: roles (comma-separated). */
                 include?: string | null;
@@ -13568,7 +13568,7 @@ export interface operations {
                 dimension?: string | null;
                 /** @description Rows whose dimension or cells contain it. */
                 q?: string | null;
-                /** @description Only these fields (and `id`), comma-separated. */
+                /** @description Only these fields (and `id`), comma-separated, of: id, position, dimension, cells. */
                 fields?: string | null;
             };
             header?: never;
@@ -16104,7 +16104,7 @@ export interface operations {
                 has_cover?: boolean | null;
                 /** @description Full-text search. */
                 q?: string | null;
-                /** @description Only these fields (and `id`), comma-separated. */
+                /** @description Only these fields (and `id`), comma-separated, of: id, slug, name, aliases, definition, status, published_at, created_at, updated_at, version, url, cover, locale, fallback, translations. */
                 fields?: string | null;
             };
             header?: {
@@ -16407,7 +16407,7 @@ export interface operations {
             query?: {
                 /** @description One of FOLIO_LOCALES: the content in that locale, or in the next of its fallback chain that has it (`de-CH → de →` the default). Accept-Language otherwise. */
                 locale?: string | null;
-                /** @description Only these fields (and `id`), comma-separated. */
+                /** @description Only these fields (and `id`), comma-separated, of: id, slug, name, aliases, definition, status, published_at, created_at, updated_at, version, url, cover, locale, fallback, translations, comparisons, articles. */
                 fields?: string | null;
                 /** @description Embed these whole: comparisons (comma-separated). */
                 include?: string | null;
@@ -17985,7 +17985,7 @@ export interface operations {
                 locale?: string | null;
                 limit?: number;
                 cursor?: string | null;
-                /** @description Only these fields (and `id`), comma-separated. */
+                /** @description Only these fields (and `id`), comma-separated, of: type, locale, id, slug, title, snippet, score, url. */
                 fields?: string | null;
             };
             header?: never;
@@ -18071,7 +18071,7 @@ export interface operations {
                 sort?: string | null;
                 /** @description Also count all matches (`meta.total`). */
                 count?: boolean;
-                /** @description Only these fields (and `id`), comma-separated. */
+                /** @description Only these fields (and `id`), comma-separated, of: id, slug, name, created_at, updated_at, version, url. */
                 fields?: string | null;
             };
             header?: never;
@@ -18272,7 +18272,7 @@ export interface operations {
     get_tag: {
         parameters: {
             query?: {
-                /** @description Only these fields (and `id`), comma-separated. */
+                /** @description Only these fields (and `id`), comma-separated, of: id, slug, name, created_at, updated_at, version, url. */
                 fields?: string | null;
             };
             header?: never;
@@ -18758,7 +18758,7 @@ export interface operations {
                 count?: boolean;
                 /** @description One kind only. */
                 type?: string | null;
-                /** @description Only these fields (and `id`), comma-separated. */
+                /** @description Only these fields (and `id`), comma-separated, of: type, id, slug, title, deleted_at, url. */
                 fields?: string | null;
             };
             header?: never;
