@@ -57,7 +57,7 @@ def parse(model: type[Input], data: Any) -> Input:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise InvalidBody.from_validation(exc) from exc
+        raise InvalidBody.from_validation(exc, model=model) from exc
 
 
 def patched(model: type[Input], document: dict[str, Any], patch: Any) -> Input:

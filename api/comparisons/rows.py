@@ -94,9 +94,19 @@ def add_row(
         return current
 
     comparison = update_comparison(
-        session, ref, change=change, key=key, if_match=if_match, action="add_row"
+        session,
+        ref,
+        change=change,
+        part=lambda current: (["body", "rows", _new_row(current, data.dimension)], ["body"]),
+        key=key,
+        if_match=if_match,
+        action="add_row",
     )
     return _row_of(comparison, session, data.dimension.strip())
+
+
+def _new_row(current: dict[str, Any], dimension: str) -> int:
+    return next(i for i, row in enumerate(current["rows"]) if row["dimension"] == dimension)
 
 
 def patch_row(
@@ -122,7 +132,15 @@ def patch_row(
         current["rows"].insert(min(position, len(current["rows"])), row)
         return current
 
-    update_comparison(session, ref, change=change, key=key, if_match=if_match, action="edit_row")
+    update_comparison(
+        session,
+        ref,
+        change=change,
+        part=lambda current: (["body", "rows", _row_index(current, row_id)], ["body"]),
+        key=key,
+        if_match=if_match,
+        action="edit_row",
+    )
     return get_row(session, ref, row_id, preview=True)
 
 
@@ -151,7 +169,19 @@ def put_cell(
         row["cells"][role] = data.model_dump()
         return current
 
-    update_comparison(session, ref, change=change, key=key, if_match=if_match, action="edit_cell")
+    def part(current: dict[str, Any]) -> tuple[list[str | int], list[str | int]]:
+        # The cell of a role that is not a subject: the role in the path is what is wrong.
+        return ["body", "rows", _row_index(current, row_id), "cells", role], ["path", "role"]
+
+    update_comparison(
+        session,
+        ref,
+        change=change,
+        part=part,
+        key=key,
+        if_match=if_match,
+        action="edit_cell",
+    )
     return get_row(session, ref, row_id, preview=True)
 
 

@@ -486,7 +486,10 @@ def _apply(
             raise InvalidBody.at(["body", "rows", i, "dimension"], "dimensions must be unique")
         for name in row.cells:
             if name not in role_of:
-                raise InvalidBody.at(["body", "rows", i, "cells", name], "not a subject")
+                raise InvalidBody.at(
+                    ["body", "rows", i, "cells", name],
+                    f"{name!r} is not a subject of this comparison (add it to subjects first)",
+                )
     session.add(comparison)
     session.flush()
     assert comparison.id is not None
@@ -630,19 +633,31 @@ def update_comparison(
     data: ComparisonInput | None = None,
     patch: Any = None,
     change: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    part: Callable[[dict[str, Any]], tuple[list[str | int], list[str | int]]] | None = None,
     key: ApiKey | None,
     if_match: str | None,
     action: str = "update",
 ) -> Comparison:
-    """PUT (``data``), PATCH (``patch``) or a change of part of the document (``change``)."""
+    """PUT (``data``), PATCH (``patch``) or a change of part of the document (``change``);
+    ``part`` says, of the changed document, where that part is in it and where the client
+    sent it, so an error in it is reported where the client put it (``InvalidBody.moved``)."""
 
     def apply(comparison: Comparison) -> None:
         nonlocal data
-        if data is None and change is not None:
-            data = editing.parse(ComparisonInput, change(document(session, comparison)))
-        _apply(
-            session, comparison, data or KIND.patched(session, comparison, ComparisonInput, patch)
-        )
+        changed = None
+        try:
+            if data is None and change is not None:
+                changed = change(document(session, comparison))
+                data = editing.parse(ComparisonInput, changed)
+            _apply(
+                session,
+                comparison,
+                data or KIND.patched(session, comparison, ComparisonInput, patch),
+            )
+        except InvalidBody as exc:
+            if part is None or changed is None:
+                raise
+            raise exc.moved(*part(changed)) from None
 
     return editing.change(
         session, KIND, ref, if_match=if_match, key=key, action=action, apply=apply

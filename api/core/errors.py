@@ -1,7 +1,8 @@
 """Folio's error tree and the one place that turns errors into RFC 9457 problem+json."""
 
+import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from http import HTTPStatus
 from typing import Any, ClassVar, Self
 
@@ -164,9 +165,23 @@ class InvalidBody(FolioError):
     title = "Invalid request body"
 
     @classmethod
-    def from_validation(cls, exc: ValidationError, *, prefix: Sequence[str] = ("body",)) -> Self:
+    def from_validation(
+        cls,
+        exc: ValidationError,
+        *,
+        prefix: Sequence[str] = ("body",),
+        model: type[BaseModel] | None = None,
+    ) -> Self:
+        """The errors of validating a body into ``model``; a field it does not have is named
+        with the closest one it has, and the list of them."""
         errors = [
-            {"loc": [*prefix, *(str(p) for p in e["loc"])], "msg": e["msg"]} for e in exc.errors()
+            {
+                "loc": [*prefix, *(str(p) for p in e["loc"])],
+                "msg": unknown_name(str(e["loc"][0]), model.model_fields, "field")
+                if model is not None and e["type"] == "extra_forbidden" and len(e["loc"]) == 1
+                else e["msg"],
+            }
+            for e in exc.errors()
         ]
         return cls("; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors), errors=errors)
 
@@ -174,6 +189,24 @@ class InvalidBody(FolioError):
     def at(cls, loc: Sequence[str | int], message: str) -> Self:
         where = ".".join(str(p) for p in loc)
         return cls(f"{where}: {message}", errors=[{"loc": [str(p) for p in loc], "msg": message}])
+
+    def moved(self, inside: Sequence[str | int], to: Sequence[str | int]) -> "InvalidBody":
+        """The same error, where the client put it: a route that changes part of a document
+        (a row, a cell) validates the whole, so an error at ``inside`` (the part's place in
+        the document: body.rows.3) is reported at ``to`` (where the client sent it: body), and
+        one at the part itself (the cell of a role that is not a subject) at ``to`` too."""
+        prefix = [str(p) for p in inside]
+        errors = []
+        for error in self.errors or []:
+            loc = [str(p) for p in error["loc"]]
+            if loc[: len(prefix)] == prefix:
+                loc = [*(str(p) for p in to), *loc[len(prefix) :]]
+            errors.append({**error, "loc": loc})
+        if errors == list(self.errors or []):
+            return self
+        return InvalidBody(
+            "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors), errors=errors
+        )
 
     @classmethod
     def in_markdown(cls, line: int, message: str) -> Self:
@@ -353,11 +386,76 @@ def _folio_error(request: Request, exc: Exception) -> Response:
     )
 
 
+def operation_of(request: Request) -> dict[str, Any] | None:
+    """The OpenAPI operation of the route a request went to (the document is made once per
+    app, and indexed by path and method on first use): what it answers with, which
+    parameters and fields it takes."""
+    path = getattr(request.scope.get("route"), "path_format", None)
+    if path is None:
+        return None
+    index: dict[tuple[str, str], dict[str, Any]] | None = getattr(
+        request.app.state, "operations", None
+    )
+    if index is None:
+        document = request.app.openapi()
+        index = request.app.state.operations = {
+            (route, method.upper()): {**operation, "components": document["components"]}
+            for route, operations in document["paths"].items()
+            for method, operation in operations.items()
+        }
+    return index.get((path, "GET" if request.method == "HEAD" else request.method))
+
+
+def unknown_name(name: str, known: Iterable[str], what: str) -> str:
+    """What to say of a parameter or field that does not exist: the closest that does, and
+    all of them."""
+    known = sorted(known)
+    close = difflib.get_close_matches(name, known, n=1)
+    return (
+        f"no such {what}"
+        + (f"; did you mean {close[0]!r}?" if close else ".")
+        + f" There are: {', '.join(known)}"
+    )
+
+
+def _takes(operation: dict[str, Any], where: str) -> dict[str, str]:
+    """What an operation takes in the query or at the top of its JSON body: names, and what
+    each is for (its description)."""
+    if where == "query":
+        return {
+            parameter["name"]: parameter.get("description", "")
+            for parameter in operation.get("parameters", [])
+            if parameter["in"] == "query"
+        }
+    content: dict[str, dict[str, Any]] = operation.get("requestBody", {}).get("content", {})
+    schema: dict[str, Any] = next(iter(content.values()), {}).get("schema", {})
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        schema = operation["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    properties = schema.get("properties", {})
+    return {name: field.get("description", "") for name, field in properties.items()}
+
+
+def _explained(request: Request, error: dict[str, Any]) -> dict[str, Any]:
+    """One validation error, its message said so that the client knows what to send instead:
+    an unknown parameter or field names the ones there are (and the closest); a value that
+    does not match a parameter's pattern says what the parameter takes, not the pattern."""
+    loc = [str(part) for part in error["loc"]]
+    message = error["msg"]
+    operation = operation_of(request) if len(loc) == 2 and loc[0] in ("query", "body") else None
+    if operation is not None:
+        takes = _takes(operation, loc[0])
+        what = "parameter" if loc[0] == "query" else "field"
+        if error["type"] == "extra_forbidden" and takes:
+            message = unknown_name(loc[1], takes, what)
+        elif error["type"] == "string_pattern_mismatch" and takes.get(loc[1]):
+            message = f"not what {loc[1]!r} takes: {takes[loc[1]]}"
+    return {"loc": loc, "msg": message}
+
+
 def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        {"loc": [str(part) for part in error["loc"]], "msg": error["msg"]} for error in exc.errors()
-    ]
+    errors = [_explained(request, error) for error in exc.errors()]
     detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors)
     return problem_response(
         422,

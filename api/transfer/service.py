@@ -42,7 +42,7 @@ from api.roles.models import Role
 from api.search import index as search_index
 from api.translations import service as translations
 from api.translations.models import Translation
-from api.web.http import duplicate_key
+from api.web.http import json_fault
 
 FORMAT = "folio-export"
 VERSION = 1
@@ -333,13 +333,13 @@ def _parse(source: str, number: int, line: str) -> dict[str, Any]:
     # every JSON body: no NUL (no PostgreSQL text holds one), no key twice in an object.
     if "\\u0000" in line or "\x00" in line:
         raise ImportFailed(source, number, "text cannot contain the NUL character")
-    duplicate = duplicate_key(line.encode())
-    if duplicate is not None:
-        raise ImportFailed(source, number, f"the key {duplicate!r} appears twice in one object")
+    fault = json_fault(line.encode())
+    if fault is not None:
+        raise ImportFailed(source, number, fault[0])
     try:
         data = orjson.loads(line)
-    except orjson.JSONDecodeError as exc:
-        raise ImportFailed(source, number, f"not JSON: {exc}") from exc
+    except orjson.JSONDecodeError as exc:  # what Python's parser takes and JSON does not: NaN
+        raise ImportFailed(source, number, f"not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise ImportFailed(source, number, "each line is a JSON object")
     return data

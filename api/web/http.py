@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.core import locales
 from api.core.clock import clock
 from api.core.config import get_settings
-from api.core.errors import NotAcceptable, problem_response
+from api.core.errors import ImportFailed, NotAcceptable, operation_of, problem_response
 from api.core.slugs import SLUG_MAX
 from api.core.urls import api_url
 from api.web.pagination import Page, envelope
@@ -239,33 +239,15 @@ def acceptable(request: Request) -> None:
     accept = request.headers.get("accept")
     if not accept or accept == "*/*" or "format" in request.query_params:
         return
-    route = request.scope.get("route")
-    path = getattr(route, "path_format", None)
-    if path is None:
-        return
-    answers: dict[tuple[str, str], dict[str, str]] | None = getattr(
-        request.app.state, "answers", None
-    )
-    if answers is None:
-        answers = request.app.state.answers = _answers(request.app.openapi())
-    offered = answers.get((path, "GET" if request.method == "HEAD" else request.method))
+    operation = operation_of(request)
+    offered = {
+        media_type: media_type
+        for status, response in (operation or {}).get("responses", {}).items()
+        if str(status).startswith("2")
+        for media_type in response.get("content", {})
+    }
     if offered:
         negotiate(request, None, offered)
-
-
-def _answers(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, str]]:
-    """The media types of each operation's successful answers, by path and method."""
-    found = {}
-    for path, operations in document["paths"].items():
-        for method, operation in operations.items():
-            media = {
-                media_type: media_type
-                for status, response in operation.get("responses", {}).items()
-                if str(status).startswith("2")
-                for media_type in response.get("content", {})
-            }
-            found[(path, method.upper())] = media
-    return found
 
 
 def represent_page(
@@ -448,19 +430,32 @@ class RequestGuardMiddleware:
         if b"\\u0000" in body:
             await _nul_problem(scope, "body")(scope, receive, send)
             return
-        duplicate = None
-        if content_type == b"application/x-ndjson":
-            duplicate = next(filter(None, map(duplicate_key, body.splitlines())), None)
-        elif content_type != b"text/markdown":
-            duplicate = duplicate_key(body)
-        if duplicate is not None:
+        fault = None
+        if content_type in (JSON.encode(), MERGE_PATCH.encode()):
+            fault = json_fault(body)
+        elif content_type == b"application/x-ndjson":  # an import: each line a document
+            for number, line in enumerate(body.splitlines(), 1):
+                if (line_fault := json_fault(line)) is not None:
+                    failed = ImportFailed("body", number, line_fault[0])  # as the import says
+                    problem = problem_response(
+                        failed.status,
+                        failed.title,
+                        str(failed),
+                        instance=scope["path"],
+                        type_=f"urn:folio:problem:{failed.code}",
+                        errors=failed.errors,
+                    )
+                    await problem(scope, receive, send)
+                    return
+        if fault is not None:
+            detail, loc = fault
             problem = problem_response(
                 422,
                 "Invalid request",
-                f"body: the key {duplicate!r} appears twice in one object",
+                f"{'.'.join(loc)}: {detail}",
                 instance=scope["path"],
                 type_="urn:folio:problem:invalid-request",
-                errors=[{"loc": ["body", duplicate], "msg": "duplicate key"}],
+                errors=[{"loc": loc, "msg": detail}],
             )
             await problem(scope, receive, send)
             return
@@ -505,17 +500,24 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return seen
 
 
-def duplicate_key(body: bytes) -> str | None:
-    """A key that appears twice in one object of a JSON document: refused rather than letting
-    the last one silently win. Written here because the fast parsers keep the last."""
+def json_fault(body: bytes) -> tuple[str, list[str]] | None:
+    """What is wrong with a JSON document, and where (``loc``), or None: a syntax error by
+    line and column, a key that appears twice in one object (refused rather than letting the
+    last one silently win: the fast parsers keep the last, which is why this is written here),
+    or nesting deeper than a parser follows."""
     if not body.strip():
         return None
     try:
         json.loads(body, object_pairs_hook=_unique_keys)
     except _Duplicate as duplicate:
-        return duplicate.key[:100]
-    except (ValueError, UnicodeDecodeError):
-        pass  # not JSON: the route says so
+        key = duplicate.key[:100]
+        return f"the key {key!r} appears twice in one object", ["body", key]
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", ["body"]
+    except RecursionError:
+        return "not valid JSON here: arrays and objects are nested too deeply", ["body"]
+    except UnicodeDecodeError as exc:
+        return f"not valid JSON: not UTF-8 at byte {exc.start}", ["body"]
     return None
 
 

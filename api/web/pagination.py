@@ -60,7 +60,9 @@ def fields_query(model: type[BaseModel]) -> Any:
         None,
         max_length=1000,
         pattern=_listing(model.model_fields),
-        description="Only these fields (and `id`), comma-separated.",
+        description="Only these fields (and `id`), comma-separated, of: "
+        + ", ".join(model.model_fields)
+        + ".",
     )
 
 
@@ -326,9 +328,7 @@ def map_page(page: Page[Any], convert: Callable[[list[Any]], list[T]]) -> Page[T
     return Page(convert(page.items), page.limit, page.next_cursor, page.prev_cursor, page.total)
 
 
-def envelope(
-    page: Page[BaseModel], *, path: str, query: dict[str, Any]
-) -> tuple[dict[str, Any], str]:
+def envelope(page: Page[Any], *, path: str, query: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """The list body ``{data, meta, links}`` and the matching RFC 8288 ``Link`` header."""
 
     def url(params: dict[str, Any]) -> str:

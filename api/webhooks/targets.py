@@ -107,7 +107,10 @@ def target(url: str) -> Target:
         for address in addresses:
             reason = why_not_public(address)
             if reason is not None:
-                raise Refused(f"{host[:100]} is not public: {reason}")
+                raise Refused(
+                    f"{host[:100]} is not public: {reason} (for a receiver on this machine or"
+                    " network, in development, set FOLIO_WEBHOOK_ALLOW_PRIVATE=true)"
+                )
     address = addresses[0]
     literal = f"[{address}]" if address.version == 6 else str(address)
     netloc = literal + (f":{port}" if port is not None else "")

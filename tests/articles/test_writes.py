@@ -588,3 +588,41 @@ def test_an_edit_checks_what_it_changes_not_what_it_keeps(client: TestClient, ke
     )
     assert taken.status_code == 409
     assert client.get(f"/v1/articles/{ref}", headers=write).json()["summary"] == "Still here."
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "content_type"),
+    [
+        ("POST", "/v1/articles", "application/json"),
+        ("PATCH", "/v1/articles/1", "application/merge-patch+json"),
+        ("PUT", "/v1/comparisons/1", "application/json"),
+        ("POST", "/v1/batch", "application/json"),
+    ],
+)
+def test_malformed_json_says_what_and_where(
+    client: TestClient, keys: Keys, session: Session, method: str, path: str, content_type: str
+) -> None:
+    """A syntax error by line and column; a key twice; nesting deeper than a parser follows
+    (a 500 it must never be, whoever sends it, with a key or without)."""
+    before = state(session)
+    headers = {"Content-Type": content_type, **keys.auth("admin")}
+    broken = b'{\n  "title": "Two lines",\n  "summary": "no comma"\n  "kicker": "x"\n}'
+    answer = client.request(method, path, content=broken, headers=headers)
+    assert answer.status_code == 422, answer.text
+    problem = answer.json()
+    assert problem["detail"] == (
+        "body: not valid JSON: Expecting ',' delimiter at line 4, column 3"
+    )
+    assert problem["errors"] == [{"loc": ["body"], "msg": problem["detail"][6:]}]
+    twice = client.request(method, path, content=b'{"title": "a", "title": "b"}', headers=headers)
+    assert twice.status_code == 422
+    assert twice.json()["errors"][0]["loc"] == ["body", "title"]
+    for depth in (100, 1000, 100_000):
+        deep = b"[" * depth + b"]" * depth
+        for auth in (keys.auth("admin"), {}):
+            answer = client.request(
+                method, path, content=deep, headers={"Content-Type": content_type, **auth}
+            )
+            assert answer.status_code in (401, 422), (depth, answer.text[:200])
+            assert answer.headers["content-type"] == "application/problem+json"
+    assert state(session) == before

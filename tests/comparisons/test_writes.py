@@ -326,3 +326,35 @@ def test_restoring_a_revision_brings_back_rows_and_cells(client: TestClient, key
     assert restored.status_code == 200
     assert table(restored.json()) == table(comparison)
     assert restored.json()["version"] == 3
+
+
+def test_an_error_in_a_part_is_reported_where_the_client_sent_it(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    """A row or a cell is written by changing the whole comparison; its errors still name
+    the body the client sent (or the role in the path), not the document's rows."""
+    comparison = create(client, keys)
+    base = f"/v1/comparisons/{comparison['id']}"
+    row = comparison["rows"][1]["id"]
+    write = keys.auth("write")
+    before = state(session)
+
+    def loc(answer: Any) -> list[str]:
+        assert answer.status_code == 422, answer.text
+        [error] = answer.json()["errors"]
+        return error["loc"]  # type: ignore[no-any-return]
+
+    cell = client.put(f"{base}/rows/{row}/cells/cto", json={"text": "x"}, headers=write)
+    assert loc(cell) == ["path", "role"]
+    assert "'cto' is not a subject" in cell.json()["detail"]
+    added = client.post(f"{base}/rows", json={"dimension": "New", "cells": {"cto": "x"}},
+                        headers=write)  # fmt: skip
+    assert loc(added) == ["body", "cells", "cto"]
+    twice = client.post(f"{base}/rows", json={"dimension": "cadence"}, headers=write)
+    assert loc(twice) == ["body", "dimension"]
+    patched = client.patch(f"{base}/rows/{row}", json={"cells": {"cto": "x"}}, headers=write)
+    assert loc(patched) == ["body", "cells", "cto"]
+    rows = [{"dimension": "Cadence", "cells": {"cto": "x"}}]
+    put = client.put(base, json={**NEW, "rows": rows}, headers=write)
+    assert loc(put) == ["body", "rows", "0", "cells", "cto"]  # the whole document: as sent
+    assert state(session) == before

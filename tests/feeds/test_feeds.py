@@ -216,7 +216,7 @@ def test_every_atom_entry_has_an_author_and_content_is_the_body_alone(
     assert "Nobody wrote this" not in content
     assert "<em>first</em>" in content
     assert "<li>one</li>" in content
-    links = {e.find("a:link", ns).get("href"): e for e in entries.values()}  # type: ignore[union-attr]
+    links = {e.find("a:link", ns).get("href"): e for e in entries.values()}
     seed = links[f"http://127.0.0.1:8000/v1/articles/{SEED_SLUG}"]
     seed_content = seed.findtext("a:content", namespaces=ns) or ""
     assert "<h1>" not in seed_content

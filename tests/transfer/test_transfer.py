@@ -157,7 +157,7 @@ def test_importing_into_content_needs_merge(
 @pytest.mark.parametrize(
     ("damage", "line", "reason"),
     [
-        (lambda lines: [*lines[:2], "{not json", *lines[2:]], 3, "not JSON"),
+        (lambda lines: [*lines[:2], "{not json", *lines[2:]], 3, "not valid JSON"),
         (lambda lines: ['{"format":"other","version":1}', *lines[1:]], 1, "not a folio-export"),
         (lambda lines: [*lines, '{"type":"widget","id":1}'], None, "unknown type"),
         (lambda lines: [*lines, '{"type":"tag","id":99,"slug":"x"}'], None, "name"),

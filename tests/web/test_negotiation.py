@@ -118,3 +118,44 @@ def test_filtered_rows_export_as_csv(client: TestClient) -> None:
     assert 'rel="next"' in paged.headers["link"]
     assert "format=csv" in paged.headers["link"]
     assert client.get(f"{path}/rows?format=xml").status_code == 422
+
+
+def _only_error(answer: Any) -> dict[str, Any]:
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    [error] = answer.json()["errors"]
+    return error  # type: ignore[no-any-return]
+
+
+def test_a_misspelt_parameter_or_field_is_named_with_the_closest_one(
+    client: TestClient, keys: Keys, session: Session
+) -> None:
+    """An unknown parameter (any route) or field (any body) says which there are, and the
+    closest; a bad sort lists the fields one can sort on, not a regular expression."""
+    limit = _only_error(client.get("/v1/articles?limt=2"))
+    assert limit["loc"] == ["query", "limt"]
+    assert limit["msg"].startswith("no such parameter; did you mean 'limit'? There are: ")
+    assert "cursor" in limit["msg"]
+    rows = _only_error(client.get("/v1/comparisons/1/rows?dimensoin=x"))
+    assert "did you mean 'dimension'?" in rows["msg"]
+    nothing_close = _only_error(client.get("/v1/roles?zzzz=1"))
+    assert nothing_close["msg"].startswith("no such parameter. There are: ")
+    for url, allowed in (
+        ("/v1/articles?sort=bogus", "published_at, updated_at, created_at, title"),
+        ("/v1/comparisons/1/rows?sort=-dimension", "position"),
+    ):
+        error = _only_error(client.get(url))
+        assert error["loc"] == ["query", "sort"]
+        assert allowed in error["msg"]
+        assert "(?:" not in error["msg"]  # no pattern
+    before = client.get("/v1/articles/1").json()
+    for method, path, body in (
+        ("POST", "/v1/articles", {"title": "x", "sumary": "y"}),
+        ("PATCH", "/v1/articles/1", {"sumary": "y"}),
+        ("POST", "/v1/roles", {"name": "x", "defintion": "y"}),
+    ):
+        error = _only_error(client.request(method, path, json=body, headers=keys.auth("write")))
+        assert error["loc"][0] == "body"
+        assert "did you mean" in error["msg"]
+        assert "There are: " in error["msg"]
+    assert client.get("/v1/articles/1").json() == before

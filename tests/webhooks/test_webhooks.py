@@ -210,6 +210,7 @@ def test_private_targets_are_refused_unless_allowed(
         )
         assert response.status_code == 422, url
         assert "private" in response.json()["detail"]
+        assert "FOLIO_WEBHOOK_ALLOW_PRIVATE=true" in response.json()["detail"]  # how to allow
     unresolvable = "https://" + "0" * 300 + "/x"  # a label the IDNA codec refuses
     response = client.post(
         "/v1/webhooks", json={"url": unresolvable, "events": ["article.published"]}, headers=admin
