@@ -37,6 +37,7 @@ REFUSALS = {
     ("GET", "/v1/articles?limit=abc", 422),
     ("GET", "/v1/articles?foo=1", 422),
     ("GET", "/v1/articles/1", 406),  # Accept: image/png
+    ("GET", "/v1/articles", 406),  # Accept: text/csv
 }
 # Each request's method, status and URL, on stderr, whatever the command does with the body.
 PRELUDE = """set -eo pipefail
