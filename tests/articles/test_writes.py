@@ -18,9 +18,6 @@ from tests.assets.images import png
 from tests.conftest import Keys
 from tests.helpers import block, body_of, linking
 
-# Dates here are computed from the clock: `make test-ahead` runs them years from now too.
-pytestmark = pytest.mark.calendar
-
 NEW = {
     "title": "Fractional CAIO: what the role owns",
     "category": "Guide",
@@ -383,6 +380,7 @@ def test_if_match_can_be_required(
         get_settings.cache_clear()
 
 
+@pytest.mark.calendar  # dates from the clock: make test-ahead runs it years ahead
 def test_workflow_schedule_publish_archive_unpublish(
     client: TestClient, keys: Keys, frozen_clock: Clock
 ) -> None:

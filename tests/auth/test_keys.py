@@ -14,9 +14,6 @@ from api.core.clock import Clock
 from api.core.config import get_settings
 from tests.conftest import Database, Keys
 
-# Dates here are computed from the clock: `make test-ahead` runs them years from now too.
-pytestmark = pytest.mark.calendar
-
 
 def test_cli_prints_the_token_alone_on_stdout_and_stores_only_a_hash(
     fresh_database: Database, monkeypatch: pytest.MonkeyPatch
@@ -117,6 +114,7 @@ def test_a_bad_key_on_a_public_read_is_401_not_anonymous(client: TestClient) -> 
     assert response.status_code == 401
 
 
+@pytest.mark.calendar  # dates from the clock: make test-ahead runs it years ahead
 def test_an_expired_key_stops_working(
     client: TestClient, session: Session, frozen_clock: Clock
 ) -> None:
@@ -173,6 +171,7 @@ def _dead_keys(session: Session, frozen_clock: Clock) -> dict[str, str]:
     return {"revoked": revoked, "expired": expiring, "unknown": "folio_abcdef_nothing"}
 
 
+@pytest.mark.calendar  # dates from the clock: make test-ahead runs it years ahead
 def test_a_dead_key_is_401_on_every_route_and_method(
     client: TestClient, session: Session, frozen_clock: Clock
 ) -> None:
@@ -208,6 +207,7 @@ def test_failed_authentication_is_throttled_per_client(client: TestClient, keys:
     assert client.get("/v1/articles").status_code == 200  # anonymous reads go on
 
 
+@pytest.mark.calendar  # dates from the clock: make test-ahead runs it years ahead
 def test_cli_lists_an_expired_key_as_expired(
     fresh_database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:

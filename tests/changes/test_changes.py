@@ -12,9 +12,6 @@ from api.core.clock import Clock
 from api.events.models import Event
 from tests.conftest import Keys
 
-# Dates here are computed from the clock: `make test-ahead` runs them years from now too.
-pytestmark = pytest.mark.calendar
-
 COLLECTIONS = ("articles", "roles", "comparisons", "authors", "tags")
 
 
@@ -124,6 +121,7 @@ def test_a_token_survives_a_restart(client: TestClient, app: Any, keys: Keys) ->
     assert [(c["type"], c["slug"]) for c in changes] == [("tags", "after-the-token")]
 
 
+@pytest.mark.calendar  # dates from the clock: make test-ahead runs it years ahead
 def test_a_scheduled_article_is_a_change_when_it_comes_due(
     client: TestClient, keys: Keys, frozen_clock: Clock
 ) -> None:
@@ -155,6 +153,7 @@ def test_bad_changes_requests_are_422(client: TestClient, query: str) -> None:
     assert response.headers["content-type"] == "application/problem+json"
 
 
+@pytest.mark.calendar  # dates from the clock: make test-ahead runs it years ahead
 def test_compaction_keeps_every_resource_and_every_token(
     client: TestClient, keys: Keys, session: Any, frozen_clock: Clock
 ) -> None:

@@ -13,9 +13,6 @@ from api.core.clock import Clock
 from api.previews.models import PreviewLink
 from tests.conftest import Keys
 
-# Dates here are computed from the clock: `make test-ahead` runs them years from now too.
-pytestmark = pytest.mark.calendar
-
 MERGE = {"Content-Type": "application/merge-patch+json"}
 
 
@@ -73,6 +70,7 @@ def test_a_link_opens_its_own_article_only(client: TestClient, keys: Keys) -> No
     assert listed.status_code == 422  # lists take no preview token
 
 
+@pytest.mark.calendar  # dates from the clock: make test-ahead runs it years ahead
 def test_an_expired_revoked_or_made_up_token_is_refused(
     client: TestClient, keys: Keys, frozen_clock: Clock
 ) -> None:

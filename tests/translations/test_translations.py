@@ -17,9 +17,6 @@ from api.translations.models import Translation
 from tests.conftest import Keys
 from tests.helpers import linking
 
-# Dates here are computed from the clock: `make test-ahead` runs them years from now too.
-pytestmark = pytest.mark.calendar
-
 SEED = "ai-operating-partner-vs-fractional-caio-which-role-do-you-need"
 GERMAN = {
     "title": "KI-Betriebspartner oder Fractional CAIO: Welche Rolle brauchen Sie?",
@@ -66,6 +63,7 @@ def test_the_seed_is_unchanged_and_says_its_locale(client: TestClient) -> None:
             assert shown == own
 
 
+@pytest.mark.calendar  # dates from the clock: make test-ahead runs it years ahead
 def test_a_german_translation_is_written_previewed_published_and_found(
     client: TestClient, keys: Keys, session: Session, frozen_clock: Clock
 ) -> None:
