@@ -88,8 +88,8 @@ def test_the_client_has_no_casts_and_no_any() -> None:
 
 
 def test_strict_tsc_accepts_the_example_and_refuses_a_misspelt_field() -> None:
-    """One strict tsc over the client, the example and a file with two mistakes: the only
-    errors are those two, so the client and the example type-check as they are."""
+    """One strict tsc over the client, the example and a file with three mistakes: the only
+    errors are those three, so the client and the example type-check as they are."""
     misspelt = b"""import { createFolio, type Schemas } from "./folio.ts";
 const folio = createFolio({});
 await folio.PATCH("/v1/articles/{ref}", {
@@ -97,15 +97,21 @@ await folio.PATCH("/v1/articles/{ref}", {
   body: { titel: 42 } satisfies Schemas["ArticlePatch"],
 });
 const compared = await folio.GET("/v1/roles/{a}/compare/{b}", { params: { path: { a: "x" } } });
+const md = await folio.GET("/v1/articles/{ref}", {
+  params: { path: { ref: "1" }, query: { format: "md" } }, parseAs: "text" });
+const lines: number = md.data ?? 0;
 """
     code, output = tsc(staged_for_node("ts", client_files(misspelt=misspelt)))
     assert code != 0
     errors = [line for line in output.splitlines() if re.match(r"^src/\S+\.ts\(", line)]
-    assert len(errors) == 2, output
+    assert len(errors) == 3, output
     assert errors[0].startswith("src/misspelt.ts(5,"), output
     assert "'titel' does not exist" in errors[0], output
     assert errors[1].startswith("src/misspelt.ts(7,"), output
     assert "'b' is missing" in errors[1], output
+    # Markdown is typed as what it is, a string, not as the JSON article.
+    assert errors[2].startswith("src/misspelt.ts(10,"), output
+    assert "Type 'string' is not assignable to type 'number'" in output, output
 
 
 def test_the_typescript_example_runs_against_a_live_server(

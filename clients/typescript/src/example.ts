@@ -39,6 +39,21 @@ const rows = ok(
 );
 const first = rows.data[0];
 check(first !== undefined, "the comparison has rows");
+// The same article as Markdown: another format, another type (a string, with parseAs "text").
+const markdown = ok(
+  await reader.GET("/v1/articles/{ref}", {
+    params: { path: { ref: SEED }, query: { format: "md" } },
+    parseAs: "text",
+  }),
+);
+check(markdown.includes(`# ${article.title}`), "the Markdown has the title");
+let refusedMarkdown = false;
+try {
+  await reader.GET("/v1/articles/{ref}", { params: { path: { ref: SEED }, query: { format: "md" } } });
+} catch (error) {
+  refusedMarkdown = error instanceof TypeError && error.message.includes('parseAs: "text"');
+}
+check(refusedMarkdown, "Markdown without parseAs says how to ask for it");
 console.log(`1. ${article.title}: ${rows.data.length} rows, first '${first.dimension}'`);
 
 // 2. Every article, two a page, following the cursor.

@@ -8,7 +8,8 @@ export type { components, paths };
 export type Schemas = components["schemas"];
 /** Every error Folio answers: RFC 9457 problem details. */
 export type Problem = Schemas["Problem"];
-/** JSON is the typed answer where an operation also offers Markdown, HTML, text or CSV. */
+/** JSON is the typed answer where an operation also offers Markdown, HTML, text or CSV; those
+ * come with `parseAs: "text"`, and their type is string. */
 export type Media = "application/json" | "application/problem+json";
 export type Folio = Client<paths, Media>;
 
@@ -22,6 +23,20 @@ export interface FolioOptions {
 export function createFolio(options: FolioOptions = {}): Folio {
   const folio = createClient<paths, Media>({
     baseUrl: options.baseUrl ?? "http://127.0.0.1:8000",
+  });
+  // An operation that also answers Markdown, HTML, text or CSV (`?format=md`) types its JSON
+  // answer; the others are strings, read with `parseAs: "text"` (then `data` is a string).
+  // Asked for without it, say so here rather than fail parsing Markdown as JSON.
+  folio.use({
+    onRequest({ request, options: merged }) {
+      const format = new URL(request.url).searchParams.get("format");
+      if (format !== null && format !== "json" && merged.parseAs === "json") {
+        throw new TypeError(
+          `format=${format} answers text, not JSON: pass parseAs: "text" (data is then a string)`,
+        );
+      }
+      return request;
+    },
   });
   const key = options.key;
   if (key !== undefined) {
