@@ -24,7 +24,9 @@ from api.core.fields import URL_CHAR, Id, WebUrl
 from api.core.readback import Reference
 from api.web.refs import ArticleRef, RoleRef
 
-SAFE_HREF = rf"^(https?://|mailto:|/|#){URL_CHAR}*$"  # never javascript: or data:
+# Never javascript: or data:; and a path is one on this site: "//host" and "/\\host" are other
+# hosts to a browser (protocol-relative), so a path's second character is neither.
+SAFE_HREF = rf"^(?:(?:https?://|mailto:|#){URL_CHAR}*|/(?:[^/\\\x00-\x20\x7f-\x9f]{URL_CHAR}*)?)$"
 DECORATORS = ("strong", "em", "code", "strike-through")
 STYLES = ("normal", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote")
 

@@ -260,6 +260,6 @@ class ArticleInput(Writable):
 
     @model_validator(mode="after")
     def _one_body(self) -> "ArticleInput":
-        if self.body and self.body_markdown is not None:
+        if "body" in self.model_fields_set and self.body_markdown is not None:
             raise ValueError("send body or body_markdown, not both")
         return self

@@ -76,7 +76,7 @@ class ArticleTranslationInput(TranslationInput):
 
     @model_validator(mode="after")
     def _one_body(self) -> "ArticleTranslationInput":
-        if self.body and self.body_markdown is not None:
+        if "body" in self.model_fields_set and self.body_markdown is not None:
             raise ValueError("send body or body_markdown, not both")
         return self
 

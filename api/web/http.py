@@ -2,8 +2,10 @@
 
 import hashlib
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
+from itertools import accumulate
 from typing import Annotated, Any
 
 import anyio
@@ -500,6 +502,26 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return seen
 
 
+MAX_JSON_DEPTH = 64  # arrays and objects within each other; a Portable Text body needs ~8
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_NOT_A_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
+_NESTING = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def _depth(body: bytes) -> int:
+    """How deeply a valid JSON document nests arrays and objects, by counting its brackets (in
+    C but for the last step: no parser walked again). Brackets in strings count too at first,
+    which can only overstate the depth: only then are the strings taken out and it is counted
+    again."""
+
+    def deepest(text: bytes) -> int:
+        brackets = text.translate(None, _NOT_A_BRACKET)
+        return max(accumulate(_NESTING[b] for b in brackets), default=0)
+
+    depth = deepest(body)
+    return depth if depth <= MAX_JSON_DEPTH else deepest(_JSON_STRING.sub(b"", body))
+
+
 def json_fault(body: bytes) -> tuple[str, list[str]] | None:
     """What is wrong with a JSON document, and where (``loc``), or None: a syntax error by
     line and column, a key that appears twice in one object (refused rather than letting the
@@ -515,10 +537,13 @@ def json_fault(body: bytes) -> tuple[str, list[str]] | None:
     except json.JSONDecodeError as exc:
         return f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", ["body"]
     except RecursionError:
-        return "not valid JSON here: arrays and objects are nested too deeply", ["body"]
+        pass  # deeper than the parser follows: deeper than the bound, as said below
     except UnicodeDecodeError as exc:
         return f"not valid JSON: not UTF-8 at byte {exc.start}", ["body"]
-    return None
+    else:
+        if _depth(body) <= MAX_JSON_DEPTH:
+            return None
+    return f"arrays and objects nest more than {MAX_JSON_DEPTH} deep", ["body"]
 
 
 def _nul_problem(scope: Scope, where: str) -> Response:

@@ -21,6 +21,8 @@ from api.core.config import get_settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: the IPv4 address is the last 32 bits
+# RFC 2765's IPv4-translated addresses, ::ffff:0:a.b.c.d (SIIT): the last 32 bits too.
+TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
 LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: local use only
 RESOLVE_SECONDS = 5.0
 _resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="folio-resolve")
@@ -48,7 +50,7 @@ def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
         return ip.sixtofour
     if ip.teredo is not None:
         return ip.teredo[1]  # the client's address
-    if ip in NAT64 or int(ip) >> 32 == 0:  # NAT64, or IPv4-compatible ::a.b.c.d (and ::, ::1)
+    if ip in NAT64 or ip in TRANSLATED or int(ip) >> 32 == 0:  # or IPv4-compatible ::a.b.c.d
         return ipaddress.IPv4Address(ip.packed[-4:])
     return None
 
@@ -64,7 +66,9 @@ def why_not_public(ip: IPAddress) -> str | None:
         inner = embedded_ipv4(ip)
         if inner is not None and why_not_public(inner) is not None:
             return f"{ip} carries {inner}, which is in a private or reserved range"
-    if not ip.is_global or ip.is_multicast:
+    # What an address is, by the ipaddress module's properties, not by its spelling: site-local
+    # (fec0::/10, deprecated but still routed inside some networks) counts as private.
+    if not ip.is_global or ip.is_multicast or getattr(ip, "is_site_local", False):
         return f"{ip} is in a private or reserved range"
     return None
 

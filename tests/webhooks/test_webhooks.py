@@ -569,6 +569,11 @@ REFUSED = [
     "http://[::ffff:192.168.1.1]/x",
     "http://[::ffff:100.64.0.1]/x",
     "http://[fe80::1]/x",
+    "http://[fec0::1]/x",  # site-local (deprecated, still routed in some networks)
+    "http://[feff::1]/x",
+    "http://[::ffff:0:7f00:1]/x",  # IPv4-translated 127.0.0.1 (RFC 2765)
+    "http://[::ffff:0:127.0.0.1]/x",
+    "http://[::ffff:0:a9fe:a9fe]/latest",
     "http://[fe80::1%25eth0]/x",
     "http://[fc00::1]/x",
     "http://[fd00:ec2::254]/latest",
