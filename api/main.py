@@ -17,7 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 from api.articles import router as articles
 from api.assets.router import router as assets_router
 from api.assets.storage import make_storage
-from api.auth.dependencies import current_key
+from api.auth.dependencies import current_key, metrics_reader
 from api.auth.router import router as keys_router
 from api.batch.router import router as batch_router
 from api.changes.router import router as changes_router
@@ -184,7 +184,6 @@ def create_app(
     for router in (
         docs_router,
         health_router,
-        metrics_router,
         articles.router,
         assets_router,
         roles.router,
@@ -205,6 +204,7 @@ def create_app(
         import_router,
     ):
         app.include_router(router)
+    app.include_router(metrics_router, dependencies=[Depends(metrics_reader)])
     # Added innermost first: HEAD becomes GET before anything else sees it, and CORS wraps the
     # cache, so cached answers get CORS headers too.
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)

@@ -1,5 +1,6 @@
 """Who is calling: the API key of the request, and the scope a route needs."""
 
+import ipaddress
 from typing import Annotated
 
 from anyio import to_thread
@@ -8,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth import service
 from api.auth.models import ApiKey, Scope
+from api.core.config import get_settings
 from api.core.errors import Unauthorized
 from api.web.ratelimit import Limiter, client_address
 
@@ -62,3 +64,18 @@ def _scope(scope: Scope) -> object:
 ReadKey = Annotated[ApiKey, _scope(Scope.read)]
 WriteKey = Annotated[ApiKey, _scope(Scope.write)]
 AdminKey = Annotated[ApiKey, _scope(Scope.admin)]
+
+
+def metrics_reader(request: Request, key: CurrentKey) -> None:
+    """Who may read ``/metrics``: a scraper at an address in ``FOLIO_METRICS_FROM`` (loopback
+    unless set; behind a proxy, the client's, once the proxy is in FOLIO_TRUSTED_PROXIES), or
+    an admin key from anywhere. The metrics tell of unpublished activity (event ids, the
+    webhook queue)."""
+    host = request.client.host if request.client is not None else ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    networks = get_settings().metrics_networks()
+    if address is None or not any(address in network for network in networks):
+        service.require(key, Scope.admin)

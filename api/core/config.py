@@ -1,5 +1,6 @@
 """Settings, read once from the environment (and a ``.env`` file) by pydantic-settings."""
 
+import ipaddress
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -130,6 +131,22 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"not a rate limit ({exc}): write e.g. 100/minute, or off"
                 ) from exc
+        return value
+
+    metrics_from: list[str] = Field(
+        default=["127.0.0.0/8", "::1/128"],
+        description="Addresses (networks) that may read /metrics without a key, as Prometheus"
+        " scrapes it (JSON list); from elsewhere it takes an admin key.",
+    )
+
+    def metrics_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(network, strict=False) for network in self.metrics_from]
+
+    @field_validator("metrics_from")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            ipaddress.ip_network(network, strict=False)  # ValueError: not an address or network
         return value
 
     trusted_proxies: list[str] = Field(

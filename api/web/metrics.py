@@ -214,7 +214,9 @@ class MetricsMiddleware:
 )
 def get_metrics(request: Request) -> Response:
     """Prometheus metrics of this node: every worker's requests, cache and pool, and the
-    queues."""
+    queues. They tell of unpublished activity (event ids, the webhook queue), so they are for
+    a scraper at an address in `FOLIO_METRICS_FROM` (loopback unless set) or an admin key
+    (``api.auth.dependencies.metrics_reader``, which ``create_app`` puts on this route)."""
     return Response(
         request.app.state.metrics.scrape(),
         media_type=CONTENT_TYPE_LATEST,

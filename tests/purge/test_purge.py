@@ -21,7 +21,7 @@ from api.core.surrogates import ContentChange
 from api.main import create_app
 from api.purge import service as purge
 from api.purge.models import PurgeCursor
-from tests.conftest import Database, settings_for
+from tests.conftest import Database, make_token, settings_for
 
 
 @dataclass
@@ -141,10 +141,12 @@ def test_the_lag_is_a_metric(
     api: tuple[TestClient, dict[str, str]], fresh_database: Database, caches: list[Cache]
 ) -> None:
     client, editor = api
+    admin = {"Authorization": f"Bearer {make_token(fresh_database, 'admin')}"}
     purge.run_once(fresh_database.engine)
     assert client.post("/v1/articles", json={"title": "Lagging"}, headers=editor).status_code == 201
-    assert "folio_purge_pending_changes 2.0" in client.get("/metrics").text  # two caches, 1 each
+    metrics = client.get("/metrics", headers=admin).text
+    assert "folio_purge_pending_changes 2.0" in metrics  # two caches, 1 each
     purge.run_once(fresh_database.engine)
-    assert "folio_purge_pending_changes 0.0" in client.get("/metrics").text
+    assert "folio_purge_pending_changes 0.0" in client.get("/metrics", headers=admin).text
     with Session(fresh_database.engine) as session:
         assert len(session.exec(select(PurgeCursor)).all()) == 2

@@ -17,7 +17,7 @@ from api.cli import app as cli
 from api.core.config import REPO_ROOT, get_settings
 from api.core.db import make_engine
 from api.main import create_app
-from tests.conftest import Database, Keys, _new_database, settings_for
+from tests.conftest import Database, Keys, _new_database, make_token, running_server, settings_for
 
 
 def test_docker_compose_runs_the_fleets_shape() -> None:
@@ -245,11 +245,15 @@ def test_cors_origins_are_configurable(database: Database) -> None:
 
 
 def test_metrics_for_prometheus(fresh_database: Database) -> None:
+    admin = {"Authorization": f"Bearer {make_token(fresh_database, 'admin')}"}
     with TestClient(create_app(settings_for(fresh_database.url))) as client:
         client.get("/v1/articles/1")
         client.get("/v1/articles/1")  # from the response cache
         client.get("/v1/articles/nope")
-        response = client.get("/metrics")
+        anonymous = client.get("/metrics")  # a test client is at no address: not a scraper's
+        response = client.get("/metrics", headers=admin)
+    assert anonymous.status_code == 401
+    assert "admin" in anonymous.json()["detail"]
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain; version=")
     text = response.text
@@ -412,3 +416,23 @@ def test_every_answer_in_the_openapi_document_has_a_schema(client: TestClient) -
         if "schema" not in (response.get("content") or {}).get(media, {})
     ]
     assert untyped == []
+
+
+def test_metrics_are_for_a_scraper_on_loopback_or_an_admin_key(
+    fresh_database: Database, tmp_path: Path
+) -> None:
+    """What Prometheus finds on loopback it reads without a key; from an address outside
+    FOLIO_METRICS_FROM, the metrics (which tell of unpublished activity) take an admin key."""
+    admin = {"Authorization": f"Bearer {make_token(fresh_database, 'admin')}"}
+    editor = {"Authorization": f"Bearer {make_token(fresh_database, 'write')}"}
+    with running_server(fresh_database.url, tmp_path / "a.log") as base:
+        assert httpx.get(f"{base}/metrics", timeout=10).status_code == 200
+    elsewhere = {"FOLIO_METRICS_FROM": '["10.0.0.0/8"]'}
+    with running_server(fresh_database.url, tmp_path / "b.log", elsewhere) as base:
+        refused = httpx.get(f"{base}/metrics", timeout=10)
+        assert refused.status_code == 401
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert httpx.get(f"{base}/metrics", headers=editor, timeout=10).status_code == 403
+        allowed = httpx.get(f"{base}/metrics", headers=admin, timeout=10)
+        assert allowed.status_code == 200
+        assert "folio_http_requests_total" in allowed.text

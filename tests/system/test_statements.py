@@ -113,7 +113,7 @@ READS: list[tuple[str, str | None]] = [
     # The service's own.
     ("/healthz", None),
     ("/readyz", None),
-    ("/metrics", None),
+    ("/metrics", "admin"),  # or a scraper on loopback (not a test client)
 ]
 
 
