@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, func
 from sqlmodel import Session, col, delete, select
 
 from api import editing
@@ -81,15 +81,18 @@ def _subject_rows(
     session: Session, ids: set[int], *, preview: bool
 ) -> list[tuple[ComparisonSubject, Role]]:
     """Each comparison's subjects with their roles, in column order, those the reader may see
-    (a role that is not public is no column of a public table)."""
-    return list(
-        session.exec(
-            select(ComparisonSubject, Role)
-            .join(Role, col(Role.id) == ComparisonSubject.role_id)
-            .where(col(ComparisonSubject.comparison_id).in_(ids), readable(Role, preview=preview))
-            .order_by(col(ComparisonSubject.comparison_id), col(ComparisonSubject.position))
-        ).all()
-    )
+    (a role that is not public is no column of a public table). Every subject row is loaded,
+    the hidden ones' too (their role left out by an outer join): so the answer depends on each
+    subject's role (``role:N``), and showing a hidden role again reaches it."""
+    found = session.exec(
+        select(ComparisonSubject, Role)
+        .outerjoin(
+            Role, and_(col(Role.id) == ComparisonSubject.role_id, readable(Role, preview=preview))
+        )
+        .where(col(ComparisonSubject.comparison_id).in_(ids))
+        .order_by(col(ComparisonSubject.comparison_id), col(ComparisonSubject.position))
+    ).all()
+    return [(subject, role) for subject, role in found if role is not None]
 
 
 def _subjects_by_comparison(

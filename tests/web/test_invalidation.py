@@ -438,3 +438,78 @@ def test_the_watchers_reading_names_each_change_once_and_gives_up_past_its_batch
         )
         session.commit()
     assert read_changes(engine, None, batch=10).horizon == later
+
+
+@pytest.mark.parametrize("hidden", ["roles", "comparisons"])
+def test_a_reference_hidden_then_shown_again_comes_back_in_every_output(
+    fresh_database: Database, hidden: str
+) -> None:
+    """Hide, read, show again, read: every output that leaves out a hidden role or comparison
+    (a comparison's column, an article's roles, links and embedded table, lists, Markdown, a
+    role's page) is tagged with it, so showing it again reaches every stored answer, in memory
+    and in the database (a second server, with an empty memory, reads the store)."""
+    editor = {"Authorization": f"Bearer {make_token(fresh_database, 'write')}"}
+    with client_for(fresh_database) as client:
+        role = client.post(
+            "/v1/roles",
+            json={"name": "Chief Hide Officer", "definition": "Comes and goes.",
+                  "status": "published"},
+            headers=editor,
+        ).json()  # fmt: skip
+        comparison = client.post(
+            "/v1/comparisons",
+            json={"title": "Partner or hider", "status": "published",
+                  "subjects": ["ai-operating-partner", role["slug"]],
+                  "rows": [{"dimension": "Job", "cells": {"ai-operating-partner": "Deploy",
+                                                          role["slug"]: "Vanishes"}}]},
+            headers=editor,
+        ).json()  # fmt: skip
+        article = client.post(
+            "/v1/articles",
+            json={"title": "Meet the hider", "status": "published",
+                  "body": [{"_type": "block", "markDefs": [{"_key": "l", "_type": "link",
+                                                            "role_id": role["id"]}],
+                            "children": [{"_type": "span", "text": "the hider",
+                                          "marks": ["l", "em"]}]},
+                           {"_type": "comparison", "comparison_id": comparison["id"]}]},
+            headers=editor,
+        )  # fmt: skip
+        assert article.status_code == 201, article.text
+        ref = article.json()["id"]
+        # What shows the hidden one: its slug, or (a table in an article's Markdown) a cell.
+        target, markers = (
+            (f"/v1/roles/{role['id']}", (role["slug"],))
+            if hidden == "roles"
+            else (f"/v1/comparisons/{comparison['id']}", (comparison["slug"], "Vanishes"))
+        )
+        urls = [
+            f"/v1/articles/{ref}",
+            f"/v1/articles/{ref}?format=md",
+            "/v1/articles?include=roles,comparisons",
+            "/v1/roles/ai-operating-partner?include=comparisons",
+            "/v1/comparisons",
+        ]
+        if hidden == "roles":
+            urls += [
+                f"/v1/comparisons/{comparison['id']}",
+                f"/v1/comparisons/{comparison['slug']}?format=md",
+                f"/v1/comparisons/{comparison['id']}/rows",
+            ]
+
+        def shown() -> dict[str, bool]:
+            return {url: shows(client.get(url).text) for url in urls}
+
+        def shows(text: str) -> bool:
+            return any(marker in text for marker in markers)
+
+        def set_status(status: str) -> None:
+            answer = client.patch(target, json={"status": status}, headers=editor)
+            assert answer.status_code == 200, answer.text
+
+        assert all(shown().values()), shown()
+        set_status("draft")
+        assert not any(shown().values()), shown()
+        set_status("published")
+        assert all(shown().values()), shown()
+    with client_for(fresh_database) as other:  # another process: what the store kept
+        assert all(shows(other.get(url).text) for url in urls)
