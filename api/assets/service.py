@@ -5,7 +5,7 @@ content uses the asset)."""
 import hashlib
 from collections.abc import Iterable
 
-from sqlalchemy import exists, or_
+from sqlalchemy import exists, literal, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -22,7 +22,7 @@ from api.assets.models import (
     RenditionQuery,
 )
 from api.assets.storage import Storage
-from api.core import db
+from api.core import db, surrogates
 from api.core.clock import clock
 from api.core.config import get_settings
 from api.core.errors import (
@@ -136,10 +136,25 @@ def _shown_publicly(asset_id: int) -> object:
     return or_(article, role)
 
 
+def _depend_on_users(session: Session, asset_id: int) -> None:
+    """What a reader without a key sees of an asset depends on the content that shows it: an
+    article unpublished (or a role's cover changed) can hide it, one published show it. The
+    answer is tagged with every article and role that uses it, public or not."""
+    users = session.execute(
+        select(literal("article"), col(ArticleAsset.article_id))
+        .where(col(ArticleAsset.asset_id) == asset_id)
+        .union_all(
+            select(literal("role"), col(Role.id)).where(col(Role.cover_asset_id) == asset_id)
+        )
+    ).all()
+    surrogates.depend(session, *(f"{kind}:{ref}" for kind, ref in users))
+
+
 def find_asset(session: Session, asset_id: int, *, preview: bool) -> Asset:
     statement = select(Asset).where(Asset.id == asset_id)
     if not preview:
         statement = statement.where(_shown_publicly(asset_id))  # type: ignore[arg-type]
+        _depend_on_users(session, asset_id)
     asset = session.exec(statement).first()
     if asset is None:
         raise AssetNotFound(f"No asset {asset_id}.")

@@ -17,7 +17,7 @@ from api.assets.models import Asset, AssetBlob
 from api.core.config import Settings
 from api.main import create_app
 from tests.assets.images import HOSTILE_SVGS, SAFE_SVG, jpeg_with_exif, png, png_bomb
-from tests.conftest import Database, Keys
+from tests.conftest import Database, Keys, make_token, settings_for
 
 FILE = "http://127.0.0.1:8000/v1/assets/{}/file"
 
@@ -365,3 +365,39 @@ def test_the_database_keeps_the_bytes_when_so_configured(
     assert not media_dir.exists() or not any(media_dir.rglob("*"))
     assert client.delete(f"/v1/assets/{asset['id']}", headers=keys.auth("write")).status_code == 204
     assert session.exec(select(func.count()).select_from(AssetBlob)).one() == 0
+
+
+def test_an_asset_stops_being_public_when_the_content_showing_it_does(
+    fresh_database: Database,
+) -> None:
+    """Through the response cache and the store: the metadata of an asset follows the content
+    that shows it, as the file does (unpublish the one article: 404; publish it again: 200),
+    and a role's cover likewise."""
+    keys = Keys(**{s: make_token(fresh_database, s) for s in ("read", "write", "admin")})
+    with TestClient(create_app(settings_for(fresh_database.url))) as client:
+        asset = uploaded(client, keys, png(33, 33, (7, 7, 7)))
+        article = publish_with(client, keys, asset["id"], title="Only showing")
+        urls = (f"/v1/assets/{asset['id']}", f"/v1/assets/{asset['id']}/file")
+
+        def statuses() -> list[int]:
+            return [client.get(url).status_code for url in urls]
+
+        def set_status(path: str, status: str) -> None:
+            answer = client.patch(path, json={"status": status}, headers=keys.auth("write"))
+            assert answer.status_code == 200, answer.text
+
+        assert statuses() == [200, 200]
+        set_status(f"/v1/articles/{article['id']}", "draft")
+        assert statuses() == [404, 404]
+        assert client.get(urls[0], headers=keys.auth("read")).status_code == 200  # a key's
+        set_status(f"/v1/articles/{article['id']}", "published")
+        assert statuses() == [200, 200]
+        set_status(f"/v1/articles/{article['id']}", "draft")
+        role = client.post(
+            "/v1/roles",
+            json={"name": "Pictured role", "status": "published", "cover": asset["id"]},
+            headers=keys.auth("write"),
+        ).json()
+        assert statuses() == [200, 200]  # the role's cover shows it now
+        set_status(f"/v1/roles/{role['id']}", "draft")
+        assert statuses() == [404, 404]
