@@ -36,6 +36,7 @@ from api.web.http import (
     no_content,
     represent,
     represent_page,
+    surrogate_headers,
 )
 from api.web.pagination import ListEnvelope, parse_fields
 
@@ -181,6 +182,8 @@ def get_asset_file(
     etag = f'"{name}"'
     headers = {**_FILE_HEADERS, "ETag": etag}
     headers["Cache-Control"] = IMMUTABLE if key is None else PRIVATE_CACHE
+    if key is None:  # a CDN in front drops it when the content that shows it goes
+        headers.update(surrogate_headers(request))
     if not media_type.startswith("image/"):
         disposition = asset.filename.replace('"', "") or f"asset-{asset.id}"
         headers["Content-Disposition"] = f'attachment; filename="{disposition}"'

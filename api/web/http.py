@@ -148,9 +148,8 @@ def represent(
     last_modified = _last_modified(request) if status_code == 200 else None
     if last_modified is not None:
         all_headers["Last-Modified"] = last_modified
-    keys = request.scope.get("state", {}).get(SURROGATE_KEYS)
-    if public and keys:
-        all_headers["Surrogate-Key"] = all_headers["Cache-Tag"] = surrogate_header(keys)
+    if public:
+        all_headers.update(surrogate_headers(request))
     if headers:
         all_headers.update(headers)
     if status_code == 200 and not_modified(
@@ -161,6 +160,16 @@ def represent(
     ):
         return Response(status_code=304, headers=all_headers)
     return Response(body, status_code=status_code, media_type=media_type, headers=all_headers)
+
+
+def surrogate_headers(request: Request) -> dict[str, str]:
+    """``Surrogate-Key`` and ``Cache-Tag``: what a public answer depends on, for the caches in
+    front to purge it by (the keys the request's reads collected)."""
+    keys = request.scope.get("state", {}).get(SURROGATE_KEYS)
+    if not keys:
+        return {}
+    header = surrogate_header(keys)
+    return {"Surrogate-Key": header, "Cache-Tag": header}
 
 
 def public_headers(

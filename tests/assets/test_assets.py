@@ -387,6 +387,9 @@ def test_an_asset_stops_being_public_when_the_content_showing_it_does(
             assert answer.status_code == 200, answer.text
 
         assert statuses() == [200, 200]
+        for url in urls:  # a CDN in front purges both by the article that shows them
+            tags = client.get(url).headers["surrogate-key"].split()
+            assert {f"asset:{asset['id']}", f"article:{article['id']}"} <= set(tags), url
         set_status(f"/v1/articles/{article['id']}", "draft")
         assert statuses() == [404, 404]
         assert client.get(urls[0], headers=keys.auth("read")).status_code == 200  # a key's
