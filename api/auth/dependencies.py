@@ -71,9 +71,8 @@ def metrics_reader(request: Request, key: CurrentKey) -> None:
     unless set; behind a proxy, the client's, once the proxy is in FOLIO_TRUSTED_PROXIES), or
     an admin key from anywhere. The metrics tell of unpublished activity (event ids, the
     webhook queue)."""
-    host = request.client.host if request.client is not None else ""
     try:
-        address = ipaddress.ip_address(host)
+        address = ipaddress.ip_address(client_address(request))
     except ValueError:
         address = None
     networks = get_settings().metrics_networks()

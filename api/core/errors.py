@@ -35,6 +35,18 @@ class FolioError(Exception):
         # Members the problem document carries besides the standard ones (RFC 9457 §3.2).
         self.extensions: dict[str, Any] = {}
 
+    @classmethod
+    def at(cls, loc: Sequence[str | int], message: str) -> Self:
+        """One thing wrong, at ``loc`` (body, query, path or header, then names and
+        positions)."""
+        return cls.listing([{"loc": list(loc), "msg": message}])
+
+    @classmethod
+    def listing(cls, errors: Sequence[dict[str, Any]]) -> Self:
+        """Several things wrong; the detail says each where it is."""
+        errors = [{**e, "loc": [str(p) for p in e["loc"]]} for e in errors]
+        return cls("; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors), errors=errors)
+
 
 class NotFound(FolioError):
     status = 404
@@ -174,21 +186,17 @@ class InvalidBody(FolioError):
     ) -> Self:
         """The errors of validating a body into ``model``; a field it does not have is named
         with the closest one it has, and the list of them."""
-        errors = [
-            {
-                "loc": [*prefix, *(str(p) for p in e["loc"])],
-                "msg": unknown_name(str(e["loc"][0]), model.model_fields, "field")
-                if model is not None and e["type"] == "extra_forbidden" and len(e["loc"]) == 1
-                else e["msg"],
-            }
-            for e in exc.errors()
-        ]
-        return cls("; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors), errors=errors)
-
-    @classmethod
-    def at(cls, loc: Sequence[str | int], message: str) -> Self:
-        where = ".".join(str(p) for p in loc)
-        return cls(f"{where}: {message}", errors=[{"loc": [str(p) for p in loc], "msg": message}])
+        return cls.listing(
+            [
+                {
+                    "loc": [*prefix, *e["loc"]],
+                    "msg": unknown_name(str(e["loc"][0]), model.model_fields, "field")
+                    if model is not None and e["type"] == "extra_forbidden" and len(e["loc"]) == 1
+                    else e["msg"],
+                }
+                for e in exc.errors()
+            ]
+        )
 
     def moved(self, inside: Sequence[str | int], to: Sequence[str | int]) -> "InvalidBody":
         """The same error, where the client put it: a route that changes part of a document
@@ -202,11 +210,7 @@ class InvalidBody(FolioError):
             if loc[: len(prefix)] == prefix:
                 loc = [*(str(p) for p in to), *loc[len(prefix) :]]
             errors.append({**error, "loc": loc})
-        if errors == list(self.errors or []):
-            return self
-        return InvalidBody(
-            "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors), errors=errors
-        )
+        return self if errors == list(self.errors or []) else InvalidBody.listing(errors)
 
     @classmethod
     def in_markdown(cls, line: int, message: str) -> Self:
@@ -239,6 +243,14 @@ class Moved(FolioError):
         self.collection = collection
         self.old = old
         self.new = new
+
+
+class InvalidRequest(FolioError):
+    """What FastAPI's validation and the request guard refuse, before a route runs."""
+
+    status = 422
+    code = "invalid-request"
+    title = "Invalid request"
 
 
 class InvalidParameter(FolioError):
@@ -374,11 +386,16 @@ def _folio_error(request: Request, exc: Exception) -> Response:
                 "Cache-Control": "no-store",
             },
         )
+    return problem_of(exc, instance=request.url.path)
+
+
+def problem_of(exc: FolioError, *, instance: str) -> Response:
+    """The problem+json answer of an error (its status, title, type, detail, errors)."""
     return problem_response(
         exc.status,
         exc.title,
         exc.detail,
-        instance=request.url.path,
+        instance=instance,
         type_=f"urn:folio:problem:{exc.code}",
         errors=exc.errors,
         headers=exc.headers or None,
@@ -455,16 +472,8 @@ def _explained(request: Request, error: dict[str, Any]) -> dict[str, Any]:
 
 def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    errors = [_explained(request, error) for error in exc.errors()]
-    detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors)
-    return problem_response(
-        422,
-        "Invalid request",
-        detail,
-        instance=request.url.path,
-        type_="urn:folio:problem:invalid-request",
-        errors=errors,
-    )
+    invalid = InvalidRequest.listing([_explained(request, error) for error in exc.errors()])
+    return problem_of(invalid, instance=request.url.path)
 
 
 def _http_error(request: Request, exc: Exception) -> Response:

@@ -18,7 +18,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.core import locales
 from api.core.clock import clock
 from api.core.config import get_settings
-from api.core.errors import ImportFailed, NotAcceptable, operation_of, problem_response
+from api.core.errors import (
+    FolioError,
+    ImportFailed,
+    InvalidRequest,
+    NotAcceptable,
+    operation_of,
+    problem_of,
+    problem_response,
+)
 from api.core.slugs import SLUG_MAX
 from api.core.urls import api_url
 from api.web.pagination import Page, envelope
@@ -441,34 +449,16 @@ class RequestGuardMiddleware:
         if b"\\u0000" in body:
             await _nul_problem(scope, "body")(scope, receive, send)
             return
-        fault = None
+        refused: FolioError | None = None
         if content_type in (JSON.encode(), MERGE_PATCH.encode()):
             fault = json_fault(body)
+            refused = InvalidRequest.at(fault[1], fault[0]) if fault else None
         elif content_type == b"application/x-ndjson":  # an import: each line a document
-            for number, line in enumerate(body.splitlines(), 1):
-                if (line_fault := json_fault(line)) is not None:
-                    failed = ImportFailed("body", number, line_fault[0])  # as the import says
-                    problem = problem_response(
-                        failed.status,
-                        failed.title,
-                        str(failed),
-                        instance=scope["path"],
-                        type_=f"urn:folio:problem:{failed.code}",
-                        errors=failed.errors,
-                    )
-                    await problem(scope, receive, send)
-                    return
-        if fault is not None:
-            detail, loc = fault
-            problem = problem_response(
-                422,
-                "Invalid request",
-                f"{'.'.join(loc)}: {detail}",
-                instance=scope["path"],
-                type_="urn:folio:problem:invalid-request",
-                errors=[{"loc": loc, "msg": detail}],
-            )
-            await problem(scope, receive, send)
+            faults = ((n, json_fault(line)) for n, line in enumerate(body.splitlines(), 1))
+            number, fault = next(((n, f) for n, f in faults if f is not None), (0, None))
+            refused = ImportFailed("body", number, fault[0]) if fault else None  # as it says
+        if refused is not None:
+            await problem_of(refused, instance=scope["path"])(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive), send)
 
@@ -556,11 +546,6 @@ def json_fault(body: bytes) -> tuple[str, list[str]] | None:
 
 
 def _nul_problem(scope: Scope, where: str) -> Response:
-    return problem_response(
-        422,
-        "Invalid request",
-        f"{where}: text cannot contain the NUL character",
-        instance=scope["path"],
-        type_="urn:folio:problem:invalid-request",
-        errors=[{"loc": [where], "msg": "text cannot contain the NUL character"}],
+    return problem_of(
+        InvalidRequest.at([where], "text cannot contain the NUL character"), instance=scope["path"]
     )
