@@ -7,6 +7,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,6 +23,7 @@ from api.core.clock import clock
 from api.core.config import REPO_ROOT, get_settings, listening_url
 from api.core.db import make_engine, open_session
 from api.core.errors import FolioError, SeedError
+from api.web import commits
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -112,7 +114,11 @@ def _schema_current() -> Iterator[None]:
 
 @contextmanager
 def _session() -> Iterator[Session]:
-    engine = make_engine(get_settings().database_url)
+    # An export reads whole tables, an import writes many rows: no statement bound here.
+    settings = get_settings()
+    engine = make_engine(
+        settings.database_url, bounds=replace(settings.db_bounds(), statement=None)
+    )
     try:
         with _schema_current(), open_session(engine) as session:
             yield session
@@ -342,15 +348,19 @@ def serve(
     # Metrics in prometheus_client's multiprocess mode: each worker writes its numbers to
     # files in this directory, and a scrape that any worker answers reads them all. Set
     # before the app (and prometheus_client) is imported, in this process and the workers.
-    made = None
+    made = [node := Path(tempfile.mkdtemp(prefix="folio-node-"))]
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        made = tempfile.mkdtemp(prefix="folio-metrics-")
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = made
+        made.append(metrics := Path(tempfile.mkdtemp(prefix="folio-metrics-")))
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics)
+    # What the workers share besides: the count of content commits (``api.web.commits``).
+    commits.make(node)
+    os.environ["FOLIO_NODE_DIR"] = str(node)
+    get_settings.cache_clear()
     try:
         _run(host, port, workers, access_log)
     finally:
-        if made is not None:
-            shutil.rmtree(made, ignore_errors=True)
+        for folder in made:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _run(host: str, port: int, workers: int, access_log: bool) -> None:

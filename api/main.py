@@ -23,6 +23,7 @@ from api.batch.router import router as batch_router
 from api.changes.router import router as changes_router
 from api.comparisons import router as comparisons
 from api.core import db, surrogates
+from api.core.bounds import breaker_of
 from api.core.config import Settings, get_settings
 from api.core.errors import install_error_handlers
 from api.core.logs import configure_logging
@@ -38,14 +39,16 @@ from api.sharing.router import router as sharing_router
 from api.transfer.router import router as import_router
 from api.translations.router import router as translations_router
 from api.trash.router import router as trash_router
-from api.web import openapi
+from api.web import commits, openapi
 from api.web.cache import (
     CacheMiddleware,
     RepresentationStore,
     ResponseCache,
     make_watcher,
 )
+from api.web.commits import CommitCounter
 from api.web.docs import router as docs_router
+from api.web.health import Readiness
 from api.web.health import router as health_router
 from api.web.http import HeadMiddleware, RequestGuardMiddleware, acceptable
 from api.web.metrics import Metrics, MetricsMiddleware
@@ -91,12 +94,15 @@ def create_app(
         settings.database_url,
         pool_size=settings.db_pool_size,
         pool_timeout=settings.db_pool_timeout,
+        bounds=settings.db_bounds(hold=True),
     )
     cache = ResponseCache(
         max_entries=settings.cache_max_entries, max_bytes=settings.cache_max_bytes
     )
     if settings.store_representations:
-        cache.store = RepresentationStore(engine, queries_max=settings.stored_queries_max)
+        cache.store = RepresentationStore(
+            engine, queries_max=settings.stored_queries_max, bounds=settings.db_bounds()
+        )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -108,10 +114,17 @@ def create_app(
         watcher = make_watcher(
             settings.database_url,
             lambda last, batch: read_changes(watch_engine, last, batch=batch),
+            settings.db_bounds(),
+            poll_seconds=settings.watch_poll_seconds,
         )
         cache.watcher = watcher
+        counter = None
         if watcher is not None:
             watcher.droppers.append(cache.invalidate)
+            if settings.node_dir is not None:  # a worker of `folio serve`
+                counter = watcher.counter = CommitCounter(settings.node_dir / commits.FILE_NAME)
+                # Counted before the watcher reads what this commit changed (``bump``).
+                surrogates.after_content_commit.append(counter.bump)
             surrogates.after_content_commit.append(watcher.bump)
             watcher.start(wait=5.0, loop=asyncio.get_running_loop())
         if cache.store is not None:
@@ -131,10 +144,14 @@ def create_app(
             if watcher is not None:
                 surrogates.after_content_commit.remove(watcher.bump)
                 watcher.stop()
+            if counter is not None:
+                surrogates.after_content_commit.remove(counter.bump)
+                counter.close()
             cache.watcher = None
             if cache.store is not None:
                 await cache.store.close()
             watch_engine.dispose()
+            app.state.readiness.engine.dispose()
             if owns_engine:
                 engine.dispose()
 
@@ -156,6 +173,10 @@ def create_app(
     app.openapi = lambda: app.openapi_schema or _openapi(app)  # type: ignore[method-assign]
     app.state.engine = engine
     app.state.sessions = lambda: db.open_session(engine)
+    app.state.breaker = breaker_of(engine)
+    app.state.readiness = Readiness(
+        settings.database_url, settings.ready_timeout_seconds, app.state.breaker
+    )
     app.state.cache = cache
     replica = (
         db.ReadReplica(settings.read_database_url, pool_size=settings.db_pool_size)

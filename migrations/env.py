@@ -1,5 +1,6 @@
 """Alembic environment: the URL comes from Folio's settings (or a connection handed in)."""
 
+from dataclasses import replace
 from typing import Any
 
 from alembic import context
@@ -84,7 +85,11 @@ def run_migrations_online() -> None:
     if connection is not None:
         _migrate(connection)
         return
-    engine = make_engine(get_settings().database_url)
+    # DDL on a large table may take its time: no statement bound (a connection's still is).
+    engine = make_engine(
+        get_settings().database_url,
+        bounds=replace(get_settings().db_bounds(), statement=None),
+    )
     with engine.connect() as connection:
         _migrate(connection)
     engine.dispose()

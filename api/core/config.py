@@ -10,6 +10,8 @@ import limits
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.core.bounds import Bounds
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -47,6 +49,33 @@ class Settings(BaseSettings):
     )
     db_pool_timeout: float = Field(
         default=10.0, gt=0, le=300, description="Seconds a request may wait for a connection."
+    )
+    db_connect_timeout: int = Field(
+        default=3,
+        ge=2,
+        le=300,
+        description="Seconds to open a database connection (and to answer a health ping).",
+    )
+    db_statement_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="Seconds a database statement may run (PostgreSQL's statement_timeout;"
+        " on SQLite, the wait for the writer's lock). A connection still silent a second"
+        " later is cut, and its request answered 503.",
+    )
+    db_hold_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="Seconds a request may hold a database connection; it is cut after,"
+        " and the request answered 503.",
+    )
+    ready_timeout_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=60,
+        description="Seconds /readyz waits for the database before it answers 503.",
     )
     cache_max_entries: int = Field(
         default=4096, ge=0, le=1_000_000, description="Rendered responses kept per process."
@@ -216,6 +245,28 @@ class Settings(BaseSettings):
         description="The content's locales, comma-separated, the default first: `en,de,fr`."
         " Content is written in the default; the others are translations.",
     )
+
+    watch_poll_seconds: float = Field(
+        default=0.05,
+        gt=0,
+        le=10,
+        description="How often a process polls SQLite for what other processes committed"
+        " (the workers of one `folio serve` tell each other at once; PostgreSQL tells every"
+        " process at once).",
+    )
+    node_dir: Path | None = Field(
+        default=None,
+        description="Set by `folio serve` for its workers: a directory of what they share on"
+        " this node (a count of content commits). Leave it unset.",
+    )
+
+    def db_bounds(self, *, hold: bool = False) -> Bounds:
+        """The database bounds of a process; ``hold``: a request's (the API's engine)."""
+        return Bounds(
+            connect=self.db_connect_timeout,
+            statement=self.db_statement_timeout,
+            hold=self.db_hold_seconds if hold else None,
+        )
 
     @model_validator(mode="after")
     def _base_url_from_address(self) -> "Settings":

@@ -5,6 +5,7 @@
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -18,6 +19,10 @@ from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Session, SQLModel, create_engine
+
+from api.core.bounds import Bounds, DatabaseUnavailable
+from api.core.bounds import install as install_bounds
+from api.core.config import get_settings
 
 # Named constraints let Alembic alter and drop them on every dialect (SQLite batch mode needs
 # names to recreate tables). Set before any table is imported.
@@ -74,9 +79,13 @@ def string_enum(enum: type[StrEnum], *, name: str, length: int) -> SAEnum:
 
 
 def make_engine(
-    url: str, *, pool_size: int = 10, pool_timeout: float = 10.0, connect_timeout: int = 10
+    url: str, *, pool_size: int = 10, pool_timeout: float = 10.0, bounds: Bounds | None = None
 ) -> Engine:
-    """An engine whose pool holds ``pool_size`` connections, as many again on overflow."""
+    """An engine whose pool holds ``pool_size`` connections, as many again on overflow, and
+    whose every wait on the database is bounded (``api.core.bounds``; the settings' bounds,
+    ``Settings.db_bounds``, unless given)."""
+    if bounds is None:
+        bounds = get_settings().db_bounds()
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         in_memory = parsed.database in (None, "", ":memory:")
@@ -85,26 +94,34 @@ def make_engine(
             if in_memory
             else {"pool_size": pool_size, "max_overflow": pool_size, "pool_timeout": pool_timeout}
         )
+        # The wait for the writer's lock is the statement's bound.
+        busy = bounds.statement if bounds.statement is not None else 30.0
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
+            url, connect_args={"check_same_thread": False, "timeout": busy}, **pool
         )
-        _configure_sqlite(engine)
-        return engine
-    if parsed.get_backend_name() == "postgresql":
-        return create_engine(
-            url,
+        _configure_sqlite(engine, busy)
+    elif parsed.get_backend_name() == "postgresql":
+        existing = parsed.query.get("options")
+        options = bounds.options(existing if isinstance(existing, str) else None)
+        if options is not None:  # in the URL: the representation store's pool reads it too
+            parsed = parsed.update_query_dict({"options": options})
+        engine = create_engine(
+            parsed,
             pool_size=pool_size,
             max_overflow=pool_size,
             pool_timeout=pool_timeout,
             pool_pre_ping=True,
-            connect_args={"connect_timeout": connect_timeout},
+            connect_args=bounds.tcp_args(),
         )
-    raise ValueError(
-        f"unsupported database: {parsed.get_backend_name()} (use sqlite or postgresql)"
-    )
+    else:
+        raise ValueError(
+            f"unsupported database: {parsed.get_backend_name()} (use sqlite or postgresql)"
+        )
+    install_bounds(engine, bounds)
+    return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy: float) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT and transactional DDL; SQLAlchemy's
     # documented recipe turns it off and emits BEGIN itself.
     @event.listens_for(engine, "connect")
@@ -114,7 +131,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -167,7 +184,8 @@ class ReadReplica:
     RETRY_SECONDS = 5.0
 
     def __init__(self, url: str, *, pool_size: int) -> None:
-        self.engine = make_engine(url, pool_size=pool_size, pool_timeout=1.0, connect_timeout=1)
+        bounds = replace(get_settings().db_bounds(), connect=2)
+        self.engine = make_engine(url, pool_size=pool_size, pool_timeout=1.0, bounds=bounds)
         self._down_until = 0.0
         self.answered = 0  # reads the replica answered
         self.declined = 0  # reads it was asked for and could not take (lagging or down)
@@ -213,6 +231,8 @@ def get_session(request: Request) -> Iterator[Session]:
     # ``app.state.sessions`` makes them (``create_app``; tests hand in one of their own); an
     # anonymous read may go to the read replica.
     replica = _replica_session(request)
+    if replica is None and not request.app.state.breaker.allow():
+        raise DatabaseUnavailable  # it failed a moment ago: no wait for it to fail again
     with replica if replica is not None else request.app.state.sessions() as session:
         if request.method == "GET":
             # What the response shows, for its Surrogate-Key (``api.web.http.represent``).

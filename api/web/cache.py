@@ -32,6 +32,7 @@ import select
 import socket
 import sqlite3
 import threading
+import time
 import zlib
 from abc import ABC, abstractmethod
 from collections import OrderedDict, deque
@@ -53,9 +54,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core import locales, surrogates
+from api.core.bounds import Bounds, breaker_of, cutter, watchdog
 from api.core.clock import clock
 from api.core.db import READ_FENCE, WRITER
 from api.core.surrogates import ALL, ContentChange, Reading, Representation, RepresentationKey
+from api.web.commits import CommitCounter
 from api.web.http import LAST_MODIFIED, SURROGATE_KEY, not_modified
 
 log = structlog.get_logger(__name__)
@@ -96,6 +99,10 @@ class Watcher(ABC):
         self._connected = False
         self._failing = False
         self.droppers: list[Dropper] = []
+        # The node's count of commits (``api.web.commits``; None in a process of its own) and
+        # the value of it the last reading of the changes began after.
+        self.counter: CommitCounter | None = None
+        self._caught_up = 0
         # The thread waits on this socket (beside the database's, where it has one): a byte
         # written to the other end wakes it at once.
         self._wake_reader, self._wake_writer = socket.socketpair()
@@ -159,12 +166,16 @@ class Watcher(ABC):
         """Whether what memory holds may be served: the watcher follows the database and no
         scheduled publication has come due. A write in this process may have made the
         snapshot out of date, but it dropped what it changed before its answer went out:
-        only a render needs the new snapshot (``fresh``), a hit does not wait for it."""
+        only a render needs the new snapshot (``fresh``), a hit does not wait for it. Another
+        worker of the node may have committed and answered before this watcher heard of it:
+        then the commit count is ahead of what was read, and nothing is served from memory
+        until it is read."""
         snapshot = self._snapshot
         return (
             snapshot is not None
             and self._connected
             and (snapshot.horizon is None or clock.now() < snapshot.horizon)
+            and (self.counter is None or self.counter.read() == self._caught_up)
         )
 
     async def fresh(self, timeout: float) -> Snapshot | None:
@@ -208,13 +219,15 @@ class Watcher(ABC):
         """Takes a new snapshot when the last one is out of date. The generation is read
         before the database, so a change committed meanwhile leaves the snapshot stale."""
         snapshot, generation, seen = self._snapshot, self._generation, self._seen
+        # Read before the database too: every commit it counts is in the reading below.
+        counted = self.counter.read() if self.counter is not None else 0
         due = snapshot is not None and snapshot.horizon is not None
         due = due and clock.now() >= snapshot.horizon  # type: ignore[union-attr,operator]
         current = snapshot is not None and (snapshot.generation, snapshot.seen) == (
             generation,
             seen,
         )
-        if current and not due:
+        if current and not due and counted == self._caught_up:
             return
         try:
             reading = self._follow_with(self._last_change, self.batch)
@@ -227,6 +240,7 @@ class Watcher(ABC):
         if due:  # a scheduled publication came due: anything may show it
             self._drop(frozenset({ALL}))
         self._failing = False
+        self._caught_up = counted
         self._snapshot = Snapshot(generation, seen, reading.horizon, reading.last_modified)
         self._ready.set()
         if self._loop is not None:
@@ -263,9 +277,11 @@ class SQLiteWatcher(Watcher):
     poll_seconds = 0.05
     failures = (sqlite3.Error,)
 
-    def __init__(self, path: str, follow: Follow) -> None:
+    def __init__(self, path: str, follow: Follow, *, poll_seconds: float | None = None) -> None:
         super().__init__(follow)
         self._path = path
+        if poll_seconds is not None:
+            self.poll_seconds = poll_seconds
 
     def _watch(self) -> Iterator[None]:
         seen = None
@@ -282,27 +298,52 @@ class SQLiteWatcher(Watcher):
 
 class PostgresWatcher(Watcher):
     failures = (psycopg.Error,)
+    # A LISTEN that hears nothing for this long asks the server whether it is there at all,
+    # within the connect bound: a stopped server or a black-holed network is noticed, and
+    # memory stops serving what it can no longer know is current.
+    heartbeat_seconds = 5.0
 
-    def __init__(self, conninfo: str, follow: Follow, *, channel: str = surrogates.CONTENT_CHANNEL):
+    def __init__(
+        self,
+        conninfo: str,
+        follow: Follow,
+        *,
+        channel: str = surrogates.CONTENT_CHANNEL,
+        bounds: Bounds | None = None,
+    ):
         super().__init__(follow)
         self._conninfo = conninfo
         self._channel = channel
+        self._bounds = bounds or Bounds()
 
     def _watch(self) -> Iterator[None]:
-        with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as conn:
+        kwargs = self._bounds.tcp_args()
+        with psycopg.connect(self._conninfo, autocommit=True, **kwargs) as conn:
             conn.execute(f"LISTEN {self._channel}")
             self._changed()  # whatever happened while not listening
+            heard = time.monotonic()
             while not self._stopping.is_set():
                 yield
                 if conn.fileno() in self._sleep(conn.fileno()):
+                    heard = time.monotonic()
                     for notify in conn.notifies(timeout=0):
                         # This process's own writes reached it already (``bump``), but the
                         # change is read from the log all the same: it is cheap.
                         del notify
                         self._observed()
+                elif time.monotonic() - heard > self.heartbeat_seconds:
+                    with watchdog.bounded(conn, self._bounds.connect, cutter(conn)):
+                        conn.execute("SELECT 1")
+                    heard = time.monotonic()
 
 
-def make_watcher(database_url: str, follow: Follow) -> Watcher | None:
+def make_watcher(
+    database_url: str,
+    follow: Follow,
+    bounds: Bounds | None = None,
+    *,
+    poll_seconds: float | None = None,
+) -> Watcher | None:
     """A watcher for the database, not yet started, or None where none can work (in-memory
     SQLite)."""
     url = make_url(database_url)
@@ -310,10 +351,10 @@ def make_watcher(database_url: str, follow: Follow) -> Watcher | None:
     if backend == "sqlite":
         if url.database in (None, "", ":memory:"):
             return None
-        return SQLiteWatcher(url.database, follow)
+        return SQLiteWatcher(url.database, follow, poll_seconds=poll_seconds)
     if backend == "postgresql":
         conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        return PostgresWatcher(conninfo, follow)
+        return PostgresWatcher(conninfo, follow, bounds=bounds)
     return None
 
 
@@ -490,12 +531,23 @@ class RepresentationStore:
     serialized anyway. So a stored representation is never older than its keys.
     """
 
-    def __init__(self, engine: Engine, *, queries_max: int = 10_000, connections: int = 4) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        queries_max: int = 10_000,
+        connections: int = 4,
+        bounds: Bounds | None = None,
+    ) -> None:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
         self.queries_max = queries_max
         self.connections = connections  # for ``read``: few, short reads need few
-        self.wait = 5.0  # seconds ``read`` waits for a connection before it renders instead
+        self.bounds = bounds or Bounds()
+        # Seconds ``read`` waits for a connection, and for its answer, before the request is
+        # rendered instead: one indexed read needs no more than a connection takes to open.
+        self.wait = float(self.bounds.connect)
+        self.breaker = breaker_of(engine)
         # Told each statement ``read`` sends through the pool (the engine has its own events).
         self.listeners: list[Callable[[str], None]] = []
         self._pool: AsyncConnectionPool[Any] | None = None
@@ -514,7 +566,11 @@ class RepresentationStore:
                 url.render_as_string(hide_password=False),
                 min_size=1,
                 max_size=self.connections,
-                kwargs={"autocommit": True, "cursor_factory": self._cursor_class()},
+                kwargs={
+                    "autocommit": True,
+                    "cursor_factory": self._cursor_class(),
+                    **self.bounds.tcp_args(),
+                },
                 open=False,
             )
             await self._pool.open(wait=False)
@@ -570,9 +626,15 @@ class RepresentationStore:
         waits for the database and nothing else."""
         sql, parameters = self._fetch_sql(where)
         if self._pool is not None:
-            async with self._pool.connection(timeout=self.wait) as conn:
-                cursor = await conn.execute(sql.replace(":", "%(").replace("@", ")s"), parameters)
-                return self._found(where, await cursor.fetchone())
+            try:
+                async with self._pool.connection(timeout=self.wait) as conn:
+                    with watchdog.bounded(conn, self.wait, cutter(conn)):
+                        query = sql.replace(":", "%(").replace("@", ")s")
+                        row = await (await conn.execute(query, parameters)).fetchone()
+            except psycopg.OperationalError:
+                self.breaker.failed()
+                raise
+            return self._found(where, row)
         if self._sqlite_path is None or ":memory:" in self._sqlite_path:
             return await to_thread.run_sync(self.fetch, where)
         return self._found(where, self._read_sqlite(sql.replace("@", ""), parameters))
@@ -842,7 +904,7 @@ class CacheMiddleware:
             if store is not None:
                 address = store.address(scope["path"], scope["query_string"], accept, language)
             found: Found | None = None
-            if store is not None and address is not None:
+            if store is not None and address is not None and not store.breaker.open:
                 try:
                     found = await store.read(address)
                 except (SQLAlchemyError, psycopg.Error, sqlite3.Error, PoolTimeout) as exc:

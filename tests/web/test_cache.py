@@ -1,8 +1,12 @@
 """The response cache: hits without the database, and never stale across commits or processes."""
 
 import asyncio
+import itertools
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import anyio
 import httpx2 as httpx
@@ -17,7 +21,7 @@ from api.core.db import make_engine
 from api.core.workflow import Status
 from api.main import create_app
 from api.web.cache import Entry, ResponseCache
-from tests.conftest import Database, eventually, settings_for
+from tests.conftest import Database, eventually, make_token, running_server, settings_for
 
 
 @pytest.fixture
@@ -193,6 +197,65 @@ def test_two_worker_processes_never_serve_stale_content(
         )
         titles = {http.get("/v1/articles/1").json()["title"] for _ in range(40)}
         assert titles == {"Renamed across processes"}
+
+
+def test_once_a_write_has_answered_no_worker_serves_what_it_hid(
+    fresh_database: Database, tmp_path: Path
+) -> None:
+    """Two workers, readers kept alive on each of them reading from memory; one worker answers
+    the write that hides the article, and no read sent after that answer, from either worker,
+    shows it: not one in ten trials. The watchers poll SQLite slowly here, so only the
+    workers' count of commits can keep the other worker from serving it."""
+    write = {
+        "Authorization": f"Bearer {make_token(fresh_database, 'write')}",
+        "Content-Type": "application/merge-patch+json",
+    }
+    paths = ["/v1/articles/1", "/v1/articles/1?format=md", "/v1/articles"]
+    stop = threading.Event()
+    reads: list[tuple[float, bool]] = []  # when each read was sent, whether it showed it
+
+    def reader(base: str, number: int) -> None:
+        # A connection kept alive stays with one worker. Opened one at a time (a worker takes
+        # every connection waiting when it wakes), eight of them reach both.
+        time.sleep(0.05 * number)
+        with httpx.Client(base_url=base, timeout=5) as http:
+            for path in itertools.cycle(paths):
+                if stop.is_set():
+                    break
+                sent = time.monotonic()
+                answer = http.get(path)
+                reads.append((sent, answer.status_code == 200 and "AI Operating" in answer.text))
+
+    slow = {"FOLIO_WATCH_POLL_SECONDS": "3"}
+    with running_server(fresh_database.url, tmp_path / "s.log", slow, workers=2) as base:
+        readers = [threading.Thread(target=reader, args=(base, n)) for n in range(8)]
+        for thread in readers:
+            thread.start()
+        stale = []
+        try:
+            time.sleep(0.5)
+            for _ in range(10):
+                time.sleep(0.1)  # both workers serve it from memory again
+                # A new connection each time: the kernel picks the worker that answers.
+                hidden = httpx.patch(
+                    f"{base}/v1/articles/1", json={"status": "draft"}, headers=write
+                )
+                assert hidden.is_success, hidden.text
+                answered = time.monotonic()
+                time.sleep(0.1)
+                stale += [
+                    sent - answered for sent, shown in list(reads) if sent > answered and shown
+                ]
+                shown = httpx.patch(
+                    f"{base}/v1/articles/1", json={"status": "published"}, headers=write
+                )
+                assert shown.is_success, shown.text
+        finally:
+            stop.set()
+            for thread in readers:
+                thread.join()
+    assert any(shown for _, shown in reads)
+    assert stale == [], f"{len(stale)} stale reads, up to {max(stale) * 1000:.1f} ms after"
 
 
 @pytest.mark.calendar
