@@ -2,6 +2,7 @@
 
 import asyncio
 import gc
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
@@ -23,7 +24,7 @@ from api.batch.router import router as batch_router
 from api.changes.router import router as changes_router
 from api.comparisons import router as comparisons
 from api.core import db, surrogates
-from api.core.bounds import breaker_of
+from api.core.bounds import breaker_of, watchdog
 from api.core.config import Settings, get_settings
 from api.core.errors import install_error_handlers
 from api.core.logs import configure_logging
@@ -64,8 +65,15 @@ def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
+# FastAPI's document builder is not safe to run in two threads at once (two first 422s, each
+# naming the closest parameter, failed with a KeyError): built once, under a lock.
+_BUILDING_OPENAPI = threading.Lock()
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
-    app.openapi_schema = openapi.build(app)
+    with _BUILDING_OPENAPI:
+        if app.openapi_schema is None:
+            app.openapi_schema = openapi.build(app)
     return app.openapi_schema
 
 
@@ -173,7 +181,7 @@ def create_app(
     app.openapi = lambda: app.openapi_schema or _openapi(app)  # type: ignore[method-assign]
     app.state.engine = engine
     app.state.sessions = lambda: db.open_session(engine)
-    app.state.breaker = breaker_of(engine)
+    app.state.breaker = breaker = breaker_of(engine)
     app.state.readiness = Readiness(
         settings.database_url, settings.ready_timeout_seconds, app.state.breaker
     )
@@ -196,6 +204,14 @@ def create_app(
             "folio_replica_declined": (
                 "Reads the replica could not take (behind what they must show, or down).",
                 lambda: replica.declined if replica else 0,
+            ),
+            "folio_db_cuts": (
+                "Database waits cut past their bound (FOLIO_DB_STATEMENT_TIMEOUT and others).",
+                lambda: watchdog.cuts,
+            ),
+            "folio_db_refused": (
+                "Requests answered 503 at once because the database had just failed.",
+                lambda: breaker.refused,
             ),
         },
     )

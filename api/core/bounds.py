@@ -32,6 +32,8 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 GRACE_SECONDS = 1.0  # the server's own timeout gets this long to answer before the cut
 
@@ -140,6 +142,16 @@ class DatabaseUnavailable(Exception):
     """The breaker is open: the database failed a moment ago (answered 503, as its errors)."""
 
 
+# What a database that is down, unreachable, cut off or out of connections raises: worth a
+# retry (503 for a request; the next round for a worker).
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    PoolTimeout,
+    DatabaseUnavailable,
+)
+
+
 class Breaker:
     """Whether requests should try the database now (see the module's docstring)."""
 
@@ -149,12 +161,14 @@ class Breaker:
     def __init__(self) -> None:
         self._until = 0.0
         self._failing = False
+        self.refused = 0  # requests refused at once, for /metrics
 
     def allow(self) -> bool:
         if not self._failing:
             return True
         now = time.monotonic()
         if now < self._until:
+            self.refused += 1
             return False
         self._until = now + self.trial  # this request tries; the others are refused meanwhile
         return True

@@ -4,7 +4,7 @@
 """
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -156,7 +156,19 @@ def begin_write(session: Session) -> None:
         if session.new or session.dirty or session.deleted or session.info.get(_CHANGED):
             return
         session.commit()
-    session.connection(execution_options={WRITER: True})
+    started = time.perf_counter()
+    try:
+        session.connection(execution_options={WRITER: True})
+    finally:  # a wait that ran out is told too
+        waited = time.perf_counter() - started
+        for told in write_waits:
+            told(waited)
+
+
+# Told how long each write waited for its connection (the pool's wait, bounded by
+# FOLIO_DB_POOL_TIMEOUT) and, on SQLite, for the writer's lock (FOLIO_DB_STATEMENT_TIMEOUT):
+# ``/metrics``' folio_db_write_wait_seconds.
+write_waits: list[Callable[[float], None]] = []
 
 
 def open_session(engine: Engine) -> Session:
@@ -232,7 +244,8 @@ def get_session(request: Request) -> Iterator[Session]:
     # anonymous read may go to the read replica.
     replica = _replica_session(request)
     if replica is None and not request.app.state.breaker.allow():
-        raise DatabaseUnavailable  # it failed a moment ago: no wait for it to fail again
+        # It failed a moment ago: no wait for it to fail again.
+        raise DatabaseUnavailable("the database failed a moment ago")
     with replica if replica is not None else request.app.state.sessions() as session:
         if request.method == "GET":
             # What the response shows, for its Surrogate-Key (``api.web.http.represent``).

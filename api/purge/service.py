@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api.core import db
+from api.core.bounds import UNAVAILABLE
 from api.core.config import get_settings
 from api.core.surrogates import ALL, ContentChange, changes_since
 from api.purge.models import PurgeCursor
@@ -151,6 +152,8 @@ def run(engine: Engine, *, interval: float, stop: threading.Event) -> None:
         while not stop.is_set():
             try:
                 run_once(engine, client)
+            except UNAVAILABLE as exc:  # within its bounds (api.core.bounds): wait, try again
+                log.warning("purge_database_unavailable", error=str(exc).splitlines()[0][:300])
             except Exception:  # a worker outlives a bad round: log it, wait, go on
                 log.exception("purge_round_failed")
             stop.wait(interval)

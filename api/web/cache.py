@@ -562,14 +562,18 @@ class RepresentationStore:
         the start)."""
         if self.postgres:
             url = self.engine.url.set(drivername="postgresql")
+            # The server settings (``make_engine`` put them in the URL) as a parameter: a
+            # conninfo URL would read the spaces between them as plus signs.
+            options = url.query.get("options")
             self._pool = AsyncConnectionPool(
-                url.render_as_string(hide_password=False),
+                url.difference_update_query(["options"]).render_as_string(hide_password=False),
                 min_size=1,
                 max_size=self.connections,
                 kwargs={
                     "autocommit": True,
                     "cursor_factory": self._cursor_class(),
                     **self.bounds.tcp_args(),
+                    **({"options": options} if options else {}),
                 },
                 open=False,
             )

@@ -15,6 +15,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 
 from fastapi import APIRouter, Request
 from prometheus_client import (
@@ -32,6 +33,7 @@ from sqlalchemy import Engine
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.core import db
 from api.web.cache import ResponseCache
 
 REFRESH_SECONDS = 1.0
@@ -70,6 +72,12 @@ class Metrics:
             ["method", "route"],
             registry=self.registry,
         )
+        self.write_wait = Histogram(
+            "folio_db_write_wait_seconds",
+            "Time a write waited for its database connection and, on SQLite, the writer's lock.",
+            buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+            registry=self.registry,
+        )
         self.node = _NodeCollector(node)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -90,12 +98,16 @@ class Metrics:
         }
 
     def start(self) -> None:
-        """In multiprocess mode, writes this worker's cache and pool figures every second."""
+        """Times writes' waits; in multiprocess mode, writes this worker's cache and pool
+        figures every second."""
+        db.write_waits.append(self.write_wait.observe)
         if self.multiprocess and self._thread is None:
             self._thread = threading.Thread(target=self._refreshing, daemon=True)
             self._thread.start()
 
     def stop(self) -> None:
+        with suppress(ValueError):
+            db.write_waits.remove(self.write_wait.observe)
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)

@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 from standardwebhooks.webhooks import Webhook as Signer
 
 from api.core import db
+from api.core.bounds import UNAVAILABLE
 from api.core.clock import clock
 from api.core.config import get_settings
 from api.core.urls import resource_url
@@ -273,6 +274,9 @@ def run(engine: Engine, *, interval: float, stop: threading.Event) -> None:
     while not stop.is_set():
         try:
             busy = run_once(engine)
+        except UNAVAILABLE as exc:  # within its bounds (api.core.bounds): wait, try again
+            log.warning("worker_database_unavailable", error=str(exc).splitlines()[0][:300])
+            busy = 0
         except Exception:  # a worker outlives a bad round: log it, wait, go on
             log.exception("worker_round_failed")
             busy = 0

@@ -2,15 +2,19 @@
 declares, and refuses with 406 (before it does anything) an Accept that admits none of them."""
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from api.articles.models import Article
 from api.core.config import get_settings
-from tests.conftest import Keys
+from api.main import create_app
+from tests.conftest import Database, Keys, settings_for
 from tests.system.test_statements import READS, base
 
 NOTHING = "application/x-folio-nothing"
@@ -159,3 +163,22 @@ def test_a_misspelt_parameter_or_field_is_named_with_the_closest_one(
         assert "did you mean" in error["msg"]
         assert "There are: " in error["msg"]
     assert client.get("/v1/articles/1").json() == before
+
+
+def test_the_first_refusals_at_once_each_name_the_closest_parameter(database: Database) -> None:
+    """The OpenAPI document those messages come from is built on the first refusal; on a new
+    app, threads refusing at once each get the whole document (FastAPI's builder fails when
+    two run at the same time: it is run once)."""
+    for _ in range(3):
+        app = create_app(settings_for(database.url), engine=database.engine)
+        start = threading.Barrier(8)
+
+        def build(_: int, app: FastAPI = app, start: threading.Barrier = start) -> int:
+            start.wait()
+            return len(app.openapi()["paths"])
+
+        with ThreadPoolExecutor(8) as pool:
+            sizes = set(pool.map(build, range(8)))
+        assert len(sizes) == 1
+        with TestClient(app) as fresh:
+            assert "did you mean 'limit'?" in fresh.get("/v1/roles?limt=2").text
