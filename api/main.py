@@ -66,14 +66,25 @@ def _operation_id(route: APIRoute) -> str:
 
 
 # FastAPI's document builder is not safe to run in two threads at once (two first 422s, each
-# naming the closest parameter, failed with a KeyError): built once, under a lock.
+# naming the closest parameter, failed with a KeyError): built under a lock. It takes most of
+# a second, and depends only on the routes: apps with the same ones (a test suite makes
+# hundreds) share one, read-only.
 _BUILDING_OPENAPI = threading.Lock()
+_DOCUMENTS: dict[tuple[Any, ...], dict[str, Any]] = {}
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
     with _BUILDING_OPENAPI:
         if app.openapi_schema is None:
-            app.openapi_schema = openapi.build(app)
+            routes = tuple(
+                (getattr(r, "path", ""), tuple(sorted(getattr(r, "methods", None) or ())),
+                 getattr(r, "endpoint", None), getattr(r, "response_model", None))
+                for r in app.routes
+            )  # fmt: skip
+            key = (app.title, app.version, routes)
+            if key not in _DOCUMENTS:
+                _DOCUMENTS[key] = openapi.build(app)
+            app.openapi_schema = _DOCUMENTS[key]
     return app.openapi_schema
 
 
@@ -159,7 +170,6 @@ def create_app(
             if cache.store is not None:
                 await cache.store.close()
             watch_engine.dispose()
-            app.state.readiness.engine.dispose()
             if owns_engine:
                 engine.dispose()
 
@@ -183,7 +193,9 @@ def create_app(
     app.state.sessions = lambda: db.open_session(engine)
     app.state.breaker = breaker = breaker_of(engine)
     app.state.readiness = Readiness(
-        settings.database_url, settings.ready_timeout_seconds, app.state.breaker
+        engine.url.render_as_string(hide_password=False),
+        settings.ready_timeout_seconds,
+        breaker,
     )
     app.state.cache = cache
     replica = (

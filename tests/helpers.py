@@ -3,8 +3,11 @@
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from pathlib import Path
@@ -173,3 +176,63 @@ def public_listings(base: str) -> list[object]:
             http.get("/sitemap.xml").text,
             http.get("/v1/articles").json()["data"],
         ]
+
+
+class Relay:
+    """A TCP relay on loopback to ``target`` (a database), for outages: it listens once
+    ``start`` is called; ``cut`` closes it and every connection (refused at once);
+    ``black_hole`` makes it a dead network: it keeps every connection open and acknowledges
+    what it is sent but forwards nothing, and leaves new connections silent; ``restore``
+    forwards new connections again (the black-holed ones stay dead, as after a partition)."""
+
+    def __init__(self, target: tuple[str, int], port: int) -> None:
+        self.target, self.port = target, port
+        self._server: socket.socket | None = None
+        self._sockets: list[socket.socket] = []
+        self._epoch = 0  # connections of an older epoch forward nothing
+        self._holed = False
+
+    def start(self) -> None:
+        self._server = socket.create_server(("127.0.0.1", self.port), reuse_port=True)
+        threading.Thread(target=self._accept, args=(self._server,), daemon=True).start()
+
+    def black_hole(self) -> None:
+        self._holed = True
+        self._epoch += 1
+
+    def restore(self) -> None:
+        self._holed = False
+
+    def cut(self) -> None:
+        for sock in [self._server, *self._sockets]:
+            if sock is not None:
+                with suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+        self._server, self._sockets = None, []
+
+    def _accept(self, server: socket.socket) -> None:
+        with suppress(OSError):
+            while len(self._sockets) < 400:  # bounded: a test opens a few dozen
+                client, _ = server.accept()
+                self._sockets.append(client)
+                if self._holed:
+                    threading.Thread(
+                        target=self._pipe, args=(client, None, -1), daemon=True
+                    ).start()
+                    continue
+                upstream = socket.create_connection(self.target)
+                self._sockets.append(upstream)
+                for a, b in ((client, upstream), (upstream, client)):
+                    threading.Thread(
+                        target=self._pipe, args=(a, b, self._epoch), daemon=True
+                    ).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket | None, epoch: int) -> None:
+        with suppress(OSError):
+            while data := source.recv(65536):
+                if sink is not None and epoch == self._epoch:
+                    sink.sendall(data)  # else: read, acknowledged and dropped
+        if sink is not None and epoch == self._epoch:
+            with suppress(OSError):
+                sink.shutdown(socket.SHUT_WR)

@@ -261,7 +261,11 @@ def install(engine: Engine, bounds: Bounds) -> None:
 
     @event.listens_for(engine, "handle_error")
     def _failed(context: Any) -> None:
-        if context.is_disconnect or context.connection is None:  # lost, cut or not opened
+        # Lost, cut or not opened. A pooled connection that fails its ping is replaced by a
+        # new one at once: only if that fails too is the database down.
+        if context.is_pre_ping:
+            return
+        if context.is_disconnect or context.connection is None:
             breaker.failed()
 
     @event.listens_for(engine, "after_cursor_execute")

@@ -1,6 +1,7 @@
 """Operational endpoints, outside /v1: is the process alive, is the database reachable."""
 
 import math
+import weakref
 
 import anyio
 from anyio import to_thread
@@ -51,6 +52,8 @@ class Readiness:
         bounds = Bounds(connect=max(2, math.ceil(timeout)), statement=timeout)
         self.engine: Engine = make_engine(url, pool_size=1, pool_timeout=timeout, bounds=bounds)
         self._one_at_a_time = anyio.CapacityLimiter(1)
+        # Its connection is closed with it, whether or not the app's lifespan ran.
+        weakref.finalize(self, self.engine.dispose)
 
     async def problem(self) -> str | None:
         """None when the database answers, else what is wrong."""

@@ -436,3 +436,21 @@ def test_metrics_are_for_a_scraper_on_loopback_or_an_admin_key(
         allowed = httpx.get(f"{base}/metrics", headers=admin, timeout=10)
         assert allowed.status_code == 200
         assert "folio_http_requests_total" in allowed.text
+
+
+def test_every_promise_in_security_md_names_tests_that_exist() -> None:
+    """Each control in SECURITY.md names the tests that hold it, and each one named is there:
+    a file, a test in it (``file::test``), or a test somewhere in the suite (``test_…``)."""
+    text = (REPO_ROOT / "SECURITY.md").read_text()
+    controls = re.findall(r"^\*\*(.+?)\*\*(.*?)(?=^\*\*|^## )", text, re.M | re.S)
+    assert len(controls) >= 10
+    for title, body in controls:
+        assert "Tested by" in body or re.search(r"`test_\w+`", body), title
+    suite = "\n".join(path.read_text() for path in (REPO_ROOT / "tests").rglob("*.py"))
+    for named in re.findall(r"`(tests/[\w/.]*(?:::\w+)?)`", text):
+        path, _, test = named.partition("::")
+        assert (REPO_ROOT / path).exists(), named
+        if test:
+            assert f"def {test}(" in (REPO_ROOT / path).read_text(), named
+    for test in re.findall(r"`(?:::)?(test_\w+)`", text):
+        assert f"def {test}(" in suite, test

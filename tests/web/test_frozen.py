@@ -15,12 +15,10 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -48,6 +46,7 @@ from tests.conftest import (
     running_server,
     seeded_database,
 )
+from tests.helpers import Relay
 from tests.purge.test_purge import Cache, caches  # noqa: F401 (a fixture)
 
 POSTGRES = _backend() == "postgresql"
@@ -65,61 +64,6 @@ BOUNDS = {
 # The bound README's "When the database stops answering" documents: the pool's wait, then a
 # ping and a new connection, each within the connect bound (a second's slack for the machine).
 ANSWER_WITHIN = POOL + 2 * CONNECT + 1.0
-
-
-class Relay:
-    """A TCP relay on loopback to ``target``. ``black_hole`` makes it a dead network: it keeps
-    every connection open and acknowledges what it is sent, but forwards nothing, and new
-    connections are accepted and left silent; ``restore`` forwards new connections again (the
-    black-holed ones stay dead, as after a real partition)."""
-
-    def __init__(self, target: tuple[str, int]) -> None:
-        self.target = target
-        self.port = free_port()
-        self._server = socket.create_server(("127.0.0.1", self.port))
-        self._sockets: list[socket.socket] = []
-        self._epoch = 0  # connections of an older epoch forward nothing
-        self._holed = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def black_hole(self) -> None:
-        self._holed = True
-        self._epoch += 1
-
-    def restore(self) -> None:
-        self._holed = False
-
-    def close(self) -> None:
-        for sock in [self._server, *self._sockets]:
-            with suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
-
-    def _accept(self) -> None:
-        with suppress(OSError):
-            while len(self._sockets) < 400:  # bounded: a test opens a few dozen
-                client, _ = self._server.accept()
-                self._sockets.append(client)
-                if self._holed:
-                    threading.Thread(
-                        target=self._pipe, args=(client, None, -1), daemon=True
-                    ).start()
-                    continue
-                upstream = socket.create_connection(self.target)
-                self._sockets.append(upstream)
-                for a, b in ((client, upstream), (upstream, client)):
-                    threading.Thread(
-                        target=self._pipe, args=(a, b, self._epoch), daemon=True
-                    ).start()
-
-    def _pipe(self, source: socket.socket, sink: socket.socket | None, epoch: int) -> None:
-        with suppress(OSError):
-            while data := source.recv(65536):
-                if sink is not None and epoch == self._epoch:
-                    sink.sendall(data)  # else: read, acknowledged, and dropped
-        if sink is not None and epoch == self._epoch:
-            with suppress(OSError):
-                sink.shutdown(socket.SHUT_WR)
 
 
 @dataclass
@@ -183,6 +127,10 @@ def _signal_cluster(data: Path, signum: int) -> None:
                 os.kill(process, signum)
 
 
+def _execute(connection: sqlite3.Connection, statement: str) -> None:
+    connection.execute(statement)
+
+
 @contextmanager
 def frozen_database(kind: str, folder: Path) -> Iterator[Frozen]:
     if kind == "locked":
@@ -193,8 +141,8 @@ def frozen_database(kind: str, folder: Path) -> Iterator[Frozen]:
                 yield Frozen(
                     database.url,
                     database.url,
-                    lambda: holder.execute("BEGIN IMMEDIATE") and None,
-                    lambda: holder.execute("ROLLBACK") and None,
+                    lambda: _execute(holder, "BEGIN IMMEDIATE"),
+                    lambda: _execute(holder, "ROLLBACK"),
                 )
         return
     with private_postgres() as url:
@@ -225,7 +173,8 @@ def frozen_database(kind: str, folder: Path) -> Iterator[Frozen]:
                 lambda: _signal_cluster(data, signal.SIGCONT),
             )
             return
-        relay = Relay(("127.0.0.1", parsed.port or 5432))
+        relay = Relay(("127.0.0.1", parsed.port or 5432), free_port())
+        relay.start()
         try:
             yield Frozen(
                 parsed.set(port=relay.port).render_as_string(hide_password=False),
@@ -234,7 +183,7 @@ def frozen_database(kind: str, folder: Path) -> Iterator[Frozen]:
                 relay.restore,
             )
         finally:
-            relay.close()
+            relay.cut()
 
 
 # Read before the database freezes (in memory then), and read for the first time while it is
@@ -280,8 +229,9 @@ def test_a_frozen_database_answers_503_within_the_bound_and_the_node_recovers(
                     ("GET", route, {}) for route in MISSES
                 ]
                 asked.append(("GET", "/v1/articles/1", {"headers": write}))
-                patch = {"headers": write, "json": {"title": "T"}}
-                asked.append(("PATCH", "/v1/articles/1", patch))
+                asked.append(
+                    ("PATCH", "/v1/articles/1", {"headers": write, "json": {"title": "T"}})
+                )
                 with ThreadPoolExecutor(len(asked)) as pool:
                     answers = list(pool.map(lambda a: _timed(http, a[0], a[1], **a[2]), asked))
                 for (method, path, _), (answer, took) in zip(asked, answers, strict=True):
@@ -364,15 +314,13 @@ def test_the_worker_and_the_purger_carry_on_after_the_database_froze(
         try:
             # Started, and each cache's cursor made (it starts at the newest change).
             engine = make_engine(db.direct)
-            try:
+
+            def cursors_made() -> bool:
                 with Session(engine) as session:
-                    assert eventually(
-                        lambda: (
-                            len(session.exec(select(PurgeCursor)).all()) == len(caches)
-                            or bool(session.rollback())
-                        ),
-                        timeout=20,
-                    ), (tmp_path / "worker.log").read_text()
+                    return len(session.exec(select(PurgeCursor)).all()) == len(caches)
+
+            try:
+                assert eventually(cursors_made, timeout=20), (tmp_path / "worker.log").read_text()
             finally:
                 engine.dispose()
             db.freeze()

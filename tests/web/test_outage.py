@@ -4,9 +4,8 @@ serves again without a restart."""
 
 import socket
 import sqlite3
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager, suppress
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import httpx2 as httpx
@@ -16,6 +15,7 @@ from sqlalchemy import make_url
 from api.core.db import make_engine
 from api.main import create_app
 from tests.conftest import Database, eventually, free_port, running_server, settings_for
+from tests.helpers import Relay
 
 ROUTES = [
     "/v1/articles/1",
@@ -62,56 +62,18 @@ def test_every_route_is_503_with_retry_after_when_the_database_is_unreachable(
         engine.dispose()
 
 
-class Forwarder:
-    """A TCP relay from a loopback port to PostgreSQL, cut and restored at will: an outage."""
-
-    def __init__(self, port: int, target: tuple[str, int]) -> None:
-        self.port, self.target = port, target
-        self._server: socket.socket | None = None
-        self._sockets: list[socket.socket] = []
-
-    def start(self) -> None:
-        self._server = socket.create_server(("127.0.0.1", self.port), reuse_port=True)
-        threading.Thread(target=self._accept, args=(self._server,), daemon=True).start()
-
-    def cut(self) -> None:
-        for sock in [self._server, *self._sockets]:
-            if sock is not None:
-                with suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
-        self._server, self._sockets = None, []
-
-    def _accept(self, server: socket.socket) -> None:
-        with suppress(OSError):
-            while len(self._sockets) < 400:  # bounded: a test needs a few dozen
-                client, _ = server.accept()
-                upstream = socket.create_connection(self.target)
-                self._sockets += [client, upstream]
-                for a, b in ((client, upstream), (upstream, client)):
-                    threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
-        with suppress(OSError):
-            while data := source.recv(65536):
-                sink.sendall(data)
-        with suppress(OSError):
-            sink.shutdown(socket.SHUT_WR)
-
-
 @contextmanager
 def outage(database: Database, tmp_path: Path) -> Iterator[tuple[str, Callable[[], None]]]:
     """A URL to ``database`` that does not answer until the function given with it is called:
     a relay not yet listening (PostgreSQL), a file not yet in place (SQLite)."""
     parsed = make_url(database.url)
     if parsed.get_backend_name() == "postgresql":
-        forwarder = Forwarder(free_port(), (parsed.host or "127.0.0.1", parsed.port or 5432))
-        url = parsed.set(port=forwarder.port).render_as_string(hide_password=False)
+        relay = Relay((parsed.host or "127.0.0.1", parsed.port or 5432), free_port())
+        url = parsed.set(port=relay.port).render_as_string(hide_password=False)
         try:
-            yield url, forwarder.start
+            yield url, relay.start
         finally:
-            forwarder.cut()
+            relay.cut()
         return
     source = Path(parsed.database or "")
     target = tmp_path / "later" / "folio.db"

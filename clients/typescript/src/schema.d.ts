@@ -97,7 +97,8 @@ export interface paths {
         };
         /**
          * Get Readiness
-         * @description The database answers: ready to serve. 503 while the process drains before it stops
+         * @description The database answers within `FOLIO_READY_TIMEOUT_SECONDS`: ready to serve. 503 (with
+         *     Retry-After) otherwise, and while the process drains before it stops
          *     (``FOLIO_DRAIN_SECONDS`` after SIGTERM), so that a load balancer sends no more.
          */
         get: operations["get_readiness"];
