@@ -19,7 +19,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PG_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/folio_bench
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev browser test-ahead fleet-packages fleet fleet-test run worker db test test-sqlite test-postgres lint format lock openapi bench clean
+.PHONY: install install-dev browser test-ahead fleet-packages fleet fleet-test run worker db test test-sqlite test-postgres test-postgres-servers test-postgres-domains postgres-ready lint format lock openapi bench clean
 
 install: $(STAMP)
 install-dev: $(DEV_STAMP)
@@ -66,8 +66,11 @@ browser:
 
 # The linters and both databases' suites at once (the suites leave a core idle while they
 # wait on servers and browsers; the linters fill it), each one's output kept together.
+# PostgreSQL's suite, the longest, runs as two halves (the servers' and browsers' tests, and
+# the rest), so that the four suites end together on two cores.
 test: install-dev browser
-	$(MAKE) --no-print-directory -j3 --output-sync=target lint test-sqlite test-postgres test-ahead
+	$(MAKE) --no-print-directory -j4 --output-sync=target lint test-ahead test-sqlite \
+		test-postgres-servers test-postgres-domains
 
 # The tests that read dates from the clock (marked calendar: scheduling, expiry, the README
 # tour and the examples) once more, with the whole process tree five years from now
@@ -88,6 +91,17 @@ test-postgres: install-dev
 	@echo "== tests on PostgreSQL ($(PG_TEST_URL))"
 	@$(BIN)/python -m tests.prepare_database "$(PG_TEST_URL)"
 	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+postgres-ready: install-dev
+	@$(BIN)/python -m tests.prepare_database "$(PG_TEST_URL)"
+
+test-postgres-servers: postgres-ready
+	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): tests/web and tests/system"
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/web tests/system $(PYTEST_ARGS)
+
+test-postgres-domains: postgres-ready
+	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): every other folder"
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest --ignore=tests/web --ignore=tests/system $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check api tests migrations bench clients fleet
