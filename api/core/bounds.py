@@ -11,6 +11,12 @@ primary, a black-holed network) costs a request a 503 within seconds, never a hu
   ``Bounds.statement`` (a health ping after ``Bounds.connect``), or a request's connection held
   past ``Bounds.hold``, is cut: its socket is shut down (SQLite: interrupted), the wait ends
   with a disconnect error, and the pool throws the connection away.
+- A connection cut from this side may live on on the server, inside a transaction and
+  holding its locks (a black-holed network: the server never hears of the cut), until
+  ``idle_in_transaction_session_timeout`` ends it. So the backend of every PostgreSQL
+  connection thrown away is remembered, and the next connection opened ends it
+  (``pg_terminate_backend``, if it is still the same backend): writes go on as soon as the
+  database answers again, not a hold later.
 - A ``Breaker`` remembers that the database just failed: for ``Breaker.pause`` seconds a
   request is refused at once (503) instead of waiting out the bounds again, while one request
   at a time tries the database and closes the breaker when it answers.
@@ -36,6 +42,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 GRACE_SECONDS = 1.0  # the server's own timeout gets this long to answer before the cut
+ORPHANS_KEPT = 256  # backends of connections thrown away, remembered to be ended (the last)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +202,7 @@ def breaker_of(engine: Engine) -> Breaker:
     return breaker
 
 
-_HOLD = "folio_hold_until"
+_PID = "folio_backend_pid"
 
 
 def install(engine: Engine, bounds: Bounds) -> None:
@@ -254,10 +261,50 @@ def install(engine: Engine, bounds: Bounds) -> None:
             _holds.pop(id(dbapi_connection), None)
             watchdog.disarm(dbapi_connection)
 
-    @event.listens_for(engine, "invalidate")
-    @event.listens_for(engine, "soft_invalidate")
-    def _invalidated(dbapi_connection: Any, _record: Any, _exception: Any) -> None:
+    @event.listens_for(engine, "soft_invalidate")  # closed properly later: no orphan
+    def _recycled(dbapi_connection: Any, _record: Any, _exception: Any) -> None:
         _released(dbapi_connection)
+
+    @event.listens_for(engine, "invalidate")
+    def _invalidated(dbapi_connection: Any, record: Any, _exception: Any) -> None:
+        _released(dbapi_connection)
+        pid = record.info.get(_PID) if record is not None else None
+        if pid:
+            with orphans_lock:
+                orphans.append((pid, time.time()))
+                del orphans[:-ORPHANS_KEPT]
+
+    # Backends of connections thrown away (pid, when), ended by the next connection opened.
+    orphans: list[tuple[int, float]] = []
+    orphans_lock = threading.Lock()
+
+    @event.listens_for(engine, "connect")
+    def _reap(dbapi_connection: Any, record: Any) -> None:
+        if dialect.name != "postgresql":
+            return
+        # Known now: libpq forgets it once the connection is lost.
+        record.info[_PID] = dbapi_connection.info.backend_pid
+        if not orphans:
+            return
+        with orphans_lock:
+            reaped, orphans[:] = orphans[:], []
+        try:
+            with dbapi_connection.cursor() as cursor:
+                # A pid the server has given to a newer backend since is left alone.
+                cursor.execute(
+                    "SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a"
+                    " JOIN unnest(%s::int[], %s::float8[]) AS o(pid, cut) ON a.pid = o.pid"
+                    " WHERE a.backend_start < to_timestamp(o.cut)"
+                    " AND a.usename = current_user AND a.pid <> pg_backend_pid()",
+                    ([pid for pid, _ in reaped], [cut for _, cut in reaped]),
+                )
+            dbapi_connection.commit()
+        except Exception:  # the next connection tries again
+            with suppress(Exception):
+                dbapi_connection.rollback()
+            with orphans_lock:
+                orphans[:0] = reaped
+                del orphans[:-ORPHANS_KEPT]
 
     @event.listens_for(engine, "handle_error")
     def _failed(context: Any) -> None:

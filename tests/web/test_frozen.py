@@ -29,9 +29,11 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 from sqlalchemy import make_url
-from sqlmodel import Session, select
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, select, text
 
 from api.articles.models import Article
+from api.core.bounds import Bounds
 from api.core.db import make_engine
 from api.purge.models import PurgeCursor
 from api.seed import load_seeds
@@ -281,6 +283,56 @@ def test_a_frozen_database_answers_503_within_the_bound_and_the_node_recovers(
                 assert figures["folio_db_cuts_total"] + figures["folio_db_refused_total"] >= 1
         log = (tmp_path / "server.log").read_text()
         assert "Traceback" not in log
+
+
+def _killed_while_holding_the_write_lock(path: str) -> None:
+    """A process takes SQLite's writer's lock and is killed."""
+    with subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys, time\n"
+         "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+         "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(60)", path],
+        stdout=subprocess.PIPE, text=True,
+    ) as holder:  # fmt: skip
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
+        holder.kill()
+
+
+def test_a_lock_held_by_a_lost_client_is_freed_as_soon_as_the_database_answers(
+    tmp_path: Path,
+) -> None:
+    """Not a hold (``FOLIO_DB_HOLD_SECONDS``) later. On PostgreSQL, a connection holding the
+    lock every write takes is black-holed and cut by the watchdog: its backend lives on, in
+    its transaction, until the node's next connection ends it. On SQLite, the process holding
+    the writer's lock is killed."""
+    with seeded_database(tmp_path) as database:
+        bounds = Bounds(connect=CONNECT, statement=STATEMENT, hold=None)
+        if not POSTGRES:
+            _killed_while_holding_the_write_lock(make_url(database.url).database or "")
+            engine = make_engine(database.url, pool_size=2, pool_timeout=POOL, bounds=bounds)
+            with engine.begin() as conn:
+                conn.execute(text("DELETE FROM content_change WHERE id < 0"))
+            engine.dispose()
+            return
+        parsed = make_url(database.url)
+        relay = Relay(("127.0.0.1", parsed.port or 5432), free_port())
+        relay.start()
+        url = parsed.set(port=relay.port).render_as_string(hide_password=False)
+        engine = make_engine(url, pool_size=2, pool_timeout=POOL, bounds=bounds)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("LOCK TABLE content_change IN SHARE MODE"))
+                relay.black_hole()
+                started = time.monotonic()
+                with pytest.raises(OperationalError):
+                    conn.execute(text("SELECT 1"))
+                assert time.monotonic() - started < STATEMENT + 2.0  # the watchdog's cut
+            relay.restore()
+            with engine.begin() as conn:  # waits for no orphan: within the statement bound
+                conn.execute(text("LOCK TABLE content_change IN SHARE ROW EXCLUSIVE MODE"))
+        finally:
+            engine.dispose()
+            relay.cut()
 
 
 def _figures(scrape: str) -> dict[str, float]:
