@@ -45,6 +45,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "api.articles.markdown",
             "api.articles.body",
+            "api.articles.output",
+            "api.articles.queries",
+            "api.articles.tables",
             "api.articles.service",
             "api.articles.page",
             "api.articles.render",

@@ -2,7 +2,7 @@
 patches, validation, the workflow, versions, revisions, slugs and the one commit at the end.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
 from api.auth.models import ApiKey
-from api.core import db
+from api.core import db, kinds
 from api.core.clock import clock
 from api.core.config import get_settings
 from api.core.errors import (
@@ -86,6 +86,29 @@ class Kind(Generic[Row]):
         row: Any = self.find(session, ref, False)
         content = history.get_revision(session, self.collection, row.id, number).content
         return parse(model, content)
+
+
+@dataclass(frozen=True)
+class Room:
+    """A kind's pieces that the surfaces every kind shares call (its routes, a batch, the
+    trash, /v1/changes), registered by its own service (``ROOMS``)."""
+
+    kind: Kind[Any]  # its write frame
+    model: type[BaseModel]  # the input a create or a replace reads, a patch merges into
+    create: Callable[..., Any]  # (session, data, *, key)
+    update: Callable[..., Any]  # (session, ref, *, data | patch, key, if_match)
+    delete: Callable[..., Any]  # (session, ref, *, key, if_match): to the trash
+    # (session, rows, *, preview, locale) → their public forms, in order, in a few queries.
+    public_many: Callable[..., Sequence[BaseModel]]
+
+
+# Every kind's room (checked complete at start-up).
+ROOMS: kinds.Registry[Room] = kinds.Registry("room", kinds.KINDS)
+
+
+def room(collection: str) -> Room:
+    """The room of the kind whose path is ``collection``."""
+    return ROOMS[kinds.by_collection(collection).name]
 
 
 def change(

@@ -23,7 +23,7 @@ from api.auth.router import router as keys_router
 from api.batch.router import router as batch_router
 from api.changes.router import router as changes_router
 from api.comparisons import router as comparisons
-from api.core import db, surrogates
+from api.core import db, kinds, surrogates
 from api.core.bounds import breaker_of, watchdog
 from api.core.config import Settings, get_settings
 from api.core.errors import install_error_handlers
@@ -108,6 +108,7 @@ def create_app(
     is frozen once it has started (``_freeze_heap``)."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    kinds.check_complete()  # every room imported above has registered its pieces
     owns_engine = engine is None
     engine = engine or db.make_engine(
         settings.database_url,

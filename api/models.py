@@ -6,6 +6,7 @@ from api.articles.models import Article, ArticleComparison, ArticleRole, Article
 from api.assets.models import ArticleAsset, Asset, AssetBlob
 from api.auth.models import ApiKey
 from api.comparisons.models import Comparison, ComparisonCell, ComparisonRow, ComparisonSubject
+from api.core import kinds
 from api.core.surrogates import ContentChange, Representation, RepresentationKey
 from api.events.models import Event
 from api.history.models import Revision, SlugRedirect
@@ -19,6 +20,19 @@ from api.translations.models import Translation
 from api.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
 metadata = SQLModel.metadata
+
+# The table of every kind of content, by collection (refused at import if one is missing).
+TABLES: kinds.Pieces[type[SQLModel]] = kinds.Pieces(
+    "table",
+    kinds.KINDS,
+    {
+        kinds.ARTICLE: Article,
+        kinds.ROLE: Role,
+        kinds.COMPARISON: Comparison,
+        kinds.AUTHOR: Author,
+        kinds.TAG: Tag,
+    },
+)
 
 __all__ = [
     "ApiKey",

@@ -8,16 +8,17 @@ from sqlalchemy import select as sql_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from api.articles.models import Article
-from api.comparisons.models import Comparison
-from api.core import surrogates
+from api.core import kinds, surrogates
 from api.core.clock import clock
 from api.core.db import UTCDateTime
 from api.core.surrogates import ContentChange, Reading
 from api.core.workflow import Status
 from api.events import service as events
-from api.labels.models import Author, Tag
-from api.roles.models import Role
+from api.models import TABLES
+
+# The tables of the kinds with a workflow: what the clock alone may publish.
+_ALL: list[Any] = list(TABLES.values())
+_WORKFLOW: list[Any] = [TABLES[collection] for collection in kinds.collections(kinds.WORKFLOW)]
 
 
 def _next_publication(now: Any) -> Any:
@@ -28,7 +29,7 @@ def _next_publication(now: Any) -> Any:
             col(model.published_at) > now,
             col(model.deleted_at).is_(None),
         )
-        for model in (Article, Role, Comparison)
+        for model in _WORKFLOW
     ]
     return sql_select(func.min(union_all(*parts).subquery().c.at)).scalar_subquery()
 
@@ -36,15 +37,12 @@ def _next_publication(now: Any) -> Any:
 def _last_change(now: Any) -> Any:
     """When the public content last changed: the latest write to anything (deletions included:
     they bump ``updated_at``), or the latest scheduled publication that came due since."""
-    parts: list[Any] = [
-        sql_select(func.max(m.updated_at).label("at"))
-        for m in (Article, Role, Comparison, Author, Tag)
-    ]
+    parts: list[Any] = [sql_select(func.max(m.updated_at).label("at")) for m in _ALL]
     parts += [
         sql_select(func.max(model.published_at).label("at")).where(
             col(model.status) == Status.scheduled, col(model.published_at) <= now
         )
-        for model in (Article, Role, Comparison)
+        for model in _WORKFLOW
     ]
     return sql_select(func.max(union_all(*parts).subquery().c.at)).scalar_subquery()
 
@@ -98,7 +96,8 @@ def announce_due(session: Session) -> int:
 
     now = clock.now()
     announced = 0
-    for collection, model in (("articles", Article), ("roles", Role), ("comparisons", Comparison)):
+    for collection in kinds.collections(kinds.WORKFLOW):
+        model: Any = TABLES[collection]
         due = session.exec(
             select(model)
             .where(

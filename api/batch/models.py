@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.articles.models import ArticlePublic
 from api.comparisons.models import ComparisonPublic
+from api.core import kinds
 from api.core.slugs import SLUG_MAX
 from api.labels.models import LabelPublic
 from api.roles.models import RolePublic
@@ -18,8 +19,8 @@ MAX_OPERATIONS = 100
 # create: POST /v1/{collection}; replace: PUT, patch: PATCH (a JSON merge patch) and delete:
 # DELETE (to the trash) of /v1/{collection}/{ref}.
 Op = Literal["create", "replace", "patch", "delete"]
-Collection = Literal["articles", "roles", "comparisons", "authors", "tags"]
-TRANSLATED = frozenset({"articles", "roles", "comparisons"})
+Collection = kinds.Collection
+TRANSLATED = frozenset(kinds.collections(kinds.TRANSLATABLE))
 
 
 class BatchOperation(BaseModel):

@@ -2,59 +2,15 @@
 in one transaction (``editing.batched``), so that the first that fails leaves nothing written.
 Each change records its own event, revision and search document as it would alone."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-from pydantic import BaseModel
 from sqlmodel import Session
 
 from api import editing
-from api.articles import service as articles
-from api.articles.models import ArticleInput
 from api.auth.models import ApiKey
 from api.batch.models import BatchOperation, BatchResult
-from api.comparisons import service as comparisons
-from api.comparisons.models import ComparisonInput
 from api.core.errors import FolioError, Moved, NotFound
-from api.labels.models import LabelInput
-from api.labels.service import authors, tags
-from api.roles import service as roles
-from api.roles.models import RoleInput
+from api.translations import reading
 from api.translations import service as translations
 from api.web.http import make_etag
-
-
-@dataclass(frozen=True)
-class Writes:
-    """What a collection's write routes call."""
-
-    kind: editing.Kind[Any]
-    model: type[BaseModel]
-    create: Callable[..., Any]  # (session, data, *, key)
-    update: Callable[..., Any]  # (session, ref, *, data | patch, key, if_match)
-    delete: Callable[..., Any]  # (session, ref, *, key, if_match)
-
-
-COLLECTIONS: dict[str, Writes] = {
-    "articles": Writes(
-        articles.KIND,
-        ArticleInput,
-        articles.create_article,
-        articles.update_article,
-        articles.delete_article,
-    ),
-    "roles": Writes(roles.KIND, RoleInput, roles.create_role, roles.update_role, roles.delete_role),
-    "comparisons": Writes(
-        comparisons.KIND,
-        ComparisonInput,
-        comparisons.create_comparison,
-        comparisons.update_comparison,
-        comparisons.delete_comparison,
-    ),
-    "authors": Writes(authors.kind, LabelInput, authors.create, authors.update, authors.delete),
-    "tags": Writes(tags.kind, LabelInput, tags.create, tags.update, tags.delete),
-}
 
 
 def run(session: Session, operations: list[BatchOperation], *, key: ApiKey) -> list[BatchResult]:
@@ -76,7 +32,7 @@ def run(session: Session, operations: list[BatchOperation], *, key: ApiKey) -> l
 def _apply(session: Session, index: int, operation: BatchOperation, key: ApiKey) -> BatchResult:
     if operation.locale is not None:
         return _translate(session, index, operation, key)
-    writes = COLLECTIONS[operation.collection]
+    writes = editing.room(operation.collection)
     ref = operation.ref or ""
     status = 200
     if operation.op == "create":
@@ -116,7 +72,7 @@ def _apply(session: Session, index: int, operation: BatchOperation, key: ApiKey)
 
 def _translate(session: Session, index: int, operation: BatchOperation, key: ApiKey) -> BatchResult:
     """A write of a translation, through the service its own route calls."""
-    t = translations.TRANSLATABLE[operation.collection]
+    t = reading.translatable(operation.collection)
     ref, locale = operation.ref or "", operation.locale or ""
     result = {"index": index, "op": operation.op, "collection": operation.collection}
     if operation.op == "delete":

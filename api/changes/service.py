@@ -8,35 +8,22 @@ token that has been handed out.
 
 import base64
 import binascii
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from api.articles import service as articles_service
-from api.articles.models import Article
+from api import editing
 from api.changes.models import Change, ChangesQuery
-from api.comparisons import service as comparisons_service
-from api.comparisons.models import Comparison
-from api.core import locales
+from api.core import kinds, locales
 from api.core.clock import clock
 from api.core.errors import InvalidParameter
 from api.core.urls import resource_url
 from api.core.workflow import not_trashed, visible
 from api.events.models import Event
-from api.labels.models import Author, Tag
-from api.labels.service import authors, tags
-from api.roles import service as roles_service
-from api.roles.models import Role
+from api.models import TABLES
 from api.schedule import announce_due
-
-MODELS: dict[str, Any] = {
-    "articles": Article,
-    "roles": Role,
-    "comparisons": Comparison,
-    "authors": Author,
-    "tags": Tag,
-}
 
 
 def encode_token(event_id: int) -> str:
@@ -112,26 +99,14 @@ def _current(
     now = clock.now()
     found: dict[tuple[str, str, int], dict[str, Any]] = {}
     for (collection, locale), ids in wanted.items():
-        model = MODELS[collection]
-        labels_only = collection in ("authors", "tags")  # no workflow: public unless trashed
-        shown = not_trashed(model) if preview or labels_only else visible(model, now)
+        room, kind = editing.room(collection), kinds.by_collection(collection)
+        model: Any = TABLES[collection]
+        # A kind with no workflow (a label) is public unless trashed.
+        shown = not_trashed(model) if preview or not kind.workflow else visible(model, now)
         rows = session.exec(select(model).where(col(model.id).in_(ids), shown)).all()
-        if collection == "articles":
-            publics: list[Any] = articles_service.to_public_many(
-                session, rows, preview=preview, locale=locale or None
-            )
-        elif collection == "comparisons":
-            tables = comparisons_service.load_comparisons(
-                session, [r.id for r in rows], preview=preview, locale=locale or None
-            )
-            publics = [tables[r.id] for r in rows]
-        elif collection == "roles":
-            publics = roles_service.to_public_many(
-                session, rows, preview=preview, locale=locale or None
-            )
-        else:
-            labels = authors if collection == "authors" else tags
-            publics = [labels.to_public(r) for r in rows]
+        publics: Sequence[Any] = room.public_many(
+            session, rows, preview=preview, locale=locale or None
+        )
         for public in publics:
             if locale and getattr(public, "locale", None) != locale:
                 continue  # the translation is gone (or no longer public): a tombstone

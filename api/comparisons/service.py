@@ -36,7 +36,7 @@ from api.comparisons.models import (
     RowPublic,
     SideBySide,
 )
-from api.core import locales
+from api.core import kinds, locales
 from api.core.clock import clock
 from api.core.errors import (
     ComparisonNotFound,
@@ -52,12 +52,12 @@ from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
 from api.translations import reading
-from api.translations.models import Translation
+from api.translations.models import ComparisonTranslation, ComparisonTranslationInput, Translation
 from api.web.filters import linked, workflow_filters
 from api.web.pagination import Page, Sortable, keyset_page, map_page, parse_include
 from api.web.refs import ComparisonRef, RoleRef
 
-COLLECTION = "comparisons"
+COLLECTION = kinds.COMPARISON.collection
 SORTABLE = Sortable.on(Comparison, SORTS, default=DEFAULT_SORT)
 ROW_SORTABLE = Sortable.on(ComparisonRow, ROW_SORTS, default="position")
 INCLUDABLE = frozenset(INCLUDES)
@@ -716,4 +716,87 @@ def _search_text(session: Session, comparison: Comparison) -> tuple[str, str]:
     return comparison.title, "\n".join(lines)
 
 
-search_index.EXTRACTORS[COLLECTION] = _search_text
+def _public_many(
+    session: Session, rows: Sequence[Comparison], *, preview: bool, locale: str | None = None
+) -> list[ComparisonPublic]:
+    ids = [r.id for r in rows if r.id is not None]
+    tables = load_comparisons(session, ids, preview=preview, locale=locale)
+    return [tables[r.id] for r in rows if r.id in tables]
+
+
+# Translations: what a translation keeps, and its search document.
+
+
+def _comparison_content(
+    session: Session, comparison: Any, data: ComparisonTranslationInput
+) -> dict[str, Any]:
+    """The words, checked against the comparison: its rows, its subjects' slugs."""
+    rows = set(
+        session.exec(
+            select(ComparisonRow.id).where(ComparisonRow.comparison_id == comparison.id)
+        ).all()
+    )
+    subjects = set(
+        session.exec(
+            select(Role.slug)
+            .join(ComparisonSubject, col(ComparisonSubject.role_id) == Role.id)
+            .where(ComparisonSubject.comparison_id == comparison.id)
+        ).all()
+    )
+    seen: set[int] = set()
+    for index, row in enumerate(data.rows):
+        if row.id not in rows or row.id in seen:
+            raise InvalidBody.at(
+                ["body", "rows", index, "id"], f"no row {row.id} of this comparison (or twice)"
+            )
+        seen.add(row.id)
+        for slug in row.cells:
+            if slug not in subjects:
+                raise InvalidBody.at(
+                    ["body", "rows", index, "cells", slug], "no subject of this comparison"
+                )
+    content: dict[str, Any] = {
+        "title": data.title,
+        "rows": [row.model_dump(exclude_none=True) for row in data.rows],
+    }
+    if data.dimension_label is not None:  # else the comparison's own
+        content["dimension_label"] = data.dimension_label
+    return content
+
+
+def _comparison_search(
+    session: Session, comparison: Any, translation: Translation
+) -> tuple[str, str]:
+    shown = to_public(session, comparison, preview=True, locale=translation.locale)
+    lines = [shown.title] + [
+        f"{cell.text} ({row.dimension})" for row in shown.rows for cell in row.cells.values()
+    ]
+    return shown.title, "\n".join(lines)
+
+
+TRANSLATION = reading.Translatable(
+    kinds.COMPARISON,
+    find=lambda session, ref, lock: find_comparison(session, ref, preview=True, for_update=lock),
+    missing=ComparisonNotFound,
+    model=ComparisonTranslationInput,
+    public=ComparisonTranslation,
+    content=_comparison_content,
+    title=lambda data: data.title,
+    search=_comparison_search,
+)
+
+reading.TRANSLATABLE.register(kinds.COMPARISON, TRANSLATION)
+
+
+search_index.EXTRACTORS.register(kinds.COMPARISON, _search_text)
+editing.ROOMS.register(
+    kinds.COMPARISON,
+    editing.Room(
+        KIND,
+        ComparisonInput,
+        create_comparison,
+        update_comparison,
+        delete_comparison,
+        public_many=_public_many,
+    ),
+)

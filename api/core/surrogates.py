@@ -42,12 +42,13 @@ from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.sql.expression import TableClause
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from api.core import kinds
 from api.core.db import UTCDateTime, utcnow
 
 ALL = "*"
 
-# Resources: a row is ``{table}:{id}``, and its collection ``{table}s``.
-RESOURCES = frozenset({"article", "role", "comparison", "author", "tag", "asset"})
+# Resources: a row is ``{table}:{id}``, and its collection ``{table}s``: every kind, and media.
+RESOURCES = frozenset({*kinds.names(), "asset"})
 # Parts of a resource, each with its parent and what it points at: a row changes its parent,
 # and a link names what it points at too, whose page lists what links to it (a role's articles
 # and comparisons). A comparison's rows and cells point at nothing: the subjects already tie it
@@ -221,14 +222,14 @@ def depend_on_tables(session: Session, tables: Iterable[Any]) -> None:
             continue  # a subquery: the tables inside it are among ``tables`` too
         name = table.name
         if name in SEARCH_TABLES:
-            read.update(("articles", "roles", "comparisons"))
+            read.update(kinds.collections(kinds.SEARCHABLE))
             continue
         if name in IGNORED:
             continue
         if name in RESOURCES:
             read.add(f"{name}s")
         elif name == TRANSLATION:
-            read.update(("articles", "roles", "comparisons"))
+            read.update(kinds.collections(kinds.TRANSLATABLE))
         elif name in PARTS:
             read.add(f"{PARTS[name][0]}s")
         elif name in LOGS:

@@ -2,7 +2,7 @@
 both, so they behave alike in every respect: reads, writes, If-Match, revisions, slugs, trash.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from sqlmodel import Session, SQLModel, col, select
@@ -10,6 +10,7 @@ from sqlmodel import Session, SQLModel, col, select
 from api import editing
 from api.articles.models import Article, ArticleTag
 from api.auth.models import ApiKey
+from api.core import kinds
 from api.core.clock import clock
 from api.core.errors import AuthorNotFound, NotFound, TagNotFound
 from api.core.slugs import slugify
@@ -118,6 +119,11 @@ class Labels(Generic[Label]):
             used_by=lambda label: self.used_by(session, label.id),  # type: ignore[attr-defined]
         )
 
+    def public_many(
+        self, _session: Session, rows: Sequence[Label], **_: Any
+    ) -> Sequence[LabelPublic]:
+        return [self.to_public(row) for row in rows]
+
     def ensure(self, session: Session, *, name: str) -> Label:
         """The label with this name's slug, created when missing (flushed, not committed)."""
         label = session.exec(
@@ -146,3 +152,15 @@ def _tags_used_by(session: Session, tag_id: int) -> list[str]:
 
 authors = Labels(Author, "authors", AuthorNotFound, _authors_used_by)
 tags = Labels(Tag, "tags", TagNotFound, _tags_used_by)
+for _kind, _labels in ((kinds.AUTHOR, authors), (kinds.TAG, tags)):
+    editing.ROOMS.register(
+        _kind,
+        editing.Room(
+            _labels.kind,
+            LabelInput,
+            _labels.create,
+            _labels.update,
+            _labels.delete,
+            public_many=_labels.public_many,
+        ),
+    )

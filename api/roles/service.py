@@ -12,7 +12,7 @@ from api.articles.models import Article, ArticleRole
 from api.assets import service as assets_service
 from api.auth.models import ApiKey
 from api.comparisons.models import Comparison, ComparisonSubject
-from api.core import locales
+from api.core import kinds, locales
 from api.core.clock import clock
 from api.core.errors import InvalidBody, RoleNotFound
 from api.core.slugs import slugify
@@ -29,12 +29,12 @@ from api.roles.models import (
 )
 from api.search import index as search_index
 from api.translations import reading
-from api.translations.models import Translation
+from api.translations.models import RoleTranslation, RoleTranslationInput, Translation
 from api.web.filters import linked, workflow_filters
 from api.web.pagination import Page, Sortable, keyset_page, map_page
 from api.web.refs import ArticleRef, ComparisonRef, RoleRef
 
-COLLECTION = "roles"
+COLLECTION = kinds.ROLE.collection
 SORTABLE = Sortable.on(Role, SORTS, default=DEFAULT_SORT)
 
 
@@ -387,4 +387,34 @@ def _search_text(_session: Session, role: Role) -> tuple[str, str]:
     return role.name, "\n".join([*role.aliases, role.definition])
 
 
-search_index.EXTRACTORS[COLLECTION] = _search_text
+# Translations: what a translation keeps, and its search document.
+
+
+def _role_content(session: Session, _role: Any, data: RoleTranslationInput) -> dict[str, Any]:
+    return {"name": data.name, "definition": data.definition, "aliases": list(data.aliases)}
+
+
+def _role_search(session: Session, role: Any, translation: Translation) -> tuple[str, str]:
+    return _search_text(session, shown_in(role, translation))
+
+
+TRANSLATION = reading.Translatable(
+    kinds.ROLE,
+    find=lambda session, ref, lock: find_role(session, ref, preview=True, for_update=lock),
+    missing=RoleNotFound,
+    model=RoleTranslationInput,
+    public=RoleTranslation,
+    content=_role_content,
+    title=lambda data: data.name,
+    search=_role_search,
+)
+reading.TRANSLATABLE.register(kinds.ROLE, TRANSLATION)
+
+
+search_index.EXTRACTORS.register(kinds.ROLE, _search_text)
+editing.ROOMS.register(
+    kinds.ROLE,
+    editing.Room(
+        KIND, RoleInput, create_role, update_role, delete_role, public_many=to_public_many
+    ),
+)

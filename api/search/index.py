@@ -2,7 +2,8 @@
 its document in the same transaction (``api.editing`` calls ``refresh``), so an edit is
 findable, and a deletion gone, the moment it commits.
 
-Domains register how their rows read as text (``EXTRACTORS``); this module knows none of them.
+Each searchable kind's room registers how its rows read as text (``EXTRACTORS``, checked
+complete at start-up); this module knows none of them.
 """
 
 from collections.abc import Callable
@@ -12,27 +13,27 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, column, false, func, literal, literal_column, table
 from sqlmodel import Session, col, delete, select, update
 
-from api.core import locales
+from api.core import kinds, locales
 from api.core.workflow import Status
 from api.search import query as search_query
 from api.search.models import FTS_TABLE, VECTOR_COLUMN, SearchDocument
 from api.translations.models import Translation
 
-# collection → (session, row) → (title, body text)
-EXTRACTORS: dict[str, Callable[[Session, Any], tuple[str, str]]] = {}
+Extract = Callable[[Session, Any], tuple[str, str]]  # (session, row) → (title, body text)
+EXTRACTORS: kinds.Registry[Extract] = kinds.Registry("search extractor", kinds.SEARCHABLE)
 
 
 def refresh(session: Session, collection: str, row: Any) -> None:
     """The document of ``row`` itself (in the default locale), and its translations' place
-    in the trash with it."""
-    extract = EXTRACTORS.get(collection)
-    if extract is None:
+    in the trash with it. A kind that is not searchable has none."""
+    kind = kinds.by_collection(collection)
+    if not kind.searchable:
         return
-    title, body = extract(session, row)
+    title, body = EXTRACTORS[kind.name](session, row)
     store(session, collection, row.id, locale="", slug=row.slug, title=title, body=body, row=row)
     for translation in session.exec(
         select(Translation).where(
-            Translation.resource_type == collection.removesuffix("s"),
+            Translation.resource_type == kind.name,
             Translation.resource_id == row.id,
         )
     ).all():

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field as SQLField
 
+from api.core import kinds
 from api.core.db import UTCDateTime
 from api.core.workflow import Workflow
 from api.web.pagination import MAX_LIMIT, fields_query
@@ -70,7 +71,9 @@ class SearchQuery(BaseModel):
         description='Words (stemmed: "deploy" finds "deploys"), "phrases", prefix*, -excluded.',
     )
     type: str | None = Field(
-        None, pattern="^(articles|roles|comparisons)$", description="One kind only."
+        None,
+        pattern=f"^({'|'.join(kinds.collections(kinds.SEARCHABLE))})$",
+        description="One kind only.",
     )
     locale: str | None = Field(
         None,

@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from api.articles import service as articles
 from api.comparisons import service as comparisons
+from api.core import kinds
 from api.core.config import get_settings
 from api.core.db import SessionDep
 from api.core.errors import ArticleNotFound, ComparisonNotFound, NotFound, problem_responses
@@ -150,7 +151,7 @@ def get_sitemap(request: Request, session: SessionDep, _: NoQueryDep) -> Respons
     responses={200: {"content": {XML: {}}}, **problem_responses(NotFound)},
 )
 def get_sitemap_page(
-    collection: Literal["articles", "roles", "comparisons"],
+    collection: kinds.MappedCollection,
     page: Annotated[int, Path(ge=1, le=100_000)],
     request: Request,
     session: SessionDep,

@@ -12,25 +12,25 @@ from sqlalchemy import literal, union_all
 from sqlmodel import Session, col, func, select
 
 from api.articles import service as articles
-from api.articles.models import Article, ArticleListQuery
+from api.articles.models import ArticleListQuery
 from api.articles.render import render_markdown
 from api.comparisons import service as comparisons
 from api.comparisons.models import Comparison, ComparisonPublic
 from api.comparisons.render import render_markdown as render_table
-from api.core import surrogates
+from api.core import kinds, surrogates
 from api.core.clock import clock
 from api.core.config import get_settings
 from api.core.errors import FolioError, NotFound
 from api.core.slugs import is_slug
 from api.core.urls import api_url, card_url, site_home, site_url
 from api.core.workflow import visible
-from api.roles.models import Role
+from api.models import TABLES
 from api.sharing.cards import HEIGHT, WIDTH
 from api.translations.models import Translation
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITEMAP_MAX_URLS = 50_000  # the protocol's limit per file
-MAPPED = {"articles": Article, "roles": Role, "comparisons": Comparison}
+MAPPED = {collection: TABLES[collection] for collection in kinds.collections(kinds.MAPPED)}
 LLMS_MAX = 2_000  # entries per section of llms.txt, the newest
 LLMS_FULL_MAX = 200  # articles (and as many comparisons) in llms-full.txt, the newest
 EMBED_WIDTH = 640
@@ -157,7 +157,7 @@ def _pages(collection: str) -> Any:
         )
         .join(model, col(model.id) == Translation.resource_id)  # type: ignore[attr-defined]
         .where(
-            Translation.resource_type == model.__tablename__,  # type: ignore[attr-defined]
+            Translation.resource_type == model.__tablename__,
             visible(Translation, now),
             _published(model),
         )

@@ -32,13 +32,12 @@ from api.articles.models import Article, ArticleComparison, ArticleRole, Article
 from api.assets.models import ArticleAsset, Asset
 from api.assets.storage import Storage, make_storage
 from api.comparisons.models import Comparison, ComparisonCell, ComparisonRow, ComparisonSubject
-from api.core import db
+from api.core import db, kinds
 from api.core.config import get_settings
 from api.core.errors import FolioError, ImportFailed, NotEmpty
 from api.events import service as events
 from api.history.models import Revision, SlugRedirect
-from api.labels.models import Author, Tag
-from api.roles.models import Role
+from api.models import TABLES
 from api.search import index as search_index
 from api.translations import service as translations
 from api.translations.models import Translation
@@ -49,13 +48,12 @@ VERSION = 1
 CONTENT_FILE = "content.ndjson"  # in an archive, beside assets/<sha256>
 Blobs = Callable[[str], bytes | None]  # an archive's bytes by SHA-256
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+# What an export holds, each after what it refers to: the labels, media, then the kinds with
+# a workflow (a comparison's subjects are roles; an article refers to all of them).
 CONTENT: list[tuple[str, type[SQLModel], str]] = [
-    ("author", Author, "authors"),
-    ("tag", Tag, "tags"),
+    *((k.name, TABLES[k.collection], k.collection) for k in kinds.LABELS),
     ("asset", Asset, "assets"),
-    ("role", Role, "roles"),
-    ("comparison", Comparison, "comparisons"),
-    ("article", Article, "articles"),
+    *((k.name, TABLES[k.collection], k.collection) for k in kinds.referred_first(kinds.WORKFLOW)),
 ]
 
 
@@ -419,9 +417,9 @@ def _load_translation(
 ) -> Translation:
     """A translation, after the resource it translates; merged: onto that resource's
     translation into its locale, if it has one (its ids in this database's numbering)."""
-    kinds: dict[str, Any] = {"article": Article, "role": Role, "comparison": Comparison}
-    if record.get("resource_type") not in kinds:
-        raise ValueError(f"resource_type: not one of {', '.join(kinds)}")
+    translated = kinds.names(kinds.TRANSLATABLE)
+    if record.get("resource_type") not in translated:
+        raise ValueError(f"resource_type: not one of {', '.join(translated)}")
     translations.translation_locale(str(record.get("locale", "")))
     if merge:
         kind = record["resource_type"]
@@ -440,7 +438,7 @@ def _load_translation(
         row = session.merge(row) if existing is not None else row
     else:
         row = _row(Translation, record)
-    if session.get(kinds[row.resource_type], row.resource_id) is None:
+    if session.get(TABLES[kinds.by_name(row.resource_type).collection], row.resource_id) is None:
         raise ValueError(f"no {row.resource_type} {row.resource_id} to translate")
     session.add(row)
     session.flush()

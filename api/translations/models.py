@@ -21,9 +21,6 @@ from api.core.readback import Writable, read_only
 from api.core.slugs import SLUG_MAX, Name, Slug
 from api.core.workflow import Status, Workflow
 
-# The resources that have translations: collection → the singular the table keeps.
-KINDS = {"articles": "article", "roles": "role", "comparisons": "comparison"}
-
 
 class Translation(Workflow, Tracked, table=True):
     __tablename__ = "translation"

@@ -9,16 +9,48 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
-from api.core import locales
+from api.core import kinds, locales
 from api.core.errors import Moved, NotFound
 from api.core.slugs import is_slug
 from api.core.urls import resource_url
 from api.core.workflow import readable
 from api.history import service as history
-from api.translations.models import Translation
+from api.translations.models import Translation, TranslationInput, TranslationMeta
 from api.web.refs import Alternate
 
 Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class Translatable:
+    """What translating one kind takes, registered by the kind's own room (``TRANSLATABLE``)."""
+
+    kind: kinds.Kind
+    find: Callable[[Session, str, bool], Any]  # (session, ref, lock): the resource, drafts too
+    missing: type[NotFound]  # the problem when no resource has that ref
+    model: type[TranslationInput]
+    public: type[TranslationMeta]
+    content: Callable[[Session, Any, Any], dict[str, Any]]  # (resource, input) → what is kept
+    title: Callable[[Any], str]  # the input → what a slug is made from
+    # The resource and a translation of it → the translation's search document.
+    search: Callable[[Session, Any, Translation], tuple[str, str]]
+    # What is kept → what its writers read (an article's body with its references resolved).
+    shown: Callable[[Session, dict[str, Any]], dict[str, Any]] = lambda _session, content: content
+
+    @property
+    def collection(self) -> str:
+        return self.kind.collection
+
+
+# Every translatable kind's translations (checked complete at start-up).
+TRANSLATABLE: kinds.Registry[Translatable] = kinds.Registry(
+    "translatable content", kinds.TRANSLATABLE
+)
+
+
+def translatable(collection: str) -> Translatable:
+    """What translating the kind whose path is ``collection`` takes."""
+    return TRANSLATABLE[kinds.by_collection(collection).name]
 
 
 @dataclass(frozen=True)

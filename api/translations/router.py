@@ -11,22 +11,20 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from api.auth.dependencies import ReadKey, WriteKey
+from api.core import kinds
 from api.core.db import SessionDep
 from api.core.errors import (
     AUTH_ERRORS,
     WRITE_ERRORS,
-    ArticleNotFound,
-    ComparisonNotFound,
-    NotFound,
     RevisionNotFound,
-    RoleNotFound,
     problem_responses,
 )
 from api.history.models import RevisionSummary
 from api.routing import MERGE_PATCH_BODY, MergePatch, revisions
-from api.translations import service
+from api.translations import reading, service
 from api.translations.models import TranslationSummary
-from api.translations.service import Translatable, TranslationNotFound
+from api.translations.reading import Translatable
+from api.translations.service import TranslationNotFound
 from api.web.http import IfMatch, NoQueryDep, Ref, no_content, represent
 from api.web.pagination import ListEnvelope, PageParams
 
@@ -48,10 +46,10 @@ class Translations(BaseModel):
     data: list[TranslationSummary]
 
 
-def _routes(t: Translatable, missing: type[NotFound]) -> None:
+def _routes(t: Translatable) -> None:
     """The translation routes of one collection (the same for each, with its own schemas)."""
     base = f"/v1/{t.collection}/{{ref}}/translations"
-    kind = t.kind
+    kind, missing = t.kind.name, t.missing
     errors = (missing, TranslationNotFound, *AUTH_ERRORS)
     Input: Any = t.model
     Public: Any = t.public
@@ -181,6 +179,5 @@ def _routes(t: Translatable, missing: type[NotFound]) -> None:
         return revisions(request, session, service.REVISIONS, found, query)
 
 
-_routes(service.ARTICLES, ArticleNotFound)
-_routes(service.ROLES, RoleNotFound)
-_routes(service.COMPARISONS, ComparisonNotFound)
+for _kind in kinds.TRANSLATABLE:
+    _routes(reading.TRANSLATABLE[_kind.name])

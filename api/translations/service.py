@@ -3,8 +3,6 @@ resource of its own, under its own ETag, with a revision, an event (the resource
 locale) and a search document in its language, all in one transaction. Reading them in place
 of the resource's own words is ``localize`` in each domain's service."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,32 +10,20 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, delete, select
 
 from api import editing
-from api.articles import body
-from api.articles import service as articles
-from api.articles.blocks import with_keys
-from api.articles.models import Article
 from api.auth.models import ApiKey
-from api.comparisons import service as comparisons
-from api.comparisons.models import Comparison, ComparisonRow, ComparisonSubject
-from api.core import locales
+from api.core import kinds, locales
 from api.core.clock import clock
-from api.core.errors import InvalidBody, InvalidParameter, NotFound, SlugTaken, StalePrecondition
+from api.core.errors import InvalidParameter, NotFound, SlugTaken, StalePrecondition
 from api.core.slugs import slugify
 from api.core.urls import resource_url
 from api.core.workflow import effective_status
 from api.events import service as events
 from api.history import service as history
 from api.history.models import SlugRedirect
-from api.roles import service as roles
-from api.roles.models import Role
+from api.models import TABLES
 from api.search import index as search_index
+from api.translations import reading
 from api.translations.models import (
-    ArticleTranslation,
-    ArticleTranslationInput,
-    ComparisonTranslation,
-    ComparisonTranslationInput,
-    RoleTranslation,
-    RoleTranslationInput,
     Translation,
     TranslationInput,
     TranslationMeta,
@@ -51,154 +37,7 @@ class TranslationNotFound(NotFound):
     title = "Translation not found"
 
 
-@dataclass(frozen=True)
-class Translatable:
-    """What translating one collection takes."""
-
-    collection: str  # articles
-    kind: str  # article
-    table: Any  # Article
-    find: Callable[[Session, str, bool], Any]  # (session, ref, lock): the resource, drafts too
-    model: type[TranslationInput]
-    public: type[TranslationMeta]
-    content: Callable[[Session, Any, Any], dict[str, Any]]  # (resource, input) → what is kept
-    title: Callable[[Any], str]  # the input → what a slug is made from
-    # The resource and a translation of it → the translation's search document.
-    search: Callable[[Session, Any, Translation], tuple[str, str]]
-    # What is kept → what its writers read (an article's body with its references resolved).
-    shown: Callable[[Session, dict[str, Any]], dict[str, Any]]
-
-
-def _article_content(
-    session: Session, _article: Any, data: ArticleTranslationInput
-) -> dict[str, Any]:
-    blocks = (
-        articles.blocks_from_markdown(session, data.body_markdown)
-        if data.body_markdown is not None
-        else list(data.body)
-    )
-    body.check(session, blocks)
-    return {
-        "title": data.title,
-        "kicker": data.kicker,
-        "summary": data.summary,
-        "meta_title": data.meta_title,
-        "meta_description": data.meta_description,
-        "body": [b.model_dump(by_alias=True, exclude_none=True) for b in with_keys(blocks)],
-    }
-
-
-def _article_shown(session: Session, content: dict[str, Any]) -> dict[str, Any]:
-    blocks = body.parse(content.get("body", []))
-    return {**content, "body": body.Resolver(session, [blocks], preview=True).body(blocks)}
-
-
-def _article_search(session: Session, article: Any, translation: Translation) -> tuple[str, str]:
-    copy = articles.shown_in(article, translation)
-    return search_index.EXTRACTORS[articles.COLLECTION](session, copy)
-
-
-ARTICLES = Translatable(
-    collection="articles",
-    kind="article",
-    table=Article,
-    find=lambda session, ref, lock: articles.find_article(
-        session, ref, preview=True, for_update=lock
-    ),
-    model=ArticleTranslationInput,
-    public=ArticleTranslation,
-    content=_article_content,
-    title=lambda data: data.title,
-    search=_article_search,
-    shown=_article_shown,
-)
-
-
-def _role_content(session: Session, _role: Any, data: RoleTranslationInput) -> dict[str, Any]:
-    return {"name": data.name, "definition": data.definition, "aliases": list(data.aliases)}
-
-
-def _role_search(session: Session, role: Any, translation: Translation) -> tuple[str, str]:
-    return search_index.EXTRACTORS[roles.COLLECTION](session, roles.shown_in(role, translation))
-
-
-ROLES = Translatable(
-    collection="roles",
-    kind="role",
-    table=Role,
-    find=lambda session, ref, lock: roles.find_role(session, ref, preview=True, for_update=lock),
-    model=RoleTranslationInput,
-    public=RoleTranslation,
-    content=_role_content,
-    title=lambda data: data.name,
-    search=_role_search,
-    shown=lambda _session, content: content,
-)
-
-
-def _comparison_content(
-    session: Session, comparison: Any, data: ComparisonTranslationInput
-) -> dict[str, Any]:
-    """The words, checked against the comparison: its rows, its subjects' slugs."""
-    rows = set(
-        session.exec(
-            select(ComparisonRow.id).where(ComparisonRow.comparison_id == comparison.id)
-        ).all()
-    )
-    subjects = set(
-        session.exec(
-            select(Role.slug)
-            .join(ComparisonSubject, col(ComparisonSubject.role_id) == Role.id)
-            .where(ComparisonSubject.comparison_id == comparison.id)
-        ).all()
-    )
-    seen: set[int] = set()
-    for index, row in enumerate(data.rows):
-        if row.id not in rows or row.id in seen:
-            raise InvalidBody.at(
-                ["body", "rows", index, "id"], f"no row {row.id} of this comparison (or twice)"
-            )
-        seen.add(row.id)
-        for slug in row.cells:
-            if slug not in subjects:
-                raise InvalidBody.at(
-                    ["body", "rows", index, "cells", slug], "no subject of this comparison"
-                )
-    content: dict[str, Any] = {
-        "title": data.title,
-        "rows": [row.model_dump(exclude_none=True) for row in data.rows],
-    }
-    if data.dimension_label is not None:  # else the comparison's own
-        content["dimension_label"] = data.dimension_label
-    return content
-
-
-def _comparison_search(
-    session: Session, comparison: Any, translation: Translation
-) -> tuple[str, str]:
-    shown = comparisons.to_public(session, comparison, preview=True, locale=translation.locale)
-    lines = [shown.title] + [
-        f"{cell.text} ({row.dimension})" for row in shown.rows for cell in row.cells.values()
-    ]
-    return shown.title, "\n".join(lines)
-
-
-COMPARISONS = Translatable(
-    collection="comparisons",
-    kind="comparison",
-    table=Comparison,
-    find=lambda session, ref, lock: comparisons.find_comparison(
-        session, ref, preview=True, for_update=lock
-    ),
-    model=ComparisonTranslationInput,
-    public=ComparisonTranslation,
-    content=_comparison_content,
-    title=lambda data: data.title,
-    search=_comparison_search,
-    shown=lambda _session, content: content,
-)
-
-TRANSLATABLE = {t.collection: t for t in (ARTICLES, ROLES, COMPARISONS)}
+TRANSLATABLE = reading.TRANSLATABLE
 
 
 def translation_locale(value: str) -> str:
@@ -219,10 +58,10 @@ def translation_locale(value: str) -> str:
 
 
 def _find(
-    session: Session, t: Translatable, resource_id: int, locale: str, *, lock: bool = False
+    session: Session, t: reading.Translatable, resource_id: int, locale: str, *, lock: bool = False
 ) -> Translation | None:
     statement = select(Translation).where(
-        Translation.resource_type == t.kind,
+        Translation.resource_type == t.kind.name,
         Translation.resource_id == resource_id,
         Translation.locale == locale,
     )
@@ -230,7 +69,7 @@ def _find(
 
 
 def _located(
-    session: Session, t: Translatable, ref: str, locale: str, *, lock: bool
+    session: Session, t: reading.Translatable, ref: str, locale: str, *, lock: bool
 ) -> tuple[str, Any, Translation | None]:
     """The locale (checked), the resource ``ref`` names and its translation into that
     locale (None: none yet); both locked until the commit when ``lock``, as a write begins."""
@@ -241,22 +80,24 @@ def _located(
     return locale, resource, _find(session, t, resource.id, locale, lock=lock)
 
 
-def _missing(t: Translatable, ref: str, locale: str) -> TranslationNotFound:
+def _missing(t: reading.Translatable, ref: str, locale: str) -> TranslationNotFound:
     return TranslationNotFound(f"{t.collection} {ref!r} has no {locale} translation.")
 
 
-def get(session: Session, t: Translatable, ref: str, locale: str) -> TranslationMeta:
+def get(session: Session, t: reading.Translatable, ref: str, locale: str) -> TranslationMeta:
     locale, _, found = _located(session, t, ref, locale, lock=False)
     if found is None:
         raise _missing(t, ref, locale)
     return to_public(session, t, found)
 
 
-def list_translations(session: Session, t: Translatable, ref: str) -> list[TranslationSummary]:
+def list_translations(
+    session: Session, t: reading.Translatable, ref: str
+) -> list[TranslationSummary]:
     row = t.find(session, ref, False)
     found = session.exec(
         select(Translation)
-        .where(Translation.resource_type == t.kind, Translation.resource_id == row.id)
+        .where(Translation.resource_type == t.kind.name, Translation.resource_id == row.id)
         .order_by(col(Translation.locale))
     ).all()
     now = clock.now()
@@ -274,7 +115,7 @@ def list_translations(session: Session, t: Translatable, ref: str) -> list[Trans
     ]
 
 
-def to_public(session: Session, t: Translatable, row: Translation) -> TranslationMeta:
+def to_public(session: Session, t: reading.Translatable, row: Translation) -> TranslationMeta:
     assert row.id is not None
     return t.public.model_validate(
         {
@@ -300,7 +141,7 @@ def document(row: Translation) -> dict[str, Any]:
 
 def put(
     session: Session,
-    t: Translatable,
+    t: reading.Translatable,
     ref: str,
     locale: str,
     *,
@@ -333,7 +174,7 @@ def put(
     new = row is None
     if row is None:
         row = Translation(
-            resource_type=t.kind,
+            resource_type=t.kind.name,
             resource_id=resource.id,
             locale=locale,
             slug=slug,
@@ -367,7 +208,7 @@ def put(
 
 def delete_translation(
     session: Session,
-    t: Translatable,
+    t: reading.Translatable,
     ref: str,
     locale: str,
     *,
@@ -395,8 +236,8 @@ def delete_translation(
 
 def imported(session: Session, row: Translation) -> None:
     """An imported translation's search document and event (its resource's were made)."""
-    t = next(x for x in TRANSLATABLE.values() if x.kind == row.resource_type)
-    resource: Any = session.get(t.table, row.resource_id)
+    t = TRANSLATABLE[row.resource_type]
+    resource: Any = session.get(TABLES[t.collection], row.resource_id)
     public = _public(resource, row)
     events.record(
         session,
@@ -421,18 +262,18 @@ def imported(session: Session, row: Translation) -> None:
 
 def forget_all(session: Session, collection: str, resource_id: int) -> None:
     """A purged resource's translations, with their revisions and old slugs (flushed)."""
-    t = TRANSLATABLE.get(collection)
-    if t is None:
+    if not kinds.by_collection(collection).translatable:
         return
+    t = reading.translatable(collection)
     for row in session.exec(
         select(Translation).where(
-            Translation.resource_type == t.kind, Translation.resource_id == resource_id
+            Translation.resource_type == t.kind.name, Translation.resource_id == resource_id
         )
     ).all():
         _forget(session, t, row)
 
 
-def _forget(session: Session, t: Translatable, row: Translation) -> None:
+def _forget(session: Session, t: reading.Translatable, row: Translation) -> None:
     assert row.id is not None
     history.forget(session, REVISIONS, row.id)
     session.execute(
@@ -465,7 +306,7 @@ def _as_resource(resource: Any, row: Translation) -> Any:
 
 def _record(
     session: Session,
-    t: Translatable,
+    t: reading.Translatable,
     resource: Any,
     row: Translation,
     *,
@@ -511,13 +352,13 @@ def _record(
 
 
 def _slug_free(
-    session: Session, t: Translatable, locale: str, slug: str, row: Translation | None
+    session: Session, t: reading.Translatable, locale: str, slug: str, row: Translation | None
 ) -> None:
     """409 for a slug another translation in ``locale`` has, or any of the resources has
     (now or before): a slug names one page."""
     other = session.exec(
         select(Translation.id).where(
-            Translation.resource_type == t.kind,
+            Translation.resource_type == t.kind.name,
             Translation.locale == locale,
             Translation.slug == slug,
         )
@@ -530,6 +371,6 @@ def _slug_free(
         raise SlugTaken(t.collection, slug)
 
 
-def _resource_slug(session: Session, t: Translatable, slug: str) -> bool:
-    table: Any = t.table
+def _resource_slug(session: Session, t: reading.Translatable, slug: str) -> bool:
+    table: Any = TABLES[t.collection]
     return session.exec(select(table.id).where(table.slug == slug)).first() is not None

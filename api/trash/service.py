@@ -7,34 +7,23 @@ from typing import Any
 from sqlalchemy import literal, union_all
 from sqlalchemy import select as sql_select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from api import editing
 from api.articles import body
 from api.articles import service as articles_service
 from api.articles.models import Article
 from api.auth.models import ApiKey
-from api.comparisons import service as comparisons_service
 from api.comparisons.models import Comparison
+from api.core import kinds
 from api.core.errors import Conflict, NotFound, StillReferenced
 from api.core.urls import resource_url
 from api.history import service as history
-from api.labels.models import Author, Tag
-from api.labels.service import authors, tags
-from api.roles import service as roles_service
-from api.roles.models import Role
+from api.models import TABLES
 from api.search import index as search_index
 from api.translations import service as translations
 from api.trash.models import TrashItem, TrashQuery
 from api.web.pagination import Page, Sortable, keyset_page
-
-TRASHABLE: dict[str, tuple[type[SQLModel], str, editing.Kind[Any]]] = {
-    "articles": (Article, "title", articles_service.KIND),
-    "comparisons": (Comparison, "title", comparisons_service.KIND),
-    "roles": (Role, "name", roles_service.KIND),
-    "authors": (Author, "name", authors.kind),
-    "tags": (Tag, "name", tags.kind),
-}
 
 
 def _trashed() -> Any:
@@ -46,7 +35,9 @@ def _trashed() -> Any:
             col(getattr(model, title)).label("title"),
             col(model.deleted_at).label("deleted_at"),  # type: ignore[attr-defined]
         ).where(col(model.deleted_at).is_not(None))  # type: ignore[attr-defined]
-        for collection, (model, title, _) in TRASHABLE.items()
+        for collection, model, title in (
+            (kind.collection, TABLES[kind.collection], kind.label) for kind in kinds.KINDS
+        )
     ]
     return union_all(*parts).subquery("trash")
 
@@ -77,7 +68,7 @@ def list_trash(session: Session, *, params: TrashQuery) -> Page[TrashItem]:
 
 
 def _find_trashed(session: Session, collection: str, item_id: int, *, for_update: bool) -> Any:
-    model, _, _ = TRASHABLE[collection]
+    model = TABLES[collection]
     statement = select(model).where(
         model.id == item_id,  # type: ignore[attr-defined]
         col(model.deleted_at).is_not(None),  # type: ignore[attr-defined]
@@ -89,7 +80,7 @@ def _find_trashed(session: Session, collection: str, item_id: int, *, for_update
 
 
 def _item(collection: str, row: Any, deleted_at: datetime) -> TrashItem:
-    title = TRASHABLE[collection][1]
+    title = kinds.by_collection(collection).label
     return TrashItem(
         type=collection,
         id=row.id,
@@ -120,7 +111,7 @@ def restore(session: Session, collection: str, item_id: int, *, key: ApiKey) -> 
             articles_service.follow_article(session, row, key=key)
 
     trashed = replace(
-        TRASHABLE[collection][2],
+        editing.room(collection).kind,
         find=lambda s, _ref, lock: _find_trashed(s, collection, item_id, for_update=lock),
     )
     row = editing.change(

@@ -53,7 +53,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.core import locales, surrogates
+from api.core import kinds, locales, surrogates
 from api.core.bounds import Bounds, breaker_of, cutter, watchdog
 from api.core.clock import clock
 from api.core.db import READ_FENCE, WRITER
@@ -489,10 +489,12 @@ class ResponseCache:
 # Single resources whose representations are stored: /v1/{collection}/{id or slug}, in their
 # default form or one ``?format=``, asked for with no Accept, */* or JSON; the fetch finds the
 # resource and its representation in one query.
-_STORED_PATH = re.compile(r"^/v1/(articles|roles|comparisons)/([A-Za-z0-9_-]{1,200})$")
+_STORED_PATH = re.compile(
+    rf"^/v1/({'|'.join(kinds.collections(kinds.MAPPED))})/([A-Za-z0-9_-]{{1,200}})$"
+)
 _STORED_QUERY = re.compile(rb"^(?:format=(json|md|html|txt|csv))?$")
 _STORED_ACCEPT = frozenset({b"", b"*/*", b"application/json"})
-_TABLES = {"articles": "article", "roles": "role", "comparisons": "comparison"}
+_TABLES = {kind.collection: kind.name for kind in kinds.MAPPED}
 # Anything else public (lists, searches, feeds, a comparison's rows) is a query, stored by its
 # path, query string and Accept, as many as ``queries_max`` (the newest).
 QUERY = "query"

@@ -9,14 +9,14 @@ from pydantic import Field as PydanticField
 from sqlalchemy import JSON, ForeignKey, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from api.core import kinds
 from api.core.db import UTCDateTime, string_enum, utcnow
 from api.core.fields import URL_CHAR
 from api.events.models import EventId
 from api.web.pagination import PageParams
 
-KINDS = ("article", "role", "comparison", "author", "tag")
 CHANGES = ("created", "published", "updated", "unpublished", "deleted")
-EVENT_TYPES = tuple(f"{kind}.{change}" for kind in KINDS for change in CHANGES)
+EVENT_TYPES = tuple(f"{kind}.{change}" for kind in kinds.names() for change in CHANGES)
 EventType = Annotated[
     str, StringConstraints(pattern=r"^(" + "|".join(EVENT_TYPES).replace(".", r"\.") + ")$")
 ]

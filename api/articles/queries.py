@@ -1,0 +1,151 @@
+"""Finding articles: one by id or slug (drafts for previews and writers), and lists with
+their filters, sorts, includes and keyset pages."""
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from api import editing
+from api.articles.models import (
+    DEFAULT_SORT,
+    INCLUDES,
+    SORTS,
+    Article,
+    ArticleComparison,
+    ArticleListItem,
+    ArticleListQuery,
+    ArticlePublic,
+    ArticleRole,
+    ArticleTag,
+)
+from api.articles.output import COLLECTION, public_forms
+from api.comparisons.models import (
+    Comparison,
+)
+from api.core import locales
+from api.core.errors import ArticleNotFound
+from api.core.workflow import not_trashed, readable
+from api.labels.models import Author, Tag
+from api.roles.models import Role
+from api.search import index as search_index
+from api.translations import reading
+from api.web.filters import linked, workflow_filters
+from api.web.pagination import Page, Sortable, keyset_page, map_page, parse_include
+
+SORTABLE = Sortable.on(Article, SORTS, default=DEFAULT_SORT)
+
+
+INCLUDABLE = frozenset(INCLUDES)
+
+
+def find_article(session: Session, ref: str, *, preview: bool, for_update: bool = False) -> Article:
+    return editing.find(
+        session,
+        Article,
+        COLLECTION,
+        ref,
+        preview=preview,
+        missing=ArticleNotFound,
+        for_update=for_update,
+    )
+
+
+def get_article(
+    session: Session,
+    ref: str,
+    *,
+    preview: bool = False,
+    include: frozenset[str] = frozenset(),
+    locale: str | None = None,
+    accept_language: str | None = None,
+) -> ArticlePublic:
+    """The article ``ref`` names, in the locale ``?locale=`` asks for, else the one its slug
+    is in (a translation's), else the best of ``Accept-Language``."""
+    article, shown = reading.found_in(
+        session,
+        Article,
+        COLLECTION,
+        ref,
+        preview=preview,
+        asked=locale,
+        accept_language=accept_language,
+        own=lambda: find_article(session, ref, preview=preview),
+        missing=ArticleNotFound,
+    )
+    (public,) = public_forms(
+        session,
+        [article],
+        preview=preview,
+        with_body=True,
+        include=include,
+        locale=shown,
+    )
+    assert isinstance(public, ArticlePublic)
+    return public
+
+
+def list_articles(
+    session: Session,
+    *,
+    query: ArticleListQuery,
+    preview: bool,
+    with_body: bool = False,
+    accept_language: str | None = None,
+) -> Page[ArticleListItem]:
+    """Articles matching every filter of ``query``, a page at a time, in the locale asked
+    for (``?locale=``, else ``Accept-Language``)."""
+    locale = locales.negotiate(query.locale, accept_language)
+    statement = workflow_filters(
+        select(Article).where(readable(Article, preview=preview)), Article, query, preview=preview
+    )
+    for slugs, keep in ((query.author, True), (query.not_author, False)):
+        if slugs is not None:
+            authors = select(Author.id).where(col(Author.slug).in_(slugs.split(",")))
+            by = col(Article.author_id).in_(authors)
+            # An article without an author is by none of them.
+            statement = statement.where(by if keep else or_(~by, col(Article.author_id).is_(None)))
+    for categories, keep in ((query.category, True), (query.not_category, False)):
+        if categories is not None:
+            among = col(Article.category).in_(categories.split(","))
+            statement = statement.where(among if keep else ~among)
+    tagged = (ArticleTag, ArticleTag.tag_id, Tag)
+    mentioned = (ArticleRole, ArticleRole.role_id, Role)
+    embedded = (ArticleComparison, ArticleComparison.comparison_id, Comparison)
+    for (link, column, model), slugs, keep in (
+        (tagged, query.tag, True),
+        (mentioned, query.role, True),
+        (embedded, query.comparison, True),
+        (tagged, query.not_tag, False),
+        (mentioned, query.not_role, False),
+        (embedded, query.not_comparison, False),
+    ):
+        if slugs is not None:
+            shown = not_trashed(model) if model is Tag else readable(model, preview=preview)
+            exists = linked(Article.id, col(link.article_id), column, model, slugs, shown)
+            statement = statement.where(exists if keep else ~exists)
+    if query.has_cover is not None:
+        cover = col(Article.cover_asset_id)
+        statement = statement.where(cover.is_not(None) if query.has_cover else cover.is_(None))
+    minutes = col(Article.reading_time_minutes)
+    if query.reading_time_minutes_min is not None:
+        statement = statement.where(minutes >= query.reading_time_minutes_min)
+    if query.reading_time_minutes_max is not None:
+        statement = statement.where(minutes <= query.reading_time_minutes_max)
+    if query.q is not None:
+        matching = search_index.matching_ids(session, COLLECTION, query.q, locale=locale)
+        statement = statement.where(col(Article.id).in_(matching))
+    page = keyset_page(session, statement, sortable=SORTABLE, params=query, nulls=preview)
+    include = parse_include(query.include, INCLUDABLE)
+    return map_page(
+        page,
+        lambda rows: public_forms(
+            session, rows, preview=preview, with_body=with_body, include=include, locale=locale
+        ),
+    )
+
+
+def find_by_slug(session: Session, slug: str) -> Article | None:
+    return session.exec(select(Article).where(Article.slug == slug)).first()
+
+
+def find_by_title(session: Session, title: str) -> Article | None:
+    return session.exec(select(Article).where(Article.title == title)).first()
