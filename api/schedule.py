@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from api.core import kinds, surrogates
 from api.core.clock import clock
-from api.core.db import UTCDateTime
+from api.core.columns import UTCDateTime
 from api.core.surrogates import ContentChange, Reading
 from api.core.workflow import Status
 from api.events import service as events

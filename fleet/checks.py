@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 import httpx2 as httpx
 
-from fleet.__main__ import FOLIO, REPO, Fleet, wait_until
+from fleet.nodes import FOLIO, REPO, Fleet, wait_until
 
 WRITES = 200
 FRESH_WITHIN = 1.0  # seconds

@@ -9,8 +9,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, DateTime
 
 from api import models
+from api.core.columns import UTCDateTime
 from api.core.config import get_settings
-from api.core.db import UTCDateTime, make_engine
+from api.core.db import make_engine
 from api.search.models import in_migrations
 
 config = context.config

@@ -16,7 +16,7 @@ from sqlmodel import Field, SQLModel
 from api.articles.blocks import Block, BlockPublic
 from api.assets.models import ImageAsset
 from api.comparisons.models import ComparisonPublic
-from api.core.db import Tracked
+from api.core.columns import Tracked
 from api.core.fields import JSON_INTEGER, Id, Moment, WebUrl
 from api.core.readback import (
     ID_OR_OBJECT,

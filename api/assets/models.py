@@ -8,7 +8,7 @@ from pydantic import Field as PydanticField
 from sqlalchemy import BigInteger, Index, LargeBinary
 from sqlmodel import Field, SQLModel
 
-from api.core.db import Tracked
+from api.core.columns import Tracked
 from api.web.pagination import ListParams, fields_query, sort_query
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 from sqlalchemy import ForeignKeyConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from api.core.db import Tracked
+from api.core.columns import Tracked
 from api.core.fields import Id, Moment, Position, WebUrl
 from api.core.readback import ID_OR_SLUG_OR_OBJECT, Writable, read_only
 from api.core.slugs import SLUG_MAX, Name, Slug, Slugs

@@ -1,4 +1,4 @@
-"""The database: naming convention, portable column types, engines and sessions.
+"""The database: engines and sessions (the portable column types are ``api.core.columns``).
 
 ``make_engine`` is the one place that knows about dialects.
 """
@@ -6,76 +6,22 @@
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, event
-from sqlalchemy import Enum as SAEnum
-from sqlalchemy.engine import Dialect, Engine, make_url
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.pool import StaticPool
-from sqlalchemy.types import TypeDecorator
-from sqlmodel import Field, Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
+# The session listeners that name what each transaction read and changed, in every process
+# that opens a session.
+from api.core import surrogates as _surrogates
 from api.core.bounds import Bounds, DatabaseUnavailable
 from api.core.bounds import install as install_bounds
 from api.core.config import get_settings
-
-# Named constraints let Alembic alter and drop them on every dialect (SQLite batch mode needs
-# names to recreate tables). Set before any table is imported.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-SQLModel.metadata.naming_convention = NAMING_CONVENTION
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timezone-aware UTC datetime on every dialect.
-
-    PostgreSQL keeps the offset; SQLite stores text without one, so values are normalised to UTC
-    on the way in and marked UTC on the way out.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: Folio stores only timezone-aware datetimes")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-def string_enum(enum: type[StrEnum], *, name: str, length: int) -> SAEnum:
-    """A StrEnum column stored as its values in a VARCHAR with a CHECK constraint: portable,
-    and a new value needs no ALTER TYPE on PostgreSQL."""
-    return SAEnum(
-        enum,
-        native_enum=False,
-        create_constraint=True,
-        length=length,
-        name=name,
-        values_callable=lambda members: [m.value for m in members],
-    )
 
 
 def make_engine(
@@ -258,14 +204,6 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-class Tracked(SQLModel):
-    """Columns every resource table has: when it was made, last changed, and how often."""
-
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
-    version: int = Field(default=1, nullable=False)
-
-
 # Whether the session's transaction has written anything (``begin_write``). What it changed,
 # and who is told, is ``api.core.surrogates``.
 _CHANGED = "folio_content_changed"
@@ -287,8 +225,3 @@ def _mark_execute(state: ORMExecuteState) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_changed(session: Session) -> None:
     session.info.pop(_CHANGED, None)
-
-
-# The session listeners that name what each transaction read and changed; imported here so
-# that every process that opens a session has them.
-from api.core import surrogates as _surrogates  # noqa: E402

@@ -43,7 +43,7 @@ from sqlalchemy.sql.expression import TableClause
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from api.core import kinds
-from api.core.db import UTCDateTime, utcnow
+from api.core.columns import UTCDateTime, utcnow
 
 ALL = "*"
 

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_
 from sqlmodel import Field, SQLModel, col
 
 from api.core.clock import clock
-from api.core.db import UTCDateTime, string_enum
+from api.core.columns import UTCDateTime, string_enum
 
 
 class Status(StrEnum):

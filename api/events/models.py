@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Index, Integer
 from sqlmodel import Field, SQLModel
 
-from api.core.db import UTCDateTime, utcnow
+from api.core.columns import UTCDateTime, utcnow
 
 # The ids must grow in commit order, so they are a plain auto-increment key: BIGINT on
 # PostgreSQL, SQLite's INTEGER rowid.

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from api.core.db import UTCDateTime, utcnow
+from api.core.columns import UTCDateTime, utcnow
 
 
 class IdempotencyRecord(SQLModel, table=True):

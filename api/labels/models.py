@@ -8,7 +8,7 @@ from sqlalchemy import Index
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
-from api.core.db import Tracked
+from api.core.columns import Tracked
 from api.core.readback import Writable
 from api.core.slugs import SLUG_MAX, Name, Slug
 from api.core.workflow import Trashable

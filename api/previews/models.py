@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
-from api.core.db import UTCDateTime, utcnow
+from api.core.columns import UTCDateTime, utcnow
 from api.core.fields import JSON_INTEGER
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Index, Text
 from sqlmodel import Field, SQLModel
 
 from api.assets.models import ImageAsset
-from api.core.db import Tracked
+from api.core.columns import Tracked
 from api.core.fields import Id, Moment
 from api.core.readback import ID_OR_OBJECT, Writable, read_only
 from api.core.slugs import SLUG_MAX, Name, Slug, Slugs

@@ -14,7 +14,7 @@ from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field as SQLField
 
 from api.core import kinds
-from api.core.db import UTCDateTime
+from api.core.columns import UTCDateTime
 from api.core.workflow import Workflow
 from api.web.pagination import MAX_LIMIT, fields_query
 

@@ -15,7 +15,7 @@ from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field
 
 from api.articles.blocks import Block, BlockPublic
-from api.core.db import Tracked
+from api.core.columns import Tracked
 from api.core.fields import Id, Moment
 from api.core.readback import Writable, read_only
 from api.core.slugs import SLUG_MAX, Name, Slug

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.core import kinds
-from api.core.db import UTCDateTime, string_enum, utcnow
+from api.core.columns import UTCDateTime, string_enum, utcnow
 from api.core.fields import URL_CHAR
 from api.events.models import EventId
 from api.web.pagination import PageParams

@@ -71,3 +71,36 @@ def test_the_check_sees_a_violation() -> None:
     assert layer_of("api.core.db") < layer_of("api.articles.service") < layer_of("api.main")
     assert "api.core.clock" in imports_of("api.articles.service")
     assert "api.core.db" in imports_of("api.editing")  # "from api.core import db"
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A cycle of ``graph`` (module → the modules it imports), if it has one."""
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(module: str) -> list[str] | None:
+        if module in path:
+            return [*path[path.index(module) :], module]
+        if module in done:
+            return None
+        path.append(module)
+        for imported in sorted(graph.get(module, ())):
+            found = visit(imported)
+            if found:
+                return found
+        path.pop()
+        done.add(module)
+        return None
+
+    for module in sorted(graph):
+        found = visit(module)
+        if found:
+            return found
+    return None
+
+
+def test_no_module_imports_one_that_imports_it_back() -> None:
+    """Directly or through others, lazy imports included."""
+    graph = {m: imports_of(m) - {m} for m in MODULES}
+    assert _cycle(graph) is None, " → ".join(_cycle(graph) or [])
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]  # it can fail
