@@ -41,22 +41,20 @@ from api.transfer.router import router as import_router
 from api.translations.router import router as translations_router
 from api.trash.router import router as trash_router
 from api.web import commits, openapi
-from api.web.cache import (
-    CacheMiddleware,
-    RepresentationStore,
-    ResponseCache,
-    make_watcher,
-)
+from api.web.cache import CacheMiddleware
 from api.web.commits import CommitCounter
 from api.web.docs import router as docs_router
 from api.web.health import Readiness
 from api.web.health import router as health_router
 from api.web.http import HeadMiddleware, RequestGuardMiddleware, acceptable
+from api.web.memory import ResponseCache
 from api.web.metrics import Metrics, MetricsMiddleware
 from api.web.metrics import router as metrics_router
 from api.web.ratelimit import Limiter, RateLimitMiddleware, RequestLimits
 from api.web.requestid import RequestIdMiddleware
 from api.web.server import drain_on_sigterm
+from api.web.store import RepresentationStore
+from api.web.watcher import make_watcher
 from api.webhooks import service as webhooks_service
 from api.webhooks.router import router as webhooks_router
 

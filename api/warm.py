@@ -24,8 +24,9 @@ from api.core.db import open_session
 from api.core.surrogates import Representation
 from api.core.workflow import visible
 from api.schedule import next_publication
-from api.web.cache import Entry, RepresentationStore, Stored
+from api.web.entry import Entry
 from api.web.http import JSON, public_headers
+from api.web.store import RepresentationStore, Stored
 
 log = structlog.get_logger(__name__)
 

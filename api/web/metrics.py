@@ -34,7 +34,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.core import db
-from api.web.cache import ResponseCache
+from api.web.memory import ResponseCache
 
 REFRESH_SECONDS = 1.0
 # What a node's database says about its queues, read when scraped: (name, help, value).

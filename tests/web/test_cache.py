@@ -20,7 +20,8 @@ from api.core.clock import Clock
 from api.core.db import make_engine
 from api.core.workflow import Status
 from api.main import create_app
-from api.web.cache import Entry, ResponseCache
+from api.web.entry import Entry
+from api.web.memory import ResponseCache
 from tests.conftest import Database, eventually, make_token, running_server, settings_for
 
 

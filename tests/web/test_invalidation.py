@@ -20,7 +20,8 @@ from api.main import create_app
 from api.roles.models import Role
 from api.schedule import read_changes
 from api.warm import warm_articles
-from api.web.cache import Entry, ResponseCache, keys_in
+from api.web.entry import Entry, keys_in
+from api.web.memory import ResponseCache
 from tests.conftest import Database, eventually, make_token, settings_for
 
 
