@@ -10,7 +10,8 @@ The code is in layers; a module imports only from its own layer and the ones bef
 - ``writes``: what every write shares — the search index, the event log, revisions, the write
   frame (``editing``), idempotency and reading translations;
 - the services, one layer each, in this order: ``auth``, ``labels`` (authors and tags),
-  ``assets`` (media), ``roles``, ``comparisons``, ``articles``, then ``translations``,
+  ``assets`` (media), ``roles``, ``comparisons``, a role's page with its comparisons,
+  ``articles``, then ``translations``,
   ``previews``, ``batch``, ``schedule``, ``seed``, ``search``, ``trash``, ``changes``,
   ``feeds``, ``sharing``, ``webhooks``, ``transfer``, ``warm``, ``purge``. A service reads any
   domain's tables but calls only the services before it;
@@ -39,7 +40,17 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("labels", ("api.labels.service",)),
     ("assets", ("api.assets.images", "api.assets.storage", "api.assets.service")),
     ("roles", ("api.roles.service",)),
-    ("comparisons", ("api.comparisons.service", "api.comparisons.rows", "api.comparisons.render")),
+    (
+        "comparisons",
+        (
+            "api.comparisons.output",
+            "api.comparisons.queries",
+            "api.comparisons.service",
+            "api.comparisons.rows",
+            "api.comparisons.render",
+        ),
+    ),
+    ("role pages", ("api.roles.page",)),
     (
         "articles",
         (
@@ -65,7 +76,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("feeds", ("api.feeds.render",)),
     ("sharing", ("api.sharing.cards", "api.sharing.embed", "api.sharing.service")),
     ("webhooks", ("api.webhooks.targets", "api.webhooks.service", "api.webhooks.worker")),
-    ("transfer", ("api.transfer.service", "api.transfer.markdown")),
+    ("transfer", ("api.transfer.service", "api.transfer.export", "api.transfer.markdown")),
     ("warm", ("api.warm",)),
     ("purge", ("api.purge.service",)),
     (

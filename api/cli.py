@@ -207,7 +207,7 @@ def export(
     """Write every article, author, tag, asset, role, comparison, revision and old slug as
     NDJSON; an archive (a tar or a directory) holds the assets' bytes too."""
     from api.assets.storage import make_storage
-    from api.transfer.service import export_archive, export_directory, export_lines
+    from api.transfer.export import export_archive, export_directory, export_lines
 
     storage = make_storage(get_settings())
     with _session() as session:

@@ -1,4 +1,4 @@
-"""Every query and rule about comparisons.
+"""Writing comparisons (the room's reads are in ``queries`` and ``output``, re-exported here).
 
 Every write — the whole table (PUT, PATCH) or one part of it (a row, a cell, a subject) — is
 made the same way: change the comparison's document, validate it as a ``ComparisonInput``,
@@ -6,423 +6,54 @@ and apply it. So each path enforces the same rules and records the same revision
 """
 
 import uuid
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, func
 from sqlmodel import Session, col, delete, select
 
 from api import editing
 from api.articles.models import Article, ArticleComparison
 from api.auth.models import ApiKey
 from api.comparisons.models import (
-    DEFAULT_SORT,
-    INCLUDES,
-    ROW_SORTS,
-    SORTS,
     CellInput,
-    CellPublic,
     Comparison,
     ComparisonCell,
     ComparisonInput,
-    ComparisonListItem,
-    ComparisonListQuery,
-    ComparisonPublic,
     ComparisonRow,
     ComparisonSubject,
-    RoleComparison,
-    RoleWithComparisons,
-    RowPublic,
-    SideBySide,
 )
-from api.core import kinds, locales
+from api.comparisons.output import (
+    COLLECTION,
+    TRANSLATED,
+    load_comparisons,
+    public_many,
+    shown_in,
+    to_public,
+)
+from api.comparisons.queries import (
+    INCLUDABLE,
+    ROW_SORTABLE,
+    SORTABLE,
+    compare_roles,
+    find_comparison,
+    get_comparison,
+    list_comparisons,
+)
+from api.core import kinds
 from api.core.clock import clock
 from api.core.errors import (
     ComparisonNotFound,
     InvalidBody,
-    InvalidParameter,
     Moved,
     RoleNotFound,
 )
 from api.core.slugs import slugify
-from api.core.urls import resource_url
-from api.core.workflow import Status, effective_status, not_trashed, readable, visible_now
+from api.core.workflow import not_trashed, visible_now
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
 from api.translations import reading
 from api.translations.models import ComparisonTranslation, ComparisonTranslationInput, Translation
-from api.web.filters import linked, workflow_filters
-from api.web.pagination import Page, Sortable, keyset_page, map_page, parse_include
-from api.web.refs import ComparisonRef, RoleRef
-
-COLLECTION = kinds.COMPARISON.collection
-SORTABLE = Sortable.on(Comparison, SORTS, default=DEFAULT_SORT)
-ROW_SORTABLE = Sortable.on(ComparisonRow, ROW_SORTS, default="position")
-INCLUDABLE = frozenset(INCLUDES)
-
-
-def find_comparison(
-    session: Session, ref: str, *, preview: bool, for_update: bool = False
-) -> Comparison:
-    return editing.find(
-        session,
-        Comparison,
-        COLLECTION,
-        ref,
-        preview=preview,
-        missing=ComparisonNotFound,
-        for_update=for_update,
-    )
-
-
-def _subject_rows(
-    session: Session, ids: set[int], *, preview: bool
-) -> list[tuple[ComparisonSubject, Role]]:
-    """Each comparison's subjects with their roles, in column order, those the reader may see
-    (a role that is not public is no column of a public table). Every subject row is loaded,
-    the hidden ones' too (their role left out by an outer join): so the answer depends on each
-    subject's role (``role:N``), and showing a hidden role again reaches it."""
-    found = session.exec(
-        select(ComparisonSubject, Role)
-        .outerjoin(
-            Role, and_(col(Role.id) == ComparisonSubject.role_id, readable(Role, preview=preview))
-        )
-        .where(col(ComparisonSubject.comparison_id).in_(ids))
-        .order_by(col(ComparisonSubject.comparison_id), col(ComparisonSubject.position))
-    ).all()
-    return [(subject, role) for subject, role in found if role is not None]
-
-
-def _subjects_by_comparison(
-    session: Session,
-    rows: list[tuple[ComparisonSubject, Role]],
-    *,
-    preview: bool,
-    whole: bool = False,
-    locale: str | None = None,
-) -> dict[int, list[Any]]:
-    """Each comparison's subject roles (``_subject_rows``): refs, or list items when
-    ``whole``, as ``locale`` shows them (each role's name and slug in it, its cells keyed by
-    that slug)."""
-    grouped: dict[int, list[Role]] = defaultdict(list)
-    for subject, role in rows:
-        grouped[subject.comparison_id].append(role)
-    if not whole:
-        collection = roles_service.COLLECTION
-        return reading.refs_as_shown(
-            session, grouped, collection, RoleRef, locale, preview=preview, fields=["name"]
-        )
-    roles = list({role.id: role for _, role in rows}.values())
-    items = roles_service.list_items(session, roles, preview=preview, locale=locale)
-    forms = {role.id: item for role, item in zip(roles, items, strict=True)}
-    return defaultdict(list, {i: [forms[role.id] for role in v] for i, v in grouped.items()})
-
-
-def _status(comparison: Comparison) -> Status:
-    return effective_status(comparison.status, comparison.published_at, clock.now())
-
-
-def load_comparisons(
-    session: Session,
-    ids: Iterable[int],
-    *,
-    preview: bool,
-    whole_roles: bool = False,
-    locale: str | None = None,
-) -> dict[int, ComparisonPublic]:
-    """Whole comparisons by id, those the reader may see (``readable``), in a few queries
-    however many are asked for; the ids of the others are missing from the answer."""
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    comparisons = session.exec(
-        select(Comparison).where(
-            col(Comparison.id).in_(wanted), readable(Comparison, preview=preview)
-        )
-    ).all()
-    return _tables(session, comparisons, preview=preview, whole_roles=whole_roles, locale=locale)
-
-
-# What a translation of a comparison says, in place of its own (and its rows' words).
-TRANSLATED = ("title", "dimension_label")
-
-
-def shown_in(comparison: Comparison, translation: Translation) -> Comparison:
-    """``comparison`` in ``translation``'s words, slug and workflow (a copy, never written)."""
-    copy: Comparison = reading.translated_copy(comparison, translation, TRANSLATED)
-    return copy
-
-
-def _row_words(translations: Iterable[Translation]) -> dict[int, dict[str, Any]]:
-    """Each translated row's words by row id: its dimension and its cells' text by role slug."""
-    return {
-        int(row["id"]): row
-        for translation in translations
-        for row in translation.content.get("rows", [])
-    }
-
-
-def _tables(
-    session: Session,
-    comparisons: Sequence[Comparison],
-    *,
-    preview: bool,
-    whole_roles: bool,
-    locale: str | None = None,
-) -> dict[int, ComparisonPublic]:
-    """``comparisons`` whole (subjects, rows, cells), with the subjects the reader may see,
-    in ``locale`` (the default's) along its fallback chain."""
-    wanted = {c.id for c in comparisons if c.id is not None}
-    if not wanted:
-        return {}
-    applied: dict[int, Translation] = {}
-
-    def apply(comparison: Comparison, translation: Translation) -> Comparison:
-        applied[translation.resource_id] = translation
-        return shown_in(comparison, translation)
-
-    comparisons, localized = reading.localize(
-        session, comparisons, COLLECTION, locale or locales.default(), preview=preview, apply=apply
-    )
-    words = _row_words(applied.values())
-    subject_rows = _subject_rows(session, wanted, preview=preview)
-    subjects = _subjects_by_comparison(
-        session, subject_rows, preview=preview, whole=whole_roles, locale=locale
-    )
-    # A translation keys its cells by each role's own slug; a column, by the slug it shows.
-    own_slugs = {role.id: role.slug for _, role in subject_rows}
-    rows = session.exec(
-        select(ComparisonRow)
-        .where(col(ComparisonRow.comparison_id).in_(wanted))
-        .order_by(
-            col(ComparisonRow.comparison_id), col(ComparisonRow.position), col(ComparisonRow.id)
-        )
-    ).all()
-    cells = session.exec(
-        select(ComparisonCell).where(col(ComparisonCell.comparison_id).in_(wanted))
-    ).all()
-    slug_of = {ref.id: ref.slug for refs in subjects.values() for ref in refs}
-    cells_by_row: dict[int, dict[int, ComparisonCell]] = defaultdict(dict)
-    for cell in cells:
-        cells_by_row[cell.row_id][cell.role_id] = cell
-    rows_by_comparison: dict[int, list[RowPublic]] = defaultdict(list)
-    for row in rows:
-        assert row.id is not None
-        by_role = cells_by_row[row.id]
-        said = words.get(row.id, {})
-        texts = said.get("cells", {})
-        rows_by_comparison[row.comparison_id].append(
-            RowPublic(
-                id=row.id,
-                position=row.position,
-                dimension=said.get("dimension") or row.dimension,
-                cells={
-                    slug_of[ref.id]: CellPublic(
-                        text=texts.get(own_slugs.get(ref.id, "")) or by_role[ref.id].text,
-                        note=by_role[ref.id].note,
-                        source_url=by_role[ref.id].source_url,
-                    )
-                    for ref in subjects[row.comparison_id]
-                    if ref.id in by_role
-                },
-            )
-        )
-    return {
-        c.id: ComparisonPublic.model_validate(
-            c,
-            update={
-                "status": _status(c),
-                "subjects": subjects[c.id],
-                "rows": rows_by_comparison[c.id],
-                "url": resource_url(COLLECTION, c.slug),
-                **localized[c.id].fields(),
-            },
-        )
-        for c in comparisons
-        if c.id is not None
-    }
-
-
-def to_public(
-    session: Session,
-    comparison: Comparison,
-    *,
-    preview: bool = True,
-    include: frozenset[str] = frozenset(),
-    locale: str | None = None,
-) -> ComparisonPublic:
-    """The comparison as a reader sees it (its writers, by default: ``preview``)."""
-    assert comparison.id is not None
-    tables = _tables(
-        session, [comparison], preview=preview, whole_roles="roles" in include, locale=locale
-    )
-    return tables[comparison.id]
-
-
-def get_comparison(
-    session: Session,
-    ref: str,
-    *,
-    preview: bool = False,
-    include: frozenset[str] = frozenset(),
-    locale: str | None = None,
-    accept_language: str | None = None,
-) -> ComparisonPublic:
-    """The comparison ``ref`` names, in the locale asked for (``?locale=``, a translation's
-    slug, or Accept-Language)."""
-    comparison, shown = reading.found_in(
-        session,
-        Comparison,
-        COLLECTION,
-        ref,
-        preview=preview,
-        asked=locale,
-        accept_language=accept_language,
-        own=lambda: find_comparison(session, ref, preview=preview),
-        missing=ComparisonNotFound,
-    )
-    return to_public(session, comparison, preview=preview, include=include, locale=shown)
-
-
-def list_comparisons(
-    session: Session,
-    *,
-    query: ComparisonListQuery,
-    preview: bool,
-    accept_language: str | None = None,
-) -> Page[ComparisonListItem]:
-    locale = locales.negotiate(query.locale, accept_language)
-    statement = workflow_filters(
-        select(Comparison).where(readable(Comparison, preview=preview)),
-        Comparison,
-        query,
-        preview=preview,
-    )
-    subject: tuple[Any, Any, Any] = (ComparisonSubject, ComparisonSubject.role_id, Role)
-    embedded: tuple[Any, Any, Any] = (ArticleComparison, ArticleComparison.article_id, Article)
-    for (link, column, model), slugs, keep in (
-        *((subject, slugs, True) for slugs in dict.fromkeys(query.role)),  # one of each
-        (embedded, query.article, True),
-        (subject, query.not_role, False),
-        (embedded, query.not_article, False),
-    ):
-        if slugs is not None:
-            shown = readable(model, preview=preview)
-            exists = linked(Comparison.id, col(link.comparison_id), column, model, slugs, shown)
-            statement = statement.where(exists if keep else ~exists)
-    if query.dimension is not None:
-        with_row = select(ComparisonRow.id).where(
-            col(ComparisonRow.comparison_id) == Comparison.id,
-            func.lower(col(ComparisonRow.dimension)) == query.dimension.strip().lower(),
-        )
-        statement = statement.where(with_row.exists())
-    if query.q is not None:
-        matching = search_index.matching_ids(session, COLLECTION, query.q, locale=locale)
-        statement = statement.where(col(Comparison.id).in_(matching))
-    page = keyset_page(session, statement, sortable=SORTABLE, params=query)
-    include = parse_include(query.include, INCLUDABLE)
-    ids = {c.id for c in page.items if c.id is not None}
-    subjects = (
-        _subjects_by_comparison(
-            session,
-            _subject_rows(session, ids, preview=preview),
-            preview=preview,
-            whole="roles" in include,
-            locale=locale,
-        )
-        if ids
-        else {}
-    )
-    counts: dict[int, int] = (
-        dict(
-            session.exec(
-                select(ComparisonRow.comparison_id, func.count())
-                .where(col(ComparisonRow.comparison_id).in_(ids))
-                .group_by(col(ComparisonRow.comparison_id))
-            ).all()
-        )
-        if ids
-        else {}
-    )
-
-    def convert(items: list[Comparison]) -> list[ComparisonListItem]:
-        shown, localized = reading.localize(
-            session, items, COLLECTION, locale, preview=preview, apply=shown_in
-        )
-        return [
-            ComparisonListItem.model_validate(
-                c,
-                update={
-                    "status": _status(c),
-                    "subjects": subjects.get(c.id or 0, []),
-                    "row_count": counts.get(c.id or 0, 0),
-                    "url": resource_url(COLLECTION, c.slug),
-                    **localized[c.id or 0].fields(),
-                },
-            )
-            for c in shown
-        ]
-
-    return map_page(page, convert)
-
-
-def get_role_with_comparisons(
-    session: Session,
-    ref: str,
-    *,
-    preview: bool,
-    locale: str | None = None,
-    accept_language: str | None = None,
-) -> RoleWithComparisons:
-    """A role page whose comparisons come whole, rows and cells included."""
-    role = roles_service.get_role(
-        session, ref, preview=preview, locale=locale, accept_language=accept_language
-    )
-    tables = load_comparisons(session, [c.id for c in role.comparisons], preview=preview)
-    whole = [tables[c.id] for c in role.comparisons]
-    return RoleWithComparisons.model_validate({**role.model_dump(), "comparisons": whole})
-
-
-def compare_roles(session: Session, a: str, b: str, *, preview: bool) -> RoleComparison:
-    """Every dimension, across all comparisons, on which both roles have a cell."""
-    first = roles_service.find_role(session, a, preview=preview)
-    second = roles_service.find_role(session, b, preview=preview)
-    if first.id == second.id:
-        raise InvalidParameter("b", "compare a role with another role")
-    shown = readable(Comparison, preview=preview)
-    both = select(Comparison.id).where(
-        shown,
-        *(
-            col(Comparison.id).in_(
-                select(ComparisonSubject.comparison_id).where(ComparisonSubject.role_id == role.id)
-            )
-            for role in (first, second)
-        ),
-    )
-    ids = [i for i in session.exec(both) if i is not None]
-    tables = load_comparisons(session, ids, preview=preview)
-    dimensions = []
-    for table in sorted(tables.values(), key=lambda t: (t.title, t.id)):
-        reference = ComparisonRef(id=table.id, slug=table.slug, title=table.title, url=table.url)
-        for row in table.rows:
-            if first.slug in row.cells and second.slug in row.cells:
-                dimensions.append(
-                    SideBySide(
-                        dimension=row.dimension,
-                        comparison=reference,
-                        row_id=row.id,
-                        cells={
-                            first.slug: row.cells[first.slug],
-                            second.slug: row.cells[second.slug],
-                        },
-                    )
-                )
-    return RoleComparison(roles=[RoleRef.of(first), RoleRef.of(second)], dimensions=dimensions)
-
-
-# --- Writes ---------------------------------------------------------------------------------
 
 
 def document(session: Session, comparison: Comparison) -> dict[str, Any]:
@@ -716,17 +347,6 @@ def _search_text(session: Session, comparison: Comparison) -> tuple[str, str]:
     return comparison.title, "\n".join(lines)
 
 
-def _public_many(
-    session: Session, rows: Sequence[Comparison], *, preview: bool, locale: str | None = None
-) -> list[ComparisonPublic]:
-    ids = [r.id for r in rows if r.id is not None]
-    tables = load_comparisons(session, ids, preview=preview, locale=locale)
-    return [tables[r.id] for r in rows if r.id in tables]
-
-
-# Translations: what a translation keeps, and its search document.
-
-
 def _comparison_content(
     session: Session, comparison: Any, data: ComparisonTranslationInput
 ) -> dict[str, Any]:
@@ -785,10 +405,13 @@ TRANSLATION = reading.Translatable(
     search=_comparison_search,
 )
 
+
 reading.TRANSLATABLE.register(kinds.COMPARISON, TRANSLATION)
 
 
 search_index.EXTRACTORS.register(kinds.COMPARISON, _search_text)
+
+
 editing.ROOMS.register(
     kinds.COMPARISON,
     editing.Room(
@@ -797,6 +420,28 @@ editing.ROOMS.register(
         create_comparison,
         update_comparison,
         delete_comparison,
-        public_many=_public_many,
+        public_many=public_many,
     ),
 )
+
+__all__ = [  # the room's reads, for those who call the service
+    "COLLECTION",
+    "INCLUDABLE",
+    "KIND",
+    "ROW_SORTABLE",
+    "SORTABLE",
+    "TRANSLATED",
+    "compare_roles",
+    "create_comparison",
+    "delete_comparison",
+    "document",
+    "find_comparison",
+    "get_comparison",
+    "list_comparisons",
+    "load_comparisons",
+    "restore_comparison",
+    "shown_in",
+    "to_public",
+    "update_comparison",
+    "write_owned",
+]

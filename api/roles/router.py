@@ -6,7 +6,6 @@ from fastapi import APIRouter, Body, Query, Request
 from starlette.responses import Response
 
 from api.auth.dependencies import CurrentKey, ReadKey, WriteKey
-from api.comparisons import service as comparisons_service
 from api.core.db import SessionDep
 from api.core.errors import (
     AUTH_ERRORS,
@@ -21,7 +20,7 @@ from api.core.errors import (
     problem_responses,
 )
 from api.history.models import DiffQuery, RevisionDiff, RevisionPublic, RevisionSummary
-from api.roles import service
+from api.roles import page, service
 from api.roles.models import (
     INCLUDES,
     RoleInput,
@@ -93,9 +92,7 @@ def get_role(
     role: RolePublic
     language = {"locale": query.locale, "accept_language": accept_language}
     if "comparisons" in parse_include(query.include, frozenset(INCLUDES)):
-        role = comparisons_service.get_role_with_comparisons(
-            session, ref, preview=preview, **language
-        )
+        role = page.get_role_with_comparisons(session, ref, preview=preview, **language)
     else:
         role = service.get_role(session, ref, preview=preview, **language)
     fields = parse_fields(query.fields, RolePublic)

@@ -1,5 +1,5 @@
-"""Moving content between installs: NDJSON export and import (Markdown files with YAML front
-matter: ``api.transfer.markdown``).
+"""Moving content between installs: NDJSON import (the export is ``api.transfer.export``;
+Markdown files with YAML front matter, ``api.transfer.markdown``).
 
 An export is a header line, then one JSON object per line: authors, tags, assets, roles,
 comparisons (with subjects, rows and cells), articles (with their tags, roles, comparisons and
@@ -14,12 +14,10 @@ bytes are neither in the archive nor in the media store is refused.
 """
 
 import hashlib
-import io
 import re
 import tarfile
-import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
@@ -44,10 +42,20 @@ from api.translations.models import Translation
 from api.web.http import json_fault
 
 FORMAT = "folio-export"
+
+
 VERSION = 1
+
+
 CONTENT_FILE = "content.ndjson"  # in an archive, beside assets/<sha256>
+
+
 Blobs = Callable[[str], bytes | None]  # an archive's bytes by SHA-256
+
+
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
 # What an export holds, each after what it refers to: the labels, media, then the kinds with
 # a workflow (a comparison's subjects are roles; an article refers to all of them).
 CONTENT: list[tuple[str, type[SQLModel], str]] = [
@@ -55,74 +63,6 @@ CONTENT: list[tuple[str, type[SQLModel], str]] = [
     ("asset", Asset, "assets"),
     *((k.name, TABLES[k.collection], k.collection) for k in kinds.referred_first(kinds.WORKFLOW)),
 ]
-
-
-def _dumps(data: dict[str, Any]) -> str:
-    # Sorted keys: the same content always gives the same bytes, whatever loaded it.
-    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
-
-
-def _columns(row: SQLModel) -> dict[str, Any]:
-    return row.model_dump(mode="json")
-
-
-def export_lines(session: Session) -> Iterator[str]:
-    """The whole content of the database, one JSON object per line."""
-    yield _dumps({"format": FORMAT, "version": VERSION})
-    for kind, model, _ in CONTENT:
-        for row in session.exec(select(model).order_by(col(model.id))):  # type: ignore[attr-defined]
-            record = {"type": kind, **_columns(row)}
-            if isinstance(row, Comparison):
-                record.update(_comparison_parts(session, row))
-            elif isinstance(row, Article):
-                record.update(_article_links(session, row))
-            yield _dumps(record)
-    for translation in session.exec(select(Translation).order_by(col(Translation.id))):
-        yield _dumps({"type": "translation", **_columns(translation)})
-    for revision in session.exec(select(Revision).order_by(col(Revision.id))):
-        yield _dumps({"type": "revision", **_columns(revision)})
-    for redirect in session.exec(
-        select(SlugRedirect).order_by(col(SlugRedirect.resource_type), col(SlugRedirect.slug))
-    ):
-        yield _dumps({"type": "slug_redirect", **_columns(redirect)})
-
-
-def export_archive(session: Session, storage: Storage, out: IO[bytes]) -> None:
-    """The export as a tar: ``content.ndjson``, then ``assets/<sha256>`` for every asset, in
-    id order, with fixed times and owners: the same content always gives the same bytes."""
-    with tempfile.TemporaryFile() as ndjson:
-        for line in export_lines(session):
-            ndjson.write(line.encode() + b"\n")
-        size = ndjson.tell()
-        ndjson.seek(0)
-        with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as tar:
-            tar.addfile(_member(CONTENT_FILE, size), ndjson)
-            for sha, data in _asset_bytes(session, storage):
-                tar.addfile(_member(f"assets/{sha}", len(data)), io.BytesIO(data))
-
-
-def export_directory(session: Session, storage: Storage, directory: Path) -> None:
-    """The export as a directory: ``content.ndjson`` and ``assets/<sha256>``."""
-    (directory / "assets").mkdir(parents=True, exist_ok=True)
-    with (directory / CONTENT_FILE).open("w", encoding="utf-8") as handle:
-        for line in export_lines(session):
-            handle.write(line + "\n")
-    for sha, data in _asset_bytes(session, storage):
-        (directory / "assets" / sha).write_bytes(data)
-
-
-def _asset_bytes(session: Session, storage: Storage) -> Iterator[tuple[str, bytes]]:
-    for asset_id, sha in session.exec(select(Asset.id, Asset.sha256).order_by(col(Asset.id))):
-        data = storage.get(session, sha)
-        if data is None:
-            raise FolioError(f"The bytes of asset {asset_id} are missing from the media store.")
-        yield sha, data
-
-
-def _member(name: str, size: int) -> tarfile.TarInfo:
-    info = tarfile.TarInfo(name)
-    info.size, info.mode, info.mtime = size, 0o644, 0
-    return info
 
 
 def import_archive(
@@ -194,60 +134,6 @@ def import_directory(
             blobs=blobs,
             storage=storage,
         )
-
-
-def _comparison_parts(session: Session, comparison: Comparison) -> dict[str, Any]:
-    subjects = session.exec(
-        select(ComparisonSubject.role_id)
-        .where(ComparisonSubject.comparison_id == comparison.id)
-        .order_by(col(ComparisonSubject.position))
-    ).all()
-    order = {role_id: i for i, role_id in enumerate(subjects)}
-    rows = []
-    for row in session.exec(
-        select(ComparisonRow)
-        .where(ComparisonRow.comparison_id == comparison.id)
-        .order_by(col(ComparisonRow.position), col(ComparisonRow.id))
-    ):
-        cells = session.exec(select(ComparisonCell).where(ComparisonCell.row_id == row.id)).all()
-        rows.append(
-            {
-                "id": row.id,
-                "position": row.position,
-                "dimension": row.dimension,
-                "cells": [
-                    {
-                        "role_id": c.role_id,
-                        "text": c.text,
-                        "note": c.note,
-                        "source_url": c.source_url,
-                    }
-                    for c in sorted(cells, key=lambda c: order.get(c.role_id, 0))
-                ],
-            }
-        )
-    return {"subjects": list(subjects), "rows": rows}
-
-
-def _article_links(session: Session, article: Article) -> dict[str, Any]:
-    def linked(table: Any, column: Any) -> list[int]:
-        return list(
-            session.exec(
-                select(column).where(table.article_id == article.id).order_by(col(table.position))
-            )
-        )
-
-    assets = session.exec(
-        select(ArticleAsset.asset_id)
-        .where(ArticleAsset.article_id == article.id)
-        .order_by(col(ArticleAsset.asset_id))
-    )
-    return {
-        "tag_ids": linked(ArticleTag, ArticleTag.tag_id),
-        "role_ids": linked(ArticleRole, ArticleRole.role_id),
-        "comparison_ids": linked(ArticleComparison, ArticleComparison.comparison_id),
-        "asset_ids": list(assets),
-    }
 
 
 def is_empty(session: Session) -> bool:
@@ -601,6 +487,3 @@ def _advance_sequences(session: Session) -> None:
                 f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
             )
         )
-
-
-# --- Markdown with YAML front matter ---------------------------------------------------------

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api.core.db import make_engine
-from api.transfer.service import export_lines
+from api.transfer.export import export_lines
 from tests.conftest import Database, copied_database
 
 

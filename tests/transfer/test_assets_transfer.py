@@ -18,14 +18,8 @@ from api.cli import app as cli
 from api.core.config import get_settings
 from api.core.errors import ImportFailed
 from api.main import create_app
-from api.transfer.service import (
-    export_archive,
-    export_directory,
-    export_lines,
-    import_archive,
-    import_directory,
-    import_lines,
-)
+from api.transfer.export import export_archive, export_directory, export_lines
+from api.transfer.service import import_archive, import_directory, import_lines
 from tests.assets.images import png
 from tests.assets.test_assets import publish_with, uploaded
 from tests.conftest import Database, Keys, settings_for

@@ -19,7 +19,8 @@ from api.core.config import get_settings
 from api.core.db import make_engine
 from api.core.errors import ImportFailed
 from api.main import create_app
-from api.transfer.service import export_lines, import_lines
+from api.transfer.export import export_lines
+from api.transfer.service import import_lines
 from tests.conftest import Database, Keys, _new_database, migrate, settings_for
 from tests.transfer.conftest import export_of
 
