@@ -85,8 +85,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "api.auth.dependencies",
             "api.routing",
             "api.*.router",
-            "api.labels.authors",
-            "api.labels.tags",
         ),
     ),
     ("app", ("api.main", "api.cli")),

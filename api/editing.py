@@ -100,6 +100,9 @@ class Room:
     delete: Callable[..., Any]  # (session, ref, *, key, if_match): to the trash
     # (session, rows, *, preview, locale) → their public forms, in order, in a few queries.
     public_many: Callable[..., Sequence[BaseModel]]
+    missing: type[NotFound]  # the problem when no resource has the ref asked for
+    # (session, ref, number, *, key, if_match): revision ``number`` made current (a new one).
+    restore: Callable[..., Any] | None = None
 
 
 # Every kind's room (checked complete at start-up).

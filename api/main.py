@@ -29,8 +29,7 @@ from api.core.config import Settings, get_settings
 from api.core.errors import install_error_handlers
 from api.core.logs import configure_logging
 from api.feeds.router import router as feeds_router
-from api.labels.authors import router as authors_router
-from api.labels.tags import router as tags_router
+from api.labels.router import authors_router, tags_router
 from api.previews.router import router as previews_router
 from api.purge import service as purge
 from api.roles import router as roles

@@ -1,30 +1,58 @@
 """What routes that write share: how a POST that creates something answers (once per
-Idempotency-Key), the merge-patch body, and the revision routes' common work. Each domain's
-router declares its own routes with these; none is made here."""
+Idempotency-Key), the merge-patch body, the revision routes' common work, and the routes every
+kind has the same way, declared once here for each kind's router to add:
+
+- ``write_routes``: ``POST /v1/{collection}``, ``PUT``, ``PATCH`` and ``DELETE
+  /v1/{collection}/{ref}``;
+- ``revision_routes``: ``GET /v1/{collection}/{ref}/revisions``, ``…/revisions/diff``,
+  ``…/revisions/{number}`` and ``POST …/revisions/{number}/restore``.
+
+Each calls the kind's room (``api.editing.ROOMS``); the routes a kind has of its own are in its
+router."""
 
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Body, Path, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.responses import Response
 
+from api import editing
+from api.auth.dependencies import ReadKey, WriteKey
 from api.auth.models import ApiKey
+from api.core import kinds
+from api.core.db import SessionDep
+from api.core.errors import (
+    AUTH_ERRORS,
+    WRITE_ERRORS,
+    FolioError,
+    InvalidBody,
+    RevisionNotFound,
+    StalePrecondition,
+    StillReferenced,
+    problem_responses,
+)
 from api.core.fields import MAX_ID
 from api.core.urls import api_url
 from api.history import service as history
+from api.history.models import DiffQuery, RevisionDiff, RevisionPublic, RevisionSummary
 from api.idempotency import service as idempotency
 from api.web.http import (
     JSON,
     MERGE_PATCH,
     PRIVATE_CACHE,
+    IdempotencyKey,
+    IfMatch,
+    NoQueryDep,
+    Ref,
     encode,
     make_etag,
+    no_content,
     represent,
     represent_page,
 )
-from api.web.pagination import PageParams
+from api.web.pagination import ListEnvelope, PageParams
 
 RevisionNumber = Annotated[int, Path(ge=1, le=MAX_ID, description="Revision number (the version).")]
 MergePatch = Annotated[dict[str, Any], Body(description="A JSON merge patch (RFC 7396).")]
@@ -85,3 +113,178 @@ def revision_diff(
 ) -> Response:
     diff = history.diff_revisions(session, collection, row.id, before, after)
     return represent(request, diff, public=False)
+
+
+def write_routes(
+    router: APIRouter, kind: kinds.Kind, *, public: type[BaseModel], what: str
+) -> None:
+    """``POST ""`` and ``PUT``, ``PATCH``, ``DELETE "/{ref}"`` of ``kind`` on ``router`` (its
+    prefix ``/v1/{collection}``), each answering ``public``; ``what`` names one in their
+    descriptions ("an article (…)")."""
+    room, name = editing.room(kind.collection), kind.name
+    Input: Any = room.model
+    missing = room.missing
+
+    def shown(session: Session, row: Any) -> BaseModel:
+        return room.kind.public(session, row)
+
+    @router.post(
+        "",
+        name=f"create_{name}",
+        status_code=201,
+        response_model=public,
+        responses=problem_responses(*WRITE_ERRORS),
+        description=f"Create {what}.",
+    )
+    def create(
+        data: Annotated[Input, Body()],
+        request: Request,
+        session: SessionDep,
+        key: WriteKey,
+        _: NoQueryDep,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response:
+        return created_once(
+            request,
+            session,
+            key=key,
+            idempotency_key=idempotency_key,
+            data=data,
+            collection=kind.collection,
+            create=lambda: room.create(session, data, key=key),
+            public=lambda row: shown(session, row),
+        )
+
+    @router.put(
+        "/{ref}",
+        name=f"replace_{name}",
+        response_model=public,
+        responses=problem_responses(*WRITE_ERRORS, missing),
+        description=f"Replace {what}; fields left out take their defaults, the slug is kept.",
+    )
+    def replace(
+        ref: Ref,
+        data: Annotated[Input, Body()],
+        request: Request,
+        session: SessionDep,
+        key: WriteKey,
+        _: NoQueryDep,
+        if_match: IfMatch = None,
+    ) -> Response:
+        row = room.update(session, ref, data=data, key=key, if_match=if_match)
+        return represent(request, shown(session, row), public=False)
+
+    @router.patch(
+        "/{ref}",
+        name=f"patch_{name}",
+        response_model=public,
+        responses=problem_responses(*WRITE_ERRORS, missing),
+        description=f"Change some fields of {what} (JSON merge patch: null removes a field).",
+        openapi_extra=MERGE_PATCH_BODY,
+    )
+    def patch(
+        ref: Ref,
+        patch: MergePatch,
+        request: Request,
+        session: SessionDep,
+        key: WriteKey,
+        _: NoQueryDep,
+        if_match: IfMatch = None,
+    ) -> Response:
+        row = room.update(session, ref, patch=patch, key=key, if_match=if_match)
+        return represent(request, shown(session, row), public=False)
+
+    @router.delete(
+        "/{ref}",
+        name=f"delete_{name}",
+        status_code=204,
+        responses=problem_responses(*AUTH_ERRORS, missing, StalePrecondition, StillReferenced),
+        description=f"Move {what} to the trash (see /v1/trash).",
+    )
+    def delete(
+        ref: Ref, session: SessionDep, key: WriteKey, _: NoQueryDep, if_match: IfMatch = None
+    ) -> Response:
+        room.delete(session, ref, key=key, if_match=if_match)
+        return no_content()
+
+
+def revision_routes(router: APIRouter, kind: kinds.Kind, *, public: type[BaseModel]) -> None:
+    """The revision routes of ``kind`` on ``router``: list, diff, one, and restore (which
+    answers ``public``)."""
+    room, name = editing.room(kind.collection), kind.name
+    restore = room.restore
+    if restore is None:
+        raise kinds.MissingPiece(f"restore: none for {kind.collection}")
+    errors: tuple[type[FolioError], ...] = (room.missing, RevisionNotFound, *AUTH_ERRORS)
+
+    def find(session: Session, ref: str) -> Any:
+        return room.kind.find(session, ref, False)  # drafts too
+
+    @router.get(
+        "/{ref}/revisions",
+        name=f"list_{name}_revisions",
+        response_model=ListEnvelope[RevisionSummary],
+        responses=problem_responses(*errors),
+        description="List the revisions, newest first: number, time, action and the key that"
+        " made it.",
+    )
+    def list_revisions(
+        ref: Ref,
+        request: Request,
+        session: SessionDep,
+        _key: ReadKey,
+        query: Annotated[PageParams, Query()],
+    ) -> Response:
+        return revisions(request, session, kind.collection, find(session, ref), query)
+
+    @router.get(
+        "/{ref}/revisions/diff",
+        name=f"diff_{name}_revisions",
+        response_model=RevisionDiff,
+        responses=problem_responses(*errors),
+        description="Compare two revisions: the fields that changed, and a unified diff.",
+    )
+    def diff_revisions(
+        ref: Ref,
+        request: Request,
+        session: SessionDep,
+        _key: ReadKey,
+        query: Annotated[DiffQuery, Query()],
+    ) -> Response:
+        row = find(session, ref)
+        return revision_diff(request, session, kind.collection, row, query.from_, query.to)
+
+    @router.get(
+        "/{ref}/revisions/{number}",
+        name=f"get_{name}_revision",
+        response_model=RevisionPublic,
+        responses=problem_responses(*errors),
+        description="Get one revision with the whole content as it was.",
+    )
+    def get_revision(
+        ref: Ref,
+        number: RevisionNumber,
+        request: Request,
+        session: SessionDep,
+        _key: ReadKey,
+        _: NoQueryDep,
+    ) -> Response:
+        return revision(request, session, kind.collection, find(session, ref), number)
+
+    @router.post(
+        "/{ref}/revisions/{number}/restore",
+        name=f"restore_{name}_revision",
+        responses=problem_responses(*errors, StalePrecondition, InvalidBody),
+        description="Make that revision's content current again; this is itself a new revision.",
+    )
+    def restore_revision(
+        ref: Ref,
+        number: RevisionNumber,
+        request: Request,
+        session: SessionDep,
+        key: WriteKey,
+        _: NoQueryDep,
+        if_match: IfMatch = None,
+    ) -> Response:
+        row = restore(session, ref, number, key=key, if_match=if_match)
+        return represent(request, room.kind.public(session, row), public=False)

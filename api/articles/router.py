@@ -2,61 +2,43 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from api.articles import service
 from api.articles.jsonld import head_links, inline_safe, script_tag
 from api.articles.models import (
-    ArticleInput,
     ArticleListItem,
     ArticleListQuery,
     ArticlePublic,
     ArticleQuery,
 )
 from api.articles.render import RENDERERS
-from api.auth.dependencies import CurrentKey, ReadKey, WriteKey
-from api.core import locales
+from api.auth.dependencies import CurrentKey
+from api.core import kinds, locales
 from api.core.db import SessionDep
 from api.core.errors import (
-    AUTH_ERRORS,
-    WRITE_ERRORS,
     ArticleNotFound,
-    FolioError,
-    InvalidBody,
     NotAcceptable,
     PreviewNotValid,
-    RevisionNotFound,
-    StalePrecondition,
-    StillReferenced,
     Unauthorized,
     problem_responses,
 )
-from api.history.models import DiffQuery, RevisionDiff, RevisionPublic, RevisionSummary
 from api.previews import service as previews
 from api.routing import (
-    MERGE_PATCH_BODY,
-    MergePatch,
-    RevisionNumber,
-    created_once,
-    revision,
-    revision_diff,
-    revisions,
+    revision_routes,
+    write_routes,
 )
 from api.web.filters import LocaleQuery
 from api.web.http import (
     JSON,
     AcceptLanguage,
-    IdempotencyKey,
-    IfMatch,
-    NoQueryDep,
     Ref,
     negotiate,
-    no_content,
     represent,
     represent_page,
 )
-from api.web.pagination import ListEnvelope, PageParams, parse_fields, parse_include
+from api.web.pagination import ListEnvelope, parse_fields, parse_include
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
 
@@ -176,160 +158,14 @@ def get_article_jsonld(
     )
 
 
-# --- Writes ---------------------------------------------------------------------------------
+# --- Writes and revisions, as every kind has them (``api.routing``) -------------------------
+# POST "", PUT, PATCH and DELETE "/{ref}"; GET "/{ref}/revisions", "/{ref}/revisions/diff",
+# "/{ref}/revisions/{number}" and POST "/{ref}/revisions/{number}/restore".
 
-_WHAT = "an article (from `body` blocks or from `body_markdown`)"
-
-
-@router.post(
-    "",
-    status_code=201,
-    response_model=ArticlePublic,
-    responses=problem_responses(*WRITE_ERRORS),
-    description=f"Create {_WHAT}.",
+write_routes(
+    router,
+    kinds.ARTICLE,
+    public=ArticlePublic,
+    what="an article (from `body` blocks or from `body_markdown`)",
 )
-def create_article(
-    data: Annotated[ArticleInput, Body()],
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    idempotency_key: IdempotencyKey = None,
-) -> Response:
-    return created_once(
-        request,
-        session,
-        key=key,
-        idempotency_key=idempotency_key,
-        data=data,
-        collection=service.COLLECTION,
-        create=lambda: service.create_article(session, data, key=key),
-        public=lambda article: service.to_public(session, article),
-    )
-
-
-@router.put(
-    "/{ref}",
-    response_model=ArticlePublic,
-    responses=problem_responses(*WRITE_ERRORS, ArticleNotFound),
-    description=f"Replace {_WHAT}; fields left out take their defaults, the slug is kept.",
-)
-def replace_article(
-    ref: Ref,
-    data: Annotated[ArticleInput, Body()],
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    if_match: IfMatch = None,
-) -> Response:
-    article = service.update_article(session, ref, data=data, key=key, if_match=if_match)
-    return represent(request, service.to_public(session, article), public=False)
-
-
-@router.patch(
-    "/{ref}",
-    response_model=ArticlePublic,
-    responses=problem_responses(*WRITE_ERRORS, ArticleNotFound),
-    description=f"Change some fields of {_WHAT} (JSON merge patch: null removes a field).",
-    openapi_extra=MERGE_PATCH_BODY,
-)
-def patch_article(
-    ref: Ref,
-    patch: MergePatch,
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    if_match: IfMatch = None,
-) -> Response:
-    article = service.update_article(session, ref, patch=patch, key=key, if_match=if_match)
-    return represent(request, service.to_public(session, article), public=False)
-
-
-@router.delete(
-    "/{ref}",
-    status_code=204,
-    responses=problem_responses(*AUTH_ERRORS, ArticleNotFound, StalePrecondition, StillReferenced),
-    description=f"Move {_WHAT} to the trash (see /v1/trash).",
-)
-def delete_article(
-    ref: Ref, session: SessionDep, key: WriteKey, _: NoQueryDep, if_match: IfMatch = None
-) -> Response:
-    service.delete_article(session, ref, key=key, if_match=if_match)
-    return no_content()
-
-
-# --- Revisions ------------------------------------------------------------------------------
-
-_REVISION_ERRORS: tuple[type[FolioError], ...] = (ArticleNotFound, RevisionNotFound, *AUTH_ERRORS)
-
-
-@router.get(
-    "/{ref}/revisions",
-    response_model=ListEnvelope[RevisionSummary],
-    responses=problem_responses(*_REVISION_ERRORS),
-)
-def list_article_revisions(
-    ref: Ref,
-    request: Request,
-    session: SessionDep,
-    _key: ReadKey,
-    query: Annotated[PageParams, Query()],
-) -> Response:
-    """List the revisions, newest first: number, time, action and the key that made it."""
-    article = service.find_article(session, ref, preview=True)
-    return revisions(request, session, service.COLLECTION, article, query)
-
-
-@router.get(
-    "/{ref}/revisions/diff",
-    response_model=RevisionDiff,
-    responses=problem_responses(*_REVISION_ERRORS),
-)
-def diff_article_revisions(
-    ref: Ref,
-    request: Request,
-    session: SessionDep,
-    _key: ReadKey,
-    query: Annotated[DiffQuery, Query()],
-) -> Response:
-    """Compare two revisions: the fields that changed, and a unified diff."""
-    article = service.find_article(session, ref, preview=True)
-    return revision_diff(request, session, service.COLLECTION, article, query.from_, query.to)
-
-
-@router.get(
-    "/{ref}/revisions/{number}",
-    response_model=RevisionPublic,
-    responses=problem_responses(*_REVISION_ERRORS),
-)
-def get_article_revision(
-    ref: Ref,
-    number: RevisionNumber,
-    request: Request,
-    session: SessionDep,
-    _key: ReadKey,
-    _: NoQueryDep,
-) -> Response:
-    """Get one revision with the whole content as it was."""
-    article = service.find_article(session, ref, preview=True)
-    return revision(request, session, service.COLLECTION, article, number)
-
-
-@router.post(
-    "/{ref}/revisions/{number}/restore",
-    responses=problem_responses(*_REVISION_ERRORS, StalePrecondition, InvalidBody),
-)
-def restore_article_revision(
-    ref: Ref,
-    number: RevisionNumber,
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    if_match: IfMatch = None,
-) -> Response:
-    """Make that revision's content current again; this is itself a new revision."""
-    article = service.restore_article(session, ref, number, key=key, if_match=if_match)
-    return represent(request, service.to_public(session, article), public=False)
+revision_routes(router, kinds.ARTICLE, public=ArticlePublic)

@@ -412,6 +412,8 @@ editing.ROOMS.register(
         update_article,
         delete_article,
         public_many=to_public_many,
+        missing=ArticleNotFound,
+        restore=restore_article,
     ),
 )
 

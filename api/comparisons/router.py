@@ -2,14 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from api.auth.dependencies import CurrentKey, ReadKey, WriteKey
+from api.auth.dependencies import CurrentKey, WriteKey
 from api.comparisons import render, rows, service
 from api.comparisons.models import (
     CellInput,
-    ComparisonInput,
     ComparisonListItem,
     ComparisonListQuery,
     ComparisonPublic,
@@ -21,42 +20,33 @@ from api.comparisons.models import (
     RowsQuery,
     SubjectCreate,
 )
+from api.core import kinds
 from api.core.db import SessionDep
 from api.core.errors import (
     AUTH_ERRORS,
-    WRITE_ERRORS,
     ComparisonNotFound,
     FolioError,
     InvalidBody,
     NotAcceptable,
     PreconditionRequired,
-    RevisionNotFound,
     RoleNotFound,
     RowNotFound,
     StalePrecondition,
-    StillReferenced,
     Unauthorized,
     UnsupportedMediaType,
     problem_responses,
 )
 from api.core.fields import MAX_ID
 from api.core.slugs import SLUG_MAX
-from api.history.models import DiffQuery, RevisionDiff, RevisionPublic, RevisionSummary
 from api.routing import (
-    MERGE_PATCH_BODY,
-    MergePatch,
-    RevisionNumber,
-    created_once,
-    revision,
-    revision_diff,
-    revisions,
+    revision_routes,
+    write_routes,
 )
 from api.web.http import (
     CSV,
     JSON,
     MARKDOWN,
     AcceptLanguage,
-    IdempotencyKey,
     IfMatch,
     NoQueryDep,
     Ref,
@@ -66,7 +56,7 @@ from api.web.http import (
     represent,
     represent_page,
 )
-from api.web.pagination import ListEnvelope, PageParams, envelope, parse_fields, parse_include
+from api.web.pagination import ListEnvelope, envelope, parse_fields, parse_include
 
 router = APIRouter(prefix="/v1/comparisons", tags=["comparisons"])
 compare_router = APIRouter(prefix="/v1/roles", tags=["roles"])
@@ -349,169 +339,17 @@ def remove_comparison_subject(
     return no_content()
 
 
-# --- Writes ---------------------------------------------------------------------------------
+# --- Writes and revisions, as every kind has them (``api.routing``) -------------------------
+# POST "", PUT, PATCH and DELETE "/{ref}"; GET "/{ref}/revisions", "/{ref}/revisions/diff",
+# "/{ref}/revisions/{number}" and POST "/{ref}/revisions/{number}/restore".
 
-_WHAT = "a comparison (rows given with their id or an existing dimension keep their id)"
-
-
-@router.post(
-    "",
-    status_code=201,
-    response_model=ComparisonPublic,
-    responses=problem_responses(*WRITE_ERRORS),
-    description=f"Create {_WHAT}.",
+write_routes(
+    router,
+    kinds.COMPARISON,
+    public=ComparisonPublic,
+    what="a comparison (rows given with their id or an existing dimension keep their id)",
 )
-def create_comparison(
-    data: Annotated[ComparisonInput, Body()],
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    idempotency_key: IdempotencyKey = None,
-) -> Response:
-    return created_once(
-        request,
-        session,
-        key=key,
-        idempotency_key=idempotency_key,
-        data=data,
-        collection=service.COLLECTION,
-        create=lambda: service.create_comparison(session, data, key=key),
-        public=lambda comparison: service.to_public(session, comparison),
-    )
-
-
-@router.put(
-    "/{ref}",
-    response_model=ComparisonPublic,
-    responses=problem_responses(*WRITE_ERRORS, ComparisonNotFound),
-    description=f"Replace {_WHAT}; fields left out take their defaults, the slug is kept.",
-)
-def replace_comparison(
-    ref: Ref,
-    data: Annotated[ComparisonInput, Body()],
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    if_match: IfMatch = None,
-) -> Response:
-    comparison = service.update_comparison(session, ref, data=data, key=key, if_match=if_match)
-    return represent(request, service.to_public(session, comparison), public=False)
-
-
-@router.patch(
-    "/{ref}",
-    response_model=ComparisonPublic,
-    responses=problem_responses(*WRITE_ERRORS, ComparisonNotFound),
-    description=f"Change some fields of {_WHAT} (JSON merge patch: null removes a field).",
-    openapi_extra=MERGE_PATCH_BODY,
-)
-def patch_comparison(
-    ref: Ref,
-    patch: MergePatch,
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    if_match: IfMatch = None,
-) -> Response:
-    comparison = service.update_comparison(session, ref, patch=patch, key=key, if_match=if_match)
-    return represent(request, service.to_public(session, comparison), public=False)
-
-
-@router.delete(
-    "/{ref}",
-    status_code=204,
-    responses=problem_responses(
-        *AUTH_ERRORS, ComparisonNotFound, StalePrecondition, StillReferenced
-    ),
-    description=f"Move {_WHAT} to the trash (see /v1/trash).",
-)
-def delete_comparison(
-    ref: Ref, session: SessionDep, key: WriteKey, _: NoQueryDep, if_match: IfMatch = None
-) -> Response:
-    service.delete_comparison(session, ref, key=key, if_match=if_match)
-    return no_content()
-
-
-# --- Revisions ------------------------------------------------------------------------------
-
-_REVISION_ERRORS: tuple[type[FolioError], ...] = (
-    ComparisonNotFound,
-    RevisionNotFound,
-    *AUTH_ERRORS,
-)
-
-
-@router.get(
-    "/{ref}/revisions",
-    response_model=ListEnvelope[RevisionSummary],
-    responses=problem_responses(*_REVISION_ERRORS),
-)
-def list_comparison_revisions(
-    ref: Ref,
-    request: Request,
-    session: SessionDep,
-    _key: ReadKey,
-    query: Annotated[PageParams, Query()],
-) -> Response:
-    """List the revisions, newest first: number, time, action and the key that made it."""
-    comparison = service.find_comparison(session, ref, preview=True)
-    return revisions(request, session, service.COLLECTION, comparison, query)
-
-
-@router.get(
-    "/{ref}/revisions/diff",
-    response_model=RevisionDiff,
-    responses=problem_responses(*_REVISION_ERRORS),
-)
-def diff_comparison_revisions(
-    ref: Ref,
-    request: Request,
-    session: SessionDep,
-    _key: ReadKey,
-    query: Annotated[DiffQuery, Query()],
-) -> Response:
-    """Compare two revisions: the fields that changed, and a unified diff."""
-    comparison = service.find_comparison(session, ref, preview=True)
-    return revision_diff(request, session, service.COLLECTION, comparison, query.from_, query.to)
-
-
-@router.get(
-    "/{ref}/revisions/{number}",
-    response_model=RevisionPublic,
-    responses=problem_responses(*_REVISION_ERRORS),
-)
-def get_comparison_revision(
-    ref: Ref,
-    number: RevisionNumber,
-    request: Request,
-    session: SessionDep,
-    _key: ReadKey,
-    _: NoQueryDep,
-) -> Response:
-    """Get one revision with the whole content as it was."""
-    comparison = service.find_comparison(session, ref, preview=True)
-    return revision(request, session, service.COLLECTION, comparison, number)
-
-
-@router.post(
-    "/{ref}/revisions/{number}/restore",
-    responses=problem_responses(*_REVISION_ERRORS, StalePrecondition, InvalidBody),
-)
-def restore_comparison_revision(
-    ref: Ref,
-    number: RevisionNumber,
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    if_match: IfMatch = None,
-) -> Response:
-    """Make that revision's content current again; this is itself a new revision."""
-    comparison = service.restore_comparison(session, ref, number, key=key, if_match=if_match)
-    return represent(request, service.to_public(session, comparison), public=False)
+revision_routes(router, kinds.COMPARISON, public=ComparisonPublic)
 
 
 @compare_router.get(

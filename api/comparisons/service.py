@@ -421,6 +421,8 @@ editing.ROOMS.register(
         update_comparison,
         delete_comparison,
         public_many=public_many,
+        missing=ComparisonNotFound,
+        restore=restore_comparison,
     ),
 )
 

@@ -162,5 +162,6 @@ for _kind, _labels in ((kinds.AUTHOR, authors), (kinds.TAG, tags)):
             _labels.update,
             _labels.delete,
             public_many=_labels.public_many,
+            missing=_labels.missing,
         ),
     )

@@ -415,6 +415,13 @@ search_index.EXTRACTORS.register(kinds.ROLE, _search_text)
 editing.ROOMS.register(
     kinds.ROLE,
     editing.Room(
-        KIND, RoleInput, create_role, update_role, delete_role, public_many=to_public_many
+        KIND,
+        RoleInput,
+        create_role,
+        update_role,
+        delete_role,
+        public_many=to_public_many,
+        missing=RoleNotFound,
+        restore=restore_role,
     ),
 )
