@@ -288,3 +288,9 @@ def revision_routes(router: APIRouter, kind: kinds.Kind, *, public: type[BaseMod
     ) -> Response:
         row = restore(session, ref, number, key=key, if_match=if_match)
         return represent(request, room.kind.public(session, row), public=False)
+
+
+def content_routes(router: APIRouter, kind: kinds.Kind, public: type[BaseModel], what: str) -> None:
+    """``write_routes`` and ``revision_routes``: what a kind with revisions has."""
+    write_routes(router, kind, public=public, what=what)
+    revision_routes(router, kind, public=public)

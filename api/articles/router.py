@@ -26,8 +26,7 @@ from api.core.errors import (
 )
 from api.previews import service as previews
 from api.routing import (
-    revision_routes,
-    write_routes,
+    content_routes,
 )
 from api.web.filters import LocaleQuery
 from api.web.http import (
@@ -158,14 +157,9 @@ def get_article_jsonld(
     )
 
 
-# --- Writes and revisions, as every kind has them (``api.routing``) -------------------------
-# POST "", PUT, PATCH and DELETE "/{ref}"; GET "/{ref}/revisions", "/{ref}/revisions/diff",
-# "/{ref}/revisions/{number}" and POST "/{ref}/revisions/{number}/restore".
-
-write_routes(
-    router,
-    kinds.ARTICLE,
-    public=ArticlePublic,
-    what="an article (from `body` blocks or from `body_markdown`)",
+# --- Writes and revisions (``api.routing.content_routes``) ----------------------------------
+# POST "", PUT, PATCH, DELETE "/{ref}"; GET "/{ref}/revisions", "…/diff", "…/{number}";
+# POST "/{ref}/revisions/{number}/restore".
+content_routes(
+    router, kinds.ARTICLE, ArticlePublic, "an article (from `body` blocks or from `body_markdown`)"
 )
-revision_routes(router, kinds.ARTICLE, public=ArticlePublic)

@@ -39,8 +39,7 @@ from api.core.errors import (
 from api.core.fields import MAX_ID
 from api.core.slugs import SLUG_MAX
 from api.routing import (
-    revision_routes,
-    write_routes,
+    content_routes,
 )
 from api.web.http import (
     CSV,
@@ -339,17 +338,15 @@ def remove_comparison_subject(
     return no_content()
 
 
-# --- Writes and revisions, as every kind has them (``api.routing``) -------------------------
-# POST "", PUT, PATCH and DELETE "/{ref}"; GET "/{ref}/revisions", "/{ref}/revisions/diff",
-# "/{ref}/revisions/{number}" and POST "/{ref}/revisions/{number}/restore".
-
-write_routes(
+# --- Writes and revisions (``api.routing.content_routes``) ----------------------------------
+# POST "", PUT, PATCH, DELETE "/{ref}"; GET "/{ref}/revisions", "…/diff", "…/{number}";
+# POST "/{ref}/revisions/{number}/restore".
+content_routes(
     router,
     kinds.COMPARISON,
-    public=ComparisonPublic,
-    what="a comparison (rows given with their id or an existing dimension keep their id)",
+    ComparisonPublic,
+    "a comparison (rows given with their id or an existing dimension keep their id)",
 )
-revision_routes(router, kinds.COMPARISON, public=ComparisonPublic)
 
 
 @compare_router.get(

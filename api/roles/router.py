@@ -22,8 +22,7 @@ from api.roles.models import (
     RoleQuery,
 )
 from api.routing import (
-    revision_routes,
-    write_routes,
+    content_routes,
 )
 from api.web.http import (
     AcceptLanguage,
@@ -88,14 +87,12 @@ def get_role(
     )
 
 
-# --- Writes and revisions, as every kind has them (``api.routing``) -------------------------
-# POST "", PUT, PATCH and DELETE "/{ref}"; GET "/{ref}/revisions", "/{ref}/revisions/diff",
-# "/{ref}/revisions/{number}" and POST "/{ref}/revisions/{number}/restore".
-
-write_routes(
+# --- Writes and revisions (``api.routing.content_routes``) ----------------------------------
+# POST "", PUT, PATCH, DELETE "/{ref}"; GET "/{ref}/revisions", "…/diff", "…/{number}";
+# POST "/{ref}/revisions/{number}/restore".
+content_routes(
     router,
     kinds.ROLE,
-    public=RolePublic,
-    what="a role (refused on delete while a comparison or an article uses it)",
+    RolePublic,
+    "a role (refused on delete while a comparison or an article uses it)",
 )
-revision_routes(router, kinds.ROLE, public=RolePublic)
