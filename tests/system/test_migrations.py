@@ -12,6 +12,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
 from sqlmodel import Session
@@ -76,6 +77,15 @@ def _tables(url: str) -> set[str]:
         names = set(inspect(engine).get_table_names()) - {"alembic_version"}
         # SQLite's FTS5 index is a virtual table with shadow tables of its own.
         return {name for name in names if not name.startswith("search_fts")}
+    finally:
+        engine.dispose()
+
+
+def _current(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return set(MigrationContext.configure(connection).get_current_heads())
     finally:
         engine.dispose()
 
@@ -207,7 +217,9 @@ def test_down_to_base_and_up_again_with_rows_in_every_table(
 ) -> None:
     """`folio db downgrade base` on a database in use: the seed and one of everything (a tag,
     an asset, translations, a webhook with a delivery, a preview link, a trashed article, an
-    idempotent write, stored representations), then down to nothing and up again."""
+    idempotent write, stored representations), then each migration down, up and down again
+    from the newest (each upgrade meets the rows the downgrades left: a column added NOT NULL
+    without a default fails here), then down to nothing and up again."""
     monkeypatch.setenv("DATABASE_URL", fresh_database.url)
     monkeypatch.setenv("FOLIO_LOCALES", "en,de")
     monkeypatch.setenv("FOLIO_WEBHOOK_ALLOW_PRIVATE", "true")
@@ -245,6 +257,18 @@ def test_down_to_base_and_up_again_with_rows_in_every_table(
         )
     assert empty == []
     config = alembic_config()
+    # Each migration upgrades a database that holds rows (those its downgrade left): one step
+    # down, up again, and down, from the newest to the first.
+    steps = list(ScriptDirectory.from_config(config).walk_revisions())
+    for step in steps[:-1]:
+        command.downgrade(config, "-1")
+        command.upgrade(config, "+1")
+        assert step.revision in _current(fresh_database.url)
+        command.downgrade(config, "-1")
+        with fresh_database.engine.connect() as connection:
+            articles = connection.execute(text('SELECT count(*) FROM "article"')).scalar()
+        assert articles, f"no article left below {step.revision}"
+    command.upgrade(config, "head")
     command.downgrade(config, "base")
     assert _tables(fresh_database.url) == set()
     command.upgrade(config, "head")
