@@ -125,9 +125,6 @@ def write_routes(
     Input: Any = room.model
     missing = room.missing
 
-    def shown(session: Session, row: Any) -> BaseModel:
-        return room.kind.public(session, row)
-
     @router.post(
         "",
         name=f"create_{name}",
@@ -152,7 +149,7 @@ def write_routes(
             data=data,
             collection=kind.collection,
             create=lambda: room.create(session, data, key=key),
-            public=lambda row: shown(session, row),
+            public=lambda row: room.kind.public(session, row),
         )
 
     @router.put(
@@ -172,7 +169,7 @@ def write_routes(
         if_match: IfMatch = None,
     ) -> Response:
         row = room.update(session, ref, data=data, key=key, if_match=if_match)
-        return represent(request, shown(session, row), public=False)
+        return represent(request, room.kind.public(session, row), public=False)
 
     @router.patch(
         "/{ref}",
@@ -192,7 +189,7 @@ def write_routes(
         if_match: IfMatch = None,
     ) -> Response:
         row = room.update(session, ref, patch=patch, key=key, if_match=if_match)
-        return represent(request, shown(session, row), public=False)
+        return represent(request, room.kind.public(session, row), public=False)
 
     @router.delete(
         "/{ref}",

@@ -256,14 +256,11 @@ def install(engine: Engine, bounds: Bounds) -> None:
     @event.listens_for(engine, "checkin")
     @event.listens_for(engine, "close")
     @event.listens_for(engine, "close_detached")
+    @event.listens_for(engine, "soft_invalidate")  # closed properly later: no orphan
     def _released(dbapi_connection: Any, *_: Any) -> None:
         if dbapi_connection is not None:
             _holds.pop(id(dbapi_connection), None)
             watchdog.disarm(dbapi_connection)
-
-    @event.listens_for(engine, "soft_invalidate")  # closed properly later: no orphan
-    def _recycled(dbapi_connection: Any, _record: Any, _exception: Any) -> None:
-        _released(dbapi_connection)
 
     @event.listens_for(engine, "invalidate")
     def _invalidated(dbapi_connection: Any, record: Any, _exception: Any) -> None:

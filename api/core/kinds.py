@@ -2,15 +2,15 @@
 
 Every list of kinds (the collections a route accepts, the events a webhook may follow, what
 the trash, batch, search, translations, sitemaps, exports and the cache know) is derived from
-``KINDS``. A kind's pieces that live in its own room (its write frame, its search extractor,
-its translatable content, its batch writer) are registered against it with ``Pieces``, which
-refuses, when the module that gathers them is imported (at start-up), a registry that lacks a
-kind it should have: a kind added here without its pieces fails at once, never silently.
-
-Adding a kind: see "Adding a kind" in the README.
+``KINDS``. A kind's pieces that live in its own room (its writes and public forms, its search
+extractor, its translations) are registered against it in a ``Registry``, which
+``check_complete`` (called by ``create_app``) refuses while a kind it should hold lacks one;
+pieces gathered in one place (the tables) are a ``Pieces``, refused at once when incomplete.
+A kind added here without its pieces fails at start-up, never silently (README: "Kinds and
+rooms").
 """
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar, get_args
 
@@ -32,12 +32,20 @@ class Kind:
 
 
 ARTICLE = Kind(
-    "article", "articles", "title", True, True, True, True, ("role", "comparison", "author", "tag")
+    "article", "articles", "title", workflow=True, translatable=True, searchable=True, mapped=True,
+    links=("role", "comparison", "author", "tag"),
+)  # fmt: skip
+ROLE = Kind("role", "roles", "name", workflow=True, translatable=True, searchable=True, mapped=True)
+COMPARISON = Kind(
+    "comparison", "comparisons", "title", workflow=True, translatable=True, searchable=True,
+    mapped=True, links=("role",),
+)  # fmt: skip
+AUTHOR = Kind(
+    "author", "authors", "name", workflow=False, translatable=False, searchable=False, mapped=False
 )
-ROLE = Kind("role", "roles", "name", True, True, True, True)
-COMPARISON = Kind("comparison", "comparisons", "title", True, True, True, True, ("role",))
-AUTHOR = Kind("author", "authors", "name", False, False, False, False)
-TAG = Kind("tag", "tags", "name", False, False, False, False)
+TAG = Kind(
+    "tag", "tags", "name", workflow=False, translatable=False, searchable=False, mapped=False
+)
 
 # In the order lists show them (the OpenAPI document's enums follow it).
 KINDS: tuple[Kind, ...] = (ARTICLE, ROLE, COMPARISON, AUTHOR, TAG)
@@ -129,10 +137,6 @@ class Pieces(Mapping[str, T], Generic[T]):
     def __len__(self) -> int:
         return len(self._pieces)
 
-    def items_by_kind(self) -> Iterator[tuple[Kind, T]]:
-        for kind in self.kinds:
-            yield kind, self._pieces[kind.collection]
-
 
 class Registry(Generic[T]):
     """Pieces registered one at a time by each kind's room (``register``), checked complete
@@ -149,9 +153,6 @@ class Registry(Generic[T]):
             raise MissingPiece(f"{self.what}: not expected for {kind.collection}")
         self._pieces[kind.name] = piece
         return piece
-
-    def get(self, name: str) -> T | None:
-        return self._pieces.get(name)
 
     def __getitem__(self, name: str) -> T:
         found = self._pieces.get(name)
@@ -174,8 +175,3 @@ def check_complete() -> None:
     every room is imported): MissingPiece names the first gap."""
     for registry in _REGISTRIES:
         registry.complete()
-
-
-def derived(kinds: tuple[Kind, ...], make: Callable[[Kind], T]) -> dict[str, T]:
-    """``make(kind)`` for every kind of ``kinds``, keyed by collection."""
-    return {k.collection: make(k) for k in kinds}

@@ -37,9 +37,6 @@ class TranslationNotFound(NotFound):
     title = "Translation not found"
 
 
-TRANSLATABLE = reading.TRANSLATABLE
-
-
 def translation_locale(value: str) -> str:
     """A locale a translation may be in: configured, and not the default (which is the
     resource itself)."""
@@ -236,7 +233,7 @@ def delete_translation(
 
 def imported(session: Session, row: Translation) -> None:
     """An imported translation's search document and event (its resource's were made)."""
-    t = TRANSLATABLE[row.resource_type]
+    t = reading.TRANSLATABLE[row.resource_type]
     resource: Any = session.get(TABLES[t.collection], row.resource_id)
     public = _public(resource, row)
     events.record(
