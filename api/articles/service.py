@@ -388,8 +388,6 @@ def _article_search(session: Session, article: Any, translation: Translation) ->
 
 TRANSLATION = reading.Translatable(
     kinds.ARTICLE,
-    find=lambda session, ref, lock: find_article(session, ref, preview=True, for_update=lock),
-    missing=ArticleNotFound,
     model=ArticleTranslationInput,
     public=ArticleTranslation,
     content=_article_content,

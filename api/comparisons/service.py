@@ -396,8 +396,6 @@ def _comparison_search(
 
 TRANSLATION = reading.Translatable(
     kinds.COMPARISON,
-    find=lambda session, ref, lock: find_comparison(session, ref, preview=True, for_update=lock),
-    missing=ComparisonNotFound,
     model=ComparisonTranslationInput,
     public=ComparisonTranslation,
     content=_comparison_content,

@@ -400,8 +400,6 @@ def _role_search(session: Session, role: Any, translation: Translation) -> tuple
 
 TRANSLATION = reading.Translatable(
     kinds.ROLE,
-    find=lambda session, ref, lock: find_role(session, ref, preview=True, for_update=lock),
-    missing=RoleNotFound,
     model=RoleTranslationInput,
     public=RoleTranslation,
     content=_role_content,

@@ -25,9 +25,7 @@ Row = TypeVar("Row")
 class Translatable:
     """What translating one kind takes, registered by the kind's own room (``TRANSLATABLE``)."""
 
-    kind: kinds.Kind
-    find: Callable[[Session, str, bool], Any]  # (session, ref, lock): the resource, drafts too
-    missing: type[NotFound]  # the problem when no resource has that ref
+    kind: kinds.Kind  # its room (``api.editing.ROOMS``) finds the resource and says it is not
     model: type[TranslationInput]
     public: type[TranslationMeta]
     content: Callable[[Session, Any, Any], dict[str, Any]]  # (resource, input) → what is kept

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Path, Query, Request
 from pydantic import BaseModel
 from starlette.responses import Response
 
+from api import editing
 from api.auth.dependencies import ReadKey, WriteKey
 from api.core import kinds
 from api.core.db import SessionDep
@@ -49,7 +50,7 @@ class Translations(BaseModel):
 def _routes(t: Translatable) -> None:
     """The translation routes of one collection (the same for each, with its own schemas)."""
     base = f"/v1/{t.collection}/{{ref}}/translations"
-    kind, missing = t.kind.name, t.missing
+    kind, missing = t.kind.name, editing.room(t.collection).missing
     errors = (missing, TranslationNotFound, *AUTH_ERRORS)
     Input: Any = t.model
     Public: Any = t.public

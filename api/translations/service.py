@@ -73,7 +73,7 @@ def _located(
     locale = translation_locale(locale)
     if lock:
         editing.begin(session)
-    resource = t.find(session, ref, lock)
+    resource = editing.room(t.collection).kind.find(session, ref, lock)
     return locale, resource, _find(session, t, resource.id, locale, lock=lock)
 
 
@@ -91,7 +91,7 @@ def get(session: Session, t: reading.Translatable, ref: str, locale: str) -> Tra
 def list_translations(
     session: Session, t: reading.Translatable, ref: str
 ) -> list[TranslationSummary]:
-    row = t.find(session, ref, False)
+    row = editing.room(t.collection).kind.find(session, ref, False)
     found = session.exec(
         select(Translation)
         .where(Translation.resource_type == t.kind.name, Translation.resource_id == row.id)
