@@ -19,7 +19,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PG_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/folio_bench
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev browser test-ahead fleet-packages fleet fleet-test run worker db test test-sqlite test-postgres test-postgres-servers test-postgres-domains postgres-ready lint format lock openapi bench clean
+.PHONY: install install-dev migration browser test-ahead fleet-packages fleet fleet-test run worker db test test-sqlite test-postgres test-postgres-servers test-postgres-domains postgres-ready lint format lock openapi bench clean
 
 install: $(STAMP)
 install-dev: $(DEV_STAMP)
@@ -111,6 +111,16 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff format api tests migrations bench clients fleet
 	$(BIN)/ruff check --fix api tests migrations bench clients fleet
+
+# A new migration, written by Alembic from what the tables say against a scratch database at
+# the newest revision (review it: README "Adding a field"), formatted as `make lint` wants.
+MESSAGE ?= change
+migration: install-dev
+	rm -f $(VENV)/migration.db
+	DATABASE_URL=sqlite:///$(VENV)/migration.db $(BIN)/alembic upgrade head
+	DATABASE_URL=sqlite:///$(VENV)/migration.db $(BIN)/alembic revision --autogenerate -m "$(MESSAGE)"
+	rm -f $(VENV)/migration.db
+	$(BIN)/ruff format migrations
 
 # Writes the schemas' examples (api/web/examples.json, from a tour of a fresh server), the
 # OpenAPI document to openapi.json, the snapshot a test compares the API with, and the

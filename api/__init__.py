@@ -1,7 +1,8 @@
 """Folio: a headless content API for articles, roles and comparisons of roles.
 
 The code is in layers; a module imports only from its own layer and the ones before it
-(``LAYERS``, in order; ``tests/system/test_layers.py`` checks every import):
+(``LAYERS``, in order: a module is in the first layer that names it;
+``tests/system/test_layers.py`` checks every import):
 
 - ``core``: settings, time, the database, errors, field types, slugs, URLs, the workflow;
 - ``web``: HTTP details every route shares (representations, pagination, the response cache,
@@ -15,6 +16,9 @@ The code is in layers; a module imports only from its own layer and the ones bef
   ``previews``, ``batch``, ``schedule``, ``seed``, ``search``, ``trash``, ``changes``,
   ``feeds``, ``sharing``, ``webhooks``, ``transfer``, ``warm``, ``purge``. A service reads any
   domain's tables but calls only the services before it;
+- ``rooms``: the room of a kind added since (``api/<kind>/service.py``), after every service:
+  it may call any of them, and none calls it (the trash, batch, search, exports and the rest
+  reach it through the registry of kinds);
 - ``routes``: HTTP only — each domain's router, its dependencies and ``routing``; a router
   never imports another router;
 - ``app``: ``main`` and ``cli``, which wire everything together.
@@ -79,6 +83,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("transfer", ("api.transfer.service", "api.transfer.export", "api.transfer.markdown")),
     ("warm", ("api.warm",)),
     ("purge", ("api.purge.service",)),
+    ("rooms", ("api.*.service", "api.*.queries", "api.*.output")),
     (
         "routes",
         (

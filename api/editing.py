@@ -26,7 +26,7 @@ from api.core.errors import (
     StalePrecondition,
     StillReferenced,
 )
-from api.core.slugs import is_slug, ref_filter
+from api.core.slugs import is_slug, ref_filter, slugify
 from api.core.workflow import Status, effective_status, readable
 from api.events import service as events
 from api.history import service as history
@@ -102,11 +102,122 @@ class Room:
     public_many: Callable[..., Sequence[BaseModel]]
     missing: type[NotFound]  # the problem when no resource has the ref asked for
     # (session, ref, number, *, key, if_match): revision ``number`` made current (a new one).
-    restore: Callable[..., Any] | None = None
+    restore: Callable[..., Any]
 
 
 # Every kind's room (checked complete at start-up).
 ROOMS: kinds.Registry[Room] = kinds.Registry("room", kinds.KINDS)
+
+
+@dataclass(frozen=True)
+class Writes(Generic[Row, Input]):
+    """A kind's create, update (PUT, PATCH, or a change to part of it), restore and delete,
+    made from what only the kind knows: its table, and how an input is written into a row.
+    Every kind's room uses it, so each write goes through the same frame the same way."""
+
+    kind: Kind[Row]
+    model: type[Input]
+    table: type[Row]
+    apply: Callable[[Session, Row, Input, ApiKey | None], None]  # ``data`` into ``row``
+    # Who still uses a row (``"articles/slug"``): a delete is refused while any does.
+    used_by: Callable[[Session, Row], list[str]] = lambda _session, _row: []
+    # After a row went to the trash (what it owns goes with it).
+    trashed: Callable[[Session, Row, ApiKey | None], None] | None = None
+    # What a merge patch is merged into: the document, less what the patch replaces whole.
+    merged_into: Callable[[dict[str, Any], Any], dict[str, Any]] = lambda document, _patch: document
+
+    def new(self, data: Input) -> Row:
+        """A row not yet written: its required columns (a slug comes with ``apply``)."""
+        label = kinds.by_collection(self.kind.collection).label
+        now = clock.now()
+        return self.table(slug="", **{label: getattr(data, label)}, created_at=now, updated_at=now)
+
+    def create(self, session: Session, data: Input, *, key: ApiKey | None) -> Row:
+        """A new row with its first revision, flushed in the caller's transaction."""
+        row = self.new(data)
+        self.apply(session, row, data, key)
+        record_created(session, row, self.kind, key)
+        return row
+
+    def update(
+        self,
+        session: Session,
+        ref: str,
+        *,
+        data: Input | None = None,
+        patch: Any = None,
+        change: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        part: Callable[[dict[str, Any]], tuple[list[str | int], list[str | int]]] | None = None,
+        key: ApiKey | None,
+        if_match: str | None,
+        action: str = "update",
+    ) -> Row:
+        """PUT (``data``), PATCH (``patch``, a JSON merge patch) or a change of part of the
+        document (``change``) under an optional If-Match; ``part`` says, of the changed
+        document, where that part is in it and where the client sent it, so an error in it
+        is reported where the client put it (``InvalidBody.moved``)."""
+
+        def apply(row: Row) -> None:
+            changed = None
+            try:
+                written = data
+                if written is None:
+                    document = self.kind.document(session, row)
+                    if change is not None:
+                        changed = change(document)
+                        written = parse(self.model, changed)
+                    else:
+                        written = patched(self.model, self.merged_into(document, patch), patch)
+                self.apply(session, row, written, key)
+            except InvalidBody as exc:
+                if part is None or changed is None:
+                    raise
+                raise exc.moved(*part(changed)) from None
+
+        return change_row(
+            session, self.kind, ref, if_match=if_match, key=key, action=action, apply=apply
+        )
+
+    def restore(
+        self, session: Session, ref: str, number: int, *, key: ApiKey | None, if_match: str | None
+    ) -> Row:
+        """Makes revision ``number`` current again, as a new revision."""
+        data = self.kind.revision(session, ref, number, self.model)
+        return self.update(session, ref, data=data, key=key, if_match=if_match, action="restore")
+
+    def delete(
+        self, session: Session, ref: str, *, key: ApiKey | None, if_match: str | None
+    ) -> Row:
+        """Moves the row to the trash; refused while anything uses it (``used_by``)."""
+        trashed = self.trashed
+        return trash(
+            session,
+            self.kind,
+            ref,
+            if_match=if_match,
+            key=key,
+            used_by=lambda row: self.used_by(session, row),
+            then=(lambda row: trashed(session, row, key)) if trashed is not None else None,
+        )
+
+    def room(
+        self,
+        *,
+        public_many: Callable[..., Sequence[BaseModel]],
+        missing: type[NotFound],
+        create: Callable[..., Any] | None = None,
+    ) -> Room:
+        """The kind's room: these writes, with how it is shown and its not-found problem."""
+        return Room(
+            self.kind,
+            self.model,
+            create or self.create,
+            self.update,
+            self.delete,
+            public_many=public_many,
+            missing=missing,
+            restore=self.restore,
+        )
 
 
 def room(collection: str) -> Room:
@@ -140,6 +251,9 @@ def change(
         session.rollback()
         raise integrity_conflict(exc, kind.collection, getattr(row, "slug", "")) from exc
     return row
+
+
+change_row = change  # for ``Writes.update``, whose argument ``change`` hides the name
 
 
 def trash(
@@ -247,6 +361,15 @@ def claim_slug(session: Session, collection: str, row: Any, slug: str) -> None:
     if row.id is not None and row.slug != slug:
         history.move_slug(session, collection, row.slug, resource_id=row.id)
     row.slug = slug
+
+
+def take_slug(session: Session, collection: str, row: Any, data: Any) -> None:
+    """Gives ``row`` the slug ``data`` asks for, or keeps its own, or makes one from its label
+    (a title, a name): 409 when another resource has it, the old one kept as a redirect."""
+    label = kinds.by_collection(collection).label
+    slug = data.slug or (row.slug if row.id is not None else slugify(getattr(data, label)))
+    slug_free(session, type(row), collection, slug, row.id)
+    claim_slug(session, collection, row, slug)
 
 
 def slug_free(

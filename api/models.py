@@ -1,22 +1,40 @@
 """Every table, imported in one place for Alembic, the tests and the seed loader."""
 
+from pydantic import BaseModel
 from sqlmodel import SQLModel
 
-from api.articles.models import Article, ArticleComparison, ArticleRole, ArticleTag
+from api.articles.models import (
+    Article,
+    ArticleComparison,
+    ArticlePublic,
+    ArticleRole,
+    ArticleTag,
+)
 from api.assets.models import ArticleAsset, Asset, AssetBlob
 from api.auth.models import ApiKey
-from api.comparisons.models import Comparison, ComparisonCell, ComparisonRow, ComparisonSubject
+from api.comparisons.models import (
+    Comparison,
+    ComparisonCell,
+    ComparisonPublic,
+    ComparisonRow,
+    ComparisonSubject,
+)
 from api.core import kinds
 from api.core.surrogates import ContentChange, Representation, RepresentationKey
 from api.events.models import Event
 from api.history.models import Revision, SlugRedirect
 from api.idempotency.models import IdempotencyRecord
-from api.labels.models import Author, Tag
+from api.labels.models import Author, LabelPublic, Tag
 from api.previews.models import PreviewLink
 from api.purge.models import PurgeCursor
-from api.roles.models import Role
+from api.roles.models import Role, RolePublic
 from api.search.models import SearchDocument
-from api.translations.models import Translation
+from api.translations.models import (
+    ArticleTranslation,
+    ComparisonTranslation,
+    RoleTranslation,
+    Translation,
+)
 from api.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
 metadata = SQLModel.metadata
@@ -33,8 +51,33 @@ TABLES: kinds.Pieces[type[SQLModel]] = kinds.Pieces(
         kinds.TAG: Tag,
     },
 )
+# What GET shows of one of each kind, and of a translation of each translatable kind: the
+# shapes a result that may be any of them takes (a batch's).
+PUBLIC: kinds.Pieces[type[BaseModel]] = kinds.Pieces(
+    "public shape",
+    kinds.KINDS,
+    {
+        kinds.ARTICLE: ArticlePublic,
+        kinds.ROLE: RolePublic,
+        kinds.COMPARISON: ComparisonPublic,
+        kinds.AUTHOR: LabelPublic,
+        kinds.TAG: LabelPublic,
+    },
+)
+TRANSLATION_PUBLIC: kinds.Pieces[type[BaseModel]] = kinds.Pieces(
+    "translation's public shape",
+    kinds.TRANSLATABLE,
+    {
+        kinds.ARTICLE: ArticleTranslation,
+        kinds.ROLE: RoleTranslation,
+        kinds.COMPARISON: ComparisonTranslation,
+    },
+)
 
 __all__ = [
+    "PUBLIC",
+    "TABLES",
+    "TRANSLATION_PUBLIC",
     "ApiKey",
     "Article",
     "ArticleAsset",

@@ -210,8 +210,6 @@ def revision_routes(router: APIRouter, kind: kinds.Kind, *, public: type[BaseMod
     answers ``public``)."""
     room, name = editing.room(kind.collection), kind.name
     restore = room.restore
-    if restore is None:
-        raise kinds.MissingPiece(f"restore: none for {kind.collection}")
     errors: tuple[type[FolioError], ...] = (room.missing, RevisionNotFound, *AUTH_ERRORS)
 
     def find(session: Session, ref: str) -> Any:

@@ -125,6 +125,24 @@ class Seo(BaseModel):
     image: str | None
 
 
+# The fields of ``kinds.ARTICLE`` (one column each, above) as written; the words a translation
+# has of its own are a base of their own, which the translation's input shares. As read, each
+# is a field of ``ArticleListItem`` where a reader expects it (in the order the JSON shows).
+
+
+class ArticleWordsInput(BaseModel):
+    """What a translation of an article says too, as written."""
+
+    title: str = Field(min_length=1, max_length=300)
+    kicker: str = Field("", max_length=60)
+    summary: str = Field("", max_length=5_000)
+
+
+class ArticleFieldsInput(ArticleWordsInput):
+    category: str = Field("", max_length=60)
+    reading_time_minutes: Annotated[int, Field(ge=0, le=1000), JSON_INTEGER] | None = None
+
+
 class ArticleListItem(SQLModel):
     id: int
     slug: str
@@ -221,7 +239,7 @@ class ArticleQuery(BaseModel):
     )
 
 
-class ArticleInput(Writable):
+class ArticleInput(ArticleFieldsInput, Writable):
     """An article as written by POST and PUT (and, after merging, PATCH).
 
     The body is either ``body`` (blocks, referring to roles, comparisons and articles by id)
@@ -231,10 +249,6 @@ class ArticleInput(Writable):
     model_config = ConfigDict(extra="forbid")
 
     slug: Slug | None = Field(None, description="Made from the title when left out.")
-    title: str = Field(min_length=1, max_length=300)
-    kicker: str = Field("", max_length=60)
-    category: str = Field("", max_length=60)
-    reading_time_minutes: Annotated[int, Field(ge=0, le=1000), JSON_INTEGER] | None = None
     author: Annotated[Slug | Id, ID_OR_SLUG_OR_OBJECT] | None = Field(
         None, description="An author's slug or id."
     )
@@ -243,7 +257,6 @@ class ArticleInput(Writable):
     publish_at: Moment | None = Field(
         None, description="When a scheduled article becomes public; the publication date otherwise."
     )
-    summary: str = Field("", max_length=5_000)
     seo: SeoInput = Field(default_factory=SeoInput)
     cover: Annotated[Id, ID_OR_OBJECT] | None = Field(
         None, description="An asset (POST /v1/assets): the article's image."

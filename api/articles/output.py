@@ -162,7 +162,7 @@ def public_forms(
 
 
 # What a translation of an article says, in place of the article's own.
-TRANSLATED = ("title", "kicker", "summary", "meta_title", "meta_description", "body")
+TRANSLATED = (*kinds.ARTICLE.field_names(translated=True), "meta_title", "meta_description", "body")
 
 
 def localize(

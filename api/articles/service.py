@@ -82,14 +82,10 @@ def document(session: Session, article: Article) -> dict[str, Any]:
     ).all()
     return {
         "slug": article.slug,
-        "title": article.title,
-        "kicker": article.kicker,
-        "category": article.category,
-        "reading_time_minutes": article.reading_time_minutes,
+        **kinds.ARTICLE.values(article),
         "author": author.slug if author is not None else None,
         "tags": list(tag_slugs),
         **editing.workflow_document(article),
-        "summary": article.summary,
         "seo": {
             name: value
             for name, value in (
@@ -214,12 +210,8 @@ def _apply(session: Session, article: Article, data: ArticleInput, *, key: ApiKe
         raise InvalidBody.at(["body", "cover"], f"no asset with id {data.cover}")
     if not keeps_slug:
         editing.claim_slug(session, COLLECTION, article, slug)
-    article.title = data.title
-    article.kicker = data.kicker
-    article.category = data.category
-    article.reading_time_minutes = data.reading_time_minutes
+    kinds.ARTICLE.assign(article, data)
     article.author_id = author.id if author is not None else None
-    article.summary = data.summary
     article.meta_title = seo.meta_title
     article.meta_description = seo.meta_description
     article.canonical_url = seo.canonical_url
@@ -268,15 +260,6 @@ def _link(
         session.add(row)
 
 
-def create_article(session: Session, data: ArticleInput, *, key: ApiKey | None) -> Article:
-    """A new article with its first revision, flushed in the caller's transaction."""
-    now = clock.now()
-    article = Article(slug="", title=data.title, created_at=now, updated_at=now)
-    _apply(session, article, data, key=key)
-    editing.record_created(session, article, KIND, key)
-    return article
-
-
 KIND = editing.Kind(
     COLLECTION,
     find=lambda session, ref, lock: find_article(session, ref, preview=True, for_update=lock),
@@ -285,53 +268,23 @@ KIND = editing.Kind(
 )
 
 
-def update_article(
-    session: Session,
-    ref: str,
-    *,
-    data: ArticleInput | None = None,
-    patch: Any = None,
-    key: ApiKey | None,
-    if_match: str | None,
-    action: str = "update",
-) -> Article:
-    """PUT (``data``) or PATCH (``patch``, a JSON merge patch) under an optional If-Match."""
-
-    def apply(article: Article) -> None:
-        nonlocal data
-        if data is None:
-            current = document(session, article)
-            if isinstance(patch, dict) and "body_markdown" in patch:
-                current.pop("body")  # a Markdown body replaces the blocks
-            data = editing.patched(ArticleInput, current, patch)
-        _apply(session, article, data, key=key)
-
-    return editing.change(
-        session, KIND, ref, if_match=if_match, key=key, action=action, apply=apply
-    )
+def _merged_into(document: dict[str, Any], patch: Any) -> dict[str, Any]:
+    if isinstance(patch, dict) and "body_markdown" in patch:
+        return {k: v for k, v in document.items() if k != "body"}  # Markdown replaces blocks
+    return document
 
 
-def restore_article(
-    session: Session, ref: str, number: int, *, key: ApiKey | None, if_match: str | None
-) -> Article:
-    """Makes revision ``number`` current again, as a new revision."""
-    data = KIND.revision(session, ref, number, ArticleInput)
-    return update_article(session, ref, data=data, key=key, if_match=if_match, action="restore")
-
-
-def delete_article(
-    session: Session, ref: str, *, key: ApiKey | None, if_match: str | None
-) -> Article:
-    """Moves the article to the trash, and the comparisons its tables made with it."""
-    return editing.trash(
-        session,
-        KIND,
-        ref,
-        if_match=if_match,
-        key=key,
-        used_by=lambda _article: [],
-        then=lambda article: follow_article(session, article, key=key),
-    )
+WRITES = editing.Writes(
+    KIND,
+    ArticleInput,
+    Article,
+    apply=lambda session, article, data, key: _apply(session, article, data, key=key),
+    # The comparisons its tables made go to the trash with it.
+    trashed=lambda session, article, key: follow_article(session, article, key=key),
+    merged_into=_merged_into,
+)
+create_article, update_article, restore_article = WRITES.create, WRITES.update, WRITES.restore
+delete_article = WRITES.delete
 
 
 def _search_text(session: Session, article: Article) -> tuple[str, str]:
@@ -367,9 +320,7 @@ def _article_content(
     )
     body.check(session, blocks)
     return {
-        "title": data.title,
-        "kicker": data.kicker,
-        "summary": data.summary,
+        **kinds.ARTICLE.values(data, translated=True),
         "meta_title": data.meta_title,
         "meta_description": data.meta_description,
         "body": [b.model_dump(by_alias=True, exclude_none=True) for b in with_keys(blocks)],
@@ -402,17 +353,7 @@ search_index.EXTRACTORS.register(kinds.ARTICLE, _search_text)
 
 
 editing.ROOMS.register(
-    kinds.ARTICLE,
-    editing.Room(
-        KIND,
-        ArticleInput,
-        create_article,
-        update_article,
-        delete_article,
-        public_many=to_public_many,
-        missing=ArticleNotFound,
-        restore=restore_article,
-    ),
+    kinds.ARTICLE, WRITES.room(public_many=to_public_many, missing=ArticleNotFound)
 )
 
 __all__ = [  # the room's reads, for those who call the service

@@ -1,17 +1,13 @@
 """Batch writes: up to ``MAX_OPERATIONS`` creates, replacements, merge patches and deletions
 of content, applied in one transaction."""
 
-from typing import Annotated, Any, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from api.articles.models import ArticlePublic
-from api.comparisons.models import ComparisonPublic
 from api.core import kinds
 from api.core.slugs import SLUG_MAX
-from api.labels.models import LabelPublic
-from api.roles.models import RolePublic
-from api.translations.models import ArticleTranslation, ComparisonTranslation, RoleTranslation
+from api.models import PUBLIC, TRANSLATION_PUBLIC
 
 MAX_OPERATIONS = 100
 
@@ -74,6 +70,13 @@ class BatchInput(BaseModel):
     operations: list[BatchOperation] = Field(min_length=1, max_length=MAX_OPERATIONS)
 
 
+# Any kind's public shape, or a translation's (``api.models``), each once.
+if TYPE_CHECKING:
+    Shown = BaseModel
+else:
+    Shown = Union[tuple(dict.fromkeys([*PUBLIC.values(), *TRANSLATION_PUBLIC.values()]))]  # noqa: UP007
+
+
 class BatchResult(BaseModel):
     """What one operation did, as its own request would have answered."""
 
@@ -90,16 +93,9 @@ class BatchResult(BaseModel):
     etag: str | None = Field(
         description="The new version's ETag (for the next If-Match); null after a delete."
     )
-    data: (
-        ArticlePublic
-        | RolePublic
-        | ComparisonPublic
-        | LabelPublic
-        | ArticleTranslation
-        | RoleTranslation
-        | ComparisonTranslation
-        | None
-    ) = Field(description="The resource (or the translation) as it is now; null after a delete.")
+    data: Shown | None = Field(
+        description="The resource (or the translation) as it is now; null after a delete."
+    )
 
 
 class BatchResults(BaseModel):

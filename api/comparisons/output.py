@@ -99,7 +99,7 @@ def load_comparisons(
 
 
 # What a translation of a comparison says, in place of its own (and its rows' words).
-TRANSLATED = ("title", "dimension_label")
+TRANSLATED = kinds.COMPARISON.field_names(translated=True)
 
 
 def shown_in(comparison: Comparison, translation: Translation) -> Comparison:

@@ -6,7 +6,7 @@ and apply it. So each path enforces the same rules and records the same revision
 """
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlmodel import Session, col, delete, select
@@ -40,14 +40,12 @@ from api.comparisons.queries import (
     list_comparisons,
 )
 from api.core import kinds
-from api.core.clock import clock
 from api.core.errors import (
     ComparisonNotFound,
     InvalidBody,
     Moved,
     RoleNotFound,
 )
-from api.core.slugs import slugify
 from api.core.workflow import not_trashed, visible_now
 from api.roles import service as roles_service
 from api.roles.models import Role
@@ -61,8 +59,7 @@ def document(session: Session, comparison: Comparison) -> dict[str, Any]:
     public = to_public(session, comparison)
     return {
         "slug": comparison.slug,
-        "title": comparison.title,
-        "dimension_label": comparison.dimension_label,
+        **kinds.COMPARISON.values(comparison),
         "subjects": [s.slug for s in public.subjects],
         "rows": [
             {
@@ -98,11 +95,8 @@ def _cell(value: str | CellInput) -> CellInput:
 def _apply(
     session: Session, comparison: Comparison, data: ComparisonInput, *, owner: Article | None = None
 ) -> None:
-    slug = data.slug or (comparison.slug if comparison.id is not None else slugify(data.title))
-    editing.slug_free(session, Comparison, COLLECTION, slug, comparison.id)
-    editing.claim_slug(session, COLLECTION, comparison, slug)
-    comparison.title = data.title
-    comparison.dimension_label = data.dimension_label
+    editing.take_slug(session, COLLECTION, comparison, data)
+    kinds.COMPARISON.assign(comparison, data)
     if owner is None and comparison.owner_article_id is not None:
         owner = session.get(Article, comparison.owner_article_id)
     if owner is not None:  # made from an article's table: its workflow is the article's
@@ -219,8 +213,7 @@ def create_comparison(
     session: Session, data: ComparisonInput, *, key: ApiKey | None, owner: Article | None = None
 ) -> Comparison:
     """A new comparison with its first revision, flushed in the caller's transaction."""
-    now = clock.now()
-    comparison = Comparison(slug="", title=data.title, created_at=now, updated_at=now)
+    comparison = WRITES.new(data)
     if owner is not None:
         comparison.owner_article_id = owner.id
     _apply(session, comparison, data, owner=owner)
@@ -260,52 +253,6 @@ KIND = editing.Kind(
 )
 
 
-def update_comparison(
-    session: Session,
-    ref: str,
-    *,
-    data: ComparisonInput | None = None,
-    patch: Any = None,
-    change: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-    part: Callable[[dict[str, Any]], tuple[list[str | int], list[str | int]]] | None = None,
-    key: ApiKey | None,
-    if_match: str | None,
-    action: str = "update",
-) -> Comparison:
-    """PUT (``data``), PATCH (``patch``) or a change of part of the document (``change``);
-    ``part`` says, of the changed document, where that part is in it and where the client
-    sent it, so an error in it is reported where the client put it (``InvalidBody.moved``)."""
-
-    def apply(comparison: Comparison) -> None:
-        nonlocal data
-        changed = None
-        try:
-            if data is None and change is not None:
-                changed = change(document(session, comparison))
-                data = editing.parse(ComparisonInput, changed)
-            _apply(
-                session,
-                comparison,
-                data or KIND.patched(session, comparison, ComparisonInput, patch),
-            )
-        except InvalidBody as exc:
-            if part is None or changed is None:
-                raise
-            raise exc.moved(*part(changed)) from None
-
-    return editing.change(
-        session, KIND, ref, if_match=if_match, key=key, action=action, apply=apply
-    )
-
-
-def restore_comparison(
-    session: Session, ref: str, number: int, *, key: ApiKey | None, if_match: str | None
-) -> Comparison:
-    """Makes revision ``number`` current again, as a new revision."""
-    data = KIND.revision(session, ref, number, ComparisonInput)
-    return update_comparison(session, ref, data=data, key=key, if_match=if_match, action="restore")
-
-
 def _embedded_in(session: Session, comparison: Comparison) -> list[str]:
     slugs = session.exec(
         select(Article.slug)
@@ -315,18 +262,15 @@ def _embedded_in(session: Session, comparison: Comparison) -> list[str]:
     return [f"articles/{slug}" for slug in slugs]
 
 
-def delete_comparison(
-    session: Session, ref: str, *, key: ApiKey | None, if_match: str | None
-) -> Comparison:
-    """Moves the comparison to the trash; refused while an article embeds it."""
-    return editing.trash(
-        session,
-        KIND,
-        ref,
-        if_match=if_match,
-        key=key,
-        used_by=lambda comparison: _embedded_in(session, comparison),
-    )
+WRITES = editing.Writes(
+    KIND,
+    ComparisonInput,
+    Comparison,
+    apply=lambda session, comparison, data, _key: _apply(session, comparison, data),
+    used_by=_embedded_in,  # refused while an article embeds it
+)
+update_comparison, restore_comparison = WRITES.update, WRITES.restore
+delete_comparison = WRITES.delete
 
 
 def _search_text(session: Session, comparison: Comparison) -> tuple[str, str]:
@@ -412,16 +356,7 @@ search_index.EXTRACTORS.register(kinds.COMPARISON, _search_text)
 
 editing.ROOMS.register(
     kinds.COMPARISON,
-    editing.Room(
-        KIND,
-        ComparisonInput,
-        create_comparison,
-        update_comparison,
-        delete_comparison,
-        public_many=public_many,
-        missing=ComparisonNotFound,
-        restore=restore_comparison,
-    ),
+    WRITES.room(public_many=public_many, missing=ComparisonNotFound, create=create_comparison),
 )
 
 __all__ = [  # the room's reads, for those who call the service

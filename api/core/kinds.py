@@ -12,9 +12,26 @@ rooms").
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar, get_args
+from typing import Any, Generic, Literal, TypeVar, get_args
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A field of a kind that a person writes and Folio keeps as written: one column of the
+    kind's table, and one field of the same name in its input and public shapes (structured
+    fields, such as a body, a kind's links or an article's ``seo``, are its room's own).
+
+    Each surface besides those shapes says here whether it carries the field, with no default,
+    so a field added is a decision for each; ``tests/system/test_kinds.py`` writes every field
+    of every kind through the API and checks each surface shows it exactly when it says so.
+    """
+
+    name: str
+    translated: bool  # a translation has its own (its input and public shapes, search, reads)
+    front_matter: bool  # a Markdown import reads it from the front matter
+    feed: bool  # a feed entry shows it (RSS, Atom and JSON Feed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,23 +46,64 @@ class Kind:
     searchable: bool  # in /v1/search and the search index
     mapped: bool  # has a page of its own on the site: sitemaps, Markdown, stored pages
     links: tuple[str, ...] = ()  # the kinds its rows refer to (which an import loads first)
+    fields: tuple[Field, ...] = ()  # what ``Field`` says, in the order its shapes list them
+
+    def field_names(self, *, translated: bool | None = None) -> tuple[str, ...]:
+        """Its fields' names (only those a translation has, or has not, with ``translated``)."""
+        return tuple(
+            f.name for f in self.fields if translated is None or f.translated == translated
+        )
+
+    def values(self, row: Any, *, translated: bool | None = None) -> dict[str, Any]:
+        """Its fields of ``row`` (a table row or an input), by name: a revision's, an export's
+        or a translation's copy of them."""
+        return {name: getattr(row, name) for name in self.field_names(translated=translated)}
+
+    def assign(self, row: Any, data: Any) -> None:
+        """Writes every field of ``data`` (an input) into ``row`` (its table row)."""
+        for name in self.field_names():
+            setattr(row, name, getattr(data, name))
+
+
+_ = False  # a surface that does not carry the field, in the tables of fields below
 
 
 ARTICLE = Kind(
     "article", "articles", "title", workflow=True, translatable=True, searchable=True, mapped=True,
     links=("role", "comparison", "author", "tag"),
+    fields=(
+        Field("title",                translated=True, front_matter=True, feed=True),
+        Field("kicker",               translated=True, front_matter=True, feed=_),
+        Field("category",             translated=_,    front_matter=True, feed=True),
+        Field("reading_time_minutes", translated=_,    front_matter=True, feed=_),
+        Field("summary",              translated=True, front_matter=True, feed=True),
+    ),
 )  # fmt: skip
-ROLE = Kind("role", "roles", "name", workflow=True, translatable=True, searchable=True, mapped=True)
+ROLE = Kind(
+    "role", "roles", "name", workflow=True, translatable=True, searchable=True, mapped=True,
+    fields=(
+        Field("name",       translated=True, front_matter=_, feed=_),
+        Field("aliases",    translated=True, front_matter=_, feed=_),
+        Field("definition", translated=True, front_matter=_, feed=_),
+    ),
+)  # fmt: skip
 COMPARISON = Kind(
     "comparison", "comparisons", "title", workflow=True, translatable=True, searchable=True,
     mapped=True, links=("role",),
+    fields=(
+        Field("title",           translated=True, front_matter=_, feed=_),
+        Field("dimension_label", translated=True, front_matter=_, feed=_),
+    ),
 )  # fmt: skip
+_LABEL_FIELDS = (Field("name", translated=_, front_matter=_, feed=_),)
 AUTHOR = Kind(
-    "author", "authors", "name", workflow=False, translatable=False, searchable=False, mapped=False
-)
+    "author", "authors", "name", workflow=False, translatable=False, searchable=False,
+    mapped=False, fields=_LABEL_FIELDS,
+)  # fmt: skip
 TAG = Kind(
-    "tag", "tags", "name", workflow=False, translatable=False, searchable=False, mapped=False
-)
+    "tag", "tags", "name", workflow=False, translatable=False, searchable=False, mapped=False,
+    fields=_LABEL_FIELDS,
+)  # fmt: skip
 
 # In the order lists show them (the OpenAPI document's enums follow it).
 KINDS: tuple[Kind, ...] = (ARTICLE, ROLE, COMPARISON, AUTHOR, TAG)

@@ -9,9 +9,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from api import editing
 from api.articles.models import Article, ArticleTag
-from api.auth.models import ApiKey
 from api.core import kinds
-from api.core.clock import clock
 from api.core.errors import AuthorNotFound, NotFound, TagNotFound
 from api.core.slugs import slugify
 from api.core.urls import resource_url
@@ -41,6 +39,15 @@ class Labels(Generic[Label]):
             public=lambda _session, label: self.to_public(label),
             document=lambda _session, label: self.document(label),
         )
+        self.writes = editing.Writes(
+            self.kind,
+            LabelInput,
+            model,
+            apply=lambda session, label, data, _key: self._apply(session, label, data),
+            # Refused while an article uses it.
+            used_by=lambda session, label: used_by(session, label.id),  # type: ignore[attr-defined]
+        )
+        self.create, self.update = self.writes.create, self.writes.update
 
     def find(self, session: Session, ref: str, *, for_update: bool = False) -> Label:
         # Labels have no workflow: everything not in the trash is public.
@@ -72,52 +79,11 @@ class Labels(Generic[Label]):
         return map_page(page, lambda rows: [self.to_public(row) for row in rows])
 
     def document(self, label: Any) -> dict[str, Any]:
-        return {"slug": label.slug, "name": label.name}
+        return {"slug": label.slug, **kinds.by_collection(self.collection).values(label)}
 
     def _apply(self, session: Session, label: Any, data: LabelInput) -> None:
-        slug = data.slug or (label.slug if label.id is not None else slugify(data.name))
-        editing.slug_free(session, self.model, self.collection, slug, label.id)
-        editing.claim_slug(session, self.collection, label, slug)
-        label.name = data.name
-
-    def create(self, session: Session, data: LabelInput, *, key: ApiKey | None) -> Label:
-        """A new label with its first revision, flushed in the caller's transaction."""
-        now = clock.now()
-        label = self.model(slug="", name=data.name, created_at=now, updated_at=now)
-        self._apply(session, label, data)
-        editing.record_created(session, label, self.kind, key)
-        return label
-
-    def update(
-        self,
-        session: Session,
-        ref: str,
-        *,
-        data: LabelInput | None = None,
-        patch: Any = None,
-        key: ApiKey | None,
-        if_match: str | None,
-    ) -> Label:
-        def apply(label: Label) -> None:
-            self._apply(
-                session, label, data or self.kind.patched(session, label, LabelInput, patch)
-            )
-
-        return editing.change(
-            session, self.kind, ref, if_match=if_match, key=key, action="update", apply=apply
-        )
-
-    def delete(
-        self, session: Session, ref: str, *, key: ApiKey | None, if_match: str | None
-    ) -> Label:
-        return editing.trash(
-            session,
-            self.kind,
-            ref,
-            if_match=if_match,
-            key=key,
-            used_by=lambda label: self.used_by(session, label.id),  # type: ignore[attr-defined]
-        )
+        editing.take_slug(session, self.collection, label, data)
+        kinds.by_collection(self.collection).assign(label, data)
 
     def public_many(
         self, _session: Session, rows: Sequence[Label], **_: Any
@@ -154,14 +120,5 @@ authors = Labels(Author, "authors", AuthorNotFound, _authors_used_by)
 tags = Labels(Tag, "tags", TagNotFound, _tags_used_by)
 for _kind, _labels in ((kinds.AUTHOR, authors), (kinds.TAG, tags)):
     editing.ROOMS.register(
-        _kind,
-        editing.Room(
-            _labels.kind,
-            LabelInput,
-            _labels.create,
-            _labels.update,
-            _labels.delete,
-            public_many=_labels.public_many,
-            missing=_labels.missing,
-        ),
+        _kind, _labels.writes.room(public_many=_labels.public_many, missing=_labels.missing)
     )

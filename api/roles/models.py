@@ -38,15 +38,21 @@ class Role(RoleBase, Workflow, Tracked, table=True):
     )
 
 
-class RoleInput(Writable):
+class RoleWordsInput(BaseModel):
+    """The fields of ``kinds.ROLE`` (one column each, above) as written, by the role's input
+    and by a translation's, which has all of them."""
+
+    name: Name
+    aliases: list[Name] = Field(default_factory=list, max_length=20)
+    definition: str = Field("", max_length=20_000)
+
+
+class RoleInput(RoleWordsInput, Writable):
     """A role as written by POST and PUT (and, after merging, PATCH)."""
 
     model_config = ConfigDict(extra="forbid")
 
     slug: Slug | None = Field(None, description="Made from the name when left out.")
-    name: Name
-    aliases: list[Name] = Field(default_factory=list, max_length=20)
-    definition: str = Field("", max_length=20_000)
     status: Status = Status.draft
     publish_at: Moment | None = Field(
         None, description="When a scheduled role becomes public; the publication date otherwise."

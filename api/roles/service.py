@@ -10,7 +10,6 @@ from sqlmodel import Session, col, select
 from api import editing
 from api.articles.models import Article, ArticleRole
 from api.assets import service as assets_service
-from api.auth.models import ApiKey
 from api.comparisons.models import Comparison, ComparisonSubject
 from api.core import kinds, locales
 from api.core.clock import clock
@@ -80,7 +79,7 @@ def visible_ids(session: Session, ids: Iterable[int]) -> set[int]:
 
 
 # What a translation of a role says, in place of the role's own.
-TRANSLATED = ("name", "definition", "aliases")
+TRANSLATED = kinds.ROLE.field_names(translated=True)
 
 
 def shown_in(role: Role, translation: Translation) -> Role:
@@ -232,9 +231,7 @@ def document(role: Role) -> dict[str, Any]:
     """The role as a ``RoleInput``: what PATCH merges into, what a revision keeps."""
     return {
         "slug": role.slug,
-        "name": role.name,
-        "aliases": list(role.aliases),
-        "definition": role.definition,
+        **kinds.ROLE.values(role),
         **editing.workflow_document(role),
         "cover": role.cover_asset_id,
     }
@@ -249,52 +246,13 @@ KIND = editing.Kind(
 
 
 def _apply(session: Session, role: Role, data: RoleInput) -> None:
-    slug = data.slug or (role.slug if role.id is not None else slugify(data.name))
-    editing.slug_free(session, Role, COLLECTION, slug, role.id)
-    editing.claim_slug(session, COLLECTION, role, slug)
-    role.name = data.name
-    role.aliases = list(dict.fromkeys(data.aliases))
-    role.definition = data.definition
+    editing.take_slug(session, COLLECTION, role, data)
+    kinds.ROLE.assign(role, data)
+    role.aliases = list(dict.fromkeys(data.aliases))  # each other name once
     if data.cover is not None and not assets_service.existing_ids(session, [data.cover]):
         raise InvalidBody.at(["body", "cover"], f"no asset with id {data.cover}")
     role.cover_asset_id = data.cover
     editing.apply_workflow(role, data.status, data.publish_at)
-
-
-def create_role(session: Session, data: RoleInput, *, key: ApiKey | None) -> Role:
-    """A new role with its first revision, flushed in the caller's transaction."""
-    role = Role(slug="", name=data.name, created_at=clock.now(), updated_at=clock.now())
-    _apply(session, role, data)
-    editing.record_created(session, role, KIND, key)
-    return role
-
-
-def update_role(
-    session: Session,
-    ref: str,
-    *,
-    data: RoleInput | None = None,
-    patch: Any = None,
-    key: ApiKey | None,
-    if_match: str | None,
-    action: str = "update",
-) -> Role:
-    """PUT (``data``) or PATCH (``patch``, a JSON merge patch) under an optional If-Match."""
-
-    def apply(role: Role) -> None:
-        _apply(session, role, data or KIND.patched(session, role, RoleInput, patch))
-
-    return editing.change(
-        session, KIND, ref, if_match=if_match, key=key, action=action, apply=apply
-    )
-
-
-def restore_role(
-    session: Session, ref: str, number: int, *, key: ApiKey | None, if_match: str | None
-) -> Role:
-    """Makes revision ``number`` current again, as a new revision."""
-    data = KIND.revision(session, ref, number, RoleInput)
-    return update_role(session, ref, data=data, key=key, if_match=if_match, action="restore")
 
 
 def referrers(session: Session, role_id: int) -> list[str]:
@@ -311,16 +269,16 @@ def referrers(session: Session, role_id: int) -> list[str]:
     return [f"comparisons/{s}" for s in comparisons] + [f"articles/{s}" for s in articles]
 
 
-def delete_role(session: Session, ref: str, *, key: ApiKey | None, if_match: str | None) -> Role:
-    """Moves the role to the trash; refused while a comparison or an article uses it."""
-    return editing.trash(
-        session,
-        KIND,
-        ref,
-        if_match=if_match,
-        key=key,
-        used_by=lambda role: referrers(session, role.id or 0),
-    )
+WRITES = editing.Writes(
+    KIND,
+    RoleInput,
+    Role,
+    apply=lambda session, role, data, _key: _apply(session, role, data),
+    # Refused while a comparison or an article uses it.
+    used_by=lambda session, role: referrers(session, role.id or 0),
+)
+create_role, update_role, restore_role = WRITES.create, WRITES.update, WRITES.restore
+delete_role = WRITES.delete
 
 
 def find_role_by_name(session: Session, name: str) -> Role | None:
@@ -391,7 +349,7 @@ def _search_text(_session: Session, role: Role) -> tuple[str, str]:
 
 
 def _role_content(session: Session, _role: Any, data: RoleTranslationInput) -> dict[str, Any]:
-    return {"name": data.name, "definition": data.definition, "aliases": list(data.aliases)}
+    return kinds.ROLE.values(data, translated=True)
 
 
 def _role_search(session: Session, role: Any, translation: Translation) -> tuple[str, str]:
@@ -410,16 +368,4 @@ reading.TRANSLATABLE.register(kinds.ROLE, TRANSLATION)
 
 
 search_index.EXTRACTORS.register(kinds.ROLE, _search_text)
-editing.ROOMS.register(
-    kinds.ROLE,
-    editing.Room(
-        KIND,
-        RoleInput,
-        create_role,
-        update_role,
-        delete_role,
-        public_many=to_public_many,
-        missing=RoleNotFound,
-        restore=restore_role,
-    ),
-)
+editing.ROOMS.register(kinds.ROLE, WRITES.room(public_many=to_public_many, missing=RoleNotFound))

@@ -10,31 +10,23 @@ from sqlmodel import Session
 
 from api.articles import service as articles_service
 from api.articles.models import Article, ArticleInput
-from api.core import db
+from api.core import db, kinds
 from api.core.errors import FolioError, ImportFailed, InvalidBody
 from api.core.slugs import slugify
 from api.labels.service import authors, tags
 from api.roles import service as roles_service
 from api.transfer.service import reason
 
-FRONT_MATTER = {
-    "title",
-    "slug",
-    "author",
-    "date",
-    "tags",
-    "roles",
-    "status",
-    "summary",
-    "category",
-    "kicker",
-}
+# The article's own fields that front matter may set (``kinds.Field.front_matter``), and what
+# it names the article's links and workflow by.
+FIELDS = tuple(f.name for f in kinds.ARTICLE.fields if f.front_matter)
+FRONT_MATTER = {*FIELDS, "slug", "author", "date", "tags", "roles", "status"}
 
 
 def import_markdown(session: Session, content: str, *, merge: bool, source: str) -> Article:
-    """One article from Markdown with front matter (title, slug, author, date, tags, roles,
-    status, summary, category, kicker); a GFM table becomes a comparison of the roles its
-    header names. Authors, tags and roles named and missing are created."""
+    """One article from Markdown with front matter (its fields that ``FRONT_MATTER`` lists,
+    slug, author, date, tags, roles and status); a GFM table becomes a comparison of the roles
+    its header names. Authors, tags and roles named and missing are created."""
     try:
         post = frontmatter.loads(content)
     except yaml.YAMLError as exc:
@@ -69,15 +61,12 @@ def import_markdown(session: Session, content: str, *, merge: bool, source: str)
         published = meta.get("date")
         status = meta.get("status") or ("published" if published is not None else "draft")
         data = {
-            "title": meta["title"],
+            **{name: meta.get(name) for name in FIELDS},
             "slug": meta.get("slug"),
             "author": author.slug if author else None,
             "tags": tag_slugs,
             "status": status,
             "publish_at": _when(published) if published is not None else None,
-            "summary": meta.get("summary") or "",
-            "category": meta.get("category") or "",
-            "kicker": meta.get("kicker") or "",
             "body_markdown": post.content,
         }
         try:

@@ -15,11 +15,13 @@ from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field
 
 from api.articles.blocks import Block, BlockPublic
+from api.articles.models import ArticleWordsInput
 from api.core.columns import Tracked
 from api.core.fields import Id, Moment
 from api.core.readback import Writable, read_only
-from api.core.slugs import SLUG_MAX, Name, Slug
+from api.core.slugs import SLUG_MAX, Slug
 from api.core.workflow import Status, Workflow
+from api.roles.models import RoleWordsInput
 
 
 class Translation(Workflow, Tracked, table=True):
@@ -56,12 +58,9 @@ class TranslationInput(Writable):
     resource_id: Any = read_only()
 
 
-class ArticleTranslationInput(TranslationInput):
+class ArticleTranslationInput(ArticleWordsInput, TranslationInput):
     """An article's words in a locale: title, kicker, summary, body and search-engine fields."""
 
-    title: str = PydanticField(min_length=1, max_length=300)
-    kicker: str = PydanticField("", max_length=60)
-    summary: str = PydanticField("", max_length=5_000)
     meta_title: str | None = PydanticField(None, max_length=300)
     meta_description: str | None = PydanticField(None, max_length=500)
     body: list[Block] = PydanticField(
@@ -78,12 +77,8 @@ class ArticleTranslationInput(TranslationInput):
         return self
 
 
-class RoleTranslationInput(TranslationInput):
+class RoleTranslationInput(RoleWordsInput, TranslationInput):
     """A role's words in a locale: its name, definition and other names."""
-
-    name: Name
-    definition: str = PydanticField("", max_length=5_000)
-    aliases: list[Name] = PydanticField(default_factory=list, max_length=20)
 
 
 class RowTranslation(BaseModel):

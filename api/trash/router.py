@@ -1,11 +1,12 @@
 """HTTP routes for the trash."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from api.auth.dependencies import AdminKey, WriteKey
+from api.core import kinds
 from api.core.db import SessionDep
 from api.core.errors import (
     AUTH_ERRORS,
@@ -20,9 +21,7 @@ from api.web.http import NoQueryDep, no_content, represent, represent_page
 from api.web.pagination import ListEnvelope, parse_fields
 
 router = APIRouter(prefix="/v1/trash", tags=["trash"])
-Collection = Annotated[
-    Literal["articles", "comparisons", "roles", "authors", "tags"], Path(description="The kind.")
-]
+Collection = Annotated[kinds.Collection, Path(description="The kind.")]
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 

@@ -1,6 +1,6 @@
-"""The layering written in ``api/__init__.py`` holds: every module imports, belongs to exactly
-one layer, and imports nothing from a later layer (lazy imports inside functions included);
-no router imports another router."""
+"""The layering written in ``api/__init__.py`` holds: every module imports, belongs to a layer
+(the first that names it), and imports nothing from a later layer (lazy imports inside
+functions included); no router imports another router."""
 
 import ast
 import importlib
@@ -18,13 +18,11 @@ ROUTERS = "api.*.router"
 
 
 def layer_of(module: str) -> int:
-    found = [
-        index
-        for index, (_, patterns) in enumerate(api.LAYERS)
-        if any(fnmatchcase(module, pattern) for pattern in patterns)
-    ]
-    assert len(found) == 1, f"{module} is in {len(found)} layers of api.LAYERS, not one"
-    return found[0]
+    """The first layer of ``api.LAYERS`` that names ``module``."""
+    for index, (_, patterns) in enumerate(api.LAYERS):
+        if any(fnmatchcase(module, pattern) for pattern in patterns):
+            return index
+    raise AssertionError(f"{module} is in no layer of api.LAYERS")
 
 
 def imports_of(module: str) -> set[str]:

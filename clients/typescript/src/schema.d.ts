@@ -18849,7 +18849,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The kind. */
-                collection: "articles" | "comparisons" | "roles" | "authors" | "tags";
+                collection: "articles" | "roles" | "comparisons" | "authors" | "tags";
                 item_id: number;
             };
             cookie?: never;
@@ -18943,7 +18943,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The kind. */
-                collection: "articles" | "comparisons" | "roles" | "authors" | "tags";
+                collection: "articles" | "roles" | "comparisons" | "authors" | "tags";
                 item_id: number;
             };
             cookie?: never;
@@ -19041,7 +19041,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The kind. */
-                collection: "articles" | "comparisons" | "roles" | "authors" | "tags";
+                collection: "articles" | "roles" | "comparisons" | "authors" | "tags";
                 item_id: number;
             };
             cookie?: never;

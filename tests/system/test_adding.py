@@ -1,0 +1,349 @@
+"""The README's "Adding a field" and "Adding a kind", followed in a copy of the tree: a
+translated ``subtitle`` for articles and a kind of glossary terms are added by touching only
+the files the two lists name (the migration written by ``make migration``), and then the
+tests of every kind and field (``tests/system/test_kinds.py``), of the layers and of the
+migrations pass there, on the database this suite runs on."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from api.core.config import REPO_ROOT
+
+README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+COPIED = (
+    *("api", "migrations", "seeds", "tests", "alembic.ini", "pyproject.toml", "Makefile"),
+    *("requirements.lock", "requirements-dev.lock", "clients/typescript/package-lock.json"),
+)
+
+
+def _listed(title: str) -> list[str]:
+    """The files a numbered list of the README names, one at the start of each item."""
+    section = README.split(f"**{title}**", 1)[1].split("\n\n**", 1)[0]
+    return re.findall(r"^\d+\. `([^`]+)`", section, flags=re.MULTILINE)
+
+
+def _edit(tree: Path, path: str, after: str, added: str) -> None:
+    """Adds ``added`` to ``path`` after the one place that reads ``after``."""
+    file = tree / path
+    text = file.read_text(encoding="utf-8")
+    assert text.count(after) == 1, f"{path}: {after!r} is not in one place"
+    file.write_text(text.replace(after, after + added), encoding="utf-8")
+
+
+def _write(tree: Path, path: str, text: str) -> None:
+    (tree / path).parent.mkdir(exist_ok=True)
+    (tree / path).write_text(text, encoding="utf-8")
+
+
+def _add_a_field(tree: Path) -> list[str]:
+    """The README's list for a field, followed: the files it touched, in the list's order."""
+    _edit(
+        tree,
+        "api/core/kinds.py",
+        '        Field("reading_time_minutes", translated=_,    front_matter=True, feed=_),\n',
+        '        Field("subtitle",             translated=True, front_matter=True, feed=_),\n',
+    )
+    models = "api/articles/models.py"
+    _edit(
+        tree,
+        models,
+        '    kicker: str = Field(default="", max_length=60)\n',
+        "    subtitle: str = Field(\n"
+        '        default="", max_length=200, sa_column_kwargs={"server_default": ""}\n'
+        "    )\n",
+    )
+    _edit(
+        tree,
+        models,
+        '    kicker: str = Field("", max_length=60)\n',
+        '    subtitle: str = Field("", max_length=200)\n',
+    )
+    _edit(tree, models, "    kicker: str\n    category: str\n", "    subtitle: str\n")
+    _edit(
+        tree,
+        "api/translations/models.py",
+        "    kicker: str\n    summary: str\n",
+        "    subtitle: str\n",
+    )
+    return ["api/core/kinds.py", models, "api/translations/models.py"]
+
+
+TERM_MODELS = '''"""Glossary terms: a name and what it means."""
+
+from datetime import datetime
+
+from pydantic import ConfigDict
+from sqlalchemy import Text
+from sqlmodel import Field, SQLModel
+
+from api.core.columns import Tracked
+from api.core.fields import Moment
+from api.core.readback import Writable
+from api.core.slugs import SLUG_MAX, Name, Slug
+from api.core.workflow import Status, Workflow
+from api.web.pagination import ListParams, sort_query
+
+
+class Term(Workflow, Tracked, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=SLUG_MAX, unique=True, index=True)
+    name: str = Field(max_length=200)
+    definition: str = Field(default="", sa_type=Text)
+
+
+class TermInput(Writable):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug | None = None
+    name: Name
+    definition: str = Field("", max_length=5_000)
+    status: Status = Status.draft
+    publish_at: Moment | None = None
+
+
+class TermPublic(SQLModel):
+    id: int
+    slug: str
+    name: str
+    definition: str
+    status: Status
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    url: str
+
+
+class TermListQuery(ListParams):
+    sort: str | None = sort_query(("name",), "name")
+'''
+
+TERM_SERVICE = '''"""Every query and rule about glossary terms."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import Session, select
+
+from api import editing
+from api.auth.models import ApiKey
+from api.core import kinds
+from api.core.clock import clock
+from api.core.errors import NotFound
+from api.core.urls import resource_url
+from api.core.workflow import effective_status, readable
+from api.terms.models import Term, TermInput, TermListQuery, TermPublic
+from api.web.pagination import Page, Sortable, keyset_page, map_page
+
+COLLECTION = kinds.TERM.collection
+
+
+class TermNotFound(NotFound):
+    title = "Term not found"
+
+
+def find_term(session: Session, ref: str, *, preview: bool, for_update: bool = False) -> Term:
+    return editing.find(
+        session, Term, COLLECTION, ref, preview=preview, missing=TermNotFound, for_update=for_update
+    )
+
+
+def public_many(session: Session, terms: Sequence[Term], **_: Any) -> list[TermPublic]:
+    now = clock.now()
+    return [
+        TermPublic.model_validate(
+            term,
+            update={
+                "url": resource_url(COLLECTION, term.slug),
+                "status": effective_status(term.status, term.published_at, now),
+            },
+        )
+        for term in terms
+    ]
+
+
+def to_public(session: Session, term: Term) -> TermPublic:
+    return public_many(session, [term])[0]
+
+
+def list_terms(session: Session, *, query: TermListQuery, preview: bool) -> Page[TermPublic]:
+    statement = select(Term).where(readable(Term, preview=preview))
+    sortable = Sortable.on(Term, ("name",), default="name")
+    page = keyset_page(session, statement, sortable=sortable, params=query)
+    return map_page(page, lambda terms: public_many(session, terms))
+
+
+def _apply(session: Session, term: Term, data: TermInput, _key: ApiKey | None) -> None:
+    editing.take_slug(session, COLLECTION, term, data)
+    kinds.TERM.assign(term, data)
+    editing.apply_workflow(term, data.status, data.publish_at)
+
+
+KIND = editing.Kind(
+    COLLECTION,
+    find=lambda session, ref, lock: find_term(session, ref, preview=True, for_update=lock),
+    public=to_public,
+    document=lambda _session, term: {
+        "slug": term.slug, **kinds.TERM.values(term), **editing.workflow_document(term)
+    },
+)
+WRITES = editing.Writes(KIND, TermInput, Term, apply=_apply)
+editing.ROOMS.register(kinds.TERM, WRITES.room(public_many=public_many, missing=TermNotFound))
+'''
+
+TERM_ROUTER = '''"""HTTP routes for glossary terms."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from api.auth.dependencies import CurrentKey
+from api.core import kinds
+from api.core.db import SessionDep
+from api.routing import content_routes
+from api.terms import service
+from api.terms.models import TermListQuery, TermPublic
+from api.web.http import Ref, represent, represent_page
+from api.web.pagination import ListEnvelope
+
+router = APIRouter(prefix="/v1/terms", tags=["terms"])
+
+
+@router.get("", response_model=ListEnvelope[TermPublic])
+def list_terms(
+    request: Request, session: SessionDep, key: CurrentKey, query: Annotated[TermListQuery, Query()]
+) -> Response:
+    page = service.list_terms(session, query=query, preview=key is not None)
+    return represent_page(request, page, query, public=key is None)
+
+
+@router.get("/{ref}", response_model=TermPublic)
+def get_term(ref: Ref, request: Request, session: SessionDep, key: CurrentKey) -> Response:
+    term = service.find_term(session, ref, preview=key is not None)
+    return represent(request, service.to_public(session, term), public=key is None)
+
+
+content_routes(router, kinds.TERM, TermPublic, "a glossary term")
+'''
+
+
+def _add_a_kind(tree: Path) -> list[str]:
+    """The README's list for a kind, followed: the files it touched, in the list's order."""
+    _edit(
+        tree,
+        "api/core/kinds.py",
+        "# In the order lists show them (the OpenAPI document's enums follow it).\n",
+        "TERM = Kind(\n"
+        '    "term", "terms", "name", workflow=True, translatable=False, searchable=False,\n'
+        "    mapped=False, fields=(\n"
+        '        Field("name", translated=_, front_matter=_, feed=_),\n'
+        '        Field("definition", translated=_, front_matter=_, feed=_),\n'
+        "    ),\n"
+        ")\n",
+    )
+    _edit(
+        tree,
+        "api/core/kinds.py",
+        "KINDS: tuple[Kind, ...] = (ARTICLE, ROLE, COMPARISON, AUTHOR, TAG",
+        ", TERM",
+    )
+    _edit(
+        tree,
+        "api/core/kinds.py",
+        'Collection = Literal["articles", "roles", "comparisons", "authors", "tags"',
+        ', "terms"',
+    )
+    _write(tree, "api/terms/__init__.py", "")  # empty: the package
+    _write(tree, "api/terms/models.py", TERM_MODELS)
+    _write(tree, "api/terms/service.py", TERM_SERVICE)
+    _write(tree, "api/terms/router.py", TERM_ROUTER)
+    _edit(
+        tree,
+        "api/models.py",
+        "from api.search.models import SearchDocument\n",
+        "from api.terms.models import Term, TermPublic\n",
+    )
+    _edit(tree, "api/models.py", "        kinds.TAG: Tag,\n", "        kinds.TERM: Term,\n")
+    _edit(
+        tree,
+        "api/models.py",
+        "        kinds.TAG: LabelPublic,\n",
+        "        kinds.TERM: TermPublic,\n",
+    )
+    _edit(
+        tree,
+        "api/main.py",
+        "from api.roles import router as roles\n",
+        "from api.terms import router as terms\n",
+    )
+    _edit(tree, "api/main.py", "        roles.router,\n", "        terms.router,\n")
+    return [
+        "api/core/kinds.py",
+        "api/terms/models.py",
+        "api/terms/service.py",
+        "api/terms/router.py",
+        "api/models.py",
+        "api/main.py",
+    ]
+
+
+def _run(tree: Path, *command: str) -> str:
+    done = subprocess.run(
+        command,
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, (
+        f"{' '.join(command)}:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+    )
+    return done.stdout
+
+
+def test_the_readme_lists_are_enough_to_add_a_field_and_a_kind(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    for name in COPIED:
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, tree / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (tree / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, tree / name)
+    before = set((tree / "migrations" / "versions").glob("*.py"))
+
+    field_files, kind_files = _add_a_field(tree), _add_a_kind(tree)
+    migration = "migrations/versions/"
+    assert _listed("Adding a field") == [*field_files, migration]
+    assert _listed("Adding a kind") == [*kind_files, migration]
+    assert len(field_files) <= 3  # by hand; the migration is made
+    assert len(kind_files) <= 6
+
+    venv = REPO_ROOT / ".venv"
+    _run(
+        tree, "make", "-o", "install-dev", "migration", f"VENV={venv}", "MESSAGE=subtitle and terms"
+    )
+    (made,) = set((tree / "migrations" / "versions").glob("*.py")) - before
+    written = made.read_text(encoding="utf-8")
+    assert "subtitle" in written
+    assert '"term"' in written
+    _run(tree, str(venv / "bin" / "ruff"), "format", "--check", str(made))
+    assert _run(tree, sys.executable, "-c", "import api; print(api.__file__)").startswith(str(tree))
+    _run(
+        tree,
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "tests/system/test_kinds.py",
+        "tests/system/test_layers.py",
+        "tests/system/test_migrations.py",
+    )
