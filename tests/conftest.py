@@ -197,6 +197,26 @@ def media_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     get_settings.cache_clear()
 
 
+# ``configure``'s type, for the tests that take it.
+Configure = Callable[..., Settings]
+
+
+@pytest.fixture
+def configure(monkeypatch: pytest.MonkeyPatch) -> Configure:
+    """Settings for one test, set as an operator sets them, by their environment names
+    (``configure(FOLIO_LOCALES="en,de")``), and read again at once: what ``get_settings()``
+    returns from then on, to every service. The environment is restored after the test, and
+    the next one reads it afresh (``media_dir``)."""
+
+    def set_settings(**environment: str) -> Settings:
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+        return get_settings()
+
+    return set_settings
+
+
 @pytest.fixture(scope="session")
 def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     """The database most tests share, each inside a transaction rolled back after it."""

@@ -12,10 +12,9 @@ from sqlmodel import Session, select
 from api.articles.models import Article
 from api.comparisons.models import Comparison, ComparisonCell
 from api.core.clock import Clock
-from api.core.config import get_settings
 from api.history.models import Revision
 from tests.assets.images import png
-from tests.conftest import Keys
+from tests.conftest import Configure, Keys
 from tests.helpers import block, body_of, linking
 
 NEW = {
@@ -368,23 +367,17 @@ def test_if_match_stale_is_412_and_changes_nothing(
     assert fresh.status_code == 200
 
 
-def test_if_match_can_be_required(
-    client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("FOLIO_REQUIRE_IF_MATCH", "true")
-    get_settings.cache_clear()
-    try:
-        response = client.patch("/v1/articles/1", json={"title": "x"}, headers=keys.auth("write"))
-        assert response.status_code == 428
-        etag = client.get("/v1/articles/1").headers["etag"]
-        ok = client.patch(
-            "/v1/articles/1",
-            json={"kicker": "Elite+"},
-            headers={**keys.auth("write"), "If-Match": etag},
-        )
-        assert ok.status_code == 200
-    finally:
-        get_settings.cache_clear()
+def test_if_match_can_be_required(client: TestClient, keys: Keys, configure: Configure) -> None:
+    configure(FOLIO_REQUIRE_IF_MATCH="true")
+    response = client.patch("/v1/articles/1", json={"title": "x"}, headers=keys.auth("write"))
+    assert response.status_code == 428
+    etag = client.get("/v1/articles/1").headers["etag"]
+    ok = client.patch(
+        "/v1/articles/1",
+        json={"kicker": "Elite+"},
+        headers={**keys.auth("write"), "If-Match": etag},
+    )
+    assert ok.status_code == 200
 
 
 @pytest.mark.calendar  # dates from the clock: make test-ahead runs it years ahead

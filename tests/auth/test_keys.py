@@ -12,45 +12,38 @@ from typer.testing import CliRunner
 from api.auth.models import ApiKey
 from api.cli import app as cli
 from api.core.clock import Clock
-from api.core.config import get_settings
-from tests.conftest import Database, Keys
+from tests.conftest import Configure, Database, Keys
 
 
 def test_cli_prints_the_token_alone_on_stdout_and_stores_only_a_hash(
-    fresh_database: Database, monkeypatch: pytest.MonkeyPatch
+    fresh_database: Database, configure: Configure
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", fresh_database.url)
-    get_settings.cache_clear()
-    try:
-        result = CliRunner().invoke(
-            cli, ["keys", "create", "--name", "ci-bot", "--scope", "write", "--expires", "30"]
-        )
-        assert result.exit_code == 0, result.output
-        token = result.stdout.strip()
-        assert token.startswith("folio_")
-        assert "\n" not in token
-        assert "ci-bot" in result.stderr
-        assert token not in result.stderr
-        with Session(fresh_database.engine) as session:
-            key = session.exec(select(ApiKey).where(ApiKey.name == "ci-bot")).one()
-            stored = [str(v) for v in key.model_dump().values()]
-        assert all(token not in value and token.split("_", 2)[2] not in value for value in stored)
-        listed = CliRunner().invoke(cli, ["keys", "list"])
-        assert "ci-bot\twrite" in listed.stdout
-        assert token not in listed.stdout
-        duplicate = CliRunner().invoke(
-            cli, ["keys", "create", "--name", "ci-bot", "--scope", "read"]
-        )
-        assert duplicate.exit_code == 1
-        bad_scope = CliRunner().invoke(cli, ["keys", "create", "--name", "x", "--scope", "root"])
-        assert bad_scope.exit_code == 2
-        revoked = CliRunner().invoke(cli, ["keys", "revoke", "ci-bot"])
-        assert revoked.exit_code == 0
-        listed = CliRunner().invoke(cli, ["keys", "list"])
-        assert "revoked" in listed.stdout
-        assert CliRunner().invoke(cli, ["keys", "revoke", "nobody"]).exit_code == 1
-    finally:
-        get_settings.cache_clear()
+    configure(DATABASE_URL=fresh_database.url)
+    result = CliRunner().invoke(
+        cli, ["keys", "create", "--name", "ci-bot", "--scope", "write", "--expires", "30"]
+    )
+    assert result.exit_code == 0, result.output
+    token = result.stdout.strip()
+    assert token.startswith("folio_")
+    assert "\n" not in token
+    assert "ci-bot" in result.stderr
+    assert token not in result.stderr
+    with Session(fresh_database.engine) as session:
+        key = session.exec(select(ApiKey).where(ApiKey.name == "ci-bot")).one()
+        stored = [str(v) for v in key.model_dump().values()]
+    assert all(token not in value and token.split("_", 2)[2] not in value for value in stored)
+    listed = CliRunner().invoke(cli, ["keys", "list"])
+    assert "ci-bot\twrite" in listed.stdout
+    assert token not in listed.stdout
+    duplicate = CliRunner().invoke(cli, ["keys", "create", "--name", "ci-bot", "--scope", "read"])
+    assert duplicate.exit_code == 1
+    bad_scope = CliRunner().invoke(cli, ["keys", "create", "--name", "x", "--scope", "root"])
+    assert bad_scope.exit_code == 2
+    revoked = CliRunner().invoke(cli, ["keys", "revoke", "ci-bot"])
+    assert revoked.exit_code == 0
+    listed = CliRunner().invoke(cli, ["keys", "list"])
+    assert "revoked" in listed.stdout
+    assert CliRunner().invoke(cli, ["keys", "revoke", "nobody"]).exit_code == 1
 
 
 def test_admin_keys_manage_keys_over_http(client: TestClient, keys: Keys) -> None:
@@ -214,26 +207,23 @@ def test_failed_authentication_is_throttled_per_client(client: TestClient, keys:
 
 @pytest.mark.calendar  # dates from the clock: make test-ahead runs it years ahead
 def test_cli_lists_an_expired_key_as_expired(
-    fresh_database: Database, monkeypatch: pytest.MonkeyPatch
+    fresh_database: Database, configure: Configure
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", fresh_database.url)
-    get_settings.cache_clear()
+    configure(DATABASE_URL=fresh_database.url)
     runner = CliRunner()
-    try:
-        for args in (
-            ["keys", "create", "--name", "old", "--scope", "read", "--expires", "1"],
-            ["keys", "create", "--name", "live", "--scope", "read"],
-            ["keys", "create", "--name", "cut", "--scope", "read"],
-            ["keys", "revoke", "cut"],
-        ):
-            assert runner.invoke(cli, args).exit_code == 0
-        with Session(fresh_database.engine) as session:
-            key = session.exec(select(ApiKey).where(ApiKey.name == "old")).one()
-            key.expires_at = datetime.now(UTC) - timedelta(minutes=1)
-            session.add(key)
-            session.commit()
-        listed = runner.invoke(cli, ["keys", "list"]).output
-    finally:
-        get_settings.cache_clear()
+    for args in (
+        ["keys", "create", "--name", "old", "--scope", "read", "--expires", "1"],
+        ["keys", "create", "--name", "live", "--scope", "read"],
+        ["keys", "create", "--name", "cut", "--scope", "read"],
+        ["keys", "revoke", "cut"],
+    ):
+        assert runner.invoke(cli, args).exit_code == 0
+    with Session(fresh_database.engine) as session:
+        key = session.exec(select(ApiKey).where(ApiKey.name == "old")).one()
+        key.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+        session.add(key)
+        session.commit()
+    listed = runner.invoke(cli, ["keys", "list"]).output
+
     states = {line.split("\t")[0]: line.split("\t")[3] for line in listed.splitlines()}
     assert states == {"old": "expired", "live": "active", "cut": "revoked"}

@@ -9,11 +9,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from api.articles.models import Article
-from api.core.config import get_settings
 from api.events.models import Event
 from api.history.models import Revision
 from api.labels.models import Tag
-from tests.conftest import Keys
+from tests.conftest import Configure, Keys
 
 
 def _batch(client: TestClient, keys: Keys, *operations: dict[str, Any], **headers: str) -> Any:
@@ -236,11 +235,10 @@ def test_a_batch_needs_a_write_key(client: TestClient, keys: Keys, session: Sess
 
 
 def test_if_match_is_required_per_operation_when_the_server_asks_for_it(
-    client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, keys: Keys, configure: Configure
 ) -> None:
-    from api.core.config import get_settings
 
-    monkeypatch.setattr(get_settings(), "require_if_match", True)
+    configure(FOLIO_REQUIRE_IF_MATCH="true")
     bare = _batch(client, keys, {"op": "patch", "collection": "articles", "ref": "1", "body": {}})
     assert bare.status_code == 428
     etag = client.get("/v1/articles/1", headers=keys.auth("read")).headers["etag"]
@@ -294,9 +292,9 @@ def test_a_batch_invalidates_what_it_changed(client: TestClient, keys: Keys) -> 
 
 
 def test_a_batch_writes_translations_too(
-    client: TestClient, keys: Keys, session: Session, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, keys: Keys, session: Session, configure: Configure
 ) -> None:
-    monkeypatch.setattr(get_settings(), "locales", "en,de,fr")
+    configure(FOLIO_LOCALES="en,de,fr")
     role = {"name": "Teilzeit-CAIO", "definition": "Ein KI-Chef auf Zeit.", "status": "published"}
     answer = _batch(
         client,

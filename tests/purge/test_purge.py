@@ -16,12 +16,11 @@ from sqlmodel import Session, col, select
 
 from api.auth import service as auth_service
 from api.auth.models import KeyCreate, Scope
-from api.core.config import get_settings
 from api.core.surrogates import ContentChange
 from api.main import create_app
 from api.purge import service as purge
 from api.purge.models import PurgeCursor
-from tests.conftest import Database, make_token, settings_for
+from tests.conftest import Configure, Database, make_token, settings_for
 
 
 @dataclass
@@ -34,7 +33,7 @@ class Cache:
 
 
 @pytest.fixture
-def caches(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Cache]]:
+def caches(configure: Configure) -> Iterator[list[Cache]]:
     made: list[tuple[Cache, ThreadingHTTPServer]] = []
     for _ in range(2):
         cache = Cache()
@@ -57,15 +56,13 @@ def caches(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Cache]]:
         cache.url = f"http://127.0.0.1:{server.server_address[1]}/"
         threading.Thread(target=server.serve_forever, daemon=True).start()
         made.append((cache, server))
-    monkeypatch.setenv("FOLIO_PURGE_URLS", f'["{made[0][0].url}", "{made[1][0].url}"]')
-    get_settings.cache_clear()
+    configure(FOLIO_PURGE_URLS=f'["{made[0][0].url}", "{made[1][0].url}"]')
     try:
         yield [cache for cache, _ in made]
     finally:
         for _, server in made:
             server.shutdown()
             server.server_close()
-        get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from lxml import etree
 from PIL import Image
 
-from api.core.config import REPO_ROOT, get_settings
+from api.core.config import REPO_ROOT
 from api.sharing import embed, service
-from tests.conftest import Keys
+from tests.conftest import Configure, Keys
 from tests.examples import CARDS
 
 HERE = Path(__file__).parent
@@ -101,10 +101,8 @@ def test_oembed_embeds_a_comparison_and_links_an_article(client: TestClient) -> 
     assert quote(f"{BASE}/v1/articles/{SEED}", safe="") in page
 
 
-def test_oembed_knows_the_site_urls_too(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(get_settings(), "site_url", "https://example.org/blog")
+def test_oembed_knows_the_site_urls_too(client: TestClient, configure: Configure) -> None:
+    configure(FOLIO_SITE_URL="https://example.org/blog")
     found = client.get(
         "/v1/oembed", params={"url": f"https://example.org/blog/comparisons/{TABLE}"}
     )
@@ -141,7 +139,7 @@ def test_oembed_of_a_draft_is_404(client: TestClient, keys: Keys) -> None:
 
 
 def test_the_embed_page_is_an_accessible_self_contained_table(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, configure: Configure
 ) -> None:
     page = client.get(f"/v1/comparisons/{TABLE}/embed")
     assert page.status_code == 200
@@ -157,7 +155,7 @@ def test_the_embed_page_is_an_accessible_self_contained_table(
     assert "default-src 'none'" in policy
     assert f"style-src 'sha256-{embed.STYLE_HASH}'" in policy
     assert policy.endswith("frame-ancestors *")
-    monkeypatch.setattr(get_settings(), "embed_origins", ["https://example.org"])
+    configure(FOLIO_EMBED_ORIGINS='["https://example.org"]')
     narrowed = client.get(f"/v1/comparisons/{TABLE}/embed?locale=en")
     assert narrowed.headers["content-security-policy"].endswith(
         "frame-ancestors https://example.org"
@@ -196,9 +194,9 @@ def test_the_sitemap_lists_what_is_published_and_validates(client: TestClient, k
 
 
 def test_the_sitemap_lists_each_published_translation_at_its_own_url(
-    client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, keys: Keys, configure: Configure
 ) -> None:
-    monkeypatch.setattr(get_settings(), "locales", "en,de")
+    configure(FOLIO_LOCALES="en,de")
     write = keys.auth("write")
     role = client.put(
         "/v1/roles/fractional-caio/translations/de",

@@ -12,13 +12,12 @@ from sqlmodel import Session
 
 from api import editing
 from api.core import kinds
-from api.core.config import get_settings
 from api.models import TABLES
 from api.search import index as search_index
 from api.transfer.export import export_lines
 from api.translations import reading
 from api.webhooks.models import EVENT_TYPES
-from tests.conftest import Keys
+from tests.conftest import Configure, Keys
 
 
 def test_every_room_has_registered_every_piece(client: TestClient) -> None:
@@ -151,9 +150,9 @@ def test_every_field_is_a_column_an_input_and_public_by_id_and_in_lists(
 
 @pytest.mark.parametrize("kind", kinds.TRANSLATABLE, ids=kinds.names(kinds.TRANSLATABLE))
 def test_a_translation_has_exactly_the_fields_that_say_translated(
-    client: TestClient, keys: Keys, kind: kinds.Kind, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, keys: Keys, kind: kinds.Kind, configure: Configure
 ) -> None:
-    monkeypatch.setattr(get_settings(), "locales", "en,de")
+    configure(FOLIO_LOCALES="en,de")
     made = _create(client, keys, kind)
     translatable = reading.TRANSLATABLE[kind.name]
     words = {

@@ -26,7 +26,7 @@ from api.main import create_app
 from api.purge import service as purge
 from api.search.models import in_migrations
 from api.webhooks.worker import run_once
-from tests.conftest import Database, Keys, _new_database, make_token
+from tests.conftest import Configure, Database, Keys, _new_database, make_token
 from tests.system.test_kinds import body_of
 from tests.system.test_statements import base
 
@@ -35,12 +35,10 @@ TABLES = set(models.metadata.tables)
 
 
 @pytest.fixture
-def empty_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def empty_url(tmp_path: Path, configure: Configure) -> Iterator[str]:
     url, drop = _new_database(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", url)
-    get_settings.cache_clear()
+    configure(DATABASE_URL=url)
     yield url
-    get_settings.cache_clear()
     drop()
 
 
@@ -186,19 +184,20 @@ def test_bodies_move_to_portable_text_and_back(empty_url: str) -> None:
 
 
 def test_down_to_base_and_up_again_with_rows_in_every_table(
-    fresh_database: Database, monkeypatch: pytest.MonkeyPatch
+    fresh_database: Database, configure: Configure
 ) -> None:
     """`folio db downgrade base` on a database in use: the seed and one of everything (a tag,
     an asset, translations, a webhook with a delivery, a preview link, a trashed article, an
     idempotent write, stored representations), then each migration down, up and down again
     from the newest (each upgrade meets the rows the downgrades left: a column added NOT NULL
     without a default fails here), then down to nothing and up again."""
-    monkeypatch.setenv("DATABASE_URL", fresh_database.url)
-    monkeypatch.setenv("FOLIO_LOCALES", "en,de")
-    monkeypatch.setenv("FOLIO_WEBHOOK_ALLOW_PRIVATE", "true")
-    monkeypatch.setenv("FOLIO_MEDIA_STORAGE", "database")
-    monkeypatch.setenv("FOLIO_PURGE_URLS", '["http://127.0.0.1:9/"]')  # nobody listens
-    get_settings.cache_clear()
+    configure(
+        DATABASE_URL=fresh_database.url,
+        FOLIO_LOCALES="en,de",
+        FOLIO_WEBHOOK_ALLOW_PRIVATE="true",
+        FOLIO_MEDIA_STORAGE="database",
+        FOLIO_PURGE_URLS='["http://127.0.0.1:9/"]',  # nobody listens
+    )
     keys = Keys(**{s: make_token(fresh_database, s) for s in ("read", "write", "admin")})
     app = create_app(get_settings(), engine=fresh_database.engine)
     with Session(fresh_database.engine) as session:

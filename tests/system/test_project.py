@@ -14,10 +14,18 @@ from sqlalchemy import make_url
 from typer.testing import CliRunner
 
 from api.cli import app as cli
-from api.core.config import REPO_ROOT, get_settings
+from api.core.config import REPO_ROOT
 from api.core.db import make_engine
 from api.main import create_app
-from tests.conftest import Database, Keys, _new_database, make_token, running_server, settings_for
+from tests.conftest import (
+    Configure,
+    Database,
+    Keys,
+    _new_database,
+    make_token,
+    running_server,
+    settings_for,
+)
 
 
 def test_docker_compose_runs_the_fleets_shape() -> None:
@@ -142,12 +150,9 @@ def test_health_and_readiness(client: TestClient) -> None:
     assert client.get("/healthz?x=1").status_code == 422
 
 
-def test_cli_upgrade_seeds_a_fresh_database_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_cli_upgrade_seeds_a_fresh_database_once(tmp_path: Path, configure: Configure) -> None:
     url, drop = _new_database(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", url)
-    get_settings.cache_clear()
+    configure(DATABASE_URL=url)
     try:
         runner = CliRunner()
         first = runner.invoke(cli, ["db", "upgrade"])
@@ -163,21 +168,18 @@ def test_cli_upgrade_seeds_a_fresh_database_once(
                 == (REPO_ROOT / "seeds" / "000_ade3deb2bcbb1fed.txt").read_bytes()
             )
     finally:
-        get_settings.cache_clear()
         drop()
 
 
 @pytest.mark.parametrize("args", [["warm"], ["keys", "list"], ["export"]])
 def test_cli_on_a_database_not_migrated_says_so_in_one_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+    tmp_path: Path, configure: Configure, args: list[str]
 ) -> None:
     url, drop = _new_database(tmp_path)  # empty: no tables
-    monkeypatch.setenv("DATABASE_URL", url)
-    get_settings.cache_clear()
+    configure(DATABASE_URL=url)
     try:
         result = CliRunner().invoke(cli, args)
     finally:
-        get_settings.cache_clear()
         drop()
     assert result.exit_code == 1, result.output
     assert "run `folio db upgrade` first" in result.output
@@ -185,15 +187,12 @@ def test_cli_on_a_database_not_migrated_says_so_in_one_line(
 
 
 def test_cli_seed_reports_a_damaged_page(
-    tmp_path: Path, fresh_database: Database, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, fresh_database: Database, configure: Configure
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", fresh_database.url)
-    get_settings.cache_clear()
+    configure(DATABASE_URL=fresh_database.url)
     (tmp_path / "bad.txt").write_text("Just one line\n\nand nothing else")
-    try:
-        result = CliRunner().invoke(cli, ["seed", "--dir", str(tmp_path)])
-    finally:
-        get_settings.cache_clear()
+    result = CliRunner().invoke(cli, ["seed", "--dir", str(tmp_path)])
+
     assert result.exit_code == 1
     assert "bad.txt:" in result.output
 

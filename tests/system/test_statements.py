@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, event
 from sqlmodel import Session
 
-from api.core.config import REPO_ROOT, get_settings
+from api.core.config import REPO_ROOT
 from api.labels.models import LabelInput
 from api.labels.service import tags
 from tests.assets.images import png
-from tests.conftest import Keys
+from tests.conftest import Configure, Keys
 from tests.helpers import linking, make_article
 
 # Each read route, with what it is asked; "{...}" names what ``base`` made.
@@ -118,12 +118,11 @@ READS: list[tuple[str, str | None]] = [
 
 
 @pytest.fixture(autouse=True)
-def loopback_hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("FOLIO_WEBHOOK_ALLOW_PRIVATE", "true")  # hooks that are never called
-    monkeypatch.setenv("FOLIO_LOCALES", "en,de")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+def loopback_hooks(configure: Configure) -> None:
+    configure(
+        FOLIO_WEBHOOK_ALLOW_PRIVATE="true",  # hooks that are never called
+        FOLIO_LOCALES="en,de",
+    )
 
 
 def test_every_read_route_is_counted() -> None:

@@ -15,14 +15,13 @@ from typer.testing import CliRunner
 
 from api.assets.storage import LocalStorage
 from api.cli import app as cli
-from api.core.config import get_settings
 from api.core.errors import ImportFailed
 from api.main import create_app
 from api.transfer.export import export_archive, export_directory, export_lines
 from api.transfer.service import import_archive, import_directory, import_lines
 from tests.assets.images import png
 from tests.assets.test_assets import publish_with, uploaded
-from tests.conftest import Database, Keys, settings_for
+from tests.conftest import Configure, Database, Keys, settings_for
 from tests.transfer.conftest import export_of
 
 
@@ -217,7 +216,7 @@ def test_cli_exports_and_imports_a_tar(
     empty: Database,
     tmp_path: Path,
     media_dir: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    configure: Configure,
 ) -> None:
     application = create_app(settings_for(fresh_database.url), engine=fresh_database.engine)
     client = TestClient(application)
@@ -234,15 +233,14 @@ def test_cli_exports_and_imports_a_tar(
     assert response.status_code == 201, response.text
     out = tmp_path / "all.tar"
     runner = CliRunner()
-    monkeypatch.setenv("DATABASE_URL", fresh_database.url)
-    get_settings.cache_clear()
+    configure(DATABASE_URL=fresh_database.url)
     exported = runner.invoke(cli, ["export", "--out", str(out)])
     assert exported.exit_code == 0, exported.output
-    monkeypatch.setenv("DATABASE_URL", empty.url)
-    monkeypatch.setenv("FOLIO_MEDIA_DIR", str(tmp_path / "other-media"))
-    get_settings.cache_clear()
+    configure(
+        DATABASE_URL=empty.url,
+        FOLIO_MEDIA_DIR=str(tmp_path / "other-media"),
+    )
     result = runner.invoke(cli, ["import", str(out)])
     assert result.exit_code == 0, result.output
     assert "assets: 1" in result.output
     assert (tmp_path / "other-media").exists()
-    get_settings.cache_clear()

@@ -15,13 +15,12 @@ from api.articles.models import Article
 from api.auth import service as auth_service
 from api.auth.models import KeyCreate, Scope
 from api.cli import app as cli
-from api.core.config import get_settings
 from api.core.db import make_engine
 from api.core.errors import ImportFailed
 from api.main import create_app
 from api.transfer.export import export_lines
 from api.transfer.service import import_lines
-from tests.conftest import Database, Keys, _new_database, migrate, settings_for
+from tests.conftest import Configure, Database, Keys, _new_database, migrate, settings_for
 from tests.transfer.conftest import export_of
 
 OTHER_PG = os.environ.get("FOLIO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -266,15 +265,17 @@ def test_import_needs_an_admin_key_and_a_known_type(client: TestClient, keys: Ke
 
 
 def test_cli_export_and_import(
-    fresh_database: Database, empty: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fresh_database: Database,
+    empty: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    configure: Configure,
 ) -> None:
     out = tmp_path / "all.ndjson"
     runner = CliRunner()
-    monkeypatch.setenv("DATABASE_URL", fresh_database.url)
-    get_settings.cache_clear()
+    configure(DATABASE_URL=fresh_database.url)
     assert runner.invoke(cli, ["export", "--out", str(out)]).exit_code == 0
-    monkeypatch.setenv("DATABASE_URL", empty.url)
-    get_settings.cache_clear()
+    configure(DATABASE_URL=empty.url)
     result = runner.invoke(cli, ["import", str(out)])
     assert result.exit_code == 0, result.output
     assert "articles: 1" in result.output
@@ -291,7 +292,6 @@ def test_cli_export_and_import(
     assert dashed.exit_code == 0, dashed.output
     assert dashed.stdout == printed.stdout
     assert not (tmp_path / "-").exists()
-    get_settings.cache_clear()
     with Session(empty.engine) as session:
         assert session.exec(select(func.count()).select_from(Article)).one() == 2
 
@@ -301,9 +301,9 @@ def test_translations_round_trip(
     keys: Keys,
     session: Session,
     empty: Database,
-    monkeypatch: pytest.MonkeyPatch,
+    configure: Configure,
 ) -> None:
-    monkeypatch.setattr(get_settings(), "locales", "en,de")
+    configure(FOLIO_LOCALES="en,de")
     write = keys.auth("write")
     german = {
         "title": "Welche Rolle brauchen Sie?",
@@ -339,10 +339,8 @@ def test_translations_round_trip(
     assert [r["number"] for r in revisions] == [2, 1]
 
 
-def test_a_translation_of_nothing_is_refused(
-    empty: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(get_settings(), "locales", "en,de")
+def test_a_translation_of_nothing_is_refused(empty: Database, configure: Configure) -> None:
+    configure(FOLIO_LOCALES="en,de")
     header = json.dumps({"format": "folio-export", "version": 1})
     orphan = {
         "type": "translation", "id": 1, "resource_type": "article", "resource_id": 7,

@@ -11,10 +11,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from api.core.clock import Clock
-from api.core.config import get_settings
 from api.events.models import Event
 from api.translations.models import Translation
-from tests.conftest import Keys
+from tests.conftest import Configure, Keys
 from tests.helpers import linking
 
 SEED = "ai-operating-partner-vs-fractional-caio-which-role-do-you-need"
@@ -28,8 +27,8 @@ GERMAN = {
 
 
 @pytest.fixture(autouse=True)
-def locales(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(get_settings(), "locales", "en,de,fr,de-CH")
+def locales(configure: Configure) -> None:
+    configure(FOLIO_LOCALES="en,de,fr,de-CH")
 
 
 def _german(client: TestClient, keys: Keys, **fields: Any) -> Any:

@@ -6,8 +6,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.core.config import get_settings
-from tests.conftest import Keys
+from tests.conftest import Configure, Keys
 
 
 def _walk(client: TestClient, path: str, headers: dict[str, str]) -> list[dict[str, Any]]:
@@ -31,10 +30,11 @@ def _walk(client: TestClient, path: str, headers: dict[str, str]) -> list[dict[s
 
 
 def test_private_lists_are_enveloped_and_paged(
-    client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, keys: Keys, configure: Configure
 ) -> None:
-    monkeypatch.setenv("FOLIO_WEBHOOK_ALLOW_PRIVATE", "true")  # targets on loopback, never called
-    get_settings.cache_clear()
+    configure(
+        FOLIO_WEBHOOK_ALLOW_PRIVATE="true",  # targets on loopback, never called
+    )
     admin = keys.auth("admin")
     for title in ("One", "Two"):
         patched = client.patch(

@@ -13,21 +13,19 @@ from sqlmodel import Session, func, select
 
 from api import main
 from api.articles.models import Article
-from api.core.config import get_settings
 from api.main import create_app
-from tests.conftest import Database, Keys, settings_for
+from tests.conftest import Configure, Database, Keys, settings_for
 from tests.system.test_statements import READS, base
 
 NOTHING = "application/x-folio-nothing"
 
 
 @pytest.fixture(autouse=True)
-def two_locales(monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setenv("FOLIO_WEBHOOK_ALLOW_PRIVATE", "true")  # hooks that are never called
-    monkeypatch.setenv("FOLIO_LOCALES", "en,de")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+def two_locales(configure: Configure) -> None:
+    configure(
+        FOLIO_WEBHOOK_ALLOW_PRIVATE="true",  # hooks that are never called
+        FOLIO_LOCALES="en,de",
+    )
 
 
 def _operation(document: dict[str, Any], url: str) -> dict[str, Any]:

@@ -25,14 +25,13 @@ from api.articles import service as articles_service
 from api.articles.models import ArticleInput
 from api.auth import service as auth_service
 from api.auth.models import KeyCreate, Scope
-from api.core.config import get_settings
 from api.core.workflow import Status
 from api.events.models import Event
 from api.main import create_app
 from api.webhooks import targets, worker
 from api.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 from api.webhooks.worker import run_once
-from tests.conftest import Database, eventually, free_port, running_server, settings_for
+from tests.conftest import Configure, Database, eventually, free_port, running_server, settings_for
 from tests.helpers import body_of
 
 
@@ -101,13 +100,12 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture
-def settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("FOLIO_WEBHOOK_ALLOW_PRIVATE", "true")  # the receiver is on loopback
-    monkeypatch.setenv("FOLIO_WEBHOOK_BACKOFF_SECONDS", "0.05")
-    monkeypatch.setenv("FOLIO_WEBHOOK_TIMEOUT_SECONDS", "5")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+def settings(configure: Configure) -> None:
+    configure(
+        FOLIO_WEBHOOK_ALLOW_PRIVATE="true",  # the receiver is on loopback
+        FOLIO_WEBHOOK_BACKOFF_SECONDS="0.05",
+        FOLIO_WEBHOOK_TIMEOUT_SECONDS="5",
+    )
 
 
 @pytest.fixture
@@ -194,11 +192,10 @@ def test_bad_subscriptions_are_refused(
 
 
 def test_private_targets_are_refused_unless_allowed(
-    api: tuple[TestClient, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+    api: tuple[TestClient, dict[str, str]], configure: Configure
 ) -> None:
     client, admin = api
-    monkeypatch.setenv("FOLIO_WEBHOOK_ALLOW_PRIVATE", "false")
-    get_settings.cache_clear()
+    configure(FOLIO_WEBHOOK_ALLOW_PRIVATE="false")
     for url in (
         "http://127.0.0.1:9/x",
         "http://10.1.2.3/x",
@@ -309,11 +306,10 @@ def test_redirects_are_not_followed(
     api: tuple[TestClient, dict[str, str]],
     fresh_database: Database,
     receiver: Receiver,
-    monkeypatch: pytest.MonkeyPatch,
+    configure: Configure,
 ) -> None:
     client, admin = api
-    monkeypatch.setenv("FOLIO_WEBHOOK_MAX_ATTEMPTS", "1")
-    get_settings.cache_clear()
+    configure(FOLIO_WEBHOOK_MAX_ATTEMPTS="1")
     hook = subscribe(client, admin, receiver.url, ["article.published"])
     receiver.answers = [302]
     publish(client, admin, "Moved away")
@@ -328,12 +324,13 @@ def test_a_webhook_that_keeps_failing_is_disabled(
     api: tuple[TestClient, dict[str, str]],
     fresh_database: Database,
     receiver: Receiver,
-    monkeypatch: pytest.MonkeyPatch,
+    configure: Configure,
 ) -> None:
     client, admin = api
-    monkeypatch.setenv("FOLIO_WEBHOOK_MAX_ATTEMPTS", "2")
-    monkeypatch.setenv("FOLIO_WEBHOOK_DISABLE_AFTER", "3")
-    get_settings.cache_clear()
+    configure(
+        FOLIO_WEBHOOK_MAX_ATTEMPTS="2",
+        FOLIO_WEBHOOK_DISABLE_AFTER="3",
+    )
     hook = subscribe(client, admin, receiver.url, ["article.published"])
     receiver.answers = [500] * 10
     publish(client, admin, "One")
@@ -441,13 +438,13 @@ def test_two_workers_never_overlap_on_a_delivery_past_its_lease(
     fresh_database: Database,
     receiver: Receiver,
     monkeypatch: pytest.MonkeyPatch,
+    configure: Configure,
 ) -> None:
     """One worker claims a batch that takes longer to send than its claim lasts; the other
     takes over what the first has not reached, and neither sends what the other does."""
     client, admin = api
-    monkeypatch.setenv("FOLIO_WEBHOOK_TIMEOUT_SECONDS", "1")
+    configure(FOLIO_WEBHOOK_TIMEOUT_SECONDS="1")
     monkeypatch.setattr(worker, "LEASE_MARGIN", timedelta(seconds=0.5))  # a claim: 1.5 s
-    get_settings.cache_clear()
     receiver.delay = 0.3
     subscribe(client, admin, receiver.url, ["article.published"])
     for n in range(12):
@@ -483,11 +480,10 @@ def test_the_timeout_bounds_the_whole_attempt(
     api: tuple[TestClient, dict[str, str]],
     fresh_database: Database,
     receiver: Receiver,
-    monkeypatch: pytest.MonkeyPatch,
+    configure: Configure,
 ) -> None:
     client, admin = api
-    monkeypatch.setenv("FOLIO_WEBHOOK_TIMEOUT_SECONDS", "1.5")
-    get_settings.cache_clear()
+    configure(FOLIO_WEBHOOK_TIMEOUT_SECONDS="1.5")
     receiver.drip = True  # each byte well within a read timeout, the whole far past it
     hook = subscribe(client, admin, receiver.url, ["article.published"])
     publish(client, admin, "Dripped")
@@ -618,11 +614,10 @@ ACCEPTED = [
 
 
 def test_every_spelling_of_a_private_address_is_refused(
-    api: tuple[TestClient, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+    api: tuple[TestClient, dict[str, str]], configure: Configure
 ) -> None:
     client, admin = api
-    monkeypatch.setenv("FOLIO_WEBHOOK_ALLOW_PRIVATE", "false")
-    get_settings.cache_clear()
+    configure(FOLIO_WEBHOOK_ALLOW_PRIVATE="false")
     assert len(REFUSED) >= 68
     for url in REFUSED:
         response = client.post(
