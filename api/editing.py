@@ -31,6 +31,7 @@ from api.core.workflow import Status, effective_status, readable
 from api.events import service as events
 from api.history import service as history
 from api.search import index as search_index
+from api.translations import reading
 from api.translations.models import Translation
 from api.web.http import etag_matches, make_etag
 
@@ -415,6 +416,50 @@ def integrity_conflict(exc: IntegrityError, collection: str, slug: str) -> Confl
     if "slug" in str(exc.orig):
         return SlugTaken(collection, slug)
     return Conflict(f"The change conflicts with the current state of {collection}.")
+
+
+@dataclass(frozen=True)
+class Finder(Generic[Row]):
+    """How one kind's rows are found by a ref (an id or a slug, old slugs redirecting), as the
+    kind's own or in a locale."""
+
+    table: type[Row]
+    collection: str
+    missing: type[NotFound]  # the problem when nothing has the ref
+
+    def find(self, session: Session, ref: str, *, preview: bool, for_update: bool = False) -> Row:
+        return find(
+            session,
+            self.table,
+            self.collection,
+            ref,
+            preview=preview,
+            missing=self.missing,
+            for_update=for_update,
+        )
+
+    def in_locale(
+        self,
+        session: Session,
+        ref: str,
+        *,
+        preview: bool,
+        locale: str | None,
+        accept_language: str | None,
+    ) -> tuple[Row, str]:
+        """The row ``ref`` names, and the locale to show it in: ``?locale=``, else the one
+        its slug is in (a translation's), else the best of ``Accept-Language``."""
+        return reading.found_in(
+            session,
+            self.table,
+            self.collection,
+            ref,
+            preview=preview,
+            asked=locale,
+            accept_language=accept_language,
+            own=lambda: self.find(session, ref, preview=preview),
+            missing=self.missing,
+        )
 
 
 def find(

@@ -23,12 +23,11 @@ from api.comparisons.models import (
 )
 from api.core import locales
 from api.core.errors import ArticleNotFound
-from api.core.workflow import not_trashed, readable
+from api.core.workflow import readable
 from api.labels.models import Author, Tag
 from api.roles.models import Role
 from api.search import index as search_index
-from api.translations import reading
-from api.web.filters import linked, workflow_filters
+from api.web.filters import LinkFilter, by_links, workflow_filters
 from api.web.pagination import Page, Sortable, keyset_page, map_page, parse_include
 
 SORTABLE = Sortable.on(Article, SORTS, default=DEFAULT_SORT)
@@ -37,16 +36,8 @@ SORTABLE = Sortable.on(Article, SORTS, default=DEFAULT_SORT)
 INCLUDABLE = frozenset(INCLUDES)
 
 
-def find_article(session: Session, ref: str, *, preview: bool, for_update: bool = False) -> Article:
-    return editing.find(
-        session,
-        Article,
-        COLLECTION,
-        ref,
-        preview=preview,
-        missing=ArticleNotFound,
-        for_update=for_update,
-    )
+FINDER = editing.Finder(Article, COLLECTION, ArticleNotFound)
+find_article = FINDER.find
 
 
 def get_article(
@@ -60,16 +51,8 @@ def get_article(
 ) -> ArticlePublic:
     """The article ``ref`` names, in the locale ``?locale=`` asks for, else the one its slug
     is in (a translation's), else the best of ``Accept-Language``."""
-    article, shown = reading.found_in(
-        session,
-        Article,
-        COLLECTION,
-        ref,
-        preview=preview,
-        asked=locale,
-        accept_language=accept_language,
-        own=lambda: find_article(session, ref, preview=preview),
-        missing=ArticleNotFound,
+    article, shown = FINDER.in_locale(
+        session, ref, preview=preview, locale=locale, accept_language=accept_language
     )
     (public,) = public_forms(
         session,
@@ -110,18 +93,15 @@ def list_articles(
     tagged = (ArticleTag, ArticleTag.tag_id, Tag)
     mentioned = (ArticleRole, ArticleRole.role_id, Role)
     embedded = (ArticleComparison, ArticleComparison.comparison_id, Comparison)
-    for (link, column, model), slugs, keep in (
+    filters: list[LinkFilter] = [
         (tagged, query.tag, True),
         (mentioned, query.role, True),
         (embedded, query.comparison, True),
         (tagged, query.not_tag, False),
         (mentioned, query.not_role, False),
         (embedded, query.not_comparison, False),
-    ):
-        if slugs is not None:
-            shown = not_trashed(model) if model is Tag else readable(model, preview=preview)
-            exists = linked(Article.id, col(link.article_id), column, model, slugs, shown)
-            statement = statement.where(exists if keep else ~exists)
+    ]
+    statement = by_links(statement, Article.id, "article_id", filters, preview=preview)
     if query.has_cover is not None:
         cover = col(Article.cover_asset_id)
         statement = statement.where(cover.is_not(None) if query.has_cover else cover.is_(None))

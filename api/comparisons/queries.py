@@ -42,7 +42,7 @@ from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
 from api.translations import reading
-from api.web.filters import linked, workflow_filters
+from api.web.filters import LinkFilter, by_links, workflow_filters
 from api.web.pagination import Page, Sortable, keyset_page, map_page, parse_include
 from api.web.refs import ComparisonRef, RoleRef
 
@@ -55,18 +55,8 @@ ROW_SORTABLE = Sortable.on(ComparisonRow, ROW_SORTS, default="position")
 INCLUDABLE = frozenset(INCLUDES)
 
 
-def find_comparison(
-    session: Session, ref: str, *, preview: bool, for_update: bool = False
-) -> Comparison:
-    return editing.find(
-        session,
-        Comparison,
-        COLLECTION,
-        ref,
-        preview=preview,
-        missing=ComparisonNotFound,
-        for_update=for_update,
-    )
+FINDER = editing.Finder(Comparison, COLLECTION, ComparisonNotFound)
+find_comparison = FINDER.find
 
 
 def get_comparison(
@@ -80,16 +70,8 @@ def get_comparison(
 ) -> ComparisonPublic:
     """The comparison ``ref`` names, in the locale asked for (``?locale=``, a translation's
     slug, or Accept-Language)."""
-    comparison, shown = reading.found_in(
-        session,
-        Comparison,
-        COLLECTION,
-        ref,
-        preview=preview,
-        asked=locale,
-        accept_language=accept_language,
-        own=lambda: find_comparison(session, ref, preview=preview),
-        missing=ComparisonNotFound,
+    comparison, shown = FINDER.in_locale(
+        session, ref, preview=preview, locale=locale, accept_language=accept_language
     )
     return to_public(session, comparison, preview=preview, include=include, locale=shown)
 
@@ -110,16 +92,13 @@ def list_comparisons(
     )
     subject: tuple[Any, Any, Any] = (ComparisonSubject, ComparisonSubject.role_id, Role)
     embedded: tuple[Any, Any, Any] = (ArticleComparison, ArticleComparison.article_id, Article)
-    for (link, column, model), slugs, keep in (
+    filters: list[LinkFilter] = [
         *((subject, slugs, True) for slugs in dict.fromkeys(query.role)),  # one of each
         (embedded, query.article, True),
         (subject, query.not_role, False),
         (embedded, query.not_article, False),
-    ):
-        if slugs is not None:
-            shown = readable(model, preview=preview)
-            exists = linked(Comparison.id, col(link.comparison_id), column, model, slugs, shown)
-            statement = statement.where(exists if keep else ~exists)
+    ]
+    statement = by_links(statement, Comparison.id, "comparison_id", filters, preview=preview)
     if query.dimension is not None:
         with_row = select(ComparisonRow.id).where(
             col(ComparisonRow.comparison_id) == Comparison.id,

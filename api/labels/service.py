@@ -51,15 +51,8 @@ class Labels(Generic[Label]):
 
     def find(self, session: Session, ref: str, *, for_update: bool = False) -> Label:
         # Labels have no workflow: everything not in the trash is public.
-        return editing.find(
-            session,
-            self.model,
-            self.collection,
-            ref,
-            preview=True,
-            missing=self.missing,
-            for_update=for_update,
-        )
+        finder = editing.Finder(self.model, self.collection, self.missing)
+        return finder.find(session, ref, preview=True, for_update=for_update)
 
     def to_public(self, label: Any) -> LabelPublic:
         return LabelPublic.model_validate(

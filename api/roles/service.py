@@ -29,7 +29,7 @@ from api.roles.models import (
 from api.search import index as search_index
 from api.translations import reading
 from api.translations.models import RoleTranslation, RoleTranslationInput, Translation
-from api.web.filters import linked, workflow_filters
+from api.web.filters import LinkFilter, by_links, workflow_filters
 from api.web.pagination import Page, Sortable, keyset_page, map_page
 from api.web.refs import ArticleRef, ComparisonRef, RoleRef
 
@@ -37,16 +37,8 @@ COLLECTION = kinds.ROLE.collection
 SORTABLE = Sortable.on(Role, SORTS, default=DEFAULT_SORT)
 
 
-def find_role(session: Session, ref: str, *, preview: bool, for_update: bool = False) -> Role:
-    return editing.find(
-        session,
-        Role,
-        COLLECTION,
-        ref,
-        preview=preview,
-        missing=RoleNotFound,
-        for_update=for_update,
-    )
+FINDER = editing.Finder(Role, COLLECTION, RoleNotFound)
+find_role = FINDER.find
 
 
 def refs_by_id(
@@ -123,16 +115,13 @@ def list_roles(
     )
     subject = (ComparisonSubject, ComparisonSubject.comparison_id, Comparison)
     mentioned = (ArticleRole, ArticleRole.article_id, Article)
-    for (link, column, model), slugs, keep in (
+    filters: list[LinkFilter] = [
         (subject, query.comparison, True),
         (mentioned, query.article, True),
         (subject, query.not_comparison, False),
         (mentioned, query.not_article, False),
-    ):
-        if slugs is not None:
-            shown = readable(model, preview=preview)
-            exists = linked(Role.id, col(link.role_id), column, model, slugs, shown)
-            statement = statement.where(exists if keep else ~exists)
+    ]
+    statement = by_links(statement, Role.id, "role_id", filters, preview=preview)
     if query.has_cover is not None:
         cover = col(Role.cover_asset_id)
         statement = statement.where(cover.is_not(None) if query.has_cover else cover.is_(None))
@@ -213,16 +202,8 @@ def get_role(
 ) -> RolePublic:
     """The role ``ref`` names, in the locale asked for (``?locale=``, a translation's slug,
     or Accept-Language)."""
-    role, shown = reading.found_in(
-        session,
-        Role,
-        COLLECTION,
-        ref,
-        preview=preview,
-        asked=locale,
-        accept_language=accept_language,
-        own=lambda: find_role(session, ref, preview=preview),
-        missing=RoleNotFound,
+    role, shown = FINDER.in_locale(
+        session, ref, preview=preview, locale=locale, accept_language=accept_language
     )
     return to_public(session, role, preview=preview, locale=shown)
 

@@ -4,6 +4,7 @@ values comma-separated (any of them), ``not_`` before a name for none of them, `
 ``status`` (with a key). Each is a condition on indexed columns or a correlated EXISTS, so the
 planner can walk the sort's index and stop at the page."""
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, ClassVar, Self, TypeVar
 
@@ -14,7 +15,7 @@ from sqlmodel import col
 from api.core.clock import clock
 from api.core.errors import Unauthorized
 from api.core.fields import Moment
-from api.core.workflow import Status, visible
+from api.core.workflow import Status, not_trashed, readable, visible
 from api.web.pagination import ListParams
 
 Statement = TypeVar("Statement", bound=Any)
@@ -108,3 +109,28 @@ def linked(
         .where(link_owner == owner_id, col(target.slug).in_(slugs.split(",")), shown)
         .exists()
     )
+
+
+# A filter by links: (the link table, its column naming the target, the target's table), the
+# slugs asked for (None: not asked), and whether the owner must have such a link (or none).
+LinkFilter = tuple[tuple[Any, Any, Any], str | None, bool]
+
+
+def by_links(
+    statement: Any,
+    owner_id: Any,
+    owner_column: str,
+    filters: Iterable[LinkFilter],
+    *,
+    preview: bool,
+) -> Any:
+    """``statement`` narrowed by each filter asked for: owners (``owner_id``, named by the
+    link table's ``owner_column``) with a link to a target of one of its slugs, or with none,
+    among the targets the reader may see (a kind without a workflow: all but the trashed)."""
+    for (link, column, target), slugs, keep in filters:
+        if slugs is not None:
+            workflow = hasattr(target, "status")
+            seen = readable(target, preview=preview) if workflow else not_trashed(target)
+            exists = linked(owner_id, col(getattr(link, owner_column)), column, target, slugs, seen)
+            statement = statement.where(exists if keep else ~exists)
+    return statement
