@@ -337,16 +337,18 @@ def _article_search(session: Session, article: Any, translation: Translation) ->
     return _search_text(session, copy)
 
 
-TRANSLATION = reading.Translatable(
+# Its translations: their input and public shapes, what one keeps, and its search document.
+reading.TRANSLATABLE.register(
     kinds.ARTICLE,
-    model=ArticleTranslationInput,
-    public=ArticleTranslation,
-    content=_article_content,
-    title=lambda data: data.title,
-    search=_article_search,
-    shown=_article_shown,
+    reading.Translatable(
+        kinds.ARTICLE,
+        ArticleTranslationInput,
+        ArticleTranslation,
+        _article_content,
+        _article_search,
+        shown=_article_shown,
+    ),
 )
-reading.TRANSLATABLE.register(kinds.ARTICLE, TRANSLATION)
 
 
 search_index.EXTRACTORS.register(kinds.ARTICLE, _search_text)

@@ -70,10 +70,7 @@ def get_key_or_raise(session: Session, ref: str) -> ApiKey:
 def revoke_key(session: Session, ref: str) -> KeyPublic:
     db.begin_write(session)
     key = get_key_or_raise(session, ref)
-    if key.revoked_at is None:
-        key.revoked_at = clock.now()
-        session.add(key)
-        session.commit()
+    tokens.revoke(session, key, clock.now())
     return to_public(key)
 
 

@@ -338,17 +338,17 @@ def _comparison_search(
     return shown.title, "\n".join(lines)
 
 
-TRANSLATION = reading.Translatable(
+# Its translations: their input and public shapes, what one keeps, and its search document.
+reading.TRANSLATABLE.register(
     kinds.COMPARISON,
-    model=ComparisonTranslationInput,
-    public=ComparisonTranslation,
-    content=_comparison_content,
-    title=lambda data: data.title,
-    search=_comparison_search,
+    reading.Translatable(
+        kinds.COMPARISON,
+        ComparisonTranslationInput,
+        ComparisonTranslation,
+        _comparison_content,
+        _comparison_search,
+    ),
 )
-
-
-reading.TRANSLATABLE.register(kinds.COMPARISON, TRANSLATION)
 
 
 search_index.EXTRACTORS.register(kinds.COMPARISON, _search_text)

@@ -44,3 +44,12 @@ def find(session: Session, model: type[Row], kind: str, token: str) -> Row | Non
     if not hmac.compare_digest(expected, hash_of(secret)):
         return None
     return row
+
+
+def revoke(session: Session, row: Any, now: Any) -> None:
+    """Marks ``row`` (a key, a link) revoked at ``now`` and commits, once: a row revoked
+    already keeps its time."""
+    if row.revoked_at is None:
+        row.revoked_at = now
+        session.add(row)
+        session.commit()

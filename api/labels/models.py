@@ -15,28 +15,28 @@ from api.core.workflow import Trashable
 from api.web.pagination import ListParams, fields_query, sort_query
 
 
-class Author(Trashable, Tracked, table=True):
+class LabelTable(Trashable, Tracked):
+    """The columns of every label's table: a slug and a name."""
+
+    id: int | None = SQLField(default=None, primary_key=True)
+    slug: str = SQLField(max_length=SLUG_MAX, unique=True, index=True)
+    name: str = SQLField(max_length=200)
+
+
+class Author(LabelTable, table=True):
     __table_args__ = (
         Index("ix_author_name_id", "name", "id"),
         Index("ix_author_updated_at_id", "updated_at", "id"),
         Index("ix_author_created_at_id", "created_at", "id"),
     )
 
-    id: int | None = SQLField(default=None, primary_key=True)
-    slug: str = SQLField(max_length=SLUG_MAX, unique=True, index=True)
-    name: str = SQLField(max_length=200)
 
-
-class Tag(Trashable, Tracked, table=True):
+class Tag(LabelTable, table=True):
     __table_args__ = (
         Index("ix_tag_name_id", "name", "id"),
         Index("ix_tag_updated_at_id", "updated_at", "id"),
         Index("ix_tag_created_at_id", "created_at", "id"),
     )
-
-    id: int | None = SQLField(default=None, primary_key=True)
-    slug: str = SQLField(max_length=SLUG_MAX, unique=True, index=True)
-    name: str = SQLField(max_length=200)
 
 
 class LabelInput(Writable):

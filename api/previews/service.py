@@ -74,10 +74,7 @@ def revoke(session: Session, article: Article, link_id: int) -> PreviewLinkPubli
     link = session.get(PreviewLink, link_id)
     if link is None or link.article_id != article.id:
         raise PreviewLinkNotFound(f"No preview link {link_id} of article {article.id}.")
-    if link.revoked_at is None:
-        link.revoked_at = clock.now()
-        session.add(link)
-        session.commit()
+    tokens.revoke(session, link, clock.now())
     return to_public(link)
 
 

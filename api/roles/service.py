@@ -337,15 +337,13 @@ def _role_search(session: Session, role: Any, translation: Translation) -> tuple
     return _search_text(session, shown_in(role, translation))
 
 
-TRANSLATION = reading.Translatable(
+# Its translations: their input and public shapes, what one keeps, and its search document.
+reading.TRANSLATABLE.register(
     kinds.ROLE,
-    model=RoleTranslationInput,
-    public=RoleTranslation,
-    content=_role_content,
-    title=lambda data: data.name,
-    search=_role_search,
+    reading.Translatable(
+        kinds.ROLE, RoleTranslationInput, RoleTranslation, _role_content, _role_search
+    ),
 )
-reading.TRANSLATABLE.register(kinds.ROLE, TRANSLATION)
 
 
 search_index.EXTRACTORS.register(kinds.ROLE, _search_text)

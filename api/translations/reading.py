@@ -29,7 +29,6 @@ class Translatable:
     model: type[TranslationInput]
     public: type[TranslationMeta]
     content: Callable[[Session, Any, Any], dict[str, Any]]  # (resource, input) → what is kept
-    title: Callable[[Any], str]  # the input → what a slug is made from
     # The resource and a translation of it → the translation's search document.
     search: Callable[[Session, Any, Translation], tuple[str, str]]
     # What is kept → what its writers read (an article's body with its references resolved).
@@ -38,6 +37,10 @@ class Translatable:
     @property
     def collection(self) -> str:
         return self.kind.collection
+
+    def title(self, data: Any) -> str:
+        """What a translation's slug is made from: its input's label (a title, a name)."""
+        return str(getattr(data, self.kind.label))
 
 
 # Every translatable kind's translations (checked complete at start-up).

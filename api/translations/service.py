@@ -243,6 +243,11 @@ def imported(session: Session, row: Translation) -> None:
         "published" if public else "created",
         locale=row.locale,
     )
+    _index(session, t, resource, row)
+
+
+def _index(session: Session, t: reading.Translatable, resource: Any, row: Translation) -> None:
+    """The translation's search document, as its locale reads it."""
     title, text = t.search(session, resource, row)
     search_index.store(
         session,
@@ -334,18 +339,7 @@ def _record(
         content=document(row),
         key=key,
     )
-    title, text = t.search(session, resource, row)
-    search_index.store(
-        session,
-        t.collection,
-        resource.id,
-        locale=row.locale,
-        slug=row.slug,
-        title=title,
-        body=text,
-        row=row,
-        resource=resource,
-    )
+    _index(session, t, resource, row)
 
 
 def _slug_free(
