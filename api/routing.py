@@ -19,7 +19,7 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from api import editing
-from api.auth.dependencies import ReadKey, WriteKey
+from api.auth.dependencies import ReadKey, Write, WriteKey
 from api.auth.models import ApiKey
 from api.core import kinds
 from api.core.db import SessionDep
@@ -43,7 +43,6 @@ from api.web.http import (
     MERGE_PATCH,
     PRIVATE_CACHE,
     IdempotencyKey,
-    IfMatch,
     NoQueryDep,
     Ref,
     encode,
@@ -159,17 +158,9 @@ def write_routes(
         responses=problem_responses(*WRITE_ERRORS, missing),
         description=f"Replace {what}; fields left out take their defaults, the slug is kept.",
     )
-    def replace(
-        ref: Ref,
-        data: Annotated[Input, Body()],
-        request: Request,
-        session: SessionDep,
-        key: WriteKey,
-        _: NoQueryDep,
-        if_match: IfMatch = None,
-    ) -> Response:
-        row = room.update(session, ref, data=data, key=key, if_match=if_match)
-        return represent(request, room.kind.public(session, row), public=False)
+    def replace(ref: Ref, data: Annotated[Input, Body()], write: Write) -> Response:
+        row = room.update(write.session, ref, data=data, key=write.key, if_match=write.if_match)
+        return represent(write.request, room.kind.public(write.session, row), public=False)
 
     @router.patch(
         "/{ref}",
@@ -179,17 +170,9 @@ def write_routes(
         description=f"Change some fields of {what} (JSON merge patch: null removes a field).",
         openapi_extra=MERGE_PATCH_BODY,
     )
-    def patch(
-        ref: Ref,
-        patch: MergePatch,
-        request: Request,
-        session: SessionDep,
-        key: WriteKey,
-        _: NoQueryDep,
-        if_match: IfMatch = None,
-    ) -> Response:
-        row = room.update(session, ref, patch=patch, key=key, if_match=if_match)
-        return represent(request, room.kind.public(session, row), public=False)
+    def patch(ref: Ref, patch: MergePatch, write: Write) -> Response:
+        row = room.update(write.session, ref, patch=patch, key=write.key, if_match=write.if_match)
+        return represent(write.request, room.kind.public(write.session, row), public=False)
 
     @router.delete(
         "/{ref}",
@@ -198,10 +181,8 @@ def write_routes(
         responses=problem_responses(*AUTH_ERRORS, missing, StalePrecondition, StillReferenced),
         description=f"Move {what} to the trash (see /v1/trash).",
     )
-    def delete(
-        ref: Ref, session: SessionDep, key: WriteKey, _: NoQueryDep, if_match: IfMatch = None
-    ) -> Response:
-        room.delete(session, ref, key=key, if_match=if_match)
+    def delete(ref: Ref, write: Write) -> Response:
+        room.delete(write.session, ref, key=write.key, if_match=write.if_match)
         return no_content()
 
 
@@ -272,17 +253,9 @@ def revision_routes(router: APIRouter, kind: kinds.Kind, *, public: type[BaseMod
         responses=problem_responses(*errors, StalePrecondition, InvalidBody),
         description="Make that revision's content current again; this is itself a new revision.",
     )
-    def restore_revision(
-        ref: Ref,
-        number: RevisionNumber,
-        request: Request,
-        session: SessionDep,
-        key: WriteKey,
-        _: NoQueryDep,
-        if_match: IfMatch = None,
-    ) -> Response:
-        row = restore(session, ref, number, key=key, if_match=if_match)
-        return represent(request, room.kind.public(session, row), public=False)
+    def restore_revision(ref: Ref, number: RevisionNumber, write: Write) -> Response:
+        row = restore(write.session, ref, number, key=write.key, if_match=write.if_match)
+        return represent(write.request, room.kind.public(write.session, row), public=False)
 
 
 def content_routes(router: APIRouter, kind: kinds.Kind, public: type[BaseModel], what: str) -> None:

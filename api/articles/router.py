@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from api.articles import service
@@ -14,9 +14,8 @@ from api.articles.models import (
     ArticleQuery,
 )
 from api.articles.render import RENDERERS
-from api.auth.dependencies import CurrentKey
+from api.auth.dependencies import Read
 from api.core import kinds, locales
-from api.core.db import SessionDep
 from api.core.errors import (
     ArticleNotFound,
     NotAcceptable,
@@ -31,7 +30,6 @@ from api.routing import (
 from api.web.filters import LocaleQuery
 from api.web.http import (
     JSON,
-    AcceptLanguage,
     Ref,
     negotiate,
     represent,
@@ -50,25 +48,19 @@ FORMATS = {"json": JSON, **{name: media for name, (media, _) in RENDERERS.items(
     response_model=ListEnvelope[ArticleListItem],
     responses=problem_responses(Unauthorized),
 )
-def list_articles(
-    request: Request,
-    session: SessionDep,
-    key: CurrentKey,
-    query: Annotated[ArticleListQuery, Query()],
-    accept_language: AcceptLanguage = None,
-) -> Response:
+def list_articles(read: Read, query: Annotated[ArticleListQuery, Query()]) -> Response:
     """List articles, newest first: published ones, or with a key every one not in the trash.
 
     Narrow them by author, tag, category, role, comparison, dates and words (`q`); sort them;
     ask for some fields only, or for related resources whole (`include`)."""
     page = service.list_articles(
-        session,
+        read.session,
         query=query,
-        preview=key is not None,
-        accept_language=accept_language,
+        preview=read.preview,
+        accept_language=read.accept_language,
     )
     fields = parse_fields(query.fields, ArticleListItem)
-    return represent_page(request, page, query, public=key is None, fields=fields)
+    return represent_page(read.request, page, query, public=not read.preview, fields=fields)
 
 
 @router.get(
@@ -80,47 +72,42 @@ def list_articles(
         **problem_responses(ArticleNotFound, NotAcceptable, PreviewNotValid, Unauthorized),
     },
 )
-def get_article(
-    ref: Ref,
-    request: Request,
-    session: SessionDep,
-    key: CurrentKey,
-    query: Annotated[ArticleQuery, Query()],
-    accept_language: AcceptLanguage = None,
-) -> Response:
+def get_article(ref: Ref, read: Read, query: Annotated[ArticleQuery, Query()]) -> Response:
     """Get an article by id or slug, as JSON, Markdown, sanitized HTML or plain text.
 
     Without a key only published articles are found; with any key, drafts and scheduled ones
     too (previews); with a preview link's token (`preview`), that one article."""
-    fmt = negotiate(request, query.format, FORMATS)
+    fmt = negotiate(read.request, query.format, FORMATS)
     include = parse_include(query.include, service.INCLUDABLE)
     fields = parse_fields(query.fields, ArticlePublic)
-    link = previews.check(session, query.preview) if query.preview is not None else None
-    preview = key is not None or link is not None
+    link = previews.check(read.session, query.preview) if query.preview is not None else None
+    preview = read.preview or link is not None
     locale = query.locale
     if link is not None:  # a link opens its locale only (the default's, unless it names one)
         locale = link.locale or locales.default()
         if query.locale is not None and locales.canonical(query.locale) != locale:
             raise ArticleNotFound(f"No article with id or slug {ref!r} in {query.locale}.")
     article = service.get_article(
-        session,
+        read.session,
         ref,
         preview=preview,
         include=include,
         locale=locale,
-        accept_language=accept_language,
+        accept_language=read.accept_language,
     )
     if link is not None and link.article_id != article.id:  # a link opens its article only
         raise ArticleNotFound(f"No article with id or slug {ref!r}.")
     public = not preview
     language = {"Content-Language": article.locale}
     if fmt == "json":
-        return represent(request, article, public=public, fields=fields, headers=language)
+        return represent(read.request, article, public=public, fields=fields, headers=language)
     media_type, render = RENDERERS[fmt]
     text = render(article)
     if fmt == "html":
         text = head_links(article) + (script_tag(article) if query.jsonld else "") + text
-    return represent(request, text.encode(), media_type=media_type, public=public, headers=language)
+    return represent(
+        read.request, text.encode(), media_type=media_type, public=public, headers=language
+    )
 
 
 @router.get(
@@ -131,28 +118,21 @@ def get_article(
     },
     response_class=Response,
 )
-def get_article_jsonld(
-    ref: Ref,
-    request: Request,
-    session: SessionDep,
-    key: CurrentKey,
-    query: Annotated[LocaleQuery, Query()],
-    accept_language: AcceptLanguage = None,
-) -> Response:
+def get_article_jsonld(ref: Ref, read: Read, query: Annotated[LocaleQuery, Query()]) -> Response:
     """The article as schema.org Article JSON-LD, its comparisons as Tables; escaped so that
     it can be put in a page's <script> element as it is."""
     article = service.get_article(
-        session,
+        read.session,
         ref,
-        preview=key is not None,
+        preview=read.preview,
         locale=query.locale,
-        accept_language=accept_language,
+        accept_language=read.accept_language,
     )
     return represent(
-        request,
+        read.request,
         inline_safe(article),
         media_type=JSON_LD,
-        public=key is None,
+        public=not read.preview,
         headers={"Content-Language": article.locale},
     )
 

@@ -1,16 +1,20 @@
 """Who is calling: the API key of the request, and the scope a route needs."""
 
 import ipaddress
+from dataclasses import dataclass
 from typing import Annotated
 
 from anyio import to_thread
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
 
 from api.auth import service
 from api.auth.models import ApiKey, Scope
 from api.core.config import get_settings
+from api.core.db import SessionDep
 from api.core.errors import Unauthorized
+from api.web.http import AcceptLanguage, IfMatch, NoQueryDep
 from api.web.ratelimit import Limiter, client_address
 
 # Two schemes of one kind, so that OpenAPI can tell the routes that need a key (``api.openapi``
@@ -78,3 +82,48 @@ def metrics_reader(request: Request, key: CurrentKey) -> None:
     networks = get_settings().metrics_networks()
     if address is None or not any(address in network for network in networks):
         service.require(key, Scope.admin)
+
+
+# What a route is given besides its own arguments, taken as one parameter (``read: Read``,
+# ``write: Write``): the request, the session, the caller's key and the headers every route
+# of its sort reads, declared once here rather than in every route's signature.
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A read: anonymous (public content only) or with a key (drafts too: a preview)."""
+
+    request: Request
+    session: Session
+    key: ApiKey | None
+    accept_language: str | None
+
+    @property
+    def preview(self) -> bool:
+        return self.key is not None
+
+
+def _reading(
+    request: Request, session: SessionDep, key: CurrentKey, accept_language: AcceptLanguage = None
+) -> Reading:
+    return Reading(request, session, key, accept_language)
+
+
+@dataclass(frozen=True)
+class Writing:
+    """A write of something that exists, with a write key, no query, and If-Match if sent."""
+
+    request: Request
+    session: Session
+    key: ApiKey
+    if_match: str | None
+
+
+def _writing(
+    request: Request, session: SessionDep, key: WriteKey, _: NoQueryDep, if_match: IfMatch = None
+) -> Writing:
+    return Writing(request, session, key, if_match)
+
+
+Read = Annotated[Reading, Depends(_reading)]
+Write = Annotated[Writing, Depends(_writing)]

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
-from api.auth.dependencies import CurrentKey, WriteKey
+from api.auth.dependencies import CurrentKey, Read, Write
 from api.comparisons import render, rows, service
 from api.comparisons.models import (
     CellInput,
@@ -45,8 +45,6 @@ from api.web.http import (
     CSV,
     JSON,
     MARKDOWN,
-    AcceptLanguage,
-    IfMatch,
     NoQueryDep,
     Ref,
     created,
@@ -79,23 +77,17 @@ ROW_FORMATS = {"json": JSON, "csv": CSV}
 @router.get(
     "", response_model=ListEnvelope[ComparisonListItem], responses=problem_responses(Unauthorized)
 )
-def list_comparisons(
-    request: Request,
-    session: SessionDep,
-    key: CurrentKey,
-    query: Annotated[ComparisonListQuery, Query()],
-    accept_language: AcceptLanguage = None,
-) -> Response:
+def list_comparisons(read: Read, query: Annotated[ComparisonListQuery, Query()]) -> Response:
     """List comparisons by title, each with its subjects and number of rows; `role` (repeat
     it) keeps those that compare every role named."""
     page = service.list_comparisons(
-        session,
+        read.session,
         query=query,
-        preview=key is not None,
-        accept_language=accept_language,
+        preview=read.preview,
+        accept_language=read.accept_language,
     )
     fields = parse_fields(query.fields, ComparisonListItem)
-    return represent_page(request, page, query, public=key is None, fields=fields)
+    return represent_page(read.request, page, query, public=not read.preview, fields=fields)
 
 
 @router.get(
@@ -106,32 +98,25 @@ def list_comparisons(
         **problem_responses(ComparisonNotFound, NotAcceptable, Unauthorized),
     },
 )
-def get_comparison(
-    ref: Ref,
-    request: Request,
-    session: SessionDep,
-    key: CurrentKey,
-    query: Annotated[ComparisonQuery, Query()],
-    accept_language: AcceptLanguage = None,
-) -> Response:
+def get_comparison(ref: Ref, read: Read, query: Annotated[ComparisonQuery, Query()]) -> Response:
     """Get a comparison by id or slug: subjects in column order, rows in order, cells by role;
     or the table as CSV (RFC 4180) or Markdown."""
-    fmt = negotiate(request, query.format, FORMATS)
+    fmt = negotiate(read.request, query.format, FORMATS)
     include = parse_include(query.include, service.INCLUDABLE)
     fields = parse_fields(query.fields, ComparisonPublic)
     comparison = service.get_comparison(
-        session,
+        read.session,
         ref,
-        preview=key is not None,
+        preview=read.preview,
         include=include,
         locale=query.locale,
-        accept_language=accept_language,
+        accept_language=read.accept_language,
     )
-    public = key is None
+    public = not read.preview
     language = {"Content-Language": comparison.locale}
     if fmt == "csv":
         return represent(
-            request,
+            read.request,
             render.render_csv(comparison).encode(),
             media_type=CSV,
             public=public,
@@ -142,8 +127,8 @@ def get_comparison(
         )
     if fmt == "md":
         body = render.render_markdown(comparison).encode()
-        return represent(request, body, media_type=MARKDOWN, public=public, headers=language)
-    return represent(request, comparison, public=public, fields=fields, headers=language)
+        return represent(read.request, body, media_type=MARKDOWN, public=public, headers=language)
+    return represent(read.request, comparison, public=public, fields=fields, headers=language)
 
 
 @router.get(
@@ -209,18 +194,10 @@ def get_comparison_row(
     response_model=RowPublic,
     responses=problem_responses(*_PART_ERRORS),
 )
-def create_comparison_row(
-    ref: Ref,
-    data: RowCreate,
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    if_match: IfMatch = None,
-) -> Response:
+def create_comparison_row(ref: Ref, data: RowCreate, write: Write) -> Response:
     """Add a row (a dimension) with its cells, last or at `position`."""
-    row = rows.add_row(session, ref, data, key=key, if_match=if_match)
-    return created(request, row, location=f"{request.url.path}/{row.id}")
+    row = rows.add_row(write.session, ref, data, key=write.key, if_match=write.if_match)
+    return created(write.request, row, location=f"{write.request.url.path}/{row.id}")
 
 
 @router.patch(
@@ -229,35 +206,19 @@ def create_comparison_row(
     responses=problem_responses(*_PART_ERRORS, RowNotFound),
     openapi_extra={"requestBody": {"content": {"application/merge-patch+json": {}}}},
 )
-def patch_comparison_row(
-    ref: Ref,
-    row_id: RowId,
-    data: RowPatch,
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    if_match: IfMatch = None,
-) -> Response:
+def patch_comparison_row(ref: Ref, row_id: RowId, data: RowPatch, write: Write) -> Response:
     """Rename a row, move it to another `position`, or change some of its cells (null
     removes a cell)."""
-    row = rows.patch_row(session, ref, row_id, data, key=key, if_match=if_match)
-    return represent(request, row, public=False)
+    row = rows.patch_row(write.session, ref, row_id, data, key=write.key, if_match=write.if_match)
+    return represent(write.request, row, public=False)
 
 
 @router.delete(
     "/{ref}/rows/{row_id}", status_code=204, responses=problem_responses(*_PART_ERRORS, RowNotFound)
 )
-def delete_comparison_row(
-    ref: Ref,
-    row_id: RowId,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    if_match: IfMatch = None,
-) -> Response:
+def delete_comparison_row(ref: Ref, row_id: RowId, write: Write) -> Response:
     """Delete a row and its cells."""
-    rows.delete_row(session, ref, row_id, key=key, if_match=if_match)
+    rows.delete_row(write.session, ref, row_id, key=write.key, if_match=write.if_match)
     return no_content()
 
 
@@ -267,19 +228,13 @@ def delete_comparison_row(
     responses=problem_responses(*_PART_ERRORS, RowNotFound),
 )
 def put_comparison_cell(
-    ref: Ref,
-    row_id: RowId,
-    role: RoleRef,
-    data: CellInput,
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    if_match: IfMatch = None,
+    ref: Ref, row_id: RowId, role: RoleRef, data: CellInput, write: Write
 ) -> Response:
     """Set the cell of one row for one subject role."""
-    row = rows.put_cell(session, ref, row_id, role, data, key=key, if_match=if_match)
-    return represent(request, row, public=False)
+    row = rows.put_cell(
+        write.session, ref, row_id, role, data, key=write.key, if_match=write.if_match
+    )
+    return represent(write.request, row, public=False)
 
 
 @router.delete(
@@ -287,17 +242,9 @@ def put_comparison_cell(
     status_code=204,
     responses=problem_responses(*_PART_ERRORS, RowNotFound),
 )
-def delete_comparison_cell(
-    ref: Ref,
-    row_id: RowId,
-    role: RoleRef,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    if_match: IfMatch = None,
-) -> Response:
+def delete_comparison_cell(ref: Ref, row_id: RowId, role: RoleRef, write: Write) -> Response:
     """Empty the cell of one row for one subject role."""
-    rows.delete_cell(session, ref, row_id, role, key=key, if_match=if_match)
+    rows.delete_cell(write.session, ref, row_id, role, key=write.key, if_match=write.if_match)
     return no_content()
 
 
@@ -306,18 +253,10 @@ def delete_comparison_cell(
     response_model=ComparisonPublic,
     responses=problem_responses(*_PART_ERRORS),
 )
-def add_comparison_subject(
-    ref: Ref,
-    data: SubjectCreate,
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    if_match: IfMatch = None,
-) -> Response:
+def add_comparison_subject(ref: Ref, data: SubjectCreate, write: Write) -> Response:
     """Add a role as a column, last or at `position`; its cells start empty."""
-    comparison = rows.add_subject(session, ref, data, key=key, if_match=if_match)
-    return represent(request, service.to_public(session, comparison), public=False)
+    comparison = rows.add_subject(write.session, ref, data, key=write.key, if_match=write.if_match)
+    return represent(write.request, service.to_public(write.session, comparison), public=False)
 
 
 @router.delete(
@@ -325,16 +264,9 @@ def add_comparison_subject(
     status_code=204,
     responses=problem_responses(*_PART_ERRORS, RoleNotFound),
 )
-def remove_comparison_subject(
-    ref: Ref,
-    role: RoleRef,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    if_match: IfMatch = None,
-) -> Response:
+def remove_comparison_subject(ref: Ref, role: RoleRef, write: Write) -> Response:
     """Remove a role's column and its cells."""
-    rows.remove_subject(session, ref, role, key=key, if_match=if_match)
+    rows.remove_subject(write.session, ref, role, key=write.key, if_match=write.if_match)
     return no_content()
 
 

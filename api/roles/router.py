@@ -2,12 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from api.auth.dependencies import CurrentKey
+from api.auth.dependencies import Read
 from api.core import kinds
-from api.core.db import SessionDep
 from api.core.errors import (
     RoleNotFound,
     Unauthorized,
@@ -25,7 +24,6 @@ from api.routing import (
     content_routes,
 )
 from api.web.http import (
-    AcceptLanguage,
     Ref,
     represent,
     represent_page,
@@ -38,50 +36,37 @@ router = APIRouter(prefix="/v1/roles", tags=["roles"])
 @router.get(
     "", response_model=ListEnvelope[RoleListItem], responses=problem_responses(Unauthorized)
 )
-def list_roles(
-    request: Request,
-    session: SessionDep,
-    key: CurrentKey,
-    query: Annotated[RoleListQuery, Query()],
-    accept_language: AcceptLanguage = None,
-) -> Response:
+def list_roles(read: Read, query: Annotated[RoleListQuery, Query()]) -> Response:
     """List roles by name: published ones, or with a key every one not in the trash; narrow
     them to a comparison's subjects or by words (`q`)."""
     page = service.list_roles(
-        session,
+        read.session,
         query=query,
-        preview=key is not None,
-        accept_language=accept_language,
+        preview=read.preview,
+        accept_language=read.accept_language,
     )
     fields = parse_fields(query.fields, RoleListItem)
-    return represent_page(request, page, query, public=key is None, fields=fields)
+    return represent_page(read.request, page, query, public=not read.preview, fields=fields)
 
 
 @router.get(
     "/{ref}", response_model=RolePublic, responses=problem_responses(RoleNotFound, Unauthorized)
 )
-def get_role(
-    ref: Ref,
-    request: Request,
-    session: SessionDep,
-    key: CurrentKey,
-    query: Annotated[RoleQuery, Query()],
-    accept_language: AcceptLanguage = None,
-) -> Response:
+def get_role(ref: Ref, read: Read, query: Annotated[RoleQuery, Query()]) -> Response:
     """Get a role by id or slug, with the comparisons and published articles that mention it
     (`include=comparisons`: the comparisons whole)."""
-    preview = key is not None
+    preview = read.preview
     role: RolePublic
-    language = {"locale": query.locale, "accept_language": accept_language}
+    language = {"locale": query.locale, "accept_language": read.accept_language}
     if "comparisons" in parse_include(query.include, frozenset(INCLUDES)):
-        role = page.get_role_with_comparisons(session, ref, preview=preview, **language)
+        role = page.get_role_with_comparisons(read.session, ref, preview=preview, **language)
     else:
-        role = service.get_role(session, ref, preview=preview, **language)
+        role = service.get_role(read.session, ref, preview=preview, **language)
     fields = parse_fields(query.fields, RolePublic)
     return represent(
-        request,
+        read.request,
         role,
-        public=key is None,
+        public=not read.preview,
         fields=fields,
         headers={"Content-Language": role.locale},
     )

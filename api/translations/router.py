@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from api import editing
-from api.auth.dependencies import ReadKey, WriteKey
+from api.auth.dependencies import ReadKey, Write
 from api.core import kinds
 from api.core.db import SessionDep
 from api.core.errors import (
@@ -26,7 +26,7 @@ from api.translations import reading, service
 from api.translations.models import TranslationSummary
 from api.translations.reading import Translatable
 from api.translations.service import TranslationNotFound
-from api.web.http import IfMatch, NoQueryDep, Ref, no_content, represent
+from api.web.http import NoQueryDep, Ref, no_content, represent
 from api.web.pagination import ListEnvelope, PageParams
 
 router = APIRouter(tags=["translations"])
@@ -103,20 +103,15 @@ def _routes(t: Translatable) -> None:
         " workflow (`status`, `publish_at`), version and revisions.",
     )
     def put_translation(
-        ref: Ref,
-        locale: Locale,
-        data: Annotated[Input, Body()],
-        request: Request,
-        session: SessionDep,
-        key: WriteKey,
-        _: NoQueryDep,
-        if_match: IfMatch = None,
+        ref: Ref, locale: Locale, data: Annotated[Input, Body()], write: Write
     ) -> Response:
-        row, new = service.put(session, t, ref, locale, data=data, key=key, if_match=if_match)
-        public = service.to_public(session, t, row)
+        row, new = service.put(
+            write.session, t, ref, locale, data=data, key=write.key, if_match=write.if_match
+        )
+        public = service.to_public(write.session, t, row)
         headers = {"Location": public.url} if new else None
         return represent(
-            request, public, public=False, status_code=201 if new else 200, headers=headers
+            write.request, public, public=False, status_code=201 if new else 200, headers=headers
         )
 
     @router.patch(
@@ -128,18 +123,11 @@ def _routes(t: Translatable) -> None:
         summary=f"Change some fields of the {kind}'s translation",
         description="A JSON merge patch (RFC 7396) of the translation.",
     )
-    def patch_translation(
-        ref: Ref,
-        locale: Locale,
-        patch: MergePatch,
-        request: Request,
-        session: SessionDep,
-        key: WriteKey,
-        _: NoQueryDep,
-        if_match: IfMatch = None,
-    ) -> Response:
-        row, _new = service.put(session, t, ref, locale, patch=patch, key=key, if_match=if_match)
-        return represent(request, service.to_public(session, t, row), public=False)
+    def patch_translation(ref: Ref, locale: Locale, patch: MergePatch, write: Write) -> Response:
+        row, _new = service.put(
+            write.session, t, ref, locale, patch=patch, key=write.key, if_match=write.if_match
+        )
+        return represent(write.request, service.to_public(write.session, t, row), public=False)
 
     @router.delete(
         f"{base}/{{locale}}",
@@ -149,15 +137,10 @@ def _routes(t: Translatable) -> None:
         summary=f"Delete the {kind}'s translation",
         description="For good: readers of that locale get its fallback's words again.",
     )
-    def delete_translation(
-        ref: Ref,
-        locale: Locale,
-        session: SessionDep,
-        key: WriteKey,
-        _: NoQueryDep,
-        if_match: IfMatch = None,
-    ) -> Response:
-        service.delete_translation(session, t, ref, locale, key=key, if_match=if_match)
+    def delete_translation(ref: Ref, locale: Locale, write: Write) -> Response:
+        service.delete_translation(
+            write.session, t, ref, locale, key=write.key, if_match=write.if_match
+        )
         return no_content()
 
     @router.get(
