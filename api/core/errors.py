@@ -54,40 +54,23 @@ class NotFound(FolioError):
     title = "Not found"
 
 
-class ArticleNotFound(NotFound):
-    title = "Article not found"
+def _not_found(title: str) -> type[NotFound]:
+    """The not-found problem of one sort of thing: its own title, and its own class to raise
+    and to name in a route's documented answers."""
+    name = title.title().replace(" ", "").replace("Api", "")
+    return type(name, (NotFound,), {"title": title, "__module__": __name__})
 
 
-class RoleNotFound(NotFound):
-    title = "Role not found"
-
-
-class ComparisonNotFound(NotFound):
-    title = "Comparison not found"
-
-
-class AuthorNotFound(NotFound):
-    title = "Author not found"
-
-
-class TagNotFound(NotFound):
-    title = "Tag not found"
-
-
-class AssetNotFound(NotFound):
-    title = "Asset not found"
-
-
-class RowNotFound(NotFound):
-    title = "Row not found"
-
-
-class KeyNotFound(NotFound):
-    title = "API key not found"
-
-
-class PreviewLinkNotFound(NotFound):
-    title = "Preview link not found"
+ArticleNotFound = _not_found("Article not found")
+RoleNotFound = _not_found("Role not found")
+ComparisonNotFound = _not_found("Comparison not found")
+AuthorNotFound = _not_found("Author not found")
+TagNotFound = _not_found("Tag not found")
+AssetNotFound = _not_found("Asset not found")
+RowNotFound = _not_found("Row not found")
+KeyNotFound = _not_found("API key not found")
+PreviewLinkNotFound = _not_found("Preview link not found")
+RevisionNotFound = _not_found("Revision not found")
 
 
 class PreviewNotValid(FolioError):
@@ -96,10 +79,6 @@ class PreviewNotValid(FolioError):
     status = 403
     code = "preview-not-valid"
     title = "Preview link not valid"
-
-
-class RevisionNotFound(NotFound):
-    title = "Revision not found"
 
 
 class Unauthorized(FolioError):
