@@ -19,7 +19,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PG_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/folio_bench
 PYTEST_ARGS ?=
 
-.PHONY: install install-dev migration browser test-ahead fleet-packages fleet fleet-test run worker db test test-sqlite test-postgres test-postgres-servers test-postgres-domains postgres-ready lint format lock openapi bench clean
+.PHONY: install install-dev migration browser test-ahead fleet-packages fleet fleet-test run worker db test test-sqlite test-sqlite-servers test-sqlite-domains test-postgres test-postgres-servers test-postgres-domains postgres-ready lint format lock openapi bench clean
 
 install: $(STAMP)
 install-dev: $(DEV_STAMP)
@@ -66,11 +66,11 @@ browser:
 
 # The linters and both databases' suites at once (the suites leave a core idle while they
 # wait on servers and browsers; the linters fill it), each one's output kept together.
-# PostgreSQL's suite, the longest, runs as two halves (the servers' and browsers' tests, and
-# the rest), so that the four suites end together on two cores.
+# Each database's suite runs as two halves (the servers' and browsers' tests, and the rest),
+# so that the suites end together on two cores.
 test: install-dev browser
-	$(MAKE) --no-print-directory -j4 --output-sync=target lint test-ahead test-sqlite \
-		test-postgres-servers test-postgres-domains
+	$(MAKE) --no-print-directory -j5 --output-sync=target lint test-ahead \
+		test-sqlite-servers test-sqlite-domains test-postgres-servers test-postgres-domains
 
 # The tests that read dates from the clock (marked calendar: scheduling, expiry, the README
 # tour and the examples) once more, with the whole process tree five years from now
@@ -86,6 +86,16 @@ test-ahead: install-dev
 test-sqlite: install-dev
 	@echo "== tests on SQLite (the calendar tests: in test-ahead)"
 	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" $(PYTEST_ARGS)
+
+# Each database's suite runs as two halves at once (the servers' and browsers' tests, which
+# wait on sockets more than they compute, and the rest), so that the suites end together.
+test-sqlite-servers: install-dev
+	@echo "== tests on SQLite: tests/web and tests/system (the calendar tests: in test-ahead)"
+	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" tests/web tests/system $(PYTEST_ARGS)
+
+test-sqlite-domains: install-dev
+	@echo "== tests on SQLite: every other folder (the calendar tests: in test-ahead)"
+	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" --ignore=tests/web --ignore=tests/system $(PYTEST_ARGS)
 
 test-postgres: install-dev
 	@echo "== tests on PostgreSQL ($(PG_TEST_URL))"

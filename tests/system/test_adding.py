@@ -346,4 +346,6 @@ def test_the_readme_lists_are_enough_to_add_a_field_and_a_kind(tmp_path: Path) -
         "tests/system/test_kinds.py",
         "tests/system/test_layers.py",
         "tests/system/test_migrations.py",
+        "-k",  # of the migrations: the one with rows in every table, and the models' match
+        "not test_migrations or rows_in_every_table or models_and_migrations_agree",
     )
