@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from itertools import count
@@ -236,3 +237,14 @@ class Relay:
         if sink is not None and epoch == self._epoch:
             with suppress(OSError):
                 sink.shutdown(socket.SHUT_WR)
+
+
+def refused_unchanged(
+    response: Any, status: int, loc: list[str], state: Callable[[], object], before: object
+) -> None:
+    """A write refused with ``status`` as problem+json, naming ``loc`` (its start), and the
+    database as it was (``state()`` as ``before``)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert [str(p) for p in response.json()["errors"][0]["loc"]][: len(loc)] == loc
+    assert state() == before

@@ -15,7 +15,7 @@ from api.core.clock import Clock
 from api.history.models import Revision
 from tests.assets.images import png
 from tests.conftest import Configure, Keys
-from tests.helpers import block, body_of, linking
+from tests.helpers import block, body_of, linking, refused_unchanged
 
 NEW = {
     "title": "Fractional CAIO: what the role owns",
@@ -244,10 +244,7 @@ def test_bad_article_writes_are_refused_and_change_nothing(
 ) -> None:
     before = state(session)
     response = client.post("/v1/articles", json=with_changes(changes), headers=keys.auth("write"))
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    assert [str(p) for p in response.json()["errors"][0]["loc"]][: len(loc)] == loc
-    assert state(session) == before
+    refused_unchanged(response, status, loc, lambda: state(session), before)
 
 
 @pytest.mark.parametrize(
