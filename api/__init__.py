@@ -2,7 +2,7 @@
 
 The code is in layers; a module imports only from its own layer and the ones before it
 (``LAYERS``, in order: a module is in the first layer that names it;
-``tests/system/test_layers.py`` checks every import):
+``tests/structure/test_layers.py`` checks every import):
 
 - ``core``: settings, time, the database, errors, field types, slugs, URLs, the workflow;
 - ``web``: HTTP details every route shares (representations, pagination, the response cache,

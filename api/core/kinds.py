@@ -24,7 +24,7 @@ class Field:
     fields, such as a body, a kind's links or an article's ``seo``, are its room's own).
 
     Each surface besides those shapes says here whether it carries the field, with no default,
-    so a field added is a decision for each; ``tests/system/test_kinds.py`` writes every field
+    so a field added is a decision for each; ``tests/structure/test_kinds.py`` writes every field
     of every kind through the API and checks each surface shows it exactly when it says so.
     """
 
@@ -115,7 +115,7 @@ LABELS = tuple(k for k in KINDS if not k.workflow)  # authors and tags
 
 # The collections as literal types, for the OpenAPI document's enums (a parameter or a field
 # that takes one): checked against the registry here, and every enum of the document that
-# names a collection by ``tests/system/test_kinds.py``.
+# names a collection by ``tests/structure/test_kinds.py``.
 Collection = Literal["articles", "roles", "comparisons", "authors", "tags"]
 MappedCollection = Literal["articles", "roles", "comparisons"]
 

@@ -27,7 +27,7 @@ from api.purge import service as purge
 from api.search.models import in_migrations
 from api.webhooks.worker import run_once
 from tests.conftest import Configure, Database, Keys, _new_database, make_token
-from tests.system.test_kinds import body_of
+from tests.structure.test_kinds import body_of
 from tests.system.test_statements import base
 
 # Every table the models declare: what the migrations must make, no more and no less.

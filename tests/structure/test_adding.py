@@ -1,7 +1,7 @@
 """The README's "Adding a field" and "Adding a kind", followed in a copy of the tree: a
 translated ``subtitle`` for articles and a kind of glossary terms are added by touching only
 the files the two lists name (the migration written by ``make migration``), and then the
-tests of every kind and field (``tests/system/test_kinds.py``), of the layers and of the
+tests of every kind and field (``tests/structure/test_kinds.py``), of the layers and of the
 migrations pass there, on the database this suite runs on."""
 
 import os
@@ -343,9 +343,9 @@ def test_the_readme_lists_are_enough_to_add_a_field_and_a_kind(tmp_path: Path) -
         "-q",
         "-p",
         "no:cacheprovider",
-        "tests/system/test_kinds.py",
-        "tests/system/test_layers.py",
-        "tests/system/test_migrations.py",
+        "tests/structure/test_kinds.py",
+        "tests/structure/test_layers.py",
+        "tests/structure/test_migrations.py",
         "-k",  # of the migrations: the one with rows in every table, and the models' match
         "not test_migrations or rows_in_every_table or models_and_migrations_agree",
     )
