@@ -73,7 +73,7 @@ test: install-dev browser
 	$(MAKE) --no-print-directory -j5 --output-sync=target lint test-ahead \
 		test-sqlite-servers test-sqlite-domains test-postgres-servers test-postgres-domains
 
-# The tests that read dates from the clock (marked calendar: scheduling, expiry, the README
+# The tests that read dates from the clock (marked calendar: scheduling, expiry, the API
 # tour and the examples) once more, with the whole process tree five years from now
 # (libfaketime, see tests/ahead.py): a date written into them that must stay in the future fails today, not the day
 # it passes.
@@ -82,7 +82,7 @@ test-ahead: install-dev
 	DATABASE_URL=sqlite:// $(BIN)/python -m tests.ahead 5 $(BIN)/pytest -m calendar -p no:cacheprovider $(PYTEST_ARGS)
 
 # The calendar tests run on SQLite in test-ahead (five years from now) and on PostgreSQL
-# today: each test still runs on both databases, and the slowest ones (the README tour, the
+# today: each test still runs on both databases, and the slowest ones (the API tour, the
 # examples) not three times.
 test-sqlite: install-dev
 	@echo "== tests on SQLite (the calendar tests: in test-ahead)"
@@ -124,7 +124,7 @@ format: install-dev
 	$(BIN)/ruff check --fix api tests migrations bench clients fleet
 
 # A new migration, written by Alembic from what the tables say against a scratch database at
-# the newest revision (review it: README "Adding a field"), formatted as `make lint` wants.
+# the newest revision (review it: docs/development.md, "Adding a field"), formatted as `make lint` wants.
 MESSAGE ?= change
 migration: install-dev
 	rm -f $(VENV)/migration.db

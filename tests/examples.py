@@ -553,7 +553,7 @@ def _server(url: str, media: Path) -> Iterator[tuple[TestClient, str]]:
         get_settings.cache_clear()
 
 
-# The seed's social cards, shown in the README ("Sharing"); a test checks they are current.
+# The seed's social cards, shown in docs/api.md ("Sharing"); a test checks they are current.
 CARDS = {
     "card-article.png": "/v1/articles/1/card.png",
     "card-comparison.png": f"/v1/comparisons/{COMPARISON}/card.png",

@@ -6,8 +6,8 @@ the trash, batch, search, translations, sitemaps, exports and the cache know) is
 extractor, its translations) are registered against it in a ``Registry``, which
 ``check_complete`` (called by ``create_app``) refuses while a kind it should hold lacks one;
 pieces gathered in one place (the tables) are a ``Pieces``, refused at once when incomplete.
-A kind added here without its pieces fails at start-up, never silently (README: "Kinds and
-rooms").
+A kind added here without its pieces fails at start-up, never silently (docs/development.md:
+"Kinds and rooms").
 """
 
 from collections.abc import Iterator, Mapping

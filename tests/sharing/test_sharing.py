@@ -276,7 +276,7 @@ def test_llms_txt_links_every_published_article_and_comparison_as_markdown(
     assert client.get("/llms.txt?full=1").status_code == 422
 
 
-def test_the_cards_in_the_readme_are_the_seeds(client: TestClient) -> None:
+def test_the_cards_in_the_docs_are_the_seeds(client: TestClient) -> None:
     """`make openapi` draws them again when this fails."""
     for name, path in CARDS.items():
         assert client.get(path).content == (REPO_ROOT / "docs" / name).read_bytes(), name

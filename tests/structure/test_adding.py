@@ -1,4 +1,4 @@
-"""The README's "Adding a field" and "Adding a kind", followed in a copy of the tree: a
+"""``docs/development.md``'s "Adding a field" and "Adding a kind", followed in a copy of the tree: a
 translated ``subtitle`` for articles and a kind of glossary terms are added by touching only
 the files the two lists name (the migration written by ``make migration``), and then the
 tests of every kind and field (``tests/structure/test_kinds.py``), of the layers and of the
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from api.core.config import REPO_ROOT
 
-README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+DEVELOPMENT = (REPO_ROOT / "docs" / "development.md").read_text(encoding="utf-8")
 COPIED = (
     *("api", "migrations", "seeds", "tests", "alembic.ini", "pyproject.toml", "Makefile"),
     *("requirements.lock", "requirements-dev.lock", "clients/typescript/package-lock.json"),
@@ -21,8 +21,8 @@ COPIED = (
 
 
 def _listed(title: str) -> list[str]:
-    """The files a numbered list of the README names, one at the start of each item."""
-    section = README.split(f"**{title}**", 1)[1].split("\n\n**", 1)[0]
+    """The files a numbered list of docs/development.md names, one at the start of each item."""
+    section = DEVELOPMENT.split(f"**{title}**", 1)[1].split("\n\n**", 1)[0]
     return re.findall(r"^\d+\. `([^`]+)`", section, flags=re.MULTILINE)
 
 
@@ -40,7 +40,7 @@ def _write(tree: Path, path: str, text: str) -> None:
 
 
 def _add_a_field(tree: Path) -> list[str]:
-    """The README's list for a field, followed: the files it touched, in the list's order."""
+    """The list for a field, followed: the files it touched, in the list's order."""
     _edit(
         tree,
         "api/core/kinds.py",
@@ -233,7 +233,7 @@ content_routes(router, kinds.TERM, TermPublic, "a glossary term")
 
 
 def _add_a_kind(tree: Path) -> list[str]:
-    """The README's list for a kind, followed: the files it touched, in the list's order."""
+    """The list for a kind, followed: the files it touched, in the list's order."""
     _edit(
         tree,
         "api/core/kinds.py",

@@ -214,7 +214,7 @@ def test_every_kind_is_batched_followed_trashed_restored_subscribed_to_and_expor
     client: TestClient, keys: Keys, session: Session, kind: kinds.Kind
 ) -> None:
     """What every kind shares, reached through the registry alone: a kind added with the
-    README's list passes this with nothing more written for it."""
+    list in docs/development.md passes this with nothing more written for it."""
     write = keys.auth("write")
     batch = client.post(
         "/v1/batch",

@@ -216,7 +216,7 @@ def test_stop_words_alone_find_nothing_however_many_exclusions(client: TestClien
 def test_two_bodies_at_once_are_422(
     client: TestClient, keys: Keys, session: Session, path: str, body: dict[str, Any]
 ) -> None:
-    """`body` or `body_markdown`, as the README says: both at once is refused, even an empty
+    """`body` or `body_markdown`, as docs/api.md says: both at once is refused, even an empty
     list, rather than one of them dropped in silence."""
     before = session.exec(select(func.count()).select_from(Article)).one()
     method = "PUT" if "translations" in path else "POST"

@@ -1,6 +1,6 @@
-"""The README's API tour, run line by line: every shell block from "API tour" up to "Running
-more than one node" (which ``make fleet-test`` runs), in order, in one bash session, against a
-fresh server on this database.
+"""The README's short tour and the API tour (``docs/api.md``), run line by line: every shell
+block of both, in order, in one bash session, against a fresh server on this database
+(``docs/fleet.md`` is what ``make fleet-test`` runs).
 
 The text runs as written: the server's address (``$FOLIO``, on a random port here) and the
 webhook receiver's (``$RECEIVER``, which this test runs on loopback) come from the environment,
@@ -27,7 +27,8 @@ from tests.conftest import Database, running_server
 # Dates here are computed from the clock: `make test-ahead` runs them years from now too.
 pytestmark = pytest.mark.calendar
 
-TOUR = ("## API tour", "## Running more than one node")
+# Where the tours are: the README's from its heading to the next one, docs/api.md whole.
+TOURS = (("README.md", "## A short tour", "\n## "), ("docs/api.md", "", None))
 LEFT_OUT = re.compile(r"^\s*(make |npm |cd )|…|npm run")
 # The refusals the tour shows: (method, the end of the URL, status).
 REFUSALS = {
@@ -53,9 +54,13 @@ curl() {
 """
 
 
-def tour_script(readme: str) -> str:
-    start, end = readme.index(TOUR[0]), readme.index(TOUR[1])
-    blocks = re.findall(r"^```sh\n(.*?)^```", readme[start:end], flags=re.S | re.M)
+def tour_script() -> str:
+    blocks = []
+    for name, heading, end in TOURS:
+        text = (REPO_ROOT / name).read_text(encoding="utf-8")
+        text = text[text.index(heading) :]
+        text = text[: text.index(end, len(heading))] if end else text
+        blocks += re.findall(r"^```sh\n(.*?)^```", text, flags=re.S | re.M)
     assert len(blocks) > 15
     lines = [line for block in blocks for line in block.splitlines() if not LEFT_OUT.search(line)]
     return "\n".join(lines) + "\n"
@@ -99,11 +104,12 @@ def test_the_readme_tour_runs_in_order_against_a_fresh_server(
         (work / shared).symlink_to(REPO_ROOT / shared)
     _Receiver.received = []
     with running_server(fresh_database.url, tmp_path / "server.log", env) as base:
-        script = tour_script((REPO_ROOT / "README.md").read_text())
-        # Every command names the server by $FOLIO, which says where it is once (comments show
-        # answers as `make run` gives them).
+        script = tour_script()
+        # Every command names the server by $FOLIO, which each tour sets once, first (comments
+        # show answers as `make run` gives them).
         commands = [line.split("#")[0] for line in script.splitlines()]
-        assert [line for line in commands if ":8000" in line] == [commands[0]]
+        assert commands[0].startswith("FOLIO=${FOLIO:-http://127.0.0.1:8000}")
+        assert {line.strip() for line in commands if ":8000" in line} == {commands[0].strip()}
         done = subprocess.run(
             ["bash", "-c", PRELUDE + script],
             cwd=work,

@@ -63,7 +63,7 @@ BOUNDS = {
     "FOLIO_DB_POOL_TIMEOUT": str(POOL),
     "FOLIO_RATE_LIMIT_ANONYMOUS": "off",
 }
-# The bound README's "When the database stops answering" documents: the pool's wait, then a
+# The bound docs/api.md's "When the database stops answering" documents: the pool's wait, then a
 # ping and a new connection, each within the connect bound (a second's slack for the machine).
 ANSWER_WITHIN = POOL + 2 * CONNECT + 1.0
 
