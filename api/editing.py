@@ -147,14 +147,14 @@ class Writes(Generic[Row, Input]):
         *,
         data: Input | None = None,
         patch: Any = None,
-        change: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+        edit: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
         part: Callable[[dict[str, Any]], tuple[list[str | int], list[str | int]]] | None = None,
         key: ApiKey | None,
         if_match: str | None,
         action: str = "update",
     ) -> Row:
         """PUT (``data``), PATCH (``patch``, a JSON merge patch) or a change of part of the
-        document (``change``) under an optional If-Match; ``part`` says, of the changed
+        document (``edit``) under an optional If-Match; ``part`` says, of the changed
         document, where that part is in it and where the client sent it, so an error in it
         is reported where the client put it (``InvalidBody.moved``)."""
 
@@ -164,8 +164,8 @@ class Writes(Generic[Row, Input]):
                 written = data
                 if written is None:
                     document = self.kind.document(session, row)
-                    if change is not None:
-                        changed = change(document)
+                    if edit is not None:
+                        changed = edit(document)
                         written = parse(self.model, changed)
                     else:
                         written = patched(self.model, self.merged_into(document, patch), patch)
@@ -175,7 +175,7 @@ class Writes(Generic[Row, Input]):
                     raise
                 raise exc.moved(*part(changed)) from None
 
-        return change_row(
+        return change(
             session, self.kind, ref, if_match=if_match, key=key, action=action, apply=apply
         )
 
@@ -252,9 +252,6 @@ def change(
         session.rollback()
         raise integrity_conflict(exc, kind.collection, getattr(row, "slug", "")) from exc
     return row
-
-
-change_row = change  # for ``Writes.update``, whose argument ``change`` hides the name
 
 
 def trash(

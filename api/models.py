@@ -34,6 +34,7 @@ from api.translations.models import (
     ComparisonTranslation,
     RoleTranslation,
     Translation,
+    TranslationMeta,
 )
 from api.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 
@@ -64,7 +65,7 @@ PUBLIC: kinds.Pieces[type[BaseModel]] = kinds.Pieces(
         kinds.TAG: LabelPublic,
     },
 )
-TRANSLATION_PUBLIC: kinds.Pieces[type[BaseModel]] = kinds.Pieces(
+TRANSLATION_PUBLIC: kinds.Pieces[type[TranslationMeta]] = kinds.Pieces(
     "translation's public shape",
     kinds.TRANSLATABLE,
     {

@@ -28,8 +28,8 @@ from api.comparisons.models import (
 )
 from api.core import kinds, locales
 from api.core.clock import clock
-from api.core.urls import card_url, resource_url, site_url
-from api.core.workflow import effective_status, not_trashed, readable
+from api.core.urls import card_url, site_url
+from api.core.workflow import not_trashed, readable, shown_fields
 from api.labels.models import Author, Tag
 from api.labels.service import authors, tags
 from api.roles import service as roles_service
@@ -147,12 +147,11 @@ def public_forms(
         update: dict[str, object] = {
             "seo": seo_of(article, cover.url if cover else None, localized[article.id].locale),
             "cover": cover,
-            "status": effective_status(article.status, article.published_at, now),
             "author": authors_by_id.get(article.author_id) if article.author_id else None,
             "tags": [tag_form(tag) for tag in tags_by_article[article.id]],
             "roles": role_forms.get(article.id, []),
             "comparisons": comparisons.get(article.id, []),
-            "url": resource_url(COLLECTION, article.slug),
+            **shown_fields(COLLECTION, article, now),
             **localized[article.id].fields(),
         }
         if with_body:

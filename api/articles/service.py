@@ -68,7 +68,7 @@ from api.labels.service import authors, tags
 from api.roles import service as roles_service
 from api.search import index as search_index
 from api.translations import reading
-from api.translations.models import ArticleTranslation, ArticleTranslationInput, Translation
+from api.translations.models import ArticleTranslationInput, Translation
 
 
 def document(session: Session, article: Article) -> dict[str, Any]:
@@ -343,7 +343,6 @@ reading.TRANSLATABLE.register(
     reading.Translatable(
         kinds.ARTICLE,
         ArticleTranslationInput,
-        ArticleTranslation,
         _article_content,
         _article_search,
         shown=_article_shown,

@@ -1,4 +1,5 @@
-"""Who is calling: the API key of the request, and the scope a route needs."""
+"""Who is calling: the API key of the request, the scope a route needs, and what every read
+and write route is given with it (``Read``, ``Write``)."""
 
 import ipaddress
 from dataclasses import dataclass

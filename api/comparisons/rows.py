@@ -96,7 +96,7 @@ def add_row(
     comparison = update_comparison(
         session,
         ref,
-        change=change,
+        edit=change,
         part=lambda current: (["body", "rows", _new_row(current, data.dimension)], ["body"]),
         key=key,
         if_match=if_match,
@@ -135,7 +135,7 @@ def patch_row(
     update_comparison(
         session,
         ref,
-        change=change,
+        edit=change,
         part=lambda current: (["body", "rows", _row_index(current, row_id)], ["body"]),
         key=key,
         if_match=if_match,
@@ -151,7 +151,7 @@ def delete_row(
         current["rows"].pop(_row_index(current, row_id))
         return current
 
-    update_comparison(session, ref, change=change, key=key, if_match=if_match, action="delete_row")
+    update_comparison(session, ref, edit=change, key=key, if_match=if_match, action="delete_row")
 
 
 def put_cell(
@@ -176,7 +176,7 @@ def put_cell(
     update_comparison(
         session,
         ref,
-        change=change,
+        edit=change,
         part=part,
         key=key,
         if_match=if_match,
@@ -200,7 +200,7 @@ def delete_cell(
             raise RowNotFound(f"Row {row_id} has no cell for {role!r}.")
         return current
 
-    update_comparison(session, ref, change=change, key=key, if_match=if_match, action="delete_cell")
+    update_comparison(session, ref, edit=change, key=key, if_match=if_match, action="delete_cell")
 
 
 def add_subject(
@@ -217,7 +217,7 @@ def add_subject(
         return current
 
     return update_comparison(
-        session, ref, change=change, key=key, if_match=if_match, action="add_subject"
+        session, ref, edit=change, key=key, if_match=if_match, action="add_subject"
     )
 
 
@@ -234,5 +234,5 @@ def remove_subject(
         return current
 
     update_comparison(
-        session, ref, change=change, key=key, if_match=if_match, action="remove_subject"
+        session, ref, edit=change, key=key, if_match=if_match, action="remove_subject"
     )

@@ -51,7 +51,7 @@ from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
 from api.translations import reading
-from api.translations.models import ComparisonTranslation, ComparisonTranslationInput, Translation
+from api.translations.models import ComparisonTranslationInput, Translation
 
 
 def document(session: Session, comparison: Comparison) -> dict[str, Any]:
@@ -344,7 +344,6 @@ reading.TRANSLATABLE.register(
     reading.Translatable(
         kinds.COMPARISON,
         ComparisonTranslationInput,
-        ComparisonTranslation,
         _comparison_content,
         _comparison_search,
     ),

@@ -14,6 +14,7 @@ from sqlmodel import Field, SQLModel, col
 
 from api.core.clock import clock
 from api.core.columns import UTCDateTime, string_enum
+from api.core.urls import resource_url
 
 
 class Status(StrEnum):
@@ -74,3 +75,12 @@ def visible_now(status: Any, published_at: datetime | None, deleted_at: datetime
         and published_at is not None
         and published_at <= clock.now()
     )
+
+
+def shown_fields(collection: str, row: Any, now: datetime) -> dict[str, Any]:
+    """What the public form of a row with a workflow derives from it: its URL, and its status
+    as a reader sees it at ``now`` (a scheduled row whose time has come is published)."""
+    return {
+        "url": resource_url(collection, row.slug),
+        "status": effective_status(row.status, row.published_at, now),
+    }

@@ -33,6 +33,7 @@ class Labels(Generic[Label]):
         self.missing = missing
         self.used_by = used_by
         self.sortable = Sortable.on(model, LABEL_SORTS, default="name")
+        self.finder = editing.Finder(model, collection, missing)
         self.kind = editing.Kind(
             collection,
             find=lambda session, ref, lock: self.find(session, ref, for_update=lock),
@@ -51,8 +52,7 @@ class Labels(Generic[Label]):
 
     def find(self, session: Session, ref: str, *, for_update: bool = False) -> Label:
         # Labels have no workflow: everything not in the trash is public.
-        finder = editing.Finder(self.model, self.collection, self.missing)
-        return finder.find(session, ref, preview=True, for_update=for_update)
+        return self.finder.find(session, ref, preview=True, for_update=for_update)
 
     def to_public(self, label: Any) -> LabelPublic:
         return LabelPublic.model_validate(

@@ -15,8 +15,7 @@ from api.core import kinds, locales
 from api.core.clock import clock
 from api.core.errors import InvalidBody, RoleNotFound
 from api.core.slugs import slugify
-from api.core.urls import resource_url
-from api.core.workflow import Status, effective_status, not_trashed, readable, visible
+from api.core.workflow import Status, not_trashed, readable, shown_fields, visible
 from api.roles.models import (
     DEFAULT_SORT,
     SORTS,
@@ -28,7 +27,7 @@ from api.roles.models import (
 )
 from api.search import index as search_index
 from api.translations import reading
-from api.translations.models import RoleTranslation, RoleTranslationInput, Translation
+from api.translations.models import RoleTranslationInput, Translation
 from api.web.filters import LinkFilter, by_links, workflow_filters
 from api.web.pagination import Page, Sortable, keyset_page, map_page
 from api.web.refs import ArticleRef, ComparisonRef, RoleRef
@@ -96,8 +95,7 @@ def list_items(
         RoleListItem.model_validate(
             role,
             update={
-                "url": resource_url(COLLECTION, role.slug),
-                "status": effective_status(role.status, role.published_at, now),
+                **shown_fields(COLLECTION, role, now),
                 "cover": covers.get(role.cover_asset_id) if role.cover_asset_id else None,
                 **localized[role.id or 0].fields(),
             },
@@ -340,9 +338,7 @@ def _role_search(session: Session, role: Any, translation: Translation) -> tuple
 # Its translations: their input and public shapes, what one keeps, and its search document.
 reading.TRANSLATABLE.register(
     kinds.ROLE,
-    reading.Translatable(
-        kinds.ROLE, RoleTranslationInput, RoleTranslation, _role_content, _role_search
-    ),
+    reading.Translatable(kinds.ROLE, RoleTranslationInput, _role_content, _role_search),
 )
 
 

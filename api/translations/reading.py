@@ -15,6 +15,7 @@ from api.core.slugs import is_slug
 from api.core.urls import resource_url
 from api.core.workflow import readable
 from api.history import service as history
+from api.models import TRANSLATION_PUBLIC
 from api.translations.models import Translation, TranslationInput, TranslationMeta
 from api.web.refs import Alternate
 
@@ -27,7 +28,6 @@ class Translatable:
 
     kind: kinds.Kind  # its room (``api.editing.ROOMS``) finds the resource and says it is not
     model: type[TranslationInput]
-    public: type[TranslationMeta]
     content: Callable[[Session, Any, Any], dict[str, Any]]  # (resource, input) → what is kept
     # The resource and a translation of it → the translation's search document.
     search: Callable[[Session, Any, Translation], tuple[str, str]]
@@ -37,6 +37,11 @@ class Translatable:
     @property
     def collection(self) -> str:
         return self.kind.collection
+
+    @property
+    def public(self) -> type[TranslationMeta]:
+        """What a translation of the kind shows (``api.models.TRANSLATION_PUBLIC``)."""
+        return TRANSLATION_PUBLIC.of(self.kind)
 
     def title(self, data: Any) -> str:
         """What a translation's slug is made from: its input's label (a title, a name)."""

@@ -15,7 +15,7 @@ from sqlmodel import col
 from api.core.clock import clock
 from api.core.errors import Unauthorized
 from api.core.fields import Moment
-from api.core.workflow import Status, not_trashed, readable, visible
+from api.core.workflow import Status, Workflow, not_trashed, readable, visible
 from api.web.pagination import ListParams
 
 Statement = TypeVar("Statement", bound=Any)
@@ -129,7 +129,7 @@ def by_links(
     among the targets the reader may see (a kind without a workflow: all but the trashed)."""
     for (link, column, target), slugs, keep in filters:
         if slugs is not None:
-            workflow = hasattr(target, "status")
+            workflow = issubclass(target, Workflow)
             seen = readable(target, preview=preview) if workflow else not_trashed(target)
             exists = linked(owner_id, col(getattr(link, owner_column)), column, target, slugs, seen)
             statement = statement.where(exists if keep else ~exists)

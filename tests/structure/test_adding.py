@@ -78,13 +78,14 @@ from datetime import datetime
 
 from pydantic import ConfigDict
 from sqlalchemy import Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from api.core.columns import Tracked
 from api.core.fields import Moment
 from api.core.readback import Writable
 from api.core.slugs import SLUG_MAX, Name, Slug
 from api.core.workflow import Status, Workflow
+from api.labels.models import LabelPublic
 from api.web.pagination import ListParams, sort_query
 
 
@@ -105,17 +106,10 @@ class TermInput(Writable):
     publish_at: Moment | None = None
 
 
-class TermPublic(SQLModel):
-    id: int
-    slug: str
-    name: str
+class TermPublic(LabelPublic):  # a slug and a name, and more
     definition: str
     status: Status
     published_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    version: int
-    url: str
 
 
 class TermListQuery(ListParams):
@@ -134,8 +128,7 @@ from api.auth.models import ApiKey
 from api.core import kinds
 from api.core.clock import clock
 from api.core.errors import NotFound
-from api.core.urls import resource_url
-from api.core.workflow import effective_status, readable
+from api.core.workflow import readable, shown_fields
 from api.terms.models import Term, TermInput, TermListQuery, TermPublic
 from api.web.pagination import Page, Sortable, keyset_page, map_page
 
@@ -155,13 +148,7 @@ def find_term(session: Session, ref: str, *, preview: bool, for_update: bool = F
 def public_many(session: Session, terms: Sequence[Term], **_: Any) -> list[TermPublic]:
     now = clock.now()
     return [
-        TermPublic.model_validate(
-            term,
-            update={
-                "url": resource_url(COLLECTION, term.slug),
-                "status": effective_status(term.status, term.published_at, now),
-            },
-        )
+        TermPublic.model_validate(term, update=shown_fields(COLLECTION, term, now))
         for term in terms
     ]
 
