@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +37,7 @@ from api.web.http import etag_matches, make_etag
 
 Input = TypeVar("Input", bound=BaseModel)
 Row = TypeVar("Row", bound=SQLModel)
+Public = TypeVar("Public", bound=BaseModel)
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -457,6 +458,49 @@ class Finder(Generic[Row]):
             own=lambda: self.find(session, ref, preview=preview),
             missing=self.missing,
         )
+
+
+Shown_co = TypeVar("Shown_co", bound=BaseModel, covariant=True)
+Table_contra = TypeVar("Table_contra", bound=SQLModel, contravariant=True)
+
+
+class Render(Protocol[Table_contra, Shown_co]):
+    """A row as a reader sees it, embedding whole what ``include`` names, in ``locale``."""
+
+    def __call__(
+        self,
+        session: Session,
+        row: Table_contra,
+        /,
+        *,
+        preview: bool,
+        include: frozenset[str],
+        locale: str,
+    ) -> Shown_co: ...
+
+
+@dataclass(frozen=True)
+class Reader(Finder[Row], Generic[Row, Public]):
+    """A kind's rows found by a ref and shown as readers see them (``GET /v1/{kind}/{ref}``)."""
+
+    render: Render[Row, Public]
+
+    def get(
+        self,
+        session: Session,
+        ref: str,
+        *,
+        preview: bool = False,
+        include: frozenset[str] = frozenset(),
+        locale: str | None = None,
+        accept_language: str | None = None,
+    ) -> Public:
+        """What ``ref`` names, in the locale ``?locale=`` asks for, else the one its slug is in
+        (a translation's), else the best of ``Accept-Language``."""
+        row, shown = self.in_locale(
+            session, ref, preview=preview, locale=locale, accept_language=accept_language
+        )
+        return self.render(session, row, preview=preview, include=include, locale=shown)
 
 
 def find(

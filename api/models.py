@@ -3,13 +3,7 @@
 from pydantic import BaseModel
 from sqlmodel import SQLModel
 
-from api.articles.models import (
-    Article,
-    ArticleComparison,
-    ArticlePublic,
-    ArticleRole,
-    ArticleTag,
-)
+from api.articles.models import Article, ArticleComparison, ArticlePublic, ArticleRole, ArticleTag
 from api.assets.models import ArticleAsset, Asset, AssetBlob
 from api.auth.models import ApiKey
 from api.comparisons.models import (

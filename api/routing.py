@@ -11,7 +11,7 @@ Each calls the kind's room (``api.editing.ROOMS``); the routes a kind has of its
 router."""
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from pydantic import BaseModel
@@ -19,10 +19,9 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from api import editing
-from api.auth.dependencies import ReadKey, Write, WriteKey
+from api.auth.dependencies import Reading, WithRead, WithReadQuery, WithWrite, Write, Writing
 from api.auth.models import ApiKey
 from api.core import kinds
-from api.core.db import SessionDep
 from api.core.errors import (
     AUTH_ERRORS,
     WRITE_ERRORS,
@@ -43,7 +42,6 @@ from api.web.http import (
     MERGE_PATCH,
     PRIVATE_CACHE,
     IdempotencyKey,
-    NoQueryDep,
     Ref,
     encode,
     make_etag,
@@ -51,12 +49,14 @@ from api.web.http import (
     represent,
     represent_page,
 )
-from api.web.pagination import ListEnvelope, PageParams
+from api.web.pagination import ListEnvelope, Page, PageParams, parse_fields
 
 RevisionNumber = Annotated[int, Path(ge=1, le=MAX_ID, description="Revision number (the version).")]
 MergePatch = Annotated[dict[str, Any], Body(description="A JSON merge patch (RFC 7396).")]
 # PATCH also takes application/merge-patch+json (``api.web.openapi`` gives it the JSON schema).
 MERGE_PATCH_BODY: dict[str, Any] = {"requestBody": {"content": {MERGE_PATCH: {}}}}
+
+Item = TypeVar("Item", bound=BaseModel)
 
 
 def created_once(
@@ -92,6 +92,24 @@ def created_once(
     return Response(answer.body, status_code=answer.status_code, media_type=JSON, headers=headers)
 
 
+class Lister(Protocol[Item]):
+    """A kind's list: the page ``query`` asks for, as the caller may see it, in its language."""
+
+    def __call__(
+        self, session: Session, *, query: Any, preview: bool, accept_language: str | None
+    ) -> Page[Item]: ...
+
+
+def listed(read: Reading, lister: Lister[Item], query: Any, item: type[Item]) -> Response:
+    """``GET /v1/{kind}``: a page of a kind's items in the envelope, the fields ``?fields=``
+    names only, public unless a key showed drafts."""
+    page = lister(
+        read.session, query=query, preview=read.preview, accept_language=read.accept_language
+    )
+    fields = parse_fields(query.fields, item)
+    return represent_page(read.request, page, query, public=not read.preview, fields=fields)
+
+
 def revisions(
     request: Request, session: Session, collection: str, row: Any, query: PageParams
 ) -> Response:
@@ -124,6 +142,11 @@ def write_routes(
     Input: Any = room.model
     missing = room.missing
 
+    def updated(write: Writing, ref: str, **change: Any) -> Response:
+        """A replace (``data``) or a merge patch (``patch``), answered with what GET shows."""
+        row = room.update(write.session, ref, key=write.key, if_match=write.if_match, **change)
+        return represent(write.request, room.kind.public(write.session, row), public=False)
+
     @router.post(
         "",
         name=f"create_{name}",
@@ -133,22 +156,17 @@ def write_routes(
         description=f"Create {what}.",
     )
     def create(
-        data: Annotated[Input, Body()],
-        request: Request,
-        session: SessionDep,
-        key: WriteKey,
-        _: NoQueryDep,
-        idempotency_key: IdempotencyKey = None,
+        data: Annotated[Input, Body()], write: WithWrite, idempotency_key: IdempotencyKey = None
     ) -> Response:
         return created_once(
-            request,
-            session,
-            key=key,
+            write.request,
+            write.session,
+            key=write.key,
             idempotency_key=idempotency_key,
             data=data,
             collection=kind.collection,
-            create=lambda: room.create(session, data, key=key),
-            public=lambda row: room.kind.public(session, row),
+            create=lambda: room.create(write.session, data, key=write.key),
+            public=lambda row: room.kind.public(write.session, row),
         )
 
     @router.put(
@@ -159,8 +177,7 @@ def write_routes(
         description=f"Replace {what}; fields left out take their defaults, the slug is kept.",
     )
     def replace(ref: Ref, data: Annotated[Input, Body()], write: Write) -> Response:
-        row = room.update(write.session, ref, data=data, key=write.key, if_match=write.if_match)
-        return represent(write.request, room.kind.public(write.session, row), public=False)
+        return updated(write, ref, data=data)
 
     @router.patch(
         "/{ref}",
@@ -171,8 +188,7 @@ def write_routes(
         openapi_extra=MERGE_PATCH_BODY,
     )
     def patch(ref: Ref, patch: MergePatch, write: Write) -> Response:
-        row = room.update(write.session, ref, patch=patch, key=write.key, if_match=write.if_match)
-        return represent(write.request, room.kind.public(write.session, row), public=False)
+        return updated(write, ref, patch=patch)
 
     @router.delete(
         "/{ref}",
@@ -205,13 +221,11 @@ def revision_routes(router: APIRouter, kind: kinds.Kind, *, public: type[BaseMod
         " made it.",
     )
     def list_revisions(
-        ref: Ref,
-        request: Request,
-        session: SessionDep,
-        _key: ReadKey,
-        query: Annotated[PageParams, Query()],
+        ref: Ref, read: WithReadQuery, query: Annotated[PageParams, Query()]
     ) -> Response:
-        return revisions(request, session, kind.collection, find(session, ref), query)
+        return revisions(
+            read.request, read.session, kind.collection, find(read.session, ref), query
+        )
 
     @router.get(
         "/{ref}/revisions/diff",
@@ -221,14 +235,12 @@ def revision_routes(router: APIRouter, kind: kinds.Kind, *, public: type[BaseMod
         description="Compare two revisions: the fields that changed, and a unified diff.",
     )
     def diff_revisions(
-        ref: Ref,
-        request: Request,
-        session: SessionDep,
-        _key: ReadKey,
-        query: Annotated[DiffQuery, Query()],
+        ref: Ref, read: WithReadQuery, query: Annotated[DiffQuery, Query()]
     ) -> Response:
-        row = find(session, ref)
-        return revision_diff(request, session, kind.collection, row, query.from_, query.to)
+        row = find(read.session, ref)
+        return revision_diff(
+            read.request, read.session, kind.collection, row, query.from_, query.to
+        )
 
     @router.get(
         "/{ref}/revisions/{number}",
@@ -237,15 +249,10 @@ def revision_routes(router: APIRouter, kind: kinds.Kind, *, public: type[BaseMod
         responses=problem_responses(*errors),
         description="Get one revision with the whole content as it was.",
     )
-    def get_revision(
-        ref: Ref,
-        number: RevisionNumber,
-        request: Request,
-        session: SessionDep,
-        _key: ReadKey,
-        _: NoQueryDep,
-    ) -> Response:
-        return revision(request, session, kind.collection, find(session, ref), number)
+    def get_revision(ref: Ref, number: RevisionNumber, read: WithRead) -> Response:
+        return revision(
+            read.request, read.session, kind.collection, find(read.session, ref), number
+        )
 
     @router.post(
         "/{ref}/revisions/{number}/restore",

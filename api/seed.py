@@ -41,6 +41,9 @@ from api.labels.service import authors
 from api.roles import service as roles_service
 from api.roles.models import Role
 
+# What a seed page says of its article, by the article's own field names.
+SEED_FIELDS = ("title", "kicker", "category", "reading_time_minutes", "summary")
+
 
 def load_page(session: Session, text: str, *, source: str) -> Article | None:
     """Adds one page as an article (flushed, not committed); None when it is already there."""
@@ -96,17 +99,15 @@ def load_page(session: Session, text: str, *, source: str) -> Article | None:
                 blocks.append(RelatedBlock(article_ids=related))
     return articles_service.create_article(
         session,
-        ArticleInput(
-            slug=slug,
-            title=page.title,
-            kicker=page.kicker,
-            category=page.category,
-            reading_time_minutes=page.reading_time_minutes,
-            author=author.slug,
-            status=Status.published,
-            publish_at=published_at,
-            summary=page.summary,
-            body=blocks,
+        ArticleInput.model_validate(
+            {
+                **{f: getattr(page, f) for f in SEED_FIELDS},
+                "slug": slug,
+                "author": author.slug,
+                "status": Status.published,
+                "publish_at": published_at,
+                "body": blocks,
+            }
         ),
         key=None,
     )

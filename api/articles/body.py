@@ -265,16 +265,16 @@ class Resolver:
         return data
 
     def _link(self, link: Link) -> LinkPublic | None:
-        if link.role_id is not None:
-            role = self.roles.get(link.role_id)
-            if role is None:
-                return None
-            href = site_url("roles", role.slug)
-            return LinkPublic(key=link.key, href=href, title=link.title, role=role)
-        if link.article_id is not None:
-            article = self.articles.get(link.article_id)
-            if article is None:
-                return None
-            href = site_url("articles", article.slug)
-            return LinkPublic(key=link.key, href=href, title=link.title, article=article)
+        """A link as readers get it: to a role or an article, its page (None when the reader
+        may not see it), else the URL it was given."""
+        targets = (("role", link.role_id, self.roles), ("article", link.article_id, self.articles))
+        for name, target_id, known in targets:
+            if target_id is not None:
+                target = known.get(target_id)
+                if target is None:
+                    return None
+                href = site_url(f"{name}s", target.slug)
+                return LinkPublic.model_validate(
+                    {"key": link.key, "href": href, "title": link.title, name: target}
+                )
         return LinkPublic(key=link.key, href=link.href or "", title=link.title)

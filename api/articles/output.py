@@ -9,9 +9,7 @@ from sqlalchemy import ColumnElement, and_
 from sqlmodel import Session, col, select
 
 from api.articles import body
-from api.articles.blocks import (
-    Block,
-)
+from api.articles.blocks import Block
 from api.articles.models import (
     Article,
     ArticleComparison,
@@ -23,9 +21,7 @@ from api.articles.models import (
 )
 from api.assets import service as assets_service
 from api.comparisons import service as comparisons_service
-from api.comparisons.models import (
-    Comparison,
-)
+from api.comparisons.models import Comparison
 from api.core import kinds, locales
 from api.core.clock import clock
 from api.core.urls import card_url, site_url
@@ -48,9 +44,13 @@ def to_public(
     *,
     preview: bool = True,
     include: frozenset[str] = frozenset(),
+    locale: str | None = None,
 ) -> ArticlePublic:
-    """The article as a reader sees it (its writers, by default: ``preview``)."""
-    (public,) = public_forms(session, [article], preview=preview, with_body=True, include=include)
+    """The article as a reader sees it (its writers, by default: ``preview``), in ``locale``
+    (its own when None)."""
+    (public,) = public_forms(
+        session, [article], preview=preview, with_body=True, include=include, locale=locale
+    )
     assert isinstance(public, ArticlePublic)
     return public
 

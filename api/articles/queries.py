@@ -13,14 +13,11 @@ from api.articles.models import (
     ArticleComparison,
     ArticleListItem,
     ArticleListQuery,
-    ArticlePublic,
     ArticleRole,
     ArticleTag,
 )
-from api.articles.output import COLLECTION, public_forms
-from api.comparisons.models import (
-    Comparison,
-)
+from api.articles.output import COLLECTION, public_forms, to_public
+from api.comparisons.models import Comparison
 from api.core import locales
 from api.core.errors import ArticleNotFound
 from api.core.workflow import readable
@@ -36,34 +33,9 @@ SORTABLE = Sortable.on(Article, SORTS, default=DEFAULT_SORT)
 INCLUDABLE = frozenset(INCLUDES)
 
 
-FINDER = editing.Finder(Article, COLLECTION, ArticleNotFound)
+FINDER = editing.Reader(Article, COLLECTION, ArticleNotFound, render=to_public)
 find_article = FINDER.find
-
-
-def get_article(
-    session: Session,
-    ref: str,
-    *,
-    preview: bool = False,
-    include: frozenset[str] = frozenset(),
-    locale: str | None = None,
-    accept_language: str | None = None,
-) -> ArticlePublic:
-    """The article ``ref`` names, in the locale ``?locale=`` asks for, else the one its slug
-    is in (a translation's), else the best of ``Accept-Language``."""
-    article, shown = FINDER.in_locale(
-        session, ref, preview=preview, locale=locale, accept_language=accept_language
-    )
-    (public,) = public_forms(
-        session,
-        [article],
-        preview=preview,
-        with_body=True,
-        include=include,
-        locale=shown,
-    )
-    assert isinstance(public, ArticlePublic)
-    return public
+get_article = FINDER.get
 
 
 def list_articles(

@@ -7,12 +7,7 @@ from starlette.responses import Response
 
 from api.articles import service
 from api.articles.jsonld import head_links, inline_safe, script_tag
-from api.articles.models import (
-    ArticleListItem,
-    ArticleListQuery,
-    ArticlePublic,
-    ArticleQuery,
-)
+from api.articles.models import ArticleListItem, ArticleListQuery, ArticlePublic, ArticleQuery
 from api.articles.render import RENDERERS
 from api.auth.dependencies import Read
 from api.core import kinds, locales
@@ -24,17 +19,9 @@ from api.core.errors import (
     problem_responses,
 )
 from api.previews import service as previews
-from api.routing import (
-    content_routes,
-)
+from api.routing import content_routes, listed
 from api.web.filters import LocaleQuery
-from api.web.http import (
-    JSON,
-    Ref,
-    negotiate,
-    represent,
-    represent_page,
-)
+from api.web.http import JSON, Ref, negotiate, represent
 from api.web.pagination import ListEnvelope, parse_fields, parse_include
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
@@ -53,14 +40,7 @@ def list_articles(read: Read, query: Annotated[ArticleListQuery, Query()]) -> Re
 
     Narrow them by author, tag, category, role, comparison, dates and words (`q`); sort them;
     ask for some fields only, or for related resources whole (`include`)."""
-    page = service.list_articles(
-        read.session,
-        query=query,
-        preview=read.preview,
-        accept_language=read.accept_language,
-    )
-    fields = parse_fields(query.fields, ArticleListItem)
-    return represent_page(read.request, page, query, public=not read.preview, fields=fields)
+    return listed(read, service.list_articles, query, ArticleListItem)
 
 
 @router.get(

@@ -54,10 +54,7 @@ from api.assets import service as assets_service
 from api.assets.models import ArticleAsset
 from api.auth.models import ApiKey
 from api.comparisons import service as comparisons_service
-from api.comparisons.models import (
-    Comparison,
-    ComparisonSubject,
-)
+from api.comparisons.models import Comparison, ComparisonSubject
 from api.core import kinds
 from api.core.clock import clock
 from api.core.errors import ArticleNotFound, InvalidBody, NotFound

@@ -10,26 +10,13 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from api.articles import body
-from api.articles.blocks import (
-    Block,
-    ComparisonBlock,
-    ImageBlock,
-    TableBlock,
-    TableCell,
-    TextBlock,
-)
+from api.articles.blocks import Block, ComparisonBlock, ImageBlock, TableBlock, TableCell, TextBlock
 from api.articles.markdown import PendingTable, Refused, to_blocks
-from api.articles.models import (
-    Article,
-)
+from api.articles.models import Article
 from api.assets import service as assets_service
 from api.auth.models import ApiKey
 from api.comparisons import service as comparisons_service
-from api.comparisons.models import (
-    Comparison,
-    ComparisonInput,
-    RowInput,
-)
+from api.comparisons.models import Comparison, ComparisonInput, RowInput
 from api.core.config import get_settings
 from api.core.errors import InvalidBody
 from api.core.slugs import slugify

@@ -15,7 +15,7 @@ from api.assets.models import (
     AssetUploadQuery,
     RenditionQuery,
 )
-from api.auth.dependencies import CurrentKey, ReadKey, WriteKey
+from api.auth.dependencies import CurrentKey, WithReadQuery, WithWrite, WriteKey
 from api.core.db import SessionDep
 from api.core.errors import (
     AUTH_ERRORS,
@@ -134,13 +134,11 @@ async def _multipart(request: Request, filename: str, alt: str) -> tuple[bytes, 
 
 
 @router.get("", response_model=ListEnvelope[AssetPublic], responses=problem_responses(*AUTH_ERRORS))
-def list_assets(
-    request: Request, session: SessionDep, _key: ReadKey, query: Annotated[AssetListQuery, Query()]
-) -> Response:
+def list_assets(read: WithReadQuery, query: Annotated[AssetListQuery, Query()]) -> Response:
     """List assets, newest first (a key: assets of drafts are not public)."""
-    page = service.list_assets(session, query=query)
+    page = service.list_assets(read.session, query=query)
     fields = parse_fields(query.fields, AssetPublic)
-    return represent_page(request, page, query, public=False, fields=fields)
+    return represent_page(read.request, page, query, public=False, fields=fields)
 
 
 @router.get(
@@ -197,17 +195,10 @@ def get_asset_file(
     response_model=AssetPublic,
     responses=problem_responses(AssetNotFound, *AUTH_ERRORS),
 )
-def patch_asset(
-    asset_id: AssetId,
-    data: AssetPatch,
-    request: Request,
-    session: SessionDep,
-    _key: WriteKey,
-    _: NoQueryDep,
-) -> Response:
+def patch_asset(asset_id: AssetId, data: AssetPatch, write: WithWrite) -> Response:
     """Change an asset's alternative text or file name (its bytes never change)."""
-    asset = service.update_asset(session, asset_id, data)
-    return represent(request, service.to_public(asset), public=False)
+    asset = service.update_asset(write.session, asset_id, data)
+    return represent(write.request, service.to_public(asset), public=False)
 
 
 @router.delete(
@@ -215,9 +206,7 @@ def patch_asset(
     status_code=204,
     responses=problem_responses(AssetNotFound, StillReferenced, *AUTH_ERRORS),
 )
-def delete_asset(
-    asset_id: AssetId, request: Request, session: SessionDep, _key: WriteKey, _: NoQueryDep
-) -> Response:
+def delete_asset(asset_id: AssetId, write: WithWrite) -> Response:
     """Delete an asset and its file for good; refused (409) while content uses it."""
-    service.delete_asset(session, request.app.state.storage, asset_id)
+    service.delete_asset(write.session, write.request.app.state.storage, asset_id)
     return no_content()

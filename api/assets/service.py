@@ -25,12 +25,7 @@ from api.assets.storage import Storage
 from api.core import db, surrogates
 from api.core.clock import clock
 from api.core.config import get_settings
-from api.core.errors import (
-    AssetNotFound,
-    InvalidBody,
-    NoRenditions,
-    StillReferenced,
-)
+from api.core.errors import AssetNotFound, InvalidBody, NoRenditions, StillReferenced
 from api.core.urls import api_url
 from api.core.workflow import readable
 from api.roles.models import Role
@@ -57,17 +52,7 @@ def image_of(asset: Asset) -> ImageAsset:
         widths = [w for w in images.SRCSET_WIDTHS if w < asset.width]
         entries = [f"{url}?w={w}&format=webp {w}w" for w in widths]
         srcset = ", ".join([*entries, f"{url}?format=webp {asset.width}w"])
-    return ImageAsset(
-        id=asset.id,
-        url=url,
-        media_type=asset.media_type,
-        size=asset.size,
-        width=asset.width,
-        height=asset.height,
-        alt=asset.alt,
-        color=asset.color,
-        srcset=srcset,
-    )
+    return ImageAsset.model_validate({**asset.model_dump(), "url": url, "srcset": srcset})
 
 
 def images_by_id(session: Session, ids: Iterable[int]) -> dict[int, ImageAsset]:

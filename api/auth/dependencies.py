@@ -2,6 +2,7 @@
 and write route is given with it (``Read``, ``Write``)."""
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -128,3 +129,36 @@ def _writing(
 
 Read = Annotated[Reading, Depends(_reading)]
 Write = Annotated[Writing, Depends(_writing)]
+
+
+@dataclass(frozen=True)
+class Acting:
+    """A call made with a key of the scope its route needs: the request, its session, the key.
+    ``With{Read,Write,Admin}`` take no query parameter (any is a 422); the ``…Query`` forms
+    leave the query to the route's own model."""
+
+    request: Request
+    session: Session
+    key: ApiKey
+
+
+def _acting(scope: Scope, *, query: bool) -> Callable[..., Acting]:
+    needed = _scope(scope)
+
+    def asking(request: Request, session: SessionDep, key: Annotated[ApiKey, needed]) -> Acting:
+        return Acting(request, session, key)
+
+    def acting(
+        request: Request, session: SessionDep, key: Annotated[ApiKey, needed], _: NoQueryDep
+    ) -> Acting:
+        return Acting(request, session, key)
+
+    return asking if query else acting
+
+
+WithRead = Annotated[Acting, Depends(_acting(Scope.read, query=False))]
+WithReadQuery = Annotated[Acting, Depends(_acting(Scope.read, query=True))]
+WithWrite = Annotated[Acting, Depends(_acting(Scope.write, query=False))]
+WithWriteQuery = Annotated[Acting, Depends(_acting(Scope.write, query=True))]
+WithAdmin = Annotated[Acting, Depends(_acting(Scope.admin, query=False))]
+WithAdminQuery = Annotated[Acting, Depends(_acting(Scope.admin, query=True))]

@@ -2,13 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body
 from starlette.responses import Response
 
-from api.auth.dependencies import WriteKey
+from api.auth.dependencies import WithWrite
 from api.batch import service
 from api.batch.models import BatchInput, BatchResults
-from api.core.db import SessionDep
 from api.core.errors import (
     WRITE_ERRORS,
     Conflict,
@@ -18,7 +17,7 @@ from api.core.errors import (
     problem_responses,
 )
 from api.idempotency import service as idempotency
-from api.web.http import JSON, PRIVATE_CACHE, IdempotencyKey, NoQueryDep, encode
+from api.web.http import JSON, PRIVATE_CACHE, IdempotencyKey, encode
 
 router = APIRouter(prefix="/v1/batch", tags=["batch"])
 
@@ -31,12 +30,7 @@ router = APIRouter(prefix="/v1/batch", tags=["batch"])
     ),
 )
 def apply_batch(
-    data: Annotated[BatchInput, Body()],
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    idempotency_key: IdempotencyKey = None,
+    data: Annotated[BatchInput, Body()], write: WithWrite, idempotency_key: IdempotencyKey = None
 ) -> Response:
     """Apply up to 100 writes to articles, roles, comparisons, authors and tags
     in one transaction: all of them, or none.
@@ -48,15 +42,15 @@ def apply_batch(
     `Idempotency-Key`, a retry replays the first answer."""
 
     def apply() -> idempotency.Answer:
-        results = service.run(session, data.operations, key=key)
+        results = service.run(write.session, data.operations, key=write.key)
         return idempotency.Answer(200, encode(BatchResults(results=results)), None)
 
     answer = idempotency.create_once(
-        session,
-        key=key,
+        write.session,
+        key=write.key,
         idempotency_key=idempotency_key,
         request_print=idempotency.fingerprint(
-            request.method, request.url.path, data.model_dump_json().encode()
+            write.request.method, write.request.url.path, data.model_dump_json().encode()
         ),
         collection="batch",
         create=apply,

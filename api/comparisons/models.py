@@ -173,13 +173,18 @@ class RowPublic(SQLModel):
     cells: dict[str, CellPublic] = Field(description="One cell per subject, keyed by role slug.")
 
 
-class ComparisonPublic(SQLModel):
+class ComparisonHead(SQLModel):
+    """What a comparison's page and its list item both begin with."""
+
     id: int
     slug: str
     title: str
     dimension_label: str
     status: Status
     published_at: datetime | None
+
+
+class ComparisonPublic(ComparisonHead):
     subjects: list[RoleRef | RoleListItem] = Field(
         description="The compared roles, in column order (whole with include=roles)."
     )
@@ -195,13 +200,7 @@ class ComparisonPublic(SQLModel):
     )
 
 
-class ComparisonListItem(SQLModel):
-    id: int
-    slug: str
-    title: str
-    dimension_label: str
-    status: Status
-    published_at: datetime | None
+class ComparisonListItem(ComparisonHead):
     subjects: list[RoleRef | RoleListItem]
     row_count: int
     created_at: datetime

@@ -16,7 +16,6 @@ from api.comparisons.models import (
     Comparison,
     ComparisonListItem,
     ComparisonListQuery,
-    ComparisonPublic,
     ComparisonRow,
     ComparisonSubject,
     RoleComparison,
@@ -32,10 +31,7 @@ from api.comparisons.output import (
     to_public,
 )
 from api.core import locales
-from api.core.errors import (
-    ComparisonNotFound,
-    InvalidParameter,
-)
+from api.core.errors import ComparisonNotFound, InvalidParameter
 from api.core.urls import resource_url
 from api.core.workflow import readable
 from api.roles import service as roles_service
@@ -55,25 +51,9 @@ ROW_SORTABLE = Sortable.on(ComparisonRow, ROW_SORTS, default="position")
 INCLUDABLE = frozenset(INCLUDES)
 
 
-FINDER = editing.Finder(Comparison, COLLECTION, ComparisonNotFound)
+FINDER = editing.Reader(Comparison, COLLECTION, ComparisonNotFound, render=to_public)
 find_comparison = FINDER.find
-
-
-def get_comparison(
-    session: Session,
-    ref: str,
-    *,
-    preview: bool = False,
-    include: frozenset[str] = frozenset(),
-    locale: str | None = None,
-    accept_language: str | None = None,
-) -> ComparisonPublic:
-    """The comparison ``ref`` names, in the locale asked for (``?locale=``, a translation's
-    slug, or Accept-Language)."""
-    comparison, shown = FINDER.in_locale(
-        session, ref, preview=preview, locale=locale, accept_language=accept_language
-    )
-    return to_public(session, comparison, preview=preview, include=include, locale=shown)
+get_comparison = FINDER.get
 
 
 def list_comparisons(

@@ -38,9 +38,7 @@ from api.core.errors import (
 )
 from api.core.fields import MAX_ID
 from api.core.slugs import SLUG_MAX
-from api.routing import (
-    content_routes,
-)
+from api.routing import content_routes, listed
 from api.web.http import (
     CSV,
     JSON,
@@ -80,14 +78,7 @@ ROW_FORMATS = {"json": JSON, "csv": CSV}
 def list_comparisons(read: Read, query: Annotated[ComparisonListQuery, Query()]) -> Response:
     """List comparisons by title, each with its subjects and number of rows; `role` (repeat
     it) keeps those that compare every role named."""
-    page = service.list_comparisons(
-        read.session,
-        query=query,
-        preview=read.preview,
-        accept_language=read.accept_language,
-    )
-    fields = parse_fields(query.fields, ComparisonListItem)
-    return represent_page(read.request, page, query, public=not read.preview, fields=fields)
+    return listed(read, service.list_comparisons, query, ComparisonListItem)
 
 
 @router.get(
@@ -231,7 +222,7 @@ def put_comparison_cell(
     ref: Ref, row_id: RowId, role: RoleRef, data: CellInput, write: Write
 ) -> Response:
     """Set the cell of one row for one subject role."""
-    row = rows.put_cell(
+    row = rows.set_cell(
         write.session, ref, row_id, role, data, key=write.key, if_match=write.if_match
     )
     return represent(write.request, row, public=False)
@@ -244,7 +235,7 @@ def put_comparison_cell(
 )
 def delete_comparison_cell(ref: Ref, row_id: RowId, role: RoleRef, write: Write) -> Response:
     """Empty the cell of one row for one subject role."""
-    rows.delete_cell(write.session, ref, row_id, role, key=write.key, if_match=write.if_match)
+    rows.set_cell(write.session, ref, row_id, role, None, key=write.key, if_match=write.if_match)
     return no_content()
 
 

@@ -154,53 +154,40 @@ def delete_row(
     update_comparison(session, ref, edit=change, key=key, if_match=if_match, action="delete_row")
 
 
-def put_cell(
+def set_cell(
     session: Session,
     ref: str,
     row_id: int,
     role: str,
-    data: CellInput,
+    data: CellInput | None,
     *,
     key: ApiKey | None,
     if_match: str | None,
-) -> RowPublic:
+) -> RowPublic | None:
+    """Set the cell of one row for one subject role, or with no ``data`` remove it (404 when
+    there is none): the row as it is after, or None when the cell was removed."""
+
     def change(current: dict[str, Any]) -> dict[str, Any]:
-        row = current["rows"][_row_index(current, row_id)]
-        row["cells"][role] = data.model_dump()
+        cells = current["rows"][_row_index(current, row_id)]["cells"]
+        if data is not None:
+            cells[role] = data.model_dump()
+        elif cells.pop(role, None) is None:
+            raise RowNotFound(f"Row {row_id} has no cell for {role!r}.")
         return current
 
     def part(current: dict[str, Any]) -> tuple[list[str | int], list[str | int]]:
         # The cell of a role that is not a subject: the role in the path is what is wrong.
         return ["body", "rows", _row_index(current, row_id), "cells", role], ["path", "role"]
 
+    if data is None:
+        update_comparison(
+            session, ref, edit=change, key=key, if_match=if_match, action="delete_cell"
+        )
+        return None
     update_comparison(
-        session,
-        ref,
-        edit=change,
-        part=part,
-        key=key,
-        if_match=if_match,
-        action="edit_cell",
+        session, ref, edit=change, part=part, key=key, if_match=if_match, action="edit_cell"
     )
     return get_row(session, ref, row_id, preview=True)
-
-
-def delete_cell(
-    session: Session,
-    ref: str,
-    row_id: int,
-    role: str,
-    *,
-    key: ApiKey | None,
-    if_match: str | None,
-) -> None:
-    def change(current: dict[str, Any]) -> dict[str, Any]:
-        row = current["rows"][_row_index(current, row_id)]
-        if row["cells"].pop(role, None) is None:
-            raise RowNotFound(f"Row {row_id} has no cell for {role!r}.")
-        return current
-
-    update_comparison(session, ref, edit=change, key=key, if_match=if_match, action="delete_cell")
 
 
 def add_subject(

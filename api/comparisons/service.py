@@ -40,12 +40,7 @@ from api.comparisons.queries import (
     list_comparisons,
 )
 from api.core import kinds
-from api.core.errors import (
-    ComparisonNotFound,
-    InvalidBody,
-    Moved,
-    RoleNotFound,
-)
+from api.core.errors import ComparisonNotFound, InvalidBody, Moved, RoleNotFound
 from api.core.workflow import not_trashed, visible_now
 from api.roles import service as roles_service
 from api.roles.models import Role

@@ -27,6 +27,19 @@ class FolioError(Exception):
     code: ClassVar[str] = "bad-request"
     title: ClassVar[str] = "Bad request"
 
+    def __init_subclass__(
+        cls, *, status: int | None = None, code: str | None = None, title: str | None = None
+    ) -> None:
+        """A kind of problem says what sets it apart in its class line:
+        ``class Conflict(FolioError, status=409, code="conflict", title="Conflict")``."""
+        super().__init_subclass__()
+        if status is not None:
+            cls.status = status
+        if code is not None:
+            cls.code = code
+        if title is not None:
+            cls.title = title
+
     def __init__(self, detail: str, *, errors: Sequence[dict[str, Any]] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
@@ -48,10 +61,8 @@ class FolioError(Exception):
         return cls("; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors), errors=errors)
 
 
-class NotFound(FolioError):
-    status = 404
-    code = "not-found"
-    title = "Not found"
+class NotFound(FolioError, status=404, code="not-found", title="Not found"):
+    pass
 
 
 def _not_found(title: str) -> type[NotFound]:
@@ -73,19 +84,13 @@ PreviewLinkNotFound = _not_found("Preview link not found")
 RevisionNotFound = _not_found("Revision not found")
 
 
-class PreviewNotValid(FolioError):
+class PreviewNotValid(
+    FolioError, status=403, code="preview-not-valid", title="Preview link not valid"
+):
     """A ``preview`` token that is unknown, revoked or expired (which, it does not say)."""
 
-    status = 403
-    code = "preview-not-valid"
-    title = "Preview link not valid"
 
-
-class Unauthorized(FolioError):
-    status = 401
-    code = "unauthorized"
-    title = "Unauthorized"
-
+class Unauthorized(FolioError, status=401, code="unauthorized", title="Unauthorized"):
     def __init__(self, detail: str, *, token_sent: bool = True) -> None:
         super().__init__(detail)
         # RFC 6750 §3: no error code when the request carried no token at all.
@@ -93,32 +98,21 @@ class Unauthorized(FolioError):
         self.headers["WWW-Authenticate"] = f'Bearer realm="folio"{error}'
 
 
-class Forbidden(FolioError):
-    status = 403
-    code = "forbidden"
-    title = "Forbidden"
+class Forbidden(FolioError, status=403, code="forbidden", title="Forbidden"):
+    pass
 
 
-class TooManyRequests(FolioError):
-    status = 429
-    code = "too-many-requests"
-    title = "Too many requests"
-
+class TooManyRequests(FolioError, status=429, code="too-many-requests", title="Too many requests"):
     def __init__(self, detail: str, *, retry_after: int) -> None:
         super().__init__(detail)
         self.headers["Retry-After"] = str(retry_after)
 
 
-class Conflict(FolioError):
-    status = 409
-    code = "conflict"
-    title = "Conflict"
+class Conflict(FolioError, status=409, code="conflict", title="Conflict"):
+    pass
 
 
-class SlugTaken(Conflict):
-    code = "slug-taken"
-    title = "Slug taken"
-
+class SlugTaken(Conflict, code="slug-taken", title="Slug taken"):
     def __init__(self, collection: str, slug: str) -> None:
         which = f"The slug {slug!r}" if slug else "That slug"
         super().__init__(
@@ -127,34 +121,29 @@ class SlugTaken(Conflict):
         )
 
 
-class StillReferenced(Conflict):
-    code = "still-referenced"
-    title = "Still referenced"
+class StillReferenced(Conflict, code="still-referenced", title="Still referenced"):
+    pass
 
 
-class StalePrecondition(FolioError):
-    status = 412
-    code = "stale-precondition"
-    title = "Precondition failed"
+class StalePrecondition(
+    FolioError, status=412, code="stale-precondition", title="Precondition failed"
+):
+    pass
 
 
-class PreconditionRequired(FolioError):
-    status = 428
-    code = "precondition-required"
-    title = "Precondition required"
+class PreconditionRequired(
+    FolioError, status=428, code="precondition-required", title="Precondition required"
+):
+    pass
 
 
-class UnsupportedMediaType(FolioError):
-    status = 415
-    code = "unsupported-media-type"
-    title = "Unsupported media type"
+class UnsupportedMediaType(
+    FolioError, status=415, code="unsupported-media-type", title="Unsupported media type"
+):
+    pass
 
 
-class InvalidBody(FolioError):
-    status = 422
-    code = "invalid-body"
-    title = "Invalid request body"
-
+class InvalidBody(FolioError, status=422, code="invalid-body", title="Invalid request body"):
     @classmethod
     def from_validation(
         cls,
@@ -204,18 +193,14 @@ class InvalidBody(FolioError):
         return line if isinstance(line, int) else None
 
 
-class IdempotencyKeyReused(FolioError):
-    status = 422
-    code = "idempotency-key-reused"
-    title = "Idempotency key reused"
+class IdempotencyKeyReused(
+    FolioError, status=422, code="idempotency-key-reused", title="Idempotency key reused"
+):
+    pass
 
 
-class Moved(FolioError):
+class Moved(FolioError, status=301, code="moved", title="Moved permanently"):
     """A resource found by an old slug: answered with 301 to its current URL."""
-
-    status = 301
-    code = "moved"
-    title = "Moved permanently"
 
     def __init__(self, collection: str, old: str, new: str) -> None:
         super().__init__(f"{collection} {old!r} is now {new!r}.")
@@ -224,42 +209,25 @@ class Moved(FolioError):
         self.new = new
 
 
-class InvalidRequest(FolioError):
+class InvalidRequest(FolioError, status=422, code="invalid-request", title="Invalid request"):
     """What FastAPI's validation and the request guard refuse, before a route runs."""
 
-    status = 422
-    code = "invalid-request"
-    title = "Invalid request"
 
-
-class InvalidParameter(FolioError):
-    status = 422
-    code = "invalid-parameter"
-    title = "Invalid parameter"
-
+class InvalidParameter(FolioError, status=422, code="invalid-parameter", title="Invalid parameter"):
     def __init__(self, name: str, message: str, *, where: str = "query") -> None:
         super().__init__(f"{name}: {message}", errors=[{"loc": [where, name], "msg": message}])
 
 
-class NoRenditions(InvalidParameter):
+class NoRenditions(InvalidParameter, code="no-renditions", title="No renditions of this file"):
     """A rendition asked of a file that is not a raster image: what the file is decides."""
 
-    code = "no-renditions"
-    title = "No renditions of this file"
+
+class NotAcceptable(FolioError, status=406, code="not-acceptable", title="Not acceptable"):
+    pass
 
 
-class NotAcceptable(FolioError):
-    status = 406
-    code = "not-acceptable"
-    title = "Not acceptable"
-
-
-class SeedError(FolioError):
+class SeedError(FolioError, status=422, code="invalid-seed", title="Invalid seed document"):
     """A seed document that does not follow the page layout; names the line at fault."""
-
-    status = 422
-    code = "invalid-seed"
-    title = "Invalid seed document"
 
     def __init__(self, source: str, line: int, message: str) -> None:
         super().__init__(f"{source}:{line}: {message}")
@@ -267,21 +235,17 @@ class SeedError(FolioError):
         self.line = line
 
 
-class WebhookNotFound(NotFound):
-    title = "Webhook not found"
+class WebhookNotFound(NotFound, title="Webhook not found"):
+    pass
 
 
-class SecretKeyMissing(FolioError):
-    status = 503
-    code = "secret-key-missing"
-    title = "Secret key missing"
+class SecretKeyMissing(
+    FolioError, status=503, code="secret-key-missing", title="Secret key missing"
+):
+    pass
 
 
-class ImportFailed(FolioError):
-    status = 422
-    code = "import-failed"
-    title = "Import failed"
-
+class ImportFailed(FolioError, status=422, code="import-failed", title="Import failed"):
     def __init__(self, source: str, line: int, reason: str) -> None:
         super().__init__(
             f"{source}:{line}: {reason}", errors=[{"loc": ["body", str(line)], "msg": reason}]
@@ -289,10 +253,8 @@ class ImportFailed(FolioError):
         self.line = line
 
 
-class NotEmpty(FolioError):
-    status = 409
-    code = "not-empty"
-    title = "Database not empty"
+class NotEmpty(FolioError, status=409, code="not-empty", title="Database not empty"):
+    pass
 
 
 class ProblemError(BaseModel):

@@ -5,13 +5,7 @@ column on both databases: ids (INTEGER), positions, and moments Python and SQL c
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import (
-    AfterValidator,
-    AwareDatetime,
-    BeforeValidator,
-    Field,
-    StringConstraints,
-)
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns on both databases
 MAX_POSITION = 10_000

@@ -2,17 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
 from api.articles.service import find_article
-from api.auth.dependencies import WriteKey
-from api.core.db import SessionDep
+from api.auth.dependencies import WithWrite, WithWriteQuery
 from api.core.errors import AUTH_ERRORS, ArticleNotFound, PreviewLinkNotFound, problem_responses
 from api.core.fields import MAX_ID
 from api.previews import service
 from api.previews.models import PreviewLinkCreate, PreviewLinkCreated, PreviewLinkPublic
-from api.web.http import NoQueryDep, Ref, created, represent, represent_page
+from api.web.http import Ref, created, represent, represent_page
 from api.web.pagination import ListEnvelope, PageParams
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
@@ -26,20 +25,17 @@ LinkId = Annotated[int, Path(ge=1, le=MAX_ID, description="The preview link's id
     responses=problem_responses(ArticleNotFound, *AUTH_ERRORS),
 )
 def create_article_preview_link(
-    ref: Ref,
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-    data: PreviewLinkCreate | None = None,
+    ref: Ref, write: WithWrite, data: PreviewLinkCreate | None = None
 ) -> Response:
     """Make a link that shows this article, as it is now (a draft, say), to anyone who has it,
     without a key: `GET /v1/articles/{id}?preview=TOKEN`. It opens this article only, until it
     expires (FOLIO_PREVIEW_TTL, or `expires_in_seconds`) or is revoked. The token is shown
     once."""
-    article = find_article(session, ref, preview=True)
-    link = service.create(session, article, data or PreviewLinkCreate(), created_by=key.name)
-    return created(request, link, location=f"/v1/articles/{article.id}/preview-links")
+    article = find_article(write.session, ref, preview=True)
+    link = service.create(
+        write.session, article, data or PreviewLinkCreate(), created_by=write.key.name
+    )
+    return created(write.request, link, location=f"/v1/articles/{article.id}/preview-links")
 
 
 @router.get(
@@ -48,15 +44,13 @@ def create_article_preview_link(
     responses=problem_responses(ArticleNotFound, *AUTH_ERRORS),
 )
 def list_article_preview_links(
-    ref: Ref,
-    request: Request,
-    session: SessionDep,
-    _key: WriteKey,
-    query: Annotated[PageParams, Query()],
+    ref: Ref, write: WithWriteQuery, query: Annotated[PageParams, Query()]
 ) -> Response:
     """The article's preview links, newest first, live or not (never their tokens)."""
-    article = find_article(session, ref, preview=True)
-    return represent_page(request, service.list_links(session, article, query), query, public=False)
+    article = find_article(write.session, ref, preview=True)
+    return represent_page(
+        write.request, service.list_links(write.session, article, query), query, public=False
+    )
 
 
 @router.delete(
@@ -64,9 +58,7 @@ def list_article_preview_links(
     response_model=PreviewLinkPublic,
     responses=problem_responses(ArticleNotFound, PreviewLinkNotFound, *AUTH_ERRORS),
 )
-def revoke_article_preview_link(
-    ref: Ref, link_id: LinkId, request: Request, session: SessionDep, _key: WriteKey, _: NoQueryDep
-) -> Response:
+def revoke_article_preview_link(ref: Ref, link_id: LinkId, write: WithWrite) -> Response:
     """Revoke a preview link: it stops working at once and is kept, revoked, for the record."""
-    article = find_article(session, ref, preview=True)
-    return represent(request, service.revoke(session, article, link_id), public=False)
+    article = find_article(write.session, ref, preview=True)
+    return represent(write.request, service.revoke(write.session, article, link_id), public=False)

@@ -3,9 +3,7 @@ whose tables it shows)."""
 
 from sqlmodel import Session
 
-from api.comparisons.models import (
-    RoleWithComparisons,
-)
+from api.comparisons.models import RoleWithComparisons
 from api.comparisons.output import load_comparisons
 from api.roles import service as roles_service
 

@@ -7,27 +7,11 @@ from starlette.responses import Response
 
 from api.auth.dependencies import Read
 from api.core import kinds
-from api.core.errors import (
-    RoleNotFound,
-    Unauthorized,
-    problem_responses,
-)
+from api.core.errors import RoleNotFound, Unauthorized, problem_responses
 from api.roles import page, service
-from api.roles.models import (
-    INCLUDES,
-    RoleListItem,
-    RoleListQuery,
-    RolePublic,
-    RoleQuery,
-)
-from api.routing import (
-    content_routes,
-)
-from api.web.http import (
-    Ref,
-    represent,
-    represent_page,
-)
+from api.roles.models import INCLUDES, RoleListItem, RoleListQuery, RolePublic, RoleQuery
+from api.routing import content_routes, listed
+from api.web.http import Ref, represent
 from api.web.pagination import ListEnvelope, parse_fields, parse_include
 
 router = APIRouter(prefix="/v1/roles", tags=["roles"])
@@ -39,14 +23,7 @@ router = APIRouter(prefix="/v1/roles", tags=["roles"])
 def list_roles(read: Read, query: Annotated[RoleListQuery, Query()]) -> Response:
     """List roles by name: published ones, or with a key every one not in the trash; narrow
     them to a comparison's subjects or by words (`q`)."""
-    page = service.list_roles(
-        read.session,
-        query=query,
-        preview=read.preview,
-        accept_language=read.accept_language,
-    )
-    fields = parse_fields(query.fields, RoleListItem)
-    return represent_page(read.request, page, query, public=not read.preview, fields=fields)
+    return listed(read, service.list_roles, query, RoleListItem)
 
 
 @router.get(
@@ -55,13 +32,18 @@ def list_roles(read: Read, query: Annotated[RoleListQuery, Query()]) -> Response
 def get_role(ref: Ref, read: Read, query: Annotated[RoleQuery, Query()]) -> Response:
     """Get a role by id or slug, with the comparisons and published articles that mention it
     (`include=comparisons`: the comparisons whole)."""
-    preview = read.preview
-    role: RolePublic
-    language = {"locale": query.locale, "accept_language": read.accept_language}
-    if "comparisons" in parse_include(query.include, frozenset(INCLUDES)):
-        role = page.get_role_with_comparisons(read.session, ref, preview=preview, **language)
-    else:
-        role = service.get_role(read.session, ref, preview=preview, **language)
+    get = (
+        page.get_role_with_comparisons
+        if "comparisons" in parse_include(query.include, frozenset(INCLUDES))
+        else service.get_role
+    )
+    role = get(
+        read.session,
+        ref,
+        preview=read.preview,
+        locale=query.locale,
+        accept_language=read.accept_language,
+    )
     fields = parse_fields(query.fields, RolePublic)
     return represent(
         read.request,

@@ -36,10 +36,6 @@ COLLECTION = kinds.ROLE.collection
 SORTABLE = Sortable.on(Role, SORTS, default=DEFAULT_SORT)
 
 
-FINDER = editing.Finder(Role, COLLECTION, RoleNotFound)
-find_role = FINDER.find
-
-
 def refs_by_id(
     session: Session, ids: Iterable[int], *, preview: bool, locale: str | None = None
 ) -> dict[int, RoleRef]:
@@ -131,11 +127,21 @@ def list_roles(
 
 
 def to_public(
-    session: Session, role: Role, *, preview: bool = True, locale: str | None = None
+    session: Session,
+    role: Role,
+    *,
+    preview: bool = True,
+    include: frozenset[str] = frozenset(),  # a role page embeds nothing more on request
+    locale: str | None = None,
 ) -> RolePublic:
     """A role page: the role, the comparisons it is a subject of, the articles that mention it."""
     (page,) = to_public_many(session, [role], preview=preview, locale=locale)
     return page
+
+
+FINDER = editing.Reader(Role, COLLECTION, RoleNotFound, render=to_public)
+find_role = FINDER.find
+get_role = FINDER.get
 
 
 def to_public_many(
@@ -188,22 +194,6 @@ def to_public_many(
             roles, list_items(session, roles, preview=preview, locale=locale), strict=True
         )
     ]
-
-
-def get_role(
-    session: Session,
-    ref: str,
-    *,
-    preview: bool = False,
-    locale: str | None = None,
-    accept_language: str | None = None,
-) -> RolePublic:
-    """The role ``ref`` names, in the locale asked for (``?locale=``, a translation's slug,
-    or Accept-Language)."""
-    role, shown = FINDER.in_locale(
-        session, ref, preview=preview, locale=locale, accept_language=accept_language
-    )
-    return to_public(session, role, preview=preview, locale=shown)
 
 
 def document(role: Role) -> dict[str, Any]:

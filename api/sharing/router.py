@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from api.articles import service as articles
+from api.auth.dependencies import Read
 from api.comparisons import service as comparisons
 from api.core import kinds
 from api.core.config import get_settings
@@ -15,7 +16,7 @@ from api.core.db import SessionDep
 from api.core.errors import ArticleNotFound, ComparisonNotFound, NotFound, problem_responses
 from api.sharing import cards, embed, service
 from api.web.filters import LocaleQuery
-from api.web.http import AcceptLanguage, NoQueryDep, Ref, represent
+from api.web.http import NoQueryDep, Ref, represent
 
 router = APIRouter(tags=["sharing"])
 PNG = "image/png"
@@ -29,20 +30,16 @@ TEXT = "text/plain; charset=utf-8"
     response_class=Response,
     responses={200: {"content": {PNG: {}}}, **problem_responses(ArticleNotFound)},
 )
-def get_article_card(
-    ref: Ref,
-    request: Request,
-    session: SessionDep,
-    query: Annotated[LocaleQuery, Query()],
-    accept_language: AcceptLanguage = None,
-) -> Response:
+def get_article_card(ref: Ref, read: Read, query: Annotated[LocaleQuery, Query()]) -> Response:
     """The article's social card: a 1200x630 PNG with its kicker, title, author and date
     (Open Graph, X); what its SEO image is when it has no cover."""
     article = articles.get_article(
-        session, ref, locale=query.locale, accept_language=accept_language
+        read.session, ref, locale=query.locale, accept_language=read.accept_language
     )
     body = cards.article_card(article, site_name=get_settings().site_name)
-    return represent(request, body, media_type=PNG, headers={"Content-Language": article.locale})
+    return represent(
+        read.request, body, media_type=PNG, headers={"Content-Language": article.locale}
+    )
 
 
 @router.get(
@@ -50,19 +47,13 @@ def get_article_card(
     response_class=Response,
     responses={200: {"content": {PNG: {}}}, **problem_responses(ComparisonNotFound)},
 )
-def get_comparison_card(
-    ref: Ref,
-    request: Request,
-    session: SessionDep,
-    query: Annotated[LocaleQuery, Query()],
-    accept_language: AcceptLanguage = None,
-) -> Response:
+def get_comparison_card(ref: Ref, read: Read, query: Annotated[LocaleQuery, Query()]) -> Response:
     """The comparison's social card: a 1200x630 PNG with its title and its first rows."""
     table = comparisons.get_comparison(
-        session, ref, locale=query.locale, accept_language=accept_language
+        read.session, ref, locale=query.locale, accept_language=read.accept_language
     )
     body = cards.comparison_card(table, site_name=get_settings().site_name)
-    return represent(request, body, media_type=PNG, headers={"Content-Language": table.locale})
+    return represent(read.request, body, media_type=PNG, headers={"Content-Language": table.locale})
 
 
 @router.get(
@@ -70,18 +61,12 @@ def get_comparison_card(
     response_class=Response,
     responses={200: {"content": {"text/html": {}}}, **problem_responses(ComparisonNotFound)},
 )
-def get_comparison_embed(
-    ref: Ref,
-    request: Request,
-    session: SessionDep,
-    query: Annotated[LocaleQuery, Query()],
-    accept_language: AcceptLanguage = None,
-) -> Response:
+def get_comparison_embed(ref: Ref, read: Read, query: Annotated[LocaleQuery, Query()]) -> Response:
     """The comparison as a small HTML page to put in an <iframe> (what oEmbed gives): an
     accessible table that fits its frame, no script and no external asset, framed only where
     FOLIO_EMBED_ORIGINS allows."""
     table = comparisons.get_comparison(
-        session, ref, locale=query.locale, accept_language=accept_language
+        read.session, ref, locale=query.locale, accept_language=read.accept_language
     )
     page = embed.embed_page(table, site_name=get_settings().site_name)
     headers = {
@@ -89,7 +74,7 @@ def get_comparison_embed(
         "Content-Language": table.locale,
         "X-Content-Type-Options": "nosniff",
     }
-    return represent(request, page.encode(), media_type=HTML, headers=headers)
+    return represent(read.request, page.encode(), media_type=HTML, headers=headers)
 
 
 class OEmbedQuery(BaseModel):

@@ -36,10 +36,10 @@ LLMS_FULL_MAX = 200  # articles (and as many comparisons) in llms-full.txt, the 
 EMBED_WIDTH = 640
 
 
-class FormatNotImplemented(FolioError):
-    status = 501
-    code = "format-not-implemented"
-    title = "Not implemented"
+class FormatNotImplemented(
+    FolioError, status=501, code="format-not-implemented", title="Not implemented"
+):
+    pass
 
 
 class NotEmbeddable(NotFound):

@@ -4,12 +4,11 @@ import io
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from api.auth.dependencies import AdminKey
-from api.core.db import SessionDep
+from api.auth.dependencies import WithAdminQuery
 from api.core.errors import (
     Forbidden,
     ImportFailed,
@@ -51,13 +50,12 @@ TAR = "application/x-tar"
         }
     },
 )
-async def import_content(
-    request: Request, session: SessionDep, _key: AdminKey, query: Annotated[ImportQuery, Query()]
-) -> Response:
+async def import_content(admin: WithAdminQuery, query: Annotated[ImportQuery, Query()]) -> Response:
     """Import an export (application/x-ndjson), an archive with the assets' bytes
     (application/x-tar, from `folio export --out FILE.tar`), or one Markdown article with YAML
     front matter (text/markdown). All or nothing: a bad line refuses the whole request,
     naming it."""
+    request, session = admin.request, admin.session
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     raw = await request.body()
     text = raw.decode("utf-8", errors="replace") if media != TAR else ""

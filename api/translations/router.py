@@ -6,27 +6,21 @@ these are for writers: every translation of a resource, drafts included, and wri
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi import APIRouter, Body, Path, Query
 from pydantic import BaseModel
 from starlette.responses import Response
 
 from api import editing
-from api.auth.dependencies import ReadKey, Write
+from api.auth.dependencies import WithRead, WithReadQuery, Write
 from api.core import kinds
-from api.core.db import SessionDep
-from api.core.errors import (
-    AUTH_ERRORS,
-    WRITE_ERRORS,
-    RevisionNotFound,
-    problem_responses,
-)
+from api.core.errors import AUTH_ERRORS, WRITE_ERRORS, RevisionNotFound, problem_responses
 from api.history.models import RevisionSummary
 from api.routing import MERGE_PATCH_BODY, MergePatch, revisions
 from api.translations import reading, service
 from api.translations.models import TranslationSummary
 from api.translations.reading import Translatable
 from api.translations.service import TranslationNotFound
-from api.web.http import NoQueryDep, Ref, no_content, represent
+from api.web.http import Ref, no_content, represent
 from api.web.pagination import ListEnvelope, PageParams
 
 router = APIRouter(tags=["translations"])
@@ -64,11 +58,9 @@ def _routes(t: Translatable) -> None:
         description=f"Every translation of the {kind}, drafts included, with its own status,"
         " version and slug.",
     )
-    def list_translations(
-        ref: Ref, request: Request, session: SessionDep, _key: ReadKey, _: NoQueryDep
-    ) -> Response:
-        found = service.list_translations(session, t, ref)
-        return represent(request, Translations(data=found), public=False)
+    def list_translations(ref: Ref, read: WithRead) -> Response:
+        found = service.list_translations(read.session, t, ref)
+        return represent(read.request, Translations(data=found), public=False)
 
     @router.get(
         f"{base}/{{locale}}",
@@ -79,15 +71,8 @@ def _routes(t: Translatable) -> None:
         description="The translation as its writers see it (the words it keeps, drafts"
         " included); its ETag is what PUT, PATCH and DELETE take in If-Match.",
     )
-    def get_translation(
-        ref: Ref,
-        locale: Locale,
-        request: Request,
-        session: SessionDep,
-        _key: ReadKey,
-        _: NoQueryDep,
-    ) -> Response:
-        return represent(request, service.get(session, t, ref, locale), public=False)
+    def get_translation(ref: Ref, locale: Locale, read: WithRead) -> Response:
+        return represent(read.request, service.get(read.session, t, ref, locale), public=False)
 
     @router.put(
         f"{base}/{{locale}}",
@@ -152,15 +137,10 @@ def _routes(t: Translatable) -> None:
         description="Newest first: each change to the translation is a revision of its own.",
     )
     def list_translation_revisions(
-        ref: Ref,
-        locale: Locale,
-        request: Request,
-        session: SessionDep,
-        _key: ReadKey,
-        query: Annotated[PageParams, Query()],
+        ref: Ref, locale: Locale, read: WithReadQuery, query: Annotated[PageParams, Query()]
     ) -> Response:
-        found = service.get(session, t, ref, locale)
-        return revisions(request, session, service.REVISIONS, found, query)
+        found = service.get(read.session, t, ref, locale)
+        return revisions(read.request, read.session, service.REVISIONS, found, query)
 
 
 for _kind in kinds.TRANSLATABLE:

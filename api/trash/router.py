@@ -2,22 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
-from api.auth.dependencies import AdminKey, WriteKey
+from api.auth.dependencies import WithAdmin, WithWrite, WithWriteQuery
 from api.core import kinds
-from api.core.db import SessionDep
-from api.core.errors import (
-    AUTH_ERRORS,
-    NotFound,
-    StillReferenced,
-    problem_responses,
-)
+from api.core.errors import AUTH_ERRORS, NotFound, StillReferenced, problem_responses
 from api.core.fields import MAX_ID
 from api.trash import service
 from api.trash.models import TrashItem, TrashQuery
-from api.web.http import NoQueryDep, no_content, represent, represent_page
+from api.web.http import no_content, represent, represent_page
 from api.web.pagination import ListEnvelope, parse_fields
 
 router = APIRouter(prefix="/v1/trash", tags=["trash"])
@@ -26,13 +20,11 @@ ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("", response_model=ListEnvelope[TrashItem], responses=problem_responses(*AUTH_ERRORS))
-def list_trash(
-    request: Request, session: SessionDep, _key: WriteKey, query: Annotated[TrashQuery, Query()]
-) -> Response:
+def list_trash(write: WithWriteQuery, query: Annotated[TrashQuery, Query()]) -> Response:
     """List deleted items, most recently deleted first."""
     fields = parse_fields(query.fields, TrashItem)
-    page = service.list_trash(session, params=query)
-    return represent_page(request, page, query, public=False, fields=fields)
+    page = service.list_trash(write.session, params=query)
+    return represent_page(write.request, page, query, public=False, fields=fields)
 
 
 @router.get(
@@ -40,16 +32,11 @@ def list_trash(
     response_model=TrashItem,
     responses=problem_responses(*AUTH_ERRORS, NotFound),
 )
-def get_trash_item(
-    collection: Collection,
-    item_id: ItemId,
-    request: Request,
-    session: SessionDep,
-    _key: WriteKey,
-    _: NoQueryDep,
-) -> Response:
+def get_trash_item(collection: Collection, item_id: ItemId, write: WithWrite) -> Response:
     """Get one deleted item."""
-    return represent(request, service.get_trashed(session, collection, item_id), public=False)
+    return represent(
+        write.request, service.get_trashed(write.session, collection, item_id), public=False
+    )
 
 
 @router.post(
@@ -57,16 +44,13 @@ def get_trash_item(
     response_model=TrashItem,
     responses=problem_responses(*AUTH_ERRORS, NotFound),
 )
-def restore_trash_item(
-    collection: Collection,
-    item_id: ItemId,
-    request: Request,
-    session: SessionDep,
-    key: WriteKey,
-    _: NoQueryDep,
-) -> Response:
+def restore_trash_item(collection: Collection, item_id: ItemId, write: WithWrite) -> Response:
     """Take an item out of the trash, as it was."""
-    return represent(request, service.restore(session, collection, item_id, key=key), public=False)
+    return represent(
+        write.request,
+        service.restore(write.session, collection, item_id, key=write.key),
+        public=False,
+    )
 
 
 @router.delete(
@@ -74,9 +58,7 @@ def restore_trash_item(
     status_code=204,
     responses=problem_responses(*AUTH_ERRORS, NotFound, StillReferenced),
 )
-def purge_trash_item(
-    collection: Collection, item_id: ItemId, session: SessionDep, _key: AdminKey, _: NoQueryDep
-) -> Response:
+def purge_trash_item(collection: Collection, item_id: ItemId, admin: WithAdmin) -> Response:
     """Delete an item for good, with its revisions (admin keys only)."""
-    service.purge(session, collection, item_id)
+    service.purge(admin.session, collection, item_id)
     return no_content()

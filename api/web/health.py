@@ -13,12 +13,7 @@ from starlette.responses import Response
 
 from api.core.bounds import Bounds, Breaker
 from api.core.db import make_engine
-from api.core.errors import (
-    PROBLEM_JSON,
-    RETRY_AFTER_SECONDS,
-    problem_response,
-    problem_responses,
-)
+from api.core.errors import PROBLEM_JSON, RETRY_AFTER_SECONDS, problem_response, problem_responses
 from api.web.http import PRIVATE_CACHE, NoQueryDep, encode
 
 router = APIRouter(tags=["operations"])

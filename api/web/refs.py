@@ -5,84 +5,64 @@ so it cannot import them).
 """
 
 from datetime import datetime
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from sqlmodel import SQLModel
 
 from api.core.urls import resource_url
 
 
-def _id(row: Any) -> int:
-    if row.id is None:
-        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
-    return int(row.id)
+class _Ref(SQLModel):
+    """A reference: ``id``, then the row's own columns named by the subclass, then ``url``
+    (the page of the row in ``collection``) when the subclass declares one."""
+
+    collection: ClassVar[str]
+
+    @classmethod
+    def of(cls, row: Any) -> Self:
+        if row.id is None:
+            raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+        values = {name: getattr(row, name) for name in cls.model_fields if name != "url"}
+        if "url" in cls.model_fields:
+            values["url"] = resource_url(cls.collection, row.slug)
+        return cls(**values)
 
 
-class AuthorRef(SQLModel):
+class AuthorRef(_Ref):
     id: int
     slug: str
     name: str
 
-    @classmethod
-    def of(cls, author: Any) -> Self:
-        return cls(id=_id(author), slug=author.slug, name=author.name)
 
-
-class TagRef(SQLModel):
+class TagRef(_Ref):
     id: int
     slug: str
     name: str
 
-    @classmethod
-    def of(cls, tag: Any) -> Self:
-        return cls(id=_id(tag), slug=tag.slug, name=tag.name)
 
-
-class RoleRef(SQLModel):
+class RoleRef(_Ref):
+    collection = "roles"
     id: int
     slug: str
     name: str
     url: str
 
-    @classmethod
-    def of(cls, role: Any) -> Self:
-        return cls(
-            id=_id(role), slug=role.slug, name=role.name, url=resource_url("roles", role.slug)
-        )
 
-
-class ComparisonRef(SQLModel):
+class ComparisonRef(_Ref):
+    collection = "comparisons"
     id: int
     slug: str
     title: str
     url: str
 
-    @classmethod
-    def of(cls, comparison: Any) -> Self:
-        return cls(
-            id=_id(comparison),
-            slug=comparison.slug,
-            title=comparison.title,
-            url=resource_url("comparisons", comparison.slug),
-        )
 
-
-class ArticleRef(SQLModel):
+class ArticleRef(_Ref):
+    collection = "articles"
     id: int
     slug: str
     title: str
     published_at: datetime | None
     url: str
-
-    @classmethod
-    def of(cls, article: Any) -> Self:
-        return cls(
-            id=_id(article),
-            slug=article.slug,
-            title=article.title,
-            published_at=article.published_at,
-            url=resource_url("articles", article.slug),
-        )
 
 
 class Alternate(SQLModel):

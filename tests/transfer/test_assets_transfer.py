@@ -25,8 +25,9 @@ from tests.conftest import Configure, Database, Keys, settings_for
 from tests.transfer.conftest import export_of
 
 
-def _pictured(client: TestClient, keys: Keys) -> dict[str, Any]:
-    """An article with a cover and an image in its body, a role with a cover."""
+@pytest.fixture
+def pictured(client: TestClient, keys: Keys, session: Session) -> dict[str, Any]:
+    """An article with a cover and an image in its body, a role with a cover, committed."""
     asset = uploaded(client, keys, png(900, 300, (90, 10, 200)), alt="Purple")
     other = uploaded(client, keys, png(60, 60, (1, 1, 1)))
     article = publish_with(client, keys, asset["id"], title="Carried over")
@@ -36,6 +37,7 @@ def _pictured(client: TestClient, keys: Keys) -> dict[str, Any]:
         headers=keys.auth("write"),
     )
     assert role.status_code == 201, role.text
+    session.commit()
     return {"asset": asset, "other": other, "article": article}
 
 
@@ -46,15 +48,12 @@ def _archive(session: Session, storage: LocalStorage) -> bytes:
 
 
 def test_a_tar_round_trip_is_identical_and_serves_the_files(
-    client: TestClient,
-    keys: Keys,
+    pictured: dict[str, Any],
     session: Session,
     empty: Database,
     media_dir: Path,
     tmp_path: Path,
 ) -> None:
-    made = _pictured(client, keys)
-    session.commit()
     here = LocalStorage(media_dir)
     archive = _archive(session, here)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
@@ -62,14 +61,17 @@ def test_a_tar_round_trip_is_identical_and_serves_the_files(
         content = tar.extractfile("content.ndjson").read().decode()  # type: ignore[union-attr]
     assert names[0] == "content.ndjson"
     assert sorted(names[1:]) == sorted(
-        f"assets/{a['sha256']}" for a in (made["asset"], made["other"])
+        f"assets/{a['sha256']}" for a in (pictured["asset"], pictured["other"])
     )
     records = [json.loads(line) for line in content.splitlines()[1:]]
     assets = [r for r in records if r["type"] == "asset"]
-    assert {a["sha256"] for a in assets} == {made["asset"]["sha256"], made["other"]["sha256"]}
+    assert {a["sha256"] for a in assets} == {
+        pictured["asset"]["sha256"],
+        pictured["other"]["sha256"],
+    }
     article = next(r for r in records if r["type"] == "article" and r["title"] == "Carried over")
-    assert article["cover_asset_id"] == made["asset"]["id"]
-    assert article["asset_ids"] == [made["asset"]["id"]]
+    assert article["cover_asset_id"] == pictured["asset"]["id"]
+    assert article["asset_ids"] == [pictured["asset"]["id"]]
 
     there = LocalStorage(tmp_path / "elsewhere")
     with Session(empty.engine) as target:
@@ -82,23 +84,20 @@ def test_a_tar_round_trip_is_identical_and_serves_the_files(
     settings = settings_for(empty.url).model_copy(update={"media_dir": tmp_path / "elsewhere"})
     imported = TestClient(create_app(settings, engine=empty.engine))
     page = imported.get("/v1/articles/carried-over").json()
-    assert page["cover"]["id"] == made["asset"]["id"]
+    assert page["cover"]["id"] == pictured["asset"]["id"]
     assert page["body"][0]["asset"]["width"] == 900
-    file = imported.get(f"/v1/assets/{made['asset']['id']}/file")
+    file = imported.get(f"/v1/assets/{pictured['asset']['id']}/file")
     assert file.status_code == 200  # public: a published article shows it
     assert file.content == png(900, 300, (90, 10, 200))
 
 
 def test_a_directory_round_trip_is_identical(
-    client: TestClient,
-    keys: Keys,
+    pictured: dict[str, Any],
     session: Session,
     empty: Database,
     media_dir: Path,
     tmp_path: Path,
 ) -> None:
-    _pictured(client, keys)
-    session.commit()
     export_directory(session, LocalStorage(media_dir), tmp_path / "export")
     assert (tmp_path / "export" / "content.ndjson").is_file()
     assert len(list((tmp_path / "export" / "assets").iterdir())) == 2
@@ -109,32 +108,26 @@ def test_a_directory_round_trip_is_identical(
 
 
 def test_ndjson_without_the_bytes_is_refused_naming_the_asset(
-    client: TestClient,
-    keys: Keys,
+    pictured: dict[str, Any],
     session: Session,
     empty: Database,
     tmp_path: Path,
 ) -> None:
-    made = _pictured(client, keys)
-    session.commit()
     lines = list(export_lines(session))
     with Session(empty.engine) as target, pytest.raises(ImportFailed) as failed:
         import_lines(target, lines, merge=False, storage=LocalStorage(tmp_path / "none"))
-    assert made["asset"]["sha256"] in failed.value.detail
+    assert pictured["asset"]["sha256"] in failed.value.detail
     assert "import an archive" in failed.value.detail
     assert export_of(empty.engine) == [lines[0]]  # nothing was imported
 
 
 def test_bytes_that_do_not_match_their_sha256_are_refused(
-    client: TestClient,
-    keys: Keys,
+    pictured: dict[str, Any],
     session: Session,
     empty: Database,
     media_dir: Path,
     tmp_path: Path,
 ) -> None:
-    made = _pictured(client, keys)
-    session.commit()
     archive = _archive(session, LocalStorage(media_dir))
     tampered = io.BytesIO()
     with (
@@ -143,7 +136,7 @@ def test_bytes_that_do_not_match_their_sha256_are_refused(
     ):
         for member in tar.getmembers():
             data = tar.extractfile(member).read()  # type: ignore[union-attr]
-            if member.name == f"assets/{made['asset']['sha256']}":
+            if member.name == f"assets/{pictured['asset']['sha256']}":
                 data = png(10, 10)
                 member.size = len(data)
             out.addfile(member, io.BytesIO(data))
@@ -192,12 +185,10 @@ def test_an_archive_without_content_is_refused(client: TestClient, keys: Keys) -
 
 
 def test_merging_an_archive_maps_assets_by_their_bytes(
-    client: TestClient, keys: Keys, session: Session, media_dir: Path
+    client: TestClient, keys: Keys, pictured: dict[str, Any], session: Session, media_dir: Path
 ) -> None:
     """Into a database that has the same bytes under another id: the article imported
     refers to the asset there."""
-    made = _pictured(client, keys)
-    session.commit()
     archive = _archive(session, LocalStorage(media_dir))
     # The archive's article, renamed so it is new here; its asset is the one here already.
     response = client.post(
@@ -208,7 +199,7 @@ def test_merging_an_archive_maps_assets_by_their_bytes(
     assert response.status_code == 200, response.text
     assert response.json()["imported"]["assets"] == 2
     page = client.get("/v1/articles/carried-over").json()
-    assert page["cover"]["id"] == made["asset"]["id"]
+    assert page["cover"]["id"] == pictured["asset"]["id"]
 
 
 def test_cli_exports_and_imports_a_tar(

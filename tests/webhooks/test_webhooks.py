@@ -108,58 +108,66 @@ def settings(configure: Configure) -> None:
     )
 
 
+@dataclass
+class Hooks:
+    """The app with an admin key, its database and a receiver on loopback."""
+
+    client: TestClient
+    admin: dict[str, str]
+    database: Database
+    receiver: Receiver
+
+    def subscribe(self, url: str, events: list[str]) -> dict[str, Any]:
+        response = self.client.post(
+            "/v1/webhooks", json={"url": url, "events": events}, headers=self.admin
+        )
+        assert response.status_code == 201, response.text
+        return body_of(response)
+
+    def publish(self, title: str) -> dict[str, Any]:
+        response = self.client.post(
+            "/v1/articles", json={"title": title, "status": "published"}, headers=self.admin
+        )
+        assert response.status_code == 201
+        return body_of(response)
+
+    def deliveries(self, hook: dict[str, Any]) -> list[dict[str, Any]]:
+        answer = self.client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=self.admin)
+        deliveries: list[dict[str, Any]] = answer.json()["data"]
+        return deliveries
+
+    def drain(self, *, rounds: int = 20, pause: float = 0.1) -> None:
+        """Worker rounds until nothing is pending (retries wait out their short backoff)."""
+        for _ in range(rounds):
+            run_once(self.database.engine)
+            with Session(self.database.engine) as session:
+                pending = session.exec(
+                    select(func.count())
+                    .select_from(WebhookDelivery)
+                    .where(WebhookDelivery.status == "pending")
+                ).one()
+            if not pending:
+                return
+            time.sleep(pause)
+
+
 @pytest.fixture
-def api(fresh_database: Database, settings: None) -> tuple[TestClient, dict[str, str]]:
+def hooks(fresh_database: Database, receiver: Receiver, settings: None) -> Hooks:
     with Session(fresh_database.engine) as session:
         admin = auth_service.create_key(session, KeyCreate(name="admin", scope=Scope.admin)).token
-    client = TestClient(create_app(settings_for(fresh_database.url), engine=fresh_database.engine))
-    return client, {"Authorization": f"Bearer {admin}"}
+    app = create_app(settings_for(fresh_database.url), engine=fresh_database.engine)
+    return Hooks(TestClient(app), {"Authorization": f"Bearer {admin}"}, fresh_database, receiver)
 
 
-def subscribe(
-    client: TestClient, auth: dict[str, str], url: str, events: list[str]
-) -> dict[str, Any]:
-    response = client.post("/v1/webhooks", json={"url": url, "events": events}, headers=auth)
-    assert response.status_code == 201, response.text
-    return body_of(response)
-
-
-def publish(client: TestClient, auth: dict[str, str], title: str) -> dict[str, Any]:
-    response = client.post(
-        "/v1/articles", json={"title": title, "status": "published"}, headers=auth
-    )
-    assert response.status_code == 201
-    return body_of(response)
-
-
-def drain(database: Database, *, rounds: int = 20, pause: float = 0.1) -> None:
-    """Worker rounds until nothing is pending (retries wait out their short backoff)."""
-    for _ in range(rounds):
-        run_once(database.engine)
-        with Session(database.engine) as session:
-            pending = session.exec(
-                select(func.count())
-                .select_from(WebhookDelivery)
-                .where(WebhookDelivery.status == "pending")
-            ).one()
-        if not pending:
-            return
-        time.sleep(pause)
-
-
-def test_subscriptions_show_the_secret_once_and_store_it_encrypted(
-    api: tuple[TestClient, dict[str, str]],
-    fresh_database: Database,
-    receiver: Receiver,
-) -> None:
-    client, admin = api
-    created = subscribe(client, admin, receiver.url, ["article.published", "role.updated"])
+def test_subscriptions_show_the_secret_once_and_store_it_encrypted(hooks: Hooks) -> None:
+    client, admin, receiver = hooks.client, hooks.admin, hooks.receiver
+    created = hooks.subscribe(receiver.url, ["article.published", "role.updated"])
     assert created["secret"].startswith("whsec_")
     listed = client.get("/v1/webhooks", headers=admin).json()["data"]
     assert listed[0]["events"] == ["article.published", "role.updated"]
     assert all("secret" not in w for w in listed)
     assert "secret" not in client.get(f"/v1/webhooks/{created['id']}", headers=admin).json()
-    with Session(fresh_database.engine) as session:
+    with Session(hooks.database.engine) as session:
         stored = session.exec(select(Webhook)).one()
         assert created["secret"] not in stored.secret_encrypted
         assert created["secret"].removeprefix("whsec_") not in stored.secret_encrypted
@@ -183,18 +191,14 @@ def test_subscriptions_show_the_secret_once_and_store_it_encrypted(
         ({"url": "http://[", "events": ["article.published"]}, 422),
     ],
 )
-def test_bad_subscriptions_are_refused(
-    api: tuple[TestClient, dict[str, str]], body: dict[str, Any], status: int
-) -> None:
-    client, admin = api
+def test_bad_subscriptions_are_refused(hooks: Hooks, body: dict[str, Any], status: int) -> None:
+    client, admin = hooks.client, hooks.admin
     assert client.post("/v1/webhooks", json=body, headers=admin).status_code == status
     assert client.get("/v1/webhooks", headers=admin).json()["data"] == []
 
 
-def test_private_targets_are_refused_unless_allowed(
-    api: tuple[TestClient, dict[str, str]], configure: Configure
-) -> None:
-    client, admin = api
+def test_private_targets_are_refused_unless_allowed(hooks: Hooks, configure: Configure) -> None:
+    client, admin = hooks.client, hooks.admin
     configure(FOLIO_WEBHOOK_ALLOW_PRIVATE="false")
     for url in (
         "http://127.0.0.1:9/x",
@@ -248,26 +252,20 @@ def test_the_worker_links_to_the_server_that_made_the_change(
         assert http.get(url).json()["title"] == "Away from 8000"
 
 
-def test_only_admin_keys_manage_webhooks(
-    api: tuple[TestClient, dict[str, str]], fresh_database: Database
-) -> None:
-    client, _ = api
-    with Session(fresh_database.engine) as session:
+def test_only_admin_keys_manage_webhooks(hooks: Hooks) -> None:
+    client = hooks.client
+    with Session(hooks.database.engine) as session:
         write = auth_service.create_key(session, KeyCreate(name="w", scope=Scope.write)).token
     headers = {"Authorization": f"Bearer {write}"}
     assert client.get("/v1/webhooks", headers=headers).status_code == 403
     assert client.get("/v1/webhooks").status_code == 401
 
 
-def test_a_delivery_is_signed_and_verifiable(
-    api: tuple[TestClient, dict[str, str]],
-    fresh_database: Database,
-    receiver: Receiver,
-) -> None:
-    client, admin = api
-    hook = subscribe(client, admin, receiver.url, ["article.published"])
-    article = publish(client, admin, "Announced")
-    drain(fresh_database)
+def test_a_delivery_is_signed_and_verifiable(hooks: Hooks) -> None:
+    receiver = hooks.receiver
+    hook = hooks.subscribe(receiver.url, ["article.published"])
+    article = hooks.publish("Announced")
+    hooks.drain()
     ((headers, body),) = receiver.received
     payload = Verifier(hook["secret"]).verify(body, headers)
     assert payload["type"] == "article.published"
@@ -275,26 +273,22 @@ def test_a_delivery_is_signed_and_verifiable(
     assert payload["data"]["url"] == article["url"]
     with pytest.raises(Exception, match="signature"):
         Verifier("whsec_" + "A" * 43 + "=").verify(body, headers)
-    deliveries = client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()["data"]
+    deliveries = hooks.deliveries(hook)
     assert [(d["event_type"], d["status"]) for d in deliveries] == [
         ("article.published", "delivered")
     ]
     assert deliveries[0]["attempts"][0]["status_code"] == 200
 
 
-def test_a_failing_receiver_is_retried_until_it_answers(
-    api: tuple[TestClient, dict[str, str]],
-    fresh_database: Database,
-    receiver: Receiver,
-) -> None:
-    client, admin = api
-    hook = subscribe(client, admin, receiver.url, ["article.published"])
+def test_a_failing_receiver_is_retried_until_it_answers(hooks: Hooks) -> None:
+    receiver = hooks.receiver
+    hook = hooks.subscribe(receiver.url, ["article.published"])
     receiver.answers = [500, 503]
-    publish(client, admin, "Third time lucky")
-    drain(fresh_database)
+    hooks.publish("Third time lucky")
+    hooks.drain()
     assert len(receiver.received) == 3
     assert len(set(receiver.ids())) == 1  # the same message, retried
-    (delivery,) = client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()["data"]
+    (delivery,) = hooks.deliveries(hook)
     assert delivery["status"] == "delivered"
     assert [a["status_code"] for a in delivery["attempts"]] == [500, 503, 200]
     first, second, third = (datetime.fromisoformat(a["started_at"]) for a in delivery["attempts"])
@@ -302,62 +296,48 @@ def test_a_failing_receiver_is_retried_until_it_answers(
     assert third - second >= timedelta(seconds=0.04)  # and longer the second time
 
 
-def test_redirects_are_not_followed(
-    api: tuple[TestClient, dict[str, str]],
-    fresh_database: Database,
-    receiver: Receiver,
-    configure: Configure,
-) -> None:
-    client, admin = api
+def test_redirects_are_not_followed(hooks: Hooks, configure: Configure) -> None:
+    receiver = hooks.receiver
     configure(FOLIO_WEBHOOK_MAX_ATTEMPTS="1")
-    hook = subscribe(client, admin, receiver.url, ["article.published"])
+    hook = hooks.subscribe(receiver.url, ["article.published"])
     receiver.answers = [302]
-    publish(client, admin, "Moved away")
-    drain(fresh_database)
+    hooks.publish("Moved away")
+    hooks.drain()
     assert len(receiver.received) == 1  # not the redirect target too
-    (delivery,) = client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()["data"]
+    (delivery,) = hooks.deliveries(hook)
     assert delivery["status"] == "failed"
     assert delivery["attempts"][0]["error"] == "answered 302"
 
 
-def test_a_webhook_that_keeps_failing_is_disabled(
-    api: tuple[TestClient, dict[str, str]],
-    fresh_database: Database,
-    receiver: Receiver,
-    configure: Configure,
-) -> None:
-    client, admin = api
+def test_a_webhook_that_keeps_failing_is_disabled(hooks: Hooks, configure: Configure) -> None:
+    client, admin, receiver = hooks.client, hooks.admin, hooks.receiver
     configure(
         FOLIO_WEBHOOK_MAX_ATTEMPTS="2",
         FOLIO_WEBHOOK_DISABLE_AFTER="3",
     )
-    hook = subscribe(client, admin, receiver.url, ["article.published"])
+    hook = hooks.subscribe(receiver.url, ["article.published"])
     receiver.answers = [500] * 10
-    publish(client, admin, "One")
-    publish(client, admin, "Two")
-    drain(fresh_database)
+    hooks.publish("One")
+    hooks.publish("Two")
+    hooks.drain()
     state = client.get(f"/v1/webhooks/{hook['id']}", headers=admin).json()
     assert state["enabled"] is False
     assert "failed attempts in a row" in state["disabled_reason"]
-    publish(client, admin, "Three")
-    drain(fresh_database)
+    hooks.publish("Three")
+    hooks.drain()
     assert len(receiver.received) <= 4  # nothing for the event after it was disabled
 
 
-def test_two_workers_never_send_one_delivery_twice(
-    api: tuple[TestClient, dict[str, str]],
-    fresh_database: Database,
-    receiver: Receiver,
-) -> None:
-    client, admin = api
-    subscribe(client, admin, receiver.url, ["article.published"])
+def test_two_workers_never_send_one_delivery_twice(hooks: Hooks) -> None:
+    receiver = hooks.receiver
+    hooks.subscribe(receiver.url, ["article.published"])
     for n in range(20):
-        publish(client, admin, f"Busy {n}")
+        hooks.publish(f"Busy {n}")
     start = threading.Barrier(2)
 
     def work() -> None:
         start.wait(timeout=10)
-        drain(fresh_database, pause=0.01)
+        hooks.drain(pause=0.01)
 
     threads = [threading.Thread(target=work) for _ in range(2)]
     for thread in threads:
@@ -368,14 +348,10 @@ def test_two_workers_never_send_one_delivery_twice(
     assert len(set(receiver.ids())) == 20
 
 
-def test_no_event_and_no_delivery_for_a_change_that_rolls_back(
-    api: tuple[TestClient, dict[str, str]],
-    fresh_database: Database,
-    receiver: Receiver,
-) -> None:
-    client, admin = api
-    subscribe(client, admin, receiver.url, ["article.published", "article.created"])
-    with Session(fresh_database.engine) as session:
+def test_no_event_and_no_delivery_for_a_change_that_rolls_back(hooks: Hooks) -> None:
+    receiver = hooks.receiver
+    hooks.subscribe(receiver.url, ["article.published", "article.created"])
+    with Session(hooks.database.engine) as session:
         before = session.exec(select(func.count()).select_from(Event)).one()
         articles_service.create_article(
             session, ArticleInput(title="Never happened", status=Status.published), key=None
@@ -384,25 +360,21 @@ def test_no_event_and_no_delivery_for_a_change_that_rolls_back(
         session.rollback()
         assert session.exec(select(func.count()).select_from(Event)).one() == before
         assert session.exec(select(func.count()).select_from(WebhookDelivery)).one() == 0
-    drain(fresh_database)
+    hooks.drain()
     assert receiver.received == []
 
 
-def test_a_delivery_can_be_resent(
-    api: tuple[TestClient, dict[str, str]],
-    fresh_database: Database,
-    receiver: Receiver,
-) -> None:
-    client, admin = api
-    hook = subscribe(client, admin, receiver.url, ["article.published"])
-    publish(client, admin, "Again please")
-    drain(fresh_database)
-    (delivery,) = client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()["data"]
+def test_a_delivery_can_be_resent(hooks: Hooks) -> None:
+    client, admin, receiver = hooks.client, hooks.admin, hooks.receiver
+    hook = hooks.subscribe(receiver.url, ["article.published"])
+    hooks.publish("Again please")
+    hooks.drain()
+    (delivery,) = hooks.deliveries(hook)
     resent = client.post(
         f"/v1/webhooks/{hook['id']}/deliveries/{delivery['id']}/resend", headers=admin
     )
     assert resent.status_code == 202
-    drain(fresh_database)
+    hooks.drain()
     assert len(receiver.received) == 2
     assert json.loads(receiver.received[0][1]) == json.loads(receiver.received[1][1])
     assert (
@@ -412,48 +384,40 @@ def test_a_delivery_can_be_resent(
 
 
 @pytest.mark.calendar
-def test_a_scheduled_article_is_announced_when_it_comes_due(
-    api: tuple[TestClient, dict[str, str]],
-    fresh_database: Database,
-    receiver: Receiver,
-) -> None:
-    client, admin = api
-    subscribe(client, admin, receiver.url, ["article.published"])
+def test_a_scheduled_article_is_announced_when_it_comes_due(hooks: Hooks) -> None:
+    client, admin, receiver = hooks.client, hooks.admin, hooks.receiver
+    hooks.subscribe(receiver.url, ["article.published"])
     due = datetime.now(UTC) + timedelta(seconds=1)
     created = client.post(
         "/v1/articles",
         json={"title": "Later", "status": "scheduled", "publish_at": due.isoformat()},
         headers=admin,
     ).json()
-    drain(fresh_database)
+    hooks.drain()
     assert receiver.received == []
     time.sleep(1.2)
-    drain(fresh_database)
+    hooks.drain()
     ((_, body),) = receiver.received
     assert json.loads(body)["data"]["id"] == created["id"]
 
 
 def test_two_workers_never_overlap_on_a_delivery_past_its_lease(
-    api: tuple[TestClient, dict[str, str]],
-    fresh_database: Database,
-    receiver: Receiver,
-    monkeypatch: pytest.MonkeyPatch,
-    configure: Configure,
+    hooks: Hooks, monkeypatch: pytest.MonkeyPatch, configure: Configure
 ) -> None:
     """One worker claims a batch that takes longer to send than its claim lasts; the other
     takes over what the first has not reached, and neither sends what the other does."""
-    client, admin = api
+    receiver = hooks.receiver
     configure(FOLIO_WEBHOOK_TIMEOUT_SECONDS="1")
     monkeypatch.setattr(worker, "LEASE_MARGIN", timedelta(seconds=0.5))  # a claim: 1.5 s
     receiver.delay = 0.3
-    subscribe(client, admin, receiver.url, ["article.published"])
+    hooks.subscribe(receiver.url, ["article.published"])
     for n in range(12):
-        publish(client, admin, f"Slow {n}")
+        hooks.publish(f"Slow {n}")
     stop = threading.Event()
     threads = [
         threading.Thread(
             target=worker.run,
-            args=(fresh_database.engine,),
+            args=(hooks.database.engine,),
             kwargs={"interval": 0.05, "stop": stop},
         )
         for _ in range(2)
@@ -465,7 +429,7 @@ def test_two_workers_never_overlap_on_a_delivery_past_its_lease(
     for thread in threads:
         thread.join(timeout=30)
     assert receiver.overlaps == []  # never sent while it was being sent
-    with Session(fresh_database.engine) as session:
+    with Session(hooks.database.engine) as session:
         numbers = session.exec(select(WebhookAttempt.delivery_id, WebhookAttempt.number)).all()
         delivered = session.exec(
             select(func.count())
@@ -476,21 +440,16 @@ def test_two_workers_never_overlap_on_a_delivery_past_its_lease(
     assert delivered == 12
 
 
-def test_the_timeout_bounds_the_whole_attempt(
-    api: tuple[TestClient, dict[str, str]],
-    fresh_database: Database,
-    receiver: Receiver,
-    configure: Configure,
-) -> None:
-    client, admin = api
+def test_the_timeout_bounds_the_whole_attempt(hooks: Hooks, configure: Configure) -> None:
+    receiver = hooks.receiver
     configure(FOLIO_WEBHOOK_TIMEOUT_SECONDS="1.5")
     receiver.drip = True  # each byte well within a read timeout, the whole far past it
-    hook = subscribe(client, admin, receiver.url, ["article.published"])
-    publish(client, admin, "Dripped")
+    hook = hooks.subscribe(receiver.url, ["article.published"])
+    hooks.publish("Dripped")
     started = time.monotonic()
-    run_once(fresh_database.engine)
+    run_once(hooks.database.engine)
     assert time.monotonic() - started < 4
-    (delivery,) = client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=admin).json()["data"]
+    (delivery,) = hooks.deliveries(hook)
     (attempt,) = delivery["attempts"]
     assert attempt["error"] == "no whole answer within 1.5 s"
     assert attempt["duration_ms"] < 2500
@@ -498,15 +457,12 @@ def test_the_timeout_bounds_the_whole_attempt(
 
 
 def test_a_delivery_goes_to_the_address_that_was_checked(
-    api: tuple[TestClient, dict[str, str]],
-    fresh_database: Database,
-    receiver: Receiver,
-    monkeypatch: pytest.MonkeyPatch,
+    hooks: Hooks, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A name is resolved once per attempt, and the connection goes to that address with the
     name in Host: a resolver that answers differently the next time (DNS rebinding) cannot
     send a delivery elsewhere."""
-    client, admin = api
+    receiver = hooks.receiver
     port = int(receiver.url.split(":")[2].split("/")[0])
     answers = iter(["127.0.0.1", "192.0.2.1", "127.0.0.1", "192.0.2.1"])
     lookups: list[str] = []
@@ -516,13 +472,13 @@ def test_a_delivery_goes_to_the_address_that_was_checked(
         return [(2, 1, 6, "", (next(answers), 0))]
 
     monkeypatch.setattr(targets, "getaddrinfo", rebinding)
-    subscribe(client, admin, f"http://hooks.folio.test:{port}/hooks", ["article.published"])
-    publish(client, admin, "Pinned")
-    run_once(fresh_database.engine)
+    hooks.subscribe(f"http://hooks.folio.test:{port}/hooks", ["article.published"])
+    hooks.publish("Pinned")
+    run_once(hooks.database.engine)
     assert lookups == ["hooks.folio.test", "hooks.folio.test"]  # when saved, when sent
     assert receiver.received == []  # sent to 192.0.2.1, the address it resolved to then
     # the retry, once its short backoff is over, resolves to 127.0.0.1 this time
-    drain(fresh_database)
+    hooks.drain()
     assert len(receiver.received) == 1
     headers, _ = receiver.received[0]
     assert headers["host"] == f"hooks.folio.test:{port}"
@@ -613,10 +569,8 @@ ACCEPTED = [
 ]
 
 
-def test_every_spelling_of_a_private_address_is_refused(
-    api: tuple[TestClient, dict[str, str]], configure: Configure
-) -> None:
-    client, admin = api
+def test_every_spelling_of_a_private_address_is_refused(hooks: Hooks, configure: Configure) -> None:
+    client, admin = hooks.client, hooks.admin
     configure(FOLIO_WEBHOOK_ALLOW_PRIVATE="false")
     assert len(REFUSED) >= 68
     for url in REFUSED:
@@ -632,22 +586,18 @@ def test_every_spelling_of_a_private_address_is_refused(
         assert response.status_code == 201, (url, response.text)
 
 
-def test_a_delivery_carries_the_request_id_of_the_change(
-    api: tuple[TestClient, dict[str, str]],
-    fresh_database: Database,
-    receiver: Receiver,
-) -> None:
-    client, admin = api
-    subscribe(client, admin, receiver.url, ["article.published"])
+def test_a_delivery_carries_the_request_id_of_the_change(hooks: Hooks) -> None:
+    client, admin, receiver = hooks.client, hooks.admin, hooks.receiver
+    hooks.subscribe(receiver.url, ["article.published"])
     response = client.post(
         "/v1/articles",
         json={"title": "Traced", "status": "published"},
         headers={**admin, "X-Request-ID": "editor-save-42"},
     )
     assert response.headers["x-request-id"] == "editor-save-42"
-    drain(fresh_database)
+    hooks.drain()
     ((headers, _),) = receiver.received
     assert headers["x-request-id"] == "editor-save-42"
-    with Session(fresh_database.engine) as session:
+    with Session(hooks.database.engine) as session:
         event = session.exec(select(Event).where(Event.slug == "traced")).one()
         assert event.request_id == "editor-save-42"
