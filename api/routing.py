@@ -19,7 +19,15 @@ from sqlmodel import Session
 from starlette.responses import Response
 
 from api import editing
-from api.auth.dependencies import Reading, WithRead, WithReadQuery, WithWrite, Write, Writing
+from api.auth.dependencies import (
+    Acting,
+    Reading,
+    WithRead,
+    WithReadQuery,
+    WithWrite,
+    Write,
+    Writing,
+)
 from api.auth.models import ApiKey
 from api.core import kinds
 from api.core.errors import (
@@ -110,26 +118,25 @@ def listed(read: Reading, lister: Lister[Item], query: Any, item: type[Item]) ->
     return represent_page(read.request, page, query, public=not read.preview, fields=fields)
 
 
-def revisions(
-    request: Request, session: Session, collection: str, row: Any, query: PageParams
-) -> Response:
+def revisions(read: Acting, collection: str, row: Any, query: PageParams) -> Response:
     """A page of the revisions of ``row``, newest first."""
-    page = history.list_revisions(session, collection, row.id, row.slug, params=query)
-    return represent_page(request, page, query, public=False)
+    page = history.list_revisions(read.session, collection, row.id, row.slug, params=query)
+    return represent_page(read.request, page, query, public=False)
 
 
-def revision(
-    request: Request, session: Session, collection: str, row: Any, number: int
-) -> Response:
-    found = history.get_revision_public(session, collection, row.id, row.slug, number)
-    return represent(request, found, public=False)
+def revision(read: Acting, collection: str, row: Any, number: int) -> Response:
+    found = history.get_revision_public(read.session, collection, row.id, row.slug, number)
+    return represent(read.request, found, public=False)
 
 
-def revision_diff(
-    request: Request, session: Session, collection: str, row: Any, before: int, after: int
-) -> Response:
-    diff = history.diff_revisions(session, collection, row.id, before, after)
-    return represent(request, diff, public=False)
+def revision_diff(read: Acting, collection: str, row: Any, before: int, after: int) -> Response:
+    diff = history.diff_revisions(read.session, collection, row.id, before, after)
+    return represent(read.request, diff, public=False)
+
+
+def written(write: Acting, room: editing.Room, row: Any) -> Response:
+    """A write's answer: the row as GET shows it to its writers."""
+    return represent(write.request, room.kind.public(write.session, row), public=False)
 
 
 def write_routes(
@@ -143,9 +150,9 @@ def write_routes(
     missing = room.missing
 
     def updated(write: Writing, ref: str, **change: Any) -> Response:
-        """A replace (``data``) or a merge patch (``patch``), answered with what GET shows."""
+        """A replace (``data``) or a merge patch (``patch``)."""
         row = room.update(write.session, ref, key=write.key, if_match=write.if_match, **change)
-        return represent(write.request, room.kind.public(write.session, row), public=False)
+        return written(write, room, row)
 
     @router.post(
         "",
@@ -223,9 +230,7 @@ def revision_routes(router: APIRouter, kind: kinds.Kind, *, public: type[BaseMod
     def list_revisions(
         ref: Ref, read: WithReadQuery, query: Annotated[PageParams, Query()]
     ) -> Response:
-        return revisions(
-            read.request, read.session, kind.collection, find(read.session, ref), query
-        )
+        return revisions(read, kind.collection, find(read.session, ref), query)
 
     @router.get(
         "/{ref}/revisions/diff",
@@ -238,9 +243,7 @@ def revision_routes(router: APIRouter, kind: kinds.Kind, *, public: type[BaseMod
         ref: Ref, read: WithReadQuery, query: Annotated[DiffQuery, Query()]
     ) -> Response:
         row = find(read.session, ref)
-        return revision_diff(
-            read.request, read.session, kind.collection, row, query.from_, query.to
-        )
+        return revision_diff(read, kind.collection, row, query.from_, query.to)
 
     @router.get(
         "/{ref}/revisions/{number}",
@@ -250,9 +253,7 @@ def revision_routes(router: APIRouter, kind: kinds.Kind, *, public: type[BaseMod
         description="Get one revision with the whole content as it was.",
     )
     def get_revision(ref: Ref, number: RevisionNumber, read: WithRead) -> Response:
-        return revision(
-            read.request, read.session, kind.collection, find(read.session, ref), number
-        )
+        return revision(read, kind.collection, find(read.session, ref), number)
 
     @router.post(
         "/{ref}/revisions/{number}/restore",
@@ -262,7 +263,7 @@ def revision_routes(router: APIRouter, kind: kinds.Kind, *, public: type[BaseMod
     )
     def restore_revision(ref: Ref, number: RevisionNumber, write: Write) -> Response:
         row = restore(write.session, ref, number, key=write.key, if_match=write.if_match)
-        return represent(write.request, room.kind.public(write.session, row), public=False)
+        return written(write, room, row)
 
 
 def content_routes(router: APIRouter, kind: kinds.Kind, public: type[BaseModel], what: str) -> None:

@@ -112,12 +112,20 @@ def _reading(
 
 
 @dataclass(frozen=True)
-class Writing:
-    """A write of something that exists, with a write key, no query, and If-Match if sent."""
+class Acting:
+    """A call made with a key of the scope its route needs: the request, its session, the key.
+    ``With{Read,Write,Admin}`` take no query parameter (any is a 422); the ``…Query`` forms
+    leave the query to the route's own model."""
 
     request: Request
     session: Session
     key: ApiKey
+
+
+@dataclass(frozen=True)
+class Writing(Acting):
+    """A write of something that exists, with a write key, no query, and If-Match if sent."""
+
     if_match: str | None
 
 
@@ -129,17 +137,6 @@ def _writing(
 
 Read = Annotated[Reading, Depends(_reading)]
 Write = Annotated[Writing, Depends(_writing)]
-
-
-@dataclass(frozen=True)
-class Acting:
-    """A call made with a key of the scope its route needs: the request, its session, the key.
-    ``With{Read,Write,Admin}`` take no query parameter (any is a 422); the ``…Query`` forms
-    leave the query to the route's own model."""
-
-    request: Request
-    session: Session
-    key: ApiKey
 
 
 def _acting(scope: Scope, *, query: bool) -> Callable[..., Acting]:

@@ -179,15 +179,11 @@ def set_cell(
         # The cell of a role that is not a subject: the role in the path is what is wrong.
         return ["body", "rows", _row_index(current, row_id), "cells", role], ["path", "role"]
 
-    if data is None:
-        update_comparison(
-            session, ref, edit=change, key=key, if_match=if_match, action="delete_cell"
-        )
-        return None
+    action = "edit_cell" if data is not None else "delete_cell"
     update_comparison(
-        session, ref, edit=change, part=part, key=key, if_match=if_match, action="edit_cell"
+        session, ref, edit=change, part=part, key=key, if_match=if_match, action=action
     )
-    return get_row(session, ref, row_id, preview=True)
+    return get_row(session, ref, row_id, preview=True) if data is not None else None
 
 
 def add_subject(

@@ -140,7 +140,7 @@ def _routes(t: Translatable) -> None:
         ref: Ref, locale: Locale, read: WithReadQuery, query: Annotated[PageParams, Query()]
     ) -> Response:
         found = service.get(read.session, t, ref, locale)
-        return revisions(read.request, read.session, service.REVISIONS, found, query)
+        return revisions(read, service.REVISIONS, found, query)
 
 
 for _kind in kinds.TRANSLATABLE:
