@@ -8,9 +8,10 @@ The code is in layers; a module imports only from its own layer and the ones bef
 - ``web``: HTTP details every route shares (representations, pagination, the response cache,
   metrics, rate limits, the OpenAPI document, the server's connection guards);
 - ``models``: every domain's tables and schemas, which may import each other;
-- ``writes``: what every write shares — the search index, the event log, revisions, the write
-  frame (``editing``), idempotency and reading translations;
-- the services, one layer each, in this order: ``auth``, ``labels`` (authors and tags),
+- ``writes``: what every write shares — the search index, the event log, revisions, the roles'
+  rules and the audit trail, the write frame (``editing``), idempotency and reading translations;
+- the services, one layer each, in this order: ``auth`` (keys, people, the audit trail),
+  ``labels`` (authors and tags),
   ``assets`` (media), ``roles``, ``comparisons``, a role's page with its comparisons,
   ``articles``, then ``translations``,
   ``previews``, ``batch``, ``schedule``, ``seed``, ``search``, ``trash``, ``changes``,
@@ -19,8 +20,9 @@ The code is in layers; a module imports only from its own layer and the ones bef
 - ``rooms``: the room of a kind added since (``api/<kind>/service.py``), after every service:
   it may call any of them, and none calls it (the trash, batch, search, exports and the rest
   reach it through the registry of kinds);
-- ``routes``: HTTP only — each domain's router, its dependencies and ``routing``; a router
-  never imports another router;
+- ``routes``: HTTP only — each domain's router, its dependencies and ``routing``, and the
+  studio's pages (``api.studio``: server-rendered HTML for people); a router never imports
+  another router;
 - ``app``: ``main`` and ``cli``, which wire everything together.
 """
 
@@ -35,12 +37,24 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "api.search.index",
             "api.events.service",
             "api.history.service",
+            "api.people.passwords",
+            "api.people.rules",
+            "api.audit.record",
             "api.editing",
             "api.idempotency.service",
             "api.translations.reading",
         ),
     ),
-    ("auth", ("api.auth.service",)),
+    (
+        "auth",
+        (
+            "api.auth.service",
+            "api.people.mail",
+            "api.people.service",
+            "api.people.sessions",
+            "api.audit.service",
+        ),
+    ),
     ("labels", ("api.labels.service",)),
     ("assets", ("api.assets.images", "api.assets.storage", "api.assets.service")),
     ("roles", ("api.roles.service",)),
@@ -89,6 +103,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "api.auth.dependencies",
             "api.routing",
+            "api.studio.guard",
             "api.*.router",
         ),
     ),

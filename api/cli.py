@@ -3,26 +3,33 @@
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from cryptography.fernet import Fernet
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
+from api.audit import service as audit_service
+from api.audit.models import AuditQuery
 from api.auth import service as auth_service
 from api.auth.models import KeyCreate, Scope
+from api.core import db
 from api.core.clock import clock
 from api.core.config import REPO_ROOT, get_settings, listening_url
 from api.core.db import make_engine, open_session
 from api.core.errors import FolioError, SeedError
+from api.people import passwords
+from api.people import service as people_service
+from api.people.models import UserCreate, UserPatch, UserRole
 from api.web import commits
 
 if TYPE_CHECKING:
@@ -34,8 +41,12 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Folio, a headless content API.", no_args_is_help=True)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
+users_app = typer.Typer(help="People who sign in to the studio.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
 
 
 def alembic_config() -> "Config":
@@ -126,6 +137,135 @@ def _session() -> Iterator[Session]:
         engine.dispose()
 
 
+@contextmanager
+def _failing() -> Iterator[None]:
+    """A problem a service raised, as one line on stderr and exit status 1."""
+    try:
+        yield
+    except FolioError as exc:
+        typer.echo(f"error: {exc.detail}", err=True)
+        raise typer.Exit(1) from exc
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def _valid(model: type[Model], **values: object) -> Model:
+    """``values`` as ``model``, or the first thing wrong with them and exit status 2."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        typer.echo(f"error: {'.'.join(map(str, error['loc']))}: {error['msg']}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _password(email: str) -> str:
+    """A new password: asked twice at a terminal, else the first line of standard input. Never
+    an argument (it would stay in the shell's history and in the process list)."""
+    if sys.stdin.isatty():
+        password = str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    reason = passwords.problem(password, email)
+    if reason is not None:
+        typer.echo(f"error: password: {reason}", err=True)
+        raise typer.Exit(2)
+    return password
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(help="Their email; they sign in with it.")],
+    name: Annotated[str, typer.Option(help="Their name, as the studio and the trail show it.")],
+    role: Annotated[UserRole, typer.Option(help="What they may do.")],
+    author: Annotated[
+        int | None, typer.Option(help="The id of the author whose byline they sign.")
+    ] = None,
+) -> None:
+    """Create a person with a password, read from a prompt (or standard input when it is not a
+    terminal). The first admin is made so; the first admin takes every key that had nobody."""
+    data = _valid(UserCreate, email=email, name=name, role=role, author_id=author)
+    password = _password(data.email)
+    with _session() as session, _failing():
+        db.begin_write(session)
+        user = people_service.create_user(session, data, password=password)
+        session.commit()
+        typer.echo(f"created {user.role} {user.email} (id {user.id})", err=True)
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List people: email, name, role, state, last sign-in."""
+    with _session() as session:
+        for user in people_service.all_users(session):
+            state = "disabled" if user.disabled else "active"
+            seen = f"{user.last_sign_in_at:%Y-%m-%d %H:%M}" if user.last_sign_in_at else "never"
+            typer.echo(f"{user.email}\t{user.name}\t{user.role}\t{state}\tsigned in {seen}")
+
+
+@users_app.command("change")
+def users_change(
+    email: Annotated[str, typer.Argument(help="Their email.")],
+    role: Annotated[UserRole | None, typer.Option(help="A new role.")] = None,
+    name: Annotated[str | None, typer.Option(help="A new name.")] = None,
+    disabled: Annotated[
+        bool | None, typer.Option("--disable/--enable", help="Stop or restore their access.")
+    ] = None,
+) -> None:
+    """Change a person's role, name or state; a new role or state ends their sessions."""
+    values = {"role": role, "name": name, "disabled": disabled}
+    data = _valid(UserPatch, **{k: v for k, v in values.items() if v is not None})
+    with _session() as session, _failing():
+        user = people_service.change_user(
+            session, people_service.find_user(session, email).id or 0, data, by=None
+        )
+        typer.echo(f"{user.email}: {user.role}, {'disabled' if user.disabled else 'active'}")
+
+
+@users_app.command("reset-password")
+def users_reset_password(email: Annotated[str, typer.Argument(help="Their email.")]) -> None:
+    """Print a single-use link by which the person chooses a new password (mailed to them too
+    when FOLIO_SMTP_URL is set). No mail server is needed: give them the link."""
+    with _session() as session, _failing():
+        link = people_service.reset_link(session, people_service.find_user(session, email), by=None)
+    typer.echo(f"expires {link.expires_at:%Y-%m-%d %H:%M} UTC", err=True)
+    typer.echo(link.url)
+
+
+@audit_app.command("list")
+def audit_list(
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many, newest first.")] = 50,
+    action: Annotated[str | None, typer.Option(help="Only this action.")] = None,
+    user: Annotated[str | None, typer.Option(help="Only this person's acts (email).")] = None,
+) -> None:
+    """Print the newest events of the audit trail, one a line (tab-separated)."""
+    with _session() as session, _failing():
+        user_id = people_service.find_user(session, user).id if user else None
+        query = _valid(AuditQuery, limit=min(limit, 100), action=action, user_id=user_id)
+        printed = 0
+        while printed < limit:
+            page = audit_service.list_entries(session, query)
+            for entry in page.items[: limit - printed]:
+                who = entry.actor.user_email or entry.actor.key_name or entry.actor.kind
+                thing = f"{entry.object.type}/{entry.object.id}" if entry.object else "-"
+                typer.echo(
+                    f"{entry.at:%Y-%m-%dT%H:%M:%SZ}\t{entry.action}\t{who}\t{thing}"
+                    f"\t{entry.address or '-'}\t{entry.request_id or '-'}"
+                )
+                printed += 1
+            if page.next_cursor is None:
+                break
+            query = query.model_copy(update={"cursor": page.next_cursor})
+
+
+@audit_app.command("prune")
+def audit_prune() -> None:
+    """Delete the audit events older than FOLIO_AUDIT_RETENTION_DAYS (the worker does too)."""
+    with _session() as session:
+        typer.echo(f"pruned {audit_service.prune(session)} audit event(s)", err=True)
+
+
 @keys_app.command("create")
 def keys_create(
     name: Annotated[str, typer.Option(help="A name to recognise the key by.")],
@@ -133,19 +273,16 @@ def keys_create(
     expires: Annotated[
         int | None, typer.Option(help="Days until it stops working (default: never).")
     ] = None,
+    user: Annotated[
+        str | None, typer.Option(help="Email of the person it belongs to (default: first admin).")
+    ] = None,
 ) -> None:
-    """Create an API key and print its token, once: only a hash of it is kept."""
-    try:
-        data = KeyCreate(name=name, scope=scope, expires_in_days=expires)
-    except ValidationError as exc:
-        typer.echo(f"error: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}", err=True)
-        raise typer.Exit(2) from exc
-    with _session() as session:
-        try:
-            created = auth_service.create_key(session, data)
-        except FolioError as exc:
-            typer.echo(f"error: {exc.detail}", err=True)
-            raise typer.Exit(1) from exc
+    """Create an API key and print its token, once: only a hash of it is kept. It belongs to
+    --user (default: the first admin) and never does more than they may."""
+    with _session() as session, _failing():
+        owner = people_service.find_user(session, user).id if user else None
+        data = _valid(KeyCreate, name=name, scope=scope, expires_in_days=expires, user_id=owner)
+        created = auth_service.create_key(session, data)
     typer.echo(
         f"created {created.scope} key {created.name!r}"
         + (f", expiring {created.expires_at:%Y-%m-%d}" if created.expires_at else "")
@@ -173,12 +310,8 @@ def keys_list() -> None:
 @keys_app.command("revoke")
 def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
     """Revoke an API key: it stops working at once."""
-    with _session() as session:
-        try:
-            auth_service.revoke_key(session, name)
-        except FolioError as exc:
-            typer.echo(f"error: {exc.detail}", err=True)
-            raise typer.Exit(1) from exc
+    with _session() as session, _failing():
+        auth_service.revoke_key(session, name)
     typer.echo(f"revoked {name!r}", err=True)
 
 

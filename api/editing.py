@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
+from api.audit import record as audit
 from api.auth.models import ApiKey
 from api.core import db, kinds
 from api.core.clock import clock
@@ -30,6 +31,7 @@ from api.core.slugs import is_slug, ref_filter, slugify
 from api.core.workflow import Status, effective_status, readable
 from api.events import service as events
 from api.history import service as history
+from api.people import rules
 from api.search import index as search_index
 from api.translations import reading
 from api.translations.models import Translation
@@ -137,8 +139,9 @@ class Writes(Generic[Row, Input]):
     def create(self, session: Session, data: Input, *, key: ApiKey | None) -> Row:
         """A new row with its first revision, flushed in the caller's transaction."""
         row = self.new(data)
+        rules.claim(key, row)
         self.apply(session, row, data, key)
-        record_created(session, row, self.kind, key)
+        created(session, row, self.kind, key)
         return row
 
     def update(
@@ -244,10 +247,23 @@ def change(
     begin(session)
     row = kind.find(session, ref, True)
     check_precondition(if_match, lambda: etag_body(kind.public(session, row)))
-    was_public = events.is_visible(row)
+    was_public, before = events.is_visible(row), audit.state(row)
+    # The roles' rule before the change (whose it is, whether it may be deleted) and after it
+    # (what it has become: publishing is an author's).
+    rules.check_content(key, kind.collection, row, action=action, was_public=was_public)
     apply(row)
+    rules.check_content(key, kind.collection, row, action=action, was_public=was_public)
     try:
         record_revision(session, row, kind, action=action, key=key, was_public=was_public)
+        audit.content_changed(
+            session,
+            kind.collection,
+            row,
+            action=action,
+            before=before,
+            was_public=was_public,
+            key=key,
+        )
         commit(session)
     except IntegrityError as exc:  # a unique slug a concurrent writer took first: 409
         session.rollback()
@@ -530,6 +546,16 @@ def find(
         if slug is not None:
             raise Moved(collection, ref, slug)
     raise missing(f"No {collection[:-1]} with id or slug {ref!r}.")
+
+
+def created(session: Session, row: Any, kind: Kind[Any], key: ApiKey | None) -> None:
+    """A new row made by a caller (its rule checked) with its event, revision 1, search
+    document and audit entry (flushed, not committed)."""
+    rules.check_content(key, kind.collection, row, action="create", was_public=False)
+    record_created(session, row, kind, key)
+    audit.content_changed(
+        session, kind.collection, row, action="create", before=None, was_public=False, key=key
+    )
 
 
 def record_created(session: Session, row: Any, kind: Kind[Any], key: ApiKey | None) -> None:

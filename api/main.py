@@ -18,6 +18,7 @@ from starlette.middleware.cors import CORSMiddleware
 from api.articles import router as articles
 from api.assets.router import router as assets_router
 from api.assets.storage import make_storage
+from api.audit.router import router as audit_router
 from api.auth.dependencies import current_key, metrics_reader
 from api.auth.router import router as keys_router
 from api.batch.router import router as batch_router
@@ -30,12 +31,14 @@ from api.core.errors import install_error_handlers
 from api.core.logs import configure_logging
 from api.feeds.router import router as feeds_router
 from api.labels.router import authors_router, tags_router
+from api.people.router import router as people_router
 from api.previews.router import router as previews_router
 from api.purge import service as purge
 from api.roles import router as roles
 from api.schedule import read_changes
 from api.search.router import router as search_router
 from api.sharing.router import router as sharing_router
+from api.studio import router as studio
 from api.transfer.router import router as import_router
 from api.translations.router import router as translations_router
 from api.trash.router import router as trash_router
@@ -239,6 +242,8 @@ def create_app(
         authors_router,
         tags_router,
         keys_router,
+        people_router,
+        audit_router,
         trash_router,
         search_router,
         feeds_router,
@@ -252,6 +257,7 @@ def create_app(
     ):
         app.include_router(router)
     app.include_router(metrics_router, dependencies=[Depends(metrics_reader)])
+    studio.install(app)
     # Added innermost first: HEAD becomes GET before anything else sees it, and CORS wraps the
     # cache, so cached answers get CORS headers too.
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)

@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 from api.articles.models import Article, ArticleComparison, ArticlePublic, ArticleRole, ArticleTag
 from api.assets.models import ArticleAsset, Asset, AssetBlob
+from api.audit.models import AuditEvent
 from api.auth.models import ApiKey
 from api.comparisons.models import (
     Comparison,
@@ -19,6 +20,7 @@ from api.events.models import Event
 from api.history.models import Revision, SlugRedirect
 from api.idempotency.models import IdempotencyRecord
 from api.labels.models import Author, LabelPublic, Tag
+from api.people.models import RecoveryCode, User, UserSession, UserToken
 from api.previews.models import PreviewLink
 from api.purge.models import PurgeCursor
 from api.roles.models import Role, RolePublic
@@ -81,6 +83,7 @@ __all__ = [
     "ArticleTag",
     "Asset",
     "AssetBlob",
+    "AuditEvent",
     "Author",
     "Comparison",
     "ComparisonCell",
@@ -91,6 +94,7 @@ __all__ = [
     "IdempotencyRecord",
     "PreviewLink",
     "PurgeCursor",
+    "RecoveryCode",
     "Representation",
     "RepresentationKey",
     "Revision",
@@ -99,6 +103,9 @@ __all__ = [
     "SlugRedirect",
     "Tag",
     "Translation",
+    "User",
+    "UserSession",
+    "UserToken",
     "Webhook",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -40,6 +40,9 @@ from api.seed import load_seeds
 SEED = REPO_ROOT / "seeds" / "000_ade3deb2bcbb1fed.txt"
 # Webhook secrets are encrypted with it; set here so no test writes a .env of its own.
 os.environ.setdefault("FOLIO_SECRET_KEY", Fernet.generate_key().decode())
+# Passwords hashed cheaply in tests (argon2id all the same); production keeps OWASP's costs.
+os.environ.setdefault("FOLIO_ARGON2_MEMORY_KIB", "8")
+os.environ.setdefault("FOLIO_ARGON2_TIME_COST", "1")
 
 
 @dataclass

@@ -31,6 +31,9 @@ from api.auth.models import KeyCreate, Scope
 from api.core.clock import clock
 from api.core.config import REPO_ROOT, Settings, get_settings
 from api.main import create_app
+from api.people import service as people_service
+from api.people.models import UserCreate, UserRole
+from api.people.service import LINK_PREFIX
 from api.web.examples import EXAMPLES
 from api.webhooks import worker
 from tests.assets.images import png
@@ -42,7 +45,7 @@ RUN = timedelta(minutes=15)  # longer than a run takes, from its template databa
 SEED = "ai-operating-partner-vs-fractional-caio-which-role-do-you-need"
 COMPARISON = "ai-operating-partner-vs-fractional-caio"
 # Values made at random on each run, shown with a fixed stand-in of the same shape.
-RANDOM_FIELDS = {"token", "secret", "prefix"}
+RANDOM_FIELDS = {"token", "secret", "prefix", "request_id"}
 ROOT = "urn:folio:openapi"
 
 
@@ -127,6 +130,8 @@ def _stand_in(value: Any, ended: datetime) -> Any:
                 shown[k] = _shape(v)
             if k == "url" and isinstance(v, str) and isinstance(value.get("token"), str):
                 shown[k] = v.replace(value["token"], _shape(value["token"]))  # a preview link
+            if isinstance(v, str) and LINK_PREFIX in v:  # an invitation, a reset link
+                shown[k] = re.sub(rf"{LINK_PREFIX}[\w-]+", lambda m: _shape(m.group()), v)
             if k == "next_attempt_at" and v is not None:
                 shown[k] = _iso(AT + timedelta(seconds=get_settings().webhook_backoff_seconds))
         return shown
@@ -149,7 +154,7 @@ def _iso(when: datetime) -> str:
 def _shape(secret: str) -> str:
     """The head kept (``whsec_``, or ``folio_`` and a key's 12-digit prefix, shown as the same
     stand-in as ``prefix``), then hex digits in order."""
-    head = re.match(r"[a-z]+_(?:[0-9a-f]{12}_)?", secret)
+    head = re.match(r"[a-z-]+_(?:[0-9a-f]{12}_)?", secret)
     kept = head.group() if head else ""
     if len(kept.split("_")) == 3:
         kept = kept.split("_")[0] + "_0123456789ab_"
@@ -463,6 +468,21 @@ def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
     )
     get("GET", "/v1/keys?limit=1")
     del key
+    get("GET", "/v1/me")
+    invited = get(
+        "POST",
+        "/v1/users",
+        expect=201,
+        json_body={"email": "grace@example.org", "name": "Grace Editor", "role": "editor"},
+    )
+    token = invited["invitation_url"].rsplit("/", 1)[1]
+    get("POST", "/v1/password", json_body={"token": token, "password": "a long unusual phrase"})
+    person = {"user_id": invited["id"]}
+    get("GET", "/v1/users?limit=1")
+    get("GET", "/v1/users/{user_id}", path=person)
+    get("PATCH", "/v1/users/{user_id}", path=person, json_body={"role": "author"})
+    get("POST", "/v1/users/{user_id}/reset-link", path=person, expect=201)
+    get("DELETE", "/v1/users/{user_id}/sessions", path=person)
     hook = get(
         "POST",
         "/v1/webhooks",
@@ -527,6 +547,7 @@ def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
     get("POST", "/v1/articles", expect=422, json_body={"title": "", "status": "live"})
     # A whole document sent back as read (PUT what you GET).
     get("PUT", "/v1/articles/{ref}", path={"ref": SEED}, json_body=seed)
+    get("GET", "/v1/audit?limit=3")
 
 
 @contextmanager
@@ -541,8 +562,11 @@ def _server(url: str, media: Path) -> Iterator[tuple[TestClient, str]]:
         with TestClient(create_app(settings)) as client:
             engine = client.app.state.engine  # type: ignore[attr-defined]
             with Session(engine) as session:
+                person = UserCreate(email="ada@example.org", name="Ada Admin", role=UserRole.admin)
+                ada = people_service.create_user(session, person)
+                session.commit()
                 admin = auth_service.create_key(
-                    session, KeyCreate(name="examples", scope=Scope.admin)
+                    session, KeyCreate(name="examples", scope=Scope.admin, user_id=ada.id)
                 )
                 session.commit()
             yield client, admin.token

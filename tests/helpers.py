@@ -248,3 +248,25 @@ def refused_unchanged(
     assert response.headers["content-type"] == "application/problem+json"
     assert [str(p) for p in response.json()["errors"][0]["loc"]][: len(loc)] == loc
     assert state() == before
+
+
+def make_person(
+    session: Session, role: str, *, email: str | None = None, password: str | None = None
+) -> tuple[Any, dict[str, str]]:
+    """A person of ``role`` (committed in the test's transaction) and the headers of a key of
+    theirs with the most their role allows (admin scope for an admin, write for the others)."""
+    from api.auth import service as auth_service
+    from api.auth.models import KeyCreate, Scope
+    from api.core import db
+    from api.people import service as people_service
+    from api.people.models import UserCreate, UserRole
+
+    db.begin_write(session)
+    data = UserCreate(email=email or f"{role}@example.org", name=role.title(), role=UserRole(role))
+    user = people_service.create_user(session, data, password=password)
+    session.commit()
+    scope = Scope.admin if role == "admin" else Scope.write
+    key = auth_service.create_key(
+        session, KeyCreate(name=f"{role}-{user.id}", scope=scope, user_id=user.id)
+    )
+    return user, {"Authorization": f"Bearer {key.token}"}

@@ -71,6 +71,10 @@ class Article(ArticleBase, Workflow, Tracked, table=True):
     cover_asset_id: int | None = Field(
         default=None, foreign_key="asset.id", index=True, ondelete="RESTRICT"
     )
+    # The person who made it: a contributor or an author changes only their own.
+    owner_id: int | None = Field(
+        default=None, foreign_key="folio_user.id", index=True, ondelete="SET NULL"
+    )
     body: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON, nullable=False)
 
 

@@ -62,6 +62,7 @@ from api.core.slugs import slugify
 from api.core.workflow import Status, visible_now
 from api.labels.models import Author, Tag
 from api.labels.service import authors, tags
+from api.people import rules
 from api.roles import service as roles_service
 from api.search import index as search_index
 from api.translations import reading
@@ -208,7 +209,10 @@ def _apply(session: Session, article: Article, data: ArticleInput, *, key: ApiKe
     if not keeps_slug:
         editing.claim_slug(session, COLLECTION, article, slug)
     kinds.ARTICLE.assign(article, data)
+    # A new article without a byline takes its maker's (a person linked to an author).
     article.author_id = author.id if author is not None else None
+    if author is None and article.id is None:
+        article.author_id = rules.byline(key)
     article.meta_title = seo.meta_title
     article.meta_description = seo.meta_description
     article.canonical_url = seo.canonical_url

@@ -28,6 +28,8 @@ from api.core.errors import (
 )
 from api.core.fields import MAX_ID
 from api.core.urls import api_url
+from api.people import rules
+from api.people.models import UserRole
 from api.web.http import (
     PRIVATE_CACHE,
     NoQueryDep,
@@ -86,12 +88,13 @@ _UPLOAD = {
 async def upload_asset(
     request: Request,
     session: SessionDep,
-    _key: WriteKey,
+    key: WriteKey,
     query: Annotated[AssetUploadQuery, Query()],
 ) -> Response:
     """Upload an image or a file: the body itself (with its media type), or multipart with a
     `file` field. The same bytes are stored once: uploading them again answers the asset
     made of them (200). What the file is, its size and colour are read from the bytes."""
+    rules.require_role(key, UserRole.author, "upload media")  # before the body is read
     filename, alt = query.filename, query.alt
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         data, filename, alt = await _multipart(request, filename, alt)
@@ -99,7 +102,7 @@ async def upload_asset(
         data = await request.body()
     storage = request.app.state.storage
     asset, made = await run_in_threadpool(
-        service.upload, session, storage, data, alt=alt, filename=filename
+        service.upload, session, storage, data, alt=alt, filename=filename, key=key
     )
     assert asset.id is not None
     body = encode(service.to_public(asset))
@@ -197,7 +200,7 @@ def get_asset_file(
 )
 def patch_asset(asset_id: AssetId, data: AssetPatch, write: WithWrite) -> Response:
     """Change an asset's alternative text or file name (its bytes never change)."""
-    asset = service.update_asset(write.session, asset_id, data)
+    asset = service.update_asset(write.session, asset_id, data, key=write.key)
     return represent(write.request, service.to_public(asset), public=False)
 
 
@@ -208,5 +211,5 @@ def patch_asset(asset_id: AssetId, data: AssetPatch, write: WithWrite) -> Respon
 )
 def delete_asset(asset_id: AssetId, write: WithWrite) -> Response:
     """Delete an asset and its file for good; refused (409) while content uses it."""
-    service.delete_asset(write.session, write.request.app.state.storage, asset_id)
+    service.delete_asset(write.session, write.request.app.state.storage, asset_id, key=write.key)
     return no_content()

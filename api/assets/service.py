@@ -22,12 +22,15 @@ from api.assets.models import (
     RenditionQuery,
 )
 from api.assets.storage import Storage
+from api.auth.models import ApiKey
 from api.core import db, surrogates
 from api.core.clock import clock
 from api.core.config import get_settings
 from api.core.errors import AssetNotFound, InvalidBody, NoRenditions, StillReferenced
 from api.core.urls import api_url
 from api.core.workflow import readable
+from api.people import rules
+from api.people.models import UserRole
 from api.roles.models import Role
 from api.web.pagination import Page, Sortable, keyset_page, map_page
 
@@ -71,9 +74,17 @@ def existing_ids(session: Session, ids: Iterable[int]) -> set[int]:
 
 
 def upload(
-    session: Session, storage: Storage, data: bytes, *, alt: str, filename: str
+    session: Session,
+    storage: Storage,
+    data: bytes,
+    *,
+    alt: str,
+    filename: str,
+    key: ApiKey | None = None,
 ) -> tuple[Asset, bool]:
-    """The asset of these bytes: new, or the one already made of the same bytes (False)."""
+    """The asset of these bytes: new, or the one already made of the same bytes (False).
+    Authors, editors and admins upload; contributors do not."""
+    rules.require_role(key, UserRole.author, "upload media")
     if not data:
         raise InvalidBody.at(["body"], "the file is empty")
     digest = hashlib.sha256(data).hexdigest()
@@ -191,7 +202,10 @@ def _encoding_of(media_type: str) -> str:
     )
 
 
-def update_asset(session: Session, asset_id: int, data: AssetPatch) -> Asset:
+def update_asset(
+    session: Session, asset_id: int, data: AssetPatch, *, key: ApiKey | None = None
+) -> Asset:
+    rules.require_role(key, UserRole.author, "change media")
     db.begin_write(session)
     asset = find_asset(session, asset_id, preview=True)
     if data.alt is not None:
@@ -215,8 +229,12 @@ def users(session: Session, asset_id: int) -> list[str]:
     return [f"articles/{s}" for s in articles] + [f"roles/{s}" for s in roles]
 
 
-def delete_asset(session: Session, storage: Storage, asset_id: int) -> None:
-    """Deletes an asset and its bytes for good; refused while content uses it."""
+def delete_asset(
+    session: Session, storage: Storage, asset_id: int, *, key: ApiKey | None = None
+) -> None:
+    """Deletes an asset and its bytes for good; refused while content uses it. Editors and
+    admins only."""
+    rules.require_role(key, UserRole.editor, "delete media")
     db.begin_write(session)
     asset = find_asset(session, asset_id, preview=True)
     used = users(session, asset_id)

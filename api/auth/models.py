@@ -6,10 +6,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PydanticField
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Relationship, SQLModel
 
 from api.core.columns import UTCDateTime, string_enum, utcnow
-from api.core.fields import JSON_INTEGER
+from api.core.fields import JSON_INTEGER, MAX_ID
+from api.people.models import User
 
 
 class Scope(StrEnum):
@@ -34,6 +35,12 @@ class ApiKey(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The person it belongs to, loaded with it (one query finds both): the key never does
+    # more than they may do now. None for a key made before people existed.
+    user_id: int | None = Field(
+        default=None, foreign_key="folio_user.id", index=True, ondelete="RESTRICT"
+    )
+    user: User | None = Relationship(sa_relationship_kwargs={"lazy": "joined"})
 
 
 class KeyCreate(BaseModel):
@@ -43,6 +50,9 @@ class KeyCreate(BaseModel):
         min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$"
     )
     scope: Scope
+    user_id: Annotated[int, PydanticField(ge=1, le=MAX_ID), JSON_INTEGER] | None = PydanticField(
+        None, description="Whose key it is (an admin may make one for anyone); default: yours."
+    )
     expires_in_days: Annotated[int, PydanticField(ge=1, le=3650), JSON_INTEGER] | None = None
 
 
@@ -54,6 +64,7 @@ class KeyPublic(SQLModel):
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
+    user_id: int | None = Field(description="The person it belongs to; it never does more.")
 
 
 class KeyCreated(KeyPublic):

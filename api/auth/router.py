@@ -8,7 +8,7 @@ from starlette.responses import Response
 from api.auth import service
 from api.auth.dependencies import WithAdmin, WithAdminQuery
 from api.auth.models import KeyCreate, KeyCreated, KeyPublic
-from api.core.errors import AUTH_ERRORS, Conflict, KeyNotFound, problem_responses
+from api.core.errors import AUTH_ERRORS, Conflict, InvalidBody, KeyNotFound, problem_responses
 from api.web.http import created, represent, represent_page
 from api.web.pagination import ListEnvelope, PageParams
 
@@ -28,11 +28,11 @@ def list_keys(admin: WithAdminQuery, query: Annotated[PageParams, Query()]) -> R
     "",
     status_code=201,
     response_model=KeyCreated,
-    responses=problem_responses(Conflict, *AUTH_ERRORS),
+    responses=problem_responses(Conflict, InvalidBody, *AUTH_ERRORS),
 )
 def create_key(data: KeyCreate, admin: WithAdmin) -> Response:
     """Create an API key; the response is the only time its token is shown."""
-    key = service.create_key(admin.session, data)
+    key = service.create_key(admin.session, data, by=admin.key)
     return created(admin.request, key, location=f"/v1/keys/{key.id}")
 
 
@@ -41,4 +41,6 @@ def create_key(data: KeyCreate, admin: WithAdmin) -> Response:
 )
 def revoke_key(ref: KeyRef, admin: WithAdmin) -> Response:
     """Revoke an API key: it stops working at once and is kept, revoked, for the record."""
-    return represent(admin.request, service.revoke_key(admin.session, ref), public=False)
+    return represent(
+        admin.request, service.revoke_key(admin.session, ref, by=admin.key), public=False
+    )

@@ -9,10 +9,12 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from api.audit import record as audit
 from api.auth.models import ApiKey, KeyCreate, KeyCreated, KeyPublic, Scope
 from api.core import db, tokens
 from api.core.clock import clock
-from api.core.errors import Conflict, Forbidden, KeyNotFound, Unauthorized
+from api.core.errors import Conflict, Forbidden, InvalidBody, KeyNotFound, Unauthorized
+from api.people.models import User, UserRole
 from api.web.pagination import Page, PageParams, Sortable, keyset_page, map_page
 
 TOKEN_PREFIX = "folio_"
@@ -22,8 +24,18 @@ def to_public(key: ApiKey) -> KeyPublic:
     return KeyPublic.model_validate(key)
 
 
-def create_key(session: Session, data: KeyCreate) -> KeyCreated:
+def create_key(session: Session, data: KeyCreate, *, by: ApiKey | None = None) -> KeyCreated:
+    """A key for ``data.user_id``, else for whoever makes it (``by``'s person), else, from the
+    command line, for the first admin (or nobody until there is one). A key's scope may not
+    be more than its person's role allows."""
     db.begin_write(session)
+    user = _owner(session, data.user_id if data.user_id is not None else _person_id(by))
+    if user is not None and data.scope == Scope.admin and user.role != UserRole.admin:
+        raise InvalidBody.at(["body", "scope"], f"{user.email} is not an admin")
+    if user is not None and user.disabled:
+        raise InvalidBody.at(["body", "user_id"], f"{user.email} is disabled")
+    if session.exec(select(ApiKey.id).where(ApiKey.name == data.name)).first() is not None:
+        raise Conflict(f"A key named {data.name!r} exists already.")
     made = tokens.make(TOKEN_PREFIX)
     now = clock.now()
     key = ApiKey(
@@ -33,14 +45,43 @@ def create_key(session: Session, data: KeyCreate) -> KeyCreated:
         scope=data.scope,
         created_at=now,
         expires_at=now + timedelta(days=data.expires_in_days) if data.expires_in_days else None,
+        user_id=user.id if user is not None else None,
     )
     session.add(key)
     try:
+        session.flush()
+        audit.record(
+            session,
+            "key-created",
+            key=by,
+            object_type="keys",
+            object_id=key.id,
+            detail={"name": key.name, "scope": str(key.scope), "user_id": key.user_id},
+        )
         session.commit()
-    except IntegrityError as exc:
+    except IntegrityError as exc:  # a concurrent maker took the name first
         session.rollback()
         raise Conflict(f"A key named {data.name!r} exists already.") from exc
     return KeyCreated.model_validate(key, update={"token": made.token})
+
+
+def _person_id(key: ApiKey | None) -> int | None:
+    return key.user_id if key is not None else None
+
+
+def _owner(session: Session, user_id: int | None) -> User | None:
+    """The person a new key belongs to: ``user_id``'s, else the first admin."""
+    if user_id is not None:
+        user = session.get(User, user_id)
+        if user is None:
+            raise InvalidBody.at(["body", "user_id"], f"no user with id {user_id}")
+        return user
+    return first_admin(session)
+
+
+def first_admin(session: Session) -> User | None:
+    statement = select(User).where(User.role == UserRole.admin, col(User.disabled).is_(False))
+    return session.exec(statement.order_by(col(User.id))).first()
 
 
 _BY_NAME = Sortable({"name": col(ApiKey.name)}, "name", col(ApiKey.id))
@@ -67,9 +108,18 @@ def get_key_or_raise(session: Session, ref: str) -> ApiKey:
     return key
 
 
-def revoke_key(session: Session, ref: str) -> KeyPublic:
+def revoke_key(session: Session, ref: str, *, by: ApiKey | None = None) -> KeyPublic:
     db.begin_write(session)
     key = get_key_or_raise(session, ref)
+    if key.revoked_at is None:
+        audit.record(
+            session,
+            "key-revoked",
+            key=by,
+            object_type="keys",
+            object_id=key.id,
+            detail={"name": key.name},
+        )
     tokens.revoke(session, key, clock.now())
     return to_public(key)
 
@@ -83,6 +133,8 @@ def authenticate(session: Session, token: str) -> ApiKey:
     now = clock.now()
     if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= now):
         raise invalid
+    if key.user is not None and key.user.disabled:  # a disabled person's keys stop working
+        raise invalid
     return key
 
 
@@ -91,4 +143,8 @@ def require(key: ApiKey | None, scope: Scope) -> ApiKey:
         raise Unauthorized(f"This needs an API key with the {scope} scope.", token_sent=False)
     if not key.scope.allows(scope):
         raise Forbidden(f"The key {key.name!r} has the {key.scope} scope; this needs {scope}.")
+    user = key.user
+    if scope == Scope.admin and user is not None and user.role != UserRole.admin:
+        # The key was made when its person was an admin; they are not any more.
+        raise Forbidden(f"The key {key.name!r} belongs to {user.email}, who is not an admin now.")
     return key

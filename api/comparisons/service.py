@@ -207,12 +207,16 @@ def _write_rows(
 def create_comparison(
     session: Session, data: ComparisonInput, *, key: ApiKey | None, owner: Article | None = None
 ) -> Comparison:
-    """A new comparison with its first revision, flushed in the caller's transaction."""
+    """A new comparison with its first revision, flushed in the caller's transaction; one of
+    an article's tables follows the article's rules, checked by the article's write."""
     comparison = WRITES.new(data)
     if owner is not None:
         comparison.owner_article_id = owner.id
     _apply(session, comparison, data, owner=owner)
-    editing.record_created(session, comparison, KIND, key)
+    if owner is None:
+        editing.created(session, comparison, KIND, key)
+    else:
+        editing.record_created(session, comparison, KIND, key)
     return comparison
 
 

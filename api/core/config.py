@@ -148,7 +148,51 @@ class Settings(BaseSettings):
         description="Failed authentications per client before 429 (limits notation, or off).",
     )
 
-    @field_validator("rate_limit_anonymous", "rate_limit_key", "auth_failure_limit")
+    sign_in_limit_account: str = Field(
+        default="10/15 minutes",
+        description="Failed sign-ins per account before it is locked for the rest of the window.",
+    )
+    sign_in_limit_address: str = Field(
+        default="50/15 minutes",
+        description="Failed sign-ins per client address before 429 (limits notation, or off).",
+    )
+    argon2_time_cost: int = Field(default=2, ge=1, le=20, description="argon2id passes.")
+    argon2_memory_kib: int = Field(
+        default=19456, ge=8, le=1024 * 1024, description="argon2id memory (KiB); OWASP: 19 MiB."
+    )
+    argon2_parallelism: int = Field(default=1, ge=1, le=16, description="argon2id lanes.")
+    invitation_hours: int = Field(
+        default=72, ge=1, le=24 * 30, description="Hours an invitation or a reset link works."
+    )
+    session_idle_minutes: int = Field(
+        default=120, ge=5, le=24 * 60 * 30, description="A studio session unused this long ends."
+    )
+    session_hours: int = Field(
+        default=24 * 7,
+        ge=1,
+        le=24 * 90,
+        description="A studio session ends this long after sign-in.",
+    )
+    two_factor_required: bool = Field(
+        default=False, description="Admins and editors must set up two-factor sign-in."
+    )
+    audit_retention_days: int = Field(
+        default=365, ge=1, le=36500, description="Audit events older than this are pruned."
+    )
+    smtp_url: str | None = Field(
+        default=None,
+        description="smtp://user:password@host:587 (or smtps://): invitations and reset links are"
+        " mailed through it; unset, they are only shown to whoever made them.",
+    )
+    mail_from: str = Field(default="folio@localhost", description="Sender of those mails.")
+
+    @field_validator(
+        "rate_limit_anonymous",
+        "rate_limit_key",
+        "auth_failure_limit",
+        "sign_in_limit_account",
+        "sign_in_limit_address",
+    )
     @classmethod
     def _a_limit(cls, value: str) -> str:
         """``20/minute`` (the ``limits`` notation) or ``off``: checked at start, not at the

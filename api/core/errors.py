@@ -82,6 +82,7 @@ RowNotFound = _not_found("Row not found")
 KeyNotFound = _not_found("API key not found")
 PreviewLinkNotFound = _not_found("Preview link not found")
 RevisionNotFound = _not_found("Revision not found")
+UserNotFound = _not_found("User not found")
 
 
 class PreviewNotValid(
@@ -110,6 +111,11 @@ class TooManyRequests(FolioError, status=429, code="too-many-requests", title="T
 
 class Conflict(FolioError, status=409, code="conflict", title="Conflict"):
     pass
+
+
+class LinkNotValid(FolioError, status=400, code="link-not-valid", title="Link not valid"):
+    """An invitation or reset link that is unknown, used, revoked or expired (which, it does
+    not say)."""
 
 
 class SlugTaken(Conflict, code="slug-taken", title="Slug taken"):

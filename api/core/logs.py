@@ -10,6 +10,9 @@ import structlog
 # in structlog's context vars too), and in the events it records, so that the webhook
 # deliveries of a change carry the id of the request that made it.
 REQUEST_ID: ContextVar[str | None] = ContextVar("folio_request_id", default=None)
+# The address of the client of that request (a proxy's client's, once the proxy is trusted):
+# the audit trail records it with every act.
+CLIENT_ADDRESS: ContextVar[str | None] = ContextVar("folio_client_address", default=None)
 
 
 def configure_logging(level: str = "info") -> None:

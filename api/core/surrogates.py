@@ -83,6 +83,11 @@ IGNORED = frozenset(
         "representation_key",
         "purge_cursor",
         "preview_link",
+        "folio_user",  # people are never shown to readers (an author is, a label of its own)
+        "user_token",
+        "user_session",
+        "recovery_code",
+        "audit_event",
         "alembic_version",
     }
 )

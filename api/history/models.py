@@ -21,6 +21,9 @@ class Revision(SQLModel, table=True):
     number: int = Field(description="The resource's version this revision recorded.")
     action: str = Field(max_length=20)
     key_name: str | None = Field(default=None, max_length=100)
+    # Who made it, as the audit trail names people (not a foreign key: history outlives them).
+    user_id: int | None = None
+    user_name: str | None = Field(default=None, max_length=200)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     content: dict[str, Any] = Field(sa_type=JSON)
 
@@ -40,7 +43,9 @@ class SlugRedirect(SQLModel, table=True):
 class RevisionSummary(SQLModel):
     number: int
     action: str
-    key_name: str | None
+    key_name: str | None = Field(description="The API key that made it, if a key did.")
+    user_id: int | None = Field(description="The person who made it (themselves or by a key).")
+    user_name: str | None
     created_at: datetime
     url: str
 

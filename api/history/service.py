@@ -38,6 +38,8 @@ def record(
             number=number,
             action=action,
             key_name=key.name if key is not None else None,
+            user_id=key.user_id if key is not None else None,
+            user_name=key.user.name if key is not None and key.user is not None else None,
             created_at=clock.now(),
             content=content,
         )
@@ -49,6 +51,8 @@ def _summary(collection: str, slug: str, revision: Revision) -> RevisionSummary:
         number=revision.number,
         action=revision.action,
         key_name=revision.key_name,
+        user_id=revision.user_id,
+        user_name=revision.user_name,
         created_at=revision.created_at,
         url=resource_url(collection, slug) + f"/revisions/{revision.number}",
     )

@@ -32,9 +32,7 @@ def create_article_preview_link(
     expires (FOLIO_PREVIEW_TTL, or `expires_in_seconds`) or is revoked. The token is shown
     once."""
     article = find_article(write.session, ref, preview=True)
-    link = service.create(
-        write.session, article, data or PreviewLinkCreate(), created_by=write.key.name
-    )
+    link = service.create(write.session, article, data or PreviewLinkCreate(), key=write.key)
     return created(write.request, link, location=f"/v1/articles/{article.id}/preview-links")
 
 
@@ -61,4 +59,6 @@ def list_article_preview_links(
 def revoke_article_preview_link(ref: Ref, link_id: LinkId, write: WithWrite) -> Response:
     """Revoke a preview link: it stops working at once and is kept, revoked, for the record."""
     article = find_article(write.session, ref, preview=True)
-    return represent(write.request, service.revoke(write.session, article, link_id), public=False)
+    return represent(
+        write.request, service.revoke(write.session, article, link_id, key=write.key), public=False
+    )

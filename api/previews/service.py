@@ -8,11 +8,13 @@ from datetime import timedelta
 from sqlmodel import Session, col, select
 
 from api.articles.models import Article
+from api.auth.models import ApiKey
 from api.core import db, locales, tokens
 from api.core.clock import clock
 from api.core.config import get_settings
 from api.core.errors import PreviewLinkNotFound, PreviewNotValid
 from api.core.urls import api_url
+from api.people import rules
 from api.previews.models import (
     PreviewLink,
     PreviewLinkCreate,
@@ -29,8 +31,9 @@ def to_public(link: PreviewLink) -> PreviewLinkPublic:
 
 
 def create(
-    session: Session, article: Article, data: PreviewLinkCreate, *, created_by: str | None
+    session: Session, article: Article, data: PreviewLinkCreate, *, key: ApiKey | None
 ) -> PreviewLinkCreated:
+    rules.require_owner(key, "articles", article, "share previews of")
     locale = locales.parse_locale(data.locale) if data.locale is not None else None
     if locale == locales.default():
         locale = None
@@ -43,7 +46,7 @@ def create(
         article_id=article.id,
         prefix=made.prefix,
         token_hash=made.token_hash,
-        created_by=created_by,
+        created_by=key.name if key is not None else None,
         created_at=now,
         expires_at=now + timedelta(seconds=seconds),
         locale=locale,
@@ -68,8 +71,11 @@ def list_links(session: Session, article: Article, params: PageParams) -> Page[P
     return map_page(page, lambda rows: [to_public(link) for link in rows])
 
 
-def revoke(session: Session, article: Article, link_id: int) -> PreviewLinkPublic:
+def revoke(
+    session: Session, article: Article, link_id: int, *, key: ApiKey | None = None
+) -> PreviewLinkPublic:
     """Revokes a link of the article: it stops working at once and is kept, for the record."""
+    rules.require_owner(key, "articles", article, "revoke previews of")
     db.begin_write(session)
     link = session.get(PreviewLink, link_id)
     if link is None or link.article_id != article.id:

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from api.articles import service as articles_service
 from api.articles.models import Article, ArticleInput
+from api.auth.models import ApiKey
 from api.core import db, kinds
 from api.core.errors import FolioError, ImportFailed, InvalidBody
 from api.core.slugs import slugify
@@ -23,10 +24,13 @@ FIELDS = tuple(f.name for f in kinds.ARTICLE.fields if f.front_matter)
 FRONT_MATTER = {*FIELDS, "slug", "author", "date", "tags", "roles", "status"}
 
 
-def import_markdown(session: Session, content: str, *, merge: bool, source: str) -> Article:
+def import_markdown(
+    session: Session, content: str, *, merge: bool, source: str, by: ApiKey | None = None
+) -> Article:
     """One article from Markdown with front matter (its fields that ``FRONT_MATTER`` lists,
     slug, author, date, tags, roles and status); a GFM table becomes a comparison of the roles
-    its header names. Authors, tags and roles named and missing are created."""
+    its header names. Authors, tags and roles named and missing are created. ``by`` is the key
+    that imports it (its revision and the audit trail name it; the command line has none)."""
     try:
         post = frontmatter.loads(content)
     except yaml.YAMLError as exc:
@@ -88,9 +92,9 @@ def import_markdown(session: Session, content: str, *, merge: bool, source: str)
                     )
                 session.commit()
                 return articles_service.update_article(
-                    session, slug, data=article_input, key=None, if_match=None, action="import"
+                    session, slug, data=article_input, key=by, if_match=None, action="import"
                 )
-            article = articles_service.create_article(session, article_input, key=None)
+            article = articles_service.create_article(session, article_input, key=by)
         except FolioError as exc:
             if isinstance(exc, ImportFailed):
                 raise

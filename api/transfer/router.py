@@ -63,7 +63,7 @@ async def import_content(admin: WithAdminQuery, query: Annotated[ImportQuery, Qu
     # The database work runs in the thread pool, like every other route's.
     if media == MARKDOWN:
         await run_in_threadpool(
-            markdown.import_markdown, session, text, merge=query.merge, source="body"
+            markdown.import_markdown, session, text, merge=query.merge, source="body", by=admin.key
         )
         result = ImportResult(imported={"articles": 1})
     elif media == NDJSON:

@@ -21,6 +21,7 @@ from api.events import service as events
 from api.history import service as history
 from api.history.models import SlugRedirect
 from api.models import TABLES
+from api.people import rules
 from api.search import index as search_index
 from api.translations import reading
 from api.translations.models import (
@@ -186,6 +187,9 @@ def put(
     row.slug = slug
     row.content = content
     editing.apply_workflow(row, data.status, data.publish_at)
+    rules.check_content(
+        key, t.collection, row, action="translate", was_public=was_public, owner=resource
+    )
     row.version += 1
     row.updated_at = now
     session.add(row)
@@ -218,6 +222,7 @@ def delete_translation(
         raise _missing(t, ref, locale)
     current = to_public(session, t, row)
     editing.check_precondition(if_match, lambda: editing.etag_body(current))
+    rules.check_content(key, t.collection, row, action="delete", was_public=False, owner=resource)
     assert row.id is not None
     events.record(
         session,

@@ -60,5 +60,5 @@ def restore_trash_item(collection: Collection, item_id: ItemId, write: WithWrite
 )
 def purge_trash_item(collection: Collection, item_id: ItemId, admin: WithAdmin) -> Response:
     """Delete an item for good, with its revisions (admin keys only)."""
-    service.purge(admin.session, collection, item_id)
+    service.purge(admin.session, collection, item_id, key=admin.key)
     return no_content()

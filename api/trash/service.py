@@ -13,6 +13,7 @@ from api import editing
 from api.articles import body
 from api.articles import service as articles_service
 from api.articles.models import Article
+from api.audit import record as audit
 from api.auth.models import ApiKey
 from api.comparisons.models import Comparison
 from api.core import kinds
@@ -20,6 +21,8 @@ from api.core.errors import Conflict, NotFound, StillReferenced
 from api.core.urls import resource_url
 from api.history import service as history
 from api.models import TABLES
+from api.people import rules
+from api.people.models import UserRole
 from api.search import index as search_index
 from api.translations import service as translations
 from api.trash.models import TrashItem, TrashQuery
@@ -98,7 +101,8 @@ def get_trashed(session: Session, collection: str, item_id: int) -> TrashItem:
 
 def restore(session: Session, collection: str, item_id: int, *, key: ApiKey) -> TrashItem:
     """Takes an item out of the trash as it was (a new revision): an article with the
-    comparisons its tables made."""
+    comparisons its tables made. Editors and admins only."""
+    rules.require_role(key, UserRole.editor, "restore from the trash")
     deleted_at: Any = None
 
     def apply(row: Any) -> None:
@@ -136,11 +140,19 @@ def _restore_owned(session: Session, comparison: Comparison) -> None:
     comparison.owner_article_id = None
 
 
-def purge(session: Session, collection: str, item_id: int) -> None:
+def purge(session: Session, collection: str, item_id: int, *, key: ApiKey | None = None) -> None:
     """Deletes for good, with its revisions and old slugs (an article, with the comparisons
     its tables made that went to the trash with it); refused while something refers to it."""
     editing.begin(session)
     row = _find_trashed(session, collection, item_id, for_update=True)
+    audit.record(
+        session,
+        "purge",
+        key=key,
+        object_type=collection,
+        object_id=item_id,
+        detail={"slug": getattr(row, "slug", None)},
+    )
     owned = (
         session.exec(
             select(Comparison).where(

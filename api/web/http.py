@@ -350,9 +350,14 @@ ASSETS_PATH = "/v1/assets"  # takes files, up to FOLIO_MAX_ASSET_BYTES
 MERGE_PATCH = "application/merge-patch+json"
 
 
+STUDIO_PATH = "/studio/"
+FORM = "application/x-www-form-urlencoded"
+
+
 class RequestGuardMiddleware:
     """Guards every request before routing, with problem+json answers: 415 for a write whose
-    body is not JSON (PATCH also takes ``application/merge-patch+json``); 413 for a body over
+    body is not JSON (PATCH also takes ``application/merge-patch+json``; the studio's pages
+    take forms); 413 for a body over
     ``max_bytes``, counted as it arrives when no Content-Length announces it; 408 for one that
     takes longer than ``body_timeout`` seconds to arrive; 422 for a NUL
     character in the query or the body, which no text column of PostgreSQL can hold.
@@ -390,6 +395,8 @@ class RequestGuardMiddleware:
         if scope["method"] == "PATCH":
             allowed.add(MERGE_PATCH.encode())
         limit = self.max_bytes
+        if scope["path"].startswith(STUDIO_PATH):  # the studio's forms
+            allowed = {FORM.encode()}
         if scope["path"] == IMPORT_PATH:
             allowed |= {b"application/x-ndjson", b"text/markdown", b"application/x-tar"}
             limit = self.max_import_bytes
@@ -445,8 +452,8 @@ class RequestGuardMiddleware:
         if binary:
             await self.app(scope, _replay(body, receive), send)
             return
-        # JSON can only spell NUL as \u0000.
-        if b"\\u0000" in body:
+        # JSON can only spell NUL as \u0000, a form as %00.
+        if b"\\u0000" in body or (content_type == FORM.encode() and b"%00" in body):
             await _nul_problem(scope, "body")(scope, receive, send)
             return
         refused: FolioError | None = None

@@ -43,6 +43,10 @@ class Limiter:
             raise ValueError(f"FOLIO_REDIS_URL: {exc}") from exc
         self.strategy = strategies.SlidingWindowCounterRateLimiter(self.storage)
         self.auth_failures = parse_limit(settings.auth_failure_limit)
+        # Failed sign-ins to the studio, per account (the email as typed, in lower case:
+        # unknown ones too) and per client address.
+        self.sign_in_account = parse_limit(settings.sign_in_limit_account)
+        self.sign_in_address = parse_limit(settings.sign_in_limit_address)
         self._down_since: float | None = None
 
     def _safely(self, action: str, call: Callable[[], T]) -> T | None:

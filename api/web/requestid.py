@@ -11,7 +11,7 @@ import secrets
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.core.logs import REQUEST_ID
+from api.core.logs import CLIENT_ADDRESS, REQUEST_ID
 
 HEADER = b"x-request-id"
 _TOKEN = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
@@ -55,9 +55,12 @@ class RequestIdMiddleware:
             await send(message)
 
         token = REQUEST_ID.set(request_id)
+        client = scope.get("client")
+        address = CLIENT_ADDRESS.set(client[0] if client else None)
         structlog.contextvars.bind_contextvars(request_id=request_id)
         try:
             await self.app(scope, receive, send_with_id)
         finally:
             structlog.contextvars.unbind_contextvars("request_id")
+            CLIENT_ADDRESS.reset(address)
             REQUEST_ID.reset(token)

@@ -48,7 +48,7 @@ def list_webhooks(admin: WithAdminQuery, query: Annotated[PageParams, Query()]) 
 )
 def create_webhook(data: WebhookCreate, admin: WithAdmin) -> Response:
     """Subscribe a URL to events; the response is the only time its signing secret is shown."""
-    webhook = service.create_webhook(admin.session, data)
+    webhook = service.create_webhook(admin.session, data, by=admin.key)
     return created(admin.request, webhook, location=f"/v1/webhooks/{webhook.id}")
 
 
@@ -71,7 +71,9 @@ def get_webhook(webhook_id: WebhookId, admin: WithAdmin) -> Response:
 def replace_webhook(webhook_id: WebhookId, data: WebhookCreate, admin: WithAdmin) -> Response:
     """Change a webhook's URL, events, description, or enable it again."""
     return represent(
-        admin.request, service.update_webhook(admin.session, webhook_id, data), public=False
+        admin.request,
+        service.update_webhook(admin.session, webhook_id, data, by=admin.key),
+        public=False,
     )
 
 
@@ -80,7 +82,7 @@ def replace_webhook(webhook_id: WebhookId, data: WebhookCreate, admin: WithAdmin
 )
 def delete_webhook(webhook_id: WebhookId, admin: WithAdmin) -> Response:
     """Delete a webhook subscription and its delivery log."""
-    service.delete_webhook(admin.session, webhook_id)
+    service.delete_webhook(admin.session, webhook_id, by=admin.key)
     return no_content()
 
 

@@ -8,9 +8,10 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
-from api.core import db
+from api.audit import record as audit
+from api.auth.models import ApiKey
+from api.core import db, sealed
 from api.core.clock import clock
-from api.core.config import get_settings
 from api.core.errors import Conflict, InvalidBody, NotFound, SecretKeyMissing, WebhookNotFound
 from api.events.models import Event
 from api.web.pagination import Page, PageParams, Sortable, keyset_page, map_page
@@ -29,12 +30,7 @@ from api.webhooks.targets import refusal
 
 
 def _fernet() -> Fernet:
-    key = get_settings().secret_key
-    if not key:
-        raise SecretKeyMissing(
-            "Set FOLIO_SECRET_KEY (folio db upgrade writes one to .env) to sign webhooks."
-        )
-    return Fernet(key.encode())
+    return sealed.fernet()
 
 
 def reveal(webhook: Webhook) -> str:
@@ -49,7 +45,9 @@ def to_public(webhook: Webhook) -> WebhookPublic:
     return WebhookPublic.model_validate(webhook, from_attributes=True)
 
 
-def create_webhook(session: Session, data: WebhookCreate) -> WebhookCreated:
+def create_webhook(
+    session: Session, data: WebhookCreate, *, by: ApiKey | None = None
+) -> WebhookCreated:
     reason = refusal(data.url)
     if reason is not None:
         raise InvalidBody.at(["body", "url"], reason)
@@ -63,6 +61,8 @@ def create_webhook(session: Session, data: WebhookCreate) -> WebhookCreated:
         secret_encrypted=_fernet().encrypt(secret.encode()).decode(),
     )
     session.add(webhook)
+    session.flush()
+    _audit(session, webhook, "created", by)
     session.commit()
     return WebhookCreated(**to_public(webhook).model_dump(), secret=secret)
 
@@ -86,7 +86,9 @@ def list_webhooks(session: Session, params: PageParams) -> Page[WebhookPublic]:
     return map_page(page, lambda rows: [to_public(w) for w in rows])
 
 
-def update_webhook(session: Session, webhook_id: int, data: WebhookCreate) -> WebhookPublic:
+def update_webhook(
+    session: Session, webhook_id: int, data: WebhookCreate, *, by: ApiKey | None = None
+) -> WebhookPublic:
     reason = refusal(data.url)
     if reason is not None:
         raise InvalidBody.at(["body", "url"], reason)
@@ -101,14 +103,29 @@ def update_webhook(session: Session, webhook_id: int, data: WebhookCreate) -> We
     webhook.version += 1
     webhook.updated_at = clock.now()
     session.add(webhook)
+    _audit(session, webhook, "replaced", by)
     session.commit()
     return to_public(webhook)
 
 
-def delete_webhook(session: Session, webhook_id: int) -> None:
+def delete_webhook(session: Session, webhook_id: int, *, by: ApiKey | None = None) -> None:
     db.begin_write(session)
-    session.delete(find_webhook(session, webhook_id))
+    webhook = find_webhook(session, webhook_id)
+    _audit(session, webhook, "deleted", by)
+    session.delete(webhook)
     session.commit()
+
+
+def _audit(session: Session, webhook: Webhook, change: str, by: ApiKey | None) -> None:
+    detail = {"change": change, "url": webhook.url, "events": webhook.events}
+    audit.record(
+        session,
+        "webhook-changed",
+        key=by,
+        object_type="webhooks",
+        object_id=webhook.id,
+        detail={**detail, "enabled": webhook.enabled},
+    )
 
 
 def list_deliveries(session: Session, webhook_id: int, params: PageParams) -> Page[DeliveryPublic]:

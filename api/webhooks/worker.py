@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from standardwebhooks.webhooks import Webhook as Signer
 
+from api.audit import service as audit
 from api.core import db
 from api.core.bounds import UNAVAILABLE
 from api.core.clock import clock
@@ -254,11 +255,13 @@ def _record(
 
 
 def run_once(engine: Engine) -> int:
-    """Announces due publications, then makes one attempt at every due delivery."""
+    """Announces due publications, forgets what is past keeping (old events and audit
+    entries), then makes one attempt at every due delivery."""
     attempted = 0
     with db.open_session(engine) as session, asyncio.Runner() as runner:
         announce_due(session)
         events.compact(session)
+        audit.prune(session)
         client = httpx.AsyncClient(follow_redirects=False, trust_env=False, timeout=None)
         try:
             while claims := claim(session):

@@ -4,7 +4,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from api.core import kinds
 from api.core.config import get_settings
 from api.core.db import make_engine
 from api.main import create_app
+from api.people.models import RecoveryCode, UserSession
 from api.purge import service as purge
 from api.search.models import in_migrations
 from api.webhooks.worker import run_once
@@ -188,7 +189,7 @@ def test_down_to_base_and_up_again_with_rows_in_every_table(
     with Session(fresh_database.engine) as session:
         app.state.sessions = lambda: nullcontext(session)  # one writer: SQLite has one
         with TestClient(app) as client:
-            base(client, session, keys)
+            person = base(client, session, keys)["user"]  # a person, their invitation
             write = keys.auth("write")
             published = client.post(
                 "/v1/articles",
@@ -207,6 +208,13 @@ def test_down_to_base_and_up_again_with_rows_in_every_table(
                 assert made.status_code == 201, made.text
             client.get("/v1/articles/1")  # stored representations
             client.get("/v1/articles")
+        session.commit()
+    with Session(fresh_database.engine) as session:  # a session and a recovery code
+        later = datetime.now(UTC) + timedelta(days=1)
+        session.add(
+            UserSession(user_id=person, token_hash="0" * 64, generation=1, expires_at=later)
+        )
+        session.add(RecoveryCode(user_id=person, code_hash="0" * 64))
         session.commit()
     run_once(fresh_database.engine)  # a delivery attempt (to a port nobody listens on)
     purge.run_once(fresh_database.engine)  # the purger's cursor

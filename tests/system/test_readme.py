@@ -27,8 +27,13 @@ from tests.conftest import Database, running_server
 # Dates here are computed from the clock: `make test-ahead` runs them years from now too.
 pytestmark = pytest.mark.calendar
 
-# Where the tours are: the README's from its heading to the next one, docs/api.md whole.
-TOURS = (("README.md", "## A short tour", "\n## "), ("docs/api.md", "", None))
+# Where the tours are: the README's from its heading to the next one, docs/api.md and
+# docs/people.md whole.
+TOURS = (
+    ("README.md", "## A short tour", "\n## "),
+    ("docs/api.md", "", None),
+    ("docs/people.md", "", None),
+)
 LEFT_OUT = re.compile(r"^\s*(make |npm |cd )|…|npm run")
 # The refusals the tour shows: (method, the end of the URL, status).
 REFUSALS = {
@@ -39,6 +44,7 @@ REFUSALS = {
     ("GET", "/v1/articles?foo=1", 422),
     ("GET", "/v1/articles/1", 406),  # Accept: image/png
     ("GET", "/v1/articles", 406),  # Accept: text/csv
+    ("POST", "/v1/roles", 403),  # a contributor's key (docs/people.md)
 }
 # Each request's method, status and URL, on stderr, whatever the command does with the body.
 PRELUDE = """set -eo pipefail

@@ -73,6 +73,11 @@ READS: list[tuple[str, str | None]] = [
     ("/v1/tags", None),
     ("/v1/tags/ai", None),
     ("/v1/keys", "admin"),
+    ("/v1/me", "admin"),
+    ("/v1/users", "admin"),
+    ("/v1/users/{user}", "admin"),
+    ("/v1/audit", "admin"),
+    ("/v1/audit?action=publish&object_type=articles&since=2020-01-01T00:00:00Z", "admin"),
     ("/v1/trash", "write"),
     ("/v1/trash/articles/{trashed}", "write"),
     ("/v1/search?q=operating", None),
@@ -197,7 +202,11 @@ def base(client: TestClient, session: Session, keys: Keys) -> dict[str, Any]:
         assert made.status_code == 201, made.text
     linked = client.post("/v1/articles/1/preview-links", json={}, headers=keys.auth("write"))
     assert linked.status_code == 201, linked.text
+    person = {"email": "ed@example.org", "name": "Ed", "role": "editor"}
+    user = client.post("/v1/users", json=person, headers=keys.auth("admin"))
+    assert user.status_code == 201, user.text
     return {
+        "user": user.json()["id"],
         "slug": article["slug"],
         "asset": asset["id"],
         "row": rows[0]["id"],
@@ -236,6 +245,9 @@ def grow(client: TestClient, session: Session, keys: Keys) -> None:
         assert put.status_code == 201, put.text
     client.post("/v1/articles/1/preview-links", json={}, headers=keys.auth("write"))
     client.delete(f"/v1/articles/{extra.id}", headers=keys.auth("write"))
+    for n in range(3):  # more people, and what the audit trail keeps of them
+        person = {"email": f"more{n}@example.org", "name": f"More {n}", "role": "author"}
+        client.post("/v1/users", json=person, headers=keys.auth("admin"))
     for summary in ("Edited twice.", "Edited three times."):
         client.patch(
             "/v1/articles/1",

@@ -550,6 +550,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Audit Entries
+         * @description Who did what, newest first: sign-ins, people and keys changed, content published,
+         *     scheduled, deleted, restored, purges and webhook changes, each with its actor, time,
+         *     client address and request id. Filter by action, person, key, object and time.
+         */
+        get: operations["list_audit_entries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/authors": {
         parameters: {
             query?: never;
@@ -1152,6 +1174,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Me
+         * @description The caller: the person its key belongs to, the key, and what they may do now.
+         */
+        get: operations["get_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/oembed": {
         parameters: {
             query?: never;
@@ -1167,6 +1209,27 @@ export interface paths {
         get: operations["get_oembed"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Password Link
+         * @description Choose a password with an invitation or reset link (its token): once, before it
+         *     expires. Every session the person had ends.
+         */
+        post: operations["accept_password_link"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1538,6 +1601,99 @@ export interface paths {
          */
         post: operations["restore_trash_item"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Users
+         * @description List the people who may sign in, by email.
+         */
+        get: operations["list_users"];
+        put?: never;
+        /**
+         * Invite User
+         * @description Invite a person: their account, and a single-use link (shown once, mailed when a mail
+         *     server is set) by which they choose their password.
+         */
+        post: operations["invite_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get User
+         * @description One person.
+         */
+        get: operations["get_user"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Patch User
+         * @description Change a person's name, role, byline or disabled state. A new role or a disabled
+         *     account ends their sessions at once, and their keys do only what the new role allows;
+         *     the last admin cannot be demoted or disabled.
+         */
+        patch: operations["patch_user"];
+        trace?: never;
+    };
+    "/v1/users/{user_id}/reset-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create User Reset Link
+         * @description A single-use link by which a person chooses a new password (shown once, mailed when a
+         *     mail server is set); their password works until they use it.
+         */
+        post: operations["create_user_reset_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{user_id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End User Sessions
+         * @description Sign a person out of every browser at once (their keys are untouched: revoke those,
+         *     or disable the person, to stop them too).
+         */
+        delete: operations["end_user_sessions"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2990,6 +3146,107 @@ export interface components {
             started_at: string;
             /** Status Code */
             status_code: number | null;
+        };
+        /**
+         * AuditActor
+         * @example {
+         *       "key_name": "examples",
+         *       "kind": "user",
+         *       "user_email": "ada@example.org",
+         *       "user_id": 1
+         *     }
+         */
+        AuditActor: {
+            /**
+             * Key Name
+             * @description The API key of the call, if one made it.
+             */
+            key_name: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "user" | "key" | "cli" | "anonymous";
+            /** User Email */
+            user_email: string | null;
+            /**
+             * User Id
+             * @description The person, acting themselves or by their key.
+             */
+            user_id: number | null;
+        };
+        /**
+         * AuditEntry
+         * @example {
+         *       "action": "create",
+         *       "actor": {
+         *         "key_name": "examples",
+         *         "kind": "user",
+         *         "user_email": "ada@example.org",
+         *         "user_id": 1
+         *       },
+         *       "address": "testclient",
+         *       "at": "2026-11-27T09:00:00Z",
+         *       "detail": {
+         *         "slug": "when-a-fractional-caio-is-enough",
+         *         "status": "draft"
+         *       },
+         *       "id": 24,
+         *       "object": {
+         *         "id": "4",
+         *         "type": "articles"
+         *       },
+         *       "request_id": "0123456789abcdef0123456789abcdef"
+         *     }
+         */
+        AuditEntry: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "sign-in" | "sign-in-failed" | "sign-out" | "session-ended" | "user-created" | "user-changed" | "user-disabled" | "role-changed" | "password-changed" | "two-factor-changed" | "key-created" | "key-revoked" | "create" | "publish" | "unpublish" | "schedule" | "delete" | "restore" | "purge" | "webhook-changed";
+            actor: components["schemas"]["AuditActor"];
+            /**
+             * Address
+             * @description The client's address.
+             */
+            address: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Detail
+             * @description What changed (a role's before and after, …).
+             */
+            detail: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            object: components["schemas"]["AuditObject"] | null;
+            /**
+             * Request Id
+             * @description The X-Request-ID of the call that did it.
+             */
+            request_id: string | null;
+        };
+        /**
+         * AuditObject
+         * @example {
+         *       "id": "4",
+         *       "type": "articles"
+         *     }
+         */
+        AuditObject: {
+            /** Id */
+            id: string;
+            /**
+             * Type
+             * @description `articles`, `users`, `keys`, `webhooks`, `sessions`, …
+             */
+            type: string;
         };
         /**
          * AuthorRef
@@ -4813,6 +5070,25 @@ export interface components {
             };
         };
         /**
+         * InvitationAccept
+         * @example {
+         *       "password": "a long unusual phrase",
+         *       "token": "folio-link_0123456789ab_0123456789abcdef0123456789abcdef0123456789a"
+         *     }
+         */
+        InvitationAccept: {
+            /**
+             * Password
+             * @description 12 to 256 characters, any; refused when it is the email or a common one.
+             */
+            password: string;
+            /**
+             * Token
+             * @description From the link.
+             */
+            token: string;
+        };
+        /**
          * KeyCreate
          * @example {
          *       "expires_in_days": 365,
@@ -4826,6 +5102,11 @@ export interface components {
             /** Name */
             name: string;
             scope: components["schemas"]["Scope"];
+            /**
+             * User Id
+             * @description Whose key it is (an admin may make one for anyone); default: yours.
+             */
+            user_id?: number | null;
         };
         /**
          * KeyCreated
@@ -4837,7 +5118,8 @@ export interface components {
          *       "prefix": "0123456789ab",
          *       "revoked_at": null,
          *       "scope": "read",
-         *       "token": "folio_0123456789ab_0123456789abcdef0123456789abcdef0123456789a"
+         *       "token": "folio_0123456789ab_0123456789abcdef0123456789abcdef0123456789a",
+         *       "user_id": 1
          *     }
          */
         KeyCreated: {
@@ -4865,6 +5147,11 @@ export interface components {
              * @description The key itself. Shown once: only its hash is stored.
              */
             token: string;
+            /**
+             * User Id
+             * @description The person it belongs to; it never does more.
+             */
+            user_id: number | null;
         };
         /**
          * KeyPublic
@@ -4875,7 +5162,8 @@ export interface components {
          *       "name": "examples",
          *       "prefix": "0123456789ab",
          *       "revoked_at": null,
-         *       "scope": "admin"
+         *       "scope": "admin",
+         *       "user_id": 1
          *     }
          */
         KeyPublic: {
@@ -4898,6 +5186,11 @@ export interface components {
             /** Revoked At */
             revoked_at: string | null;
             scope: components["schemas"]["Scope"];
+            /**
+             * User Id
+             * @description The person it belongs to; it never does more.
+             */
+            user_id: number | null;
         };
         /**
          * LabelInput
@@ -5180,6 +5473,91 @@ export interface components {
             meta: components["schemas"]["ListMeta"];
         };
         /**
+         * ListEnvelope[AuditEntry]
+         * @example {
+         *       "data": [
+         *         {
+         *           "action": "create",
+         *           "actor": {
+         *             "key_name": "examples",
+         *             "kind": "user",
+         *             "user_email": "ada@example.org",
+         *             "user_id": 1
+         *           },
+         *           "address": "testclient",
+         *           "at": "2026-11-27T09:00:00Z",
+         *           "detail": {
+         *             "slug": "when-a-fractional-caio-is-enough",
+         *             "status": "draft"
+         *           },
+         *           "id": 24,
+         *           "object": {
+         *             "id": "4",
+         *             "type": "articles"
+         *           },
+         *           "request_id": "0123456789abcdef0123456789abcdef"
+         *         },
+         *         {
+         *           "action": "create",
+         *           "actor": {
+         *             "key_name": "examples",
+         *             "kind": "user",
+         *             "user_email": "ada@example.org",
+         *             "user_id": 1
+         *           },
+         *           "address": "testclient",
+         *           "at": "2026-11-27T09:00:00Z",
+         *           "detail": {
+         *             "slug": "operating-partners"
+         *           },
+         *           "id": 23,
+         *           "object": {
+         *             "id": "2",
+         *             "type": "tags"
+         *           },
+         *           "request_id": "0123456789abcdef0123456789abcdef"
+         *         },
+         *         {
+         *           "action": "delete",
+         *           "actor": {
+         *             "key_name": "examples",
+         *             "kind": "user",
+         *             "user_email": "ada@example.org",
+         *             "user_id": 1
+         *           },
+         *           "address": "testclient",
+         *           "at": "2026-11-27T09:00:00Z",
+         *           "detail": {
+         *             "slug": "an-old-draft",
+         *             "status": "draft"
+         *           },
+         *           "id": 22,
+         *           "object": {
+         *             "id": "3",
+         *             "type": "articles"
+         *           },
+         *           "request_id": "0123456789abcdef0123456789abcdef"
+         *         }
+         *       ],
+         *       "links": {
+         *         "next": "http://127.0.0.1:8000/v1/audit?limit=3&cursor=eyJkIjoibmV4dCIsInMiOiItaWQiLCJrIjpbMjIsMjJdfQ",
+         *         "prev": null,
+         *         "self": "http://127.0.0.1:8000/v1/audit?limit=3"
+         *       },
+         *       "meta": {
+         *         "limit": 3,
+         *         "next_cursor": "eyJkIjoibmV4dCIsInMiOiItaWQiLCJrIjpbMjIsMjJdfQ",
+         *         "prev_cursor": null
+         *       }
+         *     }
+         */
+        ListEnvelope_AuditEntry_: {
+            /** Data */
+            data: components["schemas"]["AuditEntry"][];
+            links: components["schemas"]["ListLinks"];
+            meta: components["schemas"]["ListMeta"];
+        };
+        /**
          * ListEnvelope[ComparisonListItem]
          * @example {
          *       "data": [
@@ -5284,7 +5662,8 @@ export interface components {
          *           "name": "examples",
          *           "prefix": "0123456789ab",
          *           "revoked_at": null,
-         *           "scope": "admin"
+         *           "scope": "admin",
+         *           "user_id": 1
          *         }
          *       ],
          *       "links": {
@@ -5378,14 +5757,18 @@ export interface components {
          *           "created_at": "2026-11-27T09:00:00Z",
          *           "key_name": "examples",
          *           "number": 2,
-         *           "url": "http://127.0.0.1:8000/v1/translations/welche-ki-fuhrungskraft-zuerst/revisions/2"
+         *           "url": "http://127.0.0.1:8000/v1/translations/welche-ki-fuhrungskraft-zuerst/revisions/2",
+         *           "user_id": 1,
+         *           "user_name": "Ada Admin"
          *         },
          *         {
          *           "action": "create",
          *           "created_at": "2026-11-27T09:00:00Z",
          *           "key_name": "examples",
          *           "number": 1,
-         *           "url": "http://127.0.0.1:8000/v1/translations/welche-ki-fuhrungskraft-zuerst/revisions/1"
+         *           "url": "http://127.0.0.1:8000/v1/translations/welche-ki-fuhrungskraft-zuerst/revisions/1",
+         *           "user_id": 1,
+         *           "user_name": "Ada Admin"
          *         }
          *       ],
          *       "links": {
@@ -5551,6 +5934,40 @@ export interface components {
             meta: components["schemas"]["ListMeta"];
         };
         /**
+         * ListEnvelope[UserPublic]
+         * @example {
+         *       "data": [
+         *         {
+         *           "author_id": null,
+         *           "created_at": "2026-11-27T09:00:00Z",
+         *           "disabled": false,
+         *           "email": "ada@example.org",
+         *           "id": 1,
+         *           "last_sign_in_at": null,
+         *           "name": "Ada Admin",
+         *           "role": "admin",
+         *           "two_factor": false
+         *         }
+         *       ],
+         *       "links": {
+         *         "next": "http://127.0.0.1:8000/v1/users?limit=1&cursor=eyJkIjoibmV4dCIsInMiOiJlbWFpbCIsImsiOlsiYWRhQGV4YW1wbGUub3JnIiwxXX0",
+         *         "prev": null,
+         *         "self": "http://127.0.0.1:8000/v1/users?limit=1"
+         *       },
+         *       "meta": {
+         *         "limit": 1,
+         *         "next_cursor": "eyJkIjoibmV4dCIsInMiOiJlbWFpbCIsImsiOlsiYWRhQGV4YW1wbGUub3JnIiwxXX0",
+         *         "prev_cursor": null
+         *       }
+         *     }
+         */
+        ListEnvelope_UserPublic_: {
+            /** Data */
+            data: components["schemas"]["UserPublic"][];
+            links: components["schemas"]["ListLinks"];
+            meta: components["schemas"]["ListMeta"];
+        };
+        /**
          * ListEnvelope[WebhookPublic]
          * @example {
          *       "data": [
@@ -5624,6 +6041,60 @@ export interface components {
             total?: number | null;
         };
         /**
+         * Me
+         * @example {
+         *       "key_name": "examples",
+         *       "may": [
+         *         "articles.write-own",
+         *         "articles.publish-own",
+         *         "media.upload",
+         *         "content.write",
+         *         "content.publish",
+         *         "content.delete",
+         *         "content.restore",
+         *         "labels.write",
+         *         "comparisons.write",
+         *         "media.delete",
+         *         "users.manage",
+         *         "keys.manage",
+         *         "webhooks.manage",
+         *         "purge",
+         *         "settings"
+         *       ],
+         *       "scope": "admin",
+         *       "user": {
+         *         "author_id": null,
+         *         "created_at": "2026-11-27T09:00:00Z",
+         *         "disabled": false,
+         *         "email": "ada@example.org",
+         *         "id": 1,
+         *         "last_sign_in_at": null,
+         *         "name": "Ada Admin",
+         *         "role": "admin",
+         *         "two_factor": false
+         *       }
+         *     }
+         */
+        Me: {
+            /**
+             * Key Name
+             * @description The API key of this call, if a key made it.
+             */
+            key_name: string | null;
+            /**
+             * May
+             * @description What the caller may do now, by ability name.
+             */
+            may: string[];
+            /**
+             * Scope
+             * @description That key's scope.
+             */
+            scope: string | null;
+            /** @description The person the caller acts for; null for a key made before people existed (the first admin claims it). */
+            user: components["schemas"]["UserPublic"] | null;
+        };
+        /**
          * OEmbed
          * @description oEmbed 1.0 (oembed.com): `rich` (an iframe) for a comparison, `link` for an article.
          * @example {
@@ -5678,6 +6149,31 @@ export interface components {
             width?: number | null;
         } & {
             [key: string]: unknown;
+        };
+        /**
+         * PasswordLink
+         * @example {
+         *       "expires_at": "2026-11-30T09:00:00Z",
+         *       "mailed": false,
+         *       "url": "http://127.0.0.1:8000/studio/reset/folio-link_0123456789ab_0123456789abcdef0123456789abcdef0123456789a"
+         *     }
+         */
+        PasswordLink: {
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /**
+             * Mailed
+             * @description Whether it was mailed to the person (FOLIO_SMTP_URL).
+             */
+            mailed: boolean;
+            /**
+             * Url
+             * @description The single-use link; shown once.
+             */
+            url: string;
         };
         /**
          * PreviewLinkCreate
@@ -6189,7 +6685,9 @@ export interface components {
          *       "created_at": "2026-11-27T09:00:00Z",
          *       "key_name": "examples",
          *       "number": 1,
-         *       "url": "http://127.0.0.1:8000/v1/articles/which-ai-leader-first/revisions/1"
+         *       "url": "http://127.0.0.1:8000/v1/articles/which-ai-leader-first/revisions/1",
+         *       "user_id": 1,
+         *       "user_name": "Ada Admin"
          *     }
          */
         RevisionPublic: {
@@ -6207,12 +6705,22 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            /** Key Name */
+            /**
+             * Key Name
+             * @description The API key that made it, if a key did.
+             */
             key_name: string | null;
             /** Number */
             number: number;
             /** Url */
             url: string;
+            /**
+             * User Id
+             * @description The person who made it (themselves or by a key).
+             */
+            user_id: number | null;
+            /** User Name */
+            user_name: string | null;
         };
         /**
          * RevisionSummary
@@ -6221,7 +6729,9 @@ export interface components {
          *       "created_at": "2026-11-27T09:00:00Z",
          *       "key_name": "examples",
          *       "number": 2,
-         *       "url": "http://127.0.0.1:8000/v1/translations/welche-ki-fuhrungskraft-zuerst/revisions/2"
+         *       "url": "http://127.0.0.1:8000/v1/translations/welche-ki-fuhrungskraft-zuerst/revisions/2",
+         *       "user_id": 1,
+         *       "user_name": "Ada Admin"
          *     }
          */
         RevisionSummary: {
@@ -6232,12 +6742,22 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            /** Key Name */
+            /**
+             * Key Name
+             * @description The API key that made it, if a key did.
+             */
             key_name: string | null;
             /** Number */
             number: number;
             /** Url */
             url: string;
+            /**
+             * User Id
+             * @description The person who made it (themselves or by a key).
+             */
+            user_id: number | null;
+            /** User Name */
+            user_name: string | null;
         };
         /**
          * RoleComparison
@@ -7224,6 +7744,19 @@ export interface components {
             meta_title?: string | null;
         };
         /**
+         * SessionsEnded
+         * @example {
+         *       "ended": 0
+         *     }
+         */
+        SessionsEnded: {
+            /**
+             * Ended
+             * @description How many live sessions ended.
+             */
+            ended: number;
+        };
+        /**
          * SideBySide
          * @description One dimension on which two roles are compared, and where the comparison is.
          * @example {
@@ -7775,6 +8308,150 @@ export interface components {
             /** Url */
             url: string;
         };
+        /**
+         * UserCreate
+         * @description A person to invite: they choose their own password through the link the answer holds.
+         * @example {
+         *       "email": "grace@example.org",
+         *       "name": "Grace Editor",
+         *       "role": "editor"
+         *     }
+         */
+        UserCreate: {
+            /** Author Id */
+            author_id?: number | null;
+            /**
+             * Email
+             * Format: email
+             * @description Where the person is reached; unique whatever its case.
+             */
+            email: string;
+            /**
+             * Name
+             * @description Shown in the audit trail, on revisions and in the studio.
+             */
+            name: string;
+            role: components["schemas"]["UserRole"];
+        };
+        /**
+         * UserInvited
+         * @example {
+         *       "author_id": null,
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "disabled": false,
+         *       "email": "grace@example.org",
+         *       "id": 2,
+         *       "invitation_expires_at": "2026-11-30T09:00:00Z",
+         *       "invitation_mailed": false,
+         *       "invitation_url": "http://127.0.0.1:8000/studio/welcome/folio-link_0123456789ab_0123456789abcdef0123456789abcdef0123456789a",
+         *       "last_sign_in_at": null,
+         *       "name": "Grace Editor",
+         *       "role": "editor",
+         *       "two_factor": false
+         *     }
+         */
+        UserInvited: {
+            /** Author Id */
+            author_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Disabled */
+            disabled: boolean;
+            /** Email */
+            email: string;
+            /** Id */
+            id: number;
+            /**
+             * Invitation Expires At
+             * Format: date-time
+             */
+            invitation_expires_at: string;
+            /**
+             * Invitation Mailed
+             * @description Whether it was mailed (FOLIO_SMTP_URL).
+             */
+            invitation_mailed: boolean;
+            /**
+             * Invitation Url
+             * @description A single-use link to choose a password; shown once, expires.
+             */
+            invitation_url: string;
+            /** Last Sign In At */
+            last_sign_in_at: string | null;
+            /** Name */
+            name: string;
+            role: components["schemas"]["UserRole"];
+            /**
+             * Two Factor
+             * @description Whether the person signs in with a second factor.
+             */
+            two_factor: boolean;
+        };
+        /**
+         * UserPatch
+         * @description What an admin changes of a person; a field left out stays as it is.
+         * @example {
+         *       "role": "author"
+         *     }
+         */
+        UserPatch: {
+            /** Author Id */
+            author_id?: number | null;
+            /** Disabled */
+            disabled?: boolean | null;
+            /** Name */
+            name?: string | null;
+            role?: components["schemas"]["UserRole"] | null;
+        };
+        /**
+         * UserPublic
+         * @example {
+         *       "author_id": null,
+         *       "created_at": "2026-11-27T09:00:00Z",
+         *       "disabled": false,
+         *       "email": "ada@example.org",
+         *       "id": 1,
+         *       "last_sign_in_at": null,
+         *       "name": "Ada Admin",
+         *       "role": "admin",
+         *       "two_factor": false
+         *     }
+         */
+        UserPublic: {
+            /** Author Id */
+            author_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Disabled */
+            disabled: boolean;
+            /** Email */
+            email: string;
+            /** Id */
+            id: number;
+            /** Last Sign In At */
+            last_sign_in_at: string | null;
+            /** Name */
+            name: string;
+            role: components["schemas"]["UserRole"];
+            /**
+             * Two Factor
+             * @description Whether the person signs in with a second factor.
+             */
+            two_factor: boolean;
+        };
+        /**
+         * UserRole
+         * @description What a person may do, each role including the ones before it.
+         * @example admin
+         * @enum {string}
+         */
+        UserRole: "contributor" | "author" | "editor" | "admin";
         /**
          * WebhookCreate
          * @example {
@@ -11304,6 +11981,107 @@ export interface operations {
                 };
             };
             /** @description Invalid parameter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_audit_entries: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description `meta.next_cursor` or `meta.prev_cursor` of a page. */
+                cursor?: string | null;
+                /** @description One action. */
+                action?: ("sign-in" | "sign-in-failed" | "sign-out" | "session-ended" | "user-created" | "user-changed" | "user-disabled" | "role-changed" | "password-changed" | "two-factor-changed" | "key-created" | "key-revoked" | "create" | "publish" | "unpublish" | "schedule" | "delete" | "restore" | "purge" | "webhook-changed") | null;
+                /** @description One person's acts. */
+                user_id?: number | null;
+                /** @description One key's acts. */
+                key_name?: string | null;
+                /** @description `articles`, … */
+                object_type?: string | null;
+                /** @description With object_type. */
+                object_id?: string | null;
+                /** @description At or after (RFC 3339). */
+                since?: string | null;
+                /** @description Before (RFC 3339). */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEnvelope_AuditEntry_"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15859,7 +16637,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid request */
+            /** @description Invalid request body */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -15982,6 +16760,87 @@ export interface operations {
             };
         };
     };
+    get_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_oembed: {
         parameters: {
             query: {
@@ -16054,6 +16913,89 @@ export interface operations {
             /** @description Not implemented */
             501: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    accept_password_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationAccept"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPublic"];
+                };
+            };
+            /** @description Link not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type taken here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -19086,6 +20028,607 @@ export interface operations {
                 };
             };
             /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_users: {
+        parameters: {
+            query?: {
+                /** @description Items per page. */
+                limit?: number;
+                /** @description `meta.next_cursor` or `meta.prev_cursor` of a page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListEnvelope_UserPublic_"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invite_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserInvited"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type taken here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPublic"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description User not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserPatch"];
+                "application/merge-patch+json": components["schemas"]["UserPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPublic"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description User not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of a media type taken here */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_user_reset_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordLink"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description User not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    end_user_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionsEnded"];
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description User not found */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,336 @@
+"""Folio Studio's door: signing in (with a second factor when set), a person's account (their
+sessions, two-factor sign-in, signing out), and the pages a single-use link opens to choose a
+password. HTML rendered on the server (Jinja2, escaped by default), forms that work without
+scripts, every answer ``no-store``. The session cookie is read here only (``guard``)."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+import segno
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
+from starlette.responses import RedirectResponse, Response
+
+from api.core import sealed
+from api.core.db import SessionDep
+from api.core.errors import FolioError, Forbidden, Unauthorized
+from api.people import passwords, sessions
+from api.people import service as people
+from api.people.models import User, UserSession
+from api.studio import guard
+from api.web.ratelimit import Limiter, client_address
+
+router = APIRouter(prefix="/studio", include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+PENDING = "folio_pending"  # a sign-in waiting for its second factor (signed, five minutes)
+PENDING_SECONDS = 300
+NO_STORE = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'"
+Text = Annotated[str, Form(max_length=1000)]
+Secret = Annotated[str, Form(max_length=passwords.MAX_LENGTH * 4)]
+
+
+def _page(request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> Response:
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    response.headers.update({**NO_STORE, "Content-Security-Policy": CSP})
+    return response
+
+
+def _redirect(to: str) -> RedirectResponse:
+    return RedirectResponse(to, status_code=303, headers=NO_STORE)
+
+
+def _next(value: str | None) -> str:
+    """Where to go after signing in: a studio page of this site, never anywhere else."""
+    if value and value.startswith("/studio") and "//" not in value and "\\" not in value:
+        return value
+    return "/studio"
+
+
+class SignedIn:
+    """The person of the request's session, or a redirect to sign in (raised)."""
+
+    def __init__(self, row: UserSession, user: User) -> None:
+        self.session, self.user = row, user
+
+
+class _SignIn(Exception):
+    def __init__(self, to: str) -> None:
+        self.to = to
+
+
+def signed_in(request: Request, session: SessionDep) -> SignedIn:
+    found = sessions.current(session, guard.session_token(request))
+    if found is None:
+        raise _SignIn(f"/studio/sign-in?next={quote(request.url.path)}")
+    row, user = found
+    if sessions.two_factor_required(user) and request.url.path != "/studio/two-factor":
+        raise _SignIn("/studio/two-factor")
+    return SignedIn(row, user)
+
+
+Person = Annotated[SignedIn, Depends(signed_in)]
+
+
+def install(app: Any) -> None:
+    """The studio's routes, and its answer to a page that needs a session it lacks."""
+
+    async def to_sign_in(_request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, _SignIn)
+        return _redirect(exc.to)
+
+    app.add_exception_handler(_SignIn, to_sign_in)
+    app.include_router(router)
+    app.mount("/studio/static", StaticFiles(directory=Path(__file__).parent / "static"))
+
+
+# --- Signing in and out ------------------------------------------------------------------------
+
+
+@router.get("")
+def studio_home(person: Person) -> Response:
+    """The studio's entry; the editor's pages come here as they are built."""
+    del person
+    return _redirect("/studio/account")
+
+
+@router.get("/sign-in")
+def sign_in_form(request: Request, next: str | None = None) -> Response:
+    return _anonymous_form(request, "sign-in.html", {"next": _next(next)})
+
+
+def _anonymous_form(
+    request: Request, name: str, context: dict[str, Any], *, status: int = 200
+) -> Response:
+    """A page with a form of a browser not signed in: its token tied to a cookie of its own."""
+    token, fresh = guard.form_token(request)
+    response = _page(request, name, {**context, "csrf": token}, status=status)
+    if fresh is not None:
+        guard.set_cookie(request, response, guard.FORM, fresh)
+    return response
+
+
+def _throttled(request: Request, email: str) -> Callable[[], None]:
+    """Refuses (429) an address or an account past its failed sign-ins, before any hash is
+    computed; gives what counts one more failure."""
+    limiter: Limiter = request.app.state.limiter
+    address, account = client_address(request), email.strip().lower()[:254]
+    limiter.refuse_when_over(limiter.sign_in_address, "sign-in-address", address)
+    limiter.refuse_when_over(limiter.sign_in_account, "sign-in-account", account)
+
+    def failed() -> None:
+        limiter.count(limiter.sign_in_address, "sign-in-address", address)
+        limiter.count(limiter.sign_in_account, "sign-in-account", account)
+
+    return failed
+
+
+@router.post("/sign-in")
+def sign_in(
+    request: Request,
+    session: SessionDep,
+    email: Text = "",
+    password: Secret = "",
+    csrf: Text = "",
+    next: Text = "/studio",
+) -> Response:
+    """A password, then (when the person has one) a second factor; each failure counted."""
+    context: dict[str, Any] = {"next": _next(next), "email": email[:254]}
+    try:
+        guard.check_post(request, csrf, signed_in=False)
+        failed = _throttled(request, email)
+        try:
+            user = sessions.check_password(session, email, password)
+        except Unauthorized:
+            failed()
+            raise
+    except FolioError as exc:
+        return _anonymous_form(
+            request, "sign-in.html", {**context, "error": exc.detail}, status=exc.status
+        )
+    if sessions.needs_second_factor(user):
+        response = _redirect(f"/studio/sign-in/second-factor?next={quote(_next(next))}")
+        pending = sealed.sign("pending", f"{user.id}:{user.generation}", seconds=PENDING_SECONDS)
+        guard.set_cookie(request, response, PENDING, pending, max_age=PENDING_SECONDS)
+        session.commit()  # a rehashed password
+        return response
+    return _start(request, session, user, _next(next))
+
+
+def _start(request: Request, session: Session, user: User, to: str) -> Response:
+    started = sessions.start(
+        session,
+        user,
+        address=client_address(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
+    response = _redirect(to)
+    guard.set_cookie(request, response, guard.SESSION, started.token)
+    guard.clear_cookie(request, response, PENDING)
+    return response
+
+
+def _pending(request: Request, session: Session) -> User | None:
+    value = sealed.unsign("pending", guard.cookie(request, PENDING) or "")
+    if value is None:
+        return None
+    user_id, _, generation = value.partition(":")
+    user = session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or str(user.generation) != generation or user.disabled:
+        return None
+    return user
+
+
+@router.get("/sign-in/second-factor")
+def second_factor_form(request: Request, session: SessionDep, next: str | None = None) -> Response:
+    if _pending(request, session) is None:
+        return _redirect("/studio/sign-in")
+    return _anonymous_form(request, "second-factor.html", {"next": _next(next)})
+
+
+@router.post("/sign-in/second-factor")
+def second_factor(
+    request: Request, session: SessionDep, code: Text = "", csrf: Text = "", next: Text = ""
+) -> Response:
+    """The code of the person's authenticator, or one of their recovery codes (used up)."""
+    user = _pending(request, session)
+    if user is None:
+        return _redirect("/studio/sign-in")
+    context: dict[str, Any] = {"next": _next(next)}
+    try:
+        guard.check_post(request, csrf, signed_in=False)
+        failed = _throttled(request, user.email)
+        if not sessions.check_second_factor(session, user, code):
+            failed()
+            raise Unauthorized("That code is not right: try the current one, or a recovery code.")
+    except FolioError as exc:
+        return _anonymous_form(
+            request, "second-factor.html", {**context, "error": exc.detail}, status=exc.status
+        )
+    return _start(request, session, user, _next(next))
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, session: SessionDep, person: Person, csrf: Text = "") -> Response:
+    guard.check_post(request, csrf, signed_in=True)
+    assert person.session.id is not None
+    sessions.end(session, person.user, person.session.id, action="sign-out")
+    response = _redirect("/studio/sign-in")
+    guard.clear_cookie(request, response, guard.SESSION)
+    return response
+
+
+# --- The person's account ----------------------------------------------------------------------
+
+
+@router.get("/account")
+def account(request: Request, session: SessionDep, person: Person) -> Response:
+    return _page(request, "account.html", _account(request, session, person))
+
+
+def _account(request: Request, session: Session, person: SignedIn) -> dict[str, Any]:
+    return {
+        "user": person.user,
+        "current": person.session.id,
+        "sessions": [
+            (row, sessions.expires_at(row)) for row in sessions.sessions_of(session, person.user)
+        ],
+        "recovery_left": sessions.recovery_codes_left(session, person.user),
+        "csrf": guard.session_csrf(request),
+    }
+
+
+@router.post("/sessions/{session_id}/end")
+def end_session(
+    request: Request, session: SessionDep, person: Person, session_id: int, csrf: Text = ""
+) -> Response:
+    """Ends one of the person's own sessions (another browser's, or this one)."""
+    guard.check_post(request, csrf, signed_in=True)
+    sessions.end(session, person.user, session_id)
+    if session_id == person.session.id:
+        response = _redirect("/studio/sign-in")
+        guard.clear_cookie(request, response, guard.SESSION)
+        return response
+    return _redirect("/studio/account")
+
+
+@router.get("/two-factor")
+def two_factor_form(request: Request, person: Person) -> Response:
+    """A new secret for the person's authenticator, as a QR code and as text."""
+    secret = sessions.new_totp_secret()
+    return _page(request, "two-factor.html", _two_factor(request, person, secret))
+
+
+def _two_factor(request: Request, person: SignedIn, secret: str) -> dict[str, Any]:
+    uri = sessions.provisioning_uri(person.user, secret)
+    return {
+        "user": person.user,
+        "secret": secret,
+        "sealed": sealed.seal(secret),
+        "qr": segno.make(uri, error="m").svg_data_uri(scale=4),
+        "required": sessions.two_factor_required(person.user),
+        "csrf": guard.session_csrf(request),
+    }
+
+
+@router.post("/two-factor")
+def two_factor(
+    request: Request,
+    session: SessionDep,
+    person: Person,
+    code: Text = "",
+    setup: Annotated[str, Form(max_length=500)] = "",
+    csrf: Text = "",
+) -> Response:
+    """Turns two-factor sign-in on once a code proves the authenticator has the secret; the
+    recovery codes are shown this once. The person's other sessions end; this one goes on."""
+    guard.check_post(request, csrf, signed_in=True)
+    secret = sealed.unseal(setup)
+    if secret is None:
+        raise Forbidden("The setup expired: start again.")
+    try:
+        codes = sessions.enable_two_factor(session, person.user, secret, code)
+    except Forbidden as exc:
+        context = {**_two_factor(request, person, secret), "error": exc.detail}
+        return _page(request, "two-factor.html", context, status=exc.status)
+    # The new generation ended every session, this one too: a new one carries on.
+    response = _page(request, "recovery-codes.html", {"codes": codes, "user": person.user})
+    started = sessions.start(
+        session,
+        person.user,
+        address=client_address(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
+    guard.set_cookie(request, response, guard.SESSION, started.token)
+    return response
+
+
+# --- Choosing a password with a link -----------------------------------------------------------
+
+
+@router.get("/welcome/{token}")
+@router.get("/reset/{token}")
+def password_form(request: Request, token: str) -> Response:
+    return _anonymous_form(request, "password.html", {"token": token[:200]})
+
+
+@router.post("/welcome/{token}")
+@router.post("/reset/{token}")
+def choose_password(
+    request: Request, session: SessionDep, token: str, password: Secret = "", csrf: Text = ""
+) -> Response:
+    try:
+        guard.check_post(request, csrf, signed_in=False)
+        people.use_link(session, token, password)
+    except FolioError as exc:
+        context = {"token": token[:200], "error": exc.detail}
+        return _anonymous_form(request, "password.html", context, status=exc.status)
+    return _redirect("/studio/sign-in?chosen=1")
