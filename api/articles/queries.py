@@ -24,7 +24,7 @@ from api.core.workflow import readable
 from api.labels.models import Author, Tag
 from api.roles.models import Role
 from api.search import index as search_index
-from api.web.filters import LinkFilter, by_links, workflow_filters
+from api.web.filters import Link, by_links, workflow_filters
 from api.web.pagination import Page, Sortable, keyset_page, map_page, parse_include
 
 SORTABLE = Sortable.on(Article, SORTS, default=DEFAULT_SORT)
@@ -62,29 +62,28 @@ def list_articles(
         if categories is not None:
             among = col(Article.category).in_(categories.split(","))
             statement = statement.where(among if keep else ~among)
-    tagged = (ArticleTag, ArticleTag.tag_id, Tag)
-    mentioned = (ArticleRole, ArticleRole.role_id, Role)
-    embedded = (ArticleComparison, ArticleComparison.comparison_id, Comparison)
-    filters: list[LinkFilter] = [
-        (tagged, query.tag, True),
-        (mentioned, query.role, True),
-        (embedded, query.comparison, True),
-        (tagged, query.not_tag, False),
-        (mentioned, query.not_role, False),
-        (embedded, query.not_comparison, False),
-    ]
-    statement = by_links(statement, Article.id, "article_id", filters, preview=preview)
-    if query.has_cover is not None:
-        cover = col(Article.cover_asset_id)
-        statement = statement.where(cover.is_not(None) if query.has_cover else cover.is_(None))
+    links: dict[str, Link] = {
+        "tag": (ArticleTag, ArticleTag.tag_id, Tag),
+        "role": (ArticleRole, ArticleRole.role_id, Role),
+        "comparison": (ArticleComparison, ArticleComparison.comparison_id, Comparison),
+    }
+    statement = by_links(
+        statement,
+        Article.id,
+        "article_id",
+        links,
+        query,
+        preview=preview,
+        cover=Article.cover_asset_id,
+    )
     minutes = col(Article.reading_time_minutes)
     if query.reading_time_minutes_min is not None:
         statement = statement.where(minutes >= query.reading_time_minutes_min)
     if query.reading_time_minutes_max is not None:
         statement = statement.where(minutes <= query.reading_time_minutes_max)
-    if query.q is not None:
-        matching = search_index.matching_ids(session, COLLECTION, query.q, locale=locale)
-        statement = statement.where(col(Article.id).in_(matching))
+    statement = search_index.narrowed(
+        session, statement, COLLECTION, Article.id, query.q, locale=locale
+    )
     page = keyset_page(session, statement, sortable=SORTABLE, params=query, nulls=preview)
     include = parse_include(query.include, INCLUDABLE)
     return map_page(

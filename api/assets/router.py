@@ -201,7 +201,7 @@ def get_asset_file(
 def patch_asset(asset_id: AssetId, data: AssetPatch, write: WithWrite) -> Response:
     """Change an asset's alternative text or file name (its bytes never change)."""
     asset = service.update_asset(write.session, asset_id, data, key=write.key)
-    return represent(write.request, service.to_public(asset), public=False)
+    return write.answer(service.to_public(asset))
 
 
 @router.delete(

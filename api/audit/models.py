@@ -92,6 +92,9 @@ class AuditQuery(PageParams):
     """Newest first; every filter narrows."""
 
     action: Action | None = PydanticField(None, description="One action.")
+    actor: ActorKind | None = PydanticField(
+        None, description="Who acted: `user`, `key` (one of nobody's), `cli` or `anonymous`."
+    )
     user_id: int | None = PydanticField(None, ge=1, le=MAX_ID, description="One person's acts.")
     key_name: str | None = PydanticField(None, max_length=100, description="One key's acts.")
     object_type: str | None = PydanticField(None, max_length=20, description="`articles`, …")

@@ -9,7 +9,6 @@ from api.audit import service
 from api.audit.models import AuditEntry, AuditQuery
 from api.auth.dependencies import WithAdminQuery
 from api.core.errors import AUTH_ERRORS, problem_responses
-from api.web.http import represent_page
 from api.web.pagination import ListEnvelope
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -21,4 +20,4 @@ def list_audit_entries(admin: WithAdminQuery, query: Annotated[AuditQuery, Query
     scheduled, deleted, restored, purges and webhook changes, each with its actor, time,
     client address and request id. Filter by action, person, key, object and time."""
     page = service.list_entries(admin.session, query)
-    return represent_page(admin.request, page, query, public=False)
+    return admin.listed(page, query)

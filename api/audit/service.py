@@ -38,6 +38,7 @@ def list_entries(session: Session, query: AuditQuery) -> Page[AuditEntry]:
     statement = select(AuditEvent)
     for column, value in (
         (AuditEvent.action, query.action),
+        (AuditEvent.actor, query.actor),
         (AuditEvent.user_id, query.user_id),
         (AuditEvent.key_name, query.key_name),
         (AuditEvent.object_type, query.object_type),

@@ -4,19 +4,29 @@ and write route is given with it (``Read``, ``Write``)."""
 import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from anyio import to_thread
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 from sqlmodel import Session
+from starlette.responses import Response
 
 from api.auth import service
 from api.auth.models import ApiKey, Scope
 from api.core.config import get_settings
 from api.core.db import SessionDep
 from api.core.errors import Unauthorized
-from api.web.http import AcceptLanguage, IfMatch, NoQueryDep
+from api.web.http import (
+    AcceptLanguage,
+    IfMatch,
+    NoQueryDep,
+    created,
+    represent,
+    represent_page,
+)
+from api.web.pagination import Page
 from api.web.ratelimit import Limiter, client_address
 
 # Two schemes of one kind, so that OpenAPI can tell the routes that need a key (``api.openapi``
@@ -120,6 +130,20 @@ class Acting:
     request: Request
     session: Session
     key: ApiKey
+
+    def answer(self, payload: object) -> Response:
+        """``payload`` as JSON for this caller alone (``Cache-Control: private``)."""
+        return represent(self.request, payload, public=False)
+
+    def listed(
+        self, page: Page[Any], query: BaseModel, *, fields: frozenset[str] | None = None
+    ) -> Response:
+        """A page of a list, for this caller alone."""
+        return represent_page(self.request, page, query, public=False, fields=fields)
+
+    def made(self, payload: object, *, location: str) -> Response:
+        """201 with ``payload`` and where it now is."""
+        return created(self.request, payload, location=location)
 
 
 @dataclass(frozen=True)

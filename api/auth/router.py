@@ -9,7 +9,6 @@ from api.auth import service
 from api.auth.dependencies import WithAdmin, WithAdminQuery
 from api.auth.models import KeyCreate, KeyCreated, KeyPublic
 from api.core.errors import AUTH_ERRORS, Conflict, InvalidBody, KeyNotFound, problem_responses
-from api.web.http import created, represent, represent_page
 from api.web.pagination import ListEnvelope, PageParams
 
 router = APIRouter(prefix="/v1/keys", tags=["keys"])
@@ -19,9 +18,7 @@ KeyRef = Annotated[str, Path(max_length=100, description="Numeric id or name.")]
 @router.get("", response_model=ListEnvelope[KeyPublic], responses=problem_responses(*AUTH_ERRORS))
 def list_keys(admin: WithAdminQuery, query: Annotated[PageParams, Query()]) -> Response:
     """List API keys by name (never their tokens)."""
-    return represent_page(
-        admin.request, service.list_keys(admin.session, query), query, public=False
-    )
+    return admin.listed(service.list_keys(admin.session, query), query)
 
 
 @router.post(
@@ -33,7 +30,7 @@ def list_keys(admin: WithAdminQuery, query: Annotated[PageParams, Query()]) -> R
 def create_key(data: KeyCreate, admin: WithAdmin) -> Response:
     """Create an API key; the response is the only time its token is shown."""
     key = service.create_key(admin.session, data, by=admin.key)
-    return created(admin.request, key, location=f"/v1/keys/{key.id}")
+    return admin.made(key, location=f"/v1/keys/{key.id}")
 
 
 @router.delete(
@@ -41,6 +38,4 @@ def create_key(data: KeyCreate, admin: WithAdmin) -> Response:
 )
 def revoke_key(ref: KeyRef, admin: WithAdmin) -> Response:
     """Revoke an API key: it stops working at once and is kept, revoked, for the record."""
-    return represent(
-        admin.request, service.revoke_key(admin.session, ref, by=admin.key), public=False
-    )
+    return admin.answer(service.revoke_key(admin.session, ref, by=admin.key))

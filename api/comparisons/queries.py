@@ -1,8 +1,6 @@
 """Finding comparisons: one by id or slug, lists with their filters and sorts, and one role
 against another across every comparison both are in."""
 
-from typing import Any
-
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -38,7 +36,7 @@ from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
 from api.translations import reading
-from api.web.filters import LinkFilter, by_links, workflow_filters
+from api.web.filters import Link, by_links, workflow_filters
 from api.web.pagination import Page, Sortable, keyset_page, map_page, parse_include
 from api.web.refs import ComparisonRef, RoleRef
 
@@ -70,24 +68,20 @@ def list_comparisons(
         query,
         preview=preview,
     )
-    subject: tuple[Any, Any, Any] = (ComparisonSubject, ComparisonSubject.role_id, Role)
-    embedded: tuple[Any, Any, Any] = (ArticleComparison, ArticleComparison.article_id, Article)
-    filters: list[LinkFilter] = [
-        *((subject, slugs, True) for slugs in dict.fromkeys(query.role)),  # one of each
-        (embedded, query.article, True),
-        (subject, query.not_role, False),
-        (embedded, query.not_article, False),
-    ]
-    statement = by_links(statement, Comparison.id, "comparison_id", filters, preview=preview)
+    links: dict[str, Link] = {
+        "role": (ComparisonSubject, ComparisonSubject.role_id, Role),  # each ?role= once
+        "article": (ArticleComparison, ArticleComparison.article_id, Article),
+    }
+    statement = by_links(statement, Comparison.id, "comparison_id", links, query, preview=preview)
     if query.dimension is not None:
         with_row = select(ComparisonRow.id).where(
             col(ComparisonRow.comparison_id) == Comparison.id,
             func.lower(col(ComparisonRow.dimension)) == query.dimension.strip().lower(),
         )
         statement = statement.where(with_row.exists())
-    if query.q is not None:
-        matching = search_index.matching_ids(session, COLLECTION, query.q, locale=locale)
-        statement = statement.where(col(Comparison.id).in_(matching))
+    statement = search_index.narrowed(
+        session, statement, COLLECTION, Comparison.id, query.q, locale=locale
+    )
     page = keyset_page(session, statement, sortable=SORTABLE, params=query)
     include = parse_include(query.include, INCLUDABLE)
     ids = {c.id for c in page.items if c.id is not None}

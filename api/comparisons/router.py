@@ -45,7 +45,6 @@ from api.web.http import (
     MARKDOWN,
     NoQueryDep,
     Ref,
-    created,
     negotiate,
     no_content,
     represent,
@@ -188,7 +187,7 @@ def get_comparison_row(
 def create_comparison_row(ref: Ref, data: RowCreate, write: Write) -> Response:
     """Add a row (a dimension) with its cells, last or at `position`."""
     row = rows.add_row(write.session, ref, data, key=write.key, if_match=write.if_match)
-    return created(write.request, row, location=f"{write.request.url.path}/{row.id}")
+    return write.made(row, location=f"{write.request.url.path}/{row.id}")
 
 
 @router.patch(
@@ -201,7 +200,7 @@ def patch_comparison_row(ref: Ref, row_id: RowId, data: RowPatch, write: Write) 
     """Rename a row, move it to another `position`, or change some of its cells (null
     removes a cell)."""
     row = rows.patch_row(write.session, ref, row_id, data, key=write.key, if_match=write.if_match)
-    return represent(write.request, row, public=False)
+    return write.answer(row)
 
 
 @router.delete(
@@ -225,7 +224,7 @@ def put_comparison_cell(
     row = rows.set_cell(
         write.session, ref, row_id, role, data, key=write.key, if_match=write.if_match
     )
-    return represent(write.request, row, public=False)
+    return write.answer(row)
 
 
 @router.delete(
@@ -247,7 +246,7 @@ def delete_comparison_cell(ref: Ref, row_id: RowId, role: RoleRef, write: Write)
 def add_comparison_subject(ref: Ref, data: SubjectCreate, write: Write) -> Response:
     """Add a role as a column, last or at `position`; its cells start empty."""
     comparison = rows.add_subject(write.session, ref, data, key=write.key, if_match=write.if_match)
-    return represent(write.request, service.to_public(write.session, comparison), public=False)
+    return write.answer(service.to_public(write.session, comparison))
 
 
 @router.delete(

@@ -4,15 +4,34 @@ import ipaddress
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 import limits
-from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic import AfterValidator, AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.core.bounds import Bounds
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _a_limit(value: str) -> str:
+    """``20/minute`` (the ``limits`` notation) or ``off``: checked at start, not at the first
+    request."""
+    if value.strip().lower() not in ("", "off", "none"):
+        try:
+            limits.parse(value)
+        except ValueError as exc:
+            raise ValueError(f"not a rate limit ({exc}): write e.g. 100/minute, or off") from exc
+    return value
+
+
+RateLimit = Annotated[str, AfterValidator(_a_limit)]
+
+
+def _limit(default: str, counted: str) -> Any:
+    """A setting that limits what is counted (``counted``), in the ``limits`` notation."""
+    return Field(default=default, description=f"{counted} (limits notation, or off).")
 
 
 class Settings(BaseSettings):
@@ -135,26 +154,18 @@ class Settings(BaseSettings):
         default=None,
         description="redis://host:6379/0: rate-limit counters shared by every process and node.",
     )
-    rate_limit_anonymous: str = Field(
-        default="1200/minute",
-        description="Requests per client address without a key (limits notation, or off).",
+    rate_limit_anonymous: RateLimit = _limit(
+        "1200/minute", "Requests per client address without a key"
     )
-    rate_limit_key: str = Field(
-        default="6000/minute",
-        description="Requests per API key (limits notation, or off).",
+    rate_limit_key: RateLimit = _limit("6000/minute", "Requests per API key")
+    auth_failure_limit: RateLimit = _limit(
+        "20/minute", "Failed authentications per client before 429"
     )
-    auth_failure_limit: str = Field(
-        default="20/minute",
-        description="Failed authentications per client before 429 (limits notation, or off).",
+    sign_in_limit_account: RateLimit = _limit(
+        "10/15 minutes", "Failed sign-ins per account before it is locked for the window"
     )
-
-    sign_in_limit_account: str = Field(
-        default="10/15 minutes",
-        description="Failed sign-ins per account before it is locked for the rest of the window.",
-    )
-    sign_in_limit_address: str = Field(
-        default="50/15 minutes",
-        description="Failed sign-ins per client address before 429 (limits notation, or off).",
+    sign_in_limit_address: RateLimit = _limit(
+        "50/15 minutes", "Failed sign-ins per client address before 429"
     )
     argon2_time_cost: int = Field(default=2, ge=1, le=20, description="argon2id passes.")
     argon2_memory_kib: int = Field(
@@ -185,26 +196,6 @@ class Settings(BaseSettings):
         " mailed through it; unset, they are only shown to whoever made them.",
     )
     mail_from: str = Field(default="folio@localhost", description="Sender of those mails.")
-
-    @field_validator(
-        "rate_limit_anonymous",
-        "rate_limit_key",
-        "auth_failure_limit",
-        "sign_in_limit_account",
-        "sign_in_limit_address",
-    )
-    @classmethod
-    def _a_limit(cls, value: str) -> str:
-        """``20/minute`` (the ``limits`` notation) or ``off``: checked at start, not at the
-        first request."""
-        if value.strip().lower() not in ("", "off", "none"):
-            try:
-                limits.parse(value)
-            except ValueError as exc:
-                raise ValueError(
-                    f"not a rate limit ({exc}): write e.g. 100/minute, or off"
-                ) from exc
-        return value
 
     metrics_from: list[str] = Field(
         default=["127.0.0.0/8", "::1/128"],

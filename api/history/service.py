@@ -47,15 +47,8 @@ def record(
 
 
 def _summary(collection: str, slug: str, revision: Revision) -> RevisionSummary:
-    return RevisionSummary(
-        number=revision.number,
-        action=revision.action,
-        key_name=revision.key_name,
-        user_id=revision.user_id,
-        user_name=revision.user_name,
-        created_at=revision.created_at,
-        url=resource_url(collection, slug) + f"/revisions/{revision.number}",
-    )
+    url = resource_url(collection, slug) + f"/revisions/{revision.number}"
+    return RevisionSummary.model_validate(revision, update={"url": url})
 
 
 _BY_NUMBER = Sortable({"number": col(Revision.number)}, "-number", col(Revision.id))

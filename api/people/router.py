@@ -28,7 +28,7 @@ from api.people.models import (
     UserPatch,
     UserPublic,
 )
-from api.web.http import NoQueryDep, created, represent, represent_page
+from api.web.http import NoQueryDep, represent
 from api.web.pagination import ListEnvelope, PageParams
 
 router = APIRouter(tags=["people"])
@@ -47,7 +47,7 @@ def get_me(read: WithRead) -> Response:
 def list_users(admin: WithAdminQuery, query: Annotated[PageParams, Query()]) -> Response:
     """List the people who may sign in, by email."""
     page = service.list_users(admin.session, query)
-    return represent_page(admin.request, page, query, public=False)
+    return admin.listed(page, query)
 
 
 @router.post(
@@ -60,7 +60,7 @@ def invite_user(data: UserCreate, admin: WithAdmin) -> Response:
     """Invite a person: their account, and a single-use link (shown once, mailed when a mail
     server is set) by which they choose their password."""
     invited = service.invite(admin.session, data, by=admin.key)
-    return created(admin.request, invited, location=f"/v1/users/{invited.id}")
+    return admin.made(invited, location=f"/v1/users/{invited.id}")
 
 
 @router.get(
@@ -71,7 +71,7 @@ def invite_user(data: UserCreate, admin: WithAdmin) -> Response:
 def get_user(user_id: UserId, admin: WithAdmin) -> Response:
     """One person."""
     user = service.to_public(service.get_user(admin.session, user_id))
-    return represent(admin.request, user, public=False)
+    return admin.answer(user)
 
 
 @router.patch(
@@ -84,7 +84,7 @@ def patch_user(user_id: UserId, data: UserPatch, admin: WithAdmin) -> Response:
     account ends their sessions at once, and their keys do only what the new role allows;
     the last admin cannot be demoted or disabled."""
     user = service.change_user(admin.session, user_id, data, by=admin.key)
-    return represent(admin.request, service.to_public(user), public=False)
+    return admin.answer(service.to_public(user))
 
 
 @router.post(
@@ -98,7 +98,7 @@ def create_user_reset_link(user_id: UserId, admin: WithAdmin) -> Response:
     mail server is set); their password works until they use it."""
     link = service.reset_link(admin.session, service.get_user(admin.session, user_id), by=admin.key)
     answer = PasswordLink(url=link.url, expires_at=link.expires_at, mailed=link.mailed)
-    return created(admin.request, answer, location=f"/v1/users/{user_id}")
+    return admin.made(answer, location=f"/v1/users/{user_id}")
 
 
 @router.delete(
@@ -111,7 +111,7 @@ def end_user_sessions(user_id: UserId, admin: WithAdmin) -> Response:
     or disable the person, to stop them too)."""
     user = service.get_user(admin.session, user_id)
     ended = sessions.end_all(admin.session, user, by=admin.key)
-    return represent(admin.request, SessionsEnded(ended=ended), public=False)
+    return admin.answer(SessionsEnded(ended=ended))
 
 
 @router.post(

@@ -11,7 +11,7 @@ from api.core.errors import AUTH_ERRORS, ArticleNotFound, PreviewLinkNotFound, p
 from api.core.fields import MAX_ID
 from api.previews import service
 from api.previews.models import PreviewLinkCreate, PreviewLinkCreated, PreviewLinkPublic
-from api.web.http import Ref, created, represent, represent_page
+from api.web.http import Ref
 from api.web.pagination import ListEnvelope, PageParams
 
 router = APIRouter(prefix="/v1/articles", tags=["articles"])
@@ -33,7 +33,7 @@ def create_article_preview_link(
     once."""
     article = find_article(write.session, ref, preview=True)
     link = service.create(write.session, article, data or PreviewLinkCreate(), key=write.key)
-    return created(write.request, link, location=f"/v1/articles/{article.id}/preview-links")
+    return write.made(link, location=f"/v1/articles/{article.id}/preview-links")
 
 
 @router.get(
@@ -46,9 +46,7 @@ def list_article_preview_links(
 ) -> Response:
     """The article's preview links, newest first, live or not (never their tokens)."""
     article = find_article(write.session, ref, preview=True)
-    return represent_page(
-        write.request, service.list_links(write.session, article, query), query, public=False
-    )
+    return write.listed(service.list_links(write.session, article, query), query)
 
 
 @router.delete(
@@ -59,6 +57,4 @@ def list_article_preview_links(
 def revoke_article_preview_link(ref: Ref, link_id: LinkId, write: WithWrite) -> Response:
     """Revoke a preview link: it stops working at once and is kept, revoked, for the record."""
     article = find_article(write.session, ref, preview=True)
-    return represent(
-        write.request, service.revoke(write.session, article, link_id, key=write.key), public=False
-    )
+    return write.answer(service.revoke(write.session, article, link_id, key=write.key))

@@ -28,7 +28,7 @@ from api.roles.models import (
 from api.search import index as search_index
 from api.translations import reading
 from api.translations.models import RoleTranslationInput, Translation
-from api.web.filters import LinkFilter, by_links, workflow_filters
+from api.web.filters import Link, by_links, workflow_filters
 from api.web.pagination import Page, Sortable, keyset_page, map_page
 from api.web.refs import ArticleRef, ComparisonRef, RoleRef
 
@@ -107,21 +107,16 @@ def list_roles(
     statement = workflow_filters(
         select(Role).where(readable(Role, preview=preview)), Role, query, preview=preview
     )
-    subject = (ComparisonSubject, ComparisonSubject.comparison_id, Comparison)
-    mentioned = (ArticleRole, ArticleRole.article_id, Article)
-    filters: list[LinkFilter] = [
-        (subject, query.comparison, True),
-        (mentioned, query.article, True),
-        (subject, query.not_comparison, False),
-        (mentioned, query.not_article, False),
-    ]
-    statement = by_links(statement, Role.id, "role_id", filters, preview=preview)
-    if query.has_cover is not None:
-        cover = col(Role.cover_asset_id)
-        statement = statement.where(cover.is_not(None) if query.has_cover else cover.is_(None))
-    if query.q is not None:
-        matching = search_index.matching_ids(session, COLLECTION, query.q, locale=locale)
-        statement = statement.where(col(Role.id).in_(matching))
+    links: dict[str, Link] = {
+        "comparison": (ComparisonSubject, ComparisonSubject.comparison_id, Comparison),
+        "article": (ArticleRole, ArticleRole.article_id, Article),
+    }
+    statement = by_links(
+        statement, Role.id, "role_id", links, query, preview=preview, cover=Role.cover_asset_id
+    )
+    statement = search_index.narrowed(
+        session, statement, COLLECTION, Role.id, query.q, locale=locale
+    )
     page = keyset_page(session, statement, sortable=SORTABLE, params=query)
     return map_page(page, lambda roles: list_items(session, roles, preview=preview, locale=locale))
 

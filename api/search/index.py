@@ -181,6 +181,24 @@ def match(session: Session, text: str, *, locale: str | None = None) -> Match:
 _FTS = table(FTS_TABLE, column("rowid"))
 
 
+def narrowed(
+    session: Session,
+    statement: Any,
+    collection: str,
+    id_column: Any,
+    text: str | None,
+    *,
+    locale: str | None,
+) -> Any:
+    """``statement`` narrowed to the rows of ``collection`` (by ``id_column``) whose document
+    matches ``text`` (a list's ``?q=``); as it was when there is no text."""
+    if text is None:
+        return statement
+    return statement.where(
+        col(id_column).in_(matching_ids(session, collection, text, locale=locale))
+    )
+
+
 def matching_ids(session: Session, collection: str, text: str, *, locale: str | None = None) -> Any:
     """A subquery of the ids of ``collection`` whose document (in ``locale``) matches ``text``."""
     found = match(session, text, locale=locale)

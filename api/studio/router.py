@@ -35,6 +35,8 @@ NO_STORE = {
 }
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'"
 Text = Annotated[str, Form(max_length=1000)]
+# What a person who must set up a second factor may still reach.
+SETUP_PATHS = frozenset({"/studio/two-factor", "/studio/sign-out"})
 Secret = Annotated[str, Form(max_length=passwords.MAX_LENGTH * 4)]
 
 
@@ -72,7 +74,7 @@ def signed_in(request: Request, session: SessionDep) -> SignedIn:
     if found is None:
         raise _SignIn(f"/studio/sign-in?next={quote(request.url.path)}")
     row, user = found
-    if sessions.two_factor_required(user) and request.url.path != "/studio/two-factor":
+    if sessions.two_factor_required(user) and request.url.path not in SETUP_PATHS:
         raise _SignIn("/studio/two-factor")
     return SignedIn(row, user)
 

@@ -112,7 +112,7 @@ def _routes(t: Translatable) -> None:
         row, _new = service.put(
             write.session, t, ref, locale, patch=patch, key=write.key, if_match=write.if_match
         )
-        return represent(write.request, service.to_public(write.session, t, row), public=False)
+        return write.answer(service.to_public(write.session, t, row))
 
     @router.delete(
         f"{base}/{{locale}}",

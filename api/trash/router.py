@@ -11,7 +11,7 @@ from api.core.errors import AUTH_ERRORS, NotFound, StillReferenced, problem_resp
 from api.core.fields import MAX_ID
 from api.trash import service
 from api.trash.models import TrashItem, TrashQuery
-from api.web.http import no_content, represent, represent_page
+from api.web.http import no_content
 from api.web.pagination import ListEnvelope, parse_fields
 
 router = APIRouter(prefix="/v1/trash", tags=["trash"])
@@ -24,7 +24,7 @@ def list_trash(write: WithWriteQuery, query: Annotated[TrashQuery, Query()]) -> 
     """List deleted items, most recently deleted first."""
     fields = parse_fields(query.fields, TrashItem)
     page = service.list_trash(write.session, params=query)
-    return represent_page(write.request, page, query, public=False, fields=fields)
+    return write.listed(page, query, fields=fields)
 
 
 @router.get(
@@ -34,9 +34,7 @@ def list_trash(write: WithWriteQuery, query: Annotated[TrashQuery, Query()]) -> 
 )
 def get_trash_item(collection: Collection, item_id: ItemId, write: WithWrite) -> Response:
     """Get one deleted item."""
-    return represent(
-        write.request, service.get_trashed(write.session, collection, item_id), public=False
-    )
+    return write.answer(service.get_trashed(write.session, collection, item_id))
 
 
 @router.post(
@@ -46,11 +44,7 @@ def get_trash_item(collection: Collection, item_id: ItemId, write: WithWrite) ->
 )
 def restore_trash_item(collection: Collection, item_id: ItemId, write: WithWrite) -> Response:
     """Take an item out of the trash, as it was."""
-    return represent(
-        write.request,
-        service.restore(write.session, collection, item_id, key=write.key),
-        public=False,
-    )
+    return write.answer(service.restore(write.session, collection, item_id, key=write.key))
 
 
 @router.delete(

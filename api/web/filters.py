@@ -4,7 +4,6 @@ values comma-separated (any of them), ``not_`` before a name for none of them, `
 ``status`` (with a key). Each is a condition on indexed columns or a correlated EXISTS, so the
 planner can walk the sort's index and stop at the page."""
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, ClassVar, Self, TypeVar
 
@@ -111,26 +110,37 @@ def linked(
     )
 
 
-# A filter by links: (the link table, its column naming the target, the target's table), the
-# slugs asked for (None: not asked), and whether the owner must have such a link (or none).
-LinkFilter = tuple[tuple[Any, Any, Any], str | None, bool]
+# What a list filters by: the link table, its column naming the target, the target's table.
+Link = tuple[Any, Any, Any]
 
 
 def by_links(
     statement: Any,
     owner_id: Any,
     owner_column: str,
-    filters: Iterable[LinkFilter],
+    links: dict[str, Link],
+    query: Any,
     *,
     preview: bool,
+    cover: Any = None,
 ) -> Any:
-    """``statement`` narrowed by each filter asked for: owners (``owner_id``, named by the
-    link table's ``owner_column``) with a link to a target of one of its slugs, or with none,
-    among the targets the reader may see (a kind without a workflow: all but the trashed)."""
-    for (link, column, target), slugs, keep in filters:
-        if slugs is not None:
-            workflow = issubclass(target, Workflow)
-            seen = readable(target, preview=preview) if workflow else not_trashed(target)
-            exists = linked(owner_id, col(getattr(link, owner_column)), column, target, slugs, seen)
-            statement = statement.where(exists if keep else ~exists)
+    """``statement`` narrowed by the link filters ``query`` asks for: for each ``name`` of
+    ``links``, ``query.<name>`` keeps owners (``owner_id``, named by the link table's
+    ``owner_column``) with a link to a target of one of its slugs (a list: one of each), and
+    ``query.not_<name>`` those with none, among the targets the reader may see (a kind
+    without a workflow: all but the trashed); with ``cover`` (the owner's cover column),
+    ``query.has_cover`` keeps those with or without one."""
+    for name, (link, column, target) in links.items():
+        asked = getattr(query, name, None)
+        wanted = dict.fromkeys(asked) if isinstance(asked, list) else [asked]
+        for slugs, keep in [*((w, True) for w in wanted), (getattr(query, f"not_{name}"), False)]:
+            if slugs is not None:
+                workflow = issubclass(target, Workflow)
+                seen = readable(target, preview=preview) if workflow else not_trashed(target)
+                owner = col(getattr(link, owner_column))
+                exists = linked(owner_id, owner, column, target, slugs, seen)
+                statement = statement.where(exists if keep else ~exists)
+    if cover is not None and query.has_cover is not None:
+        column = col(cover)
+        statement = statement.where(column.is_not(None) if query.has_cover else column.is_(None))
     return statement

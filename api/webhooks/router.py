@@ -16,7 +16,7 @@ from api.core.errors import (
     problem_responses,
 )
 from api.core.fields import MAX_ID
-from api.web.http import created, no_content, represent, represent_page
+from api.web.http import no_content
 from api.web.pagination import ListEnvelope, PageParams
 from api.webhooks import service
 from api.webhooks.models import (
@@ -37,7 +37,7 @@ WebhookId = Annotated[int, Path(ge=1, le=MAX_ID)]
 def list_webhooks(admin: WithAdminQuery, query: Annotated[PageParams, Query()]) -> Response:
     """List webhook subscriptions, oldest first (never their secrets)."""
     page = service.list_webhooks(admin.session, query)
-    return represent_page(admin.request, page, query, public=False)
+    return admin.listed(page, query)
 
 
 @router.post(
@@ -49,7 +49,7 @@ def list_webhooks(admin: WithAdminQuery, query: Annotated[PageParams, Query()]) 
 def create_webhook(data: WebhookCreate, admin: WithAdmin) -> Response:
     """Subscribe a URL to events; the response is the only time its signing secret is shown."""
     webhook = service.create_webhook(admin.session, data, by=admin.key)
-    return created(admin.request, webhook, location=f"/v1/webhooks/{webhook.id}")
+    return admin.made(webhook, location=f"/v1/webhooks/{webhook.id}")
 
 
 @router.get(
@@ -60,7 +60,7 @@ def create_webhook(data: WebhookCreate, admin: WithAdmin) -> Response:
 def get_webhook(webhook_id: WebhookId, admin: WithAdmin) -> Response:
     """Get a webhook subscription."""
     webhook = service.to_public(service.find_webhook(admin.session, webhook_id))
-    return represent(admin.request, webhook, public=False)
+    return admin.answer(webhook)
 
 
 @router.put(
@@ -70,11 +70,7 @@ def get_webhook(webhook_id: WebhookId, admin: WithAdmin) -> Response:
 )
 def replace_webhook(webhook_id: WebhookId, data: WebhookCreate, admin: WithAdmin) -> Response:
     """Change a webhook's URL, events, description, or enable it again."""
-    return represent(
-        admin.request,
-        service.update_webhook(admin.session, webhook_id, data, by=admin.key),
-        public=False,
-    )
+    return admin.answer(service.update_webhook(admin.session, webhook_id, data, by=admin.key))
 
 
 @router.delete(
@@ -96,7 +92,7 @@ def list_webhook_deliveries(
 ) -> Response:
     """The latest deliveries, newest first, each with every attempt and its outcome."""
     page = service.list_deliveries(admin.session, webhook_id, query)
-    return represent_page(admin.request, page, query, public=False)
+    return admin.listed(page, query)
 
 
 @router.post(

@@ -507,6 +507,9 @@ def test_the_audit_trail_names_the_actor_of_every_act_with_address_and_request_i
     answered = client.post("/v1/keys", json={"name": "traced", "scope": "read"}, headers=admin)
     traced = client.get("/v1/audit?action=key-created&limit=1", headers=admin).json()["data"][0]
     assert traced["request_id"] == answered.headers["x-request-id"]
+    by_keys = client.get("/v1/audit?actor=key&limit=100", headers=admin).json()["data"]
+    assert {e["action"] for e in by_keys} >= {"purge", "webhook-changed", "key-created"}
+    assert {e["actor"]["kind"] for e in by_keys} == {"key"}  # the fixture's keys: nobody's
     mine = client.get(f"/v1/audit?user_id={me.id}&limit=100", headers=admin).json()["data"]
     assert {e["actor"]["user_id"] for e in mine} == {me.id}
     assert len(mine) == 7
@@ -523,7 +526,7 @@ def test_the_audit_trail_names_the_actor_of_every_act_with_address_and_request_i
 
 @pytest.mark.parametrize(
     "query",
-    ["action=everything", "since=yesterday", "since=2026-01-01T00:00:00", "limit=0",
+    ["action=everything", "actor=root", "since=yesterday", "since=2026-01-01T00:00:00", "limit=0",
      "user_id=0", "user_id=abc", "cursor=" + "x" * 600, "object_type=" + "x" * 30, "other=1"],
 )  # fmt: skip
 def test_a_bad_audit_query_is_a_problem(client: TestClient, keys: Keys, query: str) -> None:

@@ -121,8 +121,18 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
             _WORLD.update(world(client, session, keys))
             _WORLD.update({role: make_person(session, role)[1] for role in ROLES})
             session.commit()
+        # One app for every case (FastAPI readies its routes at an app's first request).
+        _WORLD["app"] = create_app(settings_for(db.url), engine=db.engine)
         get_settings.cache_clear()
         yield db
+
+
+@pytest.fixture
+def client(database: Database, session: Session) -> TestClient:
+    """The module's app, answering in this test's transaction."""
+    app = _WORLD["app"]
+    app.state.sessions = lambda: nullcontext(session)
+    return TestClient(app)
 
 
 _WORLD: dict[str, Any] = {}

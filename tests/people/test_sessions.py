@@ -3,12 +3,14 @@ out, by time, by a change of role or password, by the person or an admin, on eve
 on every form; throttling before any hash; two-factor sign-in; and the session cookie is worth
 nothing to ``/v1``."""
 
+import asyncio
 import re
 import time
 from contextlib import nullcontext
 from datetime import timedelta
 from typing import Any
 
+import httpx2 as httpx
 import pyotp
 import pytest
 from fastapi.testclient import TestClient
@@ -312,21 +314,37 @@ def test_ten_thousand_sign_in_attempts_are_throttled_and_the_server_keeps_answer
 ) -> None:
     _person(session)
     form = client.get("/studio/sign-in")
-    data = {"email": "editor@example.org", "password": "guess", "csrf": _csrf(form)}
-    statuses: dict[int, int] = {}
+    csrf, cookies = _csrf(form), dict(client.cookies)
+    app = client.app
+
+    async def attempts() -> dict[int, int]:
+        statuses: dict[int, int] = {}
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver", cookies=cookies
+        ) as browser:
+
+            async def attempt(n: int) -> None:
+                data = {"email": "editor@example.org", "password": f"guess {n:05d}", "csrf": csrf}
+                answer = await browser.post("/studio/sign-in", data=data)
+                statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
+
+            for n in range(20):  # one at a time while they still reach the database
+                await attempt(n)
+            for batch in range(20, 10_000, 500):  # then refused before it: many at once
+                await asyncio.gather(*(attempt(n) for n in range(batch, min(batch + 500, 10_000))))
+                health = await browser.get("/healthz")
+                assert health.status_code == 200
+        return statuses
+
     started = time.monotonic()
-    for n in range(10_000):
-        data["password"] = f"guess number {n:05d}"
-        status = client.post("/studio/sign-in", data=data, follow_redirects=False).status_code
-        statuses[status] = statuses.get(status, 0) + 1
-        if n % 2500 == 0:
-            assert client.get("/healthz").status_code == 200
-    elapsed = time.monotonic() - started
+    statuses = asyncio.run(attempts())
+    assert time.monotonic() - started < 600  # a bound on the loop, not a measure of speed
+    assert sum(statuses.values()) == 10_000
     assert set(statuses) == {401, 429}
     assert statuses[401] <= 10  # FOLIO_SIGN_IN_LIMIT_ACCOUNT: 10 in 15 minutes
     hashed = session.exec(select(AuditEvent).where(AuditEvent.action == "sign-in-failed")).all()
     assert len(hashed) == statuses[401]  # the rest were refused before any hash
-    assert elapsed < 600  # a bound on the loop, not a measure of speed
 
 
 def test_two_factor_sign_in_with_a_code_or_a_recovery_code_once(
@@ -400,8 +418,11 @@ def test_an_admin_can_require_a_second_factor_of_admins_and_editors(
     sign_in(author, "author@example.org")
     sent = editor.get("/studio/account", follow_redirects=False)
     assert sent.headers["location"] == "/studio/two-factor"
-    assert "Your role needs a second factor" in editor.get("/studio/two-factor").text
+    setup = editor.get("/studio/two-factor")
+    assert "Your role needs a second factor" in setup.text
     assert author.get("/studio/account", follow_redirects=False).status_code == 200
+    out = editor.post("/studio/sign-out", data={"csrf": _csrf(setup)}, follow_redirects=False)
+    assert out.headers["location"] == "/studio/sign-in"  # signing out is always possible
 
 
 def test_sessions_work_across_two_nodes_on_one_database(

@@ -12022,6 +12022,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description One action. */
                 action?: ("sign-in" | "sign-in-failed" | "sign-out" | "session-ended" | "user-created" | "user-changed" | "user-disabled" | "role-changed" | "password-changed" | "two-factor-changed" | "key-created" | "key-revoked" | "create" | "publish" | "unpublish" | "schedule" | "delete" | "restore" | "purge" | "webhook-changed") | null;
+                /** @description Who acted: `user`, `key` (one of nobody's), `cli` or `anonymous`. */
+                actor?: ("user" | "key" | "cli" | "anonymous") | null;
                 /** @description One person's acts. */
                 user_id?: number | null;
                 /** @description One key's acts. */
