@@ -89,7 +89,9 @@ def check_post(request: Request, given: str | None, *, signed_in: bool) -> None:
     origin = request.headers.get("origin")
     if origin is not None and origin != "null" and not _same_origin(request, origin):
         raise Forbidden("This form was sent from another origin.")
-    if origin == "null":
+    if origin == "null" and site != "same-origin":
+        # An opaque origin (a sandboxed frame, a data: page); a browser says null for its own
+        # forms too under some referrer policies, and then Sec-Fetch-Site vouches for them.
         raise Forbidden("This form was sent from an opaque origin.")
     secret = session_token(request) if signed_in else cookie(request, FORM)
     if not secret or not given:

@@ -31,7 +31,7 @@ PENDING_SECONDS = 300
 NO_STORE = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
 }
 CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'"
 Text = Annotated[str, Form(max_length=1000)]

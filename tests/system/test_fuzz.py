@@ -47,6 +47,7 @@ SEMANTIC = {
     "urn:folio:problem:import-failed",
     "urn:folio:problem:stale-precondition",
     "urn:folio:problem:no-renditions",  # a rendition of a file that is no image
+    "urn:folio:problem:link-not-valid",  # a token Folio did not make (no schema can tell)
 }
 # Opaque tokens: a cursor or a change token is checked by decoding it, and no pattern can say
 # which strings decode to one.

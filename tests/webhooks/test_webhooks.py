@@ -25,6 +25,7 @@ from api.articles import service as articles_service
 from api.articles.models import ArticleInput
 from api.auth import service as auth_service
 from api.auth.models import KeyCreate, Scope
+from api.core.clock import Clock
 from api.core.workflow import Status
 from api.events.models import Event
 from api.main import create_app
@@ -384,18 +385,25 @@ def test_a_delivery_can_be_resent(hooks: Hooks) -> None:
 
 
 @pytest.mark.calendar
-def test_a_scheduled_article_is_announced_when_it_comes_due(hooks: Hooks) -> None:
+def test_a_scheduled_article_is_announced_when_it_comes_due(
+    hooks: Hooks, frozen_clock: Clock
+) -> None:
     client, admin, receiver = hooks.client, hooks.admin, hooks.receiver
     hooks.subscribe(receiver.url, ["article.published"])
-    due = datetime.now(UTC) + timedelta(seconds=1)
+    now = datetime.now(UTC)
+    frozen_clock.freeze(now)  # Folio's clock: the worker's "due" is read from it
     created = client.post(
         "/v1/articles",
-        json={"title": "Later", "status": "scheduled", "publish_at": due.isoformat()},
+        json={
+            "title": "Later",
+            "status": "scheduled",
+            "publish_at": (now + timedelta(minutes=5)).isoformat(),
+        },
         headers=admin,
     ).json()
     hooks.drain()
     assert receiver.received == []
-    time.sleep(1.2)
+    frozen_clock.freeze(now + timedelta(minutes=5, seconds=1))
     hooks.drain()
     ((_, body),) = receiver.received
     assert json.loads(body)["data"]["id"] == created["id"]

@@ -1,0 +1,97 @@
+"""The studio's door in a real browser (Playwright driving Debian's Chromium, no route off
+loopback): a person finds the fields and buttons by their role and accessible name, as a
+screen reader does, signs in, sees their sessions, sets up a second factor and signs out; and
+axe-core finds nothing to fix on any of those pages."""
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyotp
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from sqlmodel import Session
+
+from api.core.config import REPO_ROOT
+from tests.conftest import Database
+from tests.helpers import make_person
+
+PASSWORD = "correct horse battery staple"
+AXE = REPO_ROOT / ".venv" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Iterator[Page]:
+    executable = shutil.which("chromium")
+    assert executable, "Chromium is missing: `make test` installs Debian's chromium package"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"],
+        )
+        try:
+            # The pages forbid scripts of their own (CSP): axe-core is let in by the browser.
+            yield browser.new_context(bypass_csp=True).new_page()
+        finally:
+            browser.close()
+
+
+def accessible(page: Page) -> list[str]:
+    """What axe-core finds wrong with the page as it is (WCAG 2.2 A and AA, best practices)."""
+    assert AXE.exists(), "axe-core is missing: `make install-dev` installs it"
+    page.add_script_tag(path=str(AXE))
+    found: list[str] = page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag22aa',"
+        " 'best-practice']})).violations.map(v => `${v.id}: ${v.nodes.length}`)"
+    )
+    return found
+
+
+def test_a_person_signs_in_sees_their_sessions_sets_up_a_second_factor_and_signs_out(
+    live_server: str, fresh_database: Database, page: Page
+) -> None:
+    with Session(fresh_database.engine) as session:
+        make_person(session, "editor", password=PASSWORD)
+    page.goto(f"{live_server}/studio")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert accessible(page) == []
+    page.get_by_label("Email").fill("editor@example.org")
+    page.get_by_label("Password").fill("not the password at all")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_have_text("The email or the password is wrong.")
+    assert accessible(page) == []
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+    sessions = page.get_by_role("table", name="Browsers signed in as you")
+    expect(sessions.get_by_role("button", name="End the session", exact=False)).to_have_count(1)
+    assert accessible(page) == []
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == "folio_session"]
+    assert cookie["httpOnly"] is True
+    assert cookie["sameSite"] == "Lax"
+    # A second factor: the key the page shows, a code the authenticator would show.
+    page.get_by_role("link", name="Set it up").click()
+    expect(page.get_by_role("img", name="QR code of your authenticator's key")).to_be_visible()
+    assert accessible(page) == []
+    secret = page.locator("code").first.inner_text()
+    page.get_by_label("Code from your authenticator").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Turn on").click()
+    expect(page.get_by_role("heading", name="Two-factor sign-in is on")).to_be_visible()
+    expect(page.get_by_role("listitem")).to_have_count(10)
+    page.get_by_role("link", name="Back to your account").click()
+    expect(page.get_by_text("On (10 recovery codes left)")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.goto(f"{live_server}/studio/account")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    # Signing in again asks for the second factor.
+    page.get_by_label("Email").fill("editor@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your second factor")).to_be_visible()
+    assert accessible(page) == []
+    page.get_by_label("Code from your authenticator, or a recovery code").fill(
+        pyotp.TOTP(secret).now()
+    )
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
