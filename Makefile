@@ -20,7 +20,7 @@ PG_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/folio_bench
 # Each suite names its slowest tests, where the time goes when the run nears its 10 minutes.
 PYTEST_ARGS ?= --durations=8
 
-.PHONY: install install-dev migration browser test-ahead fleet-packages fleet fleet-test run worker db test test-sqlite test-sqlite-servers test-sqlite-domains test-postgres test-postgres-servers test-postgres-domains postgres-ready lint format lock openapi bench clean
+.PHONY: install install-dev migration browser test-ahead fleet-packages fleet fleet-test run worker db test test-sqlite test-sqlite-servers test-sqlite-domains test-postgres test-postgres-servers test-postgres-web test-postgres-system test-postgres-domains postgres-ready lint format lock openapi bench clean
 
 install: $(STAMP)
 install-dev: $(DEV_STAMP)
@@ -70,8 +70,9 @@ browser:
 # Each database's suite runs as two halves (the servers' and browsers' tests, and the rest),
 # so that the suites end together on two cores.
 test: install-dev browser
-	$(MAKE) --no-print-directory -j5 --output-sync=target lint test-ahead \
-		test-sqlite-servers test-sqlite-domains test-postgres-servers test-postgres-domains
+	$(MAKE) --no-print-directory -j6 --output-sync=target lint test-ahead \
+		test-sqlite-servers test-sqlite-domains test-postgres-web test-postgres-system \
+		test-postgres-domains
 
 # The tests that read dates from the clock (marked calendar: scheduling, expiry, the API
 # tour and the examples) once more, with the whole process tree five years from now
@@ -106,9 +107,17 @@ test-postgres: install-dev
 postgres-ready: install-dev
 	@$(BIN)/python -m tests.prepare_database "$(PG_TEST_URL)"
 
-test-postgres-servers: postgres-ready
-	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): tests/web and tests/system"
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/web tests/system $(PYTEST_ARGS)
+# On PostgreSQL the servers' half is the longest (the API tour, the frozen database, the
+# replica): its two folders run at once, each mostly waiting on its servers.
+test-postgres-servers: test-postgres-web test-postgres-system
+
+test-postgres-web: postgres-ready
+	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): tests/web"
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/web $(PYTEST_ARGS)
+
+test-postgres-system: postgres-ready
+	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): tests/system"
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/system $(PYTEST_ARGS)
 
 test-postgres-domains: postgres-ready
 	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): every other folder"

@@ -90,6 +90,16 @@ def install(app: Any) -> None:
         return _redirect(exc.to)
 
     app.add_exception_handler(_SignIn, to_sign_in)
+    # A problem on a studio page is a page that says it, in words; elsewhere, problem+json.
+    as_json = app.exception_handlers[FolioError]
+
+    def as_page(request: Request, exc: Exception) -> Response:
+        if not request.url.path.startswith("/studio") or not isinstance(exc, FolioError):
+            return as_json(request, exc)  # type: ignore[no-any-return]
+        context = {"title": exc.title, "detail": exc.detail}
+        return _page(request, "problem.html", context, status=exc.status)
+
+    app.add_exception_handler(FolioError, as_page)
     app.include_router(router)
     app.mount("/studio/static", StaticFiles(directory=Path(__file__).parent / "static"))
 

@@ -173,6 +173,8 @@ def test_a_form_post_without_its_token_or_from_elsewhere_is_refused(
         f"/studio/sessions/{mine.id}/end", data=data, headers=headers, follow_redirects=False
     )
     assert answer.status_code == 403
+    assert answer.headers["content-type"].startswith("text/html")  # a page that says why
+    assert '<p role="alert" class="error">' in answer.text
     session.refresh(mine)
     assert mine.ended_at is None
 
