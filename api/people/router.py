@@ -33,6 +33,8 @@ from api.web.pagination import ListEnvelope, PageParams
 
 router = APIRouter(tags=["people"])
 UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
+# What a route about one person may answer besides its own success.
+ONE = problem_responses(*AUTH_ERRORS, UserNotFound)
 
 
 @router.get("/v1/me", response_model=Me, responses=problem_responses(*AUTH_ERRORS))
@@ -63,11 +65,7 @@ def invite_user(data: UserCreate, admin: WithAdmin) -> Response:
     return admin.made(invited, location=f"/v1/users/{invited.id}")
 
 
-@router.get(
-    "/v1/users/{user_id}",
-    response_model=UserPublic,
-    responses=problem_responses(*AUTH_ERRORS, UserNotFound),
-)
+@router.get("/v1/users/{user_id}", response_model=UserPublic, responses=ONE)
 def get_user(user_id: UserId, admin: WithAdmin) -> Response:
     """One person."""
     user = service.to_public(service.get_user(admin.session, user_id))
@@ -96,16 +94,13 @@ def patch_user(user_id: UserId, data: UserPatch, admin: WithAdmin) -> Response:
 def create_user_reset_link(user_id: UserId, admin: WithAdmin) -> Response:
     """A single-use link by which a person chooses a new password (shown once, mailed when a
     mail server is set); their password works until they use it."""
-    link = service.reset_link(admin.session, service.get_user(admin.session, user_id), by=admin.key)
-    answer = PasswordLink(url=link.url, expires_at=link.expires_at, mailed=link.mailed)
-    return admin.made(answer, location=f"/v1/users/{user_id}")
+    user = service.get_user(admin.session, user_id)
+    return admin.made(
+        service.reset_link(admin.session, user, by=admin.key), location=f"/v1/users/{user_id}"
+    )
 
 
-@router.delete(
-    "/v1/users/{user_id}/sessions",
-    response_model=SessionsEnded,
-    responses=problem_responses(*AUTH_ERRORS, UserNotFound),
-)
+@router.delete("/v1/users/{user_id}/sessions", response_model=SessionsEnded, responses=ONE)
 def end_user_sessions(user_id: UserId, admin: WithAdmin) -> Response:
     """Sign a person out of every browser at once (their keys are untouched: revoke those,
     or disable the person, to stop them too)."""

@@ -1,8 +1,7 @@
 """People: accounts made by the command line or an admin's invitation, changed by an admin,
 and the single-use links (invitation, password reset) by which someone chooses a password."""
 
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +18,7 @@ from api.labels.models import Author
 from api.people import mail, passwords
 from api.people.models import (
     Me,
+    PasswordLink,
     User,
     UserCreate,
     UserInvited,
@@ -116,14 +116,7 @@ def create_user(
     return user
 
 
-@dataclass(frozen=True)
-class Link:
-    url: str
-    expires_at: datetime
-    mailed: bool
-
-
-def _link(session: Session, user: User, purpose: str) -> Link:
+def _link(session: Session, user: User, purpose: str) -> PasswordLink:
     """A new single-use link for ``user`` (earlier unused ones of that purpose stop working)."""
     now = clock.now()
     for old in session.exec(
@@ -149,10 +142,10 @@ def _link(session: Session, user: User, purpose: str) -> Link:
         )
     )
     url = api_url(f"/studio/{'welcome' if purpose == INVITATION else 'reset'}/{made.token}")
-    return Link(url, expires, mailed=False)
+    return PasswordLink(url=url, expires_at=expires, mailed=False)
 
 
-def _mailed(user: User, link: Link, purpose: str) -> Link:
+def _mailed(user: User, link: PasswordLink, purpose: str) -> PasswordLink:
     """``link`` mailed to ``user`` when a mail server is set (after the commit: a slow server
     holds no transaction)."""
     subject = "You are invited to Folio" if purpose == INVITATION else "Choose a new password"
@@ -160,7 +153,7 @@ def _mailed(user: User, link: Link, purpose: str) -> Link:
         f"Hello {user.name},\n\nOpen this link to choose your password (it works once, until"
         f" {link.expires_at:%Y-%m-%d %H:%M} UTC):\n{link.url}\n"
     )
-    return replace(link, mailed=mail.send(user.email, subject, text))
+    return link.model_copy(update={"mailed": mail.send(user.email, subject, text)})
 
 
 def invite(session: Session, data: UserCreate, *, by: ApiKey | None) -> UserInvited:
@@ -180,7 +173,7 @@ def invite(session: Session, data: UserCreate, *, by: ApiKey | None) -> UserInvi
     )
 
 
-def reset_link(session: Session, user: User, *, by: ApiKey | None) -> Link:
+def reset_link(session: Session, user: User, *, by: ApiKey | None) -> PasswordLink:
     """A single-use link by which ``user`` chooses a new password; their password keeps
     working until they do."""
     db.begin_write(session)
