@@ -53,6 +53,10 @@ def test_replaying_changes_gives_the_same_content_as_the_api(
     rng = random.Random(20261127)
     articles: list[int] = []
     roles: list[str] = []
+
+    def patch(path: str, body: dict[str, Any]) -> None:
+        client.patch(path, json=body, headers=write)
+
     for step in range(60):
         op = rng.choice(
             [
@@ -74,16 +78,10 @@ def test_replaying_changes_gives_the_same_content_as_the_api(
             )
             articles.append(made.json()["id"])
         elif op == "edit":
-            client.patch(
-                f"/v1/articles/{rng.choice(articles)}",
-                json={"title": f"Edited {step}"},
-                headers=write,
-            )
+            patch(f"/v1/articles/{rng.choice(articles)}", {"title": f"Edited {step}"})
         elif op == "status":
             status = rng.choice(["published", "draft", "archived"])
-            client.patch(
-                f"/v1/articles/{rng.choice(articles)}", json={"status": status}, headers=write
-            )
+            patch(f"/v1/articles/{rng.choice(articles)}", {"status": status})
         elif op == "delete":
             client.delete(f"/v1/articles/{rng.choice(articles)}", headers=write)
         elif op == "restore":
@@ -94,11 +92,7 @@ def test_replaying_changes_gives_the_same_content_as_the_api(
             )
             roles.append(made.json()["slug"])
         elif op == "role_edit":
-            client.patch(
-                f"/v1/roles/{rng.choice(roles)}",
-                json={"definition": f"Changed at {step}"},
-                headers=write,
-            )
+            patch(f"/v1/roles/{rng.choice(roles)}", {"definition": f"Changed at {step}"})
         else:
             client.post("/v1/tags", json={"name": f"Tag {step}"}, headers=write)
         if step % 15 == 14:  # sync now and then, as a build would

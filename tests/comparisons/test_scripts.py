@@ -3,6 +3,7 @@ comparisons that include every named role."""
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -62,23 +63,24 @@ def test_markdown_table(client: TestClient) -> None:
     assert "| Accountability | EBITDA, revenue" in response.text
 
 
+def _published(
+    client: TestClient, keys: Keys, title: str, subjects: list[str], **more: Any
+) -> None:
+    """A published comparison of ``subjects`` (and whatever else ``more`` gives it)."""
+    body = {"title": title, "status": "published", "subjects": subjects, **more}
+    made = client.post("/v1/comparisons", json=body, headers=keys.auth("write"))
+    assert made.status_code == 201, made.text
+
+
 def test_two_roles_side_by_side_across_comparisons(client: TestClient, keys: Keys) -> None:
-    client.post(
-        "/v1/comparisons",
-        json={
-            "title": "Second look",
-            "status": "published",
-            "subjects": ["fractional-caio", "ai-operating-partner"],
-            "rows": [
-                {
-                    "dimension": "Tenure",
-                    "cells": {"fractional-caio": "Months", "ai-operating-partner": "Years"},
-                },
-                {"dimension": "Only one side", "cells": {"fractional-caio": "x"}},
-            ],
+    rows = [
+        {
+            "dimension": "Tenure",
+            "cells": {"fractional-caio": "Months", "ai-operating-partner": "Years"},
         },
-        headers=keys.auth("write"),
-    )
+        {"dimension": "Only one side", "cells": {"fractional-caio": "x"}},
+    ]
+    _published(client, keys, "Second look", ["fractional-caio", "ai-operating-partner"], rows=rows)
     response = client.get("/v1/roles/ai-operating-partner/compare/fractional-caio")
     assert response.status_code == 200
     result = response.json()
@@ -101,15 +103,7 @@ def test_comparisons_with_every_named_role(client: TestClient, keys: Keys) -> No
     client.post(
         "/v1/roles", json={"name": "Head of AI", "status": "published"}, headers=keys.auth("write")
     )
-    client.post(
-        "/v1/comparisons",
-        json={
-            "title": "CAIO vs Head",
-            "status": "published",
-            "subjects": ["fractional-caio", "head-of-ai"],
-        },
-        headers=keys.auth("write"),
-    )
+    _published(client, keys, "CAIO vs Head", ["fractional-caio", "head-of-ai"])
 
     def slugs(query: str) -> list[str]:
         return [c["slug"] for c in client.get(f"/v1/comparisons?{query}").json()["data"]]

@@ -197,12 +197,18 @@ def test_renaming_a_role_drops_the_article_that_shows_it(
     assert eventually(from_memory)  # kept again once rendered
 
 
+def _stored_render(client: TestClient, database: Database) -> Any:
+    """Article 1 rendered, once its representation is in the database."""
+    rendered = client.get("/v1/articles/1")
+    assert eventually(lambda: _stored(database) == 1)
+    return rendered
+
+
 def test_a_miss_in_memory_is_one_query_from_the_stored_representation(
     fresh_database: Database,
 ) -> None:
     with client_for(fresh_database, cache_max_entries=0) as first:
-        rendered = first.get("/v1/articles/1")
-        assert eventually(lambda: _stored(fresh_database) == 1)
+        rendered = _stored_render(first, fresh_database)
     # Another process: nothing in memory, and the render is found in the database.
     with client_for(fresh_database, cache_max_entries=0) as second:
         for ref in ("1", rendered.json()["slug"]):
@@ -366,8 +372,7 @@ def test_a_stored_body_that_does_not_decompress_is_rendered_afresh(
     fresh_database: Database,
 ) -> None:
     with client_for(fresh_database, cache_max_entries=0) as client:
-        rendered = client.get("/v1/articles/1")
-        assert eventually(lambda: _stored(fresh_database) == 1)
+        rendered = _stored_render(client, fresh_database)
         with Session(fresh_database.engine) as session:
             session.execute(
                 Representation.__table__.update().values(body=b"not zlib")  # type: ignore[attr-defined]
