@@ -90,14 +90,15 @@ test-sqlite: install-dev
 	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" $(PYTEST_ARGS)
 
 # Each database's suite runs as two halves at once (the servers' and browsers' tests, which
-# wait on sockets more than they compute, and the rest), so that the suites end together.
+# wait on sockets more than they compute, with the people's tests to even them, and the
+# rest), so that the suites end together.
 test-sqlite-servers: install-dev
-	@echo "== tests on SQLite: tests/web and tests/system (the calendar tests: in test-ahead)"
-	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" tests/web tests/system $(PYTEST_ARGS)
+	@echo "== tests on SQLite: tests/web, tests/system and tests/people (the calendar tests: in test-ahead)"
+	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" tests/web tests/system tests/people $(PYTEST_ARGS)
 
 test-sqlite-domains: install-dev
 	@echo "== tests on SQLite: every other folder (the calendar tests: in test-ahead)"
-	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" --ignore=tests/web --ignore=tests/system $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" --ignore=tests/web --ignore=tests/system --ignore=tests/people $(PYTEST_ARGS)
 
 test-postgres: install-dev
 	@echo "== tests on PostgreSQL ($(PG_TEST_URL))"
@@ -112,8 +113,8 @@ postgres-ready: install-dev
 test-postgres-servers: test-postgres-web test-postgres-system
 
 test-postgres-web: postgres-ready
-	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): tests/web"
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/web $(PYTEST_ARGS)
+	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): tests/web and tests/people"
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/web tests/people $(PYTEST_ARGS)
 
 test-postgres-system: postgres-ready
 	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): tests/system"
@@ -121,7 +122,7 @@ test-postgres-system: postgres-ready
 
 test-postgres-domains: postgres-ready
 	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): every other folder"
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest --ignore=tests/web --ignore=tests/system $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest --ignore=tests/web --ignore=tests/system --ignore=tests/people $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check api tests migrations bench clients fleet
