@@ -261,7 +261,7 @@ def audit_list(
 
 @audit_app.command("prune")
 def audit_prune() -> None:
-    """Delete the audit events older than FOLIO_AUDIT_RETENTION_DAYS (the worker does too)."""
+    """Delete the audit events older than FOLIO_AUDIT_RETENTION_DAYS (the worker does it hourly)."""
     with _session() as session:
         typer.echo(f"pruned {audit_service.prune(session)} audit event(s)", err=True)
 

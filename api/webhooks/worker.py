@@ -254,6 +254,26 @@ def _record(
     return delivered
 
 
+class _Every:
+    """Whether an hour has passed since the last time (the first time: yes). The audit trail
+    is pruned by the hour, not on every round: a round must not take SQLite's writer lock
+    for what changes once a day."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.last: float | None = None
+
+    def due(self) -> bool:
+        now = time.monotonic()
+        if self.last is not None and now - self.last < self.seconds:
+            return False
+        self.last = now
+        return True
+
+
+_PRUNING = _Every(3600)
+
+
 def run_once(engine: Engine) -> int:
     """Announces due publications, forgets what is past keeping (old events and audit
     entries), then makes one attempt at every due delivery."""
@@ -261,7 +281,8 @@ def run_once(engine: Engine) -> int:
     with db.open_session(engine) as session, asyncio.Runner() as runner:
         announce_due(session)
         events.compact(session)
-        audit.prune(session)
+        if _PRUNING.due():
+            audit.prune(session)
         client = httpx.AsyncClient(follow_redirects=False, trust_env=False, timeout=None)
         try:
             while claims := claim(session):
