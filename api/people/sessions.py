@@ -116,6 +116,11 @@ def start(session: Session, user: User, *, address: str | None, user_agent: str)
     return Started(token, row)
 
 
+def _idle() -> timedelta:
+    """How long a session may go unused."""
+    return timedelta(minutes=get_settings().session_idle_minutes)
+
+
 def current(session: Session, token: str | None) -> tuple[UserSession, User] | None:
     """The live session a cookie's token names, and its person; touched at most once a
     ``TOUCH_EVERY``. None for anything else: unknown, ended, idle too long, past its limit,
@@ -131,11 +136,10 @@ def current(session: Session, token: str | None) -> tuple[UserSession, User] | N
         return None
     row, user = found
     now = clock.now()
-    idle = timedelta(minutes=get_settings().session_idle_minutes)
     if (
         row.ended_at is not None
         or row.expires_at <= now
-        or row.last_seen_at + idle <= now
+        or row.last_seen_at + _idle() <= now
         or row.generation != user.generation
         or user.disabled
     ):
@@ -152,14 +156,13 @@ def current(session: Session, token: str | None) -> tuple[UserSession, User] | N
 def sessions_of(session: Session, user: User) -> list[UserSession]:
     """The person's live sessions, newest first."""
     now = clock.now()
-    idle = timedelta(minutes=get_settings().session_idle_minutes)
     rows = session.exec(
         select(UserSession)
         .where(
             UserSession.user_id == user.id,
             col(UserSession.ended_at).is_(None),
             col(UserSession.expires_at) > now,
-            col(UserSession.last_seen_at) > now - idle,
+            col(UserSession.last_seen_at) > now - _idle(),
             UserSession.generation == user.generation,
         )
         .order_by(col(UserSession.id).desc())
@@ -259,5 +262,4 @@ def recovery_codes_left(session: Session, user: User) -> int:
 
 def expires_at(row: UserSession) -> datetime:
     """When the session ends if nothing else ends it first: idle, or its absolute limit."""
-    idle = row.last_seen_at + timedelta(minutes=get_settings().session_idle_minutes)
-    return min(idle, row.expires_at)
+    return min(row.last_seen_at + _idle(), row.expires_at)

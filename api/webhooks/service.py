@@ -4,7 +4,7 @@ import base64
 import secrets
 from datetime import UTC, datetime
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import InvalidToken
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
@@ -29,14 +29,10 @@ from api.webhooks.models import (
 from api.webhooks.targets import refusal
 
 
-def _fernet() -> Fernet:
-    return sealed.fernet()
-
-
 def reveal(webhook: Webhook) -> str:
     """The signing secret, decrypted for signing a delivery; never returned again."""
     try:
-        return _fernet().decrypt(webhook.secret_encrypted.encode()).decode()
+        return sealed.fernet().decrypt(webhook.secret_encrypted.encode()).decode()
     except InvalidToken as exc:
         raise SecretKeyMissing("FOLIO_SECRET_KEY is not the key the secret was made with.") from exc
 
@@ -58,7 +54,7 @@ def create_webhook(
         events=sorted(set(data.events)),
         description=data.description,
         enabled=data.enabled,
-        secret_encrypted=_fernet().encrypt(secret.encode()).decode(),
+        secret_encrypted=sealed.fernet().encrypt(secret.encode()).decode(),
     )
     session.add(webhook)
     session.flush()

@@ -355,6 +355,7 @@ def test_me_tells_the_caller_who_they_are_and_what_they_may_do(
 # --- A person's own articles, a role that goes down, a disabled person ---------------------
 
 
+@pytest.mark.calendar  # schedules a week from the clock
 def test_a_contributor_writes_their_own_drafts_and_nothing_else(
     client: TestClient, session: Session
 ) -> None:
@@ -370,7 +371,7 @@ def test_a_contributor_writes_their_own_drafts_and_nothing_else(
     assert {(r["user_id"], r["user_name"]) for r in revisions} == {(me.id, "Contributor")}
     for change in (
         {"status": "published"},
-        {"status": "scheduled", "publish_at": "2999-01-01T00:00:00Z"},
+        {"status": "scheduled", "publish_at": (clock.now() + timedelta(days=7)).isoformat()},
     ):
         refused = client.patch(f"/v1/articles/{ref}", json=change, headers={**contributor, **MERGE})
         assert refused.status_code == 403, refused.text

@@ -293,11 +293,11 @@ def test_an_outdated_hash_is_replaced_at_sign_in(
 
 
 def test_failed_sign_ins_lock_the_account_before_any_hash_and_count_per_address(
-    client: TestClient, session: Session, configure: Configure
+    database: Database, session: Session, configure: Configure
 ) -> None:
     configure(FOLIO_SIGN_IN_LIMIT_ACCOUNT="3/15 minutes", FOLIO_SIGN_IN_LIMIT_ADDRESS="5/minute")
-    app = create_app(settings_for(str(client.app.state.engine.url)), engine=client.app.state.engine)  # type: ignore[attr-defined]
-    app.state.sessions = client.app.state.sessions  # type: ignore[attr-defined]
+    app = create_app(settings_for(database.url), engine=database.engine)  # limits read at start
+    app.state.sessions = lambda: nullcontext(session)
     fresh = TestClient(app)
     _person(session)
     for _ in range(3):

@@ -1,6 +1,7 @@
 """The studio's door in a real browser (Playwright driving Debian's Chromium, no route off
 loopback): a person finds the fields and buttons by their role and accessible name, as a
-screen reader does, signs in, sees their sessions, sets up a second factor and signs out; and
+screen reader does, chooses a password through an invitation, signs in, sees their sessions,
+meets a refused form on a page that says why, sets up a second factor and signs out; and
 axe-core finds nothing to fix on any of those pages."""
 
 import shutil
@@ -13,6 +14,8 @@ from playwright.sync_api import Page, expect, sync_playwright
 from sqlmodel import Session
 
 from api.core.config import REPO_ROOT
+from api.people import service as people
+from api.people.models import UserCreate, UserRole
 from tests.conftest import Database
 from tests.helpers import make_person
 
@@ -51,7 +54,22 @@ def test_a_person_signs_in_sees_their_sessions_sets_up_a_second_factor_and_signs
     live_server: str, fresh_database: Database, page: Page
 ) -> None:
     with Session(fresh_database.engine) as session:
-        make_person(session, "editor", password=PASSWORD)
+        make_person(session, "admin", email="ada@example.org", password=PASSWORD)
+        invited = people.invite(
+            session,
+            UserCreate(email="editor@example.org", name="Ed", role=UserRole.editor),
+            by=None,
+        )
+    # The invitation's page: the person chooses their password.
+    page.goto(invited.invitation_url.replace("http://127.0.0.1:8000", live_server))
+    expect(page.get_by_role("heading", name="Choose a password")).to_be_visible()
+    assert accessible(page) == []
+    page.get_by_label("New password").fill("password1234")  # a common one: refused, said why
+    page.get_by_role("button", name="Save the password").click()
+    expect(page.get_by_role("alert")).to_contain_text("most common passwords")
+    page.get_by_label("New password").fill(PASSWORD)
+    page.get_by_role("button", name="Save the password").click()
+    expect(page.get_by_role("status")).to_have_text("Your password is set: sign in with it.")
     page.goto(f"{live_server}/studio")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert accessible(page) == []
@@ -66,6 +84,14 @@ def test_a_person_signs_in_sees_their_sessions_sets_up_a_second_factor_and_signs
     sessions = page.get_by_role("table", name="Browsers signed in as you")
     expect(sessions.get_by_role("button", name="End the session", exact=False)).to_have_count(1)
     assert accessible(page) == []
+    # A form whose token was tampered with: refused, on a page that says why.
+    page.locator("form[action='/studio/sign-out'] input[name=csrf]").evaluate("e => e.value = 'x'")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Forbidden")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("security token is wrong")
+    assert accessible(page) == []
+    page.get_by_role("link", name="Back to the studio").click()
+    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
     (cookie,) = [c for c in page.context.cookies() if c["name"] == "folio_session"]
     assert cookie["httpOnly"] is True
     assert cookie["sameSite"] == "Lax"
