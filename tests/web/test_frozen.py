@@ -34,7 +34,7 @@ from sqlmodel import Session, select, text
 
 from api.articles.models import Article
 from api.core.bounds import Bounds
-from api.core.db import make_engine
+from api.core.db import begin_write, make_engine
 from api.purge.models import PurgeCursor
 from api.seed import load_seeds
 from tests.conftest import (
@@ -388,6 +388,9 @@ def test_the_worker_and_the_purger_carry_on_after_the_database_froze(
             engine = make_engine(db.direct)
             try:
                 with Session(engine) as session:
+                    # As a writer from its first statement: on SQLite a read first would pin a
+                    # snapshot that the worker's next commit makes stale (an immediate "locked").
+                    begin_write(session)
                     article = session.get(Article, 1)
                     assert article is not None
                     article.title = "Purged after the thaw"
