@@ -70,7 +70,7 @@ browser:
 # Each database's suite runs as two halves (the servers' and browsers' tests, and the rest),
 # so that the suites end together on two cores.
 test: install-dev browser
-	$(MAKE) --no-print-directory -j6 --output-sync=target lint test-ahead \
+	$(MAKE) --no-print-directory -j7 --output-sync=target lint test-ahead \
 		test-sqlite-servers test-sqlite-domains test-postgres-web test-postgres-system \
 		test-postgres-domains
 

@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
 from api.audit import record as audit
-from api.auth.models import ApiKey
 from api.core import db, kinds
 from api.core.clock import clock
 from api.core.config import get_settings
@@ -122,11 +121,11 @@ class Writes(Generic[Row, Input]):
     kind: Kind[Row]
     model: type[Input]
     table: type[Row]
-    apply: Callable[[Session, Row, Input, ApiKey | None], None]  # ``data`` into ``row``
+    apply: Callable[[Session, Row, Input, rules.Caller], None]  # ``data`` into ``row``
     # Who still uses a row (``"articles/slug"``): a delete is refused while any does.
     used_by: Callable[[Session, Row], list[str]] = lambda _session, _row: []
     # After a row went to the trash (what it owns goes with it).
-    trashed: Callable[[Session, Row, ApiKey | None], None] | None = None
+    trashed: Callable[[Session, Row, rules.Caller], None] | None = None
     # What a merge patch is merged into: the document, less what the patch replaces whole.
     merged_into: Callable[[dict[str, Any], Any], dict[str, Any]] = lambda document, _patch: document
 
@@ -136,7 +135,7 @@ class Writes(Generic[Row, Input]):
         now = clock.now()
         return self.table(slug="", **{label: getattr(data, label)}, created_at=now, updated_at=now)
 
-    def create(self, session: Session, data: Input, *, key: ApiKey | None) -> Row:
+    def create(self, session: Session, data: Input, *, key: rules.Caller) -> Row:
         """A new row with its first revision, flushed in the caller's transaction."""
         row = self.new(data)
         rules.claim(key, row)
@@ -153,7 +152,7 @@ class Writes(Generic[Row, Input]):
         patch: Any = None,
         edit: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
         part: Callable[[dict[str, Any]], tuple[list[str | int], list[str | int]]] | None = None,
-        key: ApiKey | None,
+        key: rules.Caller,
         if_match: str | None,
         action: str = "update",
     ) -> Row:
@@ -184,15 +183,13 @@ class Writes(Generic[Row, Input]):
         )
 
     def restore(
-        self, session: Session, ref: str, number: int, *, key: ApiKey | None, if_match: str | None
+        self, session: Session, ref: str, number: int, *, key: rules.Caller, if_match: str | None
     ) -> Row:
         """Makes revision ``number`` current again, as a new revision."""
         data = self.kind.revision(session, ref, number, self.model)
         return self.update(session, ref, data=data, key=key, if_match=if_match, action="restore")
 
-    def delete(
-        self, session: Session, ref: str, *, key: ApiKey | None, if_match: str | None
-    ) -> Row:
+    def delete(self, session: Session, ref: str, *, key: rules.Caller, if_match: str | None) -> Row:
         """Moves the row to the trash; refused while anything uses it (``used_by``)."""
         trashed = self.trashed
         return trash(
@@ -236,7 +233,7 @@ def change(
     ref: str,
     *,
     if_match: str | None,
-    key: ApiKey | None,
+    key: rules.Caller,
     action: str,
     apply: Callable[[Row], None],
 ) -> Row:
@@ -277,7 +274,7 @@ def trash(
     ref: str,
     *,
     if_match: str | None,
-    key: ApiKey | None,
+    key: rules.Caller,
     used_by: Callable[[Row], list[str]],
     then: Callable[[Row], None] | None = None,
 ) -> Row:
@@ -409,7 +406,7 @@ def record_revision(
     kind: Kind[Any],
     *,
     action: str,
-    key: ApiKey | None,
+    key: rules.Caller,
     was_public: bool,
 ) -> None:
     """Bumps the version and records the change: its event (``published`` when the row has
@@ -548,7 +545,7 @@ def find(
     raise missing(f"No {collection[:-1]} with id or slug {ref!r}.")
 
 
-def created(session: Session, row: Any, kind: Kind[Any], key: ApiKey | None) -> None:
+def created(session: Session, row: Any, kind: Kind[Any], key: rules.Caller) -> None:
     """A new row made by a caller (its rule checked) with its event, revision 1, search
     document and audit entry (flushed, not committed)."""
     rules.check_content(key, kind.collection, row, action="create", was_public=False)
@@ -558,7 +555,7 @@ def created(session: Session, row: Any, kind: Kind[Any], key: ApiKey | None) -> 
     )
 
 
-def record_created(session: Session, row: Any, kind: Kind[Any], key: ApiKey | None) -> None:
+def record_created(session: Session, row: Any, kind: Kind[Any], key: rules.Caller) -> None:
     """A new row with its event, revision 1 and search document (flushed, not committed)."""
     session.add(row)
     session.flush()
@@ -568,7 +565,7 @@ def record_created(session: Session, row: Any, kind: Kind[Any], key: ApiKey | No
     _keep(session, row, kind, action="create", key=key)
 
 
-def _keep(session: Session, row: Any, kind: Kind[Any], *, action: str, key: ApiKey | None) -> None:
+def _keep(session: Session, row: Any, kind: Kind[Any], *, action: str, key: rules.Caller) -> None:
     """The revision of the row's version, and its search document."""
     history.record(
         session,

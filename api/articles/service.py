@@ -52,7 +52,6 @@ from api.articles.queries import (
 from api.articles.tables import blocks_from_markdown, from_markdown, owned_comparisons
 from api.assets import service as assets_service
 from api.assets.models import ArticleAsset
-from api.auth.models import ApiKey
 from api.comparisons import service as comparisons_service
 from api.comparisons.models import Comparison, ComparisonSubject
 from api.core import kinds
@@ -99,7 +98,7 @@ def document(session: Session, article: Article) -> dict[str, Any]:
     }
 
 
-def follow_article(session: Session, article: Article, *, key: ApiKey | None) -> None:
+def follow_article(session: Session, article: Article, *, key: rules.Caller) -> None:
     """Comparisons made from the article's tables follow it (flushed, not committed): with
     its status and date while its body has them, in the trash with it, or once its body no
     longer has them. So none is ever public while its article is not."""
@@ -179,7 +178,7 @@ def _set_seo(article: Article, seo: SeoInput) -> SeoInput:
     )
 
 
-def _apply(session: Session, article: Article, data: ArticleInput, *, key: ApiKey | None) -> None:
+def _apply(session: Session, article: Article, data: ArticleInput, *, key: rules.Caller) -> None:
     seo = _set_seo(article, data.seo)  # against the article as it was read
     slug = data.slug or (article.slug if article.id is not None else slugify(data.title))
     # What an edit leaves as it was was checked when it was written: its own slug, its body.

@@ -14,13 +14,13 @@ from api.articles.blocks import Block, ComparisonBlock, ImageBlock, TableBlock, 
 from api.articles.markdown import PendingTable, Refused, to_blocks
 from api.articles.models import Article
 from api.assets import service as assets_service
-from api.auth.models import ApiKey
 from api.comparisons import service as comparisons_service
 from api.comparisons.models import Comparison, ComparisonInput, RowInput
 from api.core.config import get_settings
 from api.core.errors import InvalidBody
 from api.core.slugs import slugify
 from api.core.workflow import not_trashed
+from api.people.rules import Caller
 from api.roles import service as roles_service
 
 # A link to a role's or an article's page, on the site or in the API: it names the resource.
@@ -32,7 +32,7 @@ _ASSET_HREF = re.compile(r"^/v1/assets/(\d{1,10})(?:/file)?(?:\?.*)?$")
 
 
 def from_markdown(
-    session: Session, markdown: str, article: Article, *, key: ApiKey | None
+    session: Session, markdown: str, article: Article, *, key: Caller
 ) -> tuple[list[Block], list[Comparison]]:
     """Blocks for a Markdown body, and the comparisons its tables made: a table whose header
     names roles is a comparison the article owns (its own from before are reused, in order,
@@ -138,7 +138,7 @@ def _table(
     *,
     owner: Article,
     reusable: Any,
-    key: ApiKey | None,
+    key: Caller,
 ) -> Comparison | TableBlock:
     """A Markdown table: a comparison when its header names roles, a table when it names
     none; naming some only is a 422 (a name mistyped, most likely)."""

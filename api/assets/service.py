@@ -22,7 +22,6 @@ from api.assets.models import (
     RenditionQuery,
 )
 from api.assets.storage import Storage
-from api.auth.models import ApiKey
 from api.core import db, surrogates
 from api.core.clock import clock
 from api.core.config import get_settings
@@ -80,7 +79,7 @@ def upload(
     *,
     alt: str,
     filename: str,
-    key: ApiKey | None = None,
+    key: rules.Caller = None,
 ) -> tuple[Asset, bool]:
     """The asset of these bytes: new, or the one already made of the same bytes (False).
     Authors, editors and admins upload; contributors do not."""
@@ -203,7 +202,7 @@ def _encoding_of(media_type: str) -> str:
 
 
 def update_asset(
-    session: Session, asset_id: int, data: AssetPatch, *, key: ApiKey | None = None
+    session: Session, asset_id: int, data: AssetPatch, *, key: rules.Caller = None
 ) -> Asset:
     rules.require_role(key, UserRole.author, "change media")
     db.begin_write(session)
@@ -230,7 +229,7 @@ def users(session: Session, asset_id: int) -> list[str]:
 
 
 def delete_asset(
-    session: Session, storage: Storage, asset_id: int, *, key: ApiKey | None = None
+    session: Session, storage: Storage, asset_id: int, *, key: rules.Caller = None
 ) -> None:
     """Deletes an asset and its bytes for good; refused while content uses it. Editors and
     admins only."""

@@ -6,18 +6,18 @@ from typing import Any
 from sqlmodel import Session
 
 from api.audit.models import AuditEvent
-from api.auth.models import ApiKey
 from api.core.clock import clock
 from api.core.logs import CLIENT_ADDRESS, REQUEST_ID
 from api.core.workflow import Status
 from api.people.models import User
+from api.people.rules import Caller, key_of, person_of
 
 
 def record(
     session: Session,
     action: str,
     *,
-    key: ApiKey | None = None,
+    key: Caller = None,
     user: User | None = None,
     object_type: str | None = None,
     object_id: Any = None,
@@ -26,10 +26,11 @@ def record(
     """Adds an event (flushed with the caller's transaction). The actor is ``user`` (signed
     in), else the person ``key`` belongs to (with the key's name), else the key alone, else
     nobody known when a request is being answered (a failed sign-in), else the command line."""
-    person = user if user is not None else (key.user if key is not None else None)
+    person = user if user is not None else person_of(key)
+    made_with = key_of(key)
     if person is not None:
         actor = "user"
-    elif key is not None:
+    elif made_with is not None:
         actor = "key"
     else:
         actor = "anonymous" if REQUEST_ID.get() is not None else "cli"
@@ -39,7 +40,7 @@ def record(
         actor=actor,
         user_id=person.id if person is not None else None,
         user_email=person.email if person is not None else None,
-        key_name=key.name if key is not None else None,
+        key_name=made_with.name if made_with is not None else None,
         address=CLIENT_ADDRESS.get(),
         request_id=REQUEST_ID.get(),
         object_type=object_type,
@@ -63,7 +64,7 @@ def content_changed(
     action: str,
     before: tuple[Any, Any] | None,
     was_public: bool,
-    key: ApiKey | None,
+    key: Caller,
 ) -> None:
     """The acts on content the trail keeps (an edit is in the revisions already): a create, a
     publish, an unpublish, a schedule (or a new time for one), a delete, a restore."""

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from api.auth.models import ApiKey
 from api.comparisons.models import (
     ROW_SORTS,
     CellInput,
@@ -26,6 +25,7 @@ from api.comparisons.models import (
 )
 from api.comparisons.service import find_comparison, get_comparison, to_public, update_comparison
 from api.core.errors import RoleNotFound, RowNotFound
+from api.people.rules import Caller
 from api.roles import service as roles_service
 from api.web.pagination import Page, Sortable, keyset_page, map_page
 
@@ -85,7 +85,7 @@ def _row_of(comparison: Comparison, session: Session, dimension: str) -> RowPubl
 
 
 def add_row(
-    session: Session, ref: str, data: RowCreate, *, key: ApiKey | None, if_match: str | None
+    session: Session, ref: str, data: RowCreate, *, key: Caller, if_match: str | None
 ) -> RowPublic:
     def change(current: dict[str, Any]) -> dict[str, Any]:
         row = {"dimension": data.dimension, "cells": data.cells}
@@ -115,7 +115,7 @@ def patch_row(
     row_id: int,
     data: RowPatch,
     *,
-    key: ApiKey | None,
+    key: Caller,
     if_match: str | None,
 ) -> RowPublic:
     def change(current: dict[str, Any]) -> dict[str, Any]:
@@ -145,7 +145,7 @@ def patch_row(
 
 
 def delete_row(
-    session: Session, ref: str, row_id: int, *, key: ApiKey | None, if_match: str | None
+    session: Session, ref: str, row_id: int, *, key: Caller, if_match: str | None
 ) -> None:
     def change(current: dict[str, Any]) -> dict[str, Any]:
         current["rows"].pop(_row_index(current, row_id))
@@ -161,7 +161,7 @@ def set_cell(
     role: str,
     data: CellInput | None,
     *,
-    key: ApiKey | None,
+    key: Caller,
     if_match: str | None,
 ) -> RowPublic | None:
     """Set the cell of one row for one subject role, or with no ``data`` remove it (404 when
@@ -191,7 +191,7 @@ def add_subject(
     ref: str,
     data: SubjectCreate,
     *,
-    key: ApiKey | None,
+    key: Caller,
     if_match: str | None,
 ) -> Comparison:
     def change(current: dict[str, Any]) -> dict[str, Any]:
@@ -205,7 +205,7 @@ def add_subject(
 
 
 def remove_subject(
-    session: Session, ref: str, role: str, *, key: ApiKey | None, if_match: str | None
+    session: Session, ref: str, role: str, *, key: Caller, if_match: str | None
 ) -> None:
     def change(current: dict[str, Any]) -> dict[str, Any]:
         target = roles_service.find_role(session, role, preview=True)

@@ -13,7 +13,6 @@ from sqlmodel import Session, col, delete, select
 
 from api import editing
 from api.articles.models import Article, ArticleComparison
-from api.auth.models import ApiKey
 from api.comparisons.models import (
     CellInput,
     Comparison,
@@ -42,6 +41,7 @@ from api.comparisons.queries import (
 from api.core import kinds
 from api.core.errors import ComparisonNotFound, InvalidBody, Moved, RoleNotFound
 from api.core.workflow import not_trashed, visible_now
+from api.people.rules import Caller
 from api.roles import service as roles_service
 from api.roles.models import Role
 from api.search import index as search_index
@@ -205,7 +205,7 @@ def _write_rows(
 
 
 def create_comparison(
-    session: Session, data: ComparisonInput, *, key: ApiKey | None, owner: Article | None = None
+    session: Session, data: ComparisonInput, *, key: Caller, owner: Article | None = None
 ) -> Comparison:
     """A new comparison with its first revision, flushed in the caller's transaction; one of
     an article's tables follows the article's rules, checked by the article's write."""
@@ -226,7 +226,7 @@ def write_owned(
     data: ComparisonInput,
     *,
     owner: Article,
-    key: ApiKey | None,
+    key: Caller,
 ) -> Comparison:
     """A comparison made from a table of ``owner``: new, or ``comparison`` (the article's
     from before) changed in place, with a revision when its content changed; its workflow is

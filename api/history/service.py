@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from api.auth.models import ApiKey
 from api.core.clock import clock
 from api.core.errors import Moved, RevisionNotFound, SlugTaken
 from api.core.urls import resource_url
@@ -18,6 +17,7 @@ from api.history.models import (
     RevisionSummary,
     SlugRedirect,
 )
+from api.people.rules import Caller, key_of, person_of
 from api.web.pagination import Page, PageParams, Sortable, keyset_page, map_page
 
 
@@ -29,17 +29,18 @@ def record(
     number: int,
     action: str,
     content: dict[str, Any],
-    key: ApiKey | None,
+    key: Caller,
 ) -> None:
+    made_with, person = key_of(key), person_of(key)
     session.add(
         Revision(
             resource_type=collection,
             resource_id=resource_id,
             number=number,
             action=action,
-            key_name=key.name if key is not None else None,
-            user_id=key.user_id if key is not None else None,
-            user_name=key.user.name if key is not None and key.user is not None else None,
+            key_name=made_with.name if made_with is not None else None,
+            user_id=person.id if person is not None else None,
+            user_name=person.name if person is not None else None,
             created_at=clock.now(),
             content=content,
         )

@@ -59,19 +59,38 @@ class Actor:
         return [name for name, least in ABILITIES.items() if order.index(least) <= top]
 
 
-def actor_of(key: ApiKey | None) -> Actor:
+# Who a service acts for, as its ``key`` parameter takes it: a key (over REST, its person's
+# rules apply), a person signed in without one (the studio: an ``Actor`` with no key), or
+# nobody (None: the command line).
+Caller = ApiKey | Actor | None
+
+
+def actor_of(key: Caller) -> Actor:
+    if isinstance(key, Actor):
+        return key
     return Actor(key.user if key is not None else None, key)
 
 
-def _person(key: ApiKey | None) -> User | None:
+def key_of(caller: Caller) -> ApiKey | None:
+    """The API key a call was made with, if one was."""
+    return caller.key if isinstance(caller, Actor) else caller
+
+
+def name_of(caller: Caller) -> str | None:
+    """What a record names its maker by: the key's name, else the person's."""
+    made_with, person = key_of(caller), person_of(caller)
+    return made_with.name if made_with is not None else (person.name if person else None)
+
+
+def person_of(key: Caller) -> User | None:
     """The person whose rules apply to a call with ``key``: None for the command line and
     for a key that belongs to nobody."""
     return key.user if key is not None else None
 
 
-def require_role(key: ApiKey | None, needed: UserRole, doing: str) -> None:
+def require_role(key: Caller, needed: UserRole, doing: str) -> None:
     """403 unless the key's person has ``needed`` or more (to do what ``doing`` says)."""
-    user = _person(key)
+    user = person_of(key)
     if user is not None and not user.role.at_least(needed):
         raise Forbidden(f"To {doing} needs the {needed} role; {user.email} is {_a(user.role)}.")
 
@@ -84,9 +103,9 @@ def _owns(user: User, row: Any) -> bool:
     return getattr(row, "owner_id", None) == user.id
 
 
-def require_owner(key: ApiKey | None, collection: str, row: Any, doing: str) -> None:
+def require_owner(key: Caller, collection: str, row: Any, doing: str) -> None:
     """403 unless the key's person is an editor, or the row is an article of their own."""
-    user = _person(key)
+    user = person_of(key)
     if user is None or user.role.at_least(UserRole.editor):
         return
     if collection != "articles":
@@ -100,7 +119,7 @@ def require_owner(key: ApiKey | None, collection: str, row: Any, doing: str) -> 
 
 
 def check_content(
-    key: ApiKey | None,
+    key: Caller,
     collection: str,
     row: Any,
     *,
@@ -113,7 +132,7 @@ def check_content(
     author only their own articles (``owner``, else ``row``: a translation is its article's),
     never deletes them, and only an author publishes or schedules them (or changes one that
     is public)."""
-    user = _person(key)
+    user = person_of(key)
     if user is None or user.role.at_least(UserRole.editor):
         return
     if action == "delete":
@@ -127,14 +146,14 @@ def check_content(
         )
 
 
-def claim(key: ApiKey | None, row: Any) -> None:
+def claim(key: Caller, row: Any) -> None:
     """A new article belongs to the person who made it (its key's)."""
-    user = _person(key)
+    user = person_of(key)
     if user is not None and hasattr(row, "owner_id") and row.owner_id is None:
         row.owner_id = user.id
 
 
-def byline(key: ApiKey | None) -> int | None:
+def byline(key: Caller) -> int | None:
     """The author whose byline the key's person signs, if they are linked to one."""
-    user = _person(key)
+    user = person_of(key)
     return user.author_id if user is not None else None

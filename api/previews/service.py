@@ -8,7 +8,6 @@ from datetime import timedelta
 from sqlmodel import Session, col, select
 
 from api.articles.models import Article
-from api.auth.models import ApiKey
 from api.core import db, locales, tokens
 from api.core.clock import clock
 from api.core.config import get_settings
@@ -31,7 +30,7 @@ def to_public(link: PreviewLink) -> PreviewLinkPublic:
 
 
 def create(
-    session: Session, article: Article, data: PreviewLinkCreate, *, key: ApiKey | None
+    session: Session, article: Article, data: PreviewLinkCreate, *, key: rules.Caller
 ) -> PreviewLinkCreated:
     rules.require_owner(key, "articles", article, "share previews of")
     locale = locales.parse_locale(data.locale) if data.locale is not None else None
@@ -46,7 +45,7 @@ def create(
         article_id=article.id,
         prefix=made.prefix,
         token_hash=made.token_hash,
-        created_by=key.name if key is not None else None,
+        created_by=rules.name_of(key),
         created_at=now,
         expires_at=now + timedelta(seconds=seconds),
         locale=locale,
@@ -72,7 +71,7 @@ def list_links(session: Session, article: Article, params: PageParams) -> Page[P
 
 
 def revoke(
-    session: Session, article: Article, link_id: int, *, key: ApiKey | None = None
+    session: Session, article: Article, link_id: int, *, key: rules.Caller = None
 ) -> PreviewLinkPublic:
     """Revokes a link of the article: it stops working at once and is kept, for the record."""
     rules.require_owner(key, "articles", article, "revoke previews of")

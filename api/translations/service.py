@@ -10,7 +10,6 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, delete, select
 
 from api import editing
-from api.auth.models import ApiKey
 from api.core import kinds, locales
 from api.core.clock import clock
 from api.core.errors import InvalidParameter, NotFound, SlugTaken, StalePrecondition
@@ -145,7 +144,7 @@ def put(
     *,
     data: BaseModel | None = None,
     patch: Any = None,
-    key: ApiKey | None,
+    key: rules.Caller,
     if_match: str | None,
 ) -> tuple[Translation, bool]:
     """Writes the ``locale`` translation of what ``ref`` names: whole (``data``, made when
@@ -213,7 +212,7 @@ def delete_translation(
     ref: str,
     locale: str,
     *,
-    key: ApiKey | None,
+    key: rules.Caller,
     if_match: str | None,
 ) -> None:
     """Deletes the ``locale`` translation for good: readers get the fallback's words again."""
@@ -318,7 +317,7 @@ def _record(
     row: Translation,
     *,
     action: str,
-    key: ApiKey | None,
+    key: rules.Caller,
     was_public: bool,
 ) -> None:
     """The change's event, revision and search document (flushed, not committed)."""

@@ -14,7 +14,6 @@ from api.articles import body
 from api.articles import service as articles_service
 from api.articles.models import Article
 from api.audit import record as audit
-from api.auth.models import ApiKey
 from api.comparisons.models import Comparison
 from api.core import kinds
 from api.core.errors import Conflict, NotFound, StillReferenced
@@ -99,7 +98,7 @@ def get_trashed(session: Session, collection: str, item_id: int) -> TrashItem:
     return _item(collection, row, row.deleted_at)
 
 
-def restore(session: Session, collection: str, item_id: int, *, key: ApiKey) -> TrashItem:
+def restore(session: Session, collection: str, item_id: int, *, key: rules.Caller) -> TrashItem:
     """Takes an item out of the trash as it was (a new revision): an article with the
     comparisons its tables made. Editors and admins only."""
     rules.require_role(key, UserRole.editor, "restore from the trash")
@@ -140,7 +139,7 @@ def _restore_owned(session: Session, comparison: Comparison) -> None:
     comparison.owner_article_id = None
 
 
-def purge(session: Session, collection: str, item_id: int, *, key: ApiKey | None = None) -> None:
+def purge(session: Session, collection: str, item_id: int, *, key: rules.Caller = None) -> None:
     """Deletes for good, with its revisions and old slugs (an article, with the comparisons
     its tables made that went to the trash with it); refused while something refers to it."""
     editing.begin(session)
