@@ -57,8 +57,8 @@ def spans_and_defs(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str
         return [{"text": "", "_key": draw(keys)}], defs
     children = []
     for _ in range(draw(st.integers(1, 4))):
-        named = draw(decorators)
-        if defs and draw(st.booleans()):
+        named, linked = draw(decorators), draw(st.booleans())
+        if defs and linked:
             named.insert(draw(st.integers(0, len(named))), draw(st.sampled_from(defs))["_key"])
         children.append({"_type": "span", "_key": draw(keys), "text": draw(words), "marks": named})
     return children, defs
