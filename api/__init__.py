@@ -72,6 +72,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "articles",
         (
+            "api.articles.prosemirror",
             "api.articles.markdown",
             "api.articles.body",
             "api.articles.output",
@@ -104,6 +105,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "api.auth.dependencies",
             "api.routing",
             "api.studio.guard",
+            "api.studio.pages",
+            "api.studio.articles",
+            "api.studio.media",
             "api.*.router",
         ),
     ),

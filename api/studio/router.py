@@ -9,45 +9,26 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 import segno
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from api.core import sealed
 from api.core.db import SessionDep
 from api.core.errors import FolioError, Forbidden, Unauthorized
 from api.people import passwords, sessions
 from api.people import service as people
-from api.people.models import User, UserSession
-from api.studio import guard
+from api.people.models import User
+from api.studio import articles, guard, media
+from api.studio.pages import Person, SignedIn, SignIn, page, redirect
 from api.web.ratelimit import Limiter, client_address
 
 router = APIRouter(prefix="/studio", include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 PENDING = "folio_pending"  # a sign-in waiting for its second factor (signed, five minutes)
 PENDING_SECONDS = 300
-NO_STORE = {
-    "Cache-Control": "no-store",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-}
-CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'"
 Text = Annotated[str, Form(max_length=1000)]
-# What a person who must set up a second factor may still reach.
-SETUP_PATHS = frozenset({"/studio/two-factor", "/studio/sign-out"})
 Secret = Annotated[str, Form(max_length=passwords.MAX_LENGTH * 4)]
-
-
-def _page(request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> Response:
-    response = templates.TemplateResponse(request, name, context, status_code=status)
-    response.headers.update({**NO_STORE, "Content-Security-Policy": CSP})
-    return response
-
-
-def _redirect(to: str) -> RedirectResponse:
-    return RedirectResponse(to, status_code=303, headers=NO_STORE)
 
 
 def _next(value: str | None) -> str:
@@ -57,39 +38,14 @@ def _next(value: str | None) -> str:
     return "/studio"
 
 
-class SignedIn:
-    """The person of the request's session, or a redirect to sign in (raised)."""
-
-    def __init__(self, row: UserSession, user: User) -> None:
-        self.session, self.user = row, user
-
-
-class _SignIn(Exception):
-    def __init__(self, to: str) -> None:
-        self.to = to
-
-
-def signed_in(request: Request, session: SessionDep) -> SignedIn:
-    found = sessions.current(session, guard.session_token(request))
-    if found is None:
-        raise _SignIn(f"/studio/sign-in?next={quote(request.url.path)}")
-    row, user = found
-    if sessions.two_factor_required(user) and request.url.path not in SETUP_PATHS:
-        raise _SignIn("/studio/two-factor")
-    return SignedIn(row, user)
-
-
-Person = Annotated[SignedIn, Depends(signed_in)]
-
-
 def install(app: Any) -> None:
     """The studio's routes, and its answer to a page that needs a session it lacks."""
 
     async def to_sign_in(_request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, _SignIn)
-        return _redirect(exc.to)
+        assert isinstance(exc, SignIn)
+        return redirect(exc.to)
 
-    app.add_exception_handler(_SignIn, to_sign_in)
+    app.add_exception_handler(SignIn, to_sign_in)
     # A problem on a studio page is a page that says it, in words; elsewhere, problem+json.
     as_json = app.exception_handlers[FolioError]
 
@@ -97,10 +53,12 @@ def install(app: Any) -> None:
         if not request.url.path.startswith("/studio") or not isinstance(exc, FolioError):
             return as_json(request, exc)  # type: ignore[no-any-return]
         context = {"title": exc.title, "detail": exc.detail}
-        return _page(request, "problem.html", context, status=exc.status)
+        return page(request, "problem.html", context, status=exc.status)
 
     app.add_exception_handler(FolioError, as_page)
     app.include_router(router)
+    app.include_router(articles.router)
+    app.include_router(media.router)
     app.mount("/studio/static", StaticFiles(directory=Path(__file__).parent / "static"))
 
 
@@ -109,9 +67,9 @@ def install(app: Any) -> None:
 
 @router.get("")
 def studio_home(person: Person) -> Response:
-    """The studio's entry; the editor's pages come here as they are built."""
+    """The studio's entry: the articles."""
     del person
-    return _redirect("/studio/account")
+    return redirect("/studio/articles")
 
 
 @router.get("/sign-in")
@@ -124,7 +82,7 @@ def _anonymous_form(
 ) -> Response:
     """A page with a form of a browser not signed in: its token tied to a cookie of its own."""
     token, fresh = guard.form_token(request)
-    response = _page(request, name, {**context, "csrf": token}, status=status)
+    response = page(request, name, {**context, "csrf": token}, status=status)
     if fresh is not None:
         guard.set_cookie(request, response, guard.FORM, fresh)
     return response
@@ -169,7 +127,7 @@ def sign_in(
             request, "sign-in.html", {**context, "error": exc.detail}, status=exc.status
         )
     if sessions.needs_second_factor(user):
-        response = _redirect(f"/studio/sign-in/second-factor?next={quote(_next(next))}")
+        response = redirect(f"/studio/sign-in/second-factor?next={quote(_next(next))}")
         pending = sealed.sign("pending", f"{user.id}:{user.generation}", seconds=PENDING_SECONDS)
         guard.set_cookie(request, response, PENDING, pending, max_age=PENDING_SECONDS)
         session.commit()  # a rehashed password
@@ -184,7 +142,7 @@ def _start(request: Request, session: Session, user: User, to: str) -> Response:
         address=client_address(request),
         user_agent=request.headers.get("user-agent", ""),
     )
-    response = _redirect(to)
+    response = redirect(to)
     guard.set_cookie(request, response, guard.SESSION, started.token)
     guard.clear_cookie(request, response, PENDING)
     return response
@@ -204,7 +162,7 @@ def _pending(request: Request, session: Session) -> User | None:
 @router.get("/sign-in/second-factor")
 def second_factor_form(request: Request, session: SessionDep, next: str | None = None) -> Response:
     if _pending(request, session) is None:
-        return _redirect("/studio/sign-in")
+        return redirect("/studio/sign-in")
     return _anonymous_form(request, "second-factor.html", {"next": _next(next)})
 
 
@@ -215,7 +173,7 @@ def second_factor(
     """The code of the person's authenticator, or one of their recovery codes (used up)."""
     user = _pending(request, session)
     if user is None:
-        return _redirect("/studio/sign-in")
+        return redirect("/studio/sign-in")
     context: dict[str, Any] = {"next": _next(next)}
     try:
         guard.check_post(request, csrf, signed_in=False)
@@ -235,7 +193,7 @@ def sign_out(request: Request, session: SessionDep, person: Person, csrf: Text =
     guard.check_post(request, csrf, signed_in=True)
     assert person.session.id is not None
     sessions.end(session, person.user, person.session.id, action="sign-out")
-    response = _redirect("/studio/sign-in")
+    response = redirect("/studio/sign-in")
     guard.clear_cookie(request, response, guard.SESSION)
     return response
 
@@ -245,7 +203,7 @@ def sign_out(request: Request, session: SessionDep, person: Person, csrf: Text =
 
 @router.get("/account")
 def account(request: Request, session: SessionDep, person: Person) -> Response:
-    return _page(request, "account.html", _account(request, session, person))
+    return page(request, "account.html", _account(request, session, person))
 
 
 def _account(request: Request, session: Session, person: SignedIn) -> dict[str, Any]:
@@ -268,17 +226,17 @@ def end_session(
     guard.check_post(request, csrf, signed_in=True)
     sessions.end(session, person.user, session_id)
     if session_id == person.session.id:
-        response = _redirect("/studio/sign-in")
+        response = redirect("/studio/sign-in")
         guard.clear_cookie(request, response, guard.SESSION)
         return response
-    return _redirect("/studio/account")
+    return redirect("/studio/account")
 
 
 @router.get("/two-factor")
 def two_factor_form(request: Request, person: Person) -> Response:
     """A new secret for the person's authenticator, as a QR code and as text."""
     secret = sessions.new_totp_secret()
-    return _page(request, "two-factor.html", _two_factor(request, person, secret))
+    return page(request, "two-factor.html", _two_factor(request, person, secret))
 
 
 def _two_factor(request: Request, person: SignedIn, secret: str) -> dict[str, Any]:
@@ -312,9 +270,9 @@ def two_factor(
         codes = sessions.enable_two_factor(session, person.user, secret, code)
     except Forbidden as exc:
         context = {**_two_factor(request, person, secret), "error": exc.detail}
-        return _page(request, "two-factor.html", context, status=exc.status)
+        return page(request, "two-factor.html", context, status=exc.status)
     # The new generation ended every session, this one too: a new one carries on.
-    response = _page(request, "recovery-codes.html", {"codes": codes, "user": person.user})
+    response = page(request, "recovery-codes.html", {"codes": codes, "user": person.user})
     started = sessions.start(
         session,
         person.user,
@@ -345,4 +303,4 @@ def choose_password(
     except FolioError as exc:
         context = {"token": token[:200], "error": exc.detail}
         return _anonymous_form(request, "password.html", context, status=exc.status)
-    return _redirect("/studio/sign-in?chosen=1")
+    return redirect("/studio/sign-in?chosen=1")

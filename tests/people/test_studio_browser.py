@@ -4,50 +4,26 @@ screen reader does, chooses a password through an invitation, signs in, sees the
 meets a refused form on a page that says why, sets up a second factor and signs out; and
 axe-core finds nothing to fix on any of those pages."""
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pyotp
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from sqlmodel import Session
 
-from api.core.config import REPO_ROOT
 from api.people import service as people
 from api.people.models import UserCreate, UserRole
+from tests.browser import accessible, browser
 from tests.conftest import Database
 from tests.helpers import make_person
 
 PASSWORD = "correct horse battery staple"
-AXE = REPO_ROOT / ".venv" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture
-def page(tmp_path: Path) -> Iterator[Page]:
-    executable = shutil.which("chromium")
-    assert executable, "Chromium is missing: `make test` installs Debian's chromium package"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            args=["--no-sandbox", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"],
-        )
-        try:
-            # The pages forbid scripts of their own (CSP): axe-core is let in by the browser.
-            yield browser.new_context(bypass_csp=True).new_page()
-        finally:
-            browser.close()
-
-
-def accessible(page: Page) -> list[str]:
-    """What axe-core finds wrong with the page as it is (WCAG 2.2 A and AA, best practices)."""
-    assert AXE.exists(), "axe-core is missing: `make install-dev` installs it"
-    page.add_script_tag(path=str(AXE))
-    found: list[str] = page.evaluate(
-        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag22aa',"
-        " 'best-practice']})).violations.map(v => `${v.id}: ${v.nodes.length}`)"
-    )
-    return found
+def page() -> Iterator[Page]:
+    for made in browser():
+        yield made.page
 
 
 def test_a_person_signs_in_sees_their_sessions_sets_up_a_second_factor_and_signs_out(
@@ -80,6 +56,8 @@ def test_a_person_signs_in_sees_their_sessions_sets_up_a_second_factor_and_signs
     assert accessible(page) == []
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Articles")).to_be_visible()  # the studio's entry
+    page.get_by_role("navigation", name="Studio").get_by_role("link", name="Ed", exact=True).click()
     expect(page.get_by_role("heading", name="Your account")).to_be_visible()
     sessions = page.get_by_role("table", name="Browsers signed in as you")
     expect(sessions.get_by_role("button", name="End the session", exact=False)).to_have_count(1)
@@ -91,6 +69,8 @@ def test_a_person_signs_in_sees_their_sessions_sets_up_a_second_factor_and_signs
     expect(page.get_by_role("alert")).to_contain_text("security token is wrong")
     assert accessible(page) == []
     page.get_by_role("link", name="Back to the studio").click()
+    expect(page.get_by_role("heading", name="Articles")).to_be_visible()
+    page.get_by_role("link", name="Ed", exact=True).click()
     expect(page.get_by_role("heading", name="Your account")).to_be_visible()
     (cookie,) = [c for c in page.context.cookies() if c["name"] == "folio_session"]
     assert cookie["httpOnly"] is True

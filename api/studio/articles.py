@@ -1,0 +1,529 @@
+"""Folio Studio's article pages: the list (search, filters, sort, keyset paging, a count),
+a new article, the editor (its fields, the body as the editor's document, the workflow's
+buttons as the person's role allows them, autosave under the ETag check), the preview beside
+it, a preview link to share, and the history (two revisions side by side, restore one).
+
+Each page calls the services a key's request calls, as the signed-in person (an ``Actor``
+without a key): the same rules, revisions and audit trail. A form's problem is shown next to
+the field it concerns, in words; a save from the editor's script answers JSON."""
+
+import json
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, Path, Request
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+from starlette.responses import JSONResponse, Response
+
+from api import editing
+from api.articles import service as articles
+from api.articles.models import Article, ArticleInput, ArticleListQuery
+from api.articles.prosemirror import from_doc, to_doc
+from api.articles.render import render_html, render_text
+from api.assets.models import Asset
+from api.comparisons.models import Comparison
+from api.core.db import SessionDep
+from api.core.errors import ArticleNotFound, FolioError, InvalidBody, StalePrecondition
+from api.core.fields import MAX_ID
+from api.core.workflow import not_trashed
+from api.history import service as history
+from api.labels.models import Author, Tag
+from api.people.rules import Actor
+from api.previews import service as previews
+from api.previews.models import PreviewLinkCreate
+from api.roles.models import Role
+from api.studio import guard
+from api.studio.pages import Person, SignedIn, page, redirect
+from api.trash import service as trash
+from api.web.http import make_etag
+from api.web.pagination import PageParams
+
+router = APIRouter(prefix="/studio", include_in_schema=False)
+Text = Annotated[str, Form(max_length=1000)]
+Summary = Annotated[str, Form(max_length=5000)]
+# The editor's document, as JSON: the body's own limits (ArticleInput) are far below this.
+Document = Annotated[str, Form(max_length=4_000_000)]
+ArticleId = Annotated[int, Path(ge=1, le=MAX_ID)]
+STATUSES = ("draft", "scheduled", "published")
+SORTS = {
+    "-updated_at": "Last edited",
+    "-published_at": "Newest published",
+    "title": "Title (A to Z)",
+    "-created_at": "Newest created",
+}
+LIST_FIELDS = ("q", "status", "tag", "author", "sort", "cursor")
+CHOICES = 200  # roles, articles, comparisons and images a link or an embed chooses from
+DONE = {
+    "created": "Created.",
+    "save": "Saved.",
+    "publish": "Published.",
+    "unpublish": "Unpublished: it is a draft again.",
+    "schedule": "Scheduled.",
+    "restored": "Restored: that revision is the current one again.",
+    "deleted": "Moved to the trash.",
+    "back": "Restored from the trash.",
+}
+
+
+def actor(person: SignedIn) -> Actor:
+    return Actor(person.user, None)
+
+
+def _may(person: SignedIn, article: Article | None = None) -> dict[str, bool]:
+    """The workflow's buttons this person may use on ``article``: one they may not use is
+    not shown (and the service refuses it anyway)."""
+    can = set(actor(person).may())
+    own = article is not None and article.owner_id == person.user.id
+    return {
+        "publish": "content.publish" in can or ("articles.publish-own" in can and own),
+        "delete": "content.delete" in can,
+        "restore": "content.restore" in can,
+        "edit": "content.write" in can or own,
+    }
+
+
+def _find(session: Session, article_id: int) -> Article:
+    article = session.exec(
+        select(Article).where(Article.id == article_id, not_trashed(Article))
+    ).first()
+    if article is None:
+        raise ArticleNotFound(f"No article {article_id}: it may have been moved to the trash.")
+    return article
+
+
+def _etag(session: Session, article: Article) -> str:
+    room = editing.room("articles")
+    return make_etag(editing.etag_body(room.kind.public(session, article)))
+
+
+def _json_wanted(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+# --- The list --------------------------------------------------------------------------------
+
+
+@router.get("/articles")
+def article_list(request: Request, session: SessionDep, person: Person) -> Response:
+    """Every article not in the trash, drafts too: words, status, tag, author, sort, pages."""
+    given = request.query_params
+    asked = {name: given[name] for name in LIST_FIELDS if given.get(name)}
+    error = None
+    try:
+        query = ArticleListQuery.model_validate({"sort": "-updated_at", **asked, "count": True})
+    except ValidationError as exc:
+        error = "; ".join(str(e["msg"]) for e in exc.errors())
+        query, asked = ArticleListQuery(sort="-updated_at", count=True), {}
+    found = articles.list_articles(session, query=query, preview=True)
+    context = {
+        **_frame(request, person),
+        "page": found,
+        "asked": asked,
+        "error": error,
+        "done": DONE.get(request.query_params.get("done", "")),
+        "trashed": request.query_params.get("trashed"),
+        "may": _may(person),
+        "statuses": STATUSES,
+        "sorts": SORTS,
+        "authors": session.exec(select(Author).order_by(col(Author.name)).limit(CHOICES)).all(),
+        "tags": session.exec(select(Tag).order_by(col(Tag.name)).limit(CHOICES)).all(),
+        "link": lambda **changed: _list_link(asked, changed),
+    }
+    return page(request, "articles.html", context, status=422 if error else 200)
+
+
+def _frame(request: Request, person: SignedIn) -> dict[str, Any]:
+    """What every signed-in page's frame shows: the person, their navigation, the token."""
+    return {"user": person.user, "csrf": guard.session_csrf(request), "section": "articles"}
+
+
+def _list_link(asked: dict[str, str], changed: dict[str, str | None]) -> str:
+    query = {k: v for k, v in {**asked, **changed}.items() if v}
+    return "/studio/articles" + (f"?{urlencode(query)}" if query else "")
+
+
+# --- A new article -----------------------------------------------------------------------------
+
+
+@router.get("/articles/new")
+def new_article(request: Request, person: Person) -> Response:
+    return page(request, "article-new.html", {**_frame(request, person), "errors": {}})
+
+
+@router.post("/articles")
+def create_article(
+    request: Request, session: SessionDep, person: Person, title: Text = "", csrf: Text = ""
+) -> Response:
+    guard.check_post(request, csrf, signed_in=True)
+    try:
+        data = editing.parse(ArticleInput, {"title": title})
+        editing.begin(session)
+        row = editing.room("articles").create(session, data, key=actor(person))
+        editing.commit(session)
+    except IntegrityError as exc:
+        session.rollback()
+        raise editing.integrity_conflict(exc, "articles", "") from exc
+    except FolioError as exc:
+        session.rollback()
+        context = {**_frame(request, person), "errors": _errors(exc), "title": title}
+        return page(request, "article-new.html", context, status=exc.status)
+    return redirect(f"/studio/articles/{row.id}?done=created")
+
+
+def _errors(exc: FolioError) -> dict[str, str]:
+    """A problem's messages by the editor's field they concern (``form`` for the rest)."""
+    errors: dict[str, str] = {}
+    for error in getattr(exc, "errors", None) or []:
+        loc = [str(part) for part in error.get("loc", [])]
+        name = loc[1] if len(loc) > 1 and loc[0] == "body" else "form"
+        name = name if name in ("title", "slug", "summary", "body", "publish_at") else "form"
+        errors.setdefault(name, _words(str(error.get("msg", ""))))
+    if not errors:
+        errors["form"] = exc.detail
+    return errors
+
+
+def _words(message: str) -> str:
+    """A validator's message as a writer reads it."""
+    message = message.removeprefix("Value error, ")
+    if message.startswith("String should have at most"):
+        return message.replace("String should have", "This is too long: it may have")
+    if message.startswith("String should have at least"):
+        return "This cannot be empty."
+    if message.startswith("String should match pattern"):
+        return "Use lowercase letters, digits and hyphens only."
+    return message[:1].upper() + message[1:]
+
+
+# --- The editor --------------------------------------------------------------------------------
+
+
+@router.get("/articles/{article_id}")
+def edit_article(
+    request: Request, session: SessionDep, person: Person, article_id: ArticleId
+) -> Response:
+    article = _find(session, article_id)
+    context = _editor(request, session, person, article)
+    context["done"] = DONE.get(request.query_params.get("done", ""))
+    return page(request, "article.html", context)
+
+
+def _editor(
+    request: Request,
+    session: Session,
+    person: SignedIn,
+    article: Article,
+    *,
+    sent: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The editor's page: the article as stored, or as ``sent`` when a save was refused (so
+    nothing typed is lost), with the refusal's ``errors`` by field."""
+    document = articles.document(session, article)
+    images = _images(session)
+    doc = to_doc(article.body, image_src=lambda asset_id: _image_src(asset_id))
+    values = {
+        "title": document["title"],
+        "slug": document["slug"],
+        "summary": document["summary"],
+        "body_doc": json.dumps(doc, separators=(",", ":")),
+        "publish_at": "",
+    }
+    values.update(sent or {})
+    return {
+        **_frame(request, person),
+        "article": article,
+        "status": document["status"],
+        "publish_at": article.published_at,
+        "values": values,
+        "errors": errors or {},
+        "etag": _etag(session, article) if sent is None else sent.get("etag", ""),
+        "may": _may(person, article),
+        "choices": {
+            "roles": [
+                {"id": r.id, "name": r.name}
+                for r in session.exec(
+                    select(Role).where(not_trashed(Role)).order_by(col(Role.name)).limit(CHOICES)
+                )
+            ],
+            "articles": [
+                {"id": a.id, "title": a.title}
+                for a in session.exec(
+                    select(Article)
+                    .where(not_trashed(Article), Article.id != article.id)
+                    .order_by(col(Article.updated_at).desc())
+                    .limit(CHOICES)
+                )
+            ],
+            "comparisons": [
+                {"id": c.id, "title": c.title}
+                for c in session.exec(
+                    select(Comparison)
+                    .where(not_trashed(Comparison))
+                    .order_by(col(Comparison.title))
+                    .limit(CHOICES)
+                )
+            ],
+            "assets": images,
+        },
+    }
+
+
+def _image_src(asset_id: int) -> str:
+    return f"/studio/media/{asset_id}/file?w=1024"
+
+
+def _images(session: Session) -> list[dict[str, Any]]:
+    """The images an editor may put in a body: those with alt text (required before use)."""
+    rows = session.exec(
+        select(Asset)
+        .where(col(Asset.media_type).startswith("image/"), Asset.alt != "")
+        .order_by(col(Asset.created_at).desc())
+        .limit(CHOICES)
+    )
+    return [
+        {"id": a.id, "alt": a.alt, "filename": a.filename, "src": _image_src(a.id or 0)}
+        for a in rows
+    ]
+
+
+@router.post("/articles/{article_id}")
+def save_article(
+    request: Request,
+    session: SessionDep,
+    person: Person,
+    article_id: ArticleId,
+    csrf: Text = "",
+    etag: Text = "",
+    title: Text = "",
+    slug: Text = "",
+    summary: Summary = "",
+    body_doc: Document = "",
+    action: Text = "save",
+    publish_at: Text = "",
+    zone: Text = "",
+) -> Response:
+    """Saves the editor's fields, and does what the button said: save, publish, unpublish,
+    or schedule (``publish_at`` in the editor's time zone, ``zone``, stored in UTC). Under
+    the ETag the editor was opened with: a save over someone else's is refused (412)."""
+    guard.check_post(request, csrf, signed_in=True)
+    sent = {
+        "title": title,
+        "slug": slug,
+        "summary": summary,
+        "body_doc": body_doc,
+        "publish_at": publish_at,
+        "etag": etag,
+    }
+    try:
+        patch = _patch(sent, action, publish_at, zone)
+        row = editing.room("articles").update(
+            session, str(article_id), patch=patch, key=actor(person), if_match=etag or None
+        )
+    except FolioError as exc:
+        session.rollback()
+        return _refused(request, session, person, article_id, exc, sent)
+    if _json_wanted(request):
+        answer = {"etag": _etag(session, row), "version": row.version, "status": "Saved"}
+        return JSONResponse(answer, headers={"Cache-Control": "no-store"})
+    return redirect(f"/studio/articles/{article_id}?done={action}")
+
+
+def _patch(sent: dict[str, str], action: str, publish_at: str, zone: str) -> dict[str, Any]:
+    try:
+        doc = json.loads(sent["body_doc"]) if sent["body_doc"] else None
+    except ValueError:
+        raise InvalidBody.at(["body", "body"], "the body could not be read: reload") from None
+    patch: dict[str, Any] = {"title": sent["title"], "summary": sent["summary"]}
+    if sent["slug"].strip():
+        patch["slug"] = sent["slug"].strip()
+    if doc is not None:
+        try:
+            patch["body"] = from_doc(doc)
+        except InvalidBody as exc:  # where in the document: in the article's body
+            raise exc.moved(["body"], ["body", "body"]) from None
+    if action == "publish":
+        patch.update(status="published", publish_at=None)
+    elif action == "unpublish":
+        patch.update(status="draft", publish_at=None)
+    elif action == "schedule":
+        patch.update(status="scheduled", publish_at=_utc(publish_at, zone))
+    elif action != "save":
+        raise InvalidBody.at(["body", "action"], "save, publish, unpublish or schedule")
+    return patch
+
+
+def _utc(local: str, zone: str) -> str | None:
+    """A ``datetime-local`` value in the editor's time zone (an IANA name the browser gave;
+    UTC when it gave none) as an instant in UTC."""
+    if not local:
+        raise InvalidBody.at(["body", "publish_at"], "choose when to publish it")
+    try:
+        moment = datetime.fromisoformat(local)
+        where = ZoneInfo(zone) if zone else UTC
+    except (ValueError, KeyError):
+        raise InvalidBody.at(["body", "publish_at"], "that is not a date and time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=where)
+    return moment.astimezone(UTC).isoformat()
+
+
+def _refused(
+    request: Request,
+    session: Session,
+    person: SignedIn,
+    article_id: int,
+    exc: FolioError,
+    sent: dict[str, str],
+) -> Response:
+    """A refused save: JSON for the editor's script (with the version saved meanwhile, on a
+    conflict), else the editor again with what was typed and the problem by its field."""
+    errors = _errors(exc)
+    if isinstance(exc, StalePrecondition):
+        errors = {"form": "Someone else saved this article since you opened it."}
+    if _json_wanted(request):
+        answer: dict[str, Any] = {"title": exc.title, "detail": exc.detail, "errors": errors}
+        if isinstance(exc, StalePrecondition):
+            answer["theirs"] = _text_now(session, article_id)
+        return JSONResponse(answer, status_code=exc.status, headers={"Cache-Control": "no-store"})
+    article = _find(session, article_id)
+    context = _editor(request, session, person, article, sent=sent, errors=errors)
+    if isinstance(exc, StalePrecondition):
+        context["theirs"] = _text_now(session, article_id)
+    return page(request, "article.html", context, status=exc.status)
+
+
+def _text_now(session: Session, article_id: int) -> str:
+    """The article as saved now, as plain text (what a conflict shows beside the editor's)."""
+    return render_text(articles.get_article(session, str(article_id), preview=True))
+
+
+@router.post("/articles/{article_id}/delete")
+def delete_article(
+    request: Request,
+    session: SessionDep,
+    person: Person,
+    article_id: ArticleId,
+    csrf: Text = "",
+    etag: Text = "",
+) -> Response:
+    guard.check_post(request, csrf, signed_in=True)
+    editing.room("articles").delete(
+        session, str(article_id), key=actor(person), if_match=etag or None
+    )
+    return redirect(f"/studio/articles?done=deleted&trashed={article_id}")
+
+
+@router.post("/trash/articles/{article_id}/restore")
+def restore_article(
+    request: Request, session: SessionDep, person: Person, article_id: ArticleId, csrf: Text = ""
+) -> Response:
+    guard.check_post(request, csrf, signed_in=True)
+    trash.restore(session, "articles", article_id, key=actor(person))
+    return redirect(f"/studio/articles/{article_id}?done=back")
+
+
+# --- Preview -----------------------------------------------------------------------------------
+
+
+@router.get("/articles/{article_id}/preview")
+def preview_article(
+    request: Request, session: SessionDep, person: Person, article_id: ArticleId
+) -> Response:
+    """The article as the public API renders it (sanitized HTML), in the editor's frame."""
+    del person
+    shown = articles.get_article(session, str(article_id), preview=True)
+    context = {"article": shown, "html": render_html(shown)}
+    return page(request, "preview.html", context, framed_by_self=True)
+
+
+@router.post("/articles/{article_id}/share")
+def share_preview(
+    request: Request, session: SessionDep, person: Person, article_id: ArticleId, csrf: Text = ""
+) -> Response:
+    """A signed preview link for someone without an account (it expires)."""
+    guard.check_post(request, csrf, signed_in=True)
+    article = _find(session, article_id)
+    made = previews.create(session, article, PreviewLinkCreate(), key=actor(person))
+    session.commit()
+    context = {**_frame(request, person), "article": article, "link": made}
+    return page(request, "shared.html", context)
+
+
+# --- History -----------------------------------------------------------------------------------
+
+
+@router.get("/articles/{article_id}/history")
+def article_history(
+    request: Request, session: SessionDep, person: Person, article_id: ArticleId
+) -> Response:
+    """The revisions, newest first, each with Compare (against the current one, or the one
+    chosen) and Restore; two compared side by side, field by field."""
+    article = _find(session, article_id)
+    params = PageParams(limit=50, cursor=request.query_params.get("cursor") or None)
+    revisions = history.list_revisions(
+        session, "articles", article.id or 0, article.slug, params=params
+    )
+    compared = None
+    numbers = [request.query_params.get(name, "") for name in ("from", "to")]
+    if all(n.isdigit() and 0 < int(n) <= MAX_ID for n in numbers):
+        compared = _compare(session, article, int(numbers[0]), int(numbers[1]))
+    context = {
+        **_frame(request, person),
+        "article": article,
+        "revisions": revisions,
+        "compared": compared,
+        "may": _may(person, article),
+    }
+    return page(request, "history.html", context)
+
+
+def _compare(session: Session, article: Article, before: int, after: int) -> dict[str, Any]:
+    old = history.get_revision(session, "articles", article.id or 0, before).content
+    new = history.get_revision(session, "articles", article.id or 0, after).content
+    rows = []
+    for name in sorted(old.keys() | new.keys()):
+        if old.get(name) != new.get(name):
+            rows.append((name, _shown(name, old.get(name)), _shown(name, new.get(name))))
+    return {"from": before, "to": after, "rows": rows}
+
+
+def _shown(name: str, value: Any) -> str:
+    """A field of a revision as a writer reads it: the body as its text, block by block."""
+    if name == "body" and isinstance(value, list):
+        return "\n\n".join(_block_text(block) for block in value)
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, indent=1)
+
+
+def _block_text(block: Any) -> str:
+    if not isinstance(block, dict):
+        return ""
+    if block.get("_type") == "block":
+        return "".join(str(span.get("text", "")) for span in block.get("children", []))
+    if block.get("_type") == "code":
+        return str(block.get("code", ""))
+    if block.get("_type") == "image":
+        return f"[image: {block.get('alt', '')}]"
+    return f"[{block.get('_type')}]"
+
+
+@router.post("/articles/{article_id}/history/{number}/restore")
+def restore_revision(
+    request: Request,
+    session: SessionDep,
+    person: Person,
+    article_id: ArticleId,
+    number: Annotated[int, Path(ge=1, le=MAX_ID)],
+    csrf: Text = "",
+) -> Response:
+    guard.check_post(request, csrf, signed_in=True)
+    editing.room("articles").restore(
+        session, str(article_id), number, key=actor(person), if_match=None
+    )
+    return redirect(f"/studio/articles/{article_id}?done=restored")

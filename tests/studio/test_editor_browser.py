@@ -1,0 +1,172 @@
+"""The article editor in a real browser (Playwright driving Debian's Chromium) against a live
+server on this suite's database, found by role and accessible name as a screen reader finds
+it: an editor's day and a contributor's; after each, the public API serves exactly what was
+typed. axe-core finds nothing on any page, and the pages' CSP is never violated."""
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import httpx2 as httpx
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import Session
+
+from tests.assets.images import png
+from tests.browser import Browser, accessible, browser
+from tests.conftest import Database
+from tests.helpers import make_person
+
+PASSWORD = "correct horse battery staple"
+CAIO = "Fractional CAIO"
+
+
+@pytest.fixture
+def chromium() -> Iterator[Browser]:
+    yield from browser()
+
+
+def sign_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/studio")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("heading", name="Articles")).to_be_visible()
+
+
+def new_article(page: Page, title: str) -> int:
+    page.get_by_role("link", name="New article").click()
+    page.get_by_label("Title").fill(title)
+    page.get_by_role("button", name="Create draft", exact=True).click()
+    expect(page.get_by_role("heading", name="Edit article")).to_be_visible()
+    return int(page.url.split("/studio/articles/")[1].split("?")[0])
+
+
+def saved(page: Page) -> None:
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_have_text("Saved")
+
+
+def test_an_editors_day(live_server: str, fresh_database: Database, chromium: Browser) -> None:
+    with Session(fresh_database.engine) as session:
+        _, key = make_person(session, "editor", password=PASSWORD)
+    with httpx.Client(base_url=live_server, headers=key) as api:
+        upload = api.post(
+            "/v1/assets",
+            files={"file": ("chart.png", png(64, 48), "image/png")},
+            data={"alt": "A red chart"},
+        )
+        assert upload.status_code == 201, upload.text
+        asset_id = upload.json()["id"]
+    page = chromium.page
+    sign_in(page, live_server, "editor@example.org")
+    expect(page.get_by_role("navigation", name="Studio").get_by_role("link")).to_have_count(7)
+    assert accessible(page) == []
+    page.get_by_role("searchbox", name="Search").fill("operating partner")
+    expect(
+        page.get_by_role("link", name="AI Operating Partner vs Fractional CAIO", exact=False)
+    ).to_be_visible()
+    article_id = new_article(page, "A day of edits")
+    body = page.get_by_role("textbox", name="Body")
+    expect(body).to_be_visible()
+    assert accessible(page) == []
+    page.get_by_label("Summary").fill("What an editor wrote today.")
+    body.click()
+    page.keyboard.type("Start with the ")
+    page.keyboard.type(CAIO)
+    page.keyboard.press("Shift+Home")  # the whole line: link it below, after the bold text
+    for _ in range(len("Start with the ")):
+        page.keyboard.press("Shift+ArrowRight")
+    page.get_by_role("button", name="Link", exact=True).click()
+    page.get_by_label("Link to").select_option(label=CAIO)
+    page.get_by_role("button", name="Add link", exact=True).click()
+    body.click()
+    page.keyboard.press("End")
+    page.keyboard.type(" before anything ")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("bold")
+    page.keyboard.press("Control+b")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Image", exact=True).click()
+    page.get_by_role("button", name="Insert A red chart", exact=True).click()
+    saved(page)
+    preview = page.frame_locator("iframe[title=Preview]")
+    expect(preview.get_by_text("before anything")).to_be_visible()
+    # Ctrl+S saves at once, too.
+    page.get_by_label("Title").fill("A day of edits, saved")
+    page.keyboard.press("Control+s")
+    saved(page)
+    # Scheduled a week ahead in the browser's time zone, then published now.
+    ahead = (datetime.now() + timedelta(days=7)).replace(second=0, microsecond=0)
+    page.get_by_label("Publish at").fill(ahead.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Schedule", exact=True).click()
+    expect(page.get_by_text("Scheduled.")).to_be_visible()
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.get_by_text("Published.")).to_be_visible()
+    public = httpx.get(f"{live_server}/v1/articles/{article_id}").json()
+    assert public["title"] == "A day of edits, saved"
+    assert public["summary"] == "What an editor wrote today."
+    first, image = public["body"][:2]
+    spans = [(s["text"], s["marks"]) for s in first["children"]]
+    (link,) = first["markDefs"]
+    assert link["role"]["name"] == CAIO
+    assert spans == [
+        ("Start with the ", []),
+        (CAIO, [link["_key"]]),
+        (" before anything ", []),
+        ("bold", ["strong"]),
+    ]
+    assert image["_type"] == "image"
+    assert image["asset"]["id"] == asset_id
+    assert image["alt"] == "A red chart"
+    # An edit, then the history: compare the first revision with now, restore it.
+    page.get_by_label("Title").fill("Edited after publishing")
+    saved(page)
+    page.get_by_role("link", name="History").click()
+    expect(page.get_by_role("heading", name="History of", exact=False)).to_be_visible()
+    assert accessible(page) == []
+    first_row = page.get_by_role("row").filter(has=page.get_by_role("cell", name="1", exact=True))
+    first_row.get_by_role("button", name="Compare", exact=True).click()
+    expect(page.get_by_role("table").filter(has_text="Edited after publishing")).to_be_visible()
+    assert accessible(page) == []
+    first_row = page.get_by_role("row").filter(has=page.get_by_role("cell", name="1", exact=True))
+    first_row.get_by_role("button", name="Restore", exact=True).click()
+    expect(page.get_by_text("Restored: that revision")).to_be_visible()
+    expect(page.get_by_label("Title")).to_have_value("A day of edits")
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.goto(f"{live_server}/studio/articles/{article_id}")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert chromium.violations == []
+
+
+def test_a_contributors_day(live_server: str, fresh_database: Database, chromium: Browser) -> None:
+    with Session(fresh_database.engine) as session:
+        make_person(session, "contributor", password=PASSWORD)
+    page = chromium.page
+    sign_in(page, live_server, "contributor@example.org")
+    article_id = new_article(page, "My own draft")
+    page.get_by_role("textbox", name="Body").click()
+    page.keyboard.type("Typed by a contributor.")
+    saved(page)
+    for name in ("Publish", "Unpublish", "Schedule", "Delete"):
+        expect(page.get_by_role("button", name=name, exact=True)).to_have_count(0)
+    assert accessible(page) == []
+    # A publish forged with the page's own token: the server refuses it.
+    forged = page.evaluate(
+        """async () => {
+          const form = new URLSearchParams(new FormData(document.getElementById("article-form")));
+          form.set("action", "publish");
+          const r = await fetch(location.pathname, {method: "POST", body: form,
+                                headers: {Accept: "application/json"}});
+          return [r.status, (await r.json()).detail];
+        }"""
+    )
+    assert forged[0] == 403
+    assert "author role" in forged[1]
+    draft = httpx.get(f"{live_server}/v1/articles/{article_id}")
+    assert draft.status_code == 404  # still a draft: not public
+    with Session(fresh_database.engine) as session:
+        _, key = make_person(session, "editor", password=PASSWORD)
+    stored = httpx.get(f"{live_server}/v1/articles/{article_id}", headers=key).json()
+    assert stored["status"] == "draft"
+    assert stored["body"][0]["children"][0]["text"] == "Typed by a contributor."
+    assert chromium.violations == []
