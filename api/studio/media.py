@@ -1,20 +1,132 @@
-"""Folio Studio's media: an asset's file for a signed-in person (drafts' images included,
-which the public file route does not serve without a key), resized for a thumbnail or the
-editor."""
+"""Folio Studio's media library: every asset with its thumbnail, its alt text (required
+before an image can go in a body), what uses it; uploads (several at once, dragged and
+dropped with their progress, or chosen in the file field), and deletes (refused while used,
+saying where). An asset's file is served here to a signed-in person, drafts' images too
+(the public file route serves those only with a key)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
-from starlette.responses import Response
+from fastapi import APIRouter, Form, Path, Query, Request
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.responses import JSONResponse, Response
 
 from api.assets import service as assets
-from api.assets.models import RenditionQuery
+from api.assets.models import AssetListQuery, AssetPatch, RenditionQuery
 from api.core.db import SessionDep
+from api.core.errors import FolioError, InvalidBody, StillReferenced
 from api.core.fields import MAX_ID
-from api.studio.pages import Person
+from api.people.rules import Actor
+from api.studio import guard
+from api.studio.pages import Person, SignedIn, page, redirect
 
 router = APIRouter(prefix="/studio", include_in_schema=False)
 AssetId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Text = Annotated[str, Form(max_length=1000)]
+MAX_FILES = 20  # in one upload
+DONE = {"uploaded": "Uploaded.", "described": "Alt text saved.", "deleted": "Deleted."}
+
+
+def _actor(person: SignedIn) -> Actor:
+    return Actor(person.user, None)
+
+
+@router.get("/media")
+def media_library(request: Request, session: SessionDep, person: Person) -> Response:
+    return _library(request, session, person)
+
+
+def _library(
+    request: Request,
+    session: Session,
+    person: SignedIn,
+    *,
+    error: FolioError | None = None,
+) -> Response:
+    cursor = request.query_params.get("cursor") or None
+    try:
+        query = AssetListQuery(limit=30, cursor=cursor, count=True)
+        found = assets.list_assets(session, query=query)
+    except FolioError:  # a cursor of another list, or tampered with: the first page
+        found = assets.list_assets(session, query=AssetListQuery(limit=30, count=True))
+    can = set(_actor(person).may())
+    context = {
+        "user": person.user,
+        "csrf": guard.session_csrf(request),
+        "section": "media",
+        "page": found,
+        "used": assets.users_of(session, [a.id for a in found.items]),
+        "may": {"upload": "media.upload" in can, "delete": "media.delete" in can},
+        "done": DONE.get(request.query_params.get("done", "")),
+        "error": error.detail if error is not None else None,
+    }
+    return page(request, "media.html", context, status=error.status if error else 200)
+
+
+@router.post("/media")
+async def upload_media(request: Request, session: SessionDep, person: Person) -> Response:
+    """Files from the field "Upload" (several at once), or one dragged onto the page (the
+    script sends one request a file, for its progress). JSON for the script."""
+    form = await request.form(max_files=MAX_FILES, max_fields=10)
+    try:
+        token = form.get("csrf")
+        guard.check_post(request, token if isinstance(token, str) else "", signed_in=True)
+        files = [f for f in form.getlist("file") if isinstance(f, UploadFile) and f.filename]
+        if not files:
+            raise InvalidBody.at(["body", "file"], "Choose a file to upload.")
+        alt = form.get("alt")
+        made: list[dict[str, Any]] = []
+        for upload in files:
+            data = await upload.read()
+            asset, _ = await run_in_threadpool(
+                assets.upload,
+                session,
+                request.app.state.storage,
+                data,
+                alt=alt[:500] if isinstance(alt, str) else "",
+                filename=(upload.filename or "")[:255],
+                key=_actor(person),
+            )
+            made.append({"id": asset.id, "filename": asset.filename})
+    except FolioError as exc:
+        if "application/json" in request.headers.get("accept", ""):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+        raise
+    finally:
+        await form.close()
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"uploaded": made}, status_code=201)
+    return redirect("/studio/media?done=uploaded")
+
+
+@router.post("/media/{asset_id}")
+def describe_media(
+    request: Request,
+    session: SessionDep,
+    person: Person,
+    asset_id: AssetId,
+    alt: Annotated[str, Form(max_length=500)] = "",
+    csrf: Text = "",
+) -> Response:
+    """The asset's alt text: what a screen reader says of the image."""
+    guard.check_post(request, csrf, signed_in=True)
+    assets.update_asset(session, asset_id, AssetPatch(alt=alt.strip()), key=_actor(person))
+    return redirect(f"/studio/media?done=described#asset-{asset_id}")
+
+
+@router.post("/media/{asset_id}/delete")
+def delete_media(
+    request: Request, session: SessionDep, person: Person, asset_id: AssetId, csrf: Text = ""
+) -> Response:
+    """Deletes the asset for good: refused while content uses it (the page says which)."""
+    guard.check_post(request, csrf, signed_in=True)
+    try:
+        assets.delete_asset(session, request.app.state.storage, asset_id, key=_actor(person))
+    except StillReferenced as exc:
+        session.rollback()
+        return _library(request, session, person, error=exc)
+    return redirect("/studio/media?done=deleted")
 
 
 @router.get("/media/{asset_id}/file")

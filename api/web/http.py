@@ -351,7 +351,9 @@ MERGE_PATCH = "application/merge-patch+json"
 
 
 STUDIO_PATH = "/studio/"
+STUDIO_UPLOADS = "/studio/media"  # the media library's uploads: files, as /v1/assets takes them
 FORM = "application/x-www-form-urlencoded"
+MULTIPART = b"multipart/form-data"
 
 
 class RequestGuardMiddleware:
@@ -397,6 +399,8 @@ class RequestGuardMiddleware:
         limit = self.max_bytes
         if scope["path"].startswith(STUDIO_PATH):  # the studio's forms
             allowed = {FORM.encode()}
+        if scope["path"] == STUDIO_UPLOADS and content_type == MULTIPART:
+            allowed, limit = {MULTIPART}, self.max_asset_bytes
         if scope["path"] == IMPORT_PATH:
             allowed |= {b"application/x-ndjson", b"text/markdown", b"application/x-tar"}
             limit = self.max_import_bytes

@@ -41,21 +41,29 @@ def new_article(page: Page, title: str) -> int:
     return int(page.url.split("/studio/articles/")[1].split("?")[0])
 
 
+def drop(page: Page, target: str, files: list[tuple[str, bytes]]) -> None:
+    """Drops ``files`` on the element ``target`` selects, as a person dragging them from
+    their desktop would (a drop event carrying them)."""
+    page.locator(target).evaluate(
+        """(element, files) => {
+          const transfer = new DataTransfer();
+          for (const [name, bytes] of files) {
+            transfer.items.add(new File([new Uint8Array(bytes)], name, {type: "image/png"}));
+          }
+          element.dispatchEvent(new DragEvent("dragover", {bubbles: true, dataTransfer: transfer}));
+          element.dispatchEvent(new DragEvent("drop", {bubbles: true, dataTransfer: transfer}));
+        }""",
+        [[name, list(data)] for name, data in files],
+    )
+
+
 def saved(page: Page) -> None:
     expect(page.get_by_role("status").filter(has_text="Saved")).to_have_text("Saved")
 
 
 def test_an_editors_day(live_server: str, fresh_database: Database, chromium: Browser) -> None:
     with Session(fresh_database.engine) as session:
-        _, key = make_person(session, "editor", password=PASSWORD)
-    with httpx.Client(base_url=live_server, headers=key) as api:
-        upload = api.post(
-            "/v1/assets",
-            files={"file": ("chart.png", png(64, 48), "image/png")},
-            data={"alt": "A red chart"},
-        )
-        assert upload.status_code == 201, upload.text
-        asset_id = upload.json()["id"]
+        make_person(session, "editor", password=PASSWORD)
     page = chromium.page
     sign_in(page, live_server, "editor@example.org")
     expect(page.get_by_role("navigation", name="Studio").get_by_role("link")).to_have_count(7)
@@ -64,6 +72,21 @@ def test_an_editors_day(live_server: str, fresh_database: Database, chromium: Br
     expect(
         page.get_by_role("link", name="AI Operating Partner vs Fractional CAIO", exact=False)
     ).to_be_visible()
+    # Two images dropped on the media library at once, each with its progress; one described.
+    page.get_by_role("navigation", name="Studio").get_by_role("link", name="Media").click()
+    expect(page.get_by_label("Upload")).to_be_visible()
+    drop(page, "form[data-upload]", [("chart.png", png(64, 48)), ("photo.png", png(48, 64))])
+    expect(page.get_by_text("Uploaded.")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Alt text")).to_have_count(2)
+    assert accessible(page) == []
+    chart = page.get_by_role("listitem").filter(has_text="chart.png")
+    chart.get_by_role("textbox", name="Alt text").fill("A red chart")
+    chart.get_by_role("button", name="Save the alt text of chart.png").click()
+    expect(page.get_by_text("Alt text saved.")).to_be_visible()
+    asset_id = int(
+        page.get_by_role("listitem").filter(has_text="chart.png").get_attribute("id").split("-")[1]  # type: ignore[union-attr]
+    )
+    page.get_by_role("link", name="Articles").click()
     article_id = new_article(page, "A day of edits")
     body = page.get_by_role("textbox", name="Body")
     expect(body).to_be_visible()
@@ -72,8 +95,8 @@ def test_an_editors_day(live_server: str, fresh_database: Database, chromium: Br
     body.click()
     page.keyboard.type("Start with the ")
     page.keyboard.type(CAIO)
-    page.keyboard.press("Shift+Home")  # the whole line: link it below, after the bold text
-    for _ in range(len("Start with the ")):
+    page.keyboard.press("Shift+Home")  # select back to the line's start, then give back
+    for _ in range(len("Start with the ")):  # "Start with the ": the role's name is selected
         page.keyboard.press("Shift+ArrowRight")
     page.get_by_role("button", name="Link", exact=True).click()
     page.get_by_label("Link to").select_option(label=CAIO)
@@ -150,6 +173,19 @@ def test_a_contributors_day(live_server: str, fresh_database: Database, chromium
     for name in ("Publish", "Unpublish", "Schedule", "Delete"):
         expect(page.get_by_role("button", name=name, exact=True)).to_have_count(0)
     assert accessible(page) == []
+    # By keyboard alone: from the summary, Tab reaches the toolbar (its focus visible), then
+    # on through the body to Save, which Enter presses.
+    page.get_by_label("Summary").focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Bold", exact=True)).to_be_focused()
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Save":
+            break
+    expect(page.get_by_role("button", name="Save", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Saved.")).to_be_visible()
     # A publish forged with the page's own token: the server refuses it.
     forged = page.evaluate(
         """async () => {

@@ -8,6 +8,8 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(button.dataset.confirm)) event.preventDefault();
     });
   }
+  const upload = document.querySelector("form[data-upload]");
+  if (upload) dropUploads(upload);
   const preview = document.querySelector("iframe[data-preview]");
   if (preview) {
     document.addEventListener("folio:saved", () => {
@@ -15,3 +17,57 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Files dropped on the upload box (or chosen, when the script runs) go one request each, so
+// each shows its own progress; the library shows them once all are done.
+function dropUploads(form) {
+  const list = form.querySelector("[data-progress]");
+  const field = form.querySelector("input[type=file]");
+  const send = (files) => {
+    const all = [...files].map((file) => new Promise((done) => {
+      const item = document.createElement("li");
+      const bar = document.createElement("progress");
+      bar.max = 100;
+      bar.value = 0;
+      bar.setAttribute("aria-label", `Uploading ${file.name}`);
+      item.textContent = file.name;
+      item.append(bar);
+      list.append(item);
+      const data = new FormData();
+      data.append("csrf", form.querySelector("input[name=csrf]").value);
+      data.append("file", file, file.name);
+      const request = new XMLHttpRequest();
+      request.open("POST", form.getAttribute("action"));
+      request.setRequestHeader("Accept", "application/json");
+      request.upload.addEventListener("progress", (event) => {
+        if (event.lengthComputable) bar.value = Math.round((100 * event.loaded) / event.total);
+      });
+      request.addEventListener("loadend", () => {
+        bar.value = 100;
+        let answer = {};
+        try { answer = JSON.parse(request.responseText); } catch { answer = {}; }
+        item.append(request.status === 201 ? " uploaded" : ` not uploaded: ${answer.detail || request.statusText}`);
+        done(request.status === 201);
+      });
+      request.send(data);
+    }));
+    Promise.all(all).then((results) => {
+      if (results.every(Boolean)) window.location.assign("/studio/media?done=uploaded");
+    });
+  };
+  form.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    form.classList.add("over");
+  });
+  form.addEventListener("dragleave", () => form.classList.remove("over"));
+  form.addEventListener("drop", (event) => {
+    event.preventDefault();
+    form.classList.remove("over");
+    send(event.dataTransfer.files);
+  });
+  form.addEventListener("submit", (event) => {
+    if (!field.files.length) return;
+    event.preventDefault();
+    send(field.files);
+  });
+}

@@ -1,0 +1,116 @@
+"""The studio's media library through HTTP: uploads (several at once), alt text, what uses an
+asset, deletes refused while used (saying where), the roles' rules, bad input, file names
+that try to be HTML, and the file served to a signed-in person only."""
+
+import json
+import re
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from api.assets.models import Asset
+from tests.assets.images import png
+from tests.studio.test_article_pages import as_person, csrf_of, editor_form, new_draft
+
+PNG = "image/png"
+
+
+def upload(client: TestClient, *files: tuple[str, bytes], **headers: str) -> object:
+    page = client.get("/studio/media")
+    return client.post(
+        "/studio/media",
+        data={"csrf": csrf_of(page)},
+        files=[("file", (name, data, PNG)) for name, data in files],
+        headers=headers,
+        follow_redirects=False,
+    )
+
+
+def test_uploading_two_files_describing_them_and_seeing_where_they_are_used(
+    client: TestClient, session: Session
+) -> None:
+    as_person(client, session, "editor")
+    answer = upload(client, ("one.png", png(30, 20)), ("<b>two</b>.png", png(31, 20)))
+    assert answer.status_code == 303, answer.text  # type: ignore[attr-defined]
+    made = session.exec(select(Asset).order_by(Asset.id.desc()).limit(2)).all()  # type: ignore[union-attr]
+    assert {a.filename for a in made} == {"one.png", "<b>two</b>.png"}
+    library = client.get("/studio/media")
+    assert "&lt;b&gt;two&lt;/b&gt;.png" in library.text
+    assert "<b>two</b>" not in library.text
+    assert library.text.count("Needs alt text before it can go in an article.") >= 2
+    one = next(a for a in made if a.filename == "one.png")
+    described = client.post(
+        f"/studio/media/{one.id}",
+        data={"alt": "  A small red chart ", "csrf": csrf_of(library)},
+        follow_redirects=False,
+    )
+    assert described.status_code == 303
+    session.refresh(one)
+    assert one.alt == "A small red chart"
+    # Put in an article's body, it is used there, and not deleted.
+    article_id = new_draft(client, "Shows a chart")
+    form = editor_form(client, article_id)
+    image = {"type": "image", "attrs": {"assetId": one.id, "alt": one.alt}}
+    doc = {"type": "doc", "content": [image]}
+    saved = client.post(
+        f"/studio/articles/{article_id}", data={**form, "body_doc": json.dumps(doc)}
+    )
+    assert saved.status_code == 200, saved.text[:500]
+    library = client.get("/studio/media")
+    assert 'href="/v1/articles/shows-a-chart"' in library.text
+    refused = client.post(f"/studio/media/{one.id}/delete", data={"csrf": csrf_of(library)})
+    assert refused.status_code == 409
+    assert re.search(
+        r'role="alert" class="error">Still used by articles/shows-a-chart', refused.text
+    )
+    assert session.get(Asset, one.id) is not None
+    file = client.get(f"/studio/media/{one.id}/file?w=320")
+    assert file.status_code == 200
+    assert file.headers["content-type"].startswith("image/")
+    two = next(a for a in made if a.filename != "one.png")
+    deleted = client.post(
+        f"/studio/media/{two.id}/delete", data={"csrf": csrf_of(library)}, follow_redirects=False
+    )
+    assert deleted.status_code == 303
+    session.expire_all()
+    assert session.get(Asset, two.id) is None
+
+
+def test_the_script_gets_json_and_a_contributor_may_not_upload(
+    client: TestClient, session: Session
+) -> None:
+    as_person(client, session, "contributor")
+    library = client.get("/studio/media")
+    assert 'type="file"' not in library.text
+    assert ">Delete<" not in library.text
+    before = len(session.exec(select(Asset)).all())
+    refused = upload(client, ("x.png", png(10, 10)), Accept="application/json")
+    assert refused.status_code == 403  # type: ignore[attr-defined]
+    assert "author role" in refused.json()["detail"]  # type: ignore[attr-defined]
+    assert len(session.exec(select(Asset)).all()) == before
+
+
+def test_bad_uploads_are_refused_and_store_nothing(client: TestClient, session: Session) -> None:
+    as_person(client, session, "author")
+    before = len(session.exec(select(Asset)).all())
+    nothing = client.post(
+        "/studio/media",
+        data={"csrf": csrf_of(client.get("/studio/media"))},
+        files=[("file", ("", b"", PNG))],
+        headers={"Accept": "application/json"},
+    )
+    assert nothing.status_code == 422
+    assert nothing.json()["detail"]
+    empty = upload(client, ("empty.png", b""), Accept="application/json")
+    assert empty.status_code == 422  # type: ignore[attr-defined]
+    tokenless = client.post("/studio/media", files=[("file", ("a.png", png(5, 5), PNG))])
+    assert tokenless.status_code == 403
+    foreign = upload(client, ("a.png", png(6, 6)), Origin="https://evil.example")
+    assert foreign.status_code == 403  # type: ignore[attr-defined]
+    assert len(session.exec(select(Asset)).all()) == before
+    long_alt = client.post("/studio/media/1", data={"alt": "x" * 501, "csrf": "x"})
+    assert long_alt.status_code == 422
+    assert client.get("/studio/media/999999/file").status_code == 404
+    assert client.get("/studio/media/1/file?w=0").status_code == 422
+    client.cookies.clear()
+    assert client.get("/studio/media/1/file", follow_redirects=False).status_code == 303
