@@ -108,6 +108,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "api.studio.pages",
             "api.studio.articles",
             "api.studio.media",
+            "api.studio.lists",
             "api.*.router",
         ),
     ),

@@ -35,6 +35,7 @@ from api.search import index as search_index
 from api.translations import reading
 from api.translations.models import Translation
 from api.web.http import etag_matches, make_etag
+from api.web.pagination import Page
 
 Input = TypeVar("Input", bound=BaseModel)
 Row = TypeVar("Row", bound=SQLModel)
@@ -106,6 +107,10 @@ class Room:
     missing: type[NotFound]  # the problem when no resource has the ref asked for
     # (session, ref, number, *, key, if_match): revision ``number`` made current (a new one).
     restore: Callable[..., Any]
+    # (session, asked) → a page of the kind as the people who write it see it (the studio's
+    # lists): every item not in the trash, drafts too, narrowed by ``asked`` (the list's
+    # query parameters as given: ``q``, ``cursor``…), counted.
+    listing: Callable[[Session, dict[str, str]], Page[Any]]
 
 
 # Every kind's room (checked complete at start-up).
@@ -207,9 +212,11 @@ class Writes(Generic[Row, Input]):
         *,
         public_many: Callable[..., Sequence[BaseModel]],
         missing: type[NotFound],
+        listing: Callable[[Session, dict[str, str]], Page[Any]],
         create: Callable[..., Any] | None = None,
     ) -> Room:
-        """The kind's room: these writes, with how it is shown and its not-found problem."""
+        """The kind's room: these writes, with how it is shown, listed, and its not-found
+        problem."""
         return Room(
             self.kind,
             self.model,
@@ -219,6 +226,7 @@ class Writes(Generic[Row, Input]):
             public_many=public_many,
             missing=missing,
             restore=self.restore,
+            listing=listing,
         )
 
 

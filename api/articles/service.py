@@ -26,6 +26,7 @@ from api.articles.models import (
     Article,
     ArticleComparison,
     ArticleInput,
+    ArticleListQuery,
     ArticleRole,
     ArticleTag,
     SeoInput,
@@ -66,6 +67,7 @@ from api.roles import service as roles_service
 from api.search import index as search_index
 from api.translations import reading
 from api.translations.models import ArticleTranslationInput, Translation
+from api.web import pagination
 
 
 def document(session: Session, article: Article) -> dict[str, Any]:
@@ -354,7 +356,12 @@ search_index.EXTRACTORS.register(kinds.ARTICLE, _search_text)
 
 
 editing.ROOMS.register(
-    kinds.ARTICLE, WRITES.room(public_many=to_public_many, missing=ArticleNotFound)
+    kinds.ARTICLE,
+    WRITES.room(
+        public_many=to_public_many,
+        missing=ArticleNotFound,
+        listing=pagination.listing(list_articles, ArticleListQuery),
+    ),
 )
 
 __all__ = [  # the room's reads, for those who call the service

@@ -18,6 +18,7 @@ from api.comparisons.models import (
     Comparison,
     ComparisonCell,
     ComparisonInput,
+    ComparisonListQuery,
     ComparisonRow,
     ComparisonSubject,
 )
@@ -47,6 +48,7 @@ from api.roles.models import Role
 from api.search import index as search_index
 from api.translations import reading
 from api.translations.models import ComparisonTranslationInput, Translation
+from api.web import pagination
 
 
 def document(session: Session, comparison: Comparison) -> dict[str, Any]:
@@ -354,7 +356,12 @@ search_index.EXTRACTORS.register(kinds.COMPARISON, _search_text)
 
 editing.ROOMS.register(
     kinds.COMPARISON,
-    WRITES.room(public_many=public_many, missing=ComparisonNotFound, create=create_comparison),
+    WRITES.room(
+        public_many=public_many,
+        missing=ComparisonNotFound,
+        create=create_comparison,
+        listing=pagination.listing(list_comparisons, ComparisonListQuery),
+    ),
 )
 
 __all__ = [  # the room's reads, for those who call the service

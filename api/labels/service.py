@@ -14,7 +14,15 @@ from api.core.errors import AuthorNotFound, NotFound, TagNotFound
 from api.core.slugs import slugify
 from api.core.urls import resource_url
 from api.core.workflow import not_trashed
-from api.labels.models import LABEL_SORTS, Author, LabelInput, LabelPublic, Tag
+from api.labels.models import (
+    LABEL_SORTS,
+    Author,
+    LabelInput,
+    LabelListQuery,
+    LabelPublic,
+    Tag,
+)
+from api.web import pagination
 from api.web.pagination import ListParams, Page, Sortable, keyset_page, map_page
 
 Label = TypeVar("Label", bound=SQLModel)
@@ -62,14 +70,24 @@ class Labels(Generic[Label]):
     def get(self, session: Session, ref: str) -> LabelPublic:
         return self.to_public(self.find(session, ref))
 
-    def list(self, session: Session, *, params: ListParams) -> Page[LabelPublic]:
-        page = keyset_page(
-            session,
-            select(self.model).where(not_trashed(self.model)),
-            sortable=self.sortable,
-            params=params,
-        )
+    def list(
+        self, session: Session, *, params: ListParams, q: str | None = None
+    ) -> Page[LabelPublic]:
+        """A page of the labels, those whose name holds ``q`` (any case) when given."""
+        statement = select(self.model).where(not_trashed(self.model))
+        if q:
+            named = col(self.model.name)  # type: ignore[attr-defined]
+            statement = statement.where(named.icontains(q, autoescape=True))
+        page = keyset_page(session, statement, sortable=self.sortable, params=params)
         return map_page(page, lambda rows: [self.to_public(row) for row in rows])
+
+    def listing(self, session: Session, asked: dict[str, str]) -> Page[LabelPublic]:
+        """``Room.listing``: the labels whose name holds ``q``, a page at ``cursor``."""
+        narrowed = {name: value for name, value in asked.items() if name != "q"}
+        params = editing.parse(
+            LabelListQuery, {"limit": pagination.LIST_LIMIT, **narrowed, "count": True}
+        )
+        return self.list(session, params=params, q=asked.get("q", "")[:200] or None)
 
     def document(self, label: Any) -> dict[str, Any]:
         return {"slug": label.slug, **kinds.by_collection(self.collection).values(label)}
@@ -113,5 +131,8 @@ authors = Labels(Author, "authors", AuthorNotFound, _authors_used_by)
 tags = Labels(Tag, "tags", TagNotFound, _tags_used_by)
 for _kind, _labels in ((kinds.AUTHOR, authors), (kinds.TAG, tags)):
     editing.ROOMS.register(
-        _kind, _labels.writes.room(public_many=_labels.public_many, missing=_labels.missing)
+        _kind,
+        _labels.writes.room(
+            public_many=_labels.public_many, missing=_labels.missing, listing=_labels.listing
+        ),
     )

@@ -14,7 +14,7 @@ from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import urlencode
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_
 from sqlalchemy import select as sql_select
 from sqlalchemy.sql.util import find_tables
@@ -22,7 +22,7 @@ from sqlmodel import Session, col
 from sqlmodel.sql.expression import SelectOfScalar
 
 from api.core import surrogates
-from api.core.errors import InvalidParameter
+from api.core.errors import InvalidBody, InvalidParameter
 from api.core.fields import MAX_ID
 from api.core.urls import api_url
 
@@ -379,3 +379,22 @@ class ListEnvelope(BaseModel, Generic[T]):
     data: list[T]
     meta: ListMeta
     links: ListLinks
+
+
+LIST_LIMIT = 25  # items on a page of a studio's list
+
+
+def listing(lister: Any, query: type[BaseModel]) -> Callable[[Session, dict[str, str]], Page[Any]]:
+    """A kind's ``Room.listing`` made of its list (as ``GET /v1/{collection}`` with a key
+    calls it) and that list's query model: what is asked is validated as the API validates
+    it (a 422 naming the parameter)."""
+
+    def listed(session: Session, asked: dict[str, str]) -> Page[Any]:
+        try:
+            params = query.model_validate({"limit": LIST_LIMIT, **asked, "count": True})
+        except ValidationError as exc:
+            raise InvalidBody.from_validation(exc, model=query) from exc
+        page: Page[Any] = lister(session, query=params, preview=True)
+        return page
+
+    return listed
