@@ -109,6 +109,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "api.studio.articles",
             "api.studio.media",
             "api.studio.lists",
+            "api.studio.admin",
             "api.*.router",
         ),
     ),

@@ -86,6 +86,9 @@ def test_an_editors_day(live_server: str, fresh_database: Database, chromium: Br
     asset_id = int(
         page.get_by_role("listitem").filter(has_text="chart.png").get_attribute("id").split("-")[1]  # type: ignore[union-attr]
     )
+    page.get_by_role("link", name="Roles").click()
+    expect(page.get_by_role("cell", name=CAIO)).to_be_visible()
+    assert accessible(page) == []
     page.get_by_role("link", name="Articles").click()
     article_id = new_article(page, "A day of edits")
     body = page.get_by_role("textbox", name="Body")

@@ -50,3 +50,39 @@ def test_the_lists_need_a_session(client: TestClient) -> None:
     for kind in LISTED:
         answer = client.get(f"/studio/{kind.collection}", follow_redirects=False)
         assert answer.status_code == 303
+
+
+ADMIN_PAGES = {
+    "people": "admin@example.org",
+    "keys": "admin-",
+    "webhooks": "None yet.",
+    "audit": "sign-in",
+}
+
+
+def test_an_admin_sees_people_keys_webhooks_and_the_audit_trail(
+    client: TestClient, session: Session
+) -> None:
+    as_person(client, session, "admin")
+    home = client.get("/studio/articles")
+    for path, name in (("people", "People"), ("keys", "API keys"), ("webhooks", "Webhooks")):
+        assert f'<a href="/studio/{path}">{name}</a>' in home.text
+    for path, shown in ADMIN_PAGES.items():
+        page = client.get(f"/studio/{path}")
+        assert page.status_code == 200, (path, page.text[:300])
+        assert shown in page.text, path
+        tampered = client.get(f"/studio/{path}", params={"cursor": "x" * 600})
+        assert tampered.status_code == 422, path
+        assert 'role="alert"' in tampered.text
+
+
+@pytest.mark.parametrize("role", ["contributor", "author", "editor"])
+def test_the_admin_pages_are_an_admins_only(
+    client: TestClient, session: Session, role: str
+) -> None:
+    as_person(client, session, role)
+    assert '<a href="/studio/people">' not in client.get("/studio/articles").text
+    for path in ADMIN_PAGES:
+        refused = client.get(f"/studio/{path}")
+        assert refused.status_code == 403, path
+        assert "needs the admin role" in refused.text
