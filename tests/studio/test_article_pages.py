@@ -3,6 +3,7 @@ its filters, a new article, the editor's save (form and JSON), the workflow by r
 ETag's conflict, preview, history, trash; every bad input a page that says what is wrong
 (or a JSON problem for the editor's script), never a 500, and the database as it was."""
 
+import html
 import json
 import re
 from datetime import timedelta
@@ -34,7 +35,7 @@ def csrf_of(page: Any) -> str:
 def field(page: Any, name: str) -> str:
     found = re.search(rf'name="{name}" value="([^"]*)"', page.text)
     assert found, name
-    return found.group(1).replace("&#34;", '"').replace("&quot;", '"').replace("&amp;", "&")
+    return html.unescape(found.group(1))
 
 
 def as_person(client: TestClient, session: Session, role: str) -> Any:
@@ -334,3 +335,68 @@ def test_preview_history_compare_restore_delete_and_undo(
     )
     assert undo.status_code == 303
     assert client.get(f"/studio/articles/{article_id}").status_code == 200
+
+
+XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&"
+
+
+def paragraph(*content: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "paragraph", "content": list(content)}
+
+
+def test_text_that_tries_to_be_html_is_shown_as_text_on_every_page(
+    client: TestClient, session: Session
+) -> None:
+    """Stored XSS through every field a writer fills: the title, the summary, the body's
+    text and a link's address, shown escaped on the list, the editor, the history and its
+    comparison, the preview and the conflict's text."""
+    as_person(client, session, "editor")
+    article_id = new_draft(client, XSS)
+    form = editor_form(client, article_id)
+    doc = {"type": "doc", "content": [paragraph({"type": "text", "text": XSS})]}
+    saved = client.post(
+        f"/studio/articles/{article_id}",
+        data={**form, "summary": XSS, "body_doc": json.dumps(doc)},
+        headers=JSON,
+    )
+    assert saved.status_code == 200, saved.text
+    pages = [
+        client.get("/studio/articles"),
+        client.get(f"/studio/articles/{article_id}"),
+        client.get(f"/studio/articles/{article_id}/history"),
+        client.get(f"/studio/articles/{article_id}/history", params={"from": 1, "to": 2}),
+        client.get(f"/studio/articles/{article_id}/preview"),
+        client.post(f"/studio/articles/{article_id}", data={**form, "title": "Stale"}),  # 412
+    ]
+    for page in pages:
+        assert page.status_code in (200, 412), page.url
+        assert "<script>alert(1)" not in page.text, page.url
+        assert "<img src=x onerror" not in page.text, page.url
+        assert "&lt;script&gt;alert(1)" in page.text or "&lt;script&gt;" in page.text, page.url
+    javascript = {"type": "link", "attrs": {"href": "javascript:alert(1)"}}
+    doc = {
+        "type": "doc",
+        "content": [paragraph({"type": "text", "text": "x", "marks": [javascript]})],
+    }
+    form = editor_form(client, article_id)
+    refused = client.post(
+        f"/studio/articles/{article_id}", data={**form, "body_doc": json.dumps(doc)}, headers=JSON
+    )
+    assert refused.status_code == 422
+    assert "body" in refused.json()["errors"]
+
+
+def test_a_cookie_set_before_signing_in_is_never_the_session(
+    client: TestClient, session: Session
+) -> None:
+    """Session fixation: a token planted in the browser before it signs in is not taken up;
+    signing in sets a new one, and the planted one opens nothing."""
+    user, _ = make_person(session, "editor", password=PASSWORD)
+    client.cookies.set("folio_session", "planted-by-someone-else")
+    signed = sign_in(client, user.email)
+    assert signed.status_code == 303
+    (given,) = [c for c in signed.headers.get_list("set-cookie") if c.startswith("folio_session=")]
+    assert "planted-by-someone-else" not in given
+    other = TestClient(client.app)
+    other.cookies.set("folio_session", "planted-by-someone-else")
+    assert other.get("/studio/articles", follow_redirects=False).status_code == 303
