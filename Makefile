@@ -21,7 +21,7 @@ PG_BENCH_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/folio_bench
 # Each suite names its slowest tests, where the time goes when the run nears its 10 minutes.
 PYTEST_ARGS ?= --durations=8
 
-.PHONY: studio-assets install install-dev migration browser test-ahead fleet-packages fleet fleet-test run worker db test test-sqlite test-sqlite-servers test-sqlite-domains test-postgres test-postgres-servers test-postgres-web test-postgres-system test-postgres-domains postgres-ready lint format lock openapi bench clean
+.PHONY: screenshots studio-assets install install-dev migration browser test-ahead fleet-packages fleet fleet-test run worker db test test-sqlite test-sqlite-servers test-sqlite-domains test-postgres test-postgres-servers test-postgres-web test-postgres-system test-postgres-domains postgres-ready lint format lock openapi bench clean
 
 install: $(STAMP)
 install-dev: $(DEV_STAMP)
@@ -56,6 +56,11 @@ $(DEV_STAMP): $(STAMP) requirements-dev.lock $(NPM_LOCKS)
 # The studio's scripts, built again into api/studio/static (commit what changes).
 studio-assets: install-dev
 	$(NODE) api/studio/editor/build.mjs
+
+# The studio's pictures in docs/ (docs/studio.md, the README), from a live server on a new
+# database: run it after changing the studio's pages, and commit what changes.
+screenshots: install-dev
+	DATABASE_URL=sqlite:// $(BIN)/python -m tests.studio.screenshots docs
 
 db: install
 	$(BIN)/folio db upgrade
