@@ -12,12 +12,27 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import RedirectResponse, Response
 
+from api.core import kinds
 from api.core.db import SessionDep
 from api.people import sessions
 from api.people.models import User, UserSession
 from api.studio import guard
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+# The navigation's sections, from the registry of kinds: those with a workflow, the media,
+# then the labels (a kind added to the registry has its link, and its list: api.studio.lists).
+SECTIONS = (
+    *((k.collection, k.collection.capitalize()) for k in kinds.WORKFLOW),
+    ("media", "Media"),
+    *((k.collection, k.collection.capitalize()) for k in kinds.KINDS if not k.workflow),
+)
+ADMIN_SECTIONS = (
+    ("people", "People"),
+    ("keys", "API keys"),
+    ("webhooks", "Webhooks"),
+    ("audit", "Audit"),
+)
+templates.env.globals.update(sections=SECTIONS, admin_sections=ADMIN_SECTIONS)
 NO_STORE = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",

@@ -1,8 +1,9 @@
 """``docs/development.md``'s "Adding a field" and "Adding a kind", followed in a copy of the tree: a
 translated ``subtitle`` for articles and a kind of glossary terms are added by touching only
 the files the two lists name (the migration written by ``make migration``), and then the
-tests of every kind and field (``tests/structure/test_kinds.py``), of the layers and of the
-migrations pass there, on the database this suite runs on."""
+tests of every kind and field (``tests/structure/test_kinds.py``), of the layers, of the
+migrations and of the studio's lists (the new kind has one) pass there, on the database this
+suite runs on."""
 
 import os
 import re
@@ -114,6 +115,7 @@ class TermPublic(LabelPublic):  # a slug and a name, and more
 
 class TermListQuery(ListParams):
     sort: str | None = sort_query(("name",), "name")
+    q: str | None = Field(None, min_length=1, max_length=200, description="Words in its name.")
 '''
 
 TERM_SERVICE = '''"""Every query and rule about glossary terms."""
@@ -121,7 +123,7 @@ TERM_SERVICE = '''"""Every query and rule about glossary terms."""
 from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api import editing
 from api.auth.models import ApiKey
@@ -130,6 +132,7 @@ from api.core.clock import clock
 from api.core.errors import NotFound
 from api.core.workflow import readable, shown_fields
 from api.terms.models import Term, TermInput, TermListQuery, TermPublic
+from api.web import pagination
 from api.web.pagination import Page, Sortable, keyset_page, map_page
 
 COLLECTION = kinds.TERM.collection
@@ -159,6 +162,8 @@ def to_public(session: Session, term: Term) -> TermPublic:
 
 def list_terms(session: Session, *, query: TermListQuery, preview: bool) -> Page[TermPublic]:
     statement = select(Term).where(readable(Term, preview=preview))
+    if query.q:
+        statement = statement.where(col(Term.name).icontains(query.q, autoescape=True))
     sortable = Sortable.on(Term, ("name",), default="name")
     page = keyset_page(session, statement, sortable=sortable, params=query)
     return map_page(page, lambda terms: public_many(session, terms))
@@ -179,7 +184,14 @@ KIND = editing.Kind(
     },
 )
 WRITES = editing.Writes(KIND, TermInput, Term, apply=_apply)
-editing.ROOMS.register(kinds.TERM, WRITES.room(public_many=public_many, missing=TermNotFound))
+editing.ROOMS.register(
+    kinds.TERM,
+    WRITES.room(
+        public_many=public_many,
+        missing=TermNotFound,
+        listing=pagination.listing(list_terms, TermListQuery),
+    ),
+)
 '''
 
 TERM_ROUTER = '''"""HTTP routes for glossary terms."""
@@ -333,6 +345,8 @@ def test_the_readme_lists_are_enough_to_add_a_field_and_a_kind(tmp_path: Path) -
         "tests/structure/test_kinds.py",
         "tests/structure/test_layers.py",
         "tests/structure/test_migrations.py",
+        "tests/studio/test_lists.py",  # the new kind's list in the studio, made from its room
         "-k",  # of the migrations: the one with rows in every table, and the models' match
-        "not test_migrations or rows_in_every_table or models_and_migrations_agree",
+        "not test_migrations and not test_lists or rows_in_every_table"
+        " or models_and_migrations_agree or every_kind_has_a_list",
     )

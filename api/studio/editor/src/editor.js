@@ -133,11 +133,20 @@ function toolbar(form, editor, choices) {
     codeblock: () => chain().toggleCodeBlock().run(),
     rule: () => chain().setHorizontalRule().run(),
     table: () => chain().insertTable({ rows: 3, cols: 2, withHeaderRow: true }).run(),
+    rowAfter: () => chain().addRowAfter().run(),
+    columnAfter: () => chain().addColumnAfter().run(),
+    deleteRow: () => chain().deleteRow().run(),
+    deleteColumn: () => chain().deleteColumn().run(),
     unlink: () => chain().unsetLink().run(),
   };
   for (const button of form.querySelectorAll("[data-action]")) {
     button.addEventListener("click", () => actions[button.dataset.action]());
   }
+  // The table's buttons are shown while the cursor is in a table.
+  const tableTools = form.querySelector("[data-table-tools]");
+  editor.on("selectionUpdate", () => {
+    tableTools.hidden = !editor.isActive("table");
+  });
   const key = () => "l" + Math.random().toString(36).slice(2, 10);
   const dialog = document.getElementById("link-dialog");
   form.querySelector("[data-open=link]").addEventListener("click", () => dialog.showModal());

@@ -83,6 +83,17 @@ const LABELS = {
   related: "Related articles",
 };
 
+// The comparisons' titles the page lists (for the cards that embed one).
+let comparisonTitles = null;
+const comparisonTitle = (id) => {
+  if (comparisonTitles === null) {
+    const choices = document.getElementById("editor-choices");
+    const listed = choices ? JSON.parse(choices.textContent).comparisons : [];
+    comparisonTitles = new Map(listed.map((c) => [c.id, c.title]));
+  }
+  return comparisonTitles.get(id) || `#${id}`;
+};
+
 // A block of Folio's own the editor shows as a card and keeps as it is.
 const FolioBlock = Node.create({
   name: "folioBlock",
@@ -97,7 +108,7 @@ const FolioBlock = Node.create({
   renderHTML({ node }) {
     const block = node.attrs.block || {};
     const label = LABELS[block._type] || "Block";
-    const detail = block._type === "comparison" ? ` ${block.comparison_id}` : "";
+    const detail = block._type === "comparison" ? `: ${comparisonTitle(block.comparison_id)}` : "";
     return ["figure", { class: "folio-block", "data-type": block._type }, `${label}${detail}`];
   },
 });
