@@ -1,0 +1,159 @@
+"""Every route of the studio, for a browser not signed in and for each of the four roles in
+turn (one matrix, through TestClient on the test's database): the pages that need a session
+send a stranger to sign in, each role reaches what it may and is refused (403, on a page
+that says why) what it may not, and nothing answers 500. A route added to the studio fails
+here until it is classified."""
+
+import importlib
+import pkgutil
+import re
+from contextlib import nullcontext
+from typing import Any
+
+import pytest
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+import api.studio
+from api import editing
+from api.articles.models import ArticleInput
+from api.assets import service as assets
+from api.main import create_app
+from api.people.models import UserSession
+from tests.assets.images import png
+from tests.conftest import Database, settings_for
+from tests.studio.test_article_pages import as_person, csrf_of
+
+ROLES = ("contributor", "author", "editor", "admin")
+ORDER = {role: n for n, role in enumerate(ROLES)}
+# (method, path, form, the least role that may; "anyone": every signed-in person; "door":
+# pages for a browser not signed in). ``{asset}``, ``{trashed}``, ``{session}``: made below.
+ROUTES: list[tuple[str, str, Any, str]] = [
+    ("GET", "/studio", None, "anyone"),
+    ("GET", "/studio/account", None, "anyone"),
+    ("GET", "/studio/two-factor", None, "anyone"),
+    ("POST", "/studio/two-factor", {"code": "000000", "setup": "x"}, "nobody"),  # expired setup
+    ("POST", "/studio/sessions/{session}/end", {}, "anyone"),
+    ("POST", "/studio/sign-out", {}, "anyone"),
+    ("GET", "/studio/articles", None, "anyone"),
+    ("GET", "/studio/articles/new", None, "anyone"),
+    ("POST", "/studio/articles", {"title": "Mine"}, "contributor"),
+    ("GET", "/studio/articles/1", None, "anyone"),
+    ("POST", "/studio/articles/1", {"title": "Changed", "summary": "", "body_doc": ""}, "editor"),
+    ("POST", "/studio/articles/1/delete", {}, "editor"),
+    ("POST", "/studio/trash/articles/{trashed}/restore", {}, "editor"),
+    ("GET", "/studio/articles/1/preview", None, "anyone"),
+    ("POST", "/studio/articles/1/share", {}, "editor"),
+    ("GET", "/studio/articles/1/history", None, "anyone"),
+    ("POST", "/studio/articles/1/history/1/restore", {}, "editor"),
+    ("GET", "/studio/roles", None, "anyone"),
+    ("GET", "/studio/comparisons", None, "anyone"),
+    ("GET", "/studio/authors", None, "anyone"),
+    ("GET", "/studio/tags", None, "anyone"),
+    ("GET", "/studio/media", None, "anyone"),
+    ("POST", "/studio/media", "png", "author"),
+    ("POST", "/studio/media/{asset}", {"alt": "Described"}, "author"),
+    ("POST", "/studio/media/{asset}/delete", {}, "editor"),
+    ("GET", "/studio/media/{asset}/file", None, "anyone"),
+    ("GET", "/studio/people", None, "admin"),
+    ("GET", "/studio/keys", None, "admin"),
+    ("GET", "/studio/webhooks", None, "admin"),
+    ("GET", "/studio/audit", None, "admin"),
+    ("GET", "/studio/sign-in", None, "door"),
+    ("POST", "/studio/sign-in", {"email": "x@example.org", "password": "x" * 12}, "door"),
+    ("GET", "/studio/sign-in/second-factor", None, "door"),
+    ("POST", "/studio/sign-in/second-factor", {"code": "1"}, "door"),
+    ("GET", "/studio/welcome/{token}", None, "door"),
+    ("POST", "/studio/welcome/{token}", {"password": "x" * 12}, "door"),
+    ("GET", "/studio/reset/{token}", None, "door"),
+    ("POST", "/studio/reset/{token}", {"password": "x" * 12}, "door"),
+]
+
+
+def test_every_studio_route_is_in_the_matrix() -> None:
+    served = set()
+    for module in pkgutil.iter_modules(api.studio.__path__, "api.studio."):
+        router = getattr(importlib.import_module(module.name), "router", None)
+        if isinstance(router, APIRouter):
+            for route in router.routes:
+                assert isinstance(route, APIRoute)
+                served |= {(method, _template(route.path)) for method in route.methods or ()}
+    assert served == {(method, _template(path)) for method, path, _, _ in ROUTES}
+
+
+def _template(path: str) -> str:
+    return re.sub(r"/(\{\w+\}|\d+)(?=/|$)", "/{}", path)
+
+
+@pytest.fixture(scope="module")
+def one_app(database: Database) -> FastAPI:
+    """One app for every case (FastAPI readies its routes at an app's first request)."""
+    return create_app(settings_for(database.url), engine=database.engine)
+
+
+@pytest.fixture
+def app(one_app: FastAPI, session: Session) -> FastAPI:
+    """That app, its every request in the test's transaction (rolled back after it)."""
+    one_app.state.sessions = lambda: nullcontext(session)
+    return one_app
+
+
+def _made(client: TestClient, session: Session) -> dict[str, str]:
+    """What the paths name: an image no content uses, an article in the trash."""
+    storage = client.app.state.storage  # type: ignore[attr-defined]
+    asset, _ = assets.upload(session, storage, png(20, 20), alt="", filename="a.png")
+    room = editing.room("articles")
+    editing.begin(session)
+    made = room.create(session, ArticleInput(title="Thrown away"), key=None)
+    editing.commit(session)
+    room.delete(session, str(made.id), key=None, if_match=None)
+    return {"asset": str(asset.id), "trashed": str(made.id), "token": "nope"}
+
+
+@pytest.mark.parametrize("caller", ["anonymous", *ROLES])
+@pytest.mark.parametrize(
+    ("method", "path", "form", "least"), ROUTES, ids=[f"{m} {p}" for m, p, _, _ in ROUTES]
+)
+def test_each_caller_is_let_in_or_refused_as_the_roles_say(
+    client: TestClient, session: Session, caller: str, method: str, path: str, form: Any, least: str
+) -> None:
+    names = _made(client, session)
+    if caller != "anonymous":
+        user = as_person(client, session, caller)
+        names["session"] = str(
+            session.exec(select(UserSession.id).where(UserSession.user_id == user.id)).first()
+        )
+    else:
+        names["session"] = "1"
+    url = path.format(**names)
+    if method == "GET":
+        answer = client.get(url, follow_redirects=False)
+    else:
+        token = csrf_of(
+            client.get("/studio/sign-in" if caller == "anonymous" else "/studio/articles/new")
+        )
+        if form == "png":
+            answer = client.post(
+                url,
+                data={"csrf": token},
+                files=[("file", ("b.png", png(21, 21), "image/png"))],
+                follow_redirects=False,
+            )
+        else:
+            answer = client.post(url, data={**form, "csrf": token}, follow_redirects=False)
+    status = answer.status_code
+    assert status < 500, (url, answer.text[:500])
+    if least == "door":  # what a stranger's form meets (a wrong password, a link unknown)
+        assert status in (200, 303, 400, 401, 403, 422), (url, status)
+    elif caller == "anonymous":
+        assert status == 303, (url, status)
+        assert answer.headers["location"].startswith("/studio/sign-in"), url
+    elif least == "nobody":
+        assert status == 403, (url, status)
+    elif least == "anyone" or ORDER[caller] >= ORDER[least]:
+        assert status in (200, 201, 303), (url, caller, status, answer.text[:300])
+    else:
+        assert status == 403, (url, caller, status)
+        assert "role" in answer.text
