@@ -37,7 +37,7 @@ from api.previews import service as previews
 from api.previews.models import PreviewLinkCreate
 from api.roles.models import Role
 from api.studio import guard
-from api.studio.pages import Person, SignedIn, page, redirect
+from api.studio.pages import Person, Post, Posted, SignedIn, page, redirect
 from api.trash import service as trash
 from api.web.http import make_etag
 from api.web.pagination import PageParams
@@ -155,22 +155,20 @@ def new_article(request: Request, person: Person) -> Response:
 
 
 @router.post("/articles")
-def create_article(
-    request: Request, session: SessionDep, person: Person, title: Text = "", csrf: Text = ""
-) -> Response:
-    guard.check_post(request, csrf, signed_in=True)
+def create_article(post: Post, title: Text = "") -> Response:
+    session = post.session
     try:
         data = editing.parse(ArticleInput, {"title": title})
         editing.begin(session)
-        row = editing.room("articles").create(session, data, key=actor(person))
+        row = editing.room("articles").create(session, data, key=post.actor)
         editing.commit(session)
     except IntegrityError as exc:
         session.rollback()
         raise editing.integrity_conflict(exc, "articles", "") from exc
     except FolioError as exc:
         session.rollback()
-        context = {**_frame(request, person), "errors": _errors(exc), "title": title}
-        return page(request, "article-new.html", context, status=exc.status)
+        context = {**_frame(post.request, post.person), "errors": _errors(exc), "title": title}
+        return page(post.request, "article-new.html", context, status=exc.status)
     return redirect(f"/studio/articles/{row.id}?done=created")
 
 
@@ -293,11 +291,8 @@ def _images(session: Session) -> list[dict[str, Any]]:
 
 @router.post("/articles/{article_id}")
 def save_article(
-    request: Request,
-    session: SessionDep,
-    person: Person,
+    post: Post,
     article_id: ArticleId,
-    csrf: Text = "",
     etag: Text = "",
     title: Text = "",
     slug: Text = "",
@@ -310,7 +305,7 @@ def save_article(
     """Saves the editor's fields, and does what the button said: save, publish, unpublish,
     or schedule (``publish_at`` in the editor's time zone, ``zone``, stored in UTC). Under
     the ETag the editor was opened with: a save over someone else's is refused (412)."""
-    guard.check_post(request, csrf, signed_in=True)
+    request, session = post.request, post.session
     sent = {
         "title": title,
         "slug": slug,
@@ -322,11 +317,11 @@ def save_article(
     try:
         patch = _patch(sent, action, publish_at, zone)
         row = editing.room("articles").update(
-            session, str(article_id), patch=patch, key=actor(person), if_match=etag or None
+            session, str(article_id), patch=patch, key=post.actor, if_match=etag or None
         )
     except FolioError as exc:
         session.rollback()
-        return _refused(request, session, person, article_id, exc, sent)
+        return _refused(post, article_id, exc, sent)
     if _json_wanted(request):
         answer = {"etag": _etag(session, row), "version": row.version, "status": "Saved"}
         return JSONResponse(answer, headers={"Cache-Control": "no-store"})
@@ -372,16 +367,10 @@ def _utc(local: str, zone: str) -> str | None:
     return moment.astimezone(UTC).isoformat()
 
 
-def _refused(
-    request: Request,
-    session: Session,
-    person: SignedIn,
-    article_id: int,
-    exc: FolioError,
-    sent: dict[str, str],
-) -> Response:
+def _refused(post: Posted, article_id: int, exc: FolioError, sent: dict[str, str]) -> Response:
     """A refused save: JSON for the editor's script (with the version saved meanwhile, on a
     conflict), else the editor again with what was typed and the problem by its field."""
+    request, session = post.request, post.session
     errors = _errors(exc)
     if isinstance(exc, StalePrecondition):
         errors = {"form": "Someone else saved this article since you opened it."}
@@ -391,7 +380,7 @@ def _refused(
             answer["theirs"] = _text_now(session, article_id)
         return JSONResponse(answer, status_code=exc.status, headers={"Cache-Control": "no-store"})
     article = _find(session, article_id)
-    context = _editor(request, session, person, article, sent=sent, errors=errors)
+    context = _editor(request, session, post.person, article, sent=sent, errors=errors)
     if isinstance(exc, StalePrecondition):
         context["theirs"] = _text_now(session, article_id)
     return page(request, "article.html", context, status=exc.status)
@@ -403,27 +392,16 @@ def _text_now(session: Session, article_id: int) -> str:
 
 
 @router.post("/articles/{article_id}/delete")
-def delete_article(
-    request: Request,
-    session: SessionDep,
-    person: Person,
-    article_id: ArticleId,
-    csrf: Text = "",
-    etag: Text = "",
-) -> Response:
-    guard.check_post(request, csrf, signed_in=True)
+def delete_article(post: Post, article_id: ArticleId, etag: Text = "") -> Response:
     editing.room("articles").delete(
-        session, str(article_id), key=actor(person), if_match=etag or None
+        post.session, str(article_id), key=post.actor, if_match=etag or None
     )
     return redirect(f"/studio/articles?done=deleted&trashed={article_id}")
 
 
 @router.post("/trash/articles/{article_id}/restore")
-def restore_article(
-    request: Request, session: SessionDep, person: Person, article_id: ArticleId, csrf: Text = ""
-) -> Response:
-    guard.check_post(request, csrf, signed_in=True)
-    trash.restore(session, "articles", article_id, key=actor(person))
+def restore_article(post: Post, article_id: ArticleId) -> Response:
+    trash.restore(post.session, "articles", article_id, key=post.actor)
     return redirect(f"/studio/articles/{article_id}?done=back")
 
 
@@ -442,16 +420,13 @@ def preview_article(
 
 
 @router.post("/articles/{article_id}/share")
-def share_preview(
-    request: Request, session: SessionDep, person: Person, article_id: ArticleId, csrf: Text = ""
-) -> Response:
+def share_preview(post: Post, article_id: ArticleId) -> Response:
     """A signed preview link for someone without an account (it expires)."""
-    guard.check_post(request, csrf, signed_in=True)
-    article = _find(session, article_id)
-    made = previews.create(session, article, PreviewLinkCreate(), key=actor(person))
-    session.commit()
-    context = {**_frame(request, person), "article": article, "link": made}
-    return page(request, "shared.html", context)
+    article = _find(post.session, article_id)
+    made = previews.create(post.session, article, PreviewLinkCreate(), key=post.actor)
+    post.session.commit()
+    context = {**_frame(post.request, post.person), "article": article, "link": made}
+    return page(post.request, "shared.html", context)
 
 
 # --- History -----------------------------------------------------------------------------------
@@ -515,15 +490,9 @@ def _block_text(block: Any) -> str:
 
 @router.post("/articles/{article_id}/history/{number}/restore")
 def restore_revision(
-    request: Request,
-    session: SessionDep,
-    person: Person,
-    article_id: ArticleId,
-    number: Annotated[int, Path(ge=1, le=MAX_ID)],
-    csrf: Text = "",
+    post: Post, article_id: ArticleId, number: Annotated[int, Path(ge=1, le=MAX_ID)]
 ) -> Response:
-    guard.check_post(request, csrf, signed_in=True)
     editing.room("articles").restore(
-        session, str(article_id), number, key=actor(person), if_match=None
+        post.session, str(article_id), number, key=post.actor, if_match=None
     )
     return redirect(f"/studio/articles/{article_id}?done=restored")

@@ -19,7 +19,7 @@ from api.core.errors import FolioError, InvalidBody, StillReferenced
 from api.core.fields import MAX_ID
 from api.people.rules import Actor
 from api.studio import guard
-from api.studio.pages import Person, SignedIn, page, redirect
+from api.studio.pages import Person, Post, SignedIn, page, redirect
 
 router = APIRouter(prefix="/studio", include_in_schema=False)
 AssetId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -102,30 +102,22 @@ async def upload_media(request: Request, session: SessionDep, person: Person) ->
 
 @router.post("/media/{asset_id}")
 def describe_media(
-    request: Request,
-    session: SessionDep,
-    person: Person,
-    asset_id: AssetId,
-    alt: Annotated[str, Form(max_length=500)] = "",
-    csrf: Text = "",
+    post: Post, asset_id: AssetId, alt: Annotated[str, Form(max_length=500)] = ""
 ) -> Response:
     """The asset's alt text: what a screen reader says of the image."""
-    guard.check_post(request, csrf, signed_in=True)
-    assets.update_asset(session, asset_id, AssetPatch(alt=alt.strip()), key=_actor(person))
+    assets.update_asset(post.session, asset_id, AssetPatch(alt=alt.strip()), key=post.actor)
     return redirect(f"/studio/media?done=described#asset-{asset_id}")
 
 
 @router.post("/media/{asset_id}/delete")
-def delete_media(
-    request: Request, session: SessionDep, person: Person, asset_id: AssetId, csrf: Text = ""
-) -> Response:
+def delete_media(post: Post, asset_id: AssetId) -> Response:
     """Deletes the asset for good: refused while content uses it (the page says which)."""
-    guard.check_post(request, csrf, signed_in=True)
+    storage = post.request.app.state.storage
     try:
-        assets.delete_asset(session, request.app.state.storage, asset_id, key=_actor(person))
+        assets.delete_asset(post.session, storage, asset_id, key=post.actor)
     except StillReferenced as exc:
-        session.rollback()
-        return _library(request, session, person, error=exc)
+        post.session.rollback()
+        return _library(post.request, post.session, post.person, error=exc)
     return redirect("/studio/media?done=deleted")
 
 

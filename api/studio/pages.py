@@ -4,18 +4,21 @@ framed (but for the preview beside the editor), under a Content-Security-Policy 
 scripts are the studio's own files carrying the response's nonce."""
 
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Depends, Request
+from fastapi import Depends, Form, Request
 from fastapi.templating import Jinja2Templates
+from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
 from api.core import kinds
 from api.core.db import SessionDep
 from api.people import sessions
 from api.people.models import User, UserSession
+from api.people.rules import Actor
 from api.studio import guard
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -102,3 +105,30 @@ def signed_in(request: Request, session: SessionDep) -> SignedIn:
 
 
 Person = Annotated[SignedIn, Depends(signed_in)]
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A form a signed-in person posted, from this site and with its token (checked)."""
+
+    request: Request
+    session: Session
+    person: SignedIn
+
+    @property
+    def actor(self) -> Actor:
+        """Who the services act for: the person, with no key."""
+        return Actor(self.person.user, None)
+
+
+def _posted(
+    request: Request,
+    session: SessionDep,
+    person: Person,
+    csrf: Annotated[str, Form(max_length=1000)] = "",
+) -> Posted:
+    guard.check_post(request, csrf, signed_in=True)
+    return Posted(request, session, person)
+
+
+Post = Annotated[Posted, Depends(_posted)]

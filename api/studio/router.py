@@ -21,7 +21,7 @@ from api.people import passwords, sessions
 from api.people import service as people
 from api.people.models import User
 from api.studio import admin, articles, guard, lists, media
-from api.studio.pages import Person, SignedIn, SignIn, page, redirect
+from api.studio.pages import Person, Post, SignedIn, SignIn, page, redirect
 from api.web.ratelimit import Limiter, client_address
 
 router = APIRouter(prefix="/studio", include_in_schema=False)
@@ -191,12 +191,11 @@ def second_factor(
 
 
 @router.post("/sign-out")
-def sign_out(request: Request, session: SessionDep, person: Person, csrf: Text = "") -> Response:
-    guard.check_post(request, csrf, signed_in=True)
-    assert person.session.id is not None
-    sessions.end(session, person.user, person.session.id, action="sign-out")
+def sign_out(post: Post) -> Response:
+    assert post.person.session.id is not None
+    sessions.end(post.session, post.person.user, post.person.session.id, action="sign-out")
     response = redirect("/studio/sign-in")
-    guard.clear_cookie(request, response, guard.SESSION)
+    guard.clear_cookie(post.request, response, guard.SESSION)
     return response
 
 
@@ -221,15 +220,12 @@ def _account(request: Request, session: Session, person: SignedIn) -> dict[str, 
 
 
 @router.post("/sessions/{session_id}/end")
-def end_session(
-    request: Request, session: SessionDep, person: Person, session_id: int, csrf: Text = ""
-) -> Response:
+def end_session(post: Post, session_id: int) -> Response:
     """Ends one of the person's own sessions (another browser's, or this one)."""
-    guard.check_post(request, csrf, signed_in=True)
-    sessions.end(session, person.user, session_id)
-    if session_id == person.session.id:
+    sessions.end(post.session, post.person.user, session_id)
+    if session_id == post.person.session.id:
         response = redirect("/studio/sign-in")
-        guard.clear_cookie(request, response, guard.SESSION)
+        guard.clear_cookie(post.request, response, guard.SESSION)
         return response
     return redirect("/studio/account")
 
@@ -255,16 +251,11 @@ def _two_factor(request: Request, person: SignedIn, secret: str) -> dict[str, An
 
 @router.post("/two-factor")
 def two_factor(
-    request: Request,
-    session: SessionDep,
-    person: Person,
-    code: Text = "",
-    setup: Annotated[str, Form(max_length=500)] = "",
-    csrf: Text = "",
+    post: Post, code: Text = "", setup: Annotated[str, Form(max_length=500)] = ""
 ) -> Response:
     """Turns two-factor sign-in on once a code proves the authenticator has the secret; the
     recovery codes are shown this once. The person's other sessions end; this one goes on."""
-    guard.check_post(request, csrf, signed_in=True)
+    request, session, person = post.request, post.session, post.person
     secret = sealed.unseal(setup)
     if secret is None:
         raise Forbidden("The setup expired: start again.")

@@ -108,8 +108,11 @@ def test_bad_uploads_are_refused_and_store_nothing(client: TestClient, session: 
     foreign = upload(client, ("a.png", png(6, 6)), Origin="https://evil.example")
     assert foreign.status_code == 403  # type: ignore[attr-defined]
     assert len(session.exec(select(Asset)).all()) == before
-    long_alt = client.post("/studio/media/1", data={"alt": "x" * 501, "csrf": "x"})
+    token = csrf_of(client.get("/studio/media"))
+    long_alt = client.post("/studio/media/1", data={"alt": "x" * 501, "csrf": token})
     assert long_alt.status_code == 422
+    forged_alt = client.post("/studio/media/1", data={"alt": "Forged", "csrf": "x"})
+    assert forged_alt.status_code == 403
     assert client.get("/studio/media/999999/file").status_code == 404
     assert client.get("/studio/media/1/file?w=0").status_code == 422
     client.cookies.clear()
