@@ -99,7 +99,7 @@ def render_text(article: ArticlePublic) -> str:
 # --- Markdown (GFM) -----------------------------------------------------------------------------
 
 
-def _folio_markdown(block: Any) -> str | None:
+def folio_markdown(block: Any) -> str | None:
     """Folio's own types, as Markdown: what the Portable Text writer does not know."""
     match block:
         case RoleDefinitionsBlockPublic(items=items):
@@ -129,7 +129,7 @@ def render_markdown(article: ArticlePublic) -> str:
         "# " + markdown.escape(article.title),
         markdown.escape(" · ".join(byline)),
         markdown.escape(article.summary),
-        blocks_markdown(article.body, _folio_markdown),
+        blocks_markdown(article.body, folio_markdown),
     ]
     return "\n\n".join(part for part in parts if part.strip("*")) + "\n"
 
@@ -183,7 +183,7 @@ def render_body_html(article: ArticlePublic) -> str:
     """The body alone as a sanitized HTML fragment: what a feed entry carries as its content,
     beside the title, author, date and summary it gives in fields of their own (a reader that
     got them twice would show the title twice)."""
-    return _html(article, blocks_markdown(article.body, _folio_markdown) + "\n")
+    return _html(article, blocks_markdown(article.body, folio_markdown) + "\n")
 
 
 def _html(article: ArticlePublic, text: str) -> str:

@@ -9,17 +9,18 @@ the field it concerns, in words; a save from the editor's script answers JSON.""
 
 import json
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 from starlette.responses import JSONResponse, Response
 
 from api import editing
+from api.articles import as_markdown, body
 from api.articles import service as articles
 from api.articles.models import Article, ArticleInput, ArticleListQuery
 from api.articles.prosemirror import from_doc, to_doc
@@ -47,6 +48,8 @@ Text = Annotated[str, Form(max_length=1000)]
 Summary = Annotated[str, Form(max_length=5000)]
 # The editor's document, as JSON: the body's own limits (ArticleInput) are far below this.
 Document = Annotated[str, Form(max_length=4_000_000)]
+# The body as Markdown, in the Markdown mode (the API's limit for ``body_markdown``).
+MarkdownText = Annotated[str | None, Form(max_length=200_000)]
 ArticleId = Annotated[int, Path(ge=1, le=MAX_ID)]
 STATUSES = ("draft", "scheduled", "published")
 SORTS = {
@@ -56,7 +59,7 @@ SORTS = {
     "-created_at": "Newest created",
 }
 LIST_FIELDS = ("q", "status", "tag", "author", "sort", "cursor")
-CHOICES = 200  # roles, articles, comparisons and images a link or an embed chooses from
+CHOICES = 200  # the authors and tags the list filters by
 DONE = {
     "created": "Created.",
     "save": "Saved.",
@@ -66,7 +69,10 @@ DONE = {
     "restored": "Restored: that revision is the current one again.",
     "deleted": "Moved to the trash.",
     "back": "Restored from the trash.",
+    "markdown": "Saved. You are editing the body as Markdown.",
+    "rich": "Saved. You are editing the body in the rich editor.",
 }
+ACTIONS = ("save", "publish", "unpublish", "schedule", "markdown", "rich")
 
 
 def actor(person: SignedIn) -> Actor:
@@ -179,7 +185,8 @@ def _errors(exc: FolioError) -> dict[str, str]:
         loc = [str(part) for part in error.get("loc", [])]
         name = loc[1] if len(loc) > 1 and loc[0] == "body" else "form"
         name = name if name in ("title", "slug", "summary", "body", "publish_at") else "form"
-        errors.setdefault(name, _words(str(error.get("msg", ""))))
+        words = _words(str(error.get("msg", "")))
+        errors.setdefault(name, f"Line {error['line']}: {words}" if "line" in error else words)
     if not errors:
         errors["form"] = exc.detail
     return errors
@@ -205,7 +212,8 @@ def edit_article(
     request: Request, session: SessionDep, person: Person, article_id: ArticleId
 ) -> Response:
     article = _find(session, article_id)
-    context = _editor(request, session, person, article)
+    markdown = request.query_params.get("mode") == "markdown"
+    context = _editor(request, session, person, article, markdown=markdown)
     context["done"] = DONE.get(request.query_params.get("done", ""))
     return page(request, "article.html", context)
 
@@ -218,21 +226,31 @@ def _editor(
     *,
     sent: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
+    markdown: bool = False,
 ) -> dict[str, Any]:
     """The editor's page: the article as stored, or as ``sent`` when a save was refused (so
-    nothing typed is lost), with the refusal's ``errors`` by field."""
+    nothing typed is lost), with the refusal's ``errors`` by field; its body in the rich
+    editor, or as Markdown (``markdown``) when the body makes that trip unchanged."""
     document = articles.document(session, article)
-    images = _images(session)
-    doc = to_doc(article.body, image_src=lambda asset_id: _image_src(asset_id))
+    lost = as_markdown.lost(session, article.body)
+    markdown = (markdown and not lost) or (sent or {}).get("body_markdown") is not None
     values = {
         "title": document["title"],
         "slug": document["slug"],
         "summary": document["summary"],
-        "body_doc": json.dumps(doc, separators=(",", ":")),
         "publish_at": "",
     }
-    values.update(sent or {})
+    if markdown:
+        values["body_markdown"] = as_markdown.to_markdown(session, article.body)
+    else:
+        doc = to_doc(article.body, image_src=_image_src)
+        values["body_doc"] = json.dumps(doc, separators=(",", ":"))
+    values.update(
+        {k: v for k, v in (sent or {}).items() if v is not None and (v or k != "body_doc")}
+    )
     return {
+        "markdown": markdown,
+        "markdown_lost": _listed(lost) if lost else "",
         **_frame(request, person),
         "article": article,
         "status": document["status"],
@@ -241,52 +259,11 @@ def _editor(
         "errors": errors or {},
         "etag": _etag(session, article) if sent is None else sent.get("etag", ""),
         "may": _may(person, article),
-        "choices": {
-            "roles": [
-                {"id": r.id, "name": r.name}
-                for r in session.exec(
-                    select(Role).where(not_trashed(Role)).order_by(col(Role.name)).limit(CHOICES)
-                )
-            ],
-            "articles": [
-                {"id": a.id, "title": a.title}
-                for a in session.exec(
-                    select(Article)
-                    .where(not_trashed(Article), Article.id != article.id)
-                    .order_by(col(Article.updated_at).desc())
-                    .limit(CHOICES)
-                )
-            ],
-            "comparisons": [
-                {"id": c.id, "title": c.title}
-                for c in session.exec(
-                    select(Comparison)
-                    .where(not_trashed(Comparison))
-                    .order_by(col(Comparison.title))
-                    .limit(CHOICES)
-                )
-            ],
-            "assets": images,
-        },
     }
 
 
 def _image_src(asset_id: int) -> str:
     return f"/studio/media/{asset_id}/file?w=1024"
-
-
-def _images(session: Session) -> list[dict[str, Any]]:
-    """The images an editor may put in a body: those with alt text (required before use)."""
-    rows = session.exec(
-        select(Asset)
-        .where(col(Asset.media_type).startswith("image/"), Asset.alt != "")
-        .order_by(col(Asset.created_at).desc())
-        .limit(CHOICES)
-    )
-    return [
-        {"id": a.id, "alt": a.alt, "filename": a.filename, "src": _image_src(a.id or 0)}
-        for a in rows
-    ]
 
 
 @router.post("/articles/{article_id}")
@@ -298,24 +275,27 @@ def save_article(
     slug: Text = "",
     summary: Summary = "",
     body_doc: Document = "",
+    body_markdown: MarkdownText = None,
     action: Text = "save",
     publish_at: Text = "",
     zone: Text = "",
 ) -> Response:
     """Saves the editor's fields, and does what the button said: save, publish, unpublish,
-    or schedule (``publish_at`` in the editor's time zone, ``zone``, stored in UTC). Under
-    the ETag the editor was opened with: a save over someone else's is refused (412)."""
+    schedule (``publish_at`` in the editor's time zone, ``zone``, stored in UTC), or save
+    and go on in the other mode of the body (``markdown``, ``rich``). Under the ETag the
+    editor was opened with: a save over someone else's is refused (412)."""
     request, session = post.request, post.session
     sent = {
         "title": title,
         "slug": slug,
         "summary": summary,
         "body_doc": body_doc,
+        "body_markdown": body_markdown,
         "publish_at": publish_at,
         "etag": etag,
     }
     try:
-        patch = _patch(sent, action, publish_at, zone)
+        patch = _patch(session, sent, action, publish_at, zone)
         row = editing.room("articles").update(
             session, str(article_id), patch=patch, key=post.actor, if_match=etag or None
         )
@@ -325,31 +305,56 @@ def save_article(
     if _json_wanted(request):
         answer = {"etag": _etag(session, row), "version": row.version, "status": "Saved"}
         return JSONResponse(answer, headers={"Cache-Control": "no-store"})
-    return redirect(f"/studio/articles/{article_id}?done={action}")
+    if action == "markdown" and (lost := as_markdown.lost(session, row.body)):
+        words = f"Saved. Markdown cannot hold {_listed(lost)}: edit this body here."
+        context = _editor(request, session, post.person, row, errors={"body": words})
+        return page(request, "article.html", context)
+    mode = "&mode=markdown" if action == "markdown" else ""
+    return redirect(f"/studio/articles/{article_id}?done={action}{mode}")
 
 
-def _patch(sent: dict[str, str], action: str, publish_at: str, zone: str) -> dict[str, Any]:
-    try:
-        doc = json.loads(sent["body_doc"]) if sent["body_doc"] else None
-    except ValueError:
-        raise InvalidBody.at(["body", "body"], "the body could not be read: reload") from None
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _patch(
+    session: Session, sent: dict[str, Any], action: str, publish_at: str, zone: str
+) -> dict[str, Any]:
     patch: dict[str, Any] = {"title": sent["title"], "summary": sent["summary"]}
     if sent["slug"].strip():
         patch["slug"] = sent["slug"].strip()
-    if doc is not None:
-        try:
-            patch["body"] = from_doc(doc)
-        except InvalidBody as exc:  # where in the document: in the article's body
-            raise exc.moved(["body"], ["body", "body"]) from None
+    blocks = _body(session, sent)
+    if blocks is not None:
+        patch["body"] = blocks
     if action == "publish":
         patch.update(status="published", publish_at=None)
     elif action == "unpublish":
         patch.update(status="draft", publish_at=None)
     elif action == "schedule":
         patch.update(status="scheduled", publish_at=_utc(publish_at, zone))
-    elif action != "save":
+    elif action not in ACTIONS:
         raise InvalidBody.at(["body", "action"], "save, publish, unpublish or schedule")
     return patch
+
+
+def _body(session: Session, sent: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The body the editor sent: its Markdown, or its document (None when it sent neither:
+    the body stays as it is)."""
+    if sent["body_markdown"] is not None:
+        try:
+            return as_markdown.from_markdown(session, sent["body_markdown"])
+        except InvalidBody as exc:  # the line it names is in the body's text
+            raise exc.moved(["body", "body_markdown"], ["body", "body"]) from None
+    try:
+        doc = json.loads(sent["body_doc"]) if sent["body_doc"] else None
+    except ValueError:
+        raise InvalidBody.at(["body", "body"], "the body could not be read: reload") from None
+    if doc is None:
+        return None
+    try:
+        return from_doc(doc)
+    except InvalidBody as exc:  # where in the document: in the article's body
+        raise exc.moved(["body"], ["body", "body"]) from None
 
 
 def _utc(local: str, zone: str) -> str | None:
@@ -367,7 +372,7 @@ def _utc(local: str, zone: str) -> str | None:
     return moment.astimezone(UTC).isoformat()
 
 
-def _refused(post: Posted, article_id: int, exc: FolioError, sent: dict[str, str]) -> Response:
+def _refused(post: Posted, article_id: int, exc: FolioError, sent: dict[str, Any]) -> Response:
     """A refused save: JSON for the editor's script (with the version saved meanwhile, on a
     conflict), else the editor again with what was typed and the problem by its field."""
     request, session = post.request, post.session
@@ -405,6 +410,49 @@ def restore_article(post: Post, article_id: ArticleId) -> Response:
     return redirect(f"/studio/articles/{article_id}?done=back")
 
 
+# --- What a link, an image or an embed chooses from ----------------------------------------------
+
+FOUND = 20  # the answers of a search in the editor's dialogs, best first
+Wanted = Annotated[str, Query(max_length=200)]
+
+
+@router.get("/find/{what}")
+def find_choices(
+    session: SessionDep,
+    person: Person,
+    what: Literal["links", "images", "comparisons"],
+    q: Wanted = "",
+) -> JSONResponse:
+    """The roles and articles a link may point at, the images (described) a body may show, or
+    the comparisons it may embed, whose names hold ``q`` (any case): drafts too, never the
+    trash; the most recently edited first when ``q`` is empty."""
+    del person
+    words = q.strip()
+    if what == "links":
+        roles = _named(session, Role, [Role.name], words, not_trashed(Role))
+        pages = _named(session, Article, [Article.title], words, not_trashed(Article))
+        found = [{"value": f"role:{r.id}", "label": r.name, "kind": "role"} for r in roles]
+        found += [{"value": f"article:{a.id}", "label": a.title, "kind": "article"} for a in pages]
+    elif what == "images":
+        described = (col(Asset.media_type).startswith("image/"), Asset.alt != "")
+        shown = _named(session, Asset, [Asset.alt, Asset.filename], words, *described)
+        found = [{"value": str(a.id), "label": a.alt, "src": _image_src(a.id or 0)} for a in shown]
+    else:
+        tables = _named(session, Comparison, [Comparison.title], words, not_trashed(Comparison))
+        found = [{"value": str(c.id), "label": c.title} for c in tables]
+    return JSONResponse({"found": found}, headers={"Cache-Control": "no-store"})
+
+
+def _named(session: Session, model: Any, names: list[Any], words: str, *where: Any) -> list[Any]:
+    """Rows of ``model`` one of whose ``names`` holds ``words`` (any case), the most recently
+    edited first."""
+    statement = select(model).where(*where)
+    if words:
+        statement = statement.where(or_(*(col(n).icontains(words, autoescape=True) for n in names)))
+    order = (col(model.updated_at).desc(), col(model.id))
+    return list(session.exec(statement.order_by(*order).limit(FOUND)))
+
+
 # --- Preview -----------------------------------------------------------------------------------
 
 
@@ -417,6 +465,35 @@ def preview_article(
     shown = articles.get_article(session, str(article_id), preview=True)
     context = {"article": shown, "html": render_html(shown)}
     return page(request, "preview.html", context, framed_by_self=True)
+
+
+@router.post("/articles/{article_id}/preview")
+def live_preview(
+    post: Post,
+    article_id: ArticleId,
+    title: Text = "",
+    summary: Summary = "",
+    body_doc: Document = "",
+    body_markdown: MarkdownText = None,
+) -> Response:
+    """The article as the editor has it now, saved or not (a copy, never written), rendered
+    as the public API would: what the preview beside the editor shows as the editor types."""
+    session = post.session
+    article = _find(session, article_id)
+    shown = type(article)(**article.model_dump())
+    shown.title, shown.summary = title or article.title, summary
+    problem = None
+    try:
+        sent = {"body_doc": body_doc, "body_markdown": body_markdown}
+        stored = _body(session, sent)
+        if stored is not None:
+            body.check(session, body.parse(stored))
+            shown.body = stored
+    except (FolioError, ValidationError) as exc:
+        problem = exc.detail if isinstance(exc, FolioError) else "The body cannot be shown yet."
+    public = articles.to_public(session, shown, preview=True)
+    context = {"article": public, "html": render_html(public), "problem": problem}
+    return page(post.request, "preview.html", context, framed_by_self=True)
 
 
 @router.post("/articles/{article_id}/share")

@@ -102,7 +102,9 @@ def test_an_editors_day(live_server: str, fresh_database: Database, chromium: Br
     for _ in range(len("Start with the ")):  # "Start with the ": the role's name is selected
         page.keyboard.press("Shift+ArrowRight")
     page.get_by_role("button", name="Link", exact=True).click()
-    page.get_by_label("Link to").select_option(label=CAIO)
+    page.get_by_role("searchbox", name="Or find a role or an article").fill("caio")
+    page.get_by_role("radio", name=f"{CAIO} (role)").check()
+    assert accessible(page) == []
     page.get_by_role("button", name="Add link", exact=True).click()
     body.click()
     page.keyboard.press("End")
@@ -110,12 +112,16 @@ def test_an_editors_day(live_server: str, fresh_database: Database, chromium: Br
     page.keyboard.press("Control+b")
     page.keyboard.type("bold")
     page.keyboard.press("Control+b")
-    page.keyboard.press("Enter")
-    page.get_by_role("button", name="Image", exact=True).click()
-    page.get_by_role("button", name="Insert A red chart", exact=True).click()
-    saved(page)
+    # The preview beside the editor shows what is typed before anything is saved.
     preview = page.frame_locator("iframe[title=Preview]")
     expect(preview.get_by_text("before anything")).to_be_visible()
+    expect(preview.locator("strong", has_text="bold")).to_be_visible()
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Image", exact=True).click()
+    page.get_by_role("searchbox", name="Find an image").fill("red")
+    page.get_by_role("button", name="Insert A red chart", exact=True).click()
+    saved(page)
+    expect(preview.get_by_role("img", name="A red chart")).to_be_visible()
     # Ctrl+S saves at once, too.
     page.get_by_label("Title").fill("A day of edits, saved")
     page.keyboard.press("Control+s")
@@ -189,6 +195,22 @@ def test_a_contributors_day(live_server: str, fresh_database: Database, chromium
     expect(page.get_by_role("button", name="Save", exact=True)).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_text("Saved.")).to_be_visible()
+    # The same body as Markdown: typed there, autosaved, previewed, and back in the rich editor.
+    page.get_by_role("button", name="Edit as Markdown", exact=True).click()
+    expect(page.get_by_text("You are editing the body as Markdown.")).to_be_visible()
+    body = page.get_by_role("textbox", name="Body")
+    expect(body).to_have_value("Typed by a contributor.")
+    assert accessible(page) == []
+    body.press("End")
+    body.press_sequentially("\n\nA **second** one, [linked](https://example.org/).")
+    saved(page)
+    preview = page.frame_locator("iframe[title=Preview]")
+    expect(preview.get_by_role("link", name="linked")).to_have_attribute(
+        "href", "https://example.org/"
+    )
+    page.get_by_role("button", name="Edit in the rich editor", exact=True).click()
+    rich = page.get_by_role("textbox", name="Body")
+    expect(rich.locator("strong")).to_have_text("second")
     # A publish forged with the page's own token: the server refuses it.
     forged = page.evaluate(
         """async () => {
@@ -208,4 +230,13 @@ def test_a_contributors_day(live_server: str, fresh_database: Database, chromium
     stored = httpx.get(f"{live_server}/v1/articles/{article_id}", headers=key).json()
     assert stored["status"] == "draft"
     assert stored["body"][0]["children"][0]["text"] == "Typed by a contributor."
+    second = stored["body"][1]
+    assert [(s["text"], s["marks"]) for s in second["children"]] == [
+        ("A ", []),
+        ("second", ["strong"]),
+        (" one, ", []),
+        ("linked", [second["markDefs"][0]["_key"]]),
+        (".", []),
+    ]
+    assert second["markDefs"][0]["href"] == "https://example.org/"
     assert chromium.violations == []

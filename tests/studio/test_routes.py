@@ -45,7 +45,9 @@ ROUTES: list[tuple[str, str, Any, str]] = [
     ("POST", "/studio/articles/1/delete", {}, "editor"),
     ("POST", "/studio/trash/articles/{trashed}/restore", {}, "editor"),
     ("GET", "/studio/articles/1/preview", None, "anyone"),
+    ("POST", "/studio/articles/1/preview", {"title": "Not saved", "body_doc": ""}, "anyone"),
     ("POST", "/studio/articles/1/share", {}, "editor"),
+    ("GET", "/studio/find/{what}", None, "anyone"),
     ("GET", "/studio/articles/1/history", None, "anyone"),
     ("POST", "/studio/articles/1/history/1/restore", {}, "editor"),
     ("GET", "/studio/roles", None, "anyone"),
@@ -127,7 +129,7 @@ def test_each_caller_is_let_in_or_refused_as_the_roles_say(
         )
     else:
         names["session"] = "1"
-    url = path.format(**names)
+    url = path.format(**names, what="links")
     if method == "GET":
         answer = client.get(url, follow_redirects=False)
     else:

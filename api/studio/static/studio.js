@@ -1,5 +1,5 @@
 // Folio Studio's small behaviours, each also working without it: the editor's time zone sent
-// with a schedule, a question before a delete, the preview reloaded after a save.
+// with a schedule, a question before a delete, several files uploaded at once.
 document.addEventListener("DOMContentLoaded", () => {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
   for (const input of document.querySelectorAll("input[data-zone]")) input.value = zone;
@@ -10,12 +10,6 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   const upload = document.querySelector("form[data-upload]");
   if (upload) dropUploads(upload);
-  const preview = document.querySelector("iframe[data-preview]");
-  if (preview) {
-    document.addEventListener("folio:saved", () => {
-      preview.src = preview.src.split("#")[0];
-    });
-  }
 });
 
 // Files dropped on the upload box (or chosen, when the script runs) go one request each, so

@@ -1,20 +1,20 @@
-// Folio Studio's article editor: the body as a ProseMirror document (Tiptap), the form's
-// fields, autosave a moment after typing stops, Ctrl/Cmd+S, and a conflict shown, never
-// overwritten. The form works without this script: it posts the same fields.
+// Folio Studio's article editor: the body as a ProseMirror document (Tiptap), or as Markdown
+// in a text area (the Markdown mode), the form's fields, autosave a moment after typing stops,
+// Ctrl/Cmd+S, a conflict shown and never overwritten, and the preview beside the editor
+// redrawn as the editor types. The form works without this script: it posts the same fields.
 import { Editor } from "@tiptap/core";
 import { extensions } from "./schema.js";
 
 const AUTOSAVE_MS = 1200;
+const PREVIEW_MS = 250;
+const FIND_MS = 200;
 
-function start(form) {
+// The body in the rich editor: the document kept in the form's field as it changes.
+function richBody(form, changed) {
   const field = form.querySelector("input[name=body_doc]");
   const mount = form.querySelector("[data-editor]");
-  const status = document.getElementById("save-status");
-  const etag = form.querySelector("input[name=etag]");
-  const choices = JSON.parse(document.getElementById("editor-choices").textContent);
   const fallback = form.querySelector("[data-editor-fallback]");
   if (fallback) fallback.hidden = true;
-
   const editor = new Editor({
     element: mount,
     extensions,
@@ -31,6 +31,21 @@ function start(form) {
   });
   mount.hidden = false;
   form.querySelector("[data-toolbar]").hidden = false;
+  const sync = () => {
+    field.value = JSON.stringify(editor.getJSON());
+  };
+  editor.on("update", () => {
+    sync();
+    changed();
+  });
+  toolbar(form, editor);
+  return { sync, text: () => editor.getText() };
+}
+
+function start(form) {
+  const status = document.getElementById("save-status");
+  const etag = form.querySelector("input[name=etag]");
+  const markdown = form.querySelector("textarea[name=body_markdown]");
 
   let timer = null;
   let saving = null;
@@ -38,14 +53,17 @@ function start(form) {
   const say = (text) => {
     status.textContent = text;
   };
+  const redraw = preview(form);
   const changed = () => {
     dirty = true;
-    field.value = JSON.stringify(editor.getJSON());
     say("Unsaved changes");
     clearTimeout(timer);
     timer = setTimeout(save, AUTOSAVE_MS);
+    redraw();
   };
-  editor.on("update", changed);
+  const body = markdown
+    ? { sync: () => {}, text: () => markdown.value }
+    : richBody(form, changed);
   for (const input of form.querySelectorAll("[data-autosave]")) {
     input.addEventListener("input", changed);
   }
@@ -55,7 +73,7 @@ function start(form) {
     if (saving) return saving;
     if (!dirty) return null;
     dirty = false;
-    field.value = JSON.stringify(editor.getJSON());
+    body.sync();
     const data = new URLSearchParams(new FormData(form));
     data.set("action", "save");
     say("Saving…");
@@ -96,7 +114,7 @@ function start(form) {
     const box = document.getElementById("conflict");
     box.hidden = false;
     box.querySelector("[data-theirs]").textContent = answer.theirs || "";
-    box.querySelector("[data-mine]").textContent = editor.getText();
+    box.querySelector("[data-mine]").textContent = body.text();
   }
 
   document.addEventListener("keydown", (event) => {
@@ -109,16 +127,42 @@ function start(form) {
   // A workflow button (Publish, Schedule…) posts the form: the body goes with it.
   form.addEventListener("submit", () => {
     clearTimeout(timer);
-    field.value = JSON.stringify(editor.getJSON());
+    body.sync();
+    dirty = false;
   });
   window.addEventListener("beforeunload", (event) => {
     if (dirty) event.preventDefault();
   });
-
-  toolbar(form, editor, choices);
 }
 
-function toolbar(form, editor, choices) {
+// The preview beside the editor, redrawn a moment after each change from what the editor
+// holds now (saved or not): the server renders it as the public API would, and only the
+// article inside the frame is replaced, so the frame keeps its place and its history.
+function preview(form) {
+  const frame = document.querySelector("iframe[data-preview]");
+  let timer = null;
+  let asked = 0;
+  const draw = async () => {
+    const mine = ++asked;
+    const data = new URLSearchParams(new FormData(form));
+    const response = await fetch(`${form.getAttribute("action")}/preview`, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+    }).catch(() => null);
+    if (!response || !response.ok || mine !== asked) return;
+    const drawn = new DOMParser().parseFromString(await response.text(), "text/html");
+    const shown = frame && frame.contentDocument && frame.contentDocument.body;
+    if (!shown || mine !== asked) return;
+    shown.replaceChildren(...[...drawn.body.childNodes].map((n) => frame.contentDocument.importNode(n, true)));
+  };
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(draw, PREVIEW_MS);
+  };
+}
+
+function toolbar(form, editor) {
   const chain = () => editor.chain().focus();
   const actions = {
     bold: () => chain().toggleBold().run(),
@@ -148,8 +192,16 @@ function toolbar(form, editor, choices) {
     tableTools.hidden = !editor.isActive("table");
   });
   const key = () => "l" + Math.random().toString(36).slice(2, 10);
+  const opener = (name, dialog) => {
+    const found = finder(dialog);
+    form.querySelector(`[data-open=${name}]`).addEventListener("click", () => {
+      dialog.showModal();
+      found.search();
+    });
+    return found;
+  };
   const dialog = document.getElementById("link-dialog");
-  form.querySelector("[data-open=link]").addEventListener("click", () => dialog.showModal());
+  opener("link", dialog);
   dialog.addEventListener("close", () => {
     if (dialog.returnValue !== "add") return;
     const data = new FormData(dialog.querySelector("form"));
@@ -162,25 +214,86 @@ function toolbar(form, editor, choices) {
     chain().extendMarkRange("link").setLink(attrs).run();
   });
   const images = document.getElementById("image-dialog");
-  form.querySelector("[data-open=image]").addEventListener("click", () => images.showModal());
+  const imageFound = opener("image", images);
   images.addEventListener("close", () => {
-    const id = Number(images.returnValue);
-    const asset = choices.assets.find((a) => a.id === id);
+    const asset = imageFound.chosen(images.returnValue);
     if (!asset) return;
-    chain()
-      .setImage({ src: asset.src, alt: asset.alt, assetId: asset.id, caption: "", credit: "" })
-      .run();
+    const attrs = { src: asset.src, alt: asset.label, assetId: Number(asset.value) };
+    chain().setImage({ ...attrs, caption: "", credit: "" }).run();
   });
   const comparisons = document.getElementById("comparison-dialog");
-  form
-    .querySelector("[data-open=comparison]")
-    .addEventListener("click", () => comparisons.showModal());
+  const comparisonFound = opener("comparison", comparisons);
   comparisons.addEventListener("close", () => {
-    const id = Number(comparisons.returnValue);
-    if (!choices.comparisons.some((c) => c.id === id)) return;
-    const block = { _type: "comparison", _key: key(), comparison_id: id };
+    const table = comparisonFound.chosen(comparisons.returnValue);
+    if (!table) return;
+    const block = { _type: "comparison", _key: key(), comparison_id: Number(table.value) };
     chain().insertContent({ type: "folioBlock", attrs: { key: block._key, block } }).run();
   });
+}
+
+// A dialog's search: its field asks the studio (a moment after typing stops) for what its
+// names hold, and shows the answers as choices: radio buttons (a link's target) or buttons
+// that close the dialog with their value (an image, a comparison).
+function finder(dialog) {
+  const field = dialog.querySelector("[data-find]");
+  const list = dialog.querySelector("[data-found]");
+  const style = list.dataset.found;
+  let shown = [];
+  let timer = null;
+  let asked = 0;
+  const choice = (item) => {
+    if (style === "radio") {
+      const label = document.createElement("label");
+      const radio = document.createElement("input");
+      radio.type = "radio";
+      radio.name = "target";
+      radio.value = item.value;
+      label.append(radio, ` ${item.label} (${item.kind})`);
+      return label;
+    }
+    const entry = document.createElement("li");
+    const button = document.createElement("button");
+    button.value = item.value;
+    if (style === "image") {
+      button.setAttribute("aria-label", `Insert ${item.label}`);
+      const thumb = document.createElement("img");
+      thumb.src = item.src;
+      thumb.alt = "";
+      thumb.width = 120;
+      button.append(thumb, ` ${item.label}`);
+    } else {
+      button.textContent = item.label;
+    }
+    entry.append(button);
+    return entry;
+  };
+  const search = async () => {
+    const mine = ++asked;
+    const address = `/studio/find/${field.dataset.find}?q=${encodeURIComponent(field.value)}`;
+    const response = await fetch(address, { credentials: "same-origin" }).catch(() => null);
+    if (!response || !response.ok || mine !== asked) return;
+    shown = (await response.json()).found;
+    const legend = list.querySelector("legend");
+    const items = shown.map(choice);
+    if (!items.length) {
+      const none = document.createElement(style === "radio" ? "p" : "li");
+      none.textContent = "Nothing found.";
+      items.push(none);
+    }
+    list.replaceChildren(...(legend ? [legend] : []), ...items);
+  };
+  field.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(search, FIND_MS);
+  });
+  // Enter in the search field searches at once, and never closes the dialog.
+  field.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    clearTimeout(timer);
+    search();
+  });
+  return { search, chosen: (value) => shown.find((item) => item.value === value) };
 }
 
 const form = document.getElementById("article-form");
