@@ -15,7 +15,8 @@ The code is in layers; a module imports only from its own layer and the ones bef
   ``assets`` (media), ``roles``, ``comparisons``, a role's page with its comparisons,
   ``articles``, then ``translations``,
   ``previews``, ``batch``, ``schedule``, ``seed``, ``search``, ``trash``, ``changes``,
-  ``feeds``, ``sharing``, ``webhooks``, ``transfer``, ``warm``, ``purge``. A service reads any
+  ``feeds``, ``sharing``, ``webhooks``, ``transfer``, ``warm``, ``purge``, replacing an
+  asset's file where content shows it (``api.assets.replace``). A service reads any
   domain's tables but calls only the services before it;
 - ``rooms``: the room of a kind added since (``api/<kind>/service.py``), after every service:
   it may call any of them, and none calls it (the trash, batch, search, exports and the rest
@@ -81,6 +82,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "api.articles.service",
             "api.articles.page",
             "api.articles.render",
+            "api.articles.as_markdown",
             "api.articles.jsonld",
         ),
     ),
@@ -98,6 +100,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("transfer", ("api.transfer.service", "api.transfer.export", "api.transfer.markdown")),
     ("warm", ("api.warm",)),
     ("purge", ("api.purge.service",)),
+    ("replace media", ("api.assets.replace",)),
     ("rooms", ("api.*.service", "api.*.queries", "api.*.output")),
     (
         "routes",

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, Response
 
+from api.assets import replace
 from api.assets import service as assets
 from api.assets.models import AssetListQuery, AssetPatch, RenditionQuery
 from api.core.db import SessionDep
@@ -25,7 +26,12 @@ router = APIRouter(prefix="/studio", include_in_schema=False)
 AssetId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Text = Annotated[str, Form(max_length=1000)]
 MAX_FILES = 20  # in one upload
-DONE = {"uploaded": "Uploaded.", "described": "Alt text saved.", "deleted": "Deleted."}
+DONE = {
+    "uploaded": "Uploaded.",
+    "described": "Alt text saved.",
+    "deleted": "Deleted.",
+    "replaced": "Replaced: the new file is shown wherever the old one was.",
+}
 
 
 def _actor(person: SignedIn) -> Actor:
@@ -57,7 +63,11 @@ def _library(
         "section": "media",
         "page": found,
         "used": assets.users_of(session, [a.id for a in found.items]),
-        "may": {"upload": "media.upload" in can, "delete": "media.delete" in can},
+        "may": {
+            "upload": "media.upload" in can,
+            "delete": "media.delete" in can,
+            "replace": "content.write" in can,
+        },
         "done": DONE.get(request.query_params.get("done", "")),
         "error": error.detail if error is not None else None,
     }
@@ -98,6 +108,38 @@ async def upload_media(request: Request, session: SessionDep, person: Person) ->
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"uploaded": made}, status_code=201)
     return redirect("/studio/media?done=uploaded")
+
+
+@router.post("/media/{asset_id}/replace")
+async def replace_media(
+    request: Request, session: SessionDep, person: Person, asset_id: AssetId
+) -> Response:
+    """A new file in this one's place wherever content shows it (the old one stays in the
+    library, used by nothing, until it is deleted); the page says what now shows it."""
+    form = await request.form(max_files=1, max_fields=5)
+    try:
+        token = form.get("csrf")
+        guard.check_post(request, token if isinstance(token, str) else "", signed_in=True)
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise InvalidBody.at(["body", "file"], "Choose the file that replaces this one.")
+        data = await upload.read()
+        new, moved = await run_in_threadpool(
+            replace.replace_asset,
+            session,
+            request.app.state.storage,
+            asset_id,
+            data,
+            filename=(upload.filename or "")[:255],
+            key=_actor(person),
+        )
+    except FolioError as exc:
+        session.rollback()
+        return _library(request, session, person, error=exc)
+    finally:
+        await form.close()
+    del moved  # each has its revision, by this person, in its history
+    return redirect(f"/studio/media?done=replaced#asset-{new.id}")
 
 
 @router.post("/media/{asset_id}")

@@ -351,7 +351,8 @@ MERGE_PATCH = "application/merge-patch+json"
 
 
 STUDIO_PATH = "/studio/"
-STUDIO_UPLOADS = "/studio/media"  # the media library's uploads: files, as /v1/assets takes them
+# The media library's uploads and replacements: files, as /v1/assets takes them.
+STUDIO_UPLOADS = re.compile(r"/studio/media(/[0-9]{1,18}/replace)?")
 FORM = "application/x-www-form-urlencoded"
 MULTIPART = b"multipart/form-data"
 
@@ -399,7 +400,7 @@ class RequestGuardMiddleware:
         limit = self.max_bytes
         if scope["path"].startswith(STUDIO_PATH):  # the studio's forms
             allowed = {FORM.encode()}
-        if scope["path"] == STUDIO_UPLOADS and content_type == MULTIPART:
+        if content_type == MULTIPART and STUDIO_UPLOADS.fullmatch(scope["path"]):
             allowed, limit = {MULTIPART}, self.max_asset_bytes
         if scope["path"] == IMPORT_PATH:
             allowed |= {b"application/x-ndjson", b"text/markdown", b"application/x-tar"}

@@ -6,9 +6,15 @@ import json
 import re
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from api.assets.models import Asset
+from api import editing
+from api.articles.models import Article, ArticleInput
+from api.assets import service as assets
+from api.assets.models import Asset, AssetPatch
+from api.history.models import Revision
+from api.people.rules import Actor
+from api.roles.models import Role
 from tests.assets.images import png
 from tests.studio.test_article_pages import as_person, csrf_of, editor_form, new_draft
 
@@ -117,3 +123,98 @@ def test_bad_uploads_are_refused_and_store_nothing(client: TestClient, session: 
     assert client.get("/studio/media/1/file?w=0").status_code == 422
     client.cookies.clear()
     assert client.get("/studio/media/1/file", follow_redirects=False).status_code == 303
+
+
+def test_replacing_a_file_shows_the_new_one_wherever_the_old_one_was(
+    client: TestClient, session: Session
+) -> None:
+    user = as_person(client, session, "editor")
+    upload(client, ("old.png", png(40, 30)))
+    old = session.exec(select(Asset).where(Asset.filename == "old.png")).one()
+    assets.update_asset(session, old.id or 0, AssetPatch(alt="The old chart"))
+    article = editing.room("articles").create(
+        session,
+        ArticleInput.model_validate(
+            {
+                "title": "Shows the old chart",
+                "cover": old.id,
+                "body": [{"_type": "image", "asset_id": old.id, "alt": "In the body"}],
+            }
+        ),
+        key=Actor(user, None),
+    )
+    role = editing.room("roles").update(
+        session, "2", patch={"cover": old.id}, key=Actor(user, None), if_match=None
+    )
+    library = client.get("/studio/media")
+    replaced = client.post(
+        f"/studio/media/{old.id}/replace",
+        data={"csrf": csrf_of(library)},
+        files=[("file", ("new.png", png(50, 30), PNG))],
+        follow_redirects=False,
+    )
+    assert replaced.status_code == 303, replaced.text[:500]
+    new = session.exec(select(Asset).where(Asset.filename == "new.png")).one()
+    assert new.alt == "The old chart"
+    assert replaced.headers["location"] == f"/studio/media?done=replaced#asset-{new.id}"
+    session.expire_all()
+    stored = session.get(Article, article.id)
+    assert stored is not None
+    assert stored.cover_asset_id == new.id
+    assert stored.body[0]["asset_id"] == new.id
+    assert stored.body[0]["alt"] == "In the body"
+    assert session.get(Role, role.id).cover_asset_id == new.id  # type: ignore[union-attr]
+    newest = session.exec(
+        select(Revision)
+        .where(Revision.resource_id == article.id, Revision.resource_type == "articles")
+        .order_by(col(Revision.number).desc())
+    ).first()
+    assert newest is not None
+    assert newest.user_name == "Editor"
+    assert newest.content["cover"] == new.id
+    # The old file is used by nothing now, so it can go.
+    library = client.get(replaced.headers["location"])
+    assert "Replaced: the new file is shown wherever the old one was." in library.text
+    assert assets.users(session, old.id or 0) == []
+
+
+def test_a_replacement_refused_leaves_everything_as_it_was(
+    client: TestClient, session: Session
+) -> None:
+    as_person(client, session, "editor")
+    upload(client, ("kept.png", png(40, 31)))
+    kept = session.exec(select(Asset).where(Asset.filename == "kept.png")).one()
+    count = len(session.exec(select(Asset)).all())
+    token = csrf_of(client.get("/studio/media"))
+    cases = [
+        ({"csrf": token}, [("file", ("notes.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"))], 422),
+        ({"csrf": token}, [("file", ("empty.png", b"", PNG))], 422),
+        ({"csrf": token}, [("file", ("junk.png", b"not an image at all", PNG))], 422),
+        ({"csrf": token}, [], 422),
+        ({"csrf": ""}, [("file", ("b.png", png(9, 9), PNG))], 403),
+    ]
+    for data, files, status in cases:
+        answer = client.post(f"/studio/media/{kept.id}/replace", data=data, files=files or None)
+        assert answer.status_code == status, (files, answer.text[:300])
+        if status == 422:
+            assert re.search(r'role="alert" class="error">[^<]+<', answer.text)
+    assert (
+        client.post(
+            "/studio/media/999999/replace",
+            data={"csrf": token},
+            files=[("file", ("b.png", png(9, 9), PNG))],
+        ).status_code
+        == 404
+    )
+    session.expire_all()
+    assert len(session.exec(select(Asset)).all()) == count
+    # An author uploads, but does not replace what content of every owner shows.
+    client.cookies.clear()
+    as_person(client, session, "author")
+    refused = client.post(
+        f"/studio/media/{kept.id}/replace",
+        data={"csrf": csrf_of(client.get("/studio/media"))},
+        files=[("file", ("b.png", png(9, 9), PNG))],
+    )
+    assert refused.status_code == 403
+    assert "editor role" in refused.text

@@ -57,6 +57,7 @@ ROUTES: list[tuple[str, str, Any, str]] = [
     ("GET", "/studio/media", None, "anyone"),
     ("POST", "/studio/media", "png", "author"),
     ("POST", "/studio/media/{asset}", {"alt": "Described"}, "author"),
+    ("POST", "/studio/media/{asset}/replace", "png", "editor"),
     ("POST", "/studio/media/{asset}/delete", {}, "editor"),
     ("GET", "/studio/media/{asset}/file", None, "anyone"),
     ("GET", "/studio/people", None, "admin"),
