@@ -8,10 +8,8 @@ without a key): the same rules, revisions and audit trail. A form's problem is s
 the field it concerns, in words; a save from the editor's script answers JSON."""
 
 import json
-from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from pydantic import ValidationError
@@ -37,7 +35,7 @@ from api.people.rules import Actor
 from api.previews import service as previews
 from api.previews.models import PreviewLinkCreate
 from api.roles.models import Role
-from api.studio import guard
+from api.studio import forms, guard
 from api.studio.pages import Person, Post, Posted, SignedIn, page, redirect
 from api.trash import service as trash
 from api.web.http import make_etag
@@ -72,7 +70,8 @@ DONE = {
     "markdown": "Saved. You are editing the body as Markdown.",
     "rich": "Saved. You are editing the body in the rich editor.",
 }
-ACTIONS = ("save", "publish", "unpublish", "schedule", "markdown", "rich")
+ACTIONS = (*forms.WORKFLOW, "markdown", "rich")
+FIELDS = ("title", "slug", "summary", "body", "publish_at")  # where a problem is shown
 
 
 def actor(person: SignedIn) -> Actor:
@@ -173,35 +172,13 @@ def create_article(post: Post, title: Text = "") -> Response:
         raise editing.integrity_conflict(exc, "articles", "") from exc
     except FolioError as exc:
         session.rollback()
-        context = {**_frame(post.request, post.person), "errors": _errors(exc), "title": title}
+        context = {
+            **_frame(post.request, post.person),
+            "errors": forms.errors_of(exc, FIELDS),
+            "title": title,
+        }
         return page(post.request, "article-new.html", context, status=exc.status)
     return redirect(f"/studio/articles/{row.id}?done=created")
-
-
-def _errors(exc: FolioError) -> dict[str, str]:
-    """A problem's messages by the editor's field they concern (``form`` for the rest)."""
-    errors: dict[str, str] = {}
-    for error in getattr(exc, "errors", None) or []:
-        loc = [str(part) for part in error.get("loc", [])]
-        name = loc[1] if len(loc) > 1 and loc[0] == "body" else "form"
-        name = name if name in ("title", "slug", "summary", "body", "publish_at") else "form"
-        words = _words(str(error.get("msg", "")))
-        errors.setdefault(name, f"Line {error['line']}: {words}" if "line" in error else words)
-    if not errors:
-        errors["form"] = exc.detail
-    return errors
-
-
-def _words(message: str) -> str:
-    """A validator's message as a writer reads it."""
-    message = message.removeprefix("Value error, ")
-    if message.startswith("String should have at most"):
-        return message.replace("String should have", "This is too long: it may have")
-    if message.startswith("String should have at least"):
-        return "This cannot be empty."
-    if message.startswith("String should match pattern"):
-        return "Use lowercase letters, digits and hyphens only."
-    return message[:1].upper() + message[1:]
 
 
 # --- The editor --------------------------------------------------------------------------------
@@ -326,15 +303,9 @@ def _patch(
     blocks = _body(session, sent)
     if blocks is not None:
         patch["body"] = blocks
-    if action == "publish":
-        patch.update(status="published", publish_at=None)
-    elif action == "unpublish":
-        patch.update(status="draft", publish_at=None)
-    elif action == "schedule":
-        patch.update(status="scheduled", publish_at=_utc(publish_at, zone))
-    elif action not in ACTIONS:
+    if action not in ACTIONS:
         raise InvalidBody.at(["body", "action"], "save, publish, unpublish or schedule")
-    return patch
+    return patch | forms.workflow(action, publish_at, zone)
 
 
 def _body(session: Session, sent: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -357,26 +328,11 @@ def _body(session: Session, sent: dict[str, Any]) -> list[dict[str, Any]] | None
         raise exc.moved(["body"], ["body", "body"]) from None
 
 
-def _utc(local: str, zone: str) -> str | None:
-    """A ``datetime-local`` value in the editor's time zone (an IANA name the browser gave;
-    UTC when it gave none) as an instant in UTC."""
-    if not local:
-        raise InvalidBody.at(["body", "publish_at"], "choose when to publish it")
-    try:
-        moment = datetime.fromisoformat(local)
-        where = ZoneInfo(zone) if zone else UTC
-    except (ValueError, KeyError):
-        raise InvalidBody.at(["body", "publish_at"], "that is not a date and time") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=where)
-    return moment.astimezone(UTC).isoformat()
-
-
 def _refused(post: Posted, article_id: int, exc: FolioError, sent: dict[str, Any]) -> Response:
     """A refused save: JSON for the editor's script (with the version saved meanwhile, on a
     conflict), else the editor again with what was typed and the problem by its field."""
     request, session = post.request, post.session
-    errors = _errors(exc)
+    errors = forms.errors_of(exc, FIELDS)
     if isinstance(exc, StalePrecondition):
         errors = {"form": "Someone else saved this article since you opened it."}
     if _json_wanted(request):
@@ -526,7 +482,9 @@ def article_history(
         compared = _compare(session, article, int(numbers[0]), int(numbers[1]))
     context = {
         **_frame(request, person),
-        "article": article,
+        "document": {"id": article.id, "label": article.title, "version": article.version},
+        "base": f"/studio/articles/{article.id}",
+        "noun": "article",
         "revisions": revisions,
         "compared": compared,
         "may": _may(person, article),

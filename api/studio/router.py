@@ -20,7 +20,7 @@ from api.core.errors import FolioError, Forbidden, Unauthorized
 from api.people import passwords, sessions
 from api.people import service as people
 from api.people.models import User
-from api.studio import admin, articles, guard, lists, media
+from api.studio import admin, articles, documents, guard, lists, media
 from api.studio.pages import Person, Post, SignedIn, SignIn, page, redirect
 from api.web.ratelimit import Limiter, client_address
 
@@ -60,6 +60,7 @@ def install(app: Any) -> None:
     app.include_router(articles.router)
     app.include_router(media.router)
     app.include_router(lists.router)
+    app.include_router(documents.router)
     app.include_router(admin.router)
     app.mount("/studio/static", StaticFiles(directory=Path(__file__).parent / "static"))
 

@@ -18,8 +18,8 @@ from sqlmodel import Session, select
 
 import api.studio
 from api import editing
-from api.articles.models import ArticleInput
 from api.assets import service as assets
+from api.core import kinds
 from api.main import create_app
 from api.people.models import UserSession
 from tests.assets.images import png
@@ -27,6 +27,21 @@ from tests.conftest import Database, settings_for
 from tests.studio.test_article_pages import as_person, csrf_of
 
 ROLES = ("contributor", "author", "editor", "admin")
+
+
+def _new_form(kind: kinds.Kind) -> dict[str, Any]:
+    form: dict[str, Any] = {kind.label: f"A new {kind.name}"}
+    if kind is kinds.COMPARISON:
+        form["subjects"] = ["fractional-caio"]
+    return form
+
+
+def _writer(kind: kinds.Kind) -> str:
+    """The least role that writes ``kind`` (roles, comparisons and labels: editors)."""
+    del kind
+    return "editor"
+
+
 ORDER = {role: n for n, role in enumerate(ROLES)}
 # (method, path, form, the least role that may; "anyone": every signed-in person; "door":
 # pages for a browser not signed in). ``{asset}``, ``{trashed}``, ``{session}``: made below.
@@ -64,6 +79,21 @@ ROUTES: list[tuple[str, str, Any, str]] = [
     ("GET", "/studio/keys", None, "admin"),
     ("GET", "/studio/webhooks", None, "admin"),
     ("GET", "/studio/audit", None, "admin"),
+    *(
+        route
+        for kind in kinds.KINDS
+        if kind is not kinds.ARTICLE
+        for route in (
+            ("GET", f"/studio/{kind.collection}/new", None, "anyone"),
+            ("POST", f"/studio/{kind.collection}", _new_form(kind), _writer(kind)),
+            ("GET", f"/studio/{kind.collection}/{{doc}}", None, "anyone"),
+            ("POST", f"/studio/{kind.collection}/{{doc}}", {kind.label: "Changed"}, _writer(kind)),
+            ("POST", f"/studio/{kind.collection}/{{doc}}/delete", {}, "editor"),
+            ("POST", f"/studio/trash/{kind.collection}/{{gone}}/restore", {}, "editor"),
+            ("GET", f"/studio/{kind.collection}/{{doc}}/history", None, "anyone"),
+            ("POST", f"/studio/{kind.collection}/{{doc}}/history/1/restore", {}, _writer(kind)),
+        )
+    ),
     ("GET", "/studio/sign-in", None, "door"),
     ("POST", "/studio/sign-in", {"email": "x@example.org", "password": "x" * 12}, "door"),
     ("GET", "/studio/sign-in/second-factor", None, "door"),
@@ -103,16 +133,34 @@ def app(one_app: FastAPI, session: Session) -> FastAPI:
     return one_app
 
 
-def _made(client: TestClient, session: Session) -> dict[str, str]:
-    """What the paths name: an image no content uses, an article in the trash."""
-    storage = client.app.state.storage  # type: ignore[attr-defined]
-    asset, _ = assets.upload(session, storage, png(20, 20), alt="", filename="a.png")
-    room = editing.room("articles")
+def _made(client: TestClient, session: Session, path: str) -> dict[str, str]:
+    """What ``path`` names: an image no content uses, an article in the trash, a document of
+    a kind (``{doc}``: one no other uses), one in the trash (``{gone}``)."""
+    names = {"token": "nope", "what": "links", "doc": "", "gone": "", "asset": "", "trashed": ""}
+    if "{asset}" in path:
+        storage = client.app.state.storage  # type: ignore[attr-defined]
+        asset, _ = assets.upload(session, storage, png(20, 20), alt="", filename="a.png")
+        names["asset"] = str(asset.id)
+    if any(name in path for name in ("{trashed}", "{doc}", "{gone}")):
+        parts = path.split("/")
+        collection = parts[3] if parts[2] == "trash" else parts[2]
+        gone = "{gone}" in path or "{trashed}" in path
+        names["trashed"] = names["doc"] = names["gone"] = _document(session, collection, gone)
+    return names
+
+
+def _document(session: Session, collection: str, trashed: bool) -> str:
+    kind = kinds.by_collection(collection)
+    room = editing.room(collection)
+    data: dict[str, Any] = {kind.label: f"Made for the matrix {collection}"}
+    if kind is kinds.COMPARISON:
+        data["subjects"] = ["fractional-caio"]
     editing.begin(session)
-    made = room.create(session, ArticleInput(title="Thrown away"), key=None)
+    made = room.create(session, editing.parse(room.model, data), key=None)
     editing.commit(session)
-    room.delete(session, str(made.id), key=None, if_match=None)
-    return {"asset": str(asset.id), "trashed": str(made.id), "token": "nope"}
+    if trashed:
+        room.delete(session, str(made.id), key=None, if_match=None)
+    return str(made.id)
 
 
 @pytest.mark.parametrize("caller", ["anonymous", *ROLES])
@@ -122,7 +170,7 @@ def _made(client: TestClient, session: Session) -> dict[str, str]:
 def test_each_caller_is_let_in_or_refused_as_the_roles_say(
     client: TestClient, session: Session, caller: str, method: str, path: str, form: Any, least: str
 ) -> None:
-    names = _made(client, session)
+    names = _made(client, session, path)
     if caller != "anonymous":
         user = as_person(client, session, caller)
         names["session"] = str(
@@ -130,7 +178,7 @@ def test_each_caller_is_let_in_or_refused_as_the_roles_say(
         )
     else:
         names["session"] = "1"
-    url = path.format(**names, what="links")
+    url = path.format(**names)
     if method == "GET":
         answer = client.get(url, follow_redirects=False)
     else:

@@ -450,7 +450,8 @@ def test_two_workers_never_overlap_on_a_delivery_past_its_lease(
 
 def test_the_timeout_bounds_the_whole_attempt(hooks: Hooks, configure: Configure) -> None:
     receiver = hooks.receiver
-    configure(FOLIO_WEBHOOK_TIMEOUT_SECONDS="1.5")
+    # A retry far enough off that this round cannot reach it, however slow the machine.
+    configure(FOLIO_WEBHOOK_TIMEOUT_SECONDS="1.5", FOLIO_WEBHOOK_BACKOFF_SECONDS="600")
     receiver.drip = True  # each byte well within a read timeout, the whole far past it
     hook = hooks.subscribe(receiver.url, ["article.published"])
     hooks.publish("Dripped")
@@ -465,7 +466,7 @@ def test_the_timeout_bounds_the_whole_attempt(hooks: Hooks, configure: Configure
 
 
 def test_a_delivery_goes_to_the_address_that_was_checked(
-    hooks: Hooks, monkeypatch: pytest.MonkeyPatch
+    hooks: Hooks, monkeypatch: pytest.MonkeyPatch, configure: Configure
 ) -> None:
     """A name is resolved once per attempt, and the connection goes to that address with the
     name in Host: a resolver that answers differently the next time (DNS rebinding) cannot
@@ -480,13 +481,15 @@ def test_a_delivery_goes_to_the_address_that_was_checked(
         return [(2, 1, 6, "", (next(answers), 0))]
 
     monkeypatch.setattr(targets, "getaddrinfo", rebinding)
+    # The retry is due in 0.5 to 1.5 s: never within the first round on a slow machine.
+    configure(FOLIO_WEBHOOK_BACKOFF_SECONDS="1")
     hooks.subscribe(f"http://hooks.folio.test:{port}/hooks", ["article.published"])
     hooks.publish("Pinned")
     run_once(hooks.database.engine)
     assert lookups == ["hooks.folio.test", "hooks.folio.test"]  # when saved, when sent
     assert receiver.received == []  # sent to 192.0.2.1, the address it resolved to then
-    # the retry, once its short backoff is over, resolves to 127.0.0.1 this time
-    hooks.drain()
+    # the retry, once its backoff is over, resolves to 127.0.0.1 this time
+    hooks.drain(rounds=40, pause=0.1)
     assert len(receiver.received) == 1
     headers, _ = receiver.received[0]
     assert headers["host"] == f"hooks.folio.test:{port}"

@@ -274,7 +274,15 @@ function finder(dialog) {
     if (!response || !response.ok || mine !== asked) return;
     shown = (await response.json()).found;
     const legend = list.querySelector("legend");
+    // A choice already made stays made when the answers are drawn again.
+    const checked = list.querySelector("input:checked");
     const items = shown.map(choice);
+    if (checked) {
+      for (const item of items) {
+        const radio = item.querySelector("input");
+        if (radio && radio.value === checked.value) radio.checked = true;
+      }
+    }
     if (!items.length) {
       const none = document.createElement(style === "radio" ? "p" : "li");
       none.textContent = "Nothing found.";
