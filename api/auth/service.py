@@ -14,6 +14,7 @@ from api.auth.models import ApiKey, KeyCreate, KeyCreated, KeyPublic, Scope
 from api.core import db, tokens
 from api.core.clock import clock
 from api.core.errors import Conflict, Forbidden, InvalidBody, KeyNotFound, Unauthorized
+from api.people import rules
 from api.people.models import User, UserRole
 from api.web.pagination import Page, PageParams, Sortable, keyset_page, map_page
 
@@ -24,7 +25,7 @@ def to_public(key: ApiKey) -> KeyPublic:
     return KeyPublic.model_validate(key)
 
 
-def create_key(session: Session, data: KeyCreate, *, by: ApiKey | None = None) -> KeyCreated:
+def create_key(session: Session, data: KeyCreate, *, by: rules.Caller = None) -> KeyCreated:
     """A key for ``data.user_id``, else for whoever makes it (``by``'s person), else, from the
     command line, for the first admin (or nobody until there is one). A key's scope may not
     be more than its person's role allows."""
@@ -65,8 +66,9 @@ def create_key(session: Session, data: KeyCreate, *, by: ApiKey | None = None) -
     return KeyCreated.model_validate(key, update={"token": made.token})
 
 
-def _person_id(key: ApiKey | None) -> int | None:
-    return key.user_id if key is not None else None
+def _person_id(key: rules.Caller) -> int | None:
+    person = rules.person_of(key)
+    return person.id if person is not None else None
 
 
 def _owner(session: Session, user_id: int | None) -> User | None:
@@ -108,7 +110,7 @@ def get_key_or_raise(session: Session, ref: str) -> ApiKey:
     return key
 
 
-def revoke_key(session: Session, ref: str, *, by: ApiKey | None = None) -> KeyPublic:
+def revoke_key(session: Session, ref: str, *, by: rules.Caller = None) -> KeyPublic:
     db.begin_write(session)
     key = get_key_or_raise(session, ref)
     if key.revoked_at is None:

@@ -15,7 +15,7 @@ from api.core.config import get_settings
 from api.core.errors import Conflict, InvalidBody, LinkNotValid, UserNotFound
 from api.core.urls import api_url
 from api.labels.models import Author
-from api.people import mail, passwords
+from api.people import mail, passwords, rules
 from api.people.models import (
     Me,
     PasswordLink,
@@ -74,7 +74,7 @@ def create_user(
     data: UserCreate,
     *,
     password: str | None = None,
-    by: ApiKey | None = None,
+    by: rules.Caller = None,
 ) -> User:
     """A new account (flushed, not committed), with ``password`` if given (the command line
     asks for one) or none yet (an invitation follows). The first admin takes the keys that
@@ -156,7 +156,7 @@ def _mailed(user: User, link: PasswordLink, purpose: str) -> PasswordLink:
     return link.model_copy(update={"mailed": mail.send(user.email, subject, text)})
 
 
-def invite(session: Session, data: UserCreate, *, by: ApiKey | None) -> UserInvited:
+def invite(session: Session, data: UserCreate, *, by: rules.Caller) -> UserInvited:
     """An account without a password and its invitation link (shown once)."""
     db.begin_write(session)
     user = create_user(session, data, by=by)
@@ -173,7 +173,7 @@ def invite(session: Session, data: UserCreate, *, by: ApiKey | None) -> UserInvi
     )
 
 
-def reset_link(session: Session, user: User, *, by: ApiKey | None) -> PasswordLink:
+def reset_link(session: Session, user: User, *, by: rules.Caller) -> PasswordLink:
     """A single-use link by which ``user`` chooses a new password; their password keeps
     working until they do."""
     db.begin_write(session)
@@ -217,7 +217,7 @@ def use_link(session: Session, token: str, password: str) -> User:
 
 
 def set_password(
-    session: Session, user: User, password: str, *, action: str, by: ApiKey | None = None
+    session: Session, user: User, password: str, *, action: str, by: rules.Caller = None
 ) -> None:
     """A new hash for ``user`` (rules checked by the caller); their sessions end."""
     user.password_hash = passwords.make(password)
@@ -229,7 +229,7 @@ def set_password(
     )
 
 
-def change_user(session: Session, user_id: int, data: UserPatch, *, by: ApiKey | None) -> User:
+def change_user(session: Session, user_id: int, data: UserPatch, *, by: rules.Caller) -> User:
     """An admin changes a person's name, role, author or disabled state; a change of role or
     state ends their sessions. The last enabled admin stays one."""
     db.begin_write(session)

@@ -18,12 +18,11 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from api.audit import record as audit
-from api.auth.models import ApiKey
 from api.core import db, sealed
 from api.core.clock import clock
 from api.core.config import get_settings
 from api.core.errors import Forbidden, Unauthorized
-from api.people import passwords
+from api.people import passwords, rules
 from api.people.models import RecoveryCode, User, UserRole, UserSession
 from api.people.service import find_by_email
 
@@ -184,7 +183,7 @@ def end(session: Session, user: User, session_id: int, *, action: str = "session
     return True
 
 
-def end_all(session: Session, user: User, *, by: ApiKey | None = None) -> int:
+def end_all(session: Session, user: User, *, by: rules.Caller = None) -> int:
     """Ends every session of ``user`` (an admin's act); how many were live."""
     db.begin_write(session)
     live = sessions_of(session, user)

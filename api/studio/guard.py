@@ -23,8 +23,9 @@ from starlette.responses import Response
 from api.core import sealed
 from api.core.config import get_settings
 from api.core.errors import Forbidden
+from api.web import ratelimit
 
-SESSION = "folio_session"
+SESSION = ratelimit.SESSION_COOKIE  # counted by the rate limits as its own client
 FORM = "folio_form"
 
 

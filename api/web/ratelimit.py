@@ -3,6 +3,7 @@
 process and node shares the counts.
 """
 
+import hashlib
 import math
 import re
 import time
@@ -175,7 +176,7 @@ class RequestLimits:
                 429,
                 TooManyRequests.title,
                 f"More than {item.amount} requests in {item.get_expiry()} s from this"
-                f" {'key' if policy == 'key' else 'address'}; retry in {reset} s.",
+                f" {'address' if policy == 'anonymous' else policy}; retry in {reset} s.",
                 instance=scope["path"],
                 type_=f"urn:folio:problem:{TooManyRequests.code}",
                 headers={"Retry-After": str(reset), "Cache-Control": "private, no-store"},
@@ -192,14 +193,25 @@ class RequestLimits:
         await app(scope, receive, send_with_fields)
 
     def _who(self, scope: Scope) -> tuple[str, RateLimitItem | None, str]:
+        studio = scope["path"].startswith("/studio")
         for name, value in scope["headers"]:
             if name == b"authorization":
                 prefix = _KEY_PREFIX.match(value)
                 if prefix is not None:
                     return "key", self.key, prefix.group(1).decode()
-                break
+            elif name == b"cookie" and studio:
+                # A person in the studio (autosave, the preview as they type) is counted by
+                # their session, as a key is, not with everyone behind their address; by a
+                # hash of the token (no secret is kept in the counters' store), unchecked
+                # here as a key's prefix is (the studio checks it, and sends a stranger to
+                # sign in).
+                found = _SESSION.search(value)
+                if found is not None:
+                    return "session", self.key, hashlib.sha256(found.group(1)).hexdigest()[:24]
         client = scope.get("client")
         return "anonymous", self.anonymous, client[0] if client else "unknown"
 
 
 _KEY_PREFIX = re.compile(rb"Bearer folio_([A-Za-z0-9]{1,16})_", re.IGNORECASE)
+SESSION_COOKIE = "folio_session"  # the studio's session cookie (``__Host-`` over HTTPS)
+_SESSION = re.compile(rb"(?:^|;)\s*(?:__Host-)?" + SESSION_COOKIE.encode() + rb"=([^;\s]{16,512})")

@@ -9,11 +9,11 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from api.audit import record as audit
-from api.auth.models import ApiKey
 from api.core import db, sealed
 from api.core.clock import clock
 from api.core.errors import Conflict, InvalidBody, NotFound, SecretKeyMissing, WebhookNotFound
 from api.events.models import Event
+from api.people import rules
 from api.web.pagination import Page, PageParams, Sortable, keyset_page, map_page
 from api.webhooks.models import (
     AttemptPublic,
@@ -42,7 +42,7 @@ def to_public(webhook: Webhook) -> WebhookPublic:
 
 
 def create_webhook(
-    session: Session, data: WebhookCreate, *, by: ApiKey | None = None
+    session: Session, data: WebhookCreate, *, by: rules.Caller = None
 ) -> WebhookCreated:
     reason = refusal(data.url)
     if reason is not None:
@@ -83,7 +83,7 @@ def list_webhooks(session: Session, params: PageParams) -> Page[WebhookPublic]:
 
 
 def update_webhook(
-    session: Session, webhook_id: int, data: WebhookCreate, *, by: ApiKey | None = None
+    session: Session, webhook_id: int, data: WebhookCreate, *, by: rules.Caller = None
 ) -> WebhookPublic:
     reason = refusal(data.url)
     if reason is not None:
@@ -104,7 +104,7 @@ def update_webhook(
     return to_public(webhook)
 
 
-def delete_webhook(session: Session, webhook_id: int, *, by: ApiKey | None = None) -> None:
+def delete_webhook(session: Session, webhook_id: int, *, by: rules.Caller = None) -> None:
     db.begin_write(session)
     webhook = find_webhook(session, webhook_id)
     _audit(session, webhook, "deleted", by)
@@ -112,7 +112,7 @@ def delete_webhook(session: Session, webhook_id: int, *, by: ApiKey | None = Non
     session.commit()
 
 
-def _audit(session: Session, webhook: Webhook, change: str, by: ApiKey | None) -> None:
+def _audit(session: Session, webhook: Webhook, change: str, by: rules.Caller) -> None:
     detail = {"change": change, "url": webhook.url, "events": webhook.events}
     audit.record(
         session,

@@ -19,11 +19,18 @@ from sqlmodel import Session, select
 import api.studio
 from api import editing
 from api.assets import service as assets
+from api.auth import service as auth
+from api.auth.models import KeyCreate, Scope
 from api.core import kinds
+from api.core.clock import clock
+from api.events.models import Event
 from api.main import create_app
 from api.people.models import UserSession
+from api.webhooks import service as webhooks
+from api.webhooks.models import DeliveryStatus, WebhookCreate, WebhookDelivery
 from tests.assets.images import png
-from tests.conftest import Database, settings_for
+from tests.conftest import Configure, Database, settings_for
+from tests.helpers import make_person
 from tests.studio.test_article_pages import as_person, csrf_of
 
 ROLES = ("contributor", "author", "editor", "admin")
@@ -79,6 +86,28 @@ ROUTES: list[tuple[str, str, Any, str]] = [
     ("GET", "/studio/keys", None, "admin"),
     ("GET", "/studio/webhooks", None, "admin"),
     ("GET", "/studio/audit", None, "admin"),
+    ("GET", "/studio/people/invite", None, "admin"),
+    (
+        "POST",
+        "/studio/people/invite",
+        {"email": "new@example.org", "name": "N", "role": "author"},
+        "admin",
+    ),
+    ("POST", "/studio/people/{person}/role", {"role": "editor"}, "admin"),
+    ("POST", "/studio/people/{person}/disable", {"disabled": "true"}, "admin"),
+    ("POST", "/studio/people/{person}/sessions/end", {}, "admin"),
+    ("GET", "/studio/keys/new", None, "admin"),
+    ("POST", "/studio/keys", {"name": "made here", "scope": "read"}, "admin"),
+    ("POST", "/studio/keys/{key}/revoke", {}, "admin"),
+    ("GET", "/studio/webhooks/new", None, "admin"),
+    (
+        "POST",
+        "/studio/webhooks",
+        {"url": "http://127.0.0.1:9/hook", "events": ["article.published"]},
+        "admin",
+    ),
+    ("GET", "/studio/webhooks/{hook}", None, "admin"),
+    ("POST", "/studio/webhooks/{hook}/deliveries/{delivery}/retry", {}, "admin"),
     *(
         route
         for kind in kinds.KINDS
@@ -130,6 +159,10 @@ def one_app(database: Database) -> FastAPI:
 def app(one_app: FastAPI, session: Session) -> FastAPI:
     """That app, its every request in the test's transaction (rolled back after it)."""
     one_app.state.sessions = lambda: nullcontext(session)
+    # Hundreds of sign-ins from one address in a minute: the matrix is not an attack (the
+    # limits are tested in tests/people and tests/web).
+    one_app.state.limiter.sign_in_address = one_app.state.limiter.sign_in_account = None
+    one_app.state.rate_limits.anonymous = None
     return one_app
 
 
@@ -137,6 +170,7 @@ def _made(client: TestClient, session: Session, path: str) -> dict[str, str]:
     """What ``path`` names: an image no content uses, an article in the trash, a document of
     a kind (``{doc}``: one no other uses), one in the trash (``{gone}``)."""
     names = {"token": "nope", "what": "links", "doc": "", "gone": "", "asset": "", "trashed": ""}
+    names |= _admin_things(session, path)
     if "{asset}" in path:
         storage = client.app.state.storage  # type: ignore[attr-defined]
         asset, _ = assets.upload(session, storage, png(20, 20), alt="", filename="a.png")
@@ -146,6 +180,39 @@ def _made(client: TestClient, session: Session, path: str) -> dict[str, str]:
         collection = parts[3] if parts[2] == "trash" else parts[2]
         gone = "{gone}" in path or "{trashed}" in path
         names["trashed"] = names["doc"] = names["gone"] = _document(session, collection, gone)
+    return names
+
+
+def _admin_things(session: Session, path: str) -> dict[str, str]:
+    """A person (not the caller), a key and a webhook with one failed delivery, if ``path``
+    names them."""
+    names: dict[str, str] = {}
+    if "{person}" in path:
+        other, _ = make_person(session, "author", email="other@example.org")
+        names["person"] = str(other.id)
+    if "{key}" in path:
+        made = auth.create_key(session, KeyCreate(name="to revoke", scope=Scope.read))
+        names["key"] = str(made.id)
+    if "{hook}" in path:
+        hook = webhooks.create_webhook(
+            session,
+            WebhookCreate(url="http://127.0.0.1:9/hook", events=["article.published"]),
+        )
+        event = Event(
+            type="article.published", resource_type="articles", resource_id=1, slug="a", version=1
+        )
+        session.add(event)
+        session.flush()
+        assert event.id is not None
+        delivery = WebhookDelivery(
+            webhook_id=hook.id,
+            event_id=event.id,
+            status=DeliveryStatus.failed,
+            next_attempt_at=clock.now(),
+        )
+        session.add(delivery)
+        session.commit()
+        names |= {"hook": str(hook.id), "delivery": str(delivery.id)}
     return names
 
 
@@ -168,8 +235,16 @@ def _document(session: Session, collection: str, trashed: bool) -> str:
     ("method", "path", "form", "least"), ROUTES, ids=[f"{m} {p}" for m, p, _, _ in ROUTES]
 )
 def test_each_caller_is_let_in_or_refused_as_the_roles_say(
-    client: TestClient, session: Session, caller: str, method: str, path: str, form: Any, least: str
+    client: TestClient,
+    session: Session,
+    configure: Configure,
+    caller: str,
+    method: str,
+    path: str,
+    form: Any,
+    least: str,
 ) -> None:
+    configure(FOLIO_WEBHOOK_ALLOW_PRIVATE="true")  # a webhook to loopback, never called
     names = _made(client, session, path)
     if caller != "anonymous":
         user = as_person(client, session, caller)

@@ -101,6 +101,33 @@ def test_a_key_has_its_own_limit(database: Database, client_of: list[TestClient]
     assert client.get("/v1/articles?limit=1").status_code == 200  # the address is not spent
 
 
+def test_a_studio_session_has_its_own_limit(
+    database: Database, client_of: list[TestClient]
+) -> None:
+    """A person in the studio (autosave, the preview as they type) is counted by their
+    session, as a key is, so that colleagues behind one address do not spend each other's
+    requests; by a hash of the cookie (no token in the counters' store). Elsewhere than the
+    studio, or with no session cookie, the address counts."""
+    app = _app(database, rate_limit_anonymous="2/minute", rate_limit_key="4/minute")
+    client = _client(client_of, app, _address())
+    cookie = {"Cookie": f"folio_session={random.randrange(16**20):020x}"}
+    for _ in range(4):
+        answer = client.get("/studio/sign-in", headers=cookie)
+        assert answer.status_code == 200
+        assert answer.headers["ratelimit-policy"] == '"session";q=4;w=60'
+    refused = client.get("/studio/sign-in", headers=cookie)
+    assert refused.status_code == 429
+    assert "from this session" in refused.json()["detail"]
+    other = {"Cookie": f"theme=dark; __Host-folio_session={random.randrange(16**20):020x}"}
+    assert client.get("/studio/sign-in", headers=other).status_code == 200
+    for _ in range(2):  # the address's own budget is untouched, and /v1 ignores the cookie
+        answer = client.get("/v1/articles?limit=1", headers=cookie)
+        assert answer.headers["ratelimit-policy"] == '"anonymous";q=2;w=60'
+    assert client.get("/v1/articles?limit=1", headers=cookie).status_code == 429
+    short = {"Cookie": "folio_session=x"}  # not a token: the address counts
+    assert client.get("/studio/sign-in", headers=short).status_code == 429
+
+
 def test_off_means_no_limit_and_no_fields(database: Database, client_of: list[TestClient]) -> None:
     client = _client(client_of, _app(database, rate_limit_anonymous="off"), _address())
     for _ in range(5):

@@ -1,11 +1,25 @@
 // Folio Studio's small behaviours, each also working without it: the editor's time zone sent
-// with a schedule, a question before a delete, several files uploaded at once.
+// with a schedule, a question before a delete, several files uploaded at once, a secret
+// copied.
 document.addEventListener("DOMContentLoaded", () => {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
   for (const input of document.querySelectorAll("input[data-zone]")) input.value = zone;
   for (const button of document.querySelectorAll("[data-confirm]")) {
     button.addEventListener("click", (event) => {
       if (!window.confirm(button.dataset.confirm)) event.preventDefault();
+    });
+  }
+  // A secret shown once (a token, a signing secret, an invitation link) copied in one press.
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    button.addEventListener("click", async () => {
+      const field = document.getElementById(button.dataset.copy);
+      field.select();
+      try {
+        await navigator.clipboard.writeText(field.value);
+        button.textContent = "Copied";
+      } catch {
+        button.textContent = "Selected: press Ctrl+C";
+      }
     });
   }
   const upload = document.querySelector("form[data-upload]");

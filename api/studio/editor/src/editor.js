@@ -6,7 +6,7 @@ import { Editor } from "@tiptap/core";
 import { extensions } from "./schema.js";
 
 const AUTOSAVE_MS = 1200;
-const PREVIEW_MS = 250;
+const PREVIEW_MS = 400;
 const FIND_MS = 200;
 
 // The body in the rich editor: the document kept in the form's field as it changes.
