@@ -6,6 +6,7 @@ every violation of it counted, and axe-core (pinned from npm) to check a page's 
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from playwright.sync_api import Page, sync_playwright
 
@@ -21,6 +22,29 @@ _WATCH_CSP = """document.addEventListener("securitypolicyviolation", (e) =>
 class Browser:
     page: Page
     violations: list[str] = field(default_factory=list)
+    launched: Any = None
+
+    def another(self) -> "Browser":
+        """Another person at another computer: a page in a context of its own (no cookie
+        shared), in the same browser, watched the same way."""
+        return _watched(self.launched)
+
+
+def _watched(launched: Any) -> Browser:
+    context = launched.new_context()
+    # Scripts given by the test run before the page's, whatever its CSP says.
+    context.add_init_script(script=_WATCH_CSP)
+    context.add_init_script(path=str(AXE))
+    made = Browser(context.new_page(), launched=launched)
+    made.page.on(
+        "console",
+        lambda message: (
+            made.violations.append(message.text)
+            if "Content Security Policy" in message.text or "CSP violation" in message.text
+            else None
+        ),
+    )
+    return made
 
 
 def browser() -> Iterator[Browser]:
@@ -34,20 +58,7 @@ def browser() -> Iterator[Browser]:
             args=["--no-sandbox", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"],
         )
         try:
-            context = launched.new_context()
-            # Scripts given by the test run before the page's, whatever its CSP says.
-            context.add_init_script(script=_WATCH_CSP)
-            context.add_init_script(path=str(AXE))
-            made = Browser(context.new_page())
-            made.page.on(
-                "console",
-                lambda message: (
-                    made.violations.append(message.text)
-                    if "Content Security Policy" in message.text or "CSP violation" in message.text
-                    else None
-                ),
-            )
-            yield made
+            yield _watched(launched)
         finally:
             launched.close()
 

@@ -14,13 +14,13 @@ from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 from starlette.responses import Response
 
-from api.core import sealed
+from api.core import locales, sealed
 from api.core.db import SessionDep
 from api.core.errors import FolioError, Forbidden, Unauthorized
 from api.people import passwords, sessions
 from api.people import service as people
 from api.people.models import User
-from api.studio import admin, articles, documents, guard, lists, media
+from api.studio import admin, articles, dashboard, documents, guard, lists, media
 from api.studio.pages import Person, Post, SignedIn, SignIn, page, redirect
 from api.web.ratelimit import Limiter, client_address
 
@@ -69,10 +69,16 @@ def install(app: Any) -> None:
 
 
 @router.get("")
-def studio_home(person: Person) -> Response:
-    """The studio's entry: the articles."""
-    del person
-    return redirect("/studio/articles")
+def studio_home(request: Request, session: SessionDep, person: Person) -> Response:
+    """The studio's entry: the dashboard."""
+    context = {
+        "user": person.user,
+        "csrf": guard.session_csrf(request),
+        "section": "",
+        "several": locales.several(),
+        **dashboard.dashboard(session, person.user),
+    }
+    return page(request, "dashboard.html", context)
 
 
 @router.get("/sign-in")

@@ -56,7 +56,8 @@ def test_a_person_signs_in_sees_their_sessions_sets_up_a_second_factor_and_signs
     assert accessible(page) == []
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Articles")).to_be_visible()  # the studio's entry
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()  # the studio's entry
+    assert accessible(page) == []
     page.get_by_role("navigation", name="Studio").get_by_role("link", name="Ed", exact=True).click()
     expect(page.get_by_role("heading", name="Your account")).to_be_visible()
     sessions = page.get_by_role("table", name="Browsers signed in as you")
@@ -69,7 +70,7 @@ def test_a_person_signs_in_sees_their_sessions_sets_up_a_second_factor_and_signs
     expect(page.get_by_role("alert")).to_contain_text("security token is wrong")
     assert accessible(page) == []
     page.get_by_role("link", name="Back to the studio").click()
-    expect(page.get_by_role("heading", name="Articles")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     page.get_by_role("link", name="Ed", exact=True).click()
     expect(page.get_by_role("heading", name="Your account")).to_be_visible()
     (cookie,) = [c for c in page.context.cookies() if c["name"] == "folio_session"]

@@ -39,6 +39,8 @@ def main(out: Path) -> None:
                 page.get_by_label("Email").fill("editor@example.org")
                 page.get_by_label("Password").fill(PASSWORD)
                 page.get_by_role("button", name="Sign in").click()
+                page.get_by_role("heading", name="Dashboard").wait_for()
+                page.goto(f"{base}/studio/articles")
                 page.get_by_role("heading", name="Articles").wait_for()
                 page.screenshot(path=str(out / "studio-articles.png"))
                 page.goto(f"{base}/studio/articles/1")

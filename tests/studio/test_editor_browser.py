@@ -30,6 +30,8 @@ def sign_in(page: Page, base: str, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    page.get_by_role("navigation", name="Studio").get_by_role("link", name="Articles").click()
     expect(page.get_by_role("heading", name="Articles")).to_be_visible()
 
 
