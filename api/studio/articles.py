@@ -59,14 +59,7 @@ SORTS = {
 LIST_FIELDS = ("q", "status", "tag", "author", "sort", "cursor")
 CHOICES = 200  # the authors and tags the list filters by
 DONE = {
-    "created": "Created.",
-    "save": "Saved.",
-    "publish": "Published.",
-    "unpublish": "Unpublished: it is a draft again.",
-    "schedule": "Scheduled.",
-    "restored": "Restored: that revision is the current one again.",
-    "deleted": "Moved to the trash.",
-    "back": "Restored from the trash.",
+    **forms.DONE,
     "markdown": "Saved. You are editing the body as Markdown.",
     "rich": "Saved. You are editing the body in the rich editor.",
 }

@@ -35,15 +35,6 @@ router = APIRouter(prefix="/studio", include_in_schema=False)
 DocumentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Number = Annotated[int, Path(ge=1, le=MAX_ID)]
 MAX_FIELDS = 4200  # a comparison's grid: 200 rows of 20 cells, and the rest
-DONE = {
-    "created": "Created.",
-    "save": "Saved.",
-    "publish": "Published.",
-    "unpublish": "Unpublished: it is a draft again.",
-    "schedule": "Scheduled.",
-    "restored": "Restored: that revision is the current one again.",
-    "back": "Restored from the trash.",
-}
 
 
 @dataclass(frozen=True)
@@ -227,7 +218,7 @@ def _edit_page(kind: kinds.Kind) -> Callable[..., Response]:
     ) -> Response:
         row = _find(session, kind, document_id)
         context = _editor(request, session, person, kind, row)
-        context["done"] = DONE.get(request.query_params.get("done", ""))
+        context["done"] = forms.DONE.get(request.query_params.get("done", ""))
         return page(request, "document.html", context)
 
     edit.__name__ = f"studio_edit_{kind.name}"

@@ -10,6 +10,17 @@ from api.core.errors import FolioError, InvalidBody
 
 # What the workflow's buttons do to a document with drafts.
 WORKFLOW = ("save", "publish", "unpublish", "schedule")
+# What an editor's page says after each of them (``?done=``).
+DONE = {
+    "created": "Created.",
+    "save": "Saved.",
+    "publish": "Published.",
+    "unpublish": "Unpublished: it is a draft again.",
+    "schedule": "Scheduled.",
+    "restored": "Restored: that revision is the current one again.",
+    "deleted": "Moved to the trash.",
+    "back": "Restored from the trash.",
+}
 
 
 def errors_of(exc: FolioError, fields: tuple[str, ...]) -> dict[str, str]:

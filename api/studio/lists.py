@@ -13,7 +13,7 @@ from api import editing
 from api.core import kinds
 from api.core.db import SessionDep
 from api.core.errors import FolioError
-from api.studio import documents, guard
+from api.studio import documents, forms, guard
 from api.studio.pages import Person, page
 
 router = APIRouter(prefix="/studio", include_in_schema=False)
@@ -43,7 +43,7 @@ def _list_page(kind: kinds.Kind) -> Callable[..., Response]:
             "error": error,
             "link": lambda **changed: _link(kind, asked, changed),
             "may": documents.may(person, kind),
-            "done": "Moved to the trash." if given.get("done") == "deleted" else None,
+            "done": forms.DONE["deleted"] if given.get("done") == "deleted" else None,
             "trashed": given.get("trashed", "")[:20] if given.get("trashed", "").isdigit() else "",
         }
         return page(request, "list.html", context, status=422 if error else 200)
