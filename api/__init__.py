@@ -112,6 +112,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "api.studio.forms",
             "api.studio.grid",
             "api.studio.documents",
+            "api.studio.translations",
             "api.studio.dashboard",
             "api.studio.articles",
             "api.studio.media",

@@ -25,6 +25,7 @@ from api.articles.prosemirror import from_doc, to_doc
 from api.articles.render import render_html, render_text
 from api.assets.models import Asset
 from api.comparisons.models import Comparison
+from api.core import kinds, locales
 from api.core.db import SessionDep
 from api.core.errors import ArticleNotFound, FolioError, InvalidBody, StalePrecondition
 from api.core.fields import MAX_ID
@@ -35,7 +36,7 @@ from api.people.rules import Actor
 from api.previews import service as previews
 from api.previews.models import PreviewLinkCreate
 from api.roles.models import Role
-from api.studio import forms, guard
+from api.studio import documents, forms, guard
 from api.studio.pages import Person, Post, Posted, SignedIn, page, redirect
 from api.trash import service as trash
 from api.web.http import make_etag
@@ -229,6 +230,8 @@ def _editor(
         "errors": errors or {},
         "etag": _etag(session, article) if sent is None else sent.get("etag", ""),
         "may": _may(person, article),
+        "other_locales": locales.configured()[1:],
+        "translated": documents.translated(session, kinds.ARTICLE, article.id or 0),
     }
 
 

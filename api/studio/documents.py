@@ -14,12 +14,12 @@ from urllib.parse import urlencode
 from annotated_types import MaxLen
 from fastapi import APIRouter, Path, Request
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api import editing
-from api.core import kinds
+from api.core import kinds, locales
 from api.core.db import SessionDep
 from api.core.errors import FolioError, InvalidBody, StalePrecondition
 from api.core.fields import MAX_ID
@@ -27,6 +27,7 @@ from api.history import service as history
 from api.people.rules import Actor
 from api.studio import forms, grid, guard
 from api.studio.pages import Person, SignedIn, page, redirect
+from api.translations.models import Translation
 from api.trash import service as trash
 from api.web.http import make_etag
 from api.web.pagination import PageParams
@@ -205,7 +206,19 @@ def _editor(
         "etag": etag if etag is not None else make_etag(editing.etag_body(public)),
         "part": grid.part(session, kind, shown),
         "unsaved": unsaved,
+        "other_locales": locales.configured()[1:] if kind.translatable else (),
+        "translated": translated(session, kind, row.id) if kind.translatable else {},
     }
+
+
+def translated(session: Session, kind: kinds.Kind, resource_id: int) -> dict[str, Any]:
+    """The document's translations, by locale."""
+    rows = session.exec(
+        select(Translation).where(
+            Translation.resource_type == kind.name, Translation.resource_id == resource_id
+        )
+    )
+    return {row.locale: row for row in rows}
 
 
 def _find(session: Session, kind: kinds.Kind, document_id: int) -> Any:

@@ -21,6 +21,7 @@ from api.people import passwords, sessions
 from api.people import service as people
 from api.people.models import User
 from api.studio import admin, articles, dashboard, documents, guard, lists, media
+from api.studio import translations as studio_translations
 from api.studio.pages import Person, Post, SignedIn, SignIn, page, redirect
 from api.web.ratelimit import Limiter, client_address
 
@@ -61,6 +62,7 @@ def install(app: Any) -> None:
     app.include_router(media.router)
     app.include_router(lists.router)
     app.include_router(documents.router)
+    app.include_router(studio_translations.router)
     app.include_router(admin.router)
     app.mount("/studio/static", StaticFiles(directory=Path(__file__).parent / "static"))
 

@@ -1,7 +1,8 @@
 """A comparison built in the studio's grid in a real browser (Playwright driving Debian's
 Chromium) against a live server on this suite's database: a role made, a comparison of two
 roles, a row typed by keyboard (the arrow keys and Enter moving between cells), six rows
-pasted as CSV (seen, then applied), saved and published; the public API serves exactly that.
+pasted as CSV (seen, then applied), saved and published, then translated into German beside
+its source; the public API serves exactly that.
 axe-core finds nothing on any page, and the CSP is never violated."""
 
 from collections.abc import Iterator
@@ -32,6 +33,11 @@ CSV = "\n".join(
 @pytest.fixture
 def chromium() -> Iterator[Browser]:
     yield from browser()
+
+
+@pytest.fixture
+def server_env() -> dict[str, str]:
+    return {"FOLIO_LOCALES": "en,de"}
 
 
 def test_an_editor_builds_a_comparison_in_the_grid(
@@ -108,4 +114,15 @@ def test_an_editor_builds_a_comparison_in_the_grid(
         ["Ownership", "Advises", 'Owns "deployment"'],
         ["Best use", "One company", "A portfolio"],
     ]
+    # Translated into German beside its source, and served in German.
+    page.get_by_label("Locale").select_option("de")
+    page.get_by_role("button", name="Add translation").click()
+    expect(page.get_by_role("heading", name="in de")).to_be_visible()
+    expect(page.get_by_label("Title (source)")).to_have_value("Head of AI or fractional CAIO")
+    assert accessible(page) == []
+    page.get_by_label("Title", exact=True).fill("Leiter KI oder Teilzeit-CAIO")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.get_by_text("Created.")).to_be_visible()
+    german = httpx.get(f"{live_server}/v1/comparisons/{comparison_id}?locale=de").json()
+    assert german["title"] == "Leiter KI oder Teilzeit-CAIO"
     assert chromium.violations == []

@@ -123,6 +123,20 @@ ROUTES: list[tuple[str, str, Any, str]] = [
             ("POST", f"/studio/{kind.collection}/{{doc}}/history/1/restore", {}, _writer(kind)),
         )
     ),
+    *(
+        route
+        for kind in kinds.TRANSLATABLE
+        for route in (
+            ("GET", f"/studio/{kind.collection}/{{doc}}/translations", None, "anyone"),
+            ("GET", f"/studio/{kind.collection}/{{doc}}/translations/{{locale}}", None, "anyone"),
+            (
+                "POST",
+                f"/studio/{kind.collection}/{{doc}}/translations/{{locale}}",
+                {kind.label: "Übersetzt"},
+                _writer(kind),
+            ),
+        )
+    ),
     ("GET", "/studio/sign-in", None, "door"),
     ("POST", "/studio/sign-in", {"email": "x@example.org", "password": "x" * 12}, "door"),
     ("GET", "/studio/sign-in/second-factor", None, "door"),
@@ -170,6 +184,7 @@ def _made(client: TestClient, session: Session, path: str) -> dict[str, str]:
     """What ``path`` names: an image no content uses, an article in the trash, a document of
     a kind (``{doc}``: one no other uses), one in the trash (``{gone}``)."""
     names = {"token": "nope", "what": "links", "doc": "", "gone": "", "asset": "", "trashed": ""}
+    names["locale"] = "de"
     names |= _admin_things(session, path)
     if "{asset}" in path:
         storage = client.app.state.storage  # type: ignore[attr-defined]
@@ -244,7 +259,8 @@ def test_each_caller_is_let_in_or_refused_as_the_roles_say(
     form: Any,
     least: str,
 ) -> None:
-    configure(FOLIO_WEBHOOK_ALLOW_PRIVATE="true")  # a webhook to loopback, never called
+    # A webhook to loopback (never called); a second locale to translate into.
+    configure(FOLIO_WEBHOOK_ALLOW_PRIVATE="true", FOLIO_LOCALES="en,de")
     names = _made(client, session, path)
     if caller != "anonymous":
         user = as_person(client, session, caller)
