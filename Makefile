@@ -104,15 +104,15 @@ test-sqlite: install-dev
 	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" $(PYTEST_ARGS)
 
 # Each database's suite runs as two halves at once (the servers' and browsers' tests, which
-# wait on sockets more than they compute, with the people's and the studio's to even them, and the
-# rest), so that the suites end together.
+# wait on sockets more than they compute, with the studio's to even them, and the rest with
+# the people's), so that the suites end together.
 test-sqlite-servers: install-dev
-	@echo "== tests on SQLite: tests/web, tests/system, tests/people and tests/studio (the calendar tests: in test-ahead)"
-	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" tests/web tests/system tests/people tests/studio $(PYTEST_ARGS)
+	@echo "== tests on SQLite: tests/web, tests/system and tests/studio (the calendar tests: in test-ahead)"
+	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" tests/web tests/system tests/studio $(PYTEST_ARGS)
 
 test-sqlite-domains: install-dev
 	@echo "== tests on SQLite: every other folder (the calendar tests: in test-ahead)"
-	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" --ignore=tests/web --ignore=tests/system --ignore=tests/people --ignore=tests/studio $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:// $(BIN)/pytest -m "not calendar" --ignore=tests/web --ignore=tests/system --ignore=tests/studio $(PYTEST_ARGS)
 
 test-postgres: install-dev
 	@echo "== tests on PostgreSQL ($(PG_TEST_URL))"
@@ -127,12 +127,12 @@ postgres-ready: install-dev
 test-postgres-servers: test-postgres-web test-postgres-system
 
 test-postgres-web: postgres-ready
-	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): tests/web, tests/people and tests/studio"
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/web tests/people tests/studio $(PYTEST_ARGS)
+	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): tests/web and tests/studio"
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/web tests/studio $(PYTEST_ARGS)
 
 test-postgres-system: postgres-ready
-	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): tests/system"
-	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/system $(PYTEST_ARGS)
+	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): tests/system and tests/people"
+	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/system tests/people $(PYTEST_ARGS)
 
 test-postgres-domains: postgres-ready
 	@echo "== tests on PostgreSQL ($(PG_TEST_URL)): every other folder"

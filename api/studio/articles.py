@@ -65,7 +65,9 @@ DONE = {
     "rich": "Saved. You are editing the body in the rich editor.",
 }
 ACTIONS = (*forms.WORKFLOW, "markdown", "rich")
-FIELDS = ("title", "slug", "summary", "body", "publish_at")  # where a problem is shown
+# Where a problem is shown.
+FIELDS = ("title", "slug", "summary", "body", "publish_at", "kicker", "category",
+          "reading_time_minutes", "author", "tags")  # fmt: skip
 
 
 def actor(person: SignedIn) -> Actor:
@@ -205,11 +207,16 @@ def _editor(
     document = articles.document(session, article)
     lost = as_markdown.lost(session, article.body)
     markdown = (markdown and not lost) or (sent or {}).get("body_markdown") is not None
-    values = {
+    values: dict[str, Any] = {
         "title": document["title"],
         "slug": document["slug"],
         "summary": document["summary"],
         "publish_at": "",
+        "kicker": document["kicker"],
+        "category": document["category"],
+        "reading_time_minutes": document["reading_time_minutes"] or "",
+        "author": document["author"] or "",
+        "tags": document["tags"],
     }
     if markdown:
         values["body_markdown"] = as_markdown.to_markdown(session, article.body)
@@ -232,6 +239,8 @@ def _editor(
         "may": _may(person, article),
         "other_locales": locales.configured()[1:],
         "translated": documents.translated(session, kinds.ARTICLE, article.id or 0),
+        "authors": session.exec(select(Author).order_by(col(Author.name)).limit(CHOICES)).all(),
+        "tags": session.exec(select(Tag).order_by(col(Tag.name)).limit(CHOICES)).all(),
     }
 
 
@@ -252,13 +261,19 @@ def save_article(
     action: Text = "save",
     publish_at: Text = "",
     zone: Text = "",
+    kicker: Text = "",
+    category: Text = "",
+    reading_time: Text = "",
+    author: Text = "",
+    tags: Annotated[list[str] | None, Form(max_length=20)] = None,
+    labels: Text = "",
 ) -> Response:
     """Saves the editor's fields, and does what the button said: save, publish, unpublish,
     schedule (``publish_at`` in the editor's time zone, ``zone``, stored in UTC), or save
     and go on in the other mode of the body (``markdown``, ``rich``). Under the ETag the
     editor was opened with: a save over someone else's is refused (412)."""
     request, session = post.request, post.session
-    sent = {
+    sent: dict[str, Any] = {
         "title": title,
         "slug": slug,
         "summary": summary,
@@ -267,6 +282,15 @@ def save_article(
         "publish_at": publish_at,
         "etag": etag,
     }
+    if labels:  # the form carried the article's other fields (a form without them keeps them)
+        sent |= {
+            "kicker": kicker,
+            "category": category,
+            "reading_time_minutes": reading_time,
+            "author": author,
+            "tags": [t[:120] for t in tags or []],
+            "labels": labels,
+        }
     try:
         patch = _patch(session, sent, action, publish_at, zone)
         row = editing.room("articles").update(
@@ -299,6 +323,17 @@ def _patch(
     blocks = _body(session, sent)
     if blocks is not None:
         patch["body"] = blocks
+    if sent.get("labels"):
+        minutes = str(sent["reading_time_minutes"]).strip()
+        if minutes and not (minutes.isdigit() and len(minutes) < 6):
+            raise InvalidBody.at(["body", "reading_time_minutes"], "a whole number of minutes")
+        patch |= {
+            "kicker": sent["kicker"],
+            "category": sent["category"],
+            "reading_time_minutes": int(minutes) if minutes else None,
+            "author": sent["author"] or None,
+            "tags": sent["tags"],
+        }
     if action not in ACTIONS:
         raise InvalidBody.at(["body", "action"], "save, publish, unpublish or schedule")
     return patch | forms.workflow(action, publish_at, zone)

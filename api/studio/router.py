@@ -14,13 +14,13 @@ from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 from starlette.responses import Response
 
-from api.core import locales, sealed
+from api.core import db, locales, sealed
 from api.core.db import SessionDep
 from api.core.errors import FolioError, Forbidden, Unauthorized
 from api.people import passwords, sessions
 from api.people import service as people
 from api.people.models import User
-from api.studio import admin, articles, dashboard, documents, guard, lists, media
+from api.studio import admin, articles, dashboard, documents, forms, guard, lists, media
 from api.studio import translations as studio_translations
 from api.studio.pages import Person, Post, SignedIn, SignIn, page, redirect
 from api.web.ratelimit import Limiter, client_address
@@ -225,7 +225,33 @@ def _account(request: Request, session: Session, person: SignedIn) -> dict[str, 
         ],
         "recovery_left": sessions.recovery_codes_left(session, person.user),
         "csrf": guard.session_csrf(request),
+        "done": "Password changed: your other sessions have ended."
+        if request.query_params.get("done") == "password"
+        else None,
     }
+
+
+@router.post("/account/password")
+def change_password(post: Post, current: Secret = "", password: Secret = "") -> Response:
+    """A new password, the current one given first (a wrong one counts as a failed sign-in);
+    every session of the person ends, and this browser gets a new one."""
+    request, session, user = post.request, post.session, post.person.user
+    try:
+        failed = _throttled(request, user.email)
+        if not passwords.verify(user.password_hash, current):
+            failed()
+            raise Forbidden("The current password is wrong.")
+        checked = passwords.checked(password, user.email, ("body", "password"))
+        db.begin_write(session)
+        people.set_password(session, user, checked, action="password-changed")
+        session.commit()
+    except FolioError as exc:
+        session.rollback()
+        words = forms.errors_of(exc, ("password",))
+        shown = words.get("password") or words.get("form") or exc.detail
+        context = {**_account(request, session, post.person), "password_error": shown}
+        return page(request, "account.html", context, status=exc.status)
+    return _start(request, session, user, "/studio/account?done=password")
 
 
 @router.post("/sessions/{session_id}/end")

@@ -187,6 +187,8 @@ def test_a_contributors_day(live_server: str, fresh_database: Database, chromium
     # By keyboard alone: from the summary, Tab reaches the toolbar (its focus visible), then
     # on through the body to Save, which Enter presses.
     page.get_by_label("Summary").focus()
+    page.keyboard.press("Tab")  # the closed disclosure of the article's other fields
+    expect(page.get_by_text("Kicker, category, author and tags")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Bold", exact=True)).to_be_focused()
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"

@@ -15,7 +15,7 @@ from api.articles.models import Article, ArticleInput
 from api.assets import service as assets
 from api.people.rules import Actor
 from tests.assets.images import png
-from tests.studio.test_article_pages import JSON, SCRIPT, as_person, editor_form, new_draft
+from tests.studio.test_article_pages import JSON, SCRIPT, as_person, csrf_of, editor_form, new_draft
 
 ROLE = {"type": "link", "attrs": {"roleId": 2}}
 CAIO_DOC = {
@@ -219,3 +219,52 @@ def test_a_link_an_image_or_an_embed_is_chosen_from_a_search(
     client.post("/studio/sign-out", data={"csrf": ""})
     client.cookies.clear()
     assert client.get("/studio/find/links", follow_redirects=False).status_code == 303
+
+
+def test_the_articles_other_fields_are_edited_beside_its_words(
+    client: TestClient, session: Session
+) -> None:
+    user = as_person(client, session, "editor")
+    for kind, name in (("authors", "Ada Writer"), ("tags", "Strategy"), ("tags", "Hiring")):
+        new = client.get(f"/studio/{kind}/new")
+        client.post(f"/studio/{kind}", data={"csrf": csrf_of(new), "name": name})
+    article_id = new_draft(client, "With a byline")
+    page = client.get(f"/studio/articles/{article_id}")
+    for label in ("Kicker", "Category", "Reading time (minutes)", "Author"):
+        assert f">{label}</label>" in page.text
+    assert "<legend>Tags</legend>" in page.text
+    form = editor_form(client, article_id)
+    sent = {**form, "labels": "1", "kicker": "Explainer", "category": "Roles",
+            "reading_time": "7", "author": "ada-writer", "tags": ["strategy", "hiring"],
+            "action": "publish"}  # fmt: skip
+    saved = client.post(f"/studio/articles/{article_id}", data=sent, follow_redirects=False)
+    assert saved.status_code == 303, saved.text[:800]
+    public = client.get(f"/v1/articles/{article_id}").json()
+    assert (public["kicker"], public["category"], public["reading_time_minutes"]) == (
+        "Explainer", "Roles", 7
+    )  # fmt: skip
+    assert public["author"]["name"] == "Ada Writer"
+    assert [t["slug"] for t in public["tags"]] == ["strategy", "hiring"]
+    # A form without these fields (an old page, a script) leaves them as they are.
+    form = editor_form(client, article_id)
+    client.post(f"/studio/articles/{article_id}", data={**form, "title": "Renamed"})
+    assert client.get(f"/v1/articles/{article_id}").json()["kicker"] == "Explainer"
+    # Bad values: said next to their field, nothing written.
+    version = session.get(Article, article_id).version  # type: ignore[union-attr]
+    form = editor_form(client, article_id)
+    for bad, where in (
+        ({"reading_time": "soon"}, "reading_time_minutes"),
+        ({"author": "nobody-at-all"}, "author"),
+        ({"tags": ["no-such-tag"]}, "tags"),
+        ({"kicker": "k" * 61}, "kicker"),
+    ):
+        answer = client.post(
+            f"/studio/articles/{article_id}", data={**sent, **form, "action": "save", **bad}
+        )
+        assert answer.status_code == 422, bad
+        assert re.search(rf'id="{where}-error" class="error">[^<]+<', answer.text), (
+            bad, re.findall(r'class="error">[^<]+<', answer.text)
+        )  # fmt: skip
+    session.expire_all()
+    assert session.get(Article, article_id).version == version  # type: ignore[union-attr]
+    del user

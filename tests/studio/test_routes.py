@@ -55,6 +55,7 @@ ORDER = {role: n for n, role in enumerate(ROLES)}
 ROUTES: list[tuple[str, str, Any, str]] = [
     ("GET", "/studio", None, "anyone"),
     ("GET", "/studio/account", None, "anyone"),
+    ("POST", "/studio/account/password", {"current": "wrong", "password": "y" * 14}, "nobody"),
     ("GET", "/studio/two-factor", None, "anyone"),
     ("POST", "/studio/two-factor", {"code": "000000", "setup": "x"}, "nobody"),  # expired setup
     ("POST", "/studio/sessions/{session}/end", {}, "anyone"),
