@@ -33,6 +33,7 @@ from api.people.models import UserRole
 from api.web.http import (
     PRIVATE_CACHE,
     NoQueryDep,
+    content_disposition,
     encode,
     make_etag,
     no_content,
@@ -186,8 +187,8 @@ def get_asset_file(
     if key is None:  # a CDN in front drops it when the content that shows it goes
         headers.update(surrogate_headers(request))
     if not media_type.startswith("image/"):
-        disposition = asset.filename.replace('"', "") or f"asset-{asset.id}"
-        headers["Content-Disposition"] = f'attachment; filename="{disposition}"'
+        name = asset.filename or f"asset-{asset.id}"
+        headers["Content-Disposition"] = content_disposition("attachment", name)
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     return Response(data, media_type=media_type, headers=headers)

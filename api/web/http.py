@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from itertools import accumulate
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import anyio
 import orjson
@@ -47,6 +48,18 @@ MARKDOWN = "text/markdown; charset=utf-8"
 
 def public_cache_control() -> str:
     return f"public, max-age={get_settings().cache_max_age}, stale-while-revalidate=300"
+
+
+def content_disposition(kind: str, filename: str) -> str:
+    """A Content-Disposition header for ``filename`` whatever it holds (RFC 6266): an ASCII
+    ``filename`` every client reads (other characters, quotes, backslashes and controls
+    as ``_``), and, when it differs, the exact name as UTF-8 in ``filename*`` (RFC 8187).
+    Written here because Starlette does this only inside FileResponse, for files on disk."""
+    plain = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in filename)
+    header = f'{kind}; filename="{plain}"'
+    if plain != filename:
+        header += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return header
 
 
 def make_etag(body: bytes) -> str:

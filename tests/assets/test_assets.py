@@ -5,6 +5,7 @@ import io
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx2 as httpx
 import pytest
@@ -187,6 +188,33 @@ def test_other_files_are_kept_as_what_they_are(client: TestClient, keys: Keys) -
     assert (pdf["media_type"], pdf["width"]) == ("application/pdf", None)
     other = uploaded(client, keys, b"just some bytes", filename="notes.bin")
     assert (other["media_type"], other["filename"]) == ("application/octet-stream", "notes.bin")
+
+
+@pytest.mark.parametrize(
+    ("filename", "plain"),
+    [
+        ("notes.bin", None),
+        ("Übersicht “Q3”.pdf", "_bersicht _Q3_.pdf"),
+        ('a "quoted"\\name\r\n.pdf', "a _quoted__name__.pdf"),
+        ("", None),
+    ],
+)
+def test_a_download_is_named_whatever_its_file_name_holds(
+    client: TestClient, keys: Keys, filename: str, plain: str | None
+) -> None:
+    """Any name (accents, quotes, a line break) names the download, never breaks the header:
+    an ASCII ``filename`` for every client, the exact name in ``filename*`` (RFC 8187)."""
+    made = uploaded(client, keys, b"%PDF-1.7\n% " + filename.encode() + b"\n", filename=filename)
+    answer = client.get(f"/v1/assets/{made['id']}/file", headers=keys.auth("read"))
+    assert answer.status_code == 200
+    header = answer.headers["content-disposition"]
+    if not filename:
+        assert header == f'attachment; filename="asset-{made["id"]}"'
+    elif plain is None:
+        assert header == f'attachment; filename="{filename}"'
+    else:
+        assert header.startswith(f"attachment; filename=\"{plain}\"; filename*=UTF-8''")
+        assert unquote(header.split("UTF-8''")[1]) == made["filename"]
 
 
 def test_files_over_the_limit_are_413(database: Database, session: Session, keys: Keys) -> None:
