@@ -12,7 +12,7 @@ from typing import Annotated, Any, get_origin
 from urllib.parse import urlencode
 
 from annotated_types import MaxLen
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Form, Path, Request
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from starlette.datastructures import FormData
@@ -26,7 +26,7 @@ from api.core.fields import MAX_ID
 from api.history import service as history
 from api.people.rules import Actor
 from api.studio import forms, grid, guard
-from api.studio.pages import Person, SignedIn, page, redirect
+from api.studio.pages import Person, Post, SignedIn, page, redirect
 from api.translations.models import Translation
 from api.trash import service as trash
 from api.web.http import make_etag
@@ -35,6 +35,7 @@ from api.web.pagination import PageParams
 router = APIRouter(prefix="/studio", include_in_schema=False)
 DocumentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Number = Annotated[int, Path(ge=1, le=MAX_ID)]
+Text = Annotated[str, Form(max_length=1000)]
 MAX_FIELDS = 4200  # a comparison's grid: 200 rows of 20 cells, and the rest
 
 
@@ -291,16 +292,9 @@ def _save(kind: kinds.Kind) -> Callable[..., Any]:
 
 
 def _delete(kind: kinds.Kind) -> Callable[..., Any]:
-    async def delete(
-        request: Request, session: SessionDep, person: Person, document_id: DocumentId
-    ) -> Response:
-        form = await _form(request)
-        editing.room(kind.collection).delete(
-            session,
-            str(document_id),
-            key=editing_actor(person),
-            if_match=str(form.get("etag") or "") or None,
-        )
+    def delete(post: Post, document_id: DocumentId, etag: Text = "") -> Response:
+        room = editing.room(kind.collection)
+        room.delete(post.session, str(document_id), key=post.actor, if_match=etag or None)
         query = urlencode({"done": "deleted", "trashed": document_id})
         return redirect(f"/studio/{kind.collection}?{query}")
 
@@ -309,11 +303,8 @@ def _delete(kind: kinds.Kind) -> Callable[..., Any]:
 
 
 def _undelete(kind: kinds.Kind) -> Callable[..., Any]:
-    async def undelete(
-        request: Request, session: SessionDep, person: Person, document_id: DocumentId
-    ) -> Response:
-        await _form(request)
-        trash.restore(session, kind.collection, document_id, key=editing_actor(person))
+    def undelete(post: Post, document_id: DocumentId) -> Response:
+        trash.restore(post.session, kind.collection, document_id, key=post.actor)
         return redirect(f"/studio/{kind.collection}/{document_id}?done=back")
 
     undelete.__name__ = f"studio_undelete_{kind.name}"
@@ -368,17 +359,9 @@ def compare(
 
 
 def _restore_revision(kind: kinds.Kind) -> Callable[..., Any]:
-    async def restore(
-        request: Request,
-        session: SessionDep,
-        person: Person,
-        document_id: DocumentId,
-        number: Number,
-    ) -> Response:
-        await _form(request)
-        editing.room(kind.collection).restore(
-            session, str(document_id), number, key=editing_actor(person), if_match=None
-        )
+    def restore(post: Post, document_id: DocumentId, number: Number) -> Response:
+        room = editing.room(kind.collection)
+        room.restore(post.session, str(document_id), number, key=post.actor, if_match=None)
         return redirect(f"/studio/{kind.collection}/{document_id}?done=restored")
 
     restore.__name__ = f"studio_restore_{kind.name}"
