@@ -15,10 +15,10 @@ STYLE = (
     "table{width:100%;border-collapse:collapse;min-width:320px}"
     "caption{text-align:left;font-weight:700;font-size:1.15em;padding:0 0 10px}"
     "th,td{text-align:left;vertical-align:top;padding:8px 10px;border-top:1px solid #cbd5e1}"
-    "thead th{border-top:0;color:#0d9488;font-size:.9em;text-transform:uppercase;"
+    "thead th{border-top:0;color:#0f766e;font-size:.9em;text-transform:uppercase;"
     "letter-spacing:.03em}"
     "tbody th{font-weight:600;width:22%}"
-    "a{color:#0d9488}"
+    "a{color:#0f766e}"
     ".source{margin:10px 0 0;font-size:.85em;color:#475569}"
     "@media (max-width:480px){body{font-size:13px}th,td{padding:6px}}"
 )

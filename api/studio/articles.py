@@ -36,7 +36,7 @@ from api.people.rules import Actor
 from api.previews import service as previews
 from api.previews.models import PreviewLinkCreate
 from api.roles.models import Role
-from api.studio import documents, forms, guard
+from api.studio import documents, forms, guard, media
 from api.studio.pages import Person, Post, Posted, SignedIn, page, redirect
 from api.trash import service as trash
 from api.web.http import make_etag
@@ -49,6 +49,8 @@ Summary = Annotated[str, Form(max_length=5000)]
 Document = Annotated[str, Form(max_length=4_000_000)]
 # The body as Markdown, in the Markdown mode (the API's limit for ``body_markdown``).
 MarkdownText = Annotated[str | None, Form(max_length=200_000)]
+Address = Annotated[str, Form(max_length=2000)]
+SEO = ("meta_title", "meta_description", "canonical_url", "image")  # an article's seo
 ArticleId = Annotated[int, Path(ge=1, le=MAX_ID)]
 STATUSES = ("draft", "scheduled", "published")
 SORTS = {
@@ -67,7 +69,7 @@ DONE = {
 ACTIONS = (*forms.WORKFLOW, "markdown", "rich")
 # Where a problem is shown.
 FIELDS = ("title", "slug", "summary", "body", "publish_at", "kicker", "category",
-          "reading_time_minutes", "author", "tags")  # fmt: skip
+          "reading_time_minutes", "author", "tags", "cover", *SEO)  # fmt: skip
 
 
 def actor(person: SignedIn) -> Actor:
@@ -217,6 +219,8 @@ def _editor(
         "reading_time_minutes": document["reading_time_minutes"] or "",
         "author": document["author"] or "",
         "tags": document["tags"],
+        "cover": document["cover"],
+        **{name: document["seo"].get(name) for name in SEO},
     }
     if markdown:
         values["body_markdown"] = as_markdown.to_markdown(session, article.body)
@@ -226,6 +230,15 @@ def _editor(
     values.update(
         {k: v for k, v in (sent or {}).items() if v is not None and (v or k != "body_doc")}
     )
+    if isinstance(values["cover"], str):  # as a refused form chose it
+        chosen = values["cover"]
+        values["cover"] = (
+            int(chosen)
+            if chosen.isdigit()
+            else None
+            if chosen == media.NO_COVER
+            else document["cover"]
+        )
     return {
         "markdown": markdown,
         "markdown_lost": _listed(lost) if lost else "",
@@ -241,6 +254,7 @@ def _editor(
         "translated": documents.translated(session, kinds.ARTICLE, article.id or 0),
         "authors": session.exec(select(Author).order_by(col(Author.name)).limit(CHOICES)).all(),
         "tags": session.exec(select(Tag).order_by(col(Tag.name)).limit(CHOICES)).all(),
+        "covers": media.cover_choices(session, values["cover"]),
     }
 
 
@@ -267,6 +281,12 @@ def save_article(
     author: Text = "",
     tags: Annotated[list[str] | None, Form(max_length=20)] = None,
     labels: Text = "",
+    cover: Text = "",
+    meta_title: Text = "",
+    meta_description: Text = "",
+    canonical_url: Address = "",
+    image: Address = "",
+    seo: Text = "",
 ) -> Response:
     """Saves the editor's fields, and does what the button said: save, publish, unpublish,
     schedule (``publish_at`` in the editor's time zone, ``zone``, stored in UTC), or save
@@ -290,6 +310,15 @@ def save_article(
             "author": author,
             "tags": [t[:120] for t in tags or []],
             "labels": labels,
+        }
+    if seo:  # the form carried the cover and the fields for search engines
+        sent |= {
+            "cover": cover,
+            "meta_title": meta_title,
+            "meta_description": meta_description,
+            "canonical_url": canonical_url,
+            "image": image,
+            "seo": seo,
         }
     try:
         patch = _patch(session, sent, action, publish_at, zone)
@@ -334,6 +363,9 @@ def _patch(
             "author": sent["author"] or None,
             "tags": sent["tags"],
         }
+    if sent.get("seo"):
+        patch |= media.cover_sent(sent["cover"])
+        patch["seo"] = {name: sent[name].strip() or None for name in SEO}
     if action not in ACTIONS:
         raise InvalidBody.at(["body", "action"], "save, publish, unpublish or schedule")
     return patch | forms.workflow(action, publish_at, zone)

@@ -19,14 +19,17 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api import editing
+from api.comparisons import service as comparisons
 from api.core import kinds, locales
+from api.core.config import get_settings
 from api.core.db import SessionDep
 from api.core.errors import FolioError, InvalidBody, StalePrecondition
 from api.core.fields import MAX_ID
 from api.history import service as history
 from api.people.rules import Actor
-from api.studio import forms, grid, guard
-from api.studio.pages import Person, Post, SignedIn, page, redirect
+from api.sharing import embed
+from api.studio import forms, grid, guard, media
+from api.studio.pages import NO_STORE, Person, Post, SignedIn, page, redirect
 from api.translations.models import Translation
 from api.trash import service as trash
 from api.web.http import make_etag
@@ -36,7 +39,7 @@ router = APIRouter(prefix="/studio", include_in_schema=False)
 DocumentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Number = Annotated[int, Path(ge=1, le=MAX_ID)]
 Text = Annotated[str, Form(max_length=1000)]
-MAX_FIELDS = 4200  # a comparison's grid: 200 rows of 20 cells, and the rest
+MAX_FIELDS = 12_500  # a comparison's grid: 200 rows of 20 cells with notes and sources
 
 
 @dataclass(frozen=True)
@@ -83,8 +86,15 @@ def editing_actor(person: SignedIn) -> Actor:
     return Actor(person.user, None)
 
 
-def _values(kind: kinds.Kind, document: dict[str, Any]) -> dict[str, str]:
-    values = {"slug": str(document.get("slug") or "")}
+def has_cover(kind: kinds.Kind) -> bool:
+    """Whether documents of ``kind`` have a cover (their room's input shape says so)."""
+    return "cover" in editing.room(kind.collection).model.model_fields
+
+
+def _values(kind: kinds.Kind, document: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {"slug": str(document.get("slug") or "")}
+    if has_cover(kind):
+        values["cover"] = document.get("cover")
     for field in fields_of(kind):
         value = document.get(field.name)
         values[field.name] = "\n".join(value or []) if field.many else str(value or "")
@@ -106,6 +116,9 @@ def _sent_fields(kind: kinds.Kind, form: FormData) -> dict[str, Any]:
     slug = str(form.get("slug") or "").strip()
     if slug:
         sent["slug"] = slug
+    if has_cover(kind):
+        cover = form.get("cover")
+        sent |= media.cover_sent(cover if isinstance(cover, str) else None)
     return sent
 
 
@@ -206,6 +219,7 @@ def _editor(
         "errors": errors or {},
         "etag": etag if etag is not None else make_etag(editing.etag_body(public)),
         "part": grid.part(session, kind, shown),
+        "covers": media.cover_choices(session, shown.get("cover")) if has_cover(kind) else None,
         "unsaved": unsaved,
         "other_locales": locales.configured()[1:] if kind.translatable else (),
         "translated": translated(session, kind, row.id) if kind.translatable else {},
@@ -251,9 +265,9 @@ def _save(kind: kinds.Kind) -> Callable[..., Any]:
         room = editing.room(kind.collection)
         action = str(form.get("action") or "save")
         etag = str(form.get("etag") or "")
-        document = room.kind.document(session, row) | _sent_fields(kind, form)
+        document = room.kind.document(session, row)
         try:
-            document = grid.sent(kind, form, document, session)
+            document = grid.sent(kind, form, document | _sent_fields(kind, form), session)
             if grid.changes(kind, action):
                 role = str(form.get("add_role") or "")
                 document = grid.change(kind, action, document, session, role=role)
@@ -278,7 +292,10 @@ def _save(kind: kinds.Kind) -> Callable[..., Any]:
         except FolioError as exc:
             session.rollback()
             row = _find(session, kind, document_id)
-            errors = forms.errors_of(exc, (*(f.name for f in fields_of(kind)), "slug", "rows"))
+            names = (*(f.name for f in fields_of(kind)), "slug", "rows", "cover")
+            errors = forms.errors_of(exc, names)
+            if said := grid.located(kind, exc, document, session):
+                errors["rows"] = said
             if isinstance(exc, StalePrecondition):
                 errors = {"form": f"Someone else saved this {kind.name} since you opened it."}
             context = _editor(
@@ -366,6 +383,27 @@ def _restore_revision(kind: kinds.Kind) -> Callable[..., Any]:
 
     restore.__name__ = f"studio_restore_{kind.name}"
     return restore
+
+
+# --- A comparison as readers get it ------------------------------------------------------------
+
+
+@router.get("/comparisons/{document_id}/embed")
+def comparison_embed(
+    request: Request, session: SessionDep, person: Person, document_id: DocumentId
+) -> Response:
+    """The comparison's public embed (what oEmbed frames on other sites), drawn from what is
+    saved, drafts too, for the editor's frame beside the grid."""
+    del request, person
+    table = comparisons.get_comparison(session, str(document_id), preview=True)
+    headers = {
+        **NO_STORE,
+        "Content-Security-Policy": embed.content_security_policy(["'self'"]),
+        "X-Frame-Options": "SAMEORIGIN",
+        "Content-Language": table.locale,
+    }
+    shown = embed.embed_page(table, site_name=get_settings().site_name)
+    return Response(shown, media_type="text/html", headers=headers)
 
 
 for _kind in kinds.KINDS:

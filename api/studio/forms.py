@@ -24,27 +24,30 @@ DONE = {
 
 
 def errors_of(exc: FolioError, fields: tuple[str, ...]) -> dict[str, str]:
-    """A problem's messages by the editor's field they concern (one of ``fields``; ``form``
-    for the rest); a line of Markdown named first."""
+    """A problem's messages by the editor's field they concern (the most precise of
+    ``fields`` its place names: ``canonical_url`` for ``seo.canonical_url``; ``form`` for the
+    rest); a line of Markdown named first."""
     errors: dict[str, str] = {}
     for error in getattr(exc, "errors", None) or []:
         loc = [str(part) for part in error.get("loc", [])]
-        name = loc[1] if len(loc) > 1 and loc[0] == "body" else "form"
-        name = name if name in fields else "form"
-        words = _words(str(error.get("msg", "")))
-        errors.setdefault(name, f"Line {error['line']}: {words}" if "line" in error else words)
+        named = [part for part in loc[1:] if part in fields] if loc[:1] == ["body"] else []
+        name = named[-1] if named else "form"
+        said = words(str(error.get("msg", "")))
+        errors.setdefault(name, f"Line {error['line']}: {said}" if "line" in error else said)
     if not errors:
         errors["form"] = exc.detail
     return errors
 
 
-def _words(message: str) -> str:
+def words(message: str) -> str:
     """A validator's message as a writer reads it."""
     message = message.removeprefix("Value error, ")
     if message.startswith("String should have at most"):
         return message.replace("String should have", "This is too long: it may have")
     if message.startswith("String should have at least"):
         return "This cannot be empty."
+    if message.startswith("String should match pattern") and "https?" in message:
+        return "Use a web address that starts with https:// or http://."
     if message.startswith("String should match pattern"):
         return "Use lowercase letters, digits and hyphens only."
     return message[:1].upper() + message[1:]

@@ -4,8 +4,9 @@ The grid is a form: each row's dimension and each cell a field, each row and rol
 buttons (move up or down, left or right, remove), "Add row" and "Add role". A button of the
 grid changes the grid shown, unsaved, until Save (a row needs its dimension before it can be
 saved); its script (``api/studio/static/grid.js``) adds a spreadsheet's keys and pasting a
-range. A cell's note and source, which the grid does not show, are kept as they were, by the
-row's id and the role's slug. Other kinds hold nothing beyond their plain fields: every
+range. A cell's note and source are a row's "Notes" (after its cells, out of the way of the
+keys that move between cells); a form without them keeps them as they were, by the row's id
+and the role's slug. Other kinds hold nothing beyond their plain fields: every
 function here is a no-op for them."""
 
 from typing import Any
@@ -17,6 +18,7 @@ from api.core import kinds
 from api.core.errors import InvalidBody
 from api.core.workflow import not_trashed
 from api.roles.models import Role
+from api.studio import forms
 
 MAX_ROWS = 200
 MAX_ROLES = 20
@@ -59,10 +61,17 @@ def part(session: Session, kind: kinds.Kind, document: dict[str, Any]) -> Any:
     return {
         "subjects": [(slug, names.get(slug, slug)) for slug in subjects],
         "rows": document.get("rows", []),
+        "noted": [_noted(row, subjects) for row in document.get("rows", [])],
         "dimension_label": document.get("dimension_label", "Dimension"),
         "addable": [r for r in roles if r.slug not in subjects],
         "full": len(subjects) >= MAX_ROLES,
     }
+
+
+def _noted(row: dict[str, Any], subjects: list[str]) -> int:
+    """How many of the row's cells have a note or a source."""
+    cells = [row.get("cells", {}).get(slug) for slug in subjects]
+    return sum(1 for c in cells if isinstance(c, dict) and (c.get("note") or c.get("source_url")))
 
 
 def sent(
@@ -84,13 +93,41 @@ def sent(
         for slug in subjects:
             text = str(form.get(f"row-{i}-cell-{slug}") or "")
             old = (kept or {}).get("cells", {}).get(slug) or {}
-            if text or old.get("note") or old.get("source_url"):
-                cells[slug] = {**(old if isinstance(old, dict) else {}), "text": text}
+            cell = {**(old if isinstance(old, dict) else {}), "text": text}
+            for name, field in (("note", "note"), ("source_url", "source")):
+                if f"row-{i}-{field}-{slug}" in form:  # else as it was
+                    cell[name] = str(form.get(f"row-{i}-{field}-{slug}") or "").strip() or None
+            if text or cell.get("note") or cell.get("source_url"):
+                cells[slug] = cell
         row: dict[str, Any] = {"dimension": str(form.get(f"row-{i}-dimension") or "")}
         if kept is not None:
             row["id"] = kept["id"]
         rows.append(row | {"cells": cells})
     return document | {"subjects": subjects, "rows": rows}
+
+
+def located(kind: kinds.Kind, exc: Exception, document: dict[str, Any], session: Session) -> str:
+    """The grid's first problem, said with the row and the cell it is in ("Primary job,
+    Fractional CAIO: use a web address …"); empty when the problem is not in a row."""
+    if kind is not kinds.COMPARISON:
+        return ""
+    rows = document.get("rows", [])
+    found = getattr(exc, "errors", None) or []
+    # A cell is a text or an object (a union): the object's complaint says what is wrong.
+    for error in sorted(found, key=lambda e: "CellInput" not in map(str, e.get("loc", []))):
+        loc = [str(part) for part in error.get("loc", [])]
+        if loc[:2] != ["body", "rows"] or len(loc) < 3 or not loc[2].isdigit():
+            continue
+        at = int(loc[2])
+        if at >= len(rows):
+            continue
+        where = rows[at].get("dimension") or f"Row {at + 1}"
+        if len(loc) > 4 and loc[3] == "cells":
+            role = session.exec(select(Role.name).where(Role.slug == loc[4])).first()
+            where += f", {role or loc[4]}"
+        said = forms.words(str(error.get("msg", "")))
+        return f"{where}: {said[:1].lower()}{said[1:]}"
+    return ""
 
 
 def _count(value: Any) -> int:

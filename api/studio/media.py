@@ -7,14 +7,14 @@ saying where). An asset's file is served here to a signed-in person, drafts' ima
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import JSONResponse, Response
 
 from api.assets import replace
 from api.assets import service as assets
-from api.assets.models import AssetListQuery, AssetPatch, RenditionQuery
+from api.assets.models import Asset, AssetListQuery, AssetPatch, RenditionQuery
 from api.core.db import SessionDep
 from api.core.errors import FolioError, InvalidBody, StillReferenced
 from api.core.fields import MAX_ID
@@ -185,3 +185,34 @@ def media_file(
     if not media_type.startswith("image/"):
         headers["Content-Disposition"] = "attachment"
     return Response(data, media_type=media_type, headers=headers)
+
+
+# --- Covers (articles', roles') ------------------------------------------------------------------
+
+COVERS = 12  # the latest described images a cover chooser shows before any search
+NO_COVER = "none"
+
+
+def cover_choices(session: Session, current: int | None) -> list[Any]:
+    """What a cover chooser is drawn with: the current cover first, then the latest described
+    images (its search finds the others)."""
+    described = (col(Asset.media_type).startswith("image/"), Asset.alt != "")
+    latest = session.exec(
+        select(Asset).where(*described).order_by(col(Asset.id).desc()).limit(COVERS)
+    ).all()
+    chosen = next((a for a in latest if a.id == current), None)
+    if chosen is None and current:
+        chosen = session.get(Asset, current)
+    return ([chosen] if chosen is not None else []) + [a for a in latest if a.id != current]
+
+
+def cover_sent(value: str | None) -> dict[str, Any]:
+    """The cover a form chose, as the document has it (``{}``: the form did not say, the
+    cover stays as it is)."""
+    if value is None or value == "":
+        return {}
+    if value == NO_COVER:
+        return {"cover": None}
+    if not value.isdigit() or not 0 < int(value) <= MAX_ID:
+        raise InvalidBody.at(["body", "cover"], "choose an image, or no cover")
+    return {"cover": int(value)}

@@ -10,7 +10,7 @@ from api.core.config import REPO_ROOT
 
 EDITOR = REPO_ROOT / "api" / "studio" / "editor"
 STATIC = REPO_ROOT / "api" / "studio" / "static"
-BUILT = ("editor.js", "htmx.min.js")
+BUILT = ("editor.js", "pickers.js", "htmx.min.js")
 
 
 def test_the_committed_scripts_are_what_their_source_builds(tmp_path: Path) -> None:

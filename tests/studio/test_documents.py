@@ -20,11 +20,12 @@ def form_of(page: Any) -> dict[str, Any]:
     """The fields a browser would post from the editor's page (every input and text area,
     the grid's roles in order)."""
     text = page.text
-    sent: dict[str, Any] = {
-        name: value
-        for name, value in re.findall(r'<input[^>]* name="([^"]+)" value="([^"]*)"', text)
-        if name not in ("subject",)
-    }
+    sent: dict[str, Any] = {}
+    for tag in re.findall(r"<input[^>]*>", text):
+        found = re.search(r' name="([^"]+)" value="([^"]*)"', tag)
+        chosen = 'type="radio"' not in tag or " checked" in tag
+        if found and chosen and found[1] != "subject":
+            sent[found[1]] = found[2]
     for name, value in re.findall(
         r'<textarea id="[^"]+" name="([^"]+)"[^>]*>([^<]*)</textarea>', text
     ):
@@ -277,6 +278,68 @@ def test_the_seed_comparison_keeps_its_notes_when_its_grid_is_saved(
         for slug, cell in old["cells"].items():
             assert cell.get("note") == new["cells"][slug].get("note")
             assert cell.get("source_url") == new["cells"][slug].get("source_url")
+
+
+def test_a_cells_note_and_source_are_written_in_its_rows_notes(
+    client: TestClient, session: Session
+) -> None:
+    as_person(client, session, "editor")
+    page = client.get("/studio/comparisons/1")
+    assert ">Note: Fractional CAIO on Primary job</label>" in page.text
+    assert ">Source: Fractional CAIO on Primary job</label>" in page.text
+    sent = form_of(page) | {
+        "row-0-note-fractional-caio": "  Seen in job posts of 2025  ",
+        "row-0-source-fractional-caio": "https://example.com/survey",
+        "row-1-note-ai-operating-partner": "",
+    }
+    saved = client.post("/studio/comparisons/1", data=sent, follow_redirects=False)
+    assert saved.status_code == 303, saved.text[:800]
+    cell = client.get("/v1/comparisons/1").json()["rows"][0]["cells"]["fractional-caio"]
+    assert cell["note"] == "Seen in job posts of 2025"
+    assert cell["source_url"] == "https://example.com/survey"
+    page = client.get("/studio/comparisons/1")
+    assert "Seen in job posts of 2025</textarea>" in page.text
+    assert re.search(r"<summary>Notes \(\d+\)<span", page.text)
+    # Emptied, they are gone; a source that is no web address is refused, nothing written.
+    version = session.exec(select(Comparison.version).where(Comparison.id == 1)).one()
+    bad = form_of(page) | {"row-0-source-fractional-caio": "ftp://example.com/x"}
+    refused = client.post("/studio/comparisons/1", data=bad)
+    assert refused.status_code == 422
+    assert "Primary job, Fractional CAIO: use a web address" in refused.text
+    session.expire_all()
+    assert session.exec(select(Comparison.version).where(Comparison.id == 1)).one() == version
+    emptied = form_of(page) | {"row-0-note-fractional-caio": "", "row-0-source-fractional-caio": ""}
+    client.post("/studio/comparisons/1", data=emptied)
+    cell = client.get("/v1/comparisons/1").json()["rows"][0]["cells"]["fractional-caio"]
+    assert cell.get("note") is None
+    assert cell.get("source_url") is None
+
+
+def test_the_grid_shows_the_table_as_readers_get_it(client: TestClient, session: Session) -> None:
+    as_person(client, session, "author")
+    page = client.get("/studio/comparisons/1")
+    assert 'src="/studio/comparisons/1/embed"' in page.text
+    framed = client.get("/studio/comparisons/1/embed")
+    assert framed.status_code == 200
+    assert "frame-ancestors 'self'" in framed.headers["content-security-policy"]
+    assert framed.headers["cache-control"].startswith("no-store")
+    assert '<th scope="row">Primary job</th>' in framed.text
+    # A draft is shown here (what is saved), never on the public embed.
+    client.get("/studio/sign-out")
+    as_person(client, session, "editor")
+    made = client.post(
+        "/studio/comparisons",
+        data={
+            "csrf": csrf_of(client.get("/studio/comparisons/new")),
+            "title": "Draft table",
+            "subjects": ["fractional-caio"],
+        },
+        follow_redirects=False,
+    )
+    draft_id = int(made.headers["location"].split("/")[3].split("?")[0])
+    assert client.get(f"/studio/comparisons/{draft_id}/embed").status_code == 200
+    assert client.get(f"/v1/comparisons/{draft_id}/embed").status_code == 404
+    assert client.get("/studio/comparisons/999999/embed").status_code == 404
 
 
 def test_a_tag_and_an_author_are_made_renamed_and_deleted(

@@ -37,7 +37,7 @@ def sign_in(page: Page, base: str, email: str) -> None:
 
 def new_article(page: Page, title: str) -> int:
     page.get_by_role("link", name="New article").click()
-    page.get_by_label("Title").fill(title)
+    page.get_by_label("Title", exact=True).fill(title)
     page.get_by_role("button", name="Create draft", exact=True).click()
     expect(page.get_by_role("heading", name="Edit article")).to_be_visible()
     return int(page.url.split("/studio/articles/")[1].split("?")[0])
@@ -96,7 +96,7 @@ def test_an_editors_day(live_server: str, fresh_database: Database, chromium: Br
     body = page.get_by_role("textbox", name="Body")
     expect(body).to_be_visible()
     assert accessible(page) == []
-    page.get_by_label("Summary").fill("What an editor wrote today.")
+    page.get_by_label("Summary", exact=True).fill("What an editor wrote today.")
     body.click()
     page.keyboard.type("Start with the ")
     page.keyboard.type(CAIO)
@@ -125,7 +125,7 @@ def test_an_editors_day(live_server: str, fresh_database: Database, chromium: Br
     saved(page)
     expect(preview.get_by_role("img", name="A red chart")).to_be_visible()
     # Ctrl+S saves at once, too.
-    page.get_by_label("Title").fill("A day of edits, saved")
+    page.get_by_label("Title", exact=True).fill("A day of edits, saved")
     page.keyboard.press("Control+s")
     saved(page)
     # Scheduled a week ahead in the browser's time zone, then published now.
@@ -152,7 +152,7 @@ def test_an_editors_day(live_server: str, fresh_database: Database, chromium: Br
     assert image["asset"]["id"] == asset_id
     assert image["alt"] == "A red chart"
     # An edit, then the history: compare the first revision with now, restore it.
-    page.get_by_label("Title").fill("Edited after publishing")
+    page.get_by_label("Title", exact=True).fill("Edited after publishing")
     saved(page)
     page.get_by_role("link", name="History").click()
     expect(page.get_by_role("heading", name="History of", exact=False)).to_be_visible()
@@ -164,7 +164,7 @@ def test_an_editors_day(live_server: str, fresh_database: Database, chromium: Br
     first_row = page.get_by_role("row").filter(has=page.get_by_role("cell", name="1", exact=True))
     first_row.get_by_role("button", name="Restore", exact=True).click()
     expect(page.get_by_text("Restored: that revision")).to_be_visible()
-    expect(page.get_by_label("Title")).to_have_value("A day of edits")
+    expect(page.get_by_label("Title", exact=True)).to_have_value("A day of edits")
     page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     page.goto(f"{live_server}/studio/articles/{article_id}")
@@ -186,9 +186,11 @@ def test_a_contributors_day(live_server: str, fresh_database: Database, chromium
     assert accessible(page) == []
     # By keyboard alone: from the summary, Tab reaches the toolbar (its focus visible), then
     # on through the body to Save, which Enter presses.
-    page.get_by_label("Summary").focus()
+    page.get_by_label("Summary", exact=True).focus()
     page.keyboard.press("Tab")  # the closed disclosure of the article's other fields
     expect(page.get_by_text("Kicker, category, author and tags")).to_be_focused()
+    page.keyboard.press("Tab")  # the next: the cover and the fields for search engines
+    expect(page.get_by_text("Cover, search engines and sharing")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Bold", exact=True)).to_be_focused()
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"

@@ -75,6 +75,7 @@ ROUTES: list[tuple[str, str, Any, str]] = [
     ("POST", "/studio/articles/1/history/1/restore", {}, "editor"),
     ("GET", "/studio/roles", None, "anyone"),
     ("GET", "/studio/comparisons", None, "anyone"),
+    ("GET", "/studio/comparisons/1/embed", None, "anyone"),
     ("GET", "/studio/authors", None, "anyone"),
     ("GET", "/studio/tags", None, "anyone"),
     ("GET", "/studio/media", None, "anyone"),

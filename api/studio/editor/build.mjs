@@ -1,5 +1,6 @@
 // Builds the studio's scripts into a folder (api/studio/static unless one is given): the editor
-// bundled by esbuild into one ES module, and htmx as its package ships it. The output is
+// and the pickers of other pages each bundled by esbuild into one ES module, and htmx as its
+// package ships it. The output is
 // committed; tests/studio/test_assets.py builds again and compares.
 import { build } from "esbuild";
 import { copyFileSync } from "node:fs";
@@ -12,13 +13,13 @@ const out = resolve(process.argv[2] || join(here, "..", "static"));
 const require = createRequire(import.meta.url);
 
 await build({
-  entryPoints: [join(here, "src", "editor.js")],
+  entryPoints: [join(here, "src", "editor.js"), join(here, "src", "pickers.js")],
   bundle: true,
   format: "esm",
   minify: true,
   target: "es2020",
   legalComments: "none",
-  outfile: join(out, "editor.js"),
+  outdir: out,
   logLevel: "warning",
 });
 copyFileSync(require.resolve("htmx.org/dist/htmx.min.js"), join(out, "htmx.min.js"));

@@ -201,8 +201,12 @@ function renamed(event) {
   const field = event.target;
   if (!field.dataset || !field.dataset.cell || !field.dataset.cell.endsWith(",0")) return;
   const row = place(field).row;
+  const dimension = field.value || `Row ${row + 1}`;
   for (const label of field.closest("tr").querySelectorAll("label[data-role]")) {
-    label.textContent = `${field.value || `Row ${row + 1}`}, ${label.dataset.role}`;
+    const { prefix, role } = label.dataset;
+    // A cell is "Dimension, Role"; its note and source say the role first, so that a search
+    // by the cell's name finds the cell alone.
+    label.textContent = prefix ? `${prefix}${role} on ${dimension}` : `${dimension}, ${role}`;
   }
 }
 

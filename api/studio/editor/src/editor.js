@@ -3,11 +3,12 @@
 // Ctrl/Cmd+S, a conflict shown and never overwritten, and the preview beside the editor
 // redrawn as the editor types. The form works without this script: it posts the same fields.
 import { Editor } from "@tiptap/core";
+import { finder } from "./finder.js";
+import "./pickers.js";
 import { extensions } from "./schema.js";
 
 const AUTOSAVE_MS = 1200;
 const PREVIEW_MS = 400;
-const FIND_MS = 200;
 
 // The body in the rich editor: the document kept in the form's field as it changes.
 function richBody(form, changed) {
@@ -229,79 +230,6 @@ function toolbar(form, editor) {
     const block = { _type: "comparison", _key: key(), comparison_id: Number(table.value) };
     chain().insertContent({ type: "folioBlock", attrs: { key: block._key, block } }).run();
   });
-}
-
-// A dialog's search: its field asks the studio (a moment after typing stops) for what its
-// names hold, and shows the answers as choices: radio buttons (a link's target) or buttons
-// that close the dialog with their value (an image, a comparison).
-function finder(dialog) {
-  const field = dialog.querySelector("[data-find]");
-  const list = dialog.querySelector("[data-found]");
-  const style = list.dataset.found;
-  let shown = [];
-  let timer = null;
-  let asked = 0;
-  const choice = (item) => {
-    if (style === "radio") {
-      const label = document.createElement("label");
-      const radio = document.createElement("input");
-      radio.type = "radio";
-      radio.name = "target";
-      radio.value = item.value;
-      label.append(radio, ` ${item.label} (${item.kind})`);
-      return label;
-    }
-    const entry = document.createElement("li");
-    const button = document.createElement("button");
-    button.value = item.value;
-    if (style === "image") {
-      button.setAttribute("aria-label", `Insert ${item.label}`);
-      const thumb = document.createElement("img");
-      thumb.src = item.src;
-      thumb.alt = "";
-      thumb.width = 120;
-      button.append(thumb, ` ${item.label}`);
-    } else {
-      button.textContent = item.label;
-    }
-    entry.append(button);
-    return entry;
-  };
-  const search = async () => {
-    const mine = ++asked;
-    const address = `/studio/find/${field.dataset.find}?q=${encodeURIComponent(field.value)}`;
-    const response = await fetch(address, { credentials: "same-origin" }).catch(() => null);
-    if (!response || !response.ok || mine !== asked) return;
-    shown = (await response.json()).found;
-    const legend = list.querySelector("legend");
-    // A choice already made stays made when the answers are drawn again.
-    const checked = list.querySelector("input:checked");
-    const items = shown.map(choice);
-    if (checked) {
-      for (const item of items) {
-        const radio = item.querySelector("input");
-        if (radio && radio.value === checked.value) radio.checked = true;
-      }
-    }
-    if (!items.length) {
-      const none = document.createElement(style === "radio" ? "p" : "li");
-      none.textContent = "Nothing found.";
-      items.push(none);
-    }
-    list.replaceChildren(...(legend ? [legend] : []), ...items);
-  };
-  field.addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(search, FIND_MS);
-  });
-  // Enter in the search field searches at once, and never closes the dialog.
-  field.addEventListener("keydown", (event) => {
-    if (event.key !== "Enter") return;
-    event.preventDefault();
-    clearTimeout(timer);
-    search();
-  });
-  return { search, chosen: (value) => shown.find((item) => item.value === value) };
 }
 
 const form = document.getElementById("article-form");
