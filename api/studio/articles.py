@@ -225,7 +225,7 @@ def _editor(
     if markdown:
         values["body_markdown"] = as_markdown.to_markdown(session, article.body)
     else:
-        doc = to_doc(article.body, image_src=_image_src)
+        doc = to_doc(article.body, image_src=image_src)
         values["body_doc"] = json.dumps(doc, separators=(",", ":"))
     values.update(
         {k: v for k, v in (sent or {}).items() if v is not None and (v or k != "body_doc")}
@@ -258,7 +258,7 @@ def _editor(
     }
 
 
-def _image_src(asset_id: int) -> str:
+def image_src(asset_id: int) -> str:
     return f"/studio/media/{asset_id}/file?w=1024"
 
 
@@ -349,7 +349,7 @@ def _patch(
     patch: dict[str, Any] = {"title": sent["title"], "summary": sent["summary"]}
     if sent["slug"].strip():
         patch["slug"] = sent["slug"].strip()
-    blocks = _body(session, sent)
+    blocks = body_sent(session, sent)
     if blocks is not None:
         patch["body"] = blocks
     if sent.get("labels"):
@@ -371,7 +371,7 @@ def _patch(
     return patch | forms.workflow(action, publish_at, zone)
 
 
-def _body(session: Session, sent: dict[str, Any]) -> list[dict[str, Any]] | None:
+def body_sent(session: Session, sent: dict[str, Any]) -> list[dict[str, Any]] | None:
     """The body the editor sent: its Markdown, or its document (None when it sent neither:
     the body stays as it is)."""
     if sent["body_markdown"] is not None:
@@ -455,7 +455,7 @@ def find_choices(
     elif what == "images":
         described = (col(Asset.media_type).startswith("image/"), Asset.alt != "")
         shown = _named(session, Asset, [Asset.alt, Asset.filename], words, *described)
-        found = [{"value": str(a.id), "label": a.alt, "src": _image_src(a.id or 0)} for a in shown]
+        found = [{"value": str(a.id), "label": a.alt, "src": image_src(a.id or 0)} for a in shown]
     else:
         tables = _named(session, Comparison, [Comparison.title], words, not_trashed(Comparison))
         found = [{"value": str(c.id), "label": c.title} for c in tables]
@@ -504,7 +504,7 @@ def live_preview(
     problem = None
     try:
         sent = {"body_doc": body_doc, "body_markdown": body_markdown}
-        stored = _body(session, sent)
+        stored = body_sent(session, sent)
         if stored is not None:
             body.check(session, body.parse(stored))
             shown.body = stored

@@ -117,12 +117,18 @@ def test_an_editor_builds_a_comparison_in_the_grid(
     # Translated into German beside its source, and served in German.
     page.get_by_label("Locale").select_option("de")
     page.get_by_role("button", name="Add translation").click()
-    expect(page.get_by_role("heading", name="in de")).to_be_visible()
+    expect(page.get_by_role("heading", name="Head of AI or fractional CAIO in de")).to_be_visible()
     expect(page.get_by_label("Title (source)")).to_have_value("Head of AI or fractional CAIO")
     assert accessible(page) == []
     page.get_by_label("Title", exact=True).fill("Leiter KI oder Teilzeit-CAIO")
+    # The rows beside their source, cell by cell; one left empty shows the source's.
+    page.get_by_label("Primary job in de").fill("Hauptaufgabe")
+    page.get_by_label("Primary job, Fractional CAIO in de").fill("Besitzt die KI-Roadmap")
     page.get_by_role("button", name="Publish", exact=True).click()
     expect(page.get_by_text("Created.")).to_be_visible()
     german = httpx.get(f"{live_server}/v1/comparisons/{comparison_id}?locale=de").json()
     assert german["title"] == "Leiter KI oder Teilzeit-CAIO"
+    assert german["rows"][0]["dimension"] == "Hauptaufgabe"
+    assert german["rows"][0]["cells"]["fractional-caio"]["text"] == "Besitzt die KI-Roadmap"
+    assert german["rows"][0]["cells"]["head-of-ai"]["text"] == "Runs the workflows"
     assert chromium.violations == []

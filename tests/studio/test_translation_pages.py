@@ -5,7 +5,9 @@ Markdown when its source has a Markdown form; bad input said next to its field, 
 written; a person who may not write reads it only."""
 
 import html
+import json
 import re
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -101,10 +103,108 @@ def test_an_articles_body_is_translated_as_markdown_when_it_has_a_markdown_form(
     assert public["title"] == "Schlichte Worte"
     spans = [(s["text"], s["marks"]) for s in public["body"][0]["children"]]
     assert spans == [("Einige ", []), ("schlichte", ["strong"]), (" Worte.", [])]
-    # The seed's body has no Markdown form: its translation edits the words around it only.
-    seed = client.get("/studio/articles/1/translations/de")
-    assert 'id="source-body"' not in seed.text
-    assert 'id="title"' in seed.text
+
+
+def _first_text(node: dict[str, Any]) -> dict[str, Any] | None:
+    if node.get("type") == "text":
+        return node
+    for child in node.get("content", []):
+        if (found := _first_text(child)) is not None:
+            return found
+    return None
+
+
+def test_a_body_markdown_cannot_hold_is_translated_in_the_rich_editor(
+    client: TestClient, session: Session
+) -> None:
+    """The seed's body (role definitions, an embedded comparison) has no Markdown form: its
+    translation starts as the source's document, in the rich editor, the source drawn beside
+    it as readers get it."""
+    as_person(client, session, "editor")
+    page = client.get("/studio/articles/1/translations/de")
+    assert 'id="source-body-title">Body (source)</h3>' in page.text
+    assert "<table>" in page.text.split('class="source-body"')[1].split("</section>")[0]
+    assert "/studio/static/editor.js" in page.text
+    assert 'aria-label="Formatting"' in page.text
+    assert 'id="comparison-dialog"' in page.text
+    found = re.search(r'name="body_doc" value="([^"]+)"', page.text)
+    assert found
+    doc = json.loads(html.unescape(found.group(1)))
+    text = _first_text(doc)
+    assert text is not None
+    source_words = text["text"]
+    text["text"] = "Übersetzt: " + source_words
+    sent = {
+        "csrf": csrf_of(page),
+        "title": "Zwei Rollen im Vergleich",
+        "meta_title": "Zwei Rollen, für Suchmaschinen",
+        "body_doc": json.dumps(doc),
+        "action": "publish",
+    }
+    made = client.post("/studio/articles/1/translations/de", data=sent, follow_redirects=False)
+    assert made.status_code == 303, re.findall(r'class="error">[^<]*', made.text)
+    english = client.get("/v1/articles/1").json()
+    german = client.get("/v1/articles/1", params={"locale": "de"}).json()
+    assert german["title"] == "Zwei Rollen im Vergleich"
+    assert german["seo"]["meta_title"] == "Zwei Rollen, für Suchmaschinen"
+    assert "Übersetzt: " + source_words in json.dumps(german["body"], ensure_ascii=False)
+    kinds_of = [[b["_type"] for b in article["body"]] for article in (english, german)]
+    assert kinds_of[0] == kinds_of[1]  # the comparison and definitions in their places
+    # Opened again: the translation's own document, not the source's.
+    again = client.get("/studio/articles/1/translations/de")
+    assert "Übersetzt: " in html.unescape(again.text)
+    # A document that cannot be read is said next to the body; nothing is written.
+    version = session.exec(select(Translation.version)).one()
+    broken = client.post(
+        "/studio/articles/1/translations/de",
+        data=sent | {"csrf": csrf_of(again), "body_doc": "{not json"},
+    )
+    assert broken.status_code == 422
+    assert re.search(r'id="body-error" class="error">[^<]+<', broken.text)
+    session.expire_all()
+    assert session.exec(select(Translation.version)).one() == version
+
+
+def test_a_comparisons_rows_are_translated_cell_by_cell(
+    client: TestClient, session: Session
+) -> None:
+    as_person(client, session, "editor")
+    page = client.get("/studio/comparisons/1/translations/de")
+    assert ">Primary job in de</label>" in page.text
+    assert ">Primary job, Fractional CAIO in de</label>" in page.text
+    row_id = re.findall(r'name="row-(\d+)-dimension"', page.text)[0]
+    english = client.get("/v1/comparisons/1").json()
+    sent = {
+        "csrf": csrf_of(page),
+        "title": "Zwei Rollen",
+        "rows": "6",
+        f"row-{row_id}-dimension": "Hauptaufgabe",
+        f"row-{row_id}-cell-fractional-caio": "Strategie setzen",
+        "action": "publish",
+    }
+    made = client.post("/studio/comparisons/1/translations/de", data=sent, follow_redirects=False)
+    assert made.status_code == 303, re.findall(r'class="error">[^<]*', made.text)
+    german = client.get("/v1/comparisons/1", params={"locale": "de"}).json()
+    first = german["rows"][0]
+    assert first["dimension"] == "Hauptaufgabe"
+    assert first["cells"]["fractional-caio"]["text"] == "Strategie setzen"
+    # What was left empty shows the source's.
+    source_cell = english["rows"][0]["cells"]["ai-operating-partner"]["text"]
+    assert first["cells"]["ai-operating-partner"]["text"] == source_cell
+    assert german["rows"][1]["dimension"] == english["rows"][1]["dimension"]
+    page = client.get("/studio/comparisons/1/translations/de")
+    assert 'value="Hauptaufgabe"' in page.text
+    # Too long a dimension: refused, said above the rows, what was typed shown again.
+    version = session.exec(select(Translation.version)).one()
+    refused = client.post(
+        "/studio/comparisons/1/translations/de",
+        data=sent | {"csrf": csrf_of(page), f"row-{row_id}-dimension": "x" * 201},
+    )
+    assert refused.status_code == 422
+    assert re.search(r'id="rows-error" class="error">[^<]+<', refused.text)
+    assert "x" * 201 in refused.text
+    session.expire_all()
+    assert session.exec(select(Translation.version)).one() == version
 
 
 def test_bad_translations_are_refused_and_nothing_is_written(

@@ -234,3 +234,6 @@ function toolbar(form, editor) {
 
 const form = document.getElementById("article-form");
 if (form) start(form);
+// A translation's body: the rich editor alone (saved with the translation's form).
+const translation = document.getElementById("translation-form");
+if (translation) richBody(translation, () => {});
