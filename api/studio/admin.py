@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Path, Request
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api import editing
@@ -34,6 +35,7 @@ from api.studio import forms, guard
 from api.studio.pages import Person, Post, Posted, SignedIn, page, redirect
 from api.web.pagination import Page, PageParams
 from api.webhooks import service as webhooks
+from api.webhooks import worker as webhook_worker
 from api.webhooks.models import EVENT_TYPES, WebhookCreate
 
 router = APIRouter(prefix="/studio", include_in_schema=False)
@@ -44,6 +46,8 @@ DONE = {
     "ended": "Their sessions have ended.",
     "revoked": "Revoked: the key no longer works.",
     "retried": "Queued again: the worker sends it shortly.",
+    "saved": "Saved.",
+    "deleted": "Deleted, with its deliveries.",
 }
 
 
@@ -331,16 +335,9 @@ def webhook_form(request: Request, session: SessionDep, person: Person) -> Respo
 @router.post("/webhooks")
 async def add_webhook(request: Request, session: SessionDep, person: Person) -> Response:
     """A webhook (its signing secret shown once, here)."""
-    form = await request.form(max_files=0, max_fields=len(EVENT_TYPES) + 10)
-    token = form.get("csrf")
-    guard.check_post(request, token if isinstance(token, str) else "", signed_in=True)
+    _, values = await _webhook_form(request)
     by = Actor(person.user, None)
     require_role(by, UserRole.admin, "add webhooks")
-    values = {
-        "url": str(form.get("url") or ""),
-        "description": str(form.get("description") or ""),
-        "events": [str(e) for e in form.getlist("events")],
-    }
     try:
         data = editing.parse(WebhookCreate, values)
         made = await run_in_threadpool(webhooks.create_webhook, session, data, by=by)
@@ -352,12 +349,31 @@ async def add_webhook(request: Request, session: SessionDep, person: Person) -> 
     return _form_page(None, request, person, "webhook-made.html", context)
 
 
-@router.get("/webhooks/{webhook_id}")
-def webhook_deliveries(
-    request: Request, session: SessionDep, person: Person, webhook_id: ItemId
+async def _webhook_form(request: Request) -> tuple[FormData, dict[str, Any]]:
+    """A webhook's posted form, bounded and with its token checked, and its fields."""
+    form = await request.form(max_files=0, max_fields=len(EVENT_TYPES) + 10)
+    token = form.get("csrf")
+    guard.check_post(request, token if isinstance(token, str) else "", signed_in=True)
+    values = {
+        "url": str(form.get("url") or ""),
+        "description": str(form.get("description") or ""),
+        "events": [str(e) for e in form.getlist("events")],
+    }
+    return form, values
+
+
+def _webhook_page(
+    request: Request,
+    session: Session,
+    person: SignedIn,
+    webhook_id: int,
+    *,
+    values: dict[str, Any] | None = None,
+    exc: FolioError | None = None,
+    tested: Any = None,
 ) -> Response:
-    """A webhook's deliveries, newest first: each attempt's answer or error, and Retry."""
-    require_role(Actor(person.user, None), UserRole.admin, "read webhooks' deliveries")
+    """A webhook: its settings (edited here), a test delivery, and its deliveries, newest
+    first, each attempt's answer or error, and Retry."""
     hook = webhooks.to_public(webhooks.find_webhook(session, webhook_id))
     cursor = request.query_params.get("cursor") or None
     try:
@@ -367,10 +383,57 @@ def webhook_deliveries(
     context = {
         "section": "webhooks",
         "hook": hook,
+        "values": values or hook.model_dump(),
+        "events": EVENT_TYPES,
         "page": found,
+        "tested": tested,
         "done": DONE.get(request.query_params.get("done", "")),
     }
-    return _form_page(None, request, person, "webhook.html", context)
+    return _form_page(None, request, person, "webhook.html", context, exc=exc)
+
+
+@router.get("/webhooks/{webhook_id}")
+def webhook_deliveries(
+    request: Request, session: SessionDep, person: Person, webhook_id: ItemId
+) -> Response:
+    require_role(Actor(person.user, None), UserRole.admin, "read webhooks' deliveries")
+    return _webhook_page(request, session, person, webhook_id)
+
+
+@router.post("/webhooks/{webhook_id}")
+async def edit_webhook(
+    request: Request, session: SessionDep, person: Person, webhook_id: ItemId
+) -> Response:
+    """The webhook's address, events, description, and whether it is on (turned on again,
+    its count of failures starts over)."""
+    form, values = await _webhook_form(request)
+    by = Actor(person.user, None)
+    require_role(by, UserRole.admin, "change webhooks")
+    values["enabled"] = form.get("enabled") == "on"
+    try:
+        data = editing.parse(WebhookCreate, values)
+        await run_in_threadpool(webhooks.update_webhook, session, webhook_id, data, by=by)
+    except FolioError as exc:
+        session.rollback()
+        return await run_in_threadpool(
+            _webhook_page, request, session, person, webhook_id, values=values, exc=exc
+        )
+    return redirect(f"/studio/webhooks/{webhook_id}?done=saved")
+
+
+@router.post("/webhooks/{webhook_id}/test")
+def test_webhook(post: Post, webhook_id: ItemId) -> Response:
+    """A test delivery, sent now; what the receiver answered is shown on the webhook's page."""
+    _admin(post, "test webhooks")
+    tested = webhook_worker.send_test(post.session, webhook_id)
+    return _webhook_page(post.request, post.session, post.person, webhook_id, tested=tested)
+
+
+@router.post("/webhooks/{webhook_id}/delete")
+def delete_webhook(post: Post, webhook_id: ItemId) -> Response:
+    by = _admin(post, "delete webhooks")
+    webhooks.delete_webhook(post.session, webhook_id, by=by)
+    return redirect("/studio/webhooks?done=deleted")
 
 
 @router.post("/webhooks/{webhook_id}/deliveries/{delivery_id}/retry")

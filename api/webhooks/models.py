@@ -17,6 +17,7 @@ from api.web.pagination import PageParams
 
 CHANGES = ("created", "published", "updated", "unpublished", "deleted")
 EVENT_TYPES = tuple(f"{kind}.{change}" for kind in kinds.names() for change in CHANGES)
+TEST_EVENT = "webhook.test"  # a test delivery's type: no change, never in the event log
 EventType = Annotated[
     str, StringConstraints(pattern=r"^(" + "|".join(EVENT_TYPES).replace(".", r"\.") + ")$")
 ]
@@ -112,6 +113,15 @@ class WebhookPublic(BaseModel):
 
 class WebhookCreated(WebhookPublic):
     secret: str = PydanticField(description="whsec_…: verify signatures with it. Shown once.")
+
+
+class WebhookTestResult(BaseModel):
+    """What a webhook's receiver answered a test delivery (``webhook.test``), sent once."""
+
+    delivered: bool = PydanticField(description="The receiver answered 2xx.")
+    status_code: int | None = PydanticField(description="Its status code, when it answered.")
+    error: str | None = PydanticField(description="What went wrong, when it did.")
+    duration_ms: int
 
 
 class AttemptPublic(BaseModel):

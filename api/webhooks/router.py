@@ -18,13 +18,14 @@ from api.core.errors import (
 from api.core.fields import MAX_ID
 from api.web.http import no_content
 from api.web.pagination import ListEnvelope, PageParams
-from api.webhooks import service
+from api.webhooks import service, worker
 from api.webhooks.models import (
     DeliveriesQuery,
     DeliveryPublic,
     WebhookCreate,
     WebhookCreated,
     WebhookPublic,
+    WebhookTestResult,
 )
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
@@ -80,6 +81,19 @@ def delete_webhook(webhook_id: WebhookId, admin: WithAdmin) -> Response:
     """Delete a webhook subscription and its delivery log."""
     service.delete_webhook(admin.session, webhook_id, by=admin.key)
     return no_content()
+
+
+@router.post(
+    "/{webhook_id}/test",
+    response_model=WebhookTestResult,
+    responses=problem_responses(*AUTH_ERRORS, WebhookNotFound),
+)
+def test_webhook(webhook_id: WebhookId, admin: WithAdmin) -> Response:
+    """Send a test delivery now (a signed `webhook.test` message, as every delivery is
+    signed) and say what the receiver answered: 200 whether or not it took it, `delivered`
+    says. It is not an event: not in the deliveries, never retried."""
+    result = worker.send_test(admin.session, webhook_id)
+    return admin.answer(result)
 
 
 @router.get(

@@ -39,8 +39,15 @@ from api.core.urls import resource_url
 from api.events import service as events
 from api.events.models import Event
 from api.schedule import announce_due
-from api.webhooks.models import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
-from api.webhooks.service import reveal
+from api.webhooks.models import (
+    TEST_EVENT,
+    DeliveryStatus,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookTestResult,
+)
+from api.webhooks.service import find_webhook, reveal
 from api.webhooks.targets import Refused, target
 
 log = structlog.get_logger(__name__)
@@ -161,6 +168,51 @@ async def post(
     return response.status_code, None
 
 
+def _signed(msg_id: str, started: datetime, body: bytes, secret: str) -> dict[str, str]:
+    """A message's headers, as the Standard Webhooks spec has them, signed with ``secret``."""
+    return {
+        "content-type": "application/json",
+        "user-agent": "Folio-Webhooks/1",
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(started.timestamp())),
+        "webhook-signature": Signer(secret).sign(msg_id, started, body.decode()),
+    }
+
+
+def _client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(follow_redirects=False, trust_env=False, timeout=None)
+
+
+def send_test(session: Session, webhook_id: int) -> WebhookTestResult:
+    """A test delivery to a webhook, sent now and once: a signed ``webhook.test`` message (its
+    receiver checks the signature as it does every delivery's), and what the receiver answered.
+    Nothing changed, so it is no event: it is not in the delivery log and is never retried; a
+    disabled webhook can be tested before it is enabled again."""
+    webhook = find_webhook(session, webhook_id)
+    url, secret = webhook.url, reveal(webhook)
+    session.rollback()  # no transaction stays open during the request
+    started = clock.now()
+    body = orjson.dumps(
+        {
+            "type": TEST_EVENT,
+            "timestamp": started.isoformat().replace("+00:00", "Z"),
+            "data": {"webhook": webhook_id, "text": "A test delivery from Folio: nothing changed."},
+        }
+    )
+    headers = _signed(f"msg_test_{uuid.uuid4().hex}", started, body, secret)
+
+    async def once() -> tuple[int | None, str | None]:
+        async with _client() as client:
+            return await post(client, url, body, headers, get_settings().webhook_timeout_seconds)
+
+    status_code, error = asyncio.run(once())
+    duration = int((clock.now() - started).total_seconds() * 1000)
+    log.info("webhook_test", webhook=webhook_id, status=status_code, error=error)
+    return WebhookTestResult(
+        delivered=error is None, status_code=status_code, error=error, duration_ms=duration
+    )
+
+
 def deliver(
     session: Session, claimed: Claim, client: httpx.AsyncClient, runner: asyncio.Runner
 ) -> bool:
@@ -180,14 +232,7 @@ def deliver(
         return False
     body = message(event)
     started = clock.now()
-    msg_id = f"msg_{delivery.id}"
-    headers = {
-        "content-type": "application/json",
-        "user-agent": "Folio-Webhooks/1",
-        "webhook-id": msg_id,
-        "webhook-timestamp": str(int(started.timestamp())),
-        "webhook-signature": Signer(reveal(webhook)).sign(msg_id, started, body.decode()),
-    }
+    headers = _signed(f"msg_{delivery.id}", started, body, reveal(webhook))
     if event.request_id is not None:  # the request that made the change
         headers["x-request-id"] = event.request_id
     status_code, error = runner.run(
@@ -283,7 +328,7 @@ def run_once(engine: Engine) -> int:
         events.compact(session)
         if _PRUNING.due():
             audit.prune(session)
-        client = httpx.AsyncClient(follow_redirects=False, trust_env=False, timeout=None)
+        client = _client()
         try:
             while claims := claim(session):
                 for claimed in claims:

@@ -6,7 +6,9 @@ it by person, action, object and time. Bad input is said next to its field; nobo
 gets in."""
 
 import re
+import threading
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -257,3 +259,78 @@ def test_nobody_but_an_admin_gets_in(client: TestClient, session: Session) -> No
         assert answer.status_code == 403
         assert "admin role" in answer.text
     assert session.exec(select(User).where(User.email == "x@example.org")).first() is None
+
+
+def test_an_admin_edits_tests_and_deletes_a_webhook(
+    client: TestClient, session: Session, configure: Configure
+) -> None:
+    configure(FOLIO_WEBHOOK_ALLOW_PRIVATE="true")
+    received: list[bytes] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(self.rfile.read(int(self.headers["content-length"])))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    address = f"http://127.0.0.1:{server.server_address[1]}/hooks"
+    try:
+        as_person(client, session, "admin")
+        form = client.get("/studio/webhooks/new")
+        client.post(
+            "/studio/webhooks",
+            data={"csrf": csrf_of(form), "url": "http://127.0.0.1:9/old",
+                  "events": ["article.published"]},
+        )  # fmt: skip
+        hook = session.exec(select(Webhook)).one()
+        page = client.get(f"/studio/webhooks/{hook.id}")
+        assert "<summary>Settings</summary>" in page.text
+        assert 'name="enabled" checked' in page.text
+        # Edited: a new address and events, turned off.
+        saved = client.post(
+            f"/studio/webhooks/{hook.id}",
+            data={"csrf": csrf_of(page), "url": address, "description": "The site's cache",
+                  "events": ["article.published", "comparison.updated"]},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert saved.status_code == 303, saved.text[:500]
+        session.refresh(hook)
+        assert hook.url == address
+        assert hook.events == ["article.published", "comparison.updated"]
+        assert hook.enabled is False
+        assert hook.version == 2
+        # Bad edits: said next to their field, nothing changed.
+        for bad, where in (({"url": "ftp://x"}, "url"), ({"url": address, "events": []}, "events")):
+            refused = client.post(f"/studio/webhooks/{hook.id}", data={"csrf": csrf_of(page)} | bad)
+            assert refused.status_code == 422, bad
+            assert re.search(rf'id="{where}-error" class="error">[^<]+<', refused.text), bad
+            assert '<details class="more" open>' in refused.text
+        session.refresh(hook)
+        assert hook.version == 2
+        # A test delivery, even while off: the receiver's answer shown, nothing in deliveries.
+        tested = client.post(f"/studio/webhooks/{hook.id}/test", data={"csrf": csrf_of(page)})
+        assert tested.status_code == 200
+        assert "Test delivery: the receiver answered 204 in" in tested.text
+        assert len(received) == 1
+        assert b'"type":"webhook.test"' in received[0]
+        assert "No delivery yet." in tested.text
+        # Deleted: gone from the list, its page 404.
+        gone = client.post(
+            f"/studio/webhooks/{hook.id}/delete",
+            data={"csrf": csrf_of(page)},
+            follow_redirects=False,
+        )
+        assert gone.headers["location"] == "/studio/webhooks?done=deleted"
+        assert "Deleted, with its deliveries." in client.get(gone.headers["location"]).text
+        assert session.exec(select(Webhook)).all() == []
+        assert client.get(f"/studio/webhooks/{hook.id}").status_code == 404
+        forged = client.post("/studio/webhooks/1/test", data={"csrf": "forged"})
+        assert forged.status_code == 403
+    finally:
+        server.shutdown()
+        server.server_close()

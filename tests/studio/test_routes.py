@@ -110,6 +110,14 @@ ROUTES: list[tuple[str, str, Any, str]] = [
     ),
     ("GET", "/studio/webhooks/{hook}", None, "admin"),
     ("POST", "/studio/webhooks/{hook}/deliveries/{delivery}/retry", {}, "admin"),
+    (
+        "POST",
+        "/studio/webhooks/{hook}",
+        {"url": "http://127.0.0.1:9/edited", "events": ["role.published"], "enabled": "on"},
+        "admin",
+    ),
+    ("POST", "/studio/webhooks/{hook}/test", {}, "admin"),
+    ("POST", "/studio/webhooks/{hook}/delete", {}, "admin"),
     *(
         route
         for kind in kinds.KINDS

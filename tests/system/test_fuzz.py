@@ -129,7 +129,14 @@ def test_every_operation_does_what_the_openapi_document_says(
     app: FastAPI, keys: Keys, session: Session
 ) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    operations = [r.ok() for r in schema.get_all_operations() if isinstance(r, Ok)]
+    # A webhook's test delivery is sent, there and then, to the webhook's address, and the
+    # fuzzer's webhooks have public addresses: the suite reaches loopback only, so that one
+    # operation is left to tests/webhooks (its bad inputs too).
+    operations = [
+        r.ok()
+        for r in schema.get_all_operations()
+        if isinstance(r, Ok) and r.ok().path != "/v1/webhooks/{webhook_id}/test"
+    ]
     assert len(operations) > 60
     modes = st.sampled_from([GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
     cases = st.tuples(st.sampled_from(operations), modes).flatmap(

@@ -140,8 +140,8 @@ def test_the_readme_tour_runs_in_order_against_a_fresh_server(
     assert len(requests) > 90
     refused = {(m, url, status) for m, status, url in requests if status >= 400}
     assert refused == REFUSALS, done.stderr[-3000:]
-    # The webhook was delivered, then sent again.
+    # The webhook was tested, then its event delivered, then sent again.
     events = [json.loads(body) for body in _Receiver.received]
-    assert [event["type"] for event in events] == ["article.published"] * 2
-    assert events[0]["data"]["slug"] == "which-ai-leader-first"
-    assert events[0]["data"]["url"] == f"{base}/v1/articles/which-ai-leader-first"
+    assert [event["type"] for event in events] == ["webhook.test"] + ["article.published"] * 2
+    assert events[1]["data"]["slug"] == "which-ai-leader-first"
+    assert events[1]["data"]["url"] == f"{base}/v1/articles/which-ai-leader-first"

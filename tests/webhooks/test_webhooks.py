@@ -612,3 +612,44 @@ def test_a_delivery_carries_the_request_id_of_the_change(hooks: Hooks) -> None:
     with Session(hooks.database.engine) as session:
         event = session.exec(select(Event).where(Event.slug == "traced")).one()
         assert event.request_id == "editor-save-42"
+
+
+def test_a_test_delivery_is_signed_sent_once_and_says_what_the_receiver_answered(
+    hooks: Hooks, configure: Configure
+) -> None:
+    receiver, client = hooks.receiver, hooks.client
+    hook = hooks.subscribe(receiver.url, ["article.published"])
+    changes = client.get("/v1/changes", headers=hooks.admin).json()["data"]
+    answer = client.post(f"/v1/webhooks/{hook['id']}/test", headers=hooks.admin)
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    assert result["delivered"] is True
+    assert result["status_code"] == 200
+    assert result["error"] is None
+    assert result["duration_ms"] >= 0
+    ((headers, body),) = receiver.received
+    payload = Verifier(hook["secret"]).verify(body, headers)
+    assert payload["type"] == "webhook.test"
+    assert payload["data"]["webhook"] == hook["id"]
+    # Not an event: no delivery, nothing in the changes, nothing retried.
+    assert hooks.deliveries(hook) == []
+    assert client.get("/v1/changes", headers=hooks.admin).json()["data"] == changes
+    # A receiver that fails: said, and not retried.
+    receiver.answers.append(500)
+    failed = client.post(f"/v1/webhooks/{hook['id']}/test", headers=hooks.admin).json()
+    assert failed["delivered"] is False
+    assert failed["status_code"] == 500
+    assert failed["error"] == "answered 500"
+    hooks.drain(rounds=2)
+    assert len(receiver.received) == 2
+    # A target no longer allowed is refused before anything is sent.
+    configure(FOLIO_WEBHOOK_ALLOW_PRIVATE="false")
+    refused = client.post(f"/v1/webhooks/{hook['id']}/test", headers=hooks.admin).json()
+    assert refused["delivered"] is False
+    assert refused["status_code"] is None
+    assert "FOLIO_WEBHOOK_ALLOW_PRIVATE" in refused["error"]
+    assert len(receiver.received) == 2
+    # Unknown webhooks, other keys and bodies: refused.
+    assert client.post("/v1/webhooks/999999/test", headers=hooks.admin).status_code == 404
+    assert client.post("/v1/webhooks/0/test", headers=hooks.admin).status_code == 422
+    assert client.post(f"/v1/webhooks/{hook['id']}/test").status_code == 401
