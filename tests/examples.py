@@ -505,6 +505,7 @@ def tour(client: TestClient, harvest: Harvest, admin: str) -> None:
         },
     )
     get("GET", "/v1/webhooks?limit=1")
+    get("POST", "/v1/webhooks/{webhook_id}/test", path={"webhook_id": hook["id"]})
     patch("/v1/articles/{ref}", aref, {"kicker": "Hiring guide"})
     worker.run_once(client.app.state.engine)  # type: ignore[attr-defined]
     get("GET", "/v1/webhooks/{webhook_id}/deliveries?limit=1", path={"webhook_id": hook["id"]})

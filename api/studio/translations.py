@@ -230,16 +230,17 @@ def _sent(
     """The translation a form holds, as its input shape has it (a field the form lacks is
     left out, and so is left to the source's)."""
     sent: dict[str, Any] = {}
+    model = reading.TRANSLATABLE[kind.name].model
     for field in _fields(kind):
         if field.name not in form:
             continue
         text = str(form.get(field.name) or "")
         if field.many:
             sent[field.name] = [line.strip() for line in text.splitlines() if line.strip()]
-        elif field.required:
-            sent[field.name] = text
-        else:  # an optional field left empty follows the source
+        elif model.model_fields[field.name].default is None:  # empty, it follows the source
             sent[field.name] = text.strip() or None
+        else:
+            sent[field.name] = text
     slug = str(form.get("slug") or "").strip()
     if slug:
         sent["slug"] = slug

@@ -137,7 +137,10 @@ def test_a_body_markdown_cannot_hold_is_translated_in_the_rich_editor(
     sent = {
         "csrf": csrf_of(page),
         "title": "Zwei Rollen im Vergleich",
+        "kicker": "",  # every field, empty ones too, as a browser sends the form
+        "summary": "",
         "meta_title": "Zwei Rollen, für Suchmaschinen",
+        "meta_description": "",
         "body_doc": json.dumps(doc),
         "action": "publish",
     }

@@ -8603,6 +8603,12 @@ export interface components {
         /**
          * WebhookTestResult
          * @description What a webhook's receiver answered a test delivery (``webhook.test``), sent once.
+         * @example {
+         *       "delivered": false,
+         *       "duration_ms": 0,
+         *       "error": "ConnectError: All connection attempts failed",
+         *       "status_code": null
+         *     }
          */
         WebhookTestResult: {
             /**
