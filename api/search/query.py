@@ -11,8 +11,6 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
-import snowballstemmer
-
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 16
@@ -86,6 +84,10 @@ FTS5_STEMS = frozenset({"english"})
 
 @cache
 def _stemmer(language: str) -> Any:
+    # Imported when first needed: the package loads every language's stemmer (a tenth of a
+    # second), which every process (a CLI command, a server's worker) would pay at start.
+    import snowballstemmer
+
     if language not in snowballstemmer.algorithms():
         return None
     return snowballstemmer.stemmer(language)

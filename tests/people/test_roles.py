@@ -91,6 +91,7 @@ ROUTES: list[tuple[str, str, Any, str | None]] = [
                                        "events": ["article.published"]}, "admin"),
     ("DELETE", "/v1/webhooks/{webhook}", None, "admin"),
     ("POST", "/v1/webhooks/{webhook}/deliveries/1/resend", None, "admin"),
+    ("POST", "/v1/webhooks/{webhook}/test", None, "admin"),
 ]  # fmt: skip
 
 
