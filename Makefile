@@ -1,6 +1,11 @@
 # Folio: `make run` serves the seed on http://127.0.0.1:8000; `make test` runs the suite on
 # SQLite and on PostgreSQL. Only python3 (>= 3.11) is needed; everything else goes in .venv.
 
+# Bytecode is written and reused: the suite starts hundreds of Python processes (servers,
+# workers, the CLI, pytest's halves), and each would compile every module of Folio and every
+# test again where PYTHONDONTWRITEBYTECODE is set, as containers often set it.
+unexport PYTHONDONTWRITEBYTECODE
+
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

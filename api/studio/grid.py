@@ -1,7 +1,8 @@
 """A comparison in the studio: its roles (the columns) and rows as a grid of text fields.
 
 The grid is a form: each row's dimension and each cell a field, each row and role with its
-buttons (move up or down, left or right, remove), "Add row" and "Add role". A button of the
+buttons (move up or down, left or right, remove) and a handle to drag it elsewhere, "Add row"
+and "Add role". A button of the
 grid changes the grid shown, unsaved, until Save (a row needs its dimension before it can be
 saved); its script (``api/studio/static/grid.js``) adds a spreadsheet's keys and pasting a
 range. A cell's note and source are a row's "Notes" (after its cells, out of the way of the
@@ -24,6 +25,7 @@ MAX_ROWS = 200
 MAX_ROLES = 20
 CHOICES = 200  # the roles a comparison chooses from
 MOVES = ("remove-row", "row-up", "row-down", "remove-role", "role-left", "role-right")
+DRAGS = ("row-to", "role-to")  # "row-to:2:0": the third row dragged to the first place
 
 
 def _roles(session: Session) -> list[Role]:
@@ -140,7 +142,7 @@ def _count(value: Any) -> int:
 def changes(kind: kinds.Kind, action: str) -> bool:
     """Whether ``action`` is one of the grid's buttons (not a save)."""
     return kind is kinds.COMPARISON and (
-        action in ("add-row", "add-role") or action.split(":")[0] in MOVES
+        action in ("add-row", "add-role") or action.split(":")[0] in (*MOVES, *DRAGS)
     )
 
 
@@ -165,6 +167,8 @@ def change(
             raise InvalidBody.at(["body", "subjects"], f"at most {MAX_ROLES} roles")
         if role not in subjects:
             subjects.append(role)
+    elif name in DRAGS:
+        rows, subjects = _dragged(name, where, rows, subjects)
     elif name in ("remove-row", "row-up", "row-down") and 0 <= at < len(rows):
         rows = _moved(rows, at, name)
     elif name in ("remove-role", "role-left", "role-right") and 0 <= at < len(subjects):
@@ -172,6 +176,20 @@ def change(
             subjects, at, {"remove-role": "remove-row", "role-left": "row-up"}.get(name, "row-down")
         )
     return document | {"rows": rows, "subjects": subjects}
+
+
+def _dragged(
+    name: str, where: str, rows: list[Any], subjects: list[Any]
+) -> tuple[list[Any], list[Any]]:
+    """The rows and roles after a row or a role was dragged from one place to another (a
+    place out of range, as a forged form may say, changes nothing)."""
+    start, _, end = where.partition(":")
+    items = rows if name == "row-to" else subjects
+    if not (start.isdigit() and end.isdigit() and max(int(start), int(end)) < len(items)):
+        return rows, subjects
+    items = list(items)
+    items.insert(int(end), items.pop(int(start)))
+    return (items, subjects) if name == "row-to" else (rows, items)
 
 
 def _moved(items: list[Any], at: int, how: str) -> list[Any]:

@@ -315,6 +315,37 @@ def test_a_cells_note_and_source_are_written_in_its_rows_notes(
     assert cell.get("source_url") is None
 
 
+def test_a_row_and_a_role_dragged_elsewhere_move_there_unsaved(
+    client: TestClient, session: Session
+) -> None:
+    as_person(client, session, "editor")
+    page = client.get("/studio/comparisons/1")
+    assert 'data-drag="row-to:5"' in page.text
+    assert 'data-drag="role-to:1"' in page.text
+    moved = client.post("/studio/comparisons/1", data=form_of(page) | {"action": "row-to:5:0"})
+    assert "Not saved yet" in moved.text
+    dimensions = re.findall(r'name="row-\d+-dimension" value="([^"]*)"', moved.text)
+    assert dimensions[0] == "Best use case"
+    assert dimensions[1] == "Primary job"
+    moved = client.post("/studio/comparisons/1", data=form_of(moved) | {"action": "role-to:1:0"})
+    subjects = re.findall(r'<input type="hidden" name="subject" value="([^"]+)">', moved.text)
+    assert subjects == ["fractional-caio", "ai-operating-partner"]
+    saved = client.post(
+        "/studio/comparisons/1", data=form_of(moved) | {"action": "save"}, follow_redirects=False
+    )
+    assert saved.status_code == 303
+    public = client.get("/v1/comparisons/1").json()
+    assert public["rows"][0]["dimension"] == "Best use case"
+    assert [s["slug"] for s in public["subjects"]] == ["fractional-caio", "ai-operating-partner"]
+    # A place out of range or not a number (a forged form) changes nothing.
+    page = client.get("/studio/comparisons/1")
+    for forged in ("row-to:9:0", "row-to:0:99", "row-to:x:0", "role-to:0", "row-to:-1:0"):
+        answer = client.post("/studio/comparisons/1", data=form_of(page) | {"action": forged})
+        assert answer.status_code == 200, forged
+        shown = re.findall(r'name="row-\d+-dimension" value="([^"]*)"', answer.text)
+        assert shown[0] == "Best use case", forged
+
+
 def test_the_grid_shows_the_table_as_readers_get_it(client: TestClient, session: Session) -> None:
     as_person(client, session, "author")
     page = client.get("/studio/comparisons/1")

@@ -1,5 +1,5 @@
 // A comparison's grid in Folio Studio, as a spreadsheet: the arrow keys, Enter and Tab move
-// between cells; pasting several cells (a range copied from a spreadsheet, or CSV) shows what
+// between cells; rows and roles are dragged by their handles to another place; pasting several cells (a range copied from a spreadsheet, or CSV) shows what
 // will change, then "Apply" fills the grid from the cell pasted in (adding rows as needed) or
 // "Cancel" leaves it. Nothing is saved until Save. The grid works without this script.
 
@@ -210,7 +210,46 @@ function renamed(event) {
   }
 }
 
+// A row or a role dragged by its handle onto another row or column: the form is sent with
+// "row-to:FROM:TO" (or "role-to"), and the server draws the grid with it moved, unsaved, as
+// its arrow buttons do (those are the way by keyboard).
+function draggable() {
+  let dragged = null;
+  grid.addEventListener("dragstart", (event) => {
+    const handle = event.target.closest && event.target.closest("[data-drag]");
+    if (!handle) return;
+    dragged = handle.dataset.drag;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", dragged);
+  });
+  const target = (event) => {
+    if (!dragged) return null;
+    const row = dragged.startsWith("row-to:");
+    const place = event.target.closest(row ? "[data-drop-row]" : "[data-drop-role]");
+    return place ? place.dataset[row ? "dropRow" : "dropRole"] : null;
+  };
+  grid.addEventListener("dragover", (event) => {
+    if (target(event) !== null) event.preventDefault();
+  });
+  grid.addEventListener("drop", (event) => {
+    const to = target(event);
+    if (to === null) return;
+    event.preventDefault();
+    const action = document.createElement("input");
+    action.type = "hidden";
+    action.name = "action";
+    action.value = `${dragged}:${to}`;
+    form.append(action);
+    dragged = null;
+    form.submit();
+  });
+  grid.addEventListener("dragend", () => {
+    dragged = null;
+  });
+}
+
 if (grid && form) {
+  draggable();
   grid.addEventListener("keydown", keys);
   grid.addEventListener("input", renamed);
   grid.addEventListener("paste", paste);
