@@ -12,7 +12,8 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import Field as PydanticField
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 from starlette.responses import JSONResponse, Response
@@ -44,12 +45,6 @@ from api.web.pagination import PageParams
 
 router = APIRouter(prefix="/studio", include_in_schema=False)
 Text = Annotated[str, Form(max_length=1000)]
-Summary = Annotated[str, Form(max_length=5000)]
-# The editor's document, as JSON: the body's own limits (ArticleInput) are far below this.
-Document = Annotated[str, Form(max_length=4_000_000)]
-# The body as Markdown, in the Markdown mode (the API's limit for ``body_markdown``).
-MarkdownText = Annotated[str | None, Form(max_length=200_000)]
-Address = Annotated[str, Form(max_length=2000)]
 SEO = ("meta_title", "meta_description", "canonical_url", "image")  # an article's seo
 ArticleId = Annotated[int, Path(ge=1, le=MAX_ID)]
 STATUSES = ("draft", "scheduled", "published")
@@ -262,66 +257,63 @@ def image_src(asset_id: int) -> str:
     return f"/studio/media/{asset_id}/file?w=1024"
 
 
+class EditorForm(BaseModel):
+    """The article editor's form as a browser posts it: the article's fields, what the body
+    is (the editor's document, or its Markdown), the button pressed, and two parts a form may
+    lack (a page older than them): the other fields (``labels``), and the cover and the
+    fields for search engines (``seo``), each kept as it is when its part is missing."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    etag: str = PydanticField("", max_length=1000)
+    title: str = PydanticField("", max_length=1000)
+    slug: str = PydanticField("", max_length=1000)
+    summary: str = PydanticField("", max_length=5000)
+    # The editor's document as JSON: the body's own limits (ArticleInput) are far below this.
+    body_doc: str = PydanticField("", max_length=4_000_000)
+    # The body in the Markdown mode (the API's limit for ``body_markdown``).
+    body_markdown: str | None = PydanticField(None, max_length=200_000)
+    action: str = PydanticField("save", max_length=1000)
+    publish_at: str = PydanticField("", max_length=1000)
+    zone: str = PydanticField("", max_length=1000)
+    labels: str = PydanticField("", max_length=1000)
+    kicker: str = PydanticField("", max_length=1000)
+    category: str = PydanticField("", max_length=1000)
+    reading_time: str = PydanticField("", max_length=1000)
+    author: str = PydanticField("", max_length=1000)
+    tags: list[Annotated[str, PydanticField(max_length=120)]] = PydanticField([], max_length=20)
+    seo: str = PydanticField("", max_length=1000)
+    cover: str = PydanticField("", max_length=1000)
+    meta_title: str = PydanticField("", max_length=1000)
+    meta_description: str = PydanticField("", max_length=1000)
+    canonical_url: str = PydanticField("", max_length=2000)
+    image: str = PydanticField("", max_length=2000)
+
+    def sent(self) -> dict[str, Any]:
+        """What the form says, by the editor's field names (a missing part left out)."""
+        sent = self.model_dump(include={"title", "slug", "summary", "body_doc", "body_markdown",
+                                        "publish_at", "etag"})  # fmt: skip
+        if self.labels:
+            sent |= self.model_dump(include={"kicker", "category", "author", "tags", "labels"})
+            sent["reading_time_minutes"] = self.reading_time
+        if self.seo:
+            sent |= self.model_dump(include={"cover", "seo", *SEO})
+        return sent
+
+
 @router.post("/articles/{article_id}")
 def save_article(
-    post: Post,
-    article_id: ArticleId,
-    etag: Text = "",
-    title: Text = "",
-    slug: Text = "",
-    summary: Summary = "",
-    body_doc: Document = "",
-    body_markdown: MarkdownText = None,
-    action: Text = "save",
-    publish_at: Text = "",
-    zone: Text = "",
-    kicker: Text = "",
-    category: Text = "",
-    reading_time: Text = "",
-    author: Text = "",
-    tags: Annotated[list[str] | None, Form(max_length=20)] = None,
-    labels: Text = "",
-    cover: Text = "",
-    meta_title: Text = "",
-    meta_description: Text = "",
-    canonical_url: Address = "",
-    image: Address = "",
-    seo: Text = "",
+    post: Post, article_id: ArticleId, form: Annotated[EditorForm, Form()]
 ) -> Response:
     """Saves the editor's fields, and does what the button said: save, publish, unpublish,
     schedule (``publish_at`` in the editor's time zone, ``zone``, stored in UTC), or save
     and go on in the other mode of the body (``markdown``, ``rich``). Under the ETag the
     editor was opened with: a save over someone else's is refused (412)."""
     request, session = post.request, post.session
-    sent: dict[str, Any] = {
-        "title": title,
-        "slug": slug,
-        "summary": summary,
-        "body_doc": body_doc,
-        "body_markdown": body_markdown,
-        "publish_at": publish_at,
-        "etag": etag,
-    }
-    if labels:  # the form carried the article's other fields (a form without them keeps them)
-        sent |= {
-            "kicker": kicker,
-            "category": category,
-            "reading_time_minutes": reading_time,
-            "author": author,
-            "tags": [t[:120] for t in tags or []],
-            "labels": labels,
-        }
-    if seo:  # the form carried the cover and the fields for search engines
-        sent |= {
-            "cover": cover,
-            "meta_title": meta_title,
-            "meta_description": meta_description,
-            "canonical_url": canonical_url,
-            "image": image,
-            "seo": seo,
-        }
+    sent = form.sent()
+    action, etag = form.action, form.etag
     try:
-        patch = _patch(session, sent, action, publish_at, zone)
+        patch = _patch(session, sent, action, form.publish_at, form.zone)
         row = editing.room("articles").update(
             session, str(article_id), patch=patch, key=post.actor, if_match=etag or None
         )
@@ -488,22 +480,17 @@ def preview_article(
 
 @router.post("/articles/{article_id}/preview")
 def live_preview(
-    post: Post,
-    article_id: ArticleId,
-    title: Text = "",
-    summary: Summary = "",
-    body_doc: Document = "",
-    body_markdown: MarkdownText = None,
+    post: Post, article_id: ArticleId, form: Annotated[EditorForm, Form()]
 ) -> Response:
     """The article as the editor has it now, saved or not (a copy, never written), rendered
     as the public API would: what the preview beside the editor shows as the editor types."""
     session = post.session
     article = _find(session, article_id)
     shown = type(article)(**article.model_dump())
-    shown.title, shown.summary = title or article.title, summary
+    shown.title, shown.summary = form.title or article.title, form.summary
     problem = None
     try:
-        sent = {"body_doc": body_doc, "body_markdown": body_markdown}
+        sent = {"body_doc": form.body_doc, "body_markdown": form.body_markdown}
         stored = body_sent(session, sent)
         if stored is not None:
             body.check(session, body.parse(stored))
