@@ -11,6 +11,7 @@ from typing import Any
 from playwright.sync_api import Page, sync_playwright
 
 from api.core.config import REPO_ROOT
+from tests.helpers import CHROMIUM_FLAGS
 
 AXE = REPO_ROOT / ".venv" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 # Each violation of a page's CSP, as the browser reports it (an event in the page, logged).
@@ -55,7 +56,7 @@ def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=executable,
-            args=["--no-sandbox", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"],
+            args=[*CHROMIUM_FLAGS, "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"],
         )
         try:
             yield _watched(launched)
