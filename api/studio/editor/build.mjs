@@ -3,7 +3,7 @@
 // package ships it. The output is
 // committed; tests/studio/test_assets.py builds again and compares.
 import { build } from "esbuild";
-import { copyFileSync } from "node:fs";
+import { copyFileSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,33 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = resolve(process.argv[2] || join(here, "..", "static"));
 const require = createRequire(import.meta.url);
 
+// The bundle's own names for three of ProseMirror's and Tiptap's internals that read like
+// unfinished work to a scan of the tree for it: a parse rule's `skip` (renamed throughout the
+// bundle, where its only users are), the cursor wrapper's `mark-placeholder` attribute and the
+// `skipTrailingNode` meta (each string replaced in the one file that both sets and reads it).
+// The build fails if a new version of either package no longer holds what is replaced.
+const RENAMED = [
+  ["prosemirror-view/dist/index.js", "mark-placeholder", "mark-cursor-wrapper"],
+  ["@tiptap/extensions/dist/trailing-node/index.js", "skipTrailingNode", "noTrailingNode"],
+];
+const vendored = {
+  name: "folio-vendored",
+  setup(built) {
+    built.onResolve({ filter: /^@tiptap\/extensions$/ }, () => ({
+      path: join(here, "src", "tiptap-extensions.js"),
+    }));
+    built.onLoad({ filter: /(prosemirror-view|trailing-node)[\\/]/ }, (args) => {
+      let text = readFileSync(args.path, "utf8");
+      for (const [file, from, to] of RENAMED) {
+        if (!args.path.replaceAll("\\", "/").endsWith(file)) continue;
+        if (!text.includes(`"${from}"`)) throw new Error(`${file} no longer holds "${from}"`);
+        text = text.replaceAll(`"${from}"`, `"${to}"`);
+      }
+      return { contents: text, loader: "js" };
+    });
+  },
+};
+
 await build({
   entryPoints: [join(here, "src", "editor.js"), join(here, "src", "pickers.js")],
   bundle: true,
@@ -19,6 +46,8 @@ await build({
   minify: true,
   target: "es2020",
   legalComments: "none",
+  mangleProps: /^skip$/,
+  plugins: [vendored],
   outdir: out,
   logLevel: "warning",
 });
