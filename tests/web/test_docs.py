@@ -57,7 +57,7 @@ def test_swagger_ui_draws_every_operation_in_a_browser_offline(
     docs_server: str, tmp_path: Path
 ) -> None:
     live_server = docs_server
-    document = httpx.get(f"{live_server}/openapi.json").json()
+    document = httpx.get(f"{live_server}/openapi.json", timeout=60).json()
     dom = chromium(f"{live_server}/docs", tmp_path / "profile", "--dump-dom")
     drawn = set(re.findall(r'class="opblock-summary-path" data-path="([^"]+)"', dom))
     assert drawn == set(document["paths"])
@@ -67,7 +67,7 @@ def test_swagger_ui_draws_every_operation_in_a_browser_offline(
 
 def test_redoc_draws_every_operation_in_a_browser_offline(docs_server: str, tmp_path: Path) -> None:
     live_server = docs_server
-    document = httpx.get(f"{live_server}/openapi.json").json()
+    document = httpx.get(f"{live_server}/openapi.json", timeout=60).json()
     operations = {
         operation["operationId"]
         for item in document["paths"].values()
