@@ -37,6 +37,9 @@ from api.core.config import REPO_ROOT, Settings, get_settings
 from api.core.db import make_engine
 from api.main import create_app
 from api.seed import load_seeds
+from tests import routes_once
+
+routes_once.install()
 
 SEED = REPO_ROOT / "seeds" / "000_ade3deb2bcbb1fed.txt"
 # Webhook secrets are encrypted with it; set here so no test writes a .env of its own.
