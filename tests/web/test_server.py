@@ -69,7 +69,7 @@ def test_idle_and_half_sent_connections_are_closed(server: tuple[str, int, Path]
     try:
         for sock in slow:  # slowloris: a head that never ends
             sock.sendall(b"GET /v1/articles HTTP/1.1\r\nHost: folio\r\n")
-        with httpx.Client(base_url=base) as http:  # served meanwhile
+        with httpx.Client(base_url=base, timeout=60) as http:  # served meanwhile
             assert http.get("/v1/articles/1").status_code == 200
         time.sleep(0.5)
         for sock in slow:
@@ -119,7 +119,7 @@ def test_a_body_that_does_not_arrive_in_time_is_408(server: tuple[str, int, Path
 
 def test_secrets_in_a_query_string_are_not_logged(server: tuple[str, int, Path]) -> None:
     base, _, log = server
-    with httpx.Client(base_url=base) as http:
+    with httpx.Client(base_url=base, timeout=60) as http:
         http.get("/v1/articles?access_token=s3cr3t-value&limit=1")
         http.get("/v1/articles/1?key=folio_abcdef_verysecret")
         http.get("/v1/articles/1?preview=signed-preview-token")
@@ -134,14 +134,14 @@ def test_a_stopping_server_drains_before_it_exits(fresh_database: Database, tmp_
     """SIGTERM: /readyz answers 503 at once (a load balancer takes the node out) while every
     other request is still served; after FOLIO_DRAIN_SECONDS the server exits cleanly."""
     started: list[subprocess.Popen[bytes]] = []
-    env = {"FOLIO_DRAIN_SECONDS": "3"}
+    env = {"FOLIO_DRAIN_SECONDS": "10"}  # time for a busy machine's requests below
     with running_server(
         fresh_database.url, tmp_path / "s.log", env, started=started, workers=2
     ) as base:
         (server,) = started
         server.send_signal(signal.SIGTERM)
-        with httpx.Client(base_url=base, timeout=5, headers={"Connection": "close"}) as http:
-            assert eventually(lambda: http.get("/readyz").status_code == 503, timeout=2)
+        with httpx.Client(base_url=base, timeout=8, headers={"Connection": "close"}) as http:
+            assert eventually(lambda: http.get("/readyz").status_code == 503, timeout=8)
             for _ in range(10):  # both workers: still serving
                 assert http.get("/v1/articles/1").status_code == 200
             assert http.get("/readyz").json()["detail"].startswith("Stopping")
@@ -201,7 +201,7 @@ def test_an_answer_is_written_in_one_piece() -> None:
 def test_answers_through_the_server_arrive_whole(server: tuple[str, int, Path]) -> None:
     """Through the real server, over keep-alive: each answer is complete and in order."""
     base, _, _ = server
-    with httpx.Client(base_url=base) as http:
+    with httpx.Client(base_url=base, timeout=60) as http:
         for _ in range(5):
             first = http.get("/v1/articles/1")
             assert first.status_code == 200
