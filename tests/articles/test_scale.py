@@ -2,19 +2,22 @@
 cursor while another thread inserts among them, each seen exactly once and in order; every
 filter of the list, alone and combined, stays on indexes (EXPLAIN)."""
 
+import contextlib
 import json
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, insert, text
+from sqlalchemy import Engine, event, insert, text
 from sqlmodel import Session, col, select
 
 from api.articles.models import Article, ArticleComparison, ArticleRole, ArticleTag
 from api.comparisons.models import Comparison
+from api.core.config import get_settings
 from api.core.db import make_engine
 from api.core.workflow import Status
 from api.labels.models import Author, Tag
@@ -75,8 +78,18 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, li
     """A database of its own with 100,000 generated articles (bulk inserted: a test of paging,
     not of the write path), linked to roles, comparisons and tags."""
     url, drop = _new_database(tmp_path_factory.mktemp("scale"))
-    migrate(url)
-    engine = make_engine(url)
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(drop)
+        migrate(url)
+        # A bulk load, as `folio import` makes one: no bound on a statement (the COPY of
+        # 100,000 rows checks each one's references, seconds on a busy machine).
+        engine = make_engine(url, bounds=replace(get_settings().db_bounds(), statement=None))
+        cleanup.callback(engine.dispose)
+        yield Database(url, engine), _load(engine)
+
+
+def _load(engine: Engine) -> list[int]:
+    """The generated articles and their links; the ids the walk goes over."""
     with Session(engine) as session:
         load_seeds(session, SEED.parent)
         author = session.exec(select(Author)).one()
@@ -115,10 +128,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, li
             session.execute(text("ANALYZE"))
             session.commit()
         walked = select(Article.id).where(col(Article.published_at) < WALK_END)
-        walked_ids = [i for i in session.exec(walked) if i is not None]
-    yield Database(url, engine), walked_ids
-    engine.dispose()
-    drop()
+        return [i for i in session.exec(walked) if i is not None]
 
 
 def test_walking_every_article_by_cursor_while_another_thread_inserts(
