@@ -94,8 +94,11 @@ def test_reads_under_a_write_trickle_never_stall(
     assert set(reads) == {200}, reads
     assert sum(reads.values()) > 100
     assert {status for status, _ in writes} == {200}, writes
-    assert len(writes) >= SECONDS / 1.0
+    # Each write answered within two seconds (a stalled server takes longer), and so, with
+    # its pause, at least one every 2.2 s: not once a second, which a machine busy with other
+    # suites missed.
     assert max(took for _, took in writes) < 2.0, writes
+    assert len(writes) >= int(SECONDS // 2.2)
     assert len(probes) > 10
     assert max(probes) < 1.0, sorted(probes)[-5:]
     log = (tmp_path / "server.log").read_text()
