@@ -257,6 +257,11 @@ def image_src(asset_id: int) -> str:
     return f"/studio/media/{asset_id}/file?w=1024"
 
 
+# A form's one-line field, and a web address: every field of the editor's form is bounded.
+Line = Annotated[str, PydanticField(max_length=1000)]
+Address = Annotated[str, PydanticField(max_length=2000)]
+
+
 class EditorForm(BaseModel):
     """The article editor's form as a browser posts it: the article's fields, what the body
     is (the editor's document, or its Markdown), the button pressed, and two parts a form may
@@ -265,29 +270,29 @@ class EditorForm(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    etag: str = PydanticField("", max_length=1000)
-    title: str = PydanticField("", max_length=1000)
-    slug: str = PydanticField("", max_length=1000)
+    etag: Line = ""
+    title: Line = ""
+    slug: Line = ""
     summary: str = PydanticField("", max_length=5000)
     # The editor's document as JSON: the body's own limits (ArticleInput) are far below this.
     body_doc: str = PydanticField("", max_length=4_000_000)
     # The body in the Markdown mode (the API's limit for ``body_markdown``).
     body_markdown: str | None = PydanticField(None, max_length=200_000)
-    action: str = PydanticField("save", max_length=1000)
-    publish_at: str = PydanticField("", max_length=1000)
-    zone: str = PydanticField("", max_length=1000)
-    labels: str = PydanticField("", max_length=1000)
-    kicker: str = PydanticField("", max_length=1000)
-    category: str = PydanticField("", max_length=1000)
-    reading_time: str = PydanticField("", max_length=1000)
-    author: str = PydanticField("", max_length=1000)
+    action: Line = "save"
+    publish_at: Line = ""
+    zone: Line = ""
+    labels: Line = ""
+    kicker: Line = ""
+    category: Line = ""
+    reading_time: Line = ""
+    author: Line = ""
     tags: list[Annotated[str, PydanticField(max_length=120)]] = PydanticField([], max_length=20)
-    seo: str = PydanticField("", max_length=1000)
-    cover: str = PydanticField("", max_length=1000)
-    meta_title: str = PydanticField("", max_length=1000)
-    meta_description: str = PydanticField("", max_length=1000)
-    canonical_url: str = PydanticField("", max_length=2000)
-    image: str = PydanticField("", max_length=2000)
+    seo: Line = ""
+    cover: Line = ""
+    meta_title: Line = ""
+    meta_description: Line = ""
+    canonical_url: Address = ""
+    image: Address = ""
 
     def sent(self) -> dict[str, Any]:
         """What the form says, by the editor's field names (a missing part left out)."""

@@ -334,3 +334,21 @@ def test_an_admin_edits_tests_and_deletes_a_webhook(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_webhooks_address_is_described_and_a_bad_one_is_named_beside_it(
+    client: TestClient, session: Session
+) -> None:
+    as_person(client, session, "admin")
+    form = client.get("/studio/webhooks/new")
+    assert 'aria-describedby="url-hint"' in form.text
+    assert '<p id="url-hint" class="hint">' in form.text
+    refused = client.post(
+        "/studio/webhooks",
+        data={"csrf": csrf_of(form), "url": "ftp://example.org/hook",
+              "events": ["article.published"]},
+    )  # fmt: skip
+    assert refused.status_code == 422, refused.text[:800]
+    assert 'aria-invalid="true" aria-describedby="url-hint url-error"' in refused.text
+    assert '<p id="url-error" class="error">' in refused.text
+    assert session.exec(select(Webhook)).all() == []
