@@ -457,7 +457,9 @@ def test_the_timeout_bounds_the_whole_attempt(hooks: Hooks, configure: Configure
     hooks.publish("Dripped")
     started = time.monotonic()
     run_once(hooks.database.engine)
-    assert time.monotonic() - started < 4
+    # The drip's answer takes 38 s: a round far shorter was cut by the timeout (the attempt
+    # itself is bounded tightly below; the round also waits on a database a busy machine slows).
+    assert time.monotonic() - started < 15
     (delivery,) = hooks.deliveries(hook)
     (attempt,) = delivery["attempts"]
     assert attempt["error"] == "no whole answer within 1.5 s"
