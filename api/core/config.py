@@ -162,10 +162,10 @@ class Settings(BaseSettings):
         "20/minute", "Failed authentications per client before 429"
     )
     sign_in_limit_account: RateLimit = _limit(
-        "10/15 minutes", "Failed sign-ins per account before it is locked for the window"
+        "10/15 minutes", "Sign-in attempts per account since it last signed in, before it is locked"
     )
     sign_in_limit_address: RateLimit = _limit(
-        "50/15 minutes", "Failed sign-ins per client address before 429"
+        "50/15 minutes", "Sign-in attempts per client address (successful ones too) before 429"
     )
     argon2_time_cost: int = Field(default=2, ge=1, le=20, description="argon2id passes.")
     argon2_memory_kib: int = Field(

@@ -4,7 +4,7 @@ node knows it. A session ends at sign-out, when it is unused for FOLIO_SESSION_I
 FOLIO_SESSION_HOURS after it began, or when the person's role, password or state changes
 (their ``generation``); a person sees their sessions and ends any, an admin ends them all.
 
-Failed sign-ins are counted per account and per client address before any hash is computed
+Sign-in attempts are counted per account and per client address before any hash is computed
 (``api.web.ratelimit``, in Redis when it is configured); an unknown email costs the same work
 as a wrong password and gets the same answer."""
 
@@ -49,6 +49,7 @@ def check_password(session: Session, email: str, password: str) -> User:
     user = find_by_email(session, email) if len(email) <= 254 else None
     good = passwords.verify(user.password_hash if user is not None else None, password)
     if user is None or not good or user.disabled or len(password) > passwords.MAX_LENGTH:
+        db.begin_write(session)  # many at once (a burst of guesses) wait their turn on SQLite
         audit.record(
             session,
             "sign-in-failed",
@@ -59,6 +60,7 @@ def check_password(session: Session, email: str, password: str) -> User:
         session.commit()
         raise Unauthorized(WRONG, token_sent=False)
     if user.password_hash is not None and passwords.outdated(user.password_hash):
+        db.begin_write(session)
         user.password_hash = passwords.make(password)
         session.add(user)
     return user
@@ -77,18 +79,19 @@ def check_second_factor(session: Session, user: User, code: str) -> bool:
         return pyotp.TOTP(secret).verify(code, for_time=clock.now(), valid_window=1)
     if len(code) != 12:
         return False
-    found = session.exec(
-        select(RecoveryCode).where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == _hash(code.lower()),
+    db.begin_write(session)
+    # Used up in the statement that finds it: two sign-ins sending the same code at once
+    # cannot both have it.
+    used = session.exec(
+        update(RecoveryCode)
+        .where(
+            col(RecoveryCode.user_id) == user.id,
+            col(RecoveryCode.code_hash) == _hash(code.lower()),
             col(RecoveryCode.used_at).is_(None),
         )
-    ).first()
-    if found is None:
-        return False
-    found.used_at = clock.now()
-    session.add(found)
-    return True
+        .values(used_at=clock.now())
+    )
+    return bool(used.rowcount == 1)
 
 
 def start(session: Session, user: User, *, address: str | None, user_agent: str) -> Started:
@@ -144,6 +147,7 @@ def current(session: Session, token: str | None) -> tuple[UserSession, User] | N
     ):
         return None
     if now - row.last_seen_at >= TOUCH_EVERY:
+        db.begin_write(session)  # a page's requests at once touch it together
         session.exec(
             update(UserSession).where(col(UserSession.id) == row.id).values(last_seen_at=now)
         )

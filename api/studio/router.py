@@ -99,18 +99,17 @@ def _anonymous_form(
 
 
 def _throttled(request: Request, email: str) -> Callable[[], None]:
-    """Refuses (429) an address or an account past its failed sign-ins, before any hash is
-    computed; gives what counts one more failure."""
+    """Counts an attempt to sign in (a password or a second factor) for the client's address
+    and for the account, before any hash is computed: 429 past either limit. Gives what clears
+    the account's count once the person is in (the address's stays: one valid account must
+    not reset what its address has tried on others)."""
     limiter: Limiter = request.app.state.limiter
     address, account = client_address(request), email.strip().lower()[:254]
-    limiter.refuse_when_over(limiter.sign_in_address, "sign-in-address", address)
-    limiter.refuse_when_over(limiter.sign_in_account, "sign-in-account", account)
-
-    def failed() -> None:
-        limiter.count(limiter.sign_in_address, "sign-in-address", address)
-        limiter.count(limiter.sign_in_account, "sign-in-account", account)
-
-    return failed
+    limiter.take(
+        (limiter.sign_in_address, ("sign-in-address", address)),
+        (limiter.sign_in_account, ("sign-in-account", account)),
+    )
+    return lambda: limiter.clear(limiter.sign_in_account, "sign-in-account", account)
 
 
 @router.post("/sign-in")
@@ -126,12 +125,8 @@ def sign_in(
     context: dict[str, Any] = {"next": _next(next), "email": email[:254]}
     try:
         guard.check_post(request, csrf, signed_in=False)
-        failed = _throttled(request, email)
-        try:
-            user = sessions.check_password(session, email, password)
-        except Unauthorized:
-            failed()
-            raise
+        signed_in = _throttled(request, email)
+        user = sessions.check_password(session, email, password)
     except FolioError as exc:
         return _anonymous_form(
             request, "sign-in.html", {**context, "error": exc.detail}, status=exc.status
@@ -142,6 +137,7 @@ def sign_in(
         guard.set_cookie(request, response, PENDING, pending, max_age=PENDING_SECONDS)
         session.commit()  # a rehashed password
         return response
+    signed_in()
     return _start(request, session, user, _next(next))
 
 
@@ -187,14 +183,14 @@ def second_factor(
     context: dict[str, Any] = {"next": _next(next)}
     try:
         guard.check_post(request, csrf, signed_in=False)
-        failed = _throttled(request, user.email)
+        signed_in = _throttled(request, user.email)
         if not sessions.check_second_factor(session, user, code):
-            failed()
             raise Unauthorized("That code is not right: try the current one, or a recovery code.")
     except FolioError as exc:
         return _anonymous_form(
             request, "second-factor.html", {**context, "error": exc.detail}, status=exc.status
         )
+    signed_in()
     return _start(request, session, user, _next(next))
 
 
@@ -236,10 +232,10 @@ def change_password(post: Post, current: Secret = "", password: Secret = "") -> 
     every session of the person ends, and this browser gets a new one."""
     request, session, user = post.request, post.session, post.person.user
     try:
-        failed = _throttled(request, user.email)
+        signed_in = _throttled(request, user.email)
         if not passwords.verify(user.password_hash, current):
-            failed()
             raise Forbidden("The current password is wrong.")
+        signed_in()
         checked = passwords.checked(password, user.email, ("body", "password"))
         db.begin_write(session)
         people.set_password(session, user, checked, action="password-changed")

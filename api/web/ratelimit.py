@@ -8,6 +8,7 @@ import math
 import re
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 import structlog
@@ -67,19 +68,39 @@ class Limiter:
             return
         allowed = self._safely("test", lambda: self.strategy.test(item, *identifiers))
         if allowed is False:
-            stats = self._safely(
-                "stats", lambda: self.strategy.get_window_stats(item, *identifiers)
-            )
-            reset = getattr(stats, "reset_time", time.time() + item.get_expiry())
-            retry_after = max(1, math.ceil(reset - time.time()))
-            raise TooManyRequests(
-                f"Too many requests from this client; retry in {retry_after} s.",
-                retry_after=retry_after,
-            )
+            raise self._refusal(item, identifiers)
+
+    def _refusal(self, item: RateLimitItem, identifiers: tuple[str, ...]) -> TooManyRequests:
+        stats = self._safely("stats", lambda: self.strategy.get_window_stats(item, *identifiers))
+        reset = getattr(stats, "reset_time", time.time() + item.get_expiry())
+        retry_after = max(1, math.ceil(reset - time.time()))
+        return TooManyRequests(
+            f"Too many requests from this client; retry in {retry_after} s.",
+            retry_after=retry_after,
+        )
 
     def count(self, item: RateLimitItem | None, *identifiers: str) -> None:
         if item is not None:
             self._safely("hit", lambda: self.strategy.hit(item, *identifiers))
+
+    def take(self, *limits: tuple[RateLimitItem | None, tuple[str, ...]]) -> None:
+        """Counts one attempt against each of ``limits`` before the attempt's work runs, 429
+        when any is used up (an exhausted one first, so that it costs none of the others). A
+        count taken after the work (a password's hash) would let every attempt that started
+        before the first one ended through: a burst of concurrent guesses, or one at a
+        window's turn, would get as many tries as the server has threads."""
+        for item, identifiers in limits:
+            self.refuse_when_over(item, *identifiers)
+        for item, identifiers in limits:
+            if item is None:
+                continue
+            taken = self._safely("hit", partial(self.strategy.hit, item, *identifiers))
+            if taken is False:  # another attempt took the last one since the test above
+                raise self._refusal(item, identifiers)
+
+    def clear(self, item: RateLimitItem | None, *identifiers: str) -> None:
+        if item is not None:
+            self._safely("clear", lambda: self.strategy.clear(item, *identifiers))
 
 
 def client_address(request: Request) -> str:
