@@ -3,13 +3,17 @@
 import difflib
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, get_args
 
 import orjson
 import structlog
 from fastapi import FastAPI, Request
+from fastapi.datastructures import DefaultPlaceholder
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -350,24 +354,88 @@ def problem_of(exc: FolioError, *, instance: str) -> Response:
     )
 
 
-def operation_of(request: Request) -> dict[str, Any] | None:
-    """The OpenAPI operation of the route a request went to (the document is made once per
-    app, and indexed by path and method on first use): what it answers with, which
-    parameters and fields it takes."""
-    path = getattr(request.scope.get("route"), "path_format", None)
-    if path is None:
+@dataclass(frozen=True)
+class Operation:
+    """What a route's operation takes and answers with, as its OpenAPI document says (a test
+    holds the two equal for every route): its query parameters and the top-level fields of
+    its JSON body (each name with its description), and the media types of its 2xx answers."""
+
+    query: dict[str, str]
+    body: dict[str, str]
+    offers: tuple[str, ...]
+
+
+def operation_of(request: Request) -> Operation | None:
+    """The operation of the route a request went to, read from the route itself when first
+    asked for and kept per app: the whole OpenAPI document, for the one route, cost a new
+    process more than a second on its first refusal or its first ``Accept`` header."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
         return None
-    index: dict[tuple[str, str], dict[str, Any]] | None = getattr(
-        request.app.state, "operations", None
-    )
+    index: dict[int, Operation] | None = getattr(request.app.state, "operations", None)
     if index is None:
-        document = request.app.openapi()
-        index = request.app.state.operations = {
-            (route, method.upper()): {**operation, "components": document["components"]}
-            for route, operations in document["paths"].items()
-            for method, operation in operations.items()
-        }
-    return index.get((path, "GET" if request.method == "HEAD" else request.method))
+        index = request.app.state.operations = {}
+    if id(route) not in index:  # the app holds its routes: an id stays theirs
+        index[id(route)] = route_operation(route)
+    return index[id(route)]
+
+
+def route_operation(route: APIRoute) -> Operation:
+    body = route.body_field
+    body_model = _model_in(body.field_info.annotation) if body is not None else None
+    return Operation(
+        query=_query_of(route.dependant),
+        body=_described(body_model) if body_model is not None else {},
+        offers=_offers(route),
+    )
+
+
+def _offers(route: APIRoute) -> tuple[str, ...]:
+    """The media types of a route's 2xx answers: its response class's (for its status, when
+    that has a body), those its ``responses`` declare, and its ``openapi_extra``'s, as FastAPI
+    writes them into the document."""
+    response_class = route.response_class
+    if isinstance(response_class, DefaultPlaceholder):
+        response_class = response_class.value
+    offers: dict[str, None] = {}
+    status = route.status_code or 200
+    if response_class.media_type and status not in (204, 304):
+        offers[response_class.media_type] = None
+    extra = (route.openapi_extra or {}).get("responses", {})
+    for declared in (route.responses, extra):
+        for code, response in declared.items():
+            if str(code).startswith("2"):
+                offers.update(dict.fromkeys(response.get("content", {})))
+    return tuple(offers)
+
+
+def _query_of(dependant: Dependant) -> dict[str, str]:
+    """The query parameters of a route's dependencies and its own, a model's fields
+    included (``Annotated[ArticleQuery, Query()]``)."""
+    found: dict[str, str] = {}
+    for dependency in dependant.dependencies:
+        found.update(_query_of(dependency))
+    for field in dependant.query_params:
+        model = _model_in(field.field_info.annotation)
+        if model is not None:
+            found.update(_described(model))
+        else:
+            found[field.alias] = field.field_info.description or ""
+    return found
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model an annotation is, or holds (``Model | None``)."""
+    for candidate in (annotation, *get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _described(model: type[BaseModel]) -> dict[str, str]:
+    return {
+        field.alias or name: field.description or "" for name, field in model.model_fields.items()
+    }
 
 
 def unknown_name(name: str, known: Iterable[str], what: str) -> str:
@@ -382,24 +450,6 @@ def unknown_name(name: str, known: Iterable[str], what: str) -> str:
     )
 
 
-def _takes(operation: dict[str, Any], where: str) -> dict[str, str]:
-    """What an operation takes in the query or at the top of its JSON body: names, and what
-    each is for (its description)."""
-    if where == "query":
-        return {
-            parameter["name"]: parameter.get("description", "")
-            for parameter in operation.get("parameters", [])
-            if parameter["in"] == "query"
-        }
-    content: dict[str, dict[str, Any]] = operation.get("requestBody", {}).get("content", {})
-    schema: dict[str, Any] = next(iter(content.values()), {}).get("schema", {})
-    ref = schema.get("$ref", "")
-    if ref.startswith("#/components/schemas/"):
-        schema = operation["components"]["schemas"][ref.rsplit("/", 1)[1]]
-    properties = schema.get("properties", {})
-    return {name: field.get("description", "") for name, field in properties.items()}
-
-
 def _explained(request: Request, error: dict[str, Any]) -> dict[str, Any]:
     """One validation error, its message said so that the client knows what to send instead:
     an unknown parameter or field names the ones there are (and the closest); a value that
@@ -408,7 +458,7 @@ def _explained(request: Request, error: dict[str, Any]) -> dict[str, Any]:
     message = error["msg"]
     operation = operation_of(request) if len(loc) == 2 and loc[0] in ("query", "body") else None
     if operation is not None:
-        takes = _takes(operation, loc[0])
+        takes = operation.query if loc[0] == "query" else operation.body
         what = "parameter" if loc[0] == "query" else "field"
         if error["type"] == "extra_forbidden" and takes:
             message = unknown_name(loc[1], takes, what)

@@ -272,14 +272,8 @@ def acceptable(request: Request) -> None:
     if not accept or accept == "*/*" or "format" in request.query_params:
         return
     operation = operation_of(request)
-    offered = {
-        media_type: media_type
-        for status, response in (operation or {}).get("responses", {}).items()
-        if str(status).startswith("2")
-        for media_type in response.get("content", {})
-    }
-    if offered:
-        negotiate(request, None, offered)
+    if operation is not None and operation.offers:
+        negotiate(request, None, {media_type: media_type for media_type in operation.offers})
 
 
 def represent_page(

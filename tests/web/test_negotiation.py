@@ -3,16 +3,20 @@ declares, and refuses with 406 (before it does anything) an Accept that admits n
 
 import re
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 from sqlmodel import Session, func, select
 
 from api import main
 from api.articles.models import Article
+from api.core.errors import route_operation
 from api.main import create_app
 from tests.conftest import Configure, Database, Keys, settings_for
 from tests.system.test_statements import READS, base
@@ -164,10 +168,71 @@ def test_a_misspelt_parameter_or_field_is_named_with_the_closest_one(
     assert client.get("/v1/articles/1").json() == before
 
 
+def test_each_route_reads_what_it_takes_and_offers_as_the_openapi_document_says(
+    app: FastAPI,
+) -> None:
+    """Refusals and 406s read an operation from its route (the document costs a new process
+    more than a second): for every route and method, the same query parameters and body
+    fields, with the same descriptions, and the same media types as the document."""
+    document = app.openapi()
+    routes = list(_api_routes(app.router.routes))
+    checked = 0
+    for route in routes:
+        if not route.include_in_schema:
+            continue
+        mine = route_operation(route)
+        for method in route.methods or ():
+            operation = document["paths"][route.path_format][method.lower()]
+            query = {
+                parameter["name"]: parameter.get("description", "")
+                for parameter in operation.get("parameters", [])
+                if parameter["in"] == "query"
+            }
+            content: dict[str, Any] = operation.get("requestBody", {}).get("content", {})
+            media: dict[str, Any] = next(iter(content.values()), {})
+            schema: dict[str, Any] = media.get("schema", {})
+            schema = next((one for one in schema.get("anyOf", []) if "$ref" in one), schema)
+            if "$ref" in schema:
+                schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+            body = {
+                name: field.get("description", "")
+                for name, field in schema.get("properties", {}).items()
+            }
+            if not _takes_a_model(route):
+                body = {}  # a body the route reads itself (a merge patch, a file): no 422 names it
+            offers = {
+                media_type
+                for status, response in operation["responses"].items()
+                if status.startswith("2")
+                for media_type in response.get("content", {})
+            }
+            assert (mine.query, mine.body, set(mine.offers)) == (query, body, offers), route.path
+            checked += 1
+    assert checked == sum(len(operations) for operations in document["paths"].values())
+    assert sum(bool(route_operation(route).body) for route in routes) > 30
+
+
+def _takes_a_model(route: APIRoute) -> bool:
+    annotation = route.body_field.field_info.annotation if route.body_field else None
+    return any(
+        isinstance(candidate, type) and issubclass(candidate, BaseModel)
+        for candidate in (annotation, *get_args(annotation))
+    )
+
+
+def _api_routes(routes: list[Any]) -> Iterator[APIRoute]:
+    """The routes a request is sent to (``scope["route"]``), inside the routers included."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif hasattr(route, "original_router"):  # FastAPI's record of an include_router
+            yield from _api_routes(route.original_router.routes)
+
+
 def test_the_first_refusals_at_once_each_name_the_closest_parameter(database: Database) -> None:
-    """The OpenAPI document those messages come from is built on the first refusal; on a new
-    app, threads refusing at once each get the whole document (FastAPI's builder fails when
-    two run at the same time: it is run once)."""
+    """On a new app, threads asking for the OpenAPI document at once each get the whole of it
+    (FastAPI's builder fails when two run at the same time: it is run once), and refusals
+    name the closest parameter."""
     for _ in range(3):
         main._DOCUMENTS.clear()  # built afresh (apps with the same routes share it otherwise)
         app = create_app(settings_for(database.url), engine=database.engine)
