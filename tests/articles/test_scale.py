@@ -56,9 +56,10 @@ def _articles(first: int, count: int, *, every: timedelta, author_id: int) -> li
 
 def _bulk(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
     """Inserts ``rows``: with COPY on PostgreSQL (ten times faster than INSERTs for 100,000
-    rows), in one executemany on SQLite."""
+    rows), in one executemany of the table's INSERT on SQLite (the ORM's bulk insert looks at
+    each row again: twice the time)."""
     if session.get_bind().dialect.name != "postgresql":
-        session.execute(insert(model), rows)
+        session.connection().execute(insert(model.__table__), rows)
         return
     columns = list(rows[0])
     raw: Any = session.connection().connection.dbapi_connection
