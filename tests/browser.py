@@ -8,10 +8,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from api.core.config import REPO_ROOT
 from tests.helpers import CHROMIUM_FLAGS
+
+# What a page is given to show what a step made (a preview redrawn, a list after a save)
+# before an expectation fails: Playwright's 5 s are not enough when both cores run the other
+# suites (a preview's image, drawn after a save and a debounce, took longer once).
+expect.set_options(timeout=20_000)
 
 AXE = REPO_ROOT / ".venv" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 # Each violation of a page's CSP, as the browser reports it (an event in the page, logged).
