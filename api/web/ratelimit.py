@@ -34,8 +34,10 @@ def parse_limit(value: str) -> RateLimitItem | None:
 
 
 class Limiter:
-    """Sliding-window counters in shared storage. When the storage cannot be reached (Redis
-    down), limits are not enforced rather than refusing every request: logged once per outage."""
+    """Sliding-window counters of failed keys and sign-in attempts, in shared storage. When
+    the storage cannot be reached (Redis down), each process counts on its own until it
+    answers again (logged once per outage): a guesser who can make Redis fail must still
+    not get unlimited tries."""
 
     def __init__(self, settings: Settings) -> None:
         uri = settings.redis_url or "memory://"
@@ -44,6 +46,7 @@ class Limiter:
         except ConfigurationError as exc:
             raise ValueError(f"FOLIO_REDIS_URL: {exc}") from exc
         self.strategy = strategies.SlidingWindowCounterRateLimiter(self.storage)
+        self.local = strategies.SlidingWindowCounterRateLimiter(storage.MemoryStorage())
         self.auth_failures = parse_limit(settings.auth_failure_limit)
         # Failed sign-ins to the studio, per account (the email as typed, in lower case:
         # unknown ones too) and per client address.
@@ -51,14 +54,15 @@ class Limiter:
         self.sign_in_address = parse_limit(settings.sign_in_limit_address)
         self._down_since: float | None = None
 
-    def _safely(self, action: str, call: Callable[[], T]) -> T | None:
+    def _counted(self, call: Callable[[strategies.RateLimiter], T]) -> T:
+        """``call`` on the shared counters, or on this process's while they do not answer."""
         try:
-            result = call()
+            result = call(self.strategy)
         except Exception as exc:  # the storage's own errors (redis.ConnectionError, ...)
             if self._down_since is None:
                 self._down_since = time.monotonic()
-                log.warning("rate_limit_storage_down", action=action, error=str(exc)[:200])
-            return None
+                log.warning("rate_limit_storage_down", error=str(exc)[:200])
+            return call(self.local)
         self._down_since = None
         return result
 
@@ -66,14 +70,12 @@ class Limiter:
         """429 when ``identifiers`` have used up ``item`` (without counting this request)."""
         if item is None:
             return
-        allowed = self._safely("test", lambda: self.strategy.test(item, *identifiers))
-        if allowed is False:
+        if not self._counted(lambda counters: counters.test(item, *identifiers)):
             raise self._refusal(item, identifiers)
 
     def _refusal(self, item: RateLimitItem, identifiers: tuple[str, ...]) -> TooManyRequests:
-        stats = self._safely("stats", lambda: self.strategy.get_window_stats(item, *identifiers))
-        reset = getattr(stats, "reset_time", time.time() + item.get_expiry())
-        retry_after = max(1, math.ceil(reset - time.time()))
+        stats = self._counted(lambda counters: counters.get_window_stats(item, *identifiers))
+        retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         return TooManyRequests(
             f"Too many requests from this client; retry in {retry_after} s.",
             retry_after=retry_after,
@@ -81,7 +83,7 @@ class Limiter:
 
     def count(self, item: RateLimitItem | None, *identifiers: str) -> None:
         if item is not None:
-            self._safely("hit", lambda: self.strategy.hit(item, *identifiers))
+            self._counted(lambda counters: counters.hit(item, *identifiers))
 
     def take(self, *limits: tuple[RateLimitItem | None, tuple[str, ...]]) -> None:
         """Counts one attempt against each of ``limits`` before the attempt's work runs, 429
@@ -94,13 +96,18 @@ class Limiter:
         for item, identifiers in limits:
             if item is None:
                 continue
-            taken = self._safely("hit", partial(self.strategy.hit, item, *identifiers))
-            if taken is False:  # another attempt took the last one since the test above
-                raise self._refusal(item, identifiers)
+            if not self._counted(partial(_hit, item=item, identifiers=identifiers)):
+                raise self._refusal(item, identifiers)  # another attempt took the last one
 
     def clear(self, item: RateLimitItem | None, *identifiers: str) -> None:
         if item is not None:
-            self._safely("clear", lambda: self.strategy.clear(item, *identifiers))
+            self._counted(lambda counters: counters.clear(item, *identifiers))
+
+
+def _hit(
+    counters: strategies.RateLimiter, *, item: RateLimitItem, identifiers: tuple[str, ...]
+) -> bool:
+    return counters.hit(item, *identifiers)
 
 
 def client_address(request: Request) -> str:

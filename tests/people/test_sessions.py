@@ -311,6 +311,26 @@ def test_failed_sign_ins_lock_the_account_before_any_hash_and_count_per_address(
     assert sign_in(fresh, "other@example.org", "wrong wrong wrong").status_code == 429
 
 
+def test_sign_ins_stay_limited_while_redis_does_not_answer(
+    database: Database, session: Session, configure: Configure
+) -> None:
+    """Each process counts on its own until the shared counters answer again: a guesser who
+    can make Redis fail gets no more tries."""
+    configure(
+        FOLIO_SIGN_IN_LIMIT_ACCOUNT="3/15 minutes",
+        FOLIO_REDIS_URL="redis://127.0.0.1:9/0",  # nothing listens there
+    )
+    app = create_app(settings_for(database.url), engine=database.engine)
+    assert type(app.state.limiter.storage).__name__ == "RedisStorage"
+    app.state.sessions = lambda: nullcontext(session)
+    fresh = TestClient(app)
+    _person(session)
+    wrong = "wrong wrong wrong"
+    statuses = [sign_in(fresh, "editor@example.org", wrong).status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]
+    assert sign_in(fresh, "editor@example.org").status_code == 429  # locked, right or not
+
+
 def test_a_success_clears_the_accounts_count_but_not_the_addresss(
     database: Database, session: Session, configure: Configure
 ) -> None:
