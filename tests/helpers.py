@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import httpx2 as httpx
+import pytest
 from sqlmodel import Session
 
 from api.articles import service as articles_service
@@ -100,6 +101,21 @@ def body_of(response: Any) -> dict[str, Any]:
 def block(text: str, **fields: Any) -> dict[str, Any]:
     """A Portable Text block of plain text, as JSON (``style``, ``listItem``… in ``fields``)."""
     return {"_type": "block", "children": [{"_type": "span", "text": text}], **fields}
+
+
+# The editor's link to a role (ProseMirror's mark, as the studio's Tiptap sends it).
+ROLE_LINK = {"type": "link", "attrs": {"roleId": 2}}
+
+
+def paragraph_doc(*runs: str | tuple[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """A ProseMirror document of one paragraph: each run is plain text or (text, marks)."""
+    content = [
+        {"type": "text", "text": run}
+        if isinstance(run, str)
+        else {"type": "text", "text": run[0], "marks": run[1]}
+        for run in runs
+    ]
+    return {"type": "doc", "content": [{"type": "paragraph", "content": content}]}
 
 
 def linking(text: str, span: str, **target: Any) -> dict[str, Any]:
@@ -251,15 +267,42 @@ class Relay:
                 sink.shutdown(socket.SHUT_WR)
 
 
-def refused_unchanged(
-    response: Any, status: int, loc: list[str], state: Callable[[], object], before: object
-) -> None:
-    """A write refused with ``status`` as problem+json, naming ``loc`` (its start), and the
-    database as it was (``state()`` as ``before``)."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    assert [str(p) for p in response.json()["errors"][0]["loc"]][: len(loc)] == loc
-    assert state() == before
+# A write a test expects refused: the changes it sends, the status and the error's ``loc``.
+Refusal = tuple[dict[str, Any], int, list[str]]
+
+
+def refused_creations(
+    path: str,
+    refusals: list[Refusal],
+    body: Callable[[dict[str, Any]], dict[str, Any]],
+    state: Callable[[Session], object],
+) -> Callable[..., None]:
+    """A test, parametrized by ``refusals``: a POST to ``path`` of ``body(changes)`` with a
+    write key is refused with the status as problem+json naming the ``loc`` (its start), and
+    leaves the database as it was (``state(session)`` the same before and after)."""
+
+    @pytest.mark.parametrize("refusal", refusals)
+    def test(client: Any, keys: Any, session: Session, refusal: Refusal) -> None:
+        changes, status, loc = refusal
+        before = state(session)
+        response = client.post(path, json=body(changes), headers=keys.auth("write"))
+        assert response.status_code == status, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert [str(p) for p in response.json()["errors"][0]["loc"]][: len(loc)] == loc
+        assert state(session) == before
+
+    return cast(Callable[..., None], test)
+
+
+def published_german_role(client: Any, headers: dict[str, str], definition: str) -> Any:
+    """Fractional CAIO's German translation ("Teilzeit-CAIO"), put and published: the answer."""
+    answer = client.put(
+        "/v1/roles/fractional-caio/translations/de",
+        json={"name": "Teilzeit-CAIO", "definition": definition, "status": "published"},
+        headers=headers,
+    )
+    assert answer.status_code == 201, answer.text
+    return answer
 
 
 def make_person(

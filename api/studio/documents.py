@@ -6,7 +6,7 @@ workflow's buttons, history, compare, restore, delete and undo are the articles'
 the same room, so each is limited by the person's role in the service, as every way in is."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, get_origin
 from urllib.parse import urlencode
@@ -101,21 +101,32 @@ def _values(kind: kinds.Kind, document: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _sent_fields(kind: kinds.Kind, form: FormData) -> dict[str, Any]:
-    """The plain fields of a posted form, as the document has them (a line a list item);
-    a field the form lacks is left as it is."""
+def sent_fields(
+    fields: Iterable[FormField], form: FormData, optional: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """The posted values of ``fields`` (a line a list item), and the slug when one is sent;
+    a field the form lacks is left out. An ``optional`` field sent empty is None."""
     sent: dict[str, Any] = {}
-    for field in fields_of(kind):
+    for field in fields:
         if field.name not in form:
             continue
         text = str(form.get(field.name) or "")
         if field.many:
             sent[field.name] = [line.strip() for line in text.splitlines() if line.strip()]
+        elif field.name in optional:
+            sent[field.name] = text.strip() or None
         else:
             sent[field.name] = text
     slug = str(form.get("slug") or "").strip()
     if slug:
         sent["slug"] = slug
+    return sent
+
+
+def _sent_fields(kind: kinds.Kind, form: FormData) -> dict[str, Any]:
+    """The plain fields of a posted form, as the document has them (a line a list item);
+    a field the form lacks is left as it is."""
+    sent = sent_fields(fields_of(kind), form)
     if has_cover(kind):
         cover = form.get("cover")
         sent |= media.cover_sent(cover if isinstance(cover, str) else None)

@@ -31,7 +31,7 @@ from api.core.workflow import Status
 from api.people.rules import Actor
 from api.studio import forms, grid, guard
 from api.studio.articles import body_sent, image_src
-from api.studio.documents import MAX_FIELDS, FormField, fields_of, translated
+from api.studio.documents import MAX_FIELDS, FormField, fields_of, sent_fields, translated
 from api.studio.pages import Person, SignedIn, page, redirect
 from api.translations import reading
 from api.translations import service as translations
@@ -229,21 +229,11 @@ def _sent(
 ) -> dict[str, Any]:
     """The translation a form holds, as its input shape has it (a field the form lacks is
     left out, and so is left to the source's)."""
-    sent: dict[str, Any] = {}
+    fields = _fields(kind)
     model = reading.TRANSLATABLE[kind.name].model
-    for field in _fields(kind):
-        if field.name not in form:
-            continue
-        text = str(form.get(field.name) or "")
-        if field.many:
-            sent[field.name] = [line.strip() for line in text.splitlines() if line.strip()]
-        elif model.model_fields[field.name].default is None:  # empty, it follows the source
-            sent[field.name] = text.strip() or None
-        else:
-            sent[field.name] = text
-    slug = str(form.get("slug") or "").strip()
-    if slug:
-        sent["slug"] = slug
+    # A field whose default is None, sent empty, follows the source.
+    optional = frozenset(f.name for f in fields if model.model_fields[f.name].default is None)
+    sent = sent_fields(fields, form, optional)
     if mode == "markdown" and "body" in form:
         text = str(form.get("body") or "")
         if len(text) > BODY_LIMIT:

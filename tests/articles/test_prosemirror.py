@@ -17,6 +17,7 @@ from api.articles.models import Article
 from api.articles.prosemirror import from_doc, to_doc
 from api.core.errors import InvalidBody
 from tests.conftest import Database
+from tests.helpers import ROLE_LINK, paragraph_doc
 
 _blocks = TypeAdapter(list[Block])
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -232,23 +233,8 @@ def _walk(node: dict[str, Any]) -> list[dict[str, Any]]:
     return [node, *(n for child in node.get("content", []) for n in _walk(child))]
 
 
-ROLE_LINK = {"type": "link", "attrs": {"roleId": 2}}
-
-
 def test_a_link_and_bold_text_as_the_editor_sends_them() -> None:
-    doc = {
-        "type": "doc",
-        "content": [
-            {
-                "type": "paragraph",
-                "content": [
-                    {"type": "text", "text": "Hire a "},
-                    {"type": "text", "text": "CAIO", "marks": [ROLE_LINK]},
-                    {"type": "text", "text": " first", "marks": [{"type": "bold"}]},
-                ],
-            }
-        ],
-    }  # fmt: skip
+    doc = paragraph_doc("Hire a ", ("CAIO", [ROLE_LINK]), (" first", [{"type": "bold"}]))
     (block,) = stored(from_doc(doc))
     (link,) = block["markDefs"]
     assert link["role_id"] == 2

@@ -15,7 +15,7 @@ from api.core.clock import Clock
 from api.history.models import Revision
 from tests.assets.images import png
 from tests.conftest import Configure, Keys
-from tests.helpers import block, body_of, linking, refused_unchanged
+from tests.helpers import Refusal, block, body_of, linking, refused_creations
 
 NEW = {
     "title": "Fractional CAIO: what the role owns",
@@ -163,7 +163,7 @@ def test_markdown_table_naming_no_role_is_a_plain_table(
     assert "| Planet | Moons |\n| :--- | ---: |\n| Mars | **2** |\n| Earth | 1 |" in md
 
 
-BAD_INPUTS = [
+BAD_INPUTS: list[Refusal] = [
     ({"title": "nul \u0000 inside"}, 422, ["body"]),
     ({"title": ""}, 422, ["body", "title"]),
     ({"title": "x" * 301}, 422, ["body", "title"]),
@@ -233,18 +233,9 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize(("changes", "status", "loc"), BAD_INPUTS)
-def test_bad_article_writes_are_refused_and_change_nothing(
-    client: TestClient,
-    keys: Keys,
-    session: Session,
-    changes: dict[str, Any],
-    status: int,
-    loc: list[str],
-) -> None:
-    before = state(session)
-    response = client.post("/v1/articles", json=with_changes(changes), headers=keys.auth("write"))
-    refused_unchanged(response, status, loc, lambda: state(session), before)
+test_bad_article_writes_are_refused_and_change_nothing = refused_creations(
+    "/v1/articles", BAD_INPUTS, with_changes, state
+)
 
 
 @pytest.mark.parametrize(

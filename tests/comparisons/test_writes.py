@@ -2,7 +2,6 @@
 
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -10,7 +9,7 @@ from sqlmodel import Session, select
 from api.comparisons.models import Comparison, ComparisonCell, ComparisonRow, ComparisonSubject
 from api.history.models import Revision
 from tests.conftest import Keys
-from tests.helpers import body_of, refused_unchanged
+from tests.helpers import Refusal, body_of, refused_creations
 
 NEW = {
     "title": "Operating partner vs CAIO, short",
@@ -79,7 +78,7 @@ def test_create_comparison(client: TestClient, keys: Keys) -> None:
     assert comparison["slug"] in [c["slug"] for c in role["comparisons"]]
 
 
-BAD = [
+BAD: list[Refusal] = [
     ({"subjects": []}, 422, ["body", "subjects"]),
     ({"subjects": ["no-such-role"]}, 422, ["body", "subjects", "0"]),
     ({"subjects": ["fractional-caio", "fractional-caio"]}, 422, ["body", "subjects"]),
@@ -113,18 +112,9 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("changes", "status", "loc"), BAD)
-def test_bad_comparison_writes_change_nothing(
-    client: TestClient,
-    keys: Keys,
-    session: Session,
-    changes: dict[str, Any],
-    status: int,
-    loc: list[str],
-) -> None:
-    before = state(session)
-    response = client.post("/v1/comparisons", json={**NEW, **changes}, headers=keys.auth("write"))
-    refused_unchanged(response, status, loc, lambda: state(session), before)
+test_bad_comparison_writes_change_nothing = refused_creations(
+    "/v1/comparisons", BAD, lambda changes: {**NEW, **changes}, state
+)
 
 
 def test_rows_are_added_edited_moved_and_deleted(
@@ -195,51 +185,30 @@ def test_row_errors(client: TestClient, keys: Keys, session: Session) -> None:
     base = f"/v1/comparisons/{comparison['id']}"
     write = keys.auth("write")
     before = state(session)
-    assert (
-        client.patch(f"{base}/rows/999999", json={"dimension": "x"}, headers=write).status_code
-        == 404
-    )
-    assert (
-        client.post(f"{base}/rows", json={"dimension": "Cadence"}, headers=write).status_code == 422
-    )
-    assert (
-        client.post(
-            f"{base}/rows", json={"dimension": "New", "cells": {"nobody": "x"}}, headers=write
-        ).status_code
-        == 422
-    )
-    assert (
-        client.put(
-            f"{base}/rows/{comparison['rows'][0]['id']}/cells/nobody",
-            json={"text": "x"},
-            headers=write,
-        ).status_code
-        == 422
-    )
-    assert (
-        client.post(
-            f"{base}/rows", json={"dimension": "New", "extra": 1}, headers=write
-        ).status_code
-        == 422
-    )
-    assert (
-        client.post(
-            f"{base}/rows", json={"dimension": "New"}, headers=keys.auth("read")
-        ).status_code
-        == 403
-    )
+    rows, first = f"{base}/rows", comparison["rows"][0]["id"]
+    for method, path, body, headers, status in [
+        ("PATCH", f"{rows}/999999", {"dimension": "x"}, write, 404),
+        ("POST", rows, {"dimension": "Cadence"}, write, 422),
+        ("POST", rows, {"dimension": "New", "cells": {"nobody": "x"}}, write, 422),
+        ("PUT", f"{rows}/{first}/cells/nobody", {"text": "x"}, write, 422),
+        ("POST", rows, {"dimension": "New", "extra": 1}, write, 422),
+        ("POST", rows, {"dimension": "New"}, keys.auth("read"), 403),
+    ]:
+        answer = client.request(method, path, json=body, headers=headers)
+        assert answer.status_code == status, (method, path, body, answer.text)
     assert state(session) == before
 
 
 def test_subjects_are_added_and_removed_with_their_cells(client: TestClient, keys: Keys) -> None:
+    write = keys.auth("write")
     created = client.post(
-        "/v1/roles", json={"name": "Head of AI", "status": "published"}, headers=keys.auth("write")
+        "/v1/roles", json={"name": "Head of AI", "status": "published"}, headers=write
     )
     assert created.status_code == 201
     comparison = create(client, keys)
     base = f"/v1/comparisons/{comparison['id']}"
     added = client.post(
-        f"{base}/subjects", json={"role": "head-of-ai", "position": 1}, headers=keys.auth("write")
+        f"{base}/subjects", json={"role": "head-of-ai", "position": 1}, headers=write
     )
     assert added.status_code == 200
     assert [s["slug"] for s in added.json()["subjects"]] == [
@@ -248,30 +217,15 @@ def test_subjects_are_added_and_removed_with_their_cells(client: TestClient, key
         "fractional-caio",
     ]
     row_id = added.json()["rows"][0]["id"]
-    client.put(
-        f"{base}/rows/{row_id}/cells/head-of-ai", json={"text": "Daily"}, headers=keys.auth("write")
-    )
-    assert (
-        client.delete(
-            f"{base}/subjects/ai-operating-partner", headers=keys.auth("write")
-        ).status_code
-        == 204
-    )
+    client.put(f"{base}/rows/{row_id}/cells/head-of-ai", json={"text": "Daily"}, headers=write)
+    leaving = f"{base}/subjects/ai-operating-partner"
+    assert client.delete(leaving, headers=write).status_code == 204
     current = client.get(base, headers=keys.auth("read")).json()
     assert [s["slug"] for s in current["subjects"]] == ["head-of-ai", "fractional-caio"]
     assert table(current)[0] == ("Cadence", "Daily", "Monthly")
-    assert (
-        client.delete(
-            f"{base}/subjects/ai-operating-partner", headers=keys.auth("write")
-        ).status_code
-        == 404
-    )
-    assert (
-        client.post(
-            f"{base}/subjects", json={"role": "fractional-caio"}, headers=keys.auth("write")
-        ).status_code
-        == 422
-    )
+    assert client.delete(leaving, headers=write).status_code == 404
+    again = client.post(f"{base}/subjects", json={"role": "fractional-caio"}, headers=write)
+    assert again.status_code == 422
 
 
 def test_put_keeps_row_ids_by_id_or_dimension(client: TestClient, keys: Keys) -> None:

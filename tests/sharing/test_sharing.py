@@ -16,6 +16,7 @@ from api.core.config import REPO_ROOT
 from api.sharing import embed, service
 from tests.conftest import Configure, Keys
 from tests.examples import CARDS
+from tests.helpers import published_german_role
 
 HERE = Path(__file__).parent
 # The schema sitemaps.org publishes for a urlset (2008-03-26), as the npm package ``sitemap``
@@ -198,13 +199,7 @@ def test_the_sitemap_lists_each_published_translation_at_its_own_url(
 ) -> None:
     configure(FOLIO_LOCALES="en,de")
     write = keys.auth("write")
-    role = client.put(
-        "/v1/roles/fractional-caio/translations/de",
-        json={"name": "Teilzeit-CAIO", "definition": "Ein KI-Chef auf Zeit.",
-              "status": "published"},
-        headers=write,
-    )  # fmt: skip
-    assert role.status_code == 201, role.text
+    published_german_role(client, write, "Ein KI-Chef auf Zeit.")
     draft = client.put(
         "/v1/articles/1/translations/de", json={"title": "Noch nicht"}, headers=write
     )

@@ -23,7 +23,7 @@ from api.people.models import User, UserRole, UserSession
 from api.webhooks.models import DeliveryStatus, Webhook, WebhookDelivery
 from tests.conftest import Configure
 from tests.helpers import make_person
-from tests.studio.test_article_pages import as_person, csrf_of
+from tests.studio.test_article_pages import as_person, csrf_of, form_linked_from
 
 
 def secret_of(page_text: str) -> str:
@@ -33,14 +33,11 @@ def secret_of(page_text: str) -> str:
 
 
 def test_an_admin_invites_changes_disables_and_signs_out_a_person(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, admin: User
 ) -> None:
-    admin = as_person(client, session, "admin")
-    people = client.get("/studio/people")
-    assert 'href="/studio/people/invite">Invite</a>' in people.text
-    form = client.get("/studio/people/invite")
-    for label in ("Email", "Name", "Role"):
-        assert f">{label}</label>" in form.text
+    form = form_linked_from(
+        client, "/studio/people", "/studio/people/invite", "Invite", ("Email", "Name", "Role")
+    )
     sent = {
         "csrf": csrf_of(form),
         "email": "New.Author@Example.org",
@@ -124,14 +121,11 @@ def test_an_admin_invites_changes_disables_and_signs_out_a_person(
 
 
 def test_an_admin_makes_a_key_sees_its_token_once_and_revokes_it(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, admin: User
 ) -> None:
-    admin = as_person(client, session, "admin")
-    keys = client.get("/studio/keys")
-    assert 'href="/studio/keys/new">New key</a>' in keys.text
-    form = client.get("/studio/keys/new")
-    for label in ("Name", "Scope"):
-        assert f">{label}</label>" in form.text
+    form = form_linked_from(
+        client, "/studio/keys", "/studio/keys/new", "New key", ("Name", "Scope")
+    )
     made = client.post(
         "/studio/keys", data={"csrf": csrf_of(form), "name": "site build", "scope": "read",
                               "user_id": str(admin.id)},
@@ -223,9 +217,8 @@ def test_an_admin_adds_a_webhook_and_retries_a_failed_delivery(
 
 
 def test_the_audit_trail_filters_by_person_action_object_and_time(
-    client: TestClient, session: Session
+    client: TestClient, admin: User
 ) -> None:
-    admin = as_person(client, session, "admin")
     token = csrf_of(client.get("/studio/keys/new"))
     client.post("/studio/keys", data={"csrf": token, "name": "audited", "scope": "read"})
     everything = client.get("/studio/audit")
@@ -337,9 +330,8 @@ def test_an_admin_edits_tests_and_deletes_a_webhook(
 
 
 def test_a_webhooks_address_is_described_and_a_bad_one_is_named_beside_it(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, admin: User
 ) -> None:
-    as_person(client, session, "admin")
     form = client.get("/studio/webhooks/new")
     assert 'aria-describedby="url-hint"' in form.text
     assert '<p id="url-hint" class="hint">' in form.text

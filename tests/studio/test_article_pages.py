@@ -7,7 +7,7 @@ import html
 import json
 import re
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,11 +18,11 @@ from api.articles.prosemirror import to_doc
 from api.audit.models import AuditEvent
 from api.core.clock import clock
 from api.history.models import Revision
-from tests.helpers import make_person
+from api.people.models import User
+from tests.helpers import ROLE_LINK, make_person, paragraph_doc
 from tests.people.test_sessions import PASSWORD, sign_in
 
 JSON = {"Accept": "application/json"}
-ROLE_LINK = {"type": "link", "attrs": {"roleId": 2}}
 SCRIPT = json.dumps({"type": "doc", "content": [{"type": "script"}]})
 
 
@@ -38,10 +38,22 @@ def field(page: Any, name: str) -> str:
     return html.unescape(found.group(1))
 
 
-def as_person(client: TestClient, session: Session, role: str) -> Any:
+def as_person(client: TestClient, session: Session, role: str) -> User:
     user, _ = make_person(session, role, password=PASSWORD)
     assert sign_in(client, user.email).status_code == 303
-    return user
+    return cast(User, user)
+
+
+def form_linked_from(
+    client: TestClient, listing: str, path: str, text: str, labels: tuple[str, ...]
+) -> Any:
+    """The page at ``listing`` links to the form at ``path`` by ``text``; the form, with a
+    label for each of ``labels``."""
+    assert f'href="{path}">{text}</a>' in client.get(listing).text
+    form = client.get(path)
+    for label in labels:
+        assert f">{label}</label>" in form.text
+    return form
 
 
 def new_draft(client: TestClient, title: str = "A draft of mine") -> int:
@@ -66,9 +78,8 @@ def editor_form(client: TestClient, article_id: int) -> dict[str, str]:
 
 
 def test_the_list_shows_drafts_searches_filters_sorts_and_counts(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     new_draft(client, "Unique zebra draft")
     page = client.get("/studio/articles")
     assert page.status_code == 200
@@ -98,24 +109,11 @@ def test_a_page_needs_a_session(client: TestClient) -> None:
 
 
 def test_an_editor_saves_with_the_etag_and_the_public_api_serves_what_was_typed(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     article_id = new_draft(client)
     form = editor_form(client, article_id)
-    doc = {
-        "type": "doc",
-        "content": [
-            {
-                "type": "paragraph",
-                "content": [
-                    {"type": "text", "text": "Read about the "},
-                    {"type": "text", "text": "CAIO", "marks": [ROLE_LINK]},
-                    {"type": "text", "text": " now", "marks": [{"type": "bold"}]},
-                ],
-            }
-        ],
-    }  # fmt: skip
+    doc = paragraph_doc("Read about the ", ("CAIO", [ROLE_LINK]), (" now", [{"type": "bold"}]))
     saved = client.post(
         f"/studio/articles/{article_id}",
         data={**form, "title": "Typed title", "summary": "Typed", "body_doc": json.dumps(doc)},
@@ -163,9 +161,8 @@ def test_an_editor_saves_with_the_etag_and_the_public_api_serves_what_was_typed(
 
 
 def test_a_contributor_sees_no_workflow_button_and_a_forged_publish_is_refused(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, contributor: User
 ) -> None:
-    as_person(client, session, "contributor")
     article_id = new_draft(client)
     page = client.get(f"/studio/articles/{article_id}")
     for button in ('value="publish"', 'value="unpublish"', 'value="schedule"', ">Delete<"):
@@ -186,9 +183,8 @@ def test_a_contributor_sees_no_workflow_button_and_a_forged_publish_is_refused(
 
 
 def test_schedule_reads_the_editors_time_zone_and_stores_utc(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     article_id = new_draft(client)
     form = editor_form(client, article_id)
     when = (clock.now() + timedelta(days=30)).replace(microsecond=0, second=0)
@@ -248,9 +244,8 @@ def test_a_refused_save_says_why_next_to_the_field_and_keeps_what_was_typed(
 
 
 def test_a_form_without_its_token_or_from_another_site_is_refused(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     article_id = new_draft(client)
     form = editor_form(client, article_id)
     missing = client.post(f"/studio/articles/{article_id}", data={**form, "csrf": ""})
@@ -267,9 +262,8 @@ def test_a_form_without_its_token_or_from_another_site_is_refused(
 
 
 def test_the_editor_opens_the_stored_body_as_its_document(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     page = client.get("/studio/articles/1")
     doc = json.loads(field(page, "body_doc"))
     article = session.get(Article, 1)
@@ -289,9 +283,8 @@ def test_the_editor_opens_the_stored_body_as_its_document(
 
 
 def test_preview_history_compare_restore_delete_and_undo(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     article_id = new_draft(client, "First words")
     form = editor_form(client, article_id)
     client.post(f"/studio/articles/{article_id}", data={**form, "title": "Second words"})
@@ -345,12 +338,11 @@ def paragraph(*content: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_text_that_tries_to_be_html_is_shown_as_text_on_every_page(
-    client: TestClient, session: Session
+    client: TestClient, editor: User
 ) -> None:
     """Stored XSS through every field a writer fills: the title, the summary, the body's
     text and a link's address, shown escaped on the list, the editor, the history and its
     comparison, the preview and the conflict's text."""
-    as_person(client, session, "editor")
     article_id = new_draft(client, XSS)
     form = editor_form(client, article_id)
     doc = {"type": "doc", "content": [paragraph({"type": "text", "text": XSS})]}

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from api.articles.models import Article
 from api.assets import service as assets
 from api.assets.models import Asset, AssetPatch
+from api.people.models import User
 from api.roles.models import Role
 from tests.assets.images import png
 from tests.conftest import Keys
@@ -77,9 +78,8 @@ def test_an_editor_gives_an_article_a_cover_and_its_search_engine_fields(
 
 
 def test_bad_covers_and_fields_are_named_and_change_nothing(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     article_id = new_draft(client, "Kept")
     page = client.get(f"/studio/articles/{article_id}")
     for bad, field, words in (

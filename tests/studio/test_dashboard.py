@@ -12,6 +12,7 @@ from sqlmodel import Session
 from api import editing
 from api.articles.models import ArticleInput
 from api.core.clock import clock
+from api.people.models import User
 from api.people.rules import Actor
 from tests.conftest import Configure
 from tests.studio.test_article_pages import as_person, new_draft
@@ -61,9 +62,8 @@ def test_the_dashboard_shows_a_persons_day(
 
 
 def test_an_admin_sees_failed_deliveries_and_one_locale_says_so(
-    client: TestClient, session: Session
+    client: TestClient, admin: User
 ) -> None:
-    as_person(client, session, "admin")
     page = client.get("/studio")
     assert "Failed deliveries" in page.text
     assert "One locale only" in page.text

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from api.comparisons.models import Comparison
+from api.people.models import User
 from api.roles.models import Role
 from tests.studio.test_article_pages import as_person, csrf_of, field
 
@@ -38,9 +39,8 @@ def form_of(page: Any) -> dict[str, Any]:
 
 
 def test_an_editor_makes_a_role_publishes_it_and_the_api_serves_it(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     listing = client.get("/studio/roles")
     assert 'href="/studio/roles/new">New role</a>' in listing.text
     assert 'href="/studio/roles/2">Fractional CAIO</a>' in listing.text
@@ -111,9 +111,8 @@ def test_an_editor_makes_a_role_publishes_it_and_the_api_serves_it(
 
 
 def test_bad_input_is_shown_next_to_its_field_and_nothing_changes(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     page = client.get("/studio/roles/2")
     sent = form_of(page)
     for changed, where in (
@@ -147,9 +146,8 @@ def test_bad_input_is_shown_next_to_its_field_and_nothing_changes(
 
 
 def test_a_contributor_reads_a_role_and_a_forged_save_is_refused(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, contributor: User
 ) -> None:
-    as_person(client, session, "contributor")
     listing = client.get("/studio/roles")
     assert "New role" not in listing.text
     page = client.get("/studio/roles/2")
@@ -261,9 +259,8 @@ def test_a_comparison_is_built_in_its_grid(client: TestClient, session: Session)
 
 
 def test_the_seed_comparison_keeps_its_notes_when_its_grid_is_saved(
-    client: TestClient, session: Session
+    client: TestClient, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     before = client.get("/v1/comparisons/1").json()
     page = client.get("/studio/comparisons/1")
     assert ">Primary job, AI operating partner</label>" in page.text
@@ -281,9 +278,8 @@ def test_the_seed_comparison_keeps_its_notes_when_its_grid_is_saved(
 
 
 def test_a_cells_note_and_source_are_written_in_its_rows_notes(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     page = client.get("/studio/comparisons/1")
     assert ">Note: Fractional CAIO on Primary job</label>" in page.text
     assert ">Source: Fractional CAIO on Primary job</label>" in page.text
@@ -316,9 +312,8 @@ def test_a_cells_note_and_source_are_written_in_its_rows_notes(
 
 
 def test_a_row_and_a_role_dragged_elsewhere_move_there_unsaved(
-    client: TestClient, session: Session
+    client: TestClient, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     page = client.get("/studio/comparisons/1")
     assert 'data-drag="row-to:5"' in page.text
     assert 'data-drag="role-to:1"' in page.text
@@ -373,10 +368,7 @@ def test_the_grid_shows_the_table_as_readers_get_it(client: TestClient, session:
     assert client.get("/studio/comparisons/999999/embed").status_code == 404
 
 
-def test_a_tag_and_an_author_are_made_renamed_and_deleted(
-    client: TestClient, session: Session
-) -> None:
-    as_person(client, session, "editor")
+def test_a_tag_and_an_author_are_made_renamed_and_deleted(client: TestClient, editor: User) -> None:
     for collection, noun in (("tags", "tag"), ("authors", "author")):
         new = client.get(f"/studio/{collection}/new")
         assert f"<h1>New {noun}</h1>" in new.text

@@ -13,24 +13,13 @@ from sqlmodel import Session
 from api import editing
 from api.articles.models import Article, ArticleInput
 from api.assets import service as assets
+from api.people.models import User
 from api.people.rules import Actor
 from tests.assets.images import png
-from tests.studio.test_article_pages import JSON, SCRIPT, as_person, csrf_of, editor_form, new_draft
+from tests.helpers import ROLE_LINK, paragraph_doc
+from tests.studio.test_article_pages import JSON, SCRIPT, csrf_of, editor_form, new_draft
 
-ROLE = {"type": "link", "attrs": {"roleId": 2}}
-CAIO_DOC = {
-    "type": "doc",
-    "content": [
-        {
-            "type": "paragraph",
-            "content": [
-                {"type": "text", "text": "Ask the "},
-                {"type": "text", "text": "CAIO", "marks": [ROLE]},
-                {"type": "text", "text": " first", "marks": [{"type": "italic"}]},
-            ],
-        }
-    ],
-}  # fmt: skip
+CAIO_DOC = paragraph_doc("Ask the ", ("CAIO", [ROLE_LINK]), (" first", [{"type": "italic"}]))
 
 
 def textarea(page_text: str, name: str) -> str | None:
@@ -39,9 +28,8 @@ def textarea(page_text: str, name: str) -> str | None:
 
 
 def test_the_markdown_mode_edits_the_same_body_and_the_api_serves_it(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     article_id = new_draft(client)
     form = editor_form(client, article_id)
     client.post(
@@ -85,9 +73,8 @@ def test_the_markdown_mode_edits_the_same_body_and_the_api_serves_it(
 
 
 def test_a_body_markdown_cannot_hold_is_edited_in_the_rich_editor_and_says_why(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     page = client.get("/studio/articles/1?mode=markdown")
     assert page.status_code == 200
     assert textarea(page.text, "body_markdown") is None
@@ -108,9 +95,8 @@ def test_a_body_markdown_cannot_hold_is_edited_in_the_rich_editor_and_says_why(
 
 
 def test_markdown_the_body_cannot_hold_is_refused_by_its_line_and_nothing_changes(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     article_id = new_draft(client)
     version = session.get(Article, article_id).version  # type: ignore[union-attr]
     form = editor_form(client, article_id) | {"body_doc": ""}
@@ -134,9 +120,8 @@ def test_markdown_the_body_cannot_hold_is_refused_by_its_line_and_nothing_change
 
 
 def test_the_preview_shows_what_is_typed_before_it_is_saved(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, contributor: User
 ) -> None:
-    as_person(client, session, "contributor")
     article_id = new_draft(client)
     form = editor_form(client, article_id)
     version = session.get(Article, article_id).version  # type: ignore[union-attr]
@@ -176,9 +161,8 @@ def test_the_preview_shows_what_is_typed_before_it_is_saved(
 
 
 def test_a_link_an_image_or_an_embed_is_chosen_from_a_search(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    user = as_person(client, session, "editor")
     article_id = new_draft(client, "Notes on 100% of_it")
     links = client.get("/studio/find/links", params={"q": "caio"}).json()["found"]
     assert {"value": "role:2", "label": "Fractional CAIO", "kind": "role"} in links
@@ -189,7 +173,9 @@ def test_a_link_an_image_or_an_embed_is_chosen_from_a_search(
     assert [f["value"] for f in exact] == [f"article:{article_id}"]
     assert client.get("/studio/find/links", params={"q": "0%"}).json()["found"] == exact
     assert client.get("/studio/find/links", params={"q": "1_0"}).json()["found"] == []
-    editing.room("articles").delete(session, str(article_id), key=Actor(user, None), if_match=None)
+    editing.room("articles").delete(
+        session, str(article_id), key=Actor(editor, None), if_match=None
+    )
     assert client.get("/studio/find/links", params={"q": "100%"}).json()["found"] == []
     # Images: only the described ones, by alt text or file name.
     storage = client.app.state.storage  # type: ignore[attr-defined]
@@ -205,7 +191,7 @@ def test_a_link_an_image_or_an_embed_is_chosen_from_a_search(
     assert comparisons[0]["value"] == "1"
     many = [
         editing.room("articles").create(
-            session, ArticleInput(title=f"Many {n}"), key=Actor(user, None)
+            session, ArticleInput(title=f"Many {n}"), key=Actor(editor, None)
         )
         for n in range(25)
     ]
@@ -222,9 +208,8 @@ def test_a_link_an_image_or_an_embed_is_chosen_from_a_search(
 
 
 def test_the_articles_other_fields_are_edited_beside_its_words(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    user = as_person(client, session, "editor")
     for kind, name in (("authors", "Ada Writer"), ("tags", "Strategy"), ("tags", "Hiring")):
         new = client.get(f"/studio/{kind}/new")
         client.post(f"/studio/{kind}", data={"csrf": csrf_of(new), "name": name})
@@ -267,4 +252,4 @@ def test_the_articles_other_fields_are_edited_beside_its_words(
         )  # fmt: skip
     session.expire_all()
     assert session.get(Article, article_id).version == version  # type: ignore[union-attr]
-    del user
+    del editor

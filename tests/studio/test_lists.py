@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.core import kinds
+from api.people.models import User
 from tests.studio.test_article_pages import as_person
 
 LISTED = [k for k in kinds.KINDS if k is not kinds.ARTICLE]
@@ -61,9 +62,8 @@ ADMIN_PAGES = {
 
 
 def test_an_admin_sees_people_keys_webhooks_and_the_audit_trail(
-    client: TestClient, session: Session
+    client: TestClient, admin: User
 ) -> None:
-    as_person(client, session, "admin")
     home = client.get("/studio/articles")
     for path, name in (("people", "People"), ("keys", "API keys"), ("webhooks", "Webhooks")):
         assert f'<a href="/studio/{path}">{name}</a>' in home.text

@@ -13,6 +13,7 @@ from api.articles.models import Article, ArticleInput
 from api.assets import service as assets
 from api.assets.models import Asset, AssetPatch
 from api.history.models import Revision
+from api.people.models import User
 from api.people.rules import Actor
 from api.roles.models import Role
 from tests.assets.images import png
@@ -33,9 +34,8 @@ def upload(client: TestClient, *files: tuple[str, bytes], **headers: str) -> obj
 
 
 def test_uploading_two_files_describing_them_and_seeing_where_they_are_used(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     answer = upload(client, ("one.png", png(30, 20)), ("<b>two</b>.png", png(31, 20)))
     assert answer.status_code == 303, answer.text  # type: ignore[attr-defined]
     made = session.exec(select(Asset).order_by(Asset.id.desc()).limit(2)).all()  # type: ignore[union-attr]
@@ -83,9 +83,8 @@ def test_uploading_two_files_describing_them_and_seeing_where_they_are_used(
 
 
 def test_the_script_gets_json_and_a_contributor_may_not_upload(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, contributor: User
 ) -> None:
-    as_person(client, session, "contributor")
     library = client.get("/studio/media")
     assert 'type="file"' not in library.text
     assert ">Delete<" not in library.text
@@ -126,9 +125,8 @@ def test_bad_uploads_are_refused_and_store_nothing(client: TestClient, session: 
 
 
 def test_replacing_a_file_shows_the_new_one_wherever_the_old_one_was(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    user = as_person(client, session, "editor")
     upload(client, ("old.png", png(40, 30)))
     old = session.exec(select(Asset).where(Asset.filename == "old.png")).one()
     assets.update_asset(session, old.id or 0, AssetPatch(alt="The old chart"))
@@ -141,10 +139,10 @@ def test_replacing_a_file_shows_the_new_one_wherever_the_old_one_was(
                 "body": [{"_type": "image", "asset_id": old.id, "alt": "In the body"}],
             }
         ),
-        key=Actor(user, None),
+        key=Actor(editor, None),
     )
     role = editing.room("roles").update(
-        session, "2", patch={"cover": old.id}, key=Actor(user, None), if_match=None
+        session, "2", patch={"cover": old.id}, key=Actor(editor, None), if_match=None
     )
     library = client.get("/studio/media")
     replaced = client.post(
@@ -179,9 +177,8 @@ def test_replacing_a_file_shows_the_new_one_wherever_the_old_one_was(
 
 
 def test_a_replacement_refused_leaves_everything_as_it_was(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     upload(client, ("kept.png", png(40, 31)))
     kept = session.exec(select(Asset).where(Asset.filename == "kept.png")).one()
     count = len(session.exec(select(Asset)).all())

@@ -13,9 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from api.people.models import User
 from api.translations.models import Translation
 from tests.conftest import Configure
-from tests.studio.test_article_pages import as_person, csrf_of, editor_form, new_draft
+from tests.studio.test_article_pages import csrf_of, editor_form, new_draft
 
 
 @pytest.fixture(autouse=True)
@@ -24,12 +25,11 @@ def german(configure: Configure) -> None:
 
 
 def test_a_role_is_translated_beside_its_source_and_served_in_german(
-    client: TestClient, session: Session
+    client: TestClient, editor: User
 ) -> None:
-    as_person(client, session, "editor")
-    editor = client.get("/studio/roles/2")
-    assert '<label for="locale">Locale</label>' in editor.text
-    assert ">Add translation</button>" in editor.text
+    role_page = client.get("/studio/roles/2")
+    assert '<label for="locale">Locale</label>' in role_page.text
+    assert ">Add translation</button>" in role_page.text
     chosen = client.get("/studio/roles/2/translations", params={"locale": "DE"},
                         follow_redirects=False)  # fmt: skip
     assert chosen.status_code == 303
@@ -51,8 +51,8 @@ def test_a_role_is_translated_beside_its_source_and_served_in_german(
     assert public["name"] == "Fraktionaler CAIO"
     assert public["aliases"] == ["Teilzeit-CAIO"]
     assert public["locale"] == "de"
-    editor = client.get("/studio/roles/2")
-    assert 'href="/studio/roles/2/translations/de">published</a>' in editor.text
+    role_page = client.get("/studio/roles/2")
+    assert 'href="/studio/roles/2/translations/de">published</a>' in role_page.text
     # Edited again, with the ETag it was opened with; an old one is refused.
     page = client.get("/studio/roles/2/translations/de")
     etag = re.search(r'name="etag" value="([^"]+)"', page.text)
@@ -75,9 +75,8 @@ def test_a_role_is_translated_beside_its_source_and_served_in_german(
 
 
 def test_an_articles_body_is_translated_as_markdown_when_it_has_a_markdown_form(
-    client: TestClient, session: Session
+    client: TestClient, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     article_id = new_draft(client, "Plain words")
     form = editor_form(client, article_id)
     client.post(
@@ -115,12 +114,11 @@ def _first_text(node: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def test_a_body_markdown_cannot_hold_is_translated_in_the_rich_editor(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
     """The seed's body (role definitions, an embedded comparison) has no Markdown form: its
     translation starts as the source's document, in the rich editor, the source drawn beside
     it as readers get it."""
-    as_person(client, session, "editor")
     page = client.get("/studio/articles/1/translations/de")
     assert 'id="source-body-title">Body (source)</h3>' in page.text
     assert "<table>" in page.text.split('class="source-body"')[1].split("</section>")[0]
@@ -169,9 +167,8 @@ def test_a_body_markdown_cannot_hold_is_translated_in_the_rich_editor(
 
 
 def test_a_comparisons_rows_are_translated_cell_by_cell(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     page = client.get("/studio/comparisons/1/translations/de")
     assert ">Primary job in de</label>" in page.text
     assert ">Primary job, Fractional CAIO in de</label>" in page.text
@@ -211,9 +208,8 @@ def test_a_comparisons_rows_are_translated_cell_by_cell(
 
 
 def test_bad_translations_are_refused_and_nothing_is_written(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, editor: User
 ) -> None:
-    as_person(client, session, "editor")
     page = client.get("/studio/roles/2/translations/de")
     token = csrf_of(page)
     for sent, where in (
@@ -237,9 +233,8 @@ def test_bad_translations_are_refused_and_nothing_is_written(
 
 
 def test_a_contributor_reads_a_translation_and_a_forged_one_is_refused(
-    client: TestClient, session: Session
+    client: TestClient, session: Session, contributor: User
 ) -> None:
-    as_person(client, session, "contributor")
     page = client.get("/studio/roles/2/translations/de")
     assert '<fieldset class="plain" disabled>' in page.text
     assert ">Add translation</button>" not in page.text.split("Translation into de")[1]

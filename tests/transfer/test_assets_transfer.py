@@ -48,11 +48,7 @@ def _archive(session: Session, storage: LocalStorage) -> bytes:
 
 
 def test_a_tar_round_trip_is_identical_and_serves_the_files(
-    pictured: dict[str, Any],
-    session: Session,
-    empty: Database,
-    media_dir: Path,
-    tmp_path: Path,
+    pictured: dict[str, Any], session: Session, empty: Database, media_dir: Path, tmp_path: Path
 ) -> None:
     here = LocalStorage(media_dir)
     archive = _archive(session, here)
@@ -92,11 +88,7 @@ def test_a_tar_round_trip_is_identical_and_serves_the_files(
 
 
 def test_a_directory_round_trip_is_identical(
-    pictured: dict[str, Any],
-    session: Session,
-    empty: Database,
-    media_dir: Path,
-    tmp_path: Path,
+    pictured: dict[str, Any], session: Session, empty: Database, media_dir: Path, tmp_path: Path
 ) -> None:
     export_directory(session, LocalStorage(media_dir), tmp_path / "export")
     assert (tmp_path / "export" / "content.ndjson").is_file()
@@ -122,11 +114,7 @@ def test_ndjson_without_the_bytes_is_refused_naming_the_asset(
 
 
 def test_bytes_that_do_not_match_their_sha256_are_refused(
-    pictured: dict[str, Any],
-    session: Session,
-    empty: Database,
-    media_dir: Path,
-    tmp_path: Path,
+    pictured: dict[str, Any], session: Session, empty: Database, media_dir: Path, tmp_path: Path
 ) -> None:
     archive = _archive(session, LocalStorage(media_dir))
     tampered = io.BytesIO()

@@ -14,7 +14,7 @@ from api.core.clock import Clock
 from api.events.models import Event
 from api.translations.models import Translation
 from tests.conftest import Configure, Keys
-from tests.helpers import linking
+from tests.helpers import linking, published_german_role
 
 SEED = "ai-operating-partner-vs-fractional-caio-which-role-do-you-need"
 GERMAN = {
@@ -311,13 +311,7 @@ def test_changes_and_feeds_carry_the_locale(client: TestClient, keys: Keys) -> N
 
 def test_roles_and_comparisons_are_translated_too(client: TestClient, keys: Keys) -> None:
     write = keys.auth("write")
-    role = client.put(
-        "/v1/roles/fractional-caio/translations/de",
-        json={"name": "Teilzeit-CAIO", "definition": "Ein KI-Chef für einige Tage im Monat.",
-              "status": "published"},
-        headers=write,
-    )  # fmt: skip
-    assert role.status_code == 201, role.text
+    role = published_german_role(client, write, "Ein KI-Chef für einige Tage im Monat.")
     assert role.json()["slug"] == "teilzeit-caio"
     german_role = client.get("/v1/roles/fractional-caio?locale=de").json()
     assert (german_role["name"], german_role["locale"]) == ("Teilzeit-CAIO", "de")

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import httpx2 as httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -91,17 +92,27 @@ def test_an_address_past_its_limit_gets_429_and_the_fields_say_why(
     assert other.status_code == 200  # another address: its own count
 
 
+def _spend(
+    client: TestClient, path: str, headers: dict[str, str], status: int, policy: str
+) -> httpx.Response:
+    """Four requests answered ``status`` under ``policy`` (a quota of 4), then the fifth
+    refused: the refusal."""
+    for _ in range(4):
+        answer = client.get(path, headers=headers)
+        assert answer.status_code == status
+        assert answer.headers["ratelimit-policy"] == policy
+    refused = client.get(path, headers=headers)
+    assert refused.status_code == 429
+    return refused
+
+
 def test_a_key_has_its_own_limit(database: Database, client_of: list[TestClient]) -> None:
     """Counted by the token's public part, before the key is checked (no database round trip
     for counting; a bad key is 401 all the same, and counts)."""
     app = _app(database, rate_limit_anonymous="2/hour", rate_limit_key="4/hour")
     client = _client(client_of, app, _address())
     token = {"Authorization": f"Bearer folio_{random.randrange(16**12):012x}_not-a-real-secret"}
-    for _ in range(4):
-        answer = client.get("/v1/articles?limit=1", headers=token)
-        assert answer.status_code == 401
-        assert answer.headers["ratelimit-policy"] == '"key";q=4;w=3600'
-    assert client.get("/v1/articles?limit=1", headers=token).status_code == 429
+    _spend(client, "/v1/articles?limit=1", token, 401, '"key";q=4;w=3600')
     assert client.get("/v1/articles?limit=1").status_code == 200  # the address is not spent
 
 
@@ -115,12 +126,7 @@ def test_a_studio_session_has_its_own_limit(
     app = _app(database, rate_limit_anonymous="2/hour", rate_limit_key="4/hour")
     client = _client(client_of, app, _address())
     cookie = {"Cookie": f"folio_session={random.randrange(16**20):020x}"}
-    for _ in range(4):
-        answer = client.get("/studio/sign-in", headers=cookie)
-        assert answer.status_code == 200
-        assert answer.headers["ratelimit-policy"] == '"session";q=4;w=3600'
-    refused = client.get("/studio/sign-in", headers=cookie)
-    assert refused.status_code == 429
+    refused = _spend(client, "/studio/sign-in", cookie, 200, '"session";q=4;w=3600')
     assert "from this session" in refused.json()["detail"]
     other = {"Cookie": f"theme=dark; __Host-folio_session={random.randrange(16**20):020x}"}
     assert client.get("/studio/sign-in", headers=other).status_code == 200
