@@ -305,6 +305,37 @@ def published_german_role(client: Any, headers: dict[str, str], definition: str)
     return answer
 
 
+def key_in(engine: Any, name: str, scope: str) -> str:
+    """The token of a new key of ``scope`` ("read", "write", "admin") in the database of
+    ``engine`` (committed: a server on that database accepts it at once)."""
+    from api.auth import service as auth_service
+    from api.auth.models import KeyCreate, Scope
+
+    with Session(engine) as session:
+        made = auth_service.create_key(session, KeyCreate(name=name, scope=Scope(scope)))
+        session.commit()
+    return made.token
+
+
+def version_of(session: Session, model: Any, row_id: int) -> int:
+    """The version of a row as the database holds it now (the session's copy forgotten)."""
+    session.expire_all()
+    row = session.get(model, row_id)
+    assert row is not None
+    return int(row.version)
+
+
+def scheduled_article(client: Any, headers: dict[str, str], title: str, due: datetime) -> Any:
+    """A new article scheduled to publish itself at ``due``, through the API: its JSON."""
+    answer = client.post(
+        "/v1/articles",
+        json={"title": title, "status": "scheduled", "publish_at": due.isoformat()},
+        headers=headers,
+    )
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
 def make_person(
     session: Session, role: str, *, email: str | None = None, password: str | None = None
 ) -> tuple[Any, dict[str, str]]:

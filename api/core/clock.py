@@ -10,10 +10,12 @@ class Clock:
     def now(self) -> datetime:
         return self._frozen if self._frozen is not None else datetime.now(UTC)
 
-    def freeze(self, at: datetime) -> None:
+    def freeze(self, at: datetime) -> datetime:
+        """Stops the clock at ``at`` (timezone-aware) until ``unfreeze()``; returns ``at``."""
         if at.tzinfo is None:
             raise ValueError("freeze() takes a timezone-aware datetime")
         self._frozen = at
+        return at
 
     def unfreeze(self) -> None:
         self._frozen = None

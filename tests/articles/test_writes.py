@@ -372,8 +372,7 @@ def test_if_match_can_be_required(client: TestClient, keys: Keys, configure: Con
 def test_workflow_schedule_publish_archive_unpublish(
     client: TestClient, keys: Keys, frozen_clock: Clock
 ) -> None:
-    now = datetime(2026, 11, 27, 12, tzinfo=UTC)
-    frozen_clock.freeze(now)
+    now = frozen_clock.freeze(datetime(2026, 11, 27, 12, tzinfo=UTC))
     due = now + timedelta(hours=1)
     article = create(client, keys, status="scheduled", publish_at=due.isoformat())
     path = f"/v1/articles/{article['id']}"

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from api.core.clock import Clock
 from api.events.models import Event
 from tests.conftest import Keys
+from tests.helpers import scheduled_article
 
 COLLECTIONS = ("articles", "roles", "comparisons", "authors", "tags")
 
@@ -119,17 +120,8 @@ def test_a_token_survives_a_restart(client: TestClient, app: Any, keys: Keys) ->
 def test_a_scheduled_article_is_a_change_when_it_comes_due(
     client: TestClient, keys: Keys, frozen_clock: Clock
 ) -> None:
-    now = datetime(2026, 11, 27, 12, tzinfo=UTC)
-    frozen_clock.freeze(now)
-    article = client.post(
-        "/v1/articles",
-        json={
-            "title": "Soon",
-            "status": "scheduled",
-            "publish_at": (now + timedelta(hours=1)).isoformat(),
-        },
-        headers=keys.auth("write"),
-    ).json()
+    now = frozen_clock.freeze(datetime(2026, 11, 27, 12, tzinfo=UTC))
+    article = scheduled_article(client, keys.auth("write"), "Soon", now + timedelta(hours=1))
     token = client.get("/v1/changes").json()["meta"]["next_since"]
     assert client.get("/v1/changes", params={"since": token}).json()["data"] == []
     frozen_clock.freeze(now + timedelta(hours=2))

@@ -14,13 +14,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from api.auth import service as auth_service
-from api.auth.models import KeyCreate, Scope
 from api.core.surrogates import ContentChange
 from api.main import create_app
 from api.purge import service as purge
 from api.purge.models import PurgeCursor
 from tests.conftest import Configure, Database, make_token, settings_for
+from tests.helpers import key_in
 
 
 @dataclass
@@ -67,12 +66,10 @@ def caches(configure: Configure) -> Iterator[list[Cache]]:
 
 @pytest.fixture
 def api(fresh_database: Database) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    with Session(fresh_database.engine) as session:
-        token = auth_service.create_key(session, KeyCreate(name="editor", scope=Scope.write))
-        session.commit()
+    token = key_in(fresh_database.engine, "editor", "write")
     app = create_app(settings_for(fresh_database.url), engine=fresh_database.engine)
     with TestClient(app) as client:
-        yield client, {"Authorization": f"Bearer {token.token}"}
+        yield client, {"Authorization": f"Bearer {token}"}
 
 
 def test_a_change_purges_exactly_its_keys_from_every_cache(

@@ -19,7 +19,7 @@ from api.audit.models import AuditEvent
 from api.core.clock import clock
 from api.history.models import Revision
 from api.people.models import User
-from tests.helpers import ROLE_LINK, make_person, paragraph_doc
+from tests.helpers import ROLE_LINK, make_person, paragraph_doc, version_of
 from tests.people.test_sessions import PASSWORD, sign_in
 
 JSON = {"Accept": "application/json"}
@@ -239,8 +239,7 @@ def test_a_refused_save_says_why_next_to_the_field_and_keeps_what_was_typed(
     as_json = client.post(f"/studio/articles/{article_id}", data=sent, headers=JSON)
     assert as_json.status_code == 422
     assert as_json.json()["errors"]
-    session.expire_all()
-    assert session.get(Article, article_id).version == version  # type: ignore[union-attr]
+    assert version_of(session, Article, article_id) == version
 
 
 def test_a_form_without_its_token_or_from_another_site_is_refused(

@@ -16,7 +16,7 @@ from api.assets import service as assets
 from api.people.models import User
 from api.people.rules import Actor
 from tests.assets.images import png
-from tests.helpers import ROLE_LINK, paragraph_doc
+from tests.helpers import ROLE_LINK, paragraph_doc, version_of
 from tests.studio.test_article_pages import JSON, SCRIPT, csrf_of, editor_form, new_draft
 
 CAIO_DOC = paragraph_doc("Ask the ", ("CAIO", [ROLE_LINK]), (" first", [{"type": "italic"}]))
@@ -98,7 +98,7 @@ def test_markdown_the_body_cannot_hold_is_refused_by_its_line_and_nothing_change
     client: TestClient, session: Session, editor: User
 ) -> None:
     article_id = new_draft(client)
-    version = session.get(Article, article_id).version  # type: ignore[union-attr]
+    version = version_of(session, Article, article_id)
     form = editor_form(client, article_id) | {"body_doc": ""}
     sent = {**form, "body_markdown": "Fine.\n\n<script>alert(1)</script>"}
     page = client.post(f"/studio/articles/{article_id}", data=sent)
@@ -115,8 +115,7 @@ def test_markdown_the_body_cannot_hold_is_refused_by_its_line_and_nothing_change
         f"/studio/articles/{article_id}", data={**form, "body_markdown": "x" * 200_001}
     )
     assert too_long.status_code == 422
-    session.expire_all()
-    assert session.get(Article, article_id).version == version  # type: ignore[union-attr]
+    assert version_of(session, Article, article_id) == version
 
 
 def test_the_preview_shows_what_is_typed_before_it_is_saved(
@@ -124,7 +123,7 @@ def test_the_preview_shows_what_is_typed_before_it_is_saved(
 ) -> None:
     article_id = new_draft(client)
     form = editor_form(client, article_id)
-    version = session.get(Article, article_id).version  # type: ignore[union-attr]
+    version = version_of(session, Article, article_id)
     typed = {"csrf": form["csrf"], "title": "Not saved yet", "body_doc": json.dumps(CAIO_DOC)}
     shown = client.post(f"/studio/articles/{article_id}/preview", data=typed)
     assert shown.status_code == 200
@@ -235,7 +234,7 @@ def test_the_articles_other_fields_are_edited_beside_its_words(
     client.post(f"/studio/articles/{article_id}", data={**form, "title": "Renamed"})
     assert client.get(f"/v1/articles/{article_id}").json()["kicker"] == "Explainer"
     # Bad values: said next to their field, nothing written.
-    version = session.get(Article, article_id).version  # type: ignore[union-attr]
+    version = version_of(session, Article, article_id)
     form = editor_form(client, article_id)
     for bad, where in (
         ({"reading_time": "soon"}, "reading_time_minutes"),
@@ -250,6 +249,5 @@ def test_the_articles_other_fields_are_edited_beside_its_words(
         assert re.search(rf'id="{where}-error" class="error">[^<]+<', answer.text), (
             bad, re.findall(r'class="error">[^<]+<', answer.text)
         )  # fmt: skip
-    session.expire_all()
-    assert session.get(Article, article_id).version == version  # type: ignore[union-attr]
+    assert version_of(session, Article, article_id) == version
     del editor

@@ -6,11 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import httpx2 as httpx
 import pytest
-from sqlmodel import Session
 
-from api.auth import service as auth_service
-from api.auth.models import KeyCreate, Scope
 from tests.conftest import Database, eventually
+from tests.helpers import key_in
 
 # Dates here are computed from the clock: `make test-ahead` runs them years from now too.
 pytestmark = pytest.mark.calendar
@@ -27,8 +25,7 @@ DRAFT = """The two roles, side by side.
 def test_draft_preview_schedule_publish_edit_restore(
     live_server: str, fresh_database: Database
 ) -> None:
-    with Session(fresh_database.engine) as session:
-        admin = auth_service.create_key(session, KeyCreate(name="admin", scope=Scope.admin)).token
+    admin = key_in(fresh_database.engine, "admin", "admin")
     with httpx.Client(base_url=live_server, timeout=30) as http:
 
         def key(name: str, scope: str) -> dict[str, str]:

@@ -4,25 +4,19 @@ import os
 import subprocess
 import sys
 
-from sqlmodel import Session
-
-from api.auth import service as auth_service
-from api.auth.models import KeyCreate, Scope
 from api.core.config import REPO_ROOT
 from tests.conftest import Database
-from tests.helpers import public_listings
+from tests.helpers import key_in, public_listings
 
 
 def test_the_python_example_runs_against_a_live_server(
     live_server: str, fresh_database: Database
 ) -> None:
-    with Session(fresh_database.engine) as session:
-        token = auth_service.create_key(session, KeyCreate(name="example", scope=Scope.write))
-        session.commit()
+    token = key_in(fresh_database.engine, "example", "write")
     before = public_listings(live_server)
     done = subprocess.run(
         [sys.executable, str(REPO_ROOT / "clients" / "python" / "example.py")],
-        env={**os.environ, "FOLIO_URL": live_server, "FOLIO_KEY": token.token},
+        env={**os.environ, "FOLIO_URL": live_server, "FOLIO_KEY": token},
         capture_output=True,
         text=True,
         timeout=60,

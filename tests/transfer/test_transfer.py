@@ -12,8 +12,6 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from api.articles.models import Article
-from api.auth import service as auth_service
-from api.auth.models import KeyCreate, Scope
 from api.cli import app as cli
 from api.core.db import make_engine
 from api.core.errors import ImportFailed
@@ -21,6 +19,7 @@ from api.main import create_app
 from api.transfer.export import export_lines
 from api.transfer.service import import_lines
 from tests.conftest import Configure, Database, Keys, _new_database, migrate, settings_for
+from tests.helpers import key_in
 from tests.transfer.conftest import export_of
 
 OTHER_PG = os.environ.get("FOLIO_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -98,9 +97,8 @@ def test_export_import_export_is_identical(
 
 
 def _admin(database: Database) -> dict[str, str]:
-    with Session(database.engine) as session:
-        key = auth_service.create_key(session, KeyCreate(name="t", scope=Scope.admin))
-    return {"Authorization": f"Bearer {key.token}"}
+    key = key_in(database.engine, "t", "admin")
+    return {"Authorization": f"Bearer {key}"}
 
 
 def test_across_databases(

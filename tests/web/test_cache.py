@@ -266,8 +266,7 @@ def test_once_a_write_has_answered_no_worker_serves_what_it_hid(
 def test_a_scheduled_article_appears_in_cached_lists_when_due(
     cached_client: TestClient, fresh_database: Database, frozen_clock: Clock
 ) -> None:
-    now = datetime(2026, 11, 27, 12, tzinfo=UTC)
-    frozen_clock.freeze(now)
+    now = frozen_clock.freeze(datetime(2026, 11, 27, 12, tzinfo=UTC))
     with Session(fresh_database.engine) as session:
         article = articles_service.create_article(
             session,

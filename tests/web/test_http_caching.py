@@ -9,11 +9,9 @@ import hishel
 import httpx2 as httpx
 import pytest
 from hishel.httpx2 import CacheClient
-from sqlmodel import Session
 
-from api.auth import service as auth_service
-from api.auth.models import KeyCreate, Scope
 from tests.conftest import Database
+from tests.helpers import key_in
 
 MAX_AGE = 3  # whole seconds: Date has no fractions, so a smaller one is stale at once
 
@@ -55,8 +53,7 @@ def test_a_caching_client_reuses_revalidates_and_sees_edits(
     assert status(revalidated) == (True, True)  # stale: the server said 304, the body is reused
     assert revalidated.content == first.content
 
-    with Session(fresh_database.engine) as session:
-        token = auth_service.create_key(session, KeyCreate(name="e", scope=Scope.write)).token
+    token = key_in(fresh_database.engine, "e", "write")
     edit = httpx.patch(
         f"{live_server}/v1/articles/1",
         json={"title": "Edited behind the cache"},

@@ -23,8 +23,6 @@ from standardwebhooks.webhooks import Webhook as Verifier
 
 from api.articles import service as articles_service
 from api.articles.models import ArticleInput
-from api.auth import service as auth_service
-from api.auth.models import KeyCreate, Scope
 from api.core.clock import Clock
 from api.core.workflow import Status
 from api.events.models import Event
@@ -33,7 +31,7 @@ from api.webhooks import targets, worker
 from api.webhooks.models import Webhook, WebhookAttempt, WebhookDelivery
 from api.webhooks.worker import run_once
 from tests.conftest import Configure, Database, eventually, free_port, running_server, settings_for
-from tests.helpers import body_of
+from tests.helpers import body_of, key_in, scheduled_article
 
 
 @dataclass
@@ -154,8 +152,7 @@ class Hooks:
 
 @pytest.fixture
 def hooks(fresh_database: Database, receiver: Receiver, settings: None) -> Hooks:
-    with Session(fresh_database.engine) as session:
-        admin = auth_service.create_key(session, KeyCreate(name="admin", scope=Scope.admin)).token
+    admin = key_in(fresh_database.engine, "admin", "admin")
     app = create_app(settings_for(fresh_database.url), engine=fresh_database.engine)
     return Hooks(TestClient(app), {"Authorization": f"Bearer {admin}"}, fresh_database, receiver)
 
@@ -226,8 +223,7 @@ def test_the_worker_links_to_the_server_that_made_the_change(
 ) -> None:
     """``folio serve`` and ``folio worker`` on a port that is not the default, each told it by
     the same setting (FOLIO_PORT): a delivered payload's ``url`` is a page of that server."""
-    with Session(fresh_database.engine) as session:
-        admin = auth_service.create_key(session, KeyCreate(name="admin", scope=Scope.admin)).token
+    admin = key_in(fresh_database.engine, "admin", "admin")
     auth = {"Authorization": f"Bearer {admin}"}
     env = {"FOLIO_PORT": str(free_port()), "FOLIO_WEBHOOK_ALLOW_PRIVATE": "true"}
     with (
@@ -255,8 +251,7 @@ def test_the_worker_links_to_the_server_that_made_the_change(
 
 def test_only_admin_keys_manage_webhooks(hooks: Hooks) -> None:
     client = hooks.client
-    with Session(hooks.database.engine) as session:
-        write = auth_service.create_key(session, KeyCreate(name="w", scope=Scope.write)).token
+    write = key_in(hooks.database.engine, "w", "write")
     headers = {"Authorization": f"Bearer {write}"}
     assert client.get("/v1/webhooks", headers=headers).status_code == 403
     assert client.get("/v1/webhooks").status_code == 401
@@ -390,17 +385,8 @@ def test_a_scheduled_article_is_announced_when_it_comes_due(
 ) -> None:
     client, admin, receiver = hooks.client, hooks.admin, hooks.receiver
     hooks.subscribe(receiver.url, ["article.published"])
-    now = datetime.now(UTC)
-    frozen_clock.freeze(now)  # Folio's clock: the worker's "due" is read from it
-    created = client.post(
-        "/v1/articles",
-        json={
-            "title": "Later",
-            "status": "scheduled",
-            "publish_at": (now + timedelta(minutes=5)).isoformat(),
-        },
-        headers=admin,
-    ).json()
+    now = frozen_clock.freeze(datetime.now(UTC))  # the worker's "due" is read from it
+    created = scheduled_article(client, admin, "Later", now + timedelta(minutes=5))
     hooks.drain()
     assert receiver.received == []
     frozen_clock.freeze(now + timedelta(minutes=5, seconds=1))
