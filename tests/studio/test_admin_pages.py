@@ -23,7 +23,7 @@ from api.people.models import User, UserRole, UserSession
 from api.webhooks.models import DeliveryStatus, Webhook, WebhookDelivery
 from tests.conftest import Configure
 from tests.helpers import make_person
-from tests.studio.test_article_pages import as_person, csrf_of, form_linked_from
+from tests.studio.test_article_pages import as_person, csrf_of, form_linked_from, shows
 
 
 def secret_of(page_text: str) -> str:
@@ -67,9 +67,12 @@ def test_an_admin_invites_changes_disables_and_signs_out_a_person(
     assert off.status_code == 303
     session.refresh(person)
     assert (person.role, person.disabled) == (UserRole.editor, True)
-    page = client.get(off.headers["location"])
-    assert f'action="/studio/people/{person.id}/disable"' in page.text
-    assert ">Enable</button>" in page.text
+    shows(
+        client,
+        off.headers["location"],
+        f'action="/studio/people/{person.id}/disable"',
+        ">Enable</button>",
+    )
     on = client.post(
         f"/studio/people/{person.id}/disable",
         data={"csrf": token, "disabled": "false"},
@@ -189,9 +192,7 @@ def test_an_admin_adds_a_webhook_and_retries_a_failed_delivery(
     )  # fmt: skip
     session.add(failed)
     session.commit()
-    page = client.get(f"/studio/webhooks/{hook.id}")
-    assert "article.published #" in page.text
-    assert ">Retry</button>" in page.text
+    page = shows(client, f"/studio/webhooks/{hook.id}", "article.published #", ">Retry</button>")
     retried = client.post(
         f"/studio/webhooks/{hook.id}/deliveries/{failed.id}/retry",
         data={"csrf": csrf_of(page)},
@@ -332,9 +333,12 @@ def test_an_admin_edits_tests_and_deletes_a_webhook(
 def test_a_webhooks_address_is_described_and_a_bad_one_is_named_beside_it(
     client: TestClient, session: Session, admin: User
 ) -> None:
-    form = client.get("/studio/webhooks/new")
-    assert 'aria-describedby="url-hint"' in form.text
-    assert '<p id="url-hint" class="hint">' in form.text
+    form = shows(
+        client,
+        "/studio/webhooks/new",
+        'aria-describedby="url-hint"',
+        '<p id="url-hint" class="hint">',
+    )
     refused = client.post(
         "/studio/webhooks",
         data={"csrf": csrf_of(form), "url": "ftp://example.org/hook",

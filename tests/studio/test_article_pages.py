@@ -44,6 +44,14 @@ def as_person(client: TestClient, session: Session, role: str) -> User:
     return cast(User, user)
 
 
+def shows(client: TestClient, path: str, *texts: str) -> Any:
+    """The page at ``path``, which holds each of ``texts`` (as HTML source)."""
+    page = client.get(path)
+    for text in texts:
+        assert text in page.text, (text, page.text[:2000])
+    return page
+
+
 def form_linked_from(
     client: TestClient, listing: str, path: str, text: str, labels: tuple[str, ...]
 ) -> Any:

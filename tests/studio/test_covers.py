@@ -14,7 +14,7 @@ from api.people.models import User
 from api.roles.models import Role
 from tests.assets.images import png
 from tests.conftest import Keys
-from tests.studio.test_article_pages import as_person, new_draft
+from tests.studio.test_article_pages import as_person, new_draft, shows
 from tests.studio.test_documents import form_of
 from tests.studio.test_media_pages import upload
 
@@ -32,9 +32,12 @@ def test_an_editor_gives_an_article_a_cover_and_its_search_engine_fields(
     as_person(client, session, "editor")
     chart = _described(client, session, "chart.png", "A chart of both roles")
     article_id = new_draft(client, "Covered")
-    page = client.get(f"/studio/articles/{article_id}")
-    assert "<summary>Cover, search engines and sharing</summary>" in page.text
-    assert "<legend>Cover</legend>" in page.text
+    page = shows(
+        client,
+        f"/studio/articles/{article_id}",
+        "<summary>Cover, search engines and sharing</summary>",
+        "<legend>Cover</legend>",
+    )
     assert f'name="cover" value="{chart}"' in page.text  # among the latest described images
     sent = form_of(page) | {
         "cover": str(chart),
@@ -109,9 +112,7 @@ def test_bad_covers_and_fields_are_named_and_change_nothing(
 def test_a_role_gets_a_cover_from_its_editor(client: TestClient, session: Session) -> None:
     as_person(client, session, "editor")
     portrait = _described(client, session, "portrait.png", "A portrait")
-    page = client.get("/studio/roles/1")
-    assert "<legend>Cover</legend>" in page.text
-    assert "/studio/static/pickers.js" in page.text
+    page = shows(client, "/studio/roles/1", "<legend>Cover</legend>", "/studio/static/pickers.js")
     saved = client.post(
         "/studio/roles/1", data=form_of(page) | {"cover": str(portrait)}, follow_redirects=False
     )

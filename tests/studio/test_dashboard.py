@@ -15,7 +15,7 @@ from api.core.clock import clock
 from api.people.models import User
 from api.people.rules import Actor
 from tests.conftest import Configure
-from tests.studio.test_article_pages import as_person, new_draft
+from tests.studio.test_article_pages import as_person, new_draft, shows
 from tests.system.test_statements import statements
 
 
@@ -64,6 +64,4 @@ def test_the_dashboard_shows_a_persons_day(
 def test_an_admin_sees_failed_deliveries_and_one_locale_says_so(
     client: TestClient, admin: User
 ) -> None:
-    page = client.get("/studio")
-    assert "Failed deliveries" in page.text
-    assert "One locale only" in page.text
+    shows(client, "/studio", "Failed deliveries", "One locale only")

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from api.comparisons.models import Comparison
 from api.people.models import User
 from api.roles.models import Role
-from tests.studio.test_article_pages import as_person, csrf_of, field
+from tests.studio.test_article_pages import as_person, csrf_of, field, shows
 
 
 def form_of(page: Any) -> dict[str, Any]:
@@ -41,9 +41,12 @@ def form_of(page: Any) -> dict[str, Any]:
 def test_an_editor_makes_a_role_publishes_it_and_the_api_serves_it(
     client: TestClient, session: Session, editor: User
 ) -> None:
-    listing = client.get("/studio/roles")
-    assert 'href="/studio/roles/new">New role</a>' in listing.text
-    assert 'href="/studio/roles/2">Fractional CAIO</a>' in listing.text
+    listing = shows(
+        client,
+        "/studio/roles",
+        'href="/studio/roles/new">New role</a>',
+        'href="/studio/roles/2">Fractional CAIO</a>',
+    )
     new = client.get("/studio/roles/new")
     made = client.post(
         "/studio/roles",
@@ -98,9 +101,12 @@ def test_an_editor_makes_a_role_publishes_it_and_the_api_serves_it(
         follow_redirects=False,
     )
     assert deleted.status_code == 303
-    listing = client.get(deleted.headers["location"])
-    assert "Moved to the trash." in listing.text
-    assert f'action="/studio/trash/roles/{role_id}/restore"' in listing.text
+    listing = shows(
+        client,
+        deleted.headers["location"],
+        "Moved to the trash.",
+        f'action="/studio/trash/roles/{role_id}/restore"',
+    )
     back = client.post(
         f"/studio/trash/roles/{role_id}/restore",
         data={"csrf": csrf_of(listing)},
@@ -280,9 +286,12 @@ def test_the_seed_comparison_keeps_its_notes_when_its_grid_is_saved(
 def test_a_cells_note_and_source_are_written_in_its_rows_notes(
     client: TestClient, session: Session, editor: User
 ) -> None:
-    page = client.get("/studio/comparisons/1")
-    assert ">Note: Fractional CAIO on Primary job</label>" in page.text
-    assert ">Source: Fractional CAIO on Primary job</label>" in page.text
+    page = shows(
+        client,
+        "/studio/comparisons/1",
+        ">Note: Fractional CAIO on Primary job</label>",
+        ">Source: Fractional CAIO on Primary job</label>",
+    )
     sent = form_of(page) | {
         "row-0-note-fractional-caio": "  Seen in job posts of 2025  ",
         "row-0-source-fractional-caio": "https://example.com/survey",
@@ -314,9 +323,7 @@ def test_a_cells_note_and_source_are_written_in_its_rows_notes(
 def test_a_row_and_a_role_dragged_elsewhere_move_there_unsaved(
     client: TestClient, editor: User
 ) -> None:
-    page = client.get("/studio/comparisons/1")
-    assert 'data-drag="row-to:5"' in page.text
-    assert 'data-drag="role-to:1"' in page.text
+    page = shows(client, "/studio/comparisons/1", 'data-drag="row-to:5"', 'data-drag="role-to:1"')
     moved = client.post("/studio/comparisons/1", data=form_of(page) | {"action": "row-to:5:0"})
     assert "Not saved yet" in moved.text
     dimensions = re.findall(r'name="row-\d+-dimension" value="([^"]*)"', moved.text)

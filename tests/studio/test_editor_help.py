@@ -17,7 +17,7 @@ from api.people.models import User
 from api.people.rules import Actor
 from tests.assets.images import png
 from tests.helpers import ROLE_LINK, paragraph_doc, version_of
-from tests.studio.test_article_pages import JSON, SCRIPT, csrf_of, editor_form, new_draft
+from tests.studio.test_article_pages import JSON, SCRIPT, csrf_of, editor_form, new_draft, shows
 
 CAIO_DOC = paragraph_doc("Ask the ", ("CAIO", [ROLE_LINK]), (" first", [{"type": "italic"}]))
 
@@ -67,9 +67,7 @@ def test_the_markdown_mode_edits_the_same_body_and_the_api_serves_it(
     }  # fmt: skip
     assert two["markDefs"][0]["href"] == "https://example.org/"
     # Back in the rich editor: the same body, as its document.
-    rich = client.get(f"/studio/articles/{article_id}")
-    assert 'name="body_doc"' in rich.text
-    assert "Edit as Markdown" in rich.text
+    shows(client, f"/studio/articles/{article_id}", 'name="body_doc"', "Edit as Markdown")
 
 
 def test_a_body_markdown_cannot_hold_is_edited_in_the_rich_editor_and_says_why(

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from api.people.models import User
 from api.translations.models import Translation
 from tests.conftest import Configure
-from tests.studio.test_article_pages import csrf_of, editor_form, new_draft
+from tests.studio.test_article_pages import csrf_of, editor_form, new_draft, shows
 
 
 @pytest.fixture(autouse=True)
@@ -27,9 +27,9 @@ def german(configure: Configure) -> None:
 def test_a_role_is_translated_beside_its_source_and_served_in_german(
     client: TestClient, editor: User
 ) -> None:
-    role_page = client.get("/studio/roles/2")
-    assert '<label for="locale">Locale</label>' in role_page.text
-    assert ">Add translation</button>" in role_page.text
+    role_page = shows(
+        client, "/studio/roles/2", '<label for="locale">Locale</label>', ">Add translation</button>"
+    )
     chosen = client.get("/studio/roles/2/translations", params={"locale": "DE"},
                         follow_redirects=False)  # fmt: skip
     assert chosen.status_code == 303
@@ -169,9 +169,12 @@ def test_a_body_markdown_cannot_hold_is_translated_in_the_rich_editor(
 def test_a_comparisons_rows_are_translated_cell_by_cell(
     client: TestClient, session: Session, editor: User
 ) -> None:
-    page = client.get("/studio/comparisons/1/translations/de")
-    assert ">Primary job in de</label>" in page.text
-    assert ">Primary job, Fractional CAIO in de</label>" in page.text
+    page = shows(
+        client,
+        "/studio/comparisons/1/translations/de",
+        ">Primary job in de</label>",
+        ">Primary job, Fractional CAIO in de</label>",
+    )
     row_id = re.findall(r'name="row-(\d+)-dimension"', page.text)[0]
     english = client.get("/v1/comparisons/1").json()
     sent = {
