@@ -14,7 +14,7 @@ resolved, and what a reader may not see is left out.
 """
 
 import functools
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -290,23 +290,34 @@ class CalloutBlockPublic(Typed):
     content: list[InnerPublic]
 
 
-class RoleDefinition(Node):
+class NamesOne(BaseModel):
+    """A node that names one document (``target``) by ``<target>_id``, or by ``<target>`` as
+    a reader got it (read as the id); with neither it is refused, saying ``unnamed``."""
+
+    target: ClassVar[str]
+    unnamed: ClassVar[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _as_read(cls, data: Any) -> Any:
+        return _targets_as_ids(data, (cls.target,))
+
+    @model_validator(mode="after")
+    def _named(self) -> Self:
+        if getattr(self, f"{self.target}_id") is None:
+            raise ValueError(self.unnamed)
+        return self
+
+
+class RoleDefinition(Node, NamesOne):
     key: Key | None = Field(None, alias="_key")
     role_id: Id | None = Field(None, description="The role (or ``role``, as read).")
     term: ShortText
     definition: Text
     role: Reference | None = Field(None, exclude=True, description=_AS_READ.format("role_id"))
 
-    @model_validator(mode="before")
-    @classmethod
-    def _as_read(cls, data: Any) -> Any:
-        return _targets_as_ids(data, ("role",))
-
-    @model_validator(mode="after")
-    def _named(self) -> Self:
-        if self.role_id is None:
-            raise ValueError("a definition names its role: role_id")
-        return self
+    target: ClassVar[str] = "role"
+    unnamed: ClassVar[str] = "a definition names its role: role_id"
 
 
 class RoleDefinitionsBlock(Typed):
@@ -328,7 +339,7 @@ class RoleDefinitionsBlockPublic(Typed):
     items: list[RoleDefinitionPublic]
 
 
-class ComparisonBlock(Typed):
+class ComparisonBlock(Typed, NamesOne):
     type: Literal["comparison"] = Field("comparison", alias="_type")
     key: Key | None = Field(None, alias="_key")
     comparison_id: Id | None = Field(None, description="The comparison (or ``comparison``).")
@@ -336,16 +347,8 @@ class ComparisonBlock(Typed):
         None, exclude=True, description=_AS_READ.format("comparison_id")
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _as_read(cls, data: Any) -> Any:
-        return _targets_as_ids(data, ("comparison",))
-
-    @model_validator(mode="after")
-    def _named(self) -> Self:
-        if self.comparison_id is None:
-            raise ValueError("a comparison block names its comparison: comparison_id")
-        return self
+    target: ClassVar[str] = "comparison"
+    unnamed: ClassVar[str] = "a comparison block names its comparison: comparison_id"
 
 
 class ComparisonBlockPublic(Typed):

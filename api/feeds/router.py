@@ -1,6 +1,7 @@
 """HTTP routes for feeds of articles."""
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
@@ -35,40 +36,31 @@ def _self(request: Request) -> str:
     return api_url(request.url.path) + ("?" + query if query else "")
 
 
-@router.get(
-    "/articles.rss",
-    responses={200: {"content": {RSS: {}}}, **problem_responses()},
-    response_class=Response,
-)
-def get_articles_rss_feed(
-    request: Request, session: SessionDep, query: Annotated[FeedQuery, Query()]
-) -> Response:
-    """Published articles as RSS 2.0, newest first, with their full sanitized HTML."""
-    body = render_rss(_articles(session, query), _self(request), _language(query))
-    return represent(request, body, media_type=RSS)
+# A feed format: the articles, the feed's own URL and its language to the body served.
+FeedRenderer = Callable[[list[ArticlePublic], str, str], bytes | dict[str, Any]]
 
 
-@router.get(
-    "/articles.atom",
-    responses={200: {"content": {ATOM: {}}}, **problem_responses()},
-    response_class=Response,
-)
-def get_articles_atom_feed(
-    request: Request, session: SessionDep, query: Annotated[FeedQuery, Query()]
-) -> Response:
-    """Published articles as Atom 1.0, newest first, with their full sanitized HTML."""
-    body = render_atom(_articles(session, query), _self(request), _language(query))
-    return represent(request, body, media_type=ATOM)
+def _feed(path: str, media_type: str, render: FeedRenderer, name: str, format_name: str) -> None:
+    """``GET /v1/feeds{path}``: published articles in one feed format, by ``render``."""
+
+    def feed(
+        request: Request, session: SessionDep, query: Annotated[FeedQuery, Query()]
+    ) -> Response:
+        body = render(_articles(session, query), _self(request), _language(query))
+        return represent(request, body, media_type=media_type)
+
+    router.add_api_route(
+        path,
+        feed,
+        methods=["GET"],
+        name=name,
+        description=f"Published articles as {format_name}, newest first, with their full"
+        " sanitized HTML.",
+        responses={200: {"content": {media_type: {}}}, **problem_responses()},
+        response_class=Response,
+    )
 
 
-@router.get(
-    "/articles.json",
-    responses={200: {"content": {JSON_FEED: {}}}, **problem_responses()},
-    response_class=Response,
-)
-def get_articles_json_feed(
-    request: Request, session: SessionDep, query: Annotated[FeedQuery, Query()]
-) -> Response:
-    """Published articles as JSON Feed 1.1, newest first, with their full sanitized HTML."""
-    body = render_json_feed(_articles(session, query), _self(request), _language(query))
-    return represent(request, body, media_type=JSON_FEED)
+_feed("/articles.rss", RSS, render_rss, "get_articles_rss_feed", "RSS 2.0")
+_feed("/articles.atom", ATOM, render_atom, "get_articles_atom_feed", "Atom 1.0")
+_feed("/articles.json", JSON_FEED, render_json_feed, "get_articles_json_feed", "JSON Feed 1.1")

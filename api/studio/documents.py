@@ -133,13 +133,21 @@ def _sent_fields(kind: kinds.Kind, form: FormData) -> dict[str, Any]:
     return sent
 
 
-def _frame(request: Request, person: SignedIn, kind: kinds.Kind) -> dict[str, Any]:
+def kind_frame(request: Request, person: SignedIn, kind: kinds.Kind) -> dict[str, Any]:
+    """What every page about a document of ``kind`` is given: the person, the form's token,
+    the studio's section and the kind."""
     return {
         "user": person.user,
         "csrf": guard.session_csrf(request),
         "section": kind.collection,
         "kind": kind,
         "noun": kind.name,
+    }
+
+
+def _frame(request: Request, person: SignedIn, kind: kinds.Kind) -> dict[str, Any]:
+    return {
+        **kind_frame(request, person, kind),
         "fields": fields_of(kind),
         "may": may(person, kind),
     }

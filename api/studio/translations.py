@@ -31,7 +31,14 @@ from api.core.workflow import Status
 from api.people.rules import Actor
 from api.studio import forms, grid, guard
 from api.studio.articles import body_sent, image_src
-from api.studio.documents import MAX_FIELDS, FormField, fields_of, sent_fields, translated
+from api.studio.documents import (
+    MAX_FIELDS,
+    FormField,
+    fields_of,
+    kind_frame,
+    sent_fields,
+    translated,
+)
 from api.studio.pages import Person, SignedIn, page, redirect
 from api.translations import reading
 from api.translations import service as translations
@@ -155,11 +162,7 @@ def _page(
     values.update(sent or {})
     public = translations.to_public(session, t, row) if row is not None else None
     return {
-        "user": person.user,
-        "csrf": guard.session_csrf(request),
-        "section": kind.collection,
-        "kind": kind,
-        "noun": kind.name,
+        **kind_frame(request, person, kind),
         "source": source,
         "label": getattr(source, kind.label),
         "locale": locale,
