@@ -38,6 +38,17 @@ def form_of(page: Any) -> dict[str, Any]:
     return sent
 
 
+def grid_steps(client: TestClient, grid: str, page: Any, *actions: str) -> Any:
+    """The grid's form at ``page`` posted with each of ``actions`` in turn (each on the page
+    the last one drew), the last a save or a publish: its page, after the redirect."""
+    *moves, last = actions
+    for action in moves:
+        page = client.post(grid, data=form_of(page) | {"action": action})
+    saved = client.post(grid, data=form_of(page) | {"action": last}, follow_redirects=False)
+    assert saved.status_code == 303, saved.text[:800]
+    return client.get(saved.headers["location"])
+
+
 def test_an_editor_makes_a_role_publishes_it_and_the_api_serves_it(
     client: TestClient, session: Session, editor: User
 ) -> None:
@@ -220,18 +231,8 @@ def test_a_comparison_is_built_in_its_grid(client: TestClient, session: Session)
     comparison = session.get(Comparison, comparison_id)
     assert comparison is not None
     # Reordered (the buyer first), a role moved left, then saved: the API serves that.
-    page = client.post(
-        f"/studio/comparisons/{comparison_id}", data=form_of(page) | {"action": "row-down:0"}
-    )
-    page = client.post(
-        f"/studio/comparisons/{comparison_id}", data=form_of(page) | {"action": "role-left:1"}
-    )
-    saved = client.post(
-        f"/studio/comparisons/{comparison_id}",
-        data=form_of(page) | {"action": "publish"},
-        follow_redirects=False,
-    )
-    assert saved.status_code == 303, saved.text[:800]
+    grid = f"/studio/comparisons/{comparison_id}"
+    page = grid_steps(client, grid, client.get(grid), "row-down:0", "role-left:1", "publish")
     public = client.get(f"/v1/comparisons/{comparison_id}").json()
     assert [s["slug"] for s in public["subjects"]] == ["ai-operating-partner", "fractional-caio"]
     assert [r["dimension"] for r in public["rows"]] == ["Buyer", "Primary job"]
@@ -240,16 +241,7 @@ def test_a_comparison_is_built_in_its_grid(client: TestClient, session: Session)
     assert primary["fractional-caio"]["text"] == "Set strategy"
     assert primary["ai-operating-partner"]["text"] == "Run workflows"
     # A role removed from the grid takes its column with it.
-    page = client.get(f"/studio/comparisons/{comparison_id}")
-    page = client.post(
-        f"/studio/comparisons/{comparison_id}", data=form_of(page) | {"action": "remove-role:0"}
-    )
-    saved = client.post(
-        f"/studio/comparisons/{comparison_id}",
-        data=form_of(page) | {"action": "save"},
-        follow_redirects=False,
-    )
-    assert saved.status_code == 303, saved.text[:800]
+    page = grid_steps(client, grid, client.get(grid), "remove-role:0", "save")
     public = client.get(f"/v1/comparisons/{comparison_id}").json()
     assert [s["slug"] for s in public["subjects"]] == ["fractional-caio"]
     # Bad grids: too many rows said, an unknown role refused; nothing written.
