@@ -162,11 +162,12 @@ format: install-dev
 # A new migration, written by Alembic from what the tables say against a scratch database at
 # the newest revision (review it: docs/development.md, "Adding a field"), formatted as `make lint` wants.
 MESSAGE ?= change
+MIGRATION_DB ?= $(VENV)/migration.db
 migration: install-dev
-	rm -f $(VENV)/migration.db
-	DATABASE_URL=sqlite:///$(VENV)/migration.db $(BIN)/alembic upgrade head
-	DATABASE_URL=sqlite:///$(VENV)/migration.db $(BIN)/alembic revision --autogenerate -m "$(MESSAGE)"
-	rm -f $(VENV)/migration.db
+	rm -f $(MIGRATION_DB)
+	DATABASE_URL=sqlite:///$(MIGRATION_DB) $(BIN)/alembic upgrade head
+	DATABASE_URL=sqlite:///$(MIGRATION_DB) $(BIN)/alembic revision --autogenerate -m "$(MESSAGE)"
+	rm -f $(MIGRATION_DB)
 	$(BIN)/ruff format migrations
 
 # Writes the schemas' examples (api/web/examples.json, from a tour of a fresh server), the

@@ -327,7 +327,15 @@ def test_the_readme_lists_are_enough_to_add_a_field_and_a_kind(tmp_path: Path) -
 
     venv = REPO_ROOT / ".venv"
     _run(
-        tree, "make", "-o", "install-dev", "migration", f"VENV={venv}", "MESSAGE=subtitle and terms"
+        tree,
+        "make",
+        "-o",
+        "install-dev",
+        "migration",
+        f"VENV={venv}",
+        # Its own scratch database: the suites of both databases run this test at once.
+        f"MIGRATION_DB={tmp_path / 'migration.db'}",
+        "MESSAGE=subtitle and terms",
     )
     (made,) = set((tree / "migrations" / "versions").glob("*.py")) - before
     written = made.read_text(encoding="utf-8")
