@@ -93,7 +93,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("seed", ("api.seed",)),
     ("search", ("api.search.service",)),
     ("trash", ("api.trash.service",)),
-    ("changes", ("api.changes.service",)),
+    ("changes", ("api.changes.service", "api.changes.stream")),
     ("feeds", ("api.feeds.render",)),
     ("sharing", ("api.sharing.cards", "api.sharing.embed", "api.sharing.service")),
     ("webhooks", ("api.webhooks.targets", "api.webhooks.service", "api.webhooks.worker")),

@@ -23,6 +23,7 @@ from api.auth.dependencies import current_key, metrics_reader
 from api.auth.router import router as keys_router
 from api.batch.router import router as batch_router
 from api.changes.router import router as changes_router
+from api.changes.stream import Signal
 from api.comparisons import router as comparisons
 from api.core import db, kinds, surrogates
 from api.core.bounds import breaker_of, watchdog
@@ -138,9 +139,14 @@ def create_app(
             poll_seconds=settings.watch_poll_seconds,
         )
         cache.watcher = watcher
+        # The change streams wake on this process's commits and on what the watcher hears.
+        streams: Signal = app.state.streams
+        streams.attach(asyncio.get_running_loop())
+        surrogates.after_content_commit.append(streams.bump_from_thread)
         counter = None
         if watcher is not None:
             watcher.droppers.append(cache.invalidate)
+            watcher.listeners.append(streams.bump)
             if settings.node_dir is not None:  # a worker of `folio serve`
                 counter = watcher.counter = CommitCounter(settings.node_dir / commits.FILE_NAME)
                 # Counted before the watcher reads what this commit changed (``bump``).
@@ -150,7 +156,9 @@ def create_app(
         if cache.store is not None:
             await cache.store.open()
         app.state.metrics.start()
-        undrain = drain_on_sigterm(app.state, settings.drain_seconds, asyncio.get_running_loop())
+        undrain = drain_on_sigterm(
+            app.state, settings.drain_seconds, asyncio.get_running_loop(), streams.bump
+        )
         if serving:
             _freeze_heap()
         try:
@@ -161,6 +169,7 @@ def create_app(
             await app.state.rate_limits.close()
             if replica is not None:
                 replica.engine.dispose()
+            surrogates.after_content_commit.remove(streams.bump_from_thread)
             if watcher is not None:
                 surrogates.after_content_commit.remove(watcher.bump)
                 watcher.stop()
@@ -199,6 +208,7 @@ def create_app(
         breaker,
     )
     app.state.cache = cache
+    app.state.streams = Signal()
     replica = (
         db.ReadReplica(settings.read_database_url, pool_size=settings.db_pool_size)
         if settings.read_database_url

@@ -23,6 +23,9 @@ sub vcl_recv {
     if (!req.http.X-Request-ID) {
         set req.http.X-Request-ID = "varnish-" + req.xid;
     }
+    if (req.url ~ "^/(v1|studio)/changes/stream") {
+        return (pass);  # a live stream: never cached, never made to wait for another client's
+    }
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));

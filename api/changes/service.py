@@ -11,11 +11,11 @@ import binascii
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
 
 from api import editing
-from api.changes.models import Change, ChangesQuery
+from api.changes.models import Change, ChangeFilters, ChangesQuery
 from api.core import kinds, locales
 from api.core.clock import clock
 from api.core.errors import InvalidParameter
@@ -50,19 +50,39 @@ def changes(
     session: Session, query: ChangesQuery, *, preview: bool
 ) -> tuple[list[Change], int, bool]:
     """The changes after ``query.since``, the token to use next, and whether more are waiting."""
-    announce_due(session)
     since = decode_token(query.since) if query.since else 0
+    found, next_since, more = after(session, since, query, limit=query.limit, preview=preview)
+    return [change for _, change in found], next_since, more
+
+
+def latest(session: Session) -> int:
+    """The id of the newest event: where a stream that asks for nothing older starts."""
+    return int(session.exec(select(func.max(Event.id))).one() or 0)
+
+
+def after(
+    session: Session, since: int, filters: ChangeFilters, *, limit: int, preview: bool
+) -> tuple[list[tuple[int, Change]], int, bool]:
+    """At most ``limit`` changes after the event ``since`` that ``filters`` let through, each
+    with the id of its newest event, the event id to ask after next, and whether more are
+    waiting."""
+    announce_due(session)
     last = func.max(Event.id).label("last")
-    public_only = [] if preview else [col(Event.once_public).is_(True)]
+    narrowed: list[ColumnElement[bool]] = [] if preview else [col(Event.once_public).is_(True)]
+    if types := filters.types():
+        narrowed.append(col(Event.resource_type).in_(types))
+    if filters.locale is not None:
+        locale = locales.parse_locale(filters.locale)
+        narrowed.append(col(Event.locale) == ("" if locale == locales.default() else locale))
     rows = session.exec(
         select(Event.resource_type, Event.resource_id, Event.locale, last)
-        .where(col(Event.id) > since, *public_only)
+        .where(col(Event.id) > since, *narrowed)
         .group_by(col(Event.resource_type), col(Event.resource_id), col(Event.locale))
         .order_by(last)
-        .limit(query.limit + 1)
+        .limit(limit + 1)
     ).all()
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
+    more = len(rows) > limit
+    rows = rows[:limit]
     events = {
         e.id: e for e in session.exec(select(Event).where(col(Event.id).in_([r[3] for r in rows])))
     }
@@ -74,19 +94,18 @@ def changes(
     for collection, resource_id, locale, event_id in rows:
         event = events[event_id]
         resource = current.get((collection, locale, resource_id))
-        result.append(
-            Change(
-                type=collection,
-                locale=locale or locales.default(),
-                id=resource_id,
-                slug=resource["slug"] if resource else event.slug,
-                deleted=resource is None,
-                version=resource["version"] if resource else event.version,
-                changed_at=event.occurred_at,
-                url=resource_url(collection, resource["slug"] if resource else event.slug),
-                resource=resource,
-            )
+        change = Change(
+            type=collection,
+            locale=locale or locales.default(),
+            id=resource_id,
+            slug=resource["slug"] if resource else event.slug,
+            deleted=resource is None,
+            version=resource["version"] if resource else event.version,
+            changed_at=event.occurred_at,
+            url=resource_url(collection, resource["slug"] if resource else event.slug),
+            resource=resource,
         )
+        result.append((int(event_id or 0), change))
     next_since = int(rows[-1][3] or 0) if rows else since
     return result, next_since, more
 

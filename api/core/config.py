@@ -281,6 +281,27 @@ class Settings(BaseSettings):
         " Content is written in the default; the others are translations.",
     )
 
+    stream_max_per_process: int = Field(
+        default=100,
+        ge=0,
+        le=10_000,
+        description="Open change streams a process serves; one more is answered 503.",
+    )
+    stream_heartbeat_seconds: float = Field(
+        default=15.0, gt=0, le=300, description="A quiet change stream sends a comment this often."
+    )
+    stream_max_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        le=86_400,
+        description="A change stream ends after it (the client resumes from its last event).",
+    )
+    stream_send_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="A change stream whose client takes longer to take an event is closed.",
+    )
     watch_poll_seconds: float = Field(
         default=0.05,
         gt=0,

@@ -107,10 +107,21 @@ class Forbidden(FolioError, status=403, code="forbidden", title="Forbidden"):
     pass
 
 
-class TooManyRequests(FolioError, status=429, code="too-many-requests", title="Too many requests"):
+class Retryable(FolioError):
+    """A refusal that says when to ask again (``Retry-After``, in seconds)."""
+
     def __init__(self, detail: str, *, retry_after: int) -> None:
         super().__init__(detail)
         self.headers["Retry-After"] = str(retry_after)
+
+
+class TooManyRequests(Retryable, status=429, code="too-many-requests", title="Too many requests"):
+    pass
+
+
+class StreamsFull(Retryable, status=503, code="streams-full", title="Too many streams"):
+    """This process serves as many change streams as it may: ask again (another node may
+    take the stream at once)."""
 
 
 class Conflict(FolioError, status=409, code="conflict", title="Conflict"):

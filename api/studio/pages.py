@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 
-from api.core import kinds
+from api.core import kinds, locales
 from api.core.db import SessionDep
 from api.people import sessions
 from api.people.models import User, UserSession
@@ -35,7 +35,9 @@ ADMIN_SECTIONS = (
     ("webhooks", "Webhooks"),
     ("audit", "Audit"),
 )
-templates.env.globals.update(sections=SECTIONS, admin_sections=ADMIN_SECTIONS)
+templates.env.globals.update(
+    sections=SECTIONS, admin_sections=ADMIN_SECTIONS, default_locale=locales.default
+)
 NO_STORE = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",

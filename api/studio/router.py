@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 from starlette.responses import Response
 
+from api.changes import stream
 from api.core import db, locales, sealed
 from api.core.db import SessionDep
 from api.core.errors import FolioError, Forbidden, Unauthorized
@@ -80,6 +81,18 @@ def studio_home(request: Request, session: SessionDep, person: Person) -> Respon
         **dashboard.dashboard(session, person.user),
     }
     return page(request, "dashboard.html", context)
+
+
+@router.get(
+    "/changes/stream",
+    response_class=Response,
+    responses={200: {"content": {stream.EVENT_STREAM: {}}}},
+)
+async def changes_stream(request: Request, person: Person, asked: stream.AskedDep) -> Response:
+    """The changes as they happen, drafts too, for the editor's pages: the same stream as
+    ``/v1/changes/stream`` for a key (the studio tells an editor of a save made elsewhere)."""
+    del person  # signed in: that is all a stream of the studio asks
+    return await stream.opened(request, asked, preview=True)
 
 
 @router.get("/sign-in")

@@ -192,31 +192,40 @@ def raise_open_file_limit() -> None:
 
 
 def drain_on_sigterm(
-    state: Any, seconds: float, loop: asyncio.AbstractEventLoop
+    state: Any,
+    seconds: float,
+    loop: asyncio.AbstractEventLoop,
+    on_stop: Callable[[], None] = lambda: None,
 ) -> Callable[[], None]:
     """A graceful stop behind a load balancer: on SIGTERM, ``state.draining`` becomes true
     (``/readyz`` answers 503 and the balancer's health check takes the node out) while every
     request is still served; ``seconds`` later, Uvicorn's own handler stops taking
-    connections, finishes those in flight and exits. A second SIGTERM stops at once. Returns
-    what puts Uvicorn's handler back. Nothing to do outside the main thread (a test client)
-    or with no drain time."""
+    connections, finishes those in flight and exits. A second SIGTERM stops at once. On
+    SIGTERM and SIGINT alike, ``on_stop`` is called on the loop at once: what never finishes
+    by itself (a change stream) ends then, and its client resumes elsewhere. Returns what
+    puts Uvicorn's handlers back. Nothing to do outside the main thread (a test client)."""
     state.draining = False
-    previous = signal.getsignal(signal.SIGTERM)
-    if seconds <= 0 or not callable(previous):
-        return lambda: None
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    if not all(callable(handler) for handler in previous.values()):
+        return lambda: None
 
-    def on_term(signum: int, frame: FrameType | None) -> None:
-        if state.draining:
-            previous(signum, frame)
-            return
+    def stopping(signum: int, frame: FrameType | None) -> None:
+        handler: Any = previous[signal.Signals(signum)]
+        again = state.draining
         state.draining = True
-        loop.call_soon_threadsafe(loop.call_later, seconds, previous, signum, frame)
+        loop.call_soon_threadsafe(on_stop)
+        if again or signum != signal.SIGTERM or seconds <= 0:
+            handler(signum, frame)
+        else:
+            loop.call_soon_threadsafe(loop.call_later, seconds, handler, signum, frame)
 
-    signal.signal(signal.SIGTERM, on_term)
+    for sig in previous:
+        signal.signal(sig, stopping)
 
     def restore() -> None:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
     return restore

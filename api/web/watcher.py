@@ -69,6 +69,8 @@ class Watcher(ABC):
         self._connected = False
         self._failing = False
         self.droppers: list[Dropper] = []
+        # Called on the event loop after each new snapshot (the change streams' wake-up).
+        self.listeners: list[Callable[[], None]] = []
         # The node's count of commits (``api.web.commits``; None in a process of its own) and
         # the value of it the last reading of the changes began after.
         self.counter: CommitCounter | None = None
@@ -162,9 +164,16 @@ class Watcher(ABC):
         return snapshot
 
     def _announce(self) -> None:
-        # On the event loop: wakes every request waiting in ``fresh``.
+        # On the event loop: wakes every request waiting in ``fresh``, and the listeners.
         published, self._published = self._published, asyncio.Event()
         published.set()
+        for listener in self.listeners:
+            listener()
+
+    def horizon(self) -> datetime | None:
+        """The next scheduled publication, as the last snapshot knew it."""
+        snapshot = self._snapshot
+        return snapshot.horizon if snapshot is not None else None
 
     def _changed(self) -> None:
         self._generation = next(self._changes)

@@ -65,7 +65,7 @@ def saved(page: Page) -> None:
 
 def test_an_editors_day(live_server: str, fresh_database: Database, chromium: Browser) -> None:
     with Session(fresh_database.engine) as session:
-        make_person(session, "editor", password=PASSWORD)
+        _, key = make_person(session, "editor", password=PASSWORD)
     page = chromium.page
     sign_in(page, live_server, "editor@example.org")
     expect(page.get_by_role("navigation", name="Studio").get_by_role("link")).to_have_count(7)
@@ -165,6 +165,23 @@ def test_an_editors_day(live_server: str, fresh_database: Database, chromium: Br
     first_row.get_by_role("button", name="Restore", exact=True).click()
     expect(page.get_by_text("Restored: that revision")).to_be_visible()
     expect(page.get_by_label("Title", exact=True)).to_have_value("A day of edits")
+    # Someone else saves the article open here (through the API): the page says so at once,
+    # told by the studio's change stream (the browser's own EventSource); its own autosave
+    # before that did not count as someone else's.
+    notice = page.get_by_role("status").filter(has_text="Someone else saved this")
+    expect(notice).to_be_hidden()
+    page.get_by_label("Summary").fill("Mine, autosaved")
+    saved(page)
+    expect(notice).to_be_hidden()
+    elsewhere = httpx.patch(
+        f"{live_server}/v1/articles/{article_id}",
+        json={"summary": "Theirs"},
+        headers={**key, "Content-Type": "application/merge-patch+json"},
+    )
+    assert elsewhere.status_code == 200, elsewhere.text
+    expect(notice).to_be_visible()
+    expect(notice.get_by_role("link", name="Open the saved version")).to_be_visible()
+    assert accessible(page) == []
     page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     page.goto(f"{live_server}/studio/articles/{article_id}")

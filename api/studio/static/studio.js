@@ -24,7 +24,38 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   const upload = document.querySelector("form[data-upload]");
   if (upload) dropUploads(upload);
+  const watched = document.querySelector("[data-watch]");
+  if (watched && window.EventSource) watchSaves(watched);
 });
+
+// The document open here, followed on the studio's change stream: a save made elsewhere (a
+// newer version than this page's, or than this page's own last autosave) is said at once. A
+// change that arrives while this page is saving waits for that save's answer, which says
+// whether the new version is its own.
+function watchSaves(notice) {
+  let version = Number(notice.dataset.version);
+  let newest = version;
+  const status = document.getElementById("save-status");
+  const show = () => {
+    if (newest <= version) return;
+    notice.querySelector("[data-seen]").textContent = String(newest);
+    notice.hidden = false;
+  };
+  document.addEventListener("folio:saved", (event) => {
+    version = Math.max(version, Number(event.detail && event.detail.version) || 0);
+    show();
+  });
+  const { watch, locale } = notice.dataset;
+  const stream = new EventSource(`/studio/changes/stream?type=${watch}&locale=${locale}`);
+  stream.addEventListener("change", (event) => {
+    const change = JSON.parse(event.data);
+    if (String(change.id) !== notice.dataset.id) return;
+    newest = Math.max(newest, change.version);
+    if (status && status.textContent.startsWith("Saving")) return;  // its answer decides
+    show();
+  });
+  window.addEventListener("pagehide", () => stream.close());
+}
 
 // Files dropped on the upload box (or chosen, when the script runs) go one request each, so
 // each shows its own progress; the library shows them once all are done.

@@ -676,6 +676,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/changes/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Changes Stream
+         * @description The changes as they happen, as Server-Sent Events: each an entry of `/v1/changes`
+         *     (`event: change`), its `id` the token to resume after it. A client that reconnects with
+         *     `Last-Event-ID` (every EventSource does) gets everything after that event and nothing
+         *     twice; `since` does the same on a first connection. The first event (`ready`) names where
+         *     the stream starts. Anonymous callers get the public changes, a key every change, as
+         *     `/v1/changes`. Quiet streams get a comment every 15 s; a stream ends after 5 minutes, or
+         *     when its node stops, and the client resumes.
+         */
+        get: operations["get_changes_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/comparisons": {
         parameters: {
             query?: never;
@@ -12995,6 +13021,10 @@ export interface operations {
     list_changes: {
         parameters: {
             query?: {
+                /** @description Only these kinds: collections, comma-separated (`articles,roles`). */
+                type?: string | null;
+                /** @description Only the changes in this locale: the resources themselves for the default locale, their translations for another. */
+                locale?: string | null;
                 /** @description `meta.next_since` of the last call; none: everything. */
                 since?: string | null;
                 limit?: number;
@@ -13059,6 +13089,108 @@ export interface operations {
                 };
             };
             /** @description The database cannot be reached */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_changes_stream: {
+        parameters: {
+            query?: {
+                /** @description Only these kinds: collections, comma-separated (`articles,roles`). */
+                type?: string | null;
+                /** @description Only the changes in this locale: the resources themselves for the default locale, their translations for another. */
+                locale?: string | null;
+                /** @description Start after this token (`meta.next_since` of /v1/changes, or an event's id); `Last-Event-ID` wins over it. None: from the moment of connecting. */
+                since?: string | null;
+            };
+            header?: {
+                "last-event-id"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server-Sent Events, until the stream ends. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    ETag: components["headers"]["ETag"];
+                    "Last-Modified": components["headers"]["Last-Modified"];
+                    "Surrogate-Key": components["headers"]["Surrogate-Key"];
+                    Vary: components["headers"]["Vary"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 2000
+                     *     id: ZTQy
+                     *     event: ready
+                     *     data: {"since":"ZTQy"}
+                     *
+                     *     id: ZTQz
+                     *     event: change
+                     *     data: {"type":"articles","id":1,…}
+                     */
+                    "text/event-stream": {
+                        /** @description JSON: `{"since": token}` for `ready`; for `change`, an entry of `/v1/changes` (`Change`). */
+                        data: string;
+                        /** @enum {string} */
+                        event: "ready" | "change";
+                        /** @description The token to resume after this event (`Last-Event-ID`). */
+                        id?: string;
+                        /** @description Milliseconds to wait to reconnect. */
+                        retry?: number;
+                    };
+                };
+            };
+            /** @description The request cannot be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameter */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many streams */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["Retry-After"];

@@ -1,0 +1,138 @@
+"""/v1/changes/stream through the app: what a stream holds (its start, each change with the
+id to resume after it), who sees what, its filters, resuming with Last-Event-ID or since, and
+its refusals. Here a stream ends after a moment (FOLIO_STREAM_MAX_SECONDS), so that a test
+client reads it whole; tests/system/test_live_changes.py follows one on live servers."""
+
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import Configure, Keys
+
+Events = list[tuple[str | None, str, Any]]
+
+
+def parse(text: str) -> Events:
+    """The stream's events as (id, event, data), comments and ``retry`` left out."""
+    found: Events = []
+    for block in text.split("\n\n"):
+        fields: dict[str, str] = {}
+        for line in block.splitlines():
+            if line.startswith(":") or ":" not in line:
+                continue
+            name, value = line.split(":", 1)
+            fields[name] = value.removeprefix(" ")
+        if "event" in fields:
+            found.append((fields.get("id"), fields["event"], json.loads(fields["data"])))
+    return found
+
+
+def read(client: TestClient, query: str = "", **headers: str) -> Events:
+    answer = client.get(f"/v1/changes/stream{query}", headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "text/event-stream; charset=utf-8"
+    assert answer.headers["cache-control"] == "no-store"
+    assert answer.text.startswith("retry: 2000\n")
+    return parse(answer.text)
+
+
+@pytest.fixture(autouse=True)
+def short(configure: Configure) -> None:
+    configure(FOLIO_STREAM_MAX_SECONDS="0.05", FOLIO_LOCALES="en,de")
+
+
+def test_a_stream_starts_now_and_resumes_after_any_event_it_sent(
+    client: TestClient, keys: Keys
+) -> None:
+    write = keys.auth("write")
+    ((start, kind, data),) = read(client)  # nothing happened since it began
+    assert kind == "ready"
+    assert data == {"since": start}
+    client.patch("/v1/roles/fractional-caio", json={"definition": "Part time."}, headers=write)
+    client.patch("/v1/articles/1", json={"summary": "Streamed."}, headers=write)
+    events = read(client, f"?since={start}")
+    assert [(e[1], e[2].get("type"), e[2].get("id")) for e in events] == [
+        ("ready", None, None),
+        ("change", "roles", 2),
+        ("change", "articles", 1),
+    ]
+    role, article = events[1], events[2]
+    assert role[2]["resource"]["definition"] == "Part time."
+    assert article[2]["resource"]["summary"] == "Streamed."
+    # The entry is the one /v1/changes gives, and its id the token to go on from.
+    listed = client.get("/v1/changes", params={"since": start}).json()
+    assert [e[2] for e in events[1:]] == listed["data"]
+    assert article[0] == listed["meta"]["next_since"]
+    # Last-Event-ID (an EventSource reconnecting) wins over since: only what came after it.
+    again = read(client, f"?since={start}", **{"Last-Event-ID": role[0] or ""})
+    assert [(e[1], e[2].get("id")) for e in again] == [("ready", None), ("change", 1)]
+    assert again[0][0] == role[0]
+    assert read(client, "", **{"Last-Event-ID": article[0] or ""})[1:] == []
+
+
+def test_anonymous_streams_get_public_changes_and_keys_get_drafts_too(
+    client: TestClient, keys: Keys
+) -> None:
+    ((start, _, _),) = read(client)
+    made = client.post("/v1/articles", json={"title": "Not yet"}, headers=keys.auth("write"))
+    assert made.status_code == 201
+    assert read(client, f"?since={start}")[1:] == []
+    (_, (_, kind, data)) = read(client, f"?since={start}", **keys.auth("read"))
+    assert (kind, data["slug"], data["resource"]["status"]) == ("change", "not-yet", "draft")
+
+
+def test_a_stream_keeps_to_the_kinds_and_the_locale_asked_for(
+    client: TestClient, keys: Keys
+) -> None:
+    write = keys.auth("write")
+    ((start, _, _),) = read(client)
+    client.patch("/v1/articles/1", json={"summary": "English."}, headers=write)
+    client.put(
+        "/v1/roles/fractional-caio/translations/de",
+        json={"name": "Teilzeit-CAIO", "definition": "Auf Zeit.", "status": "published"},
+        headers=write,
+    )
+    client.post("/v1/tags", json={"name": "Streams"}, headers=write)
+
+    def seen(query: str) -> list[tuple[str, str]]:
+        return [(d["type"], d["locale"]) for _, _, d in read(client, f"?since={start}{query}")[1:]]
+
+    assert seen("") == [("articles", "en"), ("roles", "de"), ("tags", "en")]
+    assert seen("&type=roles,tags") == [("roles", "de"), ("tags", "en")]
+    assert seen("&type=articles&locale=en") == [("articles", "en")]
+    assert seen("&locale=DE") == [("roles", "de")]
+
+
+@pytest.mark.parametrize(
+    ("query", "headers", "status", "where"),
+    [
+        ("?since=nope", {}, 422, "since"),
+        ("?since=" + "x" * 65, {}, 422, "since"),
+        ("", {"Last-Event-ID": "nope"}, 422, "Last-Event-ID"),
+        ("?type=people", {}, 422, "type"),
+        ("?type=articles,", {}, 422, "type"),
+        ("?locale=xx", {}, 422, "locale"),
+        ("?limit=5", {}, 422, "limit"),
+        ("", {"Authorization": "Bearer folio_000000000000_nope"}, 401, None),
+    ],
+)
+def test_bad_streams_are_refused_as_problems(
+    client: TestClient, query: str, headers: dict[str, str], status: int, where: str | None
+) -> None:
+    answer = client.get(f"/v1/changes/stream{query}", headers=headers)
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    if where is not None:
+        assert where in json.dumps(answer.json()["errors"])
+
+
+def test_a_process_serves_a_bounded_number_of_streams(
+    client: TestClient, configure: Configure
+) -> None:
+    configure(FOLIO_STREAM_MAX_PER_PROCESS="0")
+    refused = client.get("/v1/changes/stream")
+    assert refused.status_code == 503
+    assert refused.headers["retry-after"] == "1"
+    assert refused.json()["type"] == "urn:folio:problem:streams-full"
