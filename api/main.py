@@ -218,6 +218,12 @@ def create_app(
     app.state.metrics = Metrics(
         cache,
         engine,
+        live={
+            "folio_change_streams": (
+                "Change streams open (/v1/changes/stream and the studio's).",
+                lambda: app.state.streams.open,
+            )
+        },
         node=lambda: webhooks_service.queue_figures(engine) + purge.lag(engine),
         counts={
             "folio_replica_reads": (

@@ -60,6 +60,11 @@ def latest(session: Session) -> int:
     return int(session.exec(select(func.max(Event.id))).one() or 0)
 
 
+def position(session: Session) -> str:
+    """The token of the newest event: a page drawn now follows the changes from there."""
+    return encode_token(latest(session))
+
+
 def after(
     session: Session, since: int, filters: ChangeFilters, *, limit: int, preview: bool
 ) -> tuple[list[tuple[int, Change]], int, bool]:

@@ -107,8 +107,13 @@ class EventStream(StreamingResponse):
             with anyio.fail_after(self.send_timeout):
                 await send(message)
 
-        with contextlib.suppress(TimeoutError):
-            await super().stream_response(bounded)
+        try:
+            with contextlib.suppress(TimeoutError):
+                await super().stream_response(bounded)
+        finally:  # the stream is let go now, not when the collector finds it
+            close = getattr(self.body_iterator, "aclose", None)
+            if close is not None:
+                await close()
 
 
 async def changes(
@@ -130,11 +135,13 @@ async def changes(
         yield f"retry: {RECONNECT_MS}\n".encode()
         yield event("ready", position, {"since": service.encode_token(position)})
         ends = time.monotonic() + settings.stream_max_seconds
-        while not stopping() and time.monotonic() < ends:
+        while True:  # one read at least, then until the stream's time is up
             seen = signal.generation  # before the read: a commit after it wakes the wait
             found, position, more = await read(partial(_page, position, filters, preview))
             for event_id, change in found:
                 yield event("change", event_id, change.model_dump(mode="json"))
+            if stopping() or (not more and time.monotonic() >= ends):
+                break
             if more:
                 continue
             wait = min(settings.stream_heartbeat_seconds, max(0.0, ends - time.monotonic()))

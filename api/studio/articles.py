@@ -25,6 +25,7 @@ from api.articles.models import Article, ArticleInput, ArticleListQuery
 from api.articles.prosemirror import from_doc, to_doc
 from api.articles.render import render_html, render_text
 from api.assets.models import Asset
+from api.changes import service as change_feed
 from api.comparisons.models import Comparison
 from api.core import kinds, locales
 from api.core.db import SessionDep
@@ -244,6 +245,7 @@ def _editor(
         "values": values,
         "errors": errors or {},
         "etag": _etag(session, article) if sent is None else sent.get("etag", ""),
+        "changes_since": change_feed.position(session),
         "may": _may(person, article),
         "other_locales": locales.configured()[1:],
         "translated": documents.translated(session, kinds.ARTICLE, article.id or 0),
@@ -479,7 +481,11 @@ def preview_article(
     """The article as the public API renders it (sanitized HTML), in the editor's frame."""
     del person
     shown = articles.get_article(session, str(article_id), preview=True)
-    context = {"article": shown, "html": render_html(shown)}
+    context = {
+        "article": shown,
+        "html": render_html(shown),
+        "changes_since": change_feed.position(session),
+    }
     return page(request, "preview.html", context, framed_by_self=True)
 
 

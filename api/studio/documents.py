@@ -19,6 +19,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from api import editing
+from api.changes import service as change_feed
 from api.comparisons import service as comparisons
 from api.core import kinds, locales
 from api.core.config import get_settings
@@ -266,6 +267,7 @@ def _edit_page(kind: kinds.Kind) -> Callable[..., Response]:
         row = _find(session, kind, document_id)
         context = _editor(request, session, person, kind, row)
         context["done"] = forms.DONE.get(request.query_params.get("done", ""))
+        context["changes_since"] = change_feed.position(session)
         return page(request, "document.html", context)
 
     edit.__name__ = f"studio_edit_{kind.name}"

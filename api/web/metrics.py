@@ -50,6 +50,7 @@ class Metrics:
         engine: Engine,
         node: NodeFigures | None = None,
         counts: dict[str, tuple[str, Callable[[], int]]] | None = None,
+        live: dict[str, tuple[str, Callable[[], float]]] | None = None,
     ) -> None:
         self.cache = cache
         self.engine = engine
@@ -58,6 +59,16 @@ class Metrics:
             f"folio_cache_{name}": (doc, lambda name=name: int(getattr(cache, name)))
             for name, doc in CACHE_COUNTERS.items()
         } | (counts or {})
+        # Figures of this process as they are now (name: help, how to read it), summed over
+        # the live workers of a node.
+        self.live: dict[str, tuple[str, Callable[[], float]]] = {
+            "folio_cache_entries": ("Responses in the cache.", lambda: len(cache)),
+            "folio_cache_bytes": ("Bytes of the responses in the cache.", lambda: cache.size),
+            "folio_db_connections_in_use": (
+                "Database connections checked out of the pool.",
+                lambda: _in_use(engine),
+            ),
+        } | (live or {})
         self.multiprocess = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
         self.registry = CollectorRegistry()  # this app's metrics (and, alone, its scrape)
         self.requests = Counter(
@@ -94,7 +105,7 @@ class Metrics:
         }
         self._gauges = {
             name: Gauge(name, doc, multiprocess_mode="livesum", registry=self.registry)
-            for name, doc in LIVE_GAUGES.items()
+            for name, (doc, _) in self.live.items()
         }
 
     def start(self) -> None:
@@ -123,9 +134,8 @@ class Metrics:
             if value > self._reported[name]:
                 self._counters[name].inc(value - self._reported[name])
                 self._reported[name] = value
-        self._gauges["folio_cache_entries"].set(len(self.cache))
-        self._gauges["folio_cache_bytes"].set(self.cache.size)
-        self._gauges["folio_db_connections_in_use"].set(_in_use(self.engine))
+        for name, (_, read_live) in self.live.items():
+            self._gauges[name].set(read_live())
 
     def scrape(self) -> bytes:
         if not self.multiprocess:
@@ -141,11 +151,6 @@ CACHE_COUNTERS = {
     "hits": "Answers served from the response cache.",
     "misses": "Cacheable requests the cache could not answer.",
     "stored_hits": "Misses in memory answered from the representations stored in the database.",
-}
-LIVE_GAUGES = {
-    "folio_cache_entries": "Responses in the cache.",
-    "folio_cache_bytes": "Bytes of the responses in the cache.",
-    "folio_db_connections_in_use": "Database connections checked out of the pool.",
 }
 
 
@@ -163,14 +168,8 @@ class _CacheCollector(Collector):
     def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
         for name, (doc, read) in self.metrics.counts.items():
             yield CounterMetricFamily(name, doc, value=read())
-        cache = self.metrics.cache
-        values = {
-            "folio_cache_entries": len(cache),
-            "folio_cache_bytes": cache.size,
-            "folio_db_connections_in_use": _in_use(self.metrics.engine),
-        }
-        for name, doc in LIVE_GAUGES.items():
-            yield GaugeMetricFamily(name, doc, value=values[name])
+        for name, (doc, read_live) in self.metrics.live.items():
+            yield GaugeMetricFamily(name, doc, value=read_live())
 
 
 class _NodeCollector(Collector):

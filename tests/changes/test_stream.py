@@ -4,12 +4,19 @@ its refusals. Here a stream ends after a moment (FOLIO_STREAM_MAX_SECONDS), so t
 client reads it whole; tests/system/test_live_changes.py follows one on live servers."""
 
 import json
+import re
+import time
+from collections.abc import AsyncIterator
 from typing import Any
 
+import anyio
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
+from api.changes import stream
 from tests.conftest import Configure, Keys
+from tests.studio.test_article_pages import as_person
 
 Events = list[tuple[str | None, str, Any]]
 
@@ -136,3 +143,64 @@ def test_a_process_serves_a_bounded_number_of_streams(
     assert refused.status_code == 503
     assert refused.headers["retry-after"] == "1"
     assert refused.json()["type"] == "urn:folio:problem:streams-full"
+
+
+def test_the_studio_follows_the_same_stream_with_drafts_for_a_signed_in_person(
+    client: TestClient, session: Session, keys: Keys
+) -> None:
+    refused = client.get("/studio/changes/stream", follow_redirects=False)
+    assert refused.status_code == 303  # a person signs in first
+    as_person(client, session, "contributor")
+    editor = client.get("/studio/roles/2")
+    notice = re.search(
+        r'<p id="changed-elsewhere" [^>]*data-since="([^"]+)"[^>]*hidden>', editor.text
+    )
+    assert notice, editor.text[:3000]
+    assert 'role="status"' in notice.group(0)
+    assert 'data-id="2"' in notice.group(0)
+    client.post("/v1/articles", json={"title": "A draft"}, headers=keys.auth("write"))
+    answer = client.get(
+        f"/studio/changes/stream?since={notice.group(1)}&locale=en",
+        headers={"Accept": "text/event-stream"},
+    )
+    assert answer.status_code == 200
+    (_, (_, kind, data)) = parse(answer.text)
+    assert (kind, data["slug"], data["resource"]["status"]) == ("change", "a-draft", "draft")
+
+
+def test_a_client_that_stops_reading_is_closed_and_its_stream_let_go() -> None:
+    """The stream's response itself, as the server drives it: a ``send`` that never takes an
+    event (a client whose buffers are full) ends the response within the send timeout, and
+    the stream it was reading is closed (its count in ``Signal.open`` and /metrics drops)."""
+    signal = stream.Signal()
+    closed: list[bool] = []
+
+    async def events() -> AsyncIterator[bytes]:
+        signal.open += 1
+        try:
+            while True:
+                yield b"data: {}\n\n"
+        finally:
+            signal.open -= 1
+            closed.append(True)
+
+    async def stuck(message: Any) -> None:
+        if message["type"] == "http.response.body":
+            await anyio.sleep_forever()
+
+    async def receive() -> Any:
+        await anyio.sleep_forever()
+
+    async def serve() -> float:
+        started = time.monotonic()
+        response = stream.EventStream(events(), send_timeout=0.2)
+        scope = {"type": "http", "asgi": {"spec_version": "2.4"}, "method": "GET"}
+        with anyio.fail_after(10):
+            await response(scope, receive, stuck)
+        assert closed == [True]  # at once, not when the garbage is collected
+        return time.monotonic() - started
+
+    took = anyio.run(serve)
+    assert 0.2 <= took < 5
+    assert closed == [True]
+    assert signal.open == 0

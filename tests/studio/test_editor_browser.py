@@ -182,6 +182,19 @@ def test_an_editors_day(live_server: str, fresh_database: Database, chromium: Br
     expect(notice).to_be_visible()
     expect(notice.get_by_role("link", name="Open the saved version")).to_be_visible()
     assert accessible(page) == []
+    # A preview in a tab of its own shows each version as it is saved, wherever it was saved.
+    tab = page.context.new_page()
+    tab.goto(f"{live_server}/studio/articles/{article_id}/preview")
+    expect(tab.get_by_role("article")).to_be_visible()
+    expect(tab.get_by_text("Words from elsewhere.")).to_have_count(0)
+    retold = httpx.patch(
+        f"{live_server}/v1/articles/{article_id}",
+        json={"body_markdown": "Words from elsewhere."},
+        headers={**key, "Content-Type": "application/merge-patch+json"},
+    )
+    assert retold.status_code == 200, retold.text
+    expect(tab.get_by_text("Words from elsewhere.")).to_be_visible()
+    tab.close()
     page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     page.goto(f"{live_server}/studio/articles/{article_id}")

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx2 as httpx
 
-from tests.conftest import Database, running_server
+from tests.conftest import Database, eventually, running_server
 from tests.helpers import key_in
 
 WAIT = 10.0  # seconds an event may take on a loaded machine (it takes well under one here)
@@ -109,6 +109,8 @@ def test_a_reader_follows_another_nodes_writes_and_resumes_across_a_restart(
         # Nothing twice: the next event is a later write, not one seen before.
         retitle(a, token, "Written after")
         assert resumed.next()[2]["resource"]["title"] == "Written after"
+        # The node counts the streams it serves (its workers' sum, refreshed each second).
+        assert eventually(lambda: "folio_change_streams 1.0" in httpx.get(f"{a}/metrics").text)
         with suppress(queue.Empty):
             extra = resumed.events.get(timeout=0.5)
             assert extra is None or extra[1] != "change", extra

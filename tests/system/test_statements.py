@@ -85,6 +85,9 @@ READS: list[tuple[str, str | None]] = [
     ("/v1/feeds/articles.atom", None),
     ("/v1/feeds/articles.json", None),
     ("/v1/changes", None),
+    # A stream from now: one read (the stream ends at once here, FOLIO_STREAM_MAX_SECONDS).
+    ("/v1/changes/stream?type=articles,roles", None),
+    ("/v1/changes/stream?type=articles", "read"),
     ("/v1/webhooks", "admin"),
     ("/v1/webhooks/{webhook}", "admin"),
     ("/v1/webhooks/{webhook}/deliveries", "admin"),
@@ -127,6 +130,7 @@ def loopback_hooks(configure: Configure) -> None:
     configure(
         FOLIO_WEBHOOK_ALLOW_PRIVATE="true",  # hooks that are never called
         FOLIO_LOCALES="en,de",
+        FOLIO_STREAM_MAX_SECONDS="0.01",
     )
 
 

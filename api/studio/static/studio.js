@@ -29,15 +29,21 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 
 // The document open here, followed on the studio's change stream: a save made elsewhere (a
-// newer version than this page's, or than this page's own last autosave) is said at once. A
-// change that arrives while this page is saving waits for that save's answer, which says
-// whether the new version is its own.
+// newer version than this page's, or than this page's own last autosave) is said at once, and
+// a preview in a tab of its own shows each new version as it is saved. A change that arrives
+// while this page is saving waits for that save's answer, which says whether it is its own.
 function watchSaves(notice) {
   let version = Number(notice.dataset.version);
   let newest = version;
   const status = document.getElementById("save-status");
+  const reload = notice.dataset.reload !== undefined;  // a preview: it shows the new version
+  if (reload && window.top !== window) return;  // the preview beside the editor draws as typed
   const show = () => {
     if (newest <= version) return;
+    if (reload) {
+      window.location.reload();
+      return;
+    }
     notice.querySelector("[data-seen]").textContent = String(newest);
     notice.hidden = false;
   };
@@ -45,8 +51,10 @@ function watchSaves(notice) {
     version = Math.max(version, Number(event.detail && event.detail.version) || 0);
     show();
   });
-  const { watch, locale } = notice.dataset;
-  const stream = new EventSource(`/studio/changes/stream?type=${watch}&locale=${locale}`);
+  // From the moment the page was drawn (``since``): nothing saved while it loaded is missed.
+  const { watch, locale, since } = notice.dataset;
+  const from = since ? `&since=${since}` : "";
+  const stream = new EventSource(`/studio/changes/stream?type=${watch}&locale=${locale}${from}`);
   stream.addEventListener("change", (event) => {
     const change = JSON.parse(event.data);
     if (String(change.id) !== notice.dataset.id) return;
