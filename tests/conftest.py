@@ -47,6 +47,10 @@ os.environ.setdefault("FOLIO_SECRET_KEY", Fernet.generate_key().decode())
 # Passwords hashed cheaply in tests (argon2id all the same); production keeps OWASP's costs.
 os.environ.setdefault("FOLIO_ARGON2_MEMORY_KIB", "8")
 os.environ.setdefault("FOLIO_ARGON2_TIME_COST", "1")
+# A test client reads an answer whole: a change stream of an app in this process ends after
+# its first read. Servers of their own (``running_server``) keep the real default.
+STREAM_SECONDS = "FOLIO_STREAM_MAX_SECONDS"
+os.environ.setdefault(STREAM_SECONDS, "0.05")
 
 
 @dataclass
@@ -349,7 +353,8 @@ def running_server(
     when it names one); yields its base URL once ``ready`` answers 200, stops it after
     (``started`` gets the process). One worker unless a test is about several (each one more
     costs a start of the whole app)."""
-    environment = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
+    inherited = {k: v for k, v in os.environ.items() if k != STREAM_SECONDS}
+    environment = {**inherited, "DATABASE_URL": database_url, **(env or {})}
     command = [sys.executable, "-m", "api.cli", "serve", "--workers", str(workers)]
     if "FOLIO_PORT" in (env or {}):
         port = int(environment["FOLIO_PORT"])

@@ -352,8 +352,7 @@ async def add_webhook(request: Request, session: SessionDep, person: Person) -> 
 async def _webhook_form(request: Request) -> tuple[FormData, dict[str, Any]]:
     """A webhook's posted form, bounded and with its token checked, and its fields."""
     form = await request.form(max_files=0, max_fields=len(EVENT_TYPES) + 10)
-    token = form.get("csrf")
-    guard.check_post(request, token if isinstance(token, str) else "", signed_in=True)
+    guard.check_form(request, form)
     values = {
         "url": str(form.get("url") or ""),
         "description": str(form.get("description") or ""),

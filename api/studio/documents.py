@@ -157,8 +157,7 @@ def _frame(request: Request, person: SignedIn, kind: kinds.Kind) -> dict[str, An
 async def _form(request: Request) -> FormData:
     """The posted form, bounded, from this site and with its token (checked)."""
     form = await request.form(max_files=0, max_fields=MAX_FIELDS, max_part_size=64 * 1024)
-    token = form.get("csrf")
-    guard.check_post(request, token if isinstance(token, str) else "", signed_in=True)
+    guard.check_form(request, form)
     return form
 
 

@@ -15,6 +15,7 @@ tied to the session dies with it (at sign-out, or when the person's role changes
 
 import hmac
 import secrets
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -80,6 +81,12 @@ def form_token(request: Request) -> tuple[str, str | None]:
 def session_csrf(request: Request) -> str:
     """The token the forms of a signed-in browser carry: tied to its session."""
     return sealed.mac("csrf-session", session_token(request) or "")
+
+
+def check_form(request: Request, form: Any) -> None:
+    """``check_post`` for a form a signed-in person posted, its token in its ``csrf`` field."""
+    token = form.get("csrf")
+    check_post(request, token if isinstance(token, str) else "", signed_in=True)
 
 
 def check_post(request: Request, given: str | None, *, signed_in: bool) -> None:

@@ -4,6 +4,7 @@ dropped with their progress, or chosen in the file field), and deletes (refused 
 saying where). An asset's file is served here to a signed-in person, drafts' images too
 (the public file route serves those only with a key)."""
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -74,30 +75,45 @@ def _library(
     return page(request, "media.html", context, status=error.status if error else 200)
 
 
+async def _stored(
+    request: Request,
+    session: Session,
+    person: SignedIn,
+    upload: UploadFile,
+    work: Callable[..., Any],
+    *args: Any,
+    **kwargs: Any,
+) -> Any:
+    """``work(session, storage, *args, data, filename=…, key=…, **kwargs)`` for a file the
+    person sent (its name cut to what is kept), in a worker thread."""
+    data = await upload.read()
+    return await run_in_threadpool(
+        work,
+        session,
+        request.app.state.storage,
+        *args,
+        data,
+        filename=(upload.filename or "")[:255],
+        key=_actor(person),
+        **kwargs,
+    )
+
+
 @router.post("/media")
 async def upload_media(request: Request, session: SessionDep, person: Person) -> Response:
     """Files from the field "Upload" (several at once), or one dragged onto the page (the
     script sends one request a file, for its progress). JSON for the script."""
     form = await request.form(max_files=MAX_FILES, max_fields=10)
     try:
-        token = form.get("csrf")
-        guard.check_post(request, token if isinstance(token, str) else "", signed_in=True)
+        guard.check_form(request, form)
         files = [f for f in form.getlist("file") if isinstance(f, UploadFile) and f.filename]
         if not files:
             raise InvalidBody.at(["body", "file"], "Choose a file to upload.")
         alt = form.get("alt")
         made: list[dict[str, Any]] = []
+        described = alt[:500] if isinstance(alt, str) else ""
         for upload in files:
-            data = await upload.read()
-            asset, _ = await run_in_threadpool(
-                assets.upload,
-                session,
-                request.app.state.storage,
-                data,
-                alt=alt[:500] if isinstance(alt, str) else "",
-                filename=(upload.filename or "")[:255],
-                key=_actor(person),
-            )
+            asset, _ = await _stored(request, session, person, upload, assets.upload, alt=described)
             made.append({"id": asset.id, "filename": asset.filename})
     except FolioError as exc:
         if "application/json" in request.headers.get("accept", ""):
@@ -118,20 +134,12 @@ async def replace_media(
     library, used by nothing, until it is deleted); the page says what now shows it."""
     form = await request.form(max_files=1, max_fields=5)
     try:
-        token = form.get("csrf")
-        guard.check_post(request, token if isinstance(token, str) else "", signed_in=True)
+        guard.check_form(request, form)
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise InvalidBody.at(["body", "file"], "Choose the file that replaces this one.")
-        data = await upload.read()
-        new, moved = await run_in_threadpool(
-            replace.replace_asset,
-            session,
-            request.app.state.storage,
-            asset_id,
-            data,
-            filename=(upload.filename or "")[:255],
-            key=_actor(person),
+        new, moved = await _stored(
+            request, session, person, upload, replace.replace_asset, asset_id
         )
     except FolioError as exc:
         session.rollback()

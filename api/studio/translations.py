@@ -11,9 +11,10 @@ translations' service with its revision and audit entry; the page says where a r
 for that locale is sent while no translation is public."""
 
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
@@ -210,18 +211,26 @@ def _chooser(kind: kinds.Kind) -> Any:
     return choose
 
 
+@dataclass
+class Opened:
+    """What a translation's page is asked for: by whom, the source document and the locale."""
+
+    request: Request
+    session: SessionDep
+    person: Person
+    document_id: DocumentId
+    locale: Locale
+
+
+At = Annotated[Opened, Depends()]
+
+
 def _editor(kind: kinds.Kind) -> Any:
-    def edit(
-        request: Request,
-        session: SessionDep,
-        person: Person,
-        document_id: DocumentId,
-        locale: Locale,
-    ) -> Response:
-        locale = _locale(locale)
-        source = editing.room(kind.collection).kind.find(session, str(document_id), False)
-        context = _page(request, session, person, kind, source, locale)
-        return page(request, "translation.html", context)
+    def edit(at: At) -> Response:
+        locale, session = _locale(at.locale), at.session
+        source = editing.room(kind.collection).kind.find(session, str(at.document_id), False)
+        context = _page(at.request, session, at.person, kind, source, locale)
+        return page(at.request, "translation.html", context)
 
     edit.__name__ = f"studio_translation_{kind.name}"
     return edit
@@ -271,18 +280,12 @@ def _rows_sent(
 
 
 def _saver(kind: kinds.Kind) -> Any:
-    async def save(
-        request: Request,
-        session: SessionDep,
-        person: Person,
-        document_id: DocumentId,
-        locale: Locale,
-    ) -> Response:
+    async def save(at: At) -> Response:
         """Writes the translation (made when missing) and does what the button said."""
+        request, session, person, document_id = at.request, at.session, at.person, at.document_id
         form = await request.form(max_files=0, max_fields=MAX_FIELDS, max_part_size=DOCUMENT_LIMIT)
-        token = form.get("csrf")
-        guard.check_post(request, token if isinstance(token, str) else "", signed_in=True)
-        locale = _locale(locale)
+        guard.check_form(request, form)
+        locale = _locale(at.locale)
         t = reading.TRANSLATABLE[kind.name]
         source = editing.room(kind.collection).kind.find(session, str(document_id), False)
         mode = _body_mode(session, kind, source)
