@@ -135,21 +135,25 @@ async def changes(
         yield f"retry: {RECONNECT_MS}\n".encode()
         yield event("ready", position, {"since": service.encode_token(position)})
         ends = time.monotonic() + settings.stream_max_seconds
+        reading, seen = True, signal.generation
         while True:  # one read at least, then until the stream's time is up
-            seen = signal.generation  # before the read: a commit after it wakes the wait
-            found, position, more = await read(partial(_page, position, filters, preview))
-            for event_id, change in found:
-                yield event("change", event_id, change.model_dump(mode="json"))
+            more = False
+            if reading:  # at first, when woken, and when a publication came due: never idly
+                seen = signal.generation  # before the read: a commit after it wakes the wait
+                found, position, more = await read(partial(_page, position, filters, preview))
+                for event_id, change in found:
+                    yield event("change", event_id, change.model_dump(mode="json"))
             if stopping() or (not more and time.monotonic() >= ends):
                 break
             if more:
                 continue
-            wait = min(settings.stream_heartbeat_seconds, max(0.0, ends - time.monotonic()))
-            due = horizon()
-            if due is not None:  # a publication comes due then: read at that moment
-                wait = min(wait, max(0.05, (due - clock.now()).total_seconds()))
-            if not await signal.wait(seen, wait) and due is None:
-                yield b": heartbeat\n\n"
+            quiet = min(settings.stream_heartbeat_seconds, max(0.0, ends - time.monotonic()))
+            due = horizon()  # a publication comes due then: read at that moment
+            until_due = None if due is None else max(0.05, (due - clock.now()).total_seconds())
+            wait = quiet if until_due is None else min(quiet, until_due)
+            reading = await signal.wait(seen, wait) or wait != quiet
+            if not reading:
+                yield b": heartbeat\n\n"  # quiet all that time: proxies keep the stream open
     finally:
         signal.open -= 1
 

@@ -12,11 +12,13 @@ from typing import Any
 import anyio
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from api.changes import stream
 from tests.conftest import Configure, Keys
 from tests.studio.test_article_pages import as_person
+from tests.system.test_statements import statements
 
 Events = list[tuple[str | None, str, Any]]
 
@@ -204,3 +206,17 @@ def test_a_client_that_stops_reading_is_closed_and_its_stream_let_go() -> None:
     assert 0.2 <= took < 5
     assert closed == [True]
     assert signal.open == 0
+
+
+def test_a_quiet_stream_sends_heartbeats_and_reads_nothing_meanwhile(
+    client: TestClient, connection: Connection, configure: Configure
+) -> None:
+    """Nothing changed: the stream reads once, then only sends a comment now and then (no
+    stream polls the database)."""
+    with statements(connection) as once:
+        client.get("/v1/changes/stream")  # one read, then the end (this test's setting)
+    configure(FOLIO_STREAM_MAX_SECONDS="0.6", FOLIO_STREAM_HEARTBEAT_SECONDS="0.05")
+    with statements(connection) as quiet:
+        answer = client.get("/v1/changes/stream")
+    assert answer.text.count("\n: heartbeat\n\n") >= 4
+    assert len(quiet) == len(once)
