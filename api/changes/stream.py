@@ -212,7 +212,9 @@ async def opened(request: Request, asked: Asked, *, preview: bool) -> EventStrea
         try:
             position = service.decode_token(last_event_id)
         except InvalidParameter as exc:
-            raise InvalidParameter("Last-Event-ID", "not an event id of this stream") from exc
+            raise InvalidParameter(
+                "Last-Event-ID", "not an event id of this stream", where="header"
+            ) from exc
     elif query.since:
         position = service.decode_token(query.since)
     else:

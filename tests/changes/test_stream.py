@@ -119,7 +119,7 @@ def test_a_stream_keeps_to_the_kinds_and_the_locale_asked_for(
     [
         ("?since=nope", {}, 422, "since"),
         ("?since=" + "x" * 65, {}, 422, "since"),
-        ("", {"Last-Event-ID": "nope"}, 422, "Last-Event-ID"),
+        ("", {"Last-Event-ID": "nope"}, 422, '["header", "Last-Event-ID"]'),
         ("?type=people", {}, 422, "type"),
         ("?type=articles,", {}, 422, "type"),
         ("?locale=xx", {}, 422, "locale"),
@@ -215,8 +215,9 @@ def test_a_quiet_stream_sends_heartbeats_and_reads_nothing_meanwhile(
     stream polls the database)."""
     with statements(connection) as once:
         client.get("/v1/changes/stream")  # one read, then the end (this test's setting)
-    configure(FOLIO_STREAM_MAX_SECONDS="0.6", FOLIO_STREAM_HEARTBEAT_SECONDS="0.05")
+    # Its life long enough for a few heartbeats after a read however slow the machine is.
+    configure(FOLIO_STREAM_MAX_SECONDS="1.5", FOLIO_STREAM_HEARTBEAT_SECONDS="0.05")
     with statements(connection) as quiet:
         answer = client.get("/v1/changes/stream")
-    assert answer.text.count("\n: heartbeat\n\n") >= 4
+    assert answer.text.count("\n: heartbeat\n\n") >= 3
     assert len(quiet) == len(once)

@@ -55,7 +55,7 @@ SEMANTIC = {
 }
 # Opaque tokens: a cursor or a change token is checked by decoding it, and no pattern can say
 # which strings decode to one.
-OPAQUE = {"cursor", "since"}
+OPAQUE = {"cursor", "since", "Last-Event-ID"}
 READ_ONLY = set(Writable.model_fields) | {"comparisons", "roles"}
 
 
