@@ -34,10 +34,11 @@ def parse_limit(value: str) -> RateLimitItem | None:
 
 
 class Limiter:
-    """Sliding-window counters of failed keys and sign-in attempts, in shared storage. When
-    the storage cannot be reached (Redis down), each process counts on its own until it
-    answers again (logged once per outage): a guesser who can make Redis fail must still
-    not get unlimited tries."""
+    """Counts of failed keys and sign-in attempts over a moving window, in shared storage:
+    exact at every moment (an approximated window lets one attempt more through at a
+    window's turn, and these limits are small). When the storage cannot be reached (Redis
+    down), each process counts on its own until it answers again (logged once per outage): a
+    guesser who can make Redis fail must still not get unlimited tries."""
 
     def __init__(self, settings: Settings) -> None:
         uri = settings.redis_url or "memory://"
@@ -45,8 +46,8 @@ class Limiter:
             self.storage = storage.storage_from_string(uri, socket_timeout=0.5)
         except ConfigurationError as exc:
             raise ValueError(f"FOLIO_REDIS_URL: {exc}") from exc
-        self.strategy = strategies.SlidingWindowCounterRateLimiter(self.storage)
-        self.local = strategies.SlidingWindowCounterRateLimiter(storage.MemoryStorage())
+        self.strategy = strategies.MovingWindowRateLimiter(self.storage)
+        self.local = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
         self.auth_failures = parse_limit(settings.auth_failure_limit)
         # Failed sign-ins to the studio, per account (the email as typed, in lower case:
         # unknown ones too) and per client address.
