@@ -477,15 +477,16 @@ def test_a_delivery_goes_to_the_address_that_was_checked(
         return [(2, 1, 6, "", (next(answers), 0))]
 
     monkeypatch.setattr(targets, "getaddrinfo", rebinding)
-    # The retry is due in 0.5 to 1.5 s: never within the first round on a slow machine.
-    configure(FOLIO_WEBHOOK_BACKOFF_SECONDS="1")
+    # The retry is due 1.5 to 4.5 s after the first attempt ends: never within the first
+    # round, even on a loaded machine (at 0.5 s, a round's next claim once came after it).
+    configure(FOLIO_WEBHOOK_BACKOFF_SECONDS="3")
     hooks.subscribe(f"http://hooks.folio.test:{port}/hooks", ["article.published"])
     hooks.publish("Pinned")
     run_once(hooks.database.engine)
     assert lookups == ["hooks.folio.test", "hooks.folio.test"]  # when saved, when sent
     assert receiver.received == []  # sent to 192.0.2.1, the address it resolved to then
     # the retry, once its backoff is over, resolves to 127.0.0.1 this time
-    hooks.drain(rounds=40, pause=0.1)
+    hooks.drain(rounds=150, pause=0.1)  # at most 15 s: the retry's 4.5 s, on a loaded machine
     assert len(receiver.received) == 1
     headers, _ = receiver.received[0]
     assert headers["host"] == f"hooks.folio.test:{port}"
