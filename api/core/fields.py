@@ -2,6 +2,7 @@
 column on both databases: ids (INTEGER), positions, and moments Python and SQL can both hold.
 """
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -11,12 +12,16 @@ MAX_ID = 2**31 - 1  # ids are INTEGER columns on both databases
 MAX_POSITION = 10_000
 
 
+_DATE_FIRST = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _written_as_text(value: object) -> object:
     """Pydantic would take a number for a time (seconds since 1970): Folio takes RFC 3339
     text only, as its schema says."""
     if isinstance(value, datetime):
         return value
-    if not isinstance(value, str) or not value[:4].isdigit() or len(value) < 10:
+    # A date first (digits alone, "1000000000", would be read as seconds since 1970).
+    if not isinstance(value, str) or not _DATE_FIRST.match(value):
         raise ValueError("expected an RFC 3339 date-time, such as 2026-06-15T09:00:00Z")
     return value
 

@@ -124,6 +124,8 @@ def test_a_draft_matches_no_public_filter(
     [
         "status=live",
         "created_after=yesterday",
+        "created_after=1000000000",  # seconds since 1970: not RFC 3339
+        "updated_since=20260201T000000Z",  # ISO 8601's basic form: not RFC 3339 either
         "created_after=2026-02-01T00:00:00Z&created_before=2026-01-01T00:00:00Z",
         "published_after=2026-02-01T00:00:00Z&published_before=2026-01-01T00:00:00Z",
         "updated_since=2026-02-01T00:00:00Z&updated_before=2026-01-01T00:00:00Z",
