@@ -139,12 +139,14 @@ def create_app(
             poll_seconds=settings.watch_poll_seconds,
         )
         cache.watcher = watcher
-        # The change streams wake on this process's commits and on what the watcher hears.
+        # The change streams wake on each snapshot the watcher takes, after this process's
+        # commits and others' alike; with no watcher (in-memory SQLite), on this one's commits.
         streams: Signal = app.state.streams
         streams.attach(asyncio.get_running_loop())
-        surrogates.after_content_commit.append(streams.bump_from_thread)
         counter = None
-        if watcher is not None:
+        if watcher is None:
+            surrogates.after_content_commit.append(streams.bump_from_thread)
+        else:
             watcher.droppers.append(cache.invalidate)
             watcher.listeners.append(streams.bump)
             if settings.node_dir is not None:  # a worker of `folio serve`
@@ -169,8 +171,9 @@ def create_app(
             await app.state.rate_limits.close()
             if replica is not None:
                 replica.engine.dispose()
-            surrogates.after_content_commit.remove(streams.bump_from_thread)
-            if watcher is not None:
+            if watcher is None:
+                surrogates.after_content_commit.remove(streams.bump_from_thread)
+            else:
                 surrogates.after_content_commit.remove(watcher.bump)
                 watcher.stop()
             if counter is not None:

@@ -135,7 +135,7 @@ async def changes(
         yield f"retry: {RECONNECT_MS}\n".encode()
         yield event("ready", position, {"since": service.encode_token(position)})
         ends = time.monotonic() + settings.stream_max_seconds
-        reading, seen = True, signal.generation
+        reading, seen = True, 0
         while True:  # one read at least, then until the stream's time is up
             more = False
             if reading:  # at first, when woken, and when a publication came due: never idly
@@ -221,7 +221,7 @@ async def opened(request: Request, asked: Asked, *, preview: bool) -> EventStrea
         position = await read_with(sessions, service.latest)
     watcher = request.app.state.cache.watcher
     events = changes(
-        read=lambda work: read_with(sessions, work),
+        read=partial(read_with, sessions),
         position=position,
         filters=query,
         preview=preview,

@@ -476,16 +476,19 @@ def _named(session: Session, model: Any, names: list[Any], words: str, *where: A
 
 @router.get("/articles/{article_id}/preview")
 def preview_article(
-    request: Request, session: SessionDep, person: Person, article_id: ArticleId
+    request: Request,
+    session: SessionDep,
+    person: Person,
+    article_id: ArticleId,
+    beside: Annotated[bool, Query()] = False,
 ) -> Response:
-    """The article as the public API renders it (sanitized HTML), in the editor's frame."""
+    """The article as the public API renders it (sanitized HTML): in the editor's frame
+    (``beside``), or in a tab of its own, which follows the changes to show each new save."""
     del person
     shown = articles.get_article(session, str(article_id), preview=True)
-    context = {
-        "article": shown,
-        "html": render_html(shown),
-        "changes_since": change_feed.position(session),
-    }
+    context: dict[str, Any] = {"article": shown, "html": render_html(shown), "beside": beside}
+    if not beside:
+        context["changes_since"] = change_feed.position(session)
     return page(request, "preview.html", context, framed_by_self=True)
 
 
@@ -509,7 +512,7 @@ def live_preview(
     except (FolioError, ValidationError) as exc:
         problem = exc.detail if isinstance(exc, FolioError) else "The body cannot be shown yet."
     public = articles.to_public(session, shown, preview=True)
-    context = {"article": public, "html": render_html(public), "problem": problem}
+    context = {"article": public, "html": render_html(public), "problem": problem, "beside": True}
     return page(post.request, "preview.html", context, framed_by_self=True)
 
 

@@ -16,7 +16,11 @@ from sqlalchemy import Connection
 from sqlmodel import Session
 
 from api.changes import stream
+from api.core.workflow import Status
+from api.labels.models import LabelInput
+from api.labels.service import tags
 from tests.conftest import Configure, Keys
+from tests.helpers import make_article
 from tests.studio.test_article_pages import as_person
 from tests.system.test_statements import statements
 
@@ -221,3 +225,27 @@ def test_a_quiet_stream_sends_heartbeats_and_reads_nothing_meanwhile(
         answer = client.get("/v1/changes/stream")
     assert answer.text.count("\n: heartbeat\n\n") >= 3
     assert len(quiet) == len(once)
+
+
+def test_a_backlog_longer_than_a_read_comes_whole_in_order_once(
+    client: TestClient, session: Session, keys: Keys
+) -> None:
+    """More changes than one read takes (a page of 100): the stream reads on until none is
+    left, each change once, in commit order, drafts only for a key."""
+    ((start, _, _),) = read(client)
+    for n in range(130):
+        tags.create(session, LabelInput(name=f"Tag {n:03}"), key=None)
+        if n % 10 == 0:  # a draft article beside every tenth tag
+            make_article(session, title=f"Draft {n:03}", status=Status.draft)
+    session.commit()
+    anonymous = [d["slug"] for _, kind, d in read(client, f"?since={start}") if kind == "change"]
+    tag_slugs = [f"tag-{n:03}" for n in range(130)]
+    assert anonymous == [tag_slugs[0], "test-author", *tag_slugs[1:]]  # the drafts' byline
+    keyed = read(client, f"?since={start}", **keys.auth("read"))[1:]
+    assert len(keyed) == 130 + 1 + 13
+    ids = [event_id for event_id, _, _ in keyed]
+    assert len(set(ids)) == len(ids)
+    drafts = [d["resource"] for _, _, d in keyed if d["type"] == "articles"]
+    assert [(a["title"], a["status"]) for a in drafts] == [
+        (f"Draft {n:03}", "draft") for n in range(0, 130, 10)
+    ]

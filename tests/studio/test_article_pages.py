@@ -299,6 +299,14 @@ def test_preview_history_compare_restore_delete_and_undo(
     assert preview.status_code == 200
     assert "Second words" in preview.text
     assert "frame-ancestors 'self'" in preview.headers["content-security-policy"]
+    # In a tab of its own it follows the changes (and is the page's main content); beside the
+    # editor, in its frame, it is neither.
+    assert "<main>" in preview.text
+    assert re.search(r'data-watch="articles"[^>]* data-since="[^"]+"', preview.text)
+    beside = client.get(f"/studio/articles/{article_id}/preview?beside=true")
+    assert "Second words" in beside.text
+    assert "<main>" not in beside.text
+    assert "data-watch" not in beside.text
     history = client.get(f"/studio/articles/{article_id}/history")
     assert history.text.count(">Compare<") == 2
     assert history.text.count(">Restore<") == 1  # not the current one

@@ -194,6 +194,7 @@ def test_an_editors_day(live_server: str, fresh_database: Database, chromium: Br
     )
     assert retold.status_code == 200, retold.text
     expect(tab.get_by_text("Words from elsewhere.")).to_be_visible()
+    assert accessible(tab) == []
     tab.close()
     page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()

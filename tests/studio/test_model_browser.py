@@ -50,7 +50,7 @@ def test_an_editors_day_over_the_whole_content_model(
     live_server: str, fresh_database: Database, chromium: Browser
 ) -> None:
     with Session(fresh_database.engine) as session:
-        make_person(session, "editor", password=PASSWORD)
+        _, key = make_person(session, "editor", password=PASSWORD)
     page = chromium.page
     nav = page.get_by_role("navigation", name="Studio")
     sign_in(page, live_server, "editor@example.org")
@@ -80,6 +80,17 @@ def test_an_editors_day_over_the_whole_content_model(
             assert accessible(page) == []
         page.get_by_role("button", name="Publish", exact=True).click()
         expect(page.get_by_text("Published.")).to_be_visible()
+    # The role open here, saved elsewhere (through the API): its editor says so at once.
+    notice = page.get_by_role("status").filter(has_text="Someone else saved this")
+    expect(notice).to_be_hidden()
+    elsewhere = httpx.patch(
+        f"{live_server}/v1/roles/ai-program-lead",
+        json={"aliases": ["Portfolio AI lead"]},
+        headers={**key, "Content-Type": "application/merge-patch+json"},
+    )
+    assert elsewhere.status_code == 200, elsewhere.text
+    expect(notice).to_be_visible()
+    assert accessible(page) == []
     head = httpx.get(f"{live_server}/v1/roles/head-of-ai").json()
     assert head["cover"]["alt"] == "A portrait of a leader"
     # A comparison of the two, built in its grid.

@@ -37,7 +37,6 @@ function watchSaves(notice) {
   let newest = version;
   const status = document.getElementById("save-status");
   const reload = notice.dataset.reload !== undefined;  // a preview: it shows the new version
-  if (reload && window.top !== window) return;  // the preview beside the editor draws as typed
   const show = () => {
     if (newest <= version) return;
     if (reload) {
