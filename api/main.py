@@ -31,6 +31,7 @@ from api.core.config import Settings, get_settings
 from api.core.errors import install_error_handlers
 from api.core.logs import configure_logging
 from api.feeds.router import router as feeds_router
+from api.graphql.router import router as graphql_router
 from api.labels.router import authors_router, tags_router
 from api.people.router import router as people_router
 from api.previews.router import router as previews_router
@@ -273,6 +274,7 @@ def create_app(
         sharing_router,
         batch_router,
         import_router,
+        graphql_router,
     ):
         app.include_router(router)
     app.include_router(metrics_router, dependencies=[Depends(metrics_reader)])

@@ -17,6 +17,7 @@ from api.comparisons.models import (
 from api.core import kinds
 from api.core.surrogates import ContentChange, Representation, RepresentationKey
 from api.events.models import Event
+from api.graphql.models import PersistedQuery
 from api.history.models import Revision, SlugRedirect
 from api.idempotency.models import IdempotencyRecord
 from api.labels.models import Author, LabelPublic, Tag
@@ -92,6 +93,7 @@ __all__ = [
     "ContentChange",
     "Event",
     "IdempotencyRecord",
+    "PersistedQuery",
     "PreviewLink",
     "PurgeCursor",
     "RecoveryCode",

@@ -10,7 +10,7 @@ from api.articles.jsonld import head_links, inline_safe, script_tag
 from api.articles.models import ArticleListItem, ArticleListQuery, ArticlePublic, ArticleQuery
 from api.articles.render import RENDERERS
 from api.auth.dependencies import Read
-from api.core import kinds, locales
+from api.core import kinds
 from api.core.errors import (
     ArticleNotFound,
     NotAcceptable,
@@ -60,23 +60,15 @@ def get_article(ref: Ref, read: Read, query: Annotated[ArticleQuery, Query()]) -
     fmt = negotiate(read.request, query.format, FORMATS)
     include = parse_include(query.include, service.INCLUDABLE)
     fields = parse_fields(query.fields, ArticlePublic)
-    link = previews.check(read.session, query.preview) if query.preview is not None else None
-    preview = read.preview or link is not None
-    locale = query.locale
-    if link is not None:  # a link opens its locale only (the default's, unless it names one)
-        locale = link.locale or locales.default()
-        if query.locale is not None and locales.canonical(query.locale) != locale:
-            raise ArticleNotFound(f"No article with id or slug {ref!r} in {query.locale}.")
-    article = service.get_article(
+    article, preview = previews.read_article(
         read.session,
         ref,
-        preview=preview,
+        preview=read.preview,
+        token=query.preview,
         include=include,
-        locale=locale,
+        locale=query.locale,
         accept_language=read.accept_language,
     )
-    if link is not None and link.article_id != article.id:  # a link opens its article only
-        raise ArticleNotFound(f"No article with id or slug {ref!r}.")
     public = not preview
     language = {"Content-Language": article.locale}
     if fmt == "json":

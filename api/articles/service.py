@@ -26,7 +26,9 @@ from api.articles.models import (
     Article,
     ArticleComparison,
     ArticleInput,
+    ArticleListItem,
     ArticleListQuery,
+    ArticlePublic,
     ArticleRole,
     ArticleTag,
     SeoInput,
@@ -361,6 +363,14 @@ editing.ROOMS.register(
         public_many=to_public_many,
         missing=ArticleNotFound,
         listing=pagination.listing(list_articles, ArticleListQuery),
+        reads=editing.Reads(
+            ArticlePublic,
+            ArticleListItem,
+            ArticleListQuery,
+            one=get_article,
+            many=list_articles,
+            includes={name: name for name in INCLUDABLE},
+        ),
     ),
 )
 

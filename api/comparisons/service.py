@@ -18,7 +18,9 @@ from api.comparisons.models import (
     Comparison,
     ComparisonCell,
     ComparisonInput,
+    ComparisonListItem,
     ComparisonListQuery,
+    ComparisonPublic,
     ComparisonRow,
     ComparisonSubject,
 )
@@ -361,6 +363,13 @@ editing.ROOMS.register(
         missing=ComparisonNotFound,
         create=create_comparison,
         listing=pagination.listing(list_comparisons, ComparisonListQuery),
+        reads=editing.Reads(
+            ComparisonPublic,
+            ComparisonListItem,
+            ComparisonListQuery,
+            one=get_comparison,
+            many=list_comparisons,
+        ),
     ),
 )
 

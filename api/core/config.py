@@ -281,6 +281,30 @@ class Settings(BaseSettings):
         " Content is written in the default; the others are translations.",
     )
 
+    graphql_introspection: bool = Field(
+        default=True, description="Whether /graphql answers introspection (GraphiQL needs it)."
+    )
+    graphql_max_query_bytes: int = Field(
+        default=20_000, ge=100, le=1_000_000, description="A longer GraphQL query is refused (413)."
+    )
+    graphql_max_depth: int = Field(
+        default=10, ge=2, le=100, description="Fields within fields a GraphQL query may nest."
+    )
+    graphql_max_aliases: int = Field(
+        default=30, ge=0, le=1_000, description="Aliases a GraphQL query may use."
+    )
+    graphql_max_cost: int = Field(
+        default=10_000,
+        ge=10,
+        le=1_000_000,
+        description="A GraphQL query's cost: a field is 1, once per item under a list's nodes.",
+    )
+    graphql_max_persisted: int = Field(
+        default=10_000,
+        ge=0,
+        le=10_000_000,
+        description="Persisted queries kept; beyond, a new one is answered, not kept.",
+    )
     stream_max_per_process: int = Field(
         default=100,
         ge=0,

@@ -83,6 +83,7 @@ IGNORED = frozenset(
         "representation_key",
         "purge_cursor",
         "preview_link",
+        "persisted_query",  # GraphQL's queries by hash: text, not content
         "folio_user",  # people are never shown to readers (an author is, a label of its own)
         "user_token",
         "user_session",

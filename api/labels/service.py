@@ -67,6 +67,16 @@ class Labels(Generic[Label]):
             label, update={"url": resource_url(self.collection, label.slug)}
         )
 
+    def reads(self) -> editing.Reads:
+        """How readers read them: everything not in the trash is public, in one locale."""
+        return editing.Reads(
+            LabelPublic,
+            LabelPublic,
+            LabelListQuery,
+            one=lambda session, ref, **_: self.get(session, ref),
+            many=lambda session, *, query, **_: self.list(session, params=query),
+        )
+
     def get(self, session: Session, ref: str) -> LabelPublic:
         return self.to_public(self.find(session, ref))
 
@@ -133,6 +143,9 @@ for _kind, _labels in ((kinds.AUTHOR, authors), (kinds.TAG, tags)):
     editing.ROOMS.register(
         _kind,
         _labels.writes.room(
-            public_many=_labels.public_many, missing=_labels.missing, listing=_labels.listing
+            public_many=_labels.public_many,
+            missing=_labels.missing,
+            listing=_labels.listing,
+            reads=_labels.reads(),
         ),
     )

@@ -7,11 +7,12 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from api.articles.models import Article
+from api.articles import service as articles
+from api.articles.models import Article, ArticlePublic
 from api.core import db, locales, tokens
 from api.core.clock import clock
 from api.core.config import get_settings
-from api.core.errors import PreviewLinkNotFound, PreviewNotValid
+from api.core.errors import ArticleNotFound, PreviewLinkNotFound, PreviewNotValid
 from api.core.urls import api_url
 from api.people import rules
 from api.previews.models import (
@@ -90,3 +91,36 @@ def check(session: Session, token: str) -> PreviewLink:
     if link is None or link.revoked_at is not None or link.expires_at <= clock.now():
         raise invalid
     return link
+
+
+def read_article(
+    session: Session,
+    ref: str,
+    *,
+    preview: bool,
+    token: str | None,
+    include: frozenset[str] = frozenset(),
+    locale: str | None = None,
+    accept_language: str | None = None,
+) -> tuple[ArticlePublic, bool]:
+    """An article as its reader may see it: public only, or as it is now with a key
+    (``preview``) or a preview link's ``token``, which opens its own article only, in its own
+    locale only. Returns the article and whether it was seen as a preview (not for caches)."""
+    link = check(session, token) if token is not None else None
+    if link is not None:  # a link opens its locale only (the default's, unless it names one)
+        asked = locale
+        locale = link.locale or locales.default()
+        if asked is not None and locales.canonical(asked) != locale:
+            raise ArticleNotFound(f"No article with id or slug {ref!r} in {asked}.")
+    seen_as_preview = preview or link is not None
+    article = articles.get_article(
+        session,
+        ref,
+        preview=seen_as_preview,
+        include=include,
+        locale=locale,
+        accept_language=accept_language,
+    )
+    if link is not None and link.article_id != article.id:  # a link opens its article only
+        raise ArticleNotFound(f"No article with id or slug {ref!r}.")
+    return article, seen_as_preview

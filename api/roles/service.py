@@ -335,5 +335,6 @@ editing.ROOMS.register(
         public_many=to_public_many,
         missing=RoleNotFound,
         listing=pagination.listing(list_roles, RoleListQuery),
+        reads=editing.Reads(RolePublic, RoleListItem, RoleListQuery, one=get_role, many=list_roles),
     ),
 )

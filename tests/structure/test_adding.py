@@ -191,6 +191,17 @@ editing.ROOMS.register(
         public_many=public_many,
         missing=TermNotFound,
         listing=pagination.listing(list_terms, TermListQuery),
+        reads=editing.Reads(
+            TermPublic,
+            TermPublic,
+            TermListQuery,
+            one=lambda session, ref, *, preview, **_: to_public(
+                session, find_term(session, ref, preview=preview)
+            ),
+            many=lambda session, *, query, preview, **_: list_terms(
+                session, query=query, preview=preview
+            ),
+        ),
     ),
 )
 '''

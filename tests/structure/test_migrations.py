@@ -1,5 +1,6 @@
 """Migrations: up, down and up again on an empty database, in agreement with the models."""
 
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -208,6 +209,11 @@ def test_down_to_base_and_up_again_with_rows_in_every_table(
                 assert made.status_code == 201, made.text
             client.get("/v1/articles/1")  # stored representations
             client.get("/v1/articles")
+            query = "{ article(id: 1) { title } }"  # a persisted GraphQL query
+            sha256 = hashlib.sha256(query.encode()).hexdigest()
+            extensions = {"persistedQuery": {"version": 1, "sha256Hash": sha256}}
+            kept = client.post("/graphql", json={"query": query, "extensions": extensions})
+            assert kept.status_code == 200, kept.text
         session.commit()
     with Session(fresh_database.engine) as session:  # a session and a recovery code
         later = datetime.now(UTC) + timedelta(days=1)

