@@ -13,7 +13,9 @@ Targets, each with ``--workers`` worker processes, all on loopback and the same 
 
 Scenarios: hot (one URL), cold (one URL, cache off), long tail by id and by slug (uniformly
 random over every article, through a wrk Lua script; cache off), a list of 20 with a filter,
-search, a feed, a 304 revalidation, mixed (the hot read while a writer edits other articles
+search, a feed, a 304 revalidation, the article page (with its author, tags, roles and
+comparisons) by REST ``include=`` against the same as a persisted GraphQL query by GET, hot
+and cold, mixed (the hot read while a writer edits other articles
 at 1, 5 and 20 writes per second) and mixed long tail (the long tail by id, with the memory
 cache on, under the same writers; against the same long tail without them). Then the
 cold scenarios over ``--small`` articles (1,000) in a database of their own, to compare the
@@ -29,6 +31,8 @@ by wrk's duration.
 
 import argparse
 import contextlib
+import hashlib
+import json
 import os
 import platform
 import random
@@ -40,6 +44,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -49,6 +54,15 @@ import httpx2 as httpx
 
 REPO = Path(__file__).resolve().parent.parent
 HOT = "/v1/articles/1"
+# The query a frontend sends for an article page (docs/graphql.md), as a persisted query.
+ARTICLE_PAGE = (
+    "query ArticlePage($slug: String!) { article(slug: $slug) { id slug title kicker summary"
+    " published_at locale body body_html seo { meta_title meta_description canonical_url image }"
+    " author { name slug } tags { name slug } cover { url alt width height srcset }"
+    " roles { slug name definition } comparisons { slug title dimension_label"
+    " subjects { slug name } rows { dimension cells { role text note } } }"
+    " translations { locale url } } }"
+)
 
 
 @dataclass
@@ -333,6 +347,10 @@ def main() -> None:
             sizes = worker_rss(process.pid)
             memory[name] = max(sizes, default=0.0)
             print(f"  {name}: largest worker {memory[name]:.0f} MB resident after the long tail")
+        page_rest, page_graphql = article_page_paths(bases, slug_of_1)
+        for target in ("folio", "folio-cold"):
+            measure("article page, REST include=", target, page_rest)
+            measure("article page, GraphQL persisted", target, page_graphql)
         measure("search", "folio-cold", "/v1/search?q=operating")
         measure("feed (RSS)", "folio-cold", "/v1/feeds/articles.rss")
         measure("304 revalidation", "folio", HOT, headers=(f"If-None-Match: {etag}",))
@@ -358,6 +376,27 @@ def main() -> None:
         results += small_baseline(options, url, work)
     report(results, memory, options, url)
     shutil.rmtree(work, ignore_errors=True)
+
+
+def article_page_paths(bases: dict[str, str], slug: str) -> tuple[str, str]:
+    """The article page's paths: by REST with ``include=``, and as a persisted GraphQL query
+    (its hash alone, by GET), which each Folio server is sent whole once first."""
+    sha256 = hashlib.sha256(ARTICLE_PAGE.encode()).hexdigest()
+    persisted = {"persistedQuery": {"version": 1, "sha256Hash": sha256}}
+    variables = {"slug": slug}
+    for name in ("folio", "folio-cold"):
+        kept = httpx.post(
+            f"{bases[name]}/graphql",
+            json={"query": ARTICLE_PAGE, "variables": variables, "extensions": persisted},
+            timeout=30,
+        )
+        kept.raise_for_status()
+        if "errors" in kept.json():
+            raise RuntimeError(f"the article page query failed: {kept.text}")
+    query = urllib.parse.urlencode(
+        {"variables": json.dumps(variables), "extensions": json.dumps(persisted)}
+    )
+    return f"/v1/articles/{slug}?include=author,tags,roles,comparisons", f"/graphql?{query}"
 
 
 def worker_rss(parent: int) -> list[float]:
@@ -418,6 +457,10 @@ def report(
         naive = find(r.scenario, "naive")
         if r.target.startswith("folio") and naive is not None:
             ratio = f"{r.requests_per_second / naive.requests_per_second:.1f}x naive"
+        if r.scenario.startswith("article page, GraphQL"):
+            rest = find("article page, REST include=", r.target)
+            if rest is not None:
+                ratio = f"{r.requests_per_second / rest.requests_per_second:.0%} of REST"
         if r.scenario == "hot" and r.target == "folio" and static is not None:
             ratio += f", {r.requests_per_second / static.requests_per_second:.0%} of nginx"
         if r.scenario.startswith("mixed long tail") and tail is not None:

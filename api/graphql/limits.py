@@ -23,7 +23,14 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
 )
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
 
 from api.core.config import get_settings
 from api.web.pagination import DEFAULT_LIMIT
@@ -143,12 +150,23 @@ class CostLimit(SchemaExtension):
         yield
 
 
+DOCUMENTS = 256  # query texts whose parsed document and validation are kept (least recent go)
+
+
 def extensions(lists: frozenset[str]) -> list[Any]:
-    """The limits, as the settings give them now."""
+    """The limits, as the settings give them now, and the caches of parsed and validated
+    queries (a persisted query is parsed and validated once, not at every request)."""
     settings = get_settings()
     costed = type("Cost", (CostLimit,), {"lists": lists})
+    # The limiters' rules are made once, here: ValidationCache keys on the rules, and a
+    # limiter made for each request would bring a new rule class each time.
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.graphql_max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases).validation_rules,
+    ]
     return [
-        lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+        lambda: ParserCache(maxsize=DOCUMENTS),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=DOCUMENTS),
         costed,
     ]

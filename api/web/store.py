@@ -46,9 +46,13 @@ _STORED_ACCEPT = frozenset({b"", b"*/*", b"application/json"})
 _TABLES = {kind.collection: kind.name for kind in kinds.MAPPED}
 
 
-# Anything else public (lists, searches, feeds, a comparison's rows) is a query, stored by its
-# path, query string and Accept, as many as ``queries_max`` (the newest).
+# Anything else public (lists, searches, feeds, a comparison's rows, a GraphQL query by GET)
+# is a query, stored by its path, query string and Accept, as many as ``queries_max`` (the
+# newest).
 QUERY = "query"
+
+
+_GRAPHQL = "/graphql"
 
 
 _LEVEL = 6  # zlib's default: most of the saving, at a fraction of the highest level's time
@@ -171,7 +175,7 @@ class RepresentationStore:
             and _STORED_QUERY.match(query)
         ):
             return Stored(_TABLES[matched[1]], matched[2], query.decode())
-        if self.queries_max == 0 or not path.startswith("/v1/"):
+        if self.queries_max == 0 or not (path.startswith("/v1/") or path == _GRAPHQL):
             return None
         variant = path + ("?" + query.decode("latin-1") if query else "")
         if accept not in _STORED_ACCEPT:

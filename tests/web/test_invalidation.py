@@ -315,7 +315,13 @@ def test_an_unpublished_article_is_not_served_from_the_store(fresh_database: Dat
         assert fresh.get(f"/v1/articles/{other}").status_code == 404
 
 
-QUERIES = ("/v1/articles?limit=5", "/v1/search?q=operating", "/v1/feeds/articles.rss", "/v1/roles")
+QUERIES = (
+    "/v1/articles?limit=5",
+    "/v1/search?q=operating",
+    "/v1/feeds/articles.rss",
+    "/v1/roles",
+    "/graphql?query=%7Barticles%7Bnodes%7Btitle%7D%7D%7D",  # { articles { nodes { title } } }
+)
 
 
 def _stored_queries(database: Database) -> list[str]:
