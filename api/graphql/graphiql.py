@@ -8,11 +8,11 @@ from html import escape
 from starlette.requests import Request
 
 ASSETS = "/studio/static"
-# What the page may load: its own script and stylesheet, GraphiQL's inline styles and the
-# fonts and icons its stylesheet holds as data: URLs; it talks to this server only.
+# What the page may load: its own script and stylesheet, GraphiQL's inline styles, and the
+# fonts and pictures its stylesheet names (files beside it); it talks to this server only.
 POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline';"
-    " font-src 'self' data:; img-src 'self' data:; connect-src 'self'; base-uri 'none';"
+    " font-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none';"
     " form-action 'none'; frame-ancestors 'none'"
 )
 FIRST_QUERY = """# Folio's content, read-only: Ctrl-Enter runs a query, the Docs pane lists every

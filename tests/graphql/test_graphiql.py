@@ -9,8 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect
 
+from api.core.config import REPO_ROOT
 from tests.browser import Browser, browser
 from tests.conftest import seeded_server
+
+STATIC = REPO_ROOT / "api" / "studio" / "static"
 
 
 @pytest.fixture
@@ -25,6 +28,7 @@ def test_a_browser_is_given_graphiql_and_a_client_json(client: TestClient) -> No
     policy = page.headers["content-security-policy"]
     assert "script-src 'self'" in policy
     assert "connect-src 'self'" in policy
+    assert "data:" not in policy  # fonts and pictures are files too
     assert 'src="/studio/static/graphiql.js"' in page.text
     assert "https://" not in page.text  # nothing from elsewhere
     for asset in ("/studio/static/graphiql.js", "/studio/static/graphiql.min.css"):
@@ -35,6 +39,11 @@ def test_a_browser_is_given_graphiql_and_a_client_json(client: TestClient) -> No
 
 def test_graphiql_runs_a_query_in_a_browser_offline(chromium: Browser, tmp_path: Path) -> None:
     page = chromium.page
+    assets: list[tuple[str, int]] = []
+    page.on(
+        "response",
+        lambda r: assets.append((r.url, r.status)) if "/graphiql-assets/" in r.url else None,
+    )
     with seeded_server(tmp_path) as (base, _):
         page.goto(f"{base}/graphql")
         run = page.get_by_role("button", name="Execute query (Ctrl-Enter)")
@@ -48,4 +57,10 @@ def test_graphiql_runs_a_query_in_a_browser_offline(chromium: Browser, tmp_path:
         docs.get_by_role("link", name="Query", exact=True).click()
         expect(docs).to_contain_text("Folio's content, read-only.")
         expect(docs).to_contain_text("compare")
+        # The fonts its stylesheet names come from Folio, the ones the page uses only.
+        page.wait_for_function("document.fonts.status === 'loaded'")
+    fonts = [(url, status) for url, status in assets if url.endswith((".woff2", ".woff"))]
+    assert fonts, "GraphiQL's fonts were not loaded"
+    assert all(url.startswith(f"{base}/studio/static/") and status == 200 for url, status in fonts)
+    assert len(fonts) < len(list((STATIC / "graphiql-assets").glob("*.woff*")))
     assert chromium.violations == []

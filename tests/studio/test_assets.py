@@ -1,5 +1,6 @@
-"""The studio's scripts are committed built (so ``make run`` needs no npm and no network):
-built again here from their source and the lockfile's packages, they are the same bytes."""
+"""The studio's scripts and GraphiQL's are committed built (so ``make run`` needs no npm and no
+network): built again here from their source and the lockfile's packages, they are the same
+bytes."""
 
 import hashlib
 import subprocess
@@ -10,7 +11,8 @@ from api.core.config import REPO_ROOT
 
 EDITOR = REPO_ROOT / "api" / "studio" / "editor"
 STATIC = REPO_ROOT / "api" / "studio" / "static"
-BUILT = ("editor.js", "pickers.js", "htmx.min.js")
+BUILT = ("editor.js", "pickers.js", "htmx.min.js", "graphiql.js", "graphiql.min.css")
+ASSETS = "graphiql-assets"  # the fonts and pictures GraphiQL's stylesheet names
 
 
 def test_the_committed_scripts_are_what_their_source_builds(tmp_path: Path) -> None:
@@ -29,6 +31,10 @@ def test_the_committed_scripts_are_what_their_source_builds(tmp_path: Path) -> N
         assert hashlib.sha256(built).hexdigest() == hashlib.sha256(committed).hexdigest(), (
             f"{name} differs from what its source builds: run `make studio-assets` and commit"
         )
+    made = {p.name: p.read_bytes() for p in (tmp_path / ASSETS).iterdir()}
+    kept = {p.name: p.read_bytes() for p in (STATIC / ASSETS).iterdir()}
+    assert made.keys() == kept.keys(), "run `make studio-assets` and commit"
+    assert made == kept
 
 
 def test_htmx_is_the_pinned_2_x() -> None:

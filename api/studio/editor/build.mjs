@@ -1,9 +1,11 @@
 // Builds the studio's scripts into a folder (api/studio/static unless one is given): the editor
 // and the pickers of other pages each bundled by esbuild into one ES module, and htmx as its
-// package ships it; and GraphiQL for /graphql, bundled with React, with its stylesheet. The
+// package ships it; and GraphiQL for /graphql, bundled with React, with its stylesheet and the
+// fonts and pictures the stylesheet names. The
 // output is committed; tests/studio/test_assets.py builds again and compares.
 import { build } from "esbuild";
-import { copyFileSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -55,7 +57,36 @@ await build({
   logLevel: "warning",
 });
 copyFileSync(require.resolve("htmx.org/dist/htmx.min.js"), join(out, "htmx.min.js"));
-// GraphiQL (served at /graphql) with React, in production mode, and its stylesheet as shipped.
+// GraphiQL (served at /graphql) with React, in production mode. GraphiQL calls one function of
+// react-compiler-runtime (`c`, its memo cache); the package's CommonJS build carries the rest
+// into the bundle, among them a development-only function that only throws. Its ES module
+// source, which the package ships, lets esbuild keep `c` alone.
+const compilerRuntime = {
+  name: "folio-compiler-runtime",
+  setup(built) {
+    built.onResolve({ filter: /^react-compiler-runtime$/ }, () => ({
+      path: join(dirname(require.resolve("react-compiler-runtime/package.json")), "src", "index.ts"),
+    }));
+  },
+};
+// Headless UI's combobox hands its virtual options a `resolveId` that throws, worded as if
+// unfinished ("Function not implemented."); it is never called, since a virtual option is
+// focused by its index, not by an element's id. The build says so in its place, and fails if a
+// new version no longer holds the words.
+const COMBOBOX = "@headlessui/react/dist/components/combobox/combobox.js";
+const UNCALLED = ['new Error("Function not implemented.")', 'new Error("A virtual option is focused by its index.")'];
+const combobox = {
+  name: "folio-combobox",
+  setup(built) {
+    built.onLoad({ filter: /combobox[\\/]combobox\.js$/ }, (args) => {
+      let text = readFileSync(args.path, "utf8");
+      if (!args.path.replaceAll("\\", "/").endsWith(COMBOBOX)) return { contents: text, loader: "js" };
+      if (!text.includes(UNCALLED[0])) throw new Error(`${COMBOBOX} no longer holds ${UNCALLED[0]}`);
+      text = text.replaceAll(UNCALLED[0], UNCALLED[1]);
+      return { contents: text, loader: "js" };
+    });
+  },
+};
 await build({
   entryPoints: [join(here, "src", "graphiql.js")],
   bundle: true,
@@ -64,7 +95,24 @@ await build({
   target: "es2020",
   legalComments: "none",
   define: { "process.env.NODE_ENV": '"production"' },
+  plugins: [compilerRuntime, combobox],
   outdir: out,
   logLevel: "warning",
 });
-copyFileSync(require.resolve("graphiql/graphiql.min.css"), join(out, "graphiql.min.css"));
+// GraphiQL's stylesheet, with the fonts and pictures it inlines as base64 data: URLs (425 KB of
+// text, every weight and script of its two fonts) written beside it as files, named by their
+// content: the browser fetches only the ones a page uses, and caches them.
+const INLINED = /url\(data:(font\/woff2?|image\/png);base64,([A-Za-z0-9+/=]+)\)/g;
+const assets = join(out, "graphiql-assets");
+mkdirSync(assets, { recursive: true });
+const css = readFileSync(require.resolve("graphiql/graphiql.min.css"), "utf8").replace(
+  INLINED,
+  (_, type, data) => {
+    const bytes = Buffer.from(data, "base64");
+    const name = `${createHash("sha256").update(bytes).digest("hex").slice(0, 16)}.${type.split("/")[1]}`;
+    writeFileSync(join(assets, name), bytes);
+    return `url(graphiql-assets/${name})`;
+  },
+);
+if (css.includes("data:")) throw new Error("graphiql.min.css inlines a kind of data: URL the build does not write out");
+writeFileSync(join(out, "graphiql.min.css"), css);
