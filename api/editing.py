@@ -35,6 +35,7 @@ from api.reads import Reads as Reads  # a room's reads, registered with it
 from api.search import index as search_index
 from api.translations import reading
 from api.translations.models import Translation
+from api.web import pagination
 from api.web.http import etag_matches, make_etag
 from api.web.pagination import Page
 
@@ -211,15 +212,16 @@ class Writes(Generic[Row, Input]):
 
     def room(
         self,
-        *,
+        reads: Reads,
         public_many: Callable[..., Sequence[BaseModel]],
         missing: type[NotFound],
-        listing: Callable[[Session, dict[str, str]], Page[Any]],
-        reads: Reads,
+        *,
+        listing: Callable[[Session, dict[str, str]], Page[Any]] | None = None,
         create: Callable[..., Any] | None = None,
     ) -> Room:
-        """The kind's room: these writes, with how it is shown, listed, and its not-found
-        problem."""
+        """The kind's room: these writes, with how it is read, shown, and its not-found
+        problem; the studio lists it as its reads list it (with drafts) unless ``listing``
+        says otherwise."""
         return Room(
             self.kind,
             self.model,
@@ -229,7 +231,7 @@ class Writes(Generic[Row, Input]):
             public_many=public_many,
             missing=missing,
             restore=self.restore,
-            listing=listing,
+            listing=listing or pagination.listing(reads.many, reads.query),
             reads=reads,
         )
 

@@ -69,7 +69,6 @@ from api.roles import service as roles_service
 from api.search import index as search_index
 from api.translations import reading
 from api.translations.models import ArticleTranslationInput, Translation
-from api.web import pagination
 
 
 def document(session: Session, article: Article) -> dict[str, Any]:
@@ -357,22 +356,11 @@ reading.TRANSLATABLE.register(
 search_index.EXTRACTORS.register(kinds.ARTICLE, _search_text)
 
 
-editing.ROOMS.register(
-    kinds.ARTICLE,
-    WRITES.room(
-        public_many=to_public_many,
-        missing=ArticleNotFound,
-        listing=pagination.listing(list_articles, ArticleListQuery),
-        reads=editing.Reads(
-            ArticlePublic,
-            ArticleListItem,
-            ArticleListQuery,
-            one=get_article,
-            many=list_articles,
-            includes={name: name for name in INCLUDABLE},
-        ),
-    ),
+INCLUDED_AS = {name: name for name in INCLUDABLE}  # each include embeds the field it names
+READS = editing.Reads(
+    ArticlePublic, ArticleListItem, ArticleListQuery, get_article, list_articles, INCLUDED_AS
 )
+editing.ROOMS.register(kinds.ARTICLE, WRITES.room(READS, to_public_many, ArticleNotFound))
 
 __all__ = [  # the room's reads, for those who call the service
     "COLLECTION",

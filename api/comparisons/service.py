@@ -50,7 +50,6 @@ from api.roles.models import Role
 from api.search import index as search_index
 from api.translations import reading
 from api.translations.models import ComparisonTranslationInput, Translation
-from api.web import pagination
 
 
 def document(session: Session, comparison: Comparison) -> dict[str, Any]:
@@ -356,21 +355,12 @@ reading.TRANSLATABLE.register(
 search_index.EXTRACTORS.register(kinds.COMPARISON, _search_text)
 
 
+READS = editing.Reads(
+    ComparisonPublic, ComparisonListItem, ComparisonListQuery, get_comparison, list_comparisons
+)
 editing.ROOMS.register(
     kinds.COMPARISON,
-    WRITES.room(
-        public_many=public_many,
-        missing=ComparisonNotFound,
-        create=create_comparison,
-        listing=pagination.listing(list_comparisons, ComparisonListQuery),
-        reads=editing.Reads(
-            ComparisonPublic,
-            ComparisonListItem,
-            ComparisonListQuery,
-            one=get_comparison,
-            many=list_comparisons,
-        ),
-    ),
+    WRITES.room(READS, public_many, ComparisonNotFound, create=create_comparison),
 )
 
 __all__ = [  # the room's reads, for those who call the service

@@ -143,9 +143,6 @@ for _kind, _labels in ((kinds.AUTHOR, authors), (kinds.TAG, tags)):
     editing.ROOMS.register(
         _kind,
         _labels.writes.room(
-            public_many=_labels.public_many,
-            missing=_labels.missing,
-            listing=_labels.listing,
-            reads=_labels.reads(),
+            _labels.reads(), _labels.public_many, _labels.missing, listing=_labels.listing
         ),
     )

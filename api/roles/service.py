@@ -28,7 +28,6 @@ from api.roles.models import (
 from api.search import index as search_index
 from api.translations import reading
 from api.translations.models import RoleTranslationInput, Translation
-from api.web import pagination
 from api.web.filters import Link, by_links, workflow_filters
 from api.web.pagination import Page, Sortable, keyset_page, map_page
 from api.web.refs import ArticleRef, ComparisonRef, RoleRef
@@ -329,12 +328,5 @@ reading.TRANSLATABLE.register(
 
 
 search_index.EXTRACTORS.register(kinds.ROLE, _search_text)
-editing.ROOMS.register(
-    kinds.ROLE,
-    WRITES.room(
-        public_many=to_public_many,
-        missing=RoleNotFound,
-        listing=pagination.listing(list_roles, RoleListQuery),
-        reads=editing.Reads(RolePublic, RoleListItem, RoleListQuery, one=get_role, many=list_roles),
-    ),
-)
+READS = editing.Reads(RolePublic, RoleListItem, RoleListQuery, get_role, list_roles)
+editing.ROOMS.register(kinds.ROLE, WRITES.room(READS, to_public_many, RoleNotFound))

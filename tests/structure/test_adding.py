@@ -185,25 +185,16 @@ KIND = editing.Kind(
     },
 )
 WRITES = editing.Writes(KIND, TermInput, Term, apply=_apply)
-editing.ROOMS.register(
-    kinds.TERM,
-    WRITES.room(
-        public_many=public_many,
-        missing=TermNotFound,
-        listing=pagination.listing(list_terms, TermListQuery),
-        reads=editing.Reads(
-            TermPublic,
-            TermPublic,
-            TermListQuery,
-            one=lambda session, ref, *, preview, **_: to_public(
-                session, find_term(session, ref, preview=preview)
-            ),
-            many=lambda session, *, query, preview, **_: list_terms(
-                session, query=query, preview=preview
-            ),
-        ),
+READS = editing.Reads(
+    TermPublic,
+    TermPublic,
+    TermListQuery,
+    one=lambda session, ref, *, preview, **_: to_public(
+        session, find_term(session, ref, preview=preview)
     ),
+    many=lambda session, *, query, preview, **_: list_terms(session, query=query, preview=preview),
 )
+editing.ROOMS.register(kinds.TERM, WRITES.room(READS, public_many, TermNotFound))
 '''
 
 TERM_ROUTER = '''"""HTTP routes for glossary terms."""
