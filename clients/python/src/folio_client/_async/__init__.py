@@ -1,0 +1,1 @@
+"""The asynchronous client (hand-written; ``_sync`` is generated from it)."""
