@@ -54,6 +54,11 @@ $(DEV_STAMP): $(STAMP) requirements-dev.lock $(NPM_LOCKS) clients/python/pyproje
 	mkdir -p $(VENV)/ts && cp clients/typescript/package.json clients/typescript/package-lock.json $(VENV)/ts/
 	cd $(VENV)/ts && $(NPM) ci --no-audit --no-fund --loglevel=error
 	ln -sfn $(abspath $(VENV))/ts/node_modules clients/typescript/node_modules
+	# The metadata of the client's own dependencies too, so that a test installs the packed
+	# client in a new project from npm's cache alone (--offline).
+	cd $(VENV)/ts && $(NPM) cache add --loglevel=error $$($(abspath $(BIN))/python -c 'import json; \
+		lock = json.load(open("package-lock.json"))["packages"]; \
+		print(*(k.split("node_modules/")[-1] + "@" + v["version"] for k, v in lock.items() if k and not v.get("dev")))')
 	# The studio's editor and htmx (what `make studio-assets` builds from), linked beside its source.
 	mkdir -p $(VENV)/studio && cp api/studio/editor/package.json api/studio/editor/package-lock.json $(VENV)/studio/
 	cd $(VENV)/studio && $(NPM) ci --no-audit --no-fund --loglevel=error

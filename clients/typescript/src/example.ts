@@ -10,14 +10,14 @@
 // written inline: `satisfies` puts it back, so strict tsc refuses a misspelt field.
 //
 // 1. the seed article by slug, and its comparison's rows;
-// 2. every article, page after page, following `meta.next_cursor`;
+// 2. every article, page after page, following `links.next`;
 // 3. a draft, then published with If-Match (the ETag read), then deleted (to the trash), so
 //    that the example leaves nothing in the feeds or the sitemap;
 // 4. one role against another;
 // 5. a 404 as a problem (application/problem+json).
 //
 // Every answer is checked: the program fails loudly if Folio does not do what it documents.
-import { createFolio, FolioProblem, ifMatch, ok, type Schemas } from "./folio.ts";
+import { createFolio, csv, FolioProblem, ifMatch, items, ok, type Schemas } from "./folio.ts";
 
 const SEED = "ai-operating-partner-vs-fractional-caio-which-role-do-you-need";
 const COMPARISON = "ai-operating-partner-vs-fractional-caio";
@@ -56,20 +56,14 @@ try {
 check(refusedMarkdown, "Markdown without parseAs says how to ask for it");
 console.log(`1. ${article.title}: ${rows.data.length} rows, first '${first.dimension}'`);
 
-// 2. Every article, two a page, following the cursor.
+// 2. Every article, two a page: `items` follows each page's `links.next`.
 const titles: string[] = [];
-let cursor: string | null | undefined;
-for (let page = 0; page < 1_000; page++) {
-  // bounded: a page per step
-  const listed = ok(
-    await reader.GET("/v1/articles", {
-      params: { query: cursor ? { limit: 2, cursor } : { limit: 2 } },
-    }),
-  );
-  titles.push(...listed.data.map((item) => item.title));
-  cursor = listed.meta.next_cursor;
-  if (!cursor) break;
-}
+const pages = items(async (cursor) =>
+  ok(await reader.GET("/v1/articles", { params: { query: cursor ? { limit: 2, cursor } : { limit: 2 } } })),
+);
+for await (const item of pages) titles.push(item.title);
+const table = await csv(reader, COMPARISON); // a format of its own: a string
+check(table.split(/\r?\n/)[0] === "Dimension,AI operating partner,Fractional CAIO", "CSV");
 console.log(`2. ${titles.length} articles, newest first`);
 
 // 3. A draft, then published with If-Match.

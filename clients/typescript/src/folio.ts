@@ -86,6 +86,51 @@ export function ifMatch(response: Response): { "if-match": string } {
   return { "if-match": etagOf(response) };
 }
 
+/** A page of a list as Folio answers it: its items and the link to the next page. */
+export interface ListPage<Item> {
+  data: Item[];
+  links: { next?: string | null };
+}
+
+/** Every item of a list, page after page, as `for await (const item of items(…))`:
+ * `page(cursor)` fetches one page (the first with `cursor` undefined), and the cursor of the
+ * next is read from its `links.next`, up to `maxPages` pages. */
+export async function* items<Item>(
+  page: (cursor: string | undefined) => Promise<ListPage<Item>>,
+  maxPages = 100_000,
+): AsyncGenerator<Item, void, undefined> {
+  let cursor: string | undefined;
+  for (let n = 0; n < maxPages; n += 1) {
+    const answer = await page(cursor);
+    yield* answer.data;
+    const next = answer.links.next;
+    if (next === null || next === undefined) return;
+    const found = new URL(next, "http://127.0.0.1").searchParams.get("cursor");
+    if (found === null) return;
+    cursor = found;
+  }
+}
+
+/** An article as Markdown (GFM, its tables kept). */
+export async function markdown(folio: Folio, ref: string): Promise<string> {
+  const query = { format: "md" } as const;
+  return ok(await folio.GET("/v1/articles/{ref}", { params: { path: { ref }, query }, parseAs: "text" }));
+}
+
+/** An article as sanitized HTML. */
+export async function html(folio: Folio, ref: string): Promise<string> {
+  const query = { format: "html" } as const;
+  return ok(await folio.GET("/v1/articles/{ref}", { params: { path: { ref }, query }, parseAs: "text" }));
+}
+
+/** A comparison's table as CSV: a header (the dimension, then each role), a line a row. */
+export async function csv(folio: Folio, ref: string): Promise<string> {
+  const query = { format: "csv" } as const;
+  return ok(
+    await folio.GET("/v1/comparisons/{ref}", { params: { path: { ref }, query }, parseAs: "text" }),
+  );
+}
+
 // --- GraphQL ------------------------------------------------------------------------------
 
 /** A query typed by graphql-codegen (`graphql(...)` of ./gql/index.ts): its text, with the
