@@ -57,6 +57,13 @@ def test_graphiql_runs_a_query_in_a_browser_offline(chromium: Browser, tmp_path:
         docs.get_by_role("link", name="Query", exact=True).click()
         expect(docs).to_contain_text("Folio's content, read-only.")
         expect(docs).to_contain_text("compare")
+        # GraphiQL's colour for the hint an empty input shows (its stylesheet names the
+        # pseudo-element with a CSS escape), not the browser's own grey.
+        search = docs.get_by_role("combobox")
+        hint = search.evaluate("input => getComputedStyle(input, '::placeholder').color")
+        plain = search.evaluate("input => getComputedStyle(input).color")
+        assert hint.startswith("rgba("), (hint, plain)
+        assert hint != plain, (hint, plain)
         # The fonts its stylesheet names come from Folio, the ones the page uses only.
         page.wait_for_function("document.fonts.status === 'loaded'")
     fonts = [(url, status) for url, status in assets if url.endswith((".woff2", ".woff"))]
