@@ -1,11 +1,13 @@
 """Precise invalidation and stored representations: a write drops exactly what shows what it
 changed, in memory and in the database, and a miss in memory is one query."""
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, func, text
@@ -220,6 +222,52 @@ def test_a_miss_in_memory_is_one_query_from_the_stored_representation(
         assert cache_of(second).stored_hits == 2
         assert second.get("/v1/articles/1?format=md").status_code == 200
         assert eventually(lambda: _stored(fresh_database) == 2)
+
+
+def test_misses_that_arrive_together_are_read_together_each_with_its_own_answer(
+    fresh_database: Database,
+) -> None:
+    """On PostgreSQL, the misses that wait while a read is in flight share the next statement;
+    each still gets its own document, its own 404 and its own variant."""
+    others = [other_article(fresh_database, f"Batched article {n}") for n in range(4)]
+    with client_for(fresh_database, cache_max_entries=0) as first:
+        slug = first.get("/v1/articles/1").json()["slug"]
+        paths = [
+            "/v1/articles/1",
+            f"/v1/articles/{slug}",
+            "/v1/articles/1?format=md",
+            "/v1/articles/999999",
+            "/v1/articles/no-such-article",
+            "/v1/articles/99999999999999999999",
+            "/v1/roles/1",
+            "/v1/comparisons/1",
+            "/v1/roles",
+            *(f"/v1/articles/{other}" for other in others),
+        ] * 3
+        expected = {path: first.get(path) for path in paths}
+        assert eventually(lambda: _stored(fresh_database) == len(others) + 5)
+    app = create_app(Settings(database_url=fresh_database.url, cache_max_entries=0))
+    store = app.state.cache.store
+    seen: list[str] = []
+
+    async def burst() -> list[httpx.Response]:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://folio") as http:
+                assert (await http.get("/v1/roles")).status_code == 200  # the pool is open
+                store.listeners.append(seen.append)
+                return list(await asyncio.gather(*(http.get(path) for path in paths)))
+
+    for path, response in zip(paths, asyncio.run(burst()), strict=True):
+        assert response.status_code == expected[path].status_code, path
+        assert response.content == expected[path].content, path
+    assert app.state.cache.stored_hits >= len(others) * 3 + 5 * 3
+    reads = [statement for statement in seen if "representation" in statement]
+    if fresh_database.url.startswith("postgresql"):
+        # Three shapes of address (by id, by slug, a query): a statement each, per batch.
+        assert len(reads) <= len(paths) // 3, reads
+    else:
+        assert len(reads) == len(paths)
 
 
 def test_a_write_deletes_the_stored_representations_it_makes_stale(
