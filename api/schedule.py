@@ -75,6 +75,7 @@ def read_changes(engine: Engine, last: int | None, *, batch: int) -> Reading:
             if len(changes) >= batch:  # too many to read: the watcher drops everything
                 changes = None
         horizon, last_modified, latest = conn.execute(_STATE, {"now": now}).one()
+        conn.commit()  # not the rollback closing sends: it would unprepare _STATE (``end_read``)
     if changes is not None:  # read on from the last change read, never from a newer one
         latest = changes[-1][0] if changes else last
     return Reading(changes, latest or 0, _aware(horizon, now), _aware(last_modified, now))

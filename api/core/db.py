@@ -197,6 +197,21 @@ def get_session(request: Request) -> Iterator[Session]:
             # What the response shows, for its Surrogate-Key (``api.web.http.represent``).
             request.state.folio_surrogate_keys = _surrogates.track_reads(session)
         yield session
+        end_read(session)
+
+
+def end_read(session: Session) -> None:
+    """Ends a transaction that only read with a COMMIT rather than the ROLLBACK closing would
+    send: the same for the database, but psycopg forgets every statement it has prepared on
+    the connection at a rollback (one could have used what the rollback undid), so reads
+    that end that way are planned afresh every time. A transaction that wrote and did not
+    commit is left to the rollback."""
+    if (
+        session.in_transaction()
+        and not session.info.get(_CHANGED)
+        and not (session.new or session.dirty or session.deleted)
+    ):
+        session.commit()
 
 
 # Closed as soon as the route returns (its response is rendered bytes by then), so the

@@ -306,10 +306,11 @@ class PostgresWatcher(Watcher):
                 if conn.fileno() in self._sleep(conn.fileno()):
                     heard = time.monotonic()
                     for notify in conn.notifies(timeout=0):
-                        # This process's own writes reached it already (``bump``), but the
-                        # change is read from the log all the same: it is cheap.
-                        del notify
-                        self._observed()
+                        # This process's own writes were read in the writer's thread before
+                        # its answer went out (``bump``): another reading would find nothing
+                        # new and cost the database a statement.
+                        if notify.payload != surrogates.origin():
+                            self._observed()
                 elif time.monotonic() - heard > self.heartbeat_seconds:
                     with watchdog.bounded(conn, self._bounds.connect, cutter(conn)):
                         conn.execute("SELECT 1")

@@ -1,0 +1,76 @@
+"""What a request and a write cost the database beyond their own queries: a read ends its
+transaction with COMMIT, so PostgreSQL keeps the statements psycopg prepared on the connection,
+and a write's process reads the change log once for it, not again when its own notification
+comes back."""
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event, text
+
+from api.core.config import Settings
+from api.main import create_app
+from tests.conftest import Database, eventually, make_token
+
+EDIT = {"Content-Type": "application/merge-patch+json"}
+
+
+@pytest.fixture
+def one_connection(fresh_database: Database) -> Iterator[TestClient]:
+    """The app on a pool of one connection, with nothing kept in memory: every read renders."""
+    settings = Settings(database_url=fresh_database.url, cache_max_entries=0, db_pool_size=1)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_a_read_ends_with_a_commit_and_keeps_what_was_prepared(
+    one_connection: TestClient, fresh_database: Database
+) -> None:
+    engine: Engine = one_connection.app.state.engine  # type: ignore[attr-defined]
+    ends: list[str] = []
+    event.listen(engine, "commit", lambda _conn: ends.append("commit"))
+    event.listen(engine, "rollback", lambda _conn: ends.append("rollback"))
+    for n in range(12):  # past psycopg's threshold of five executions of a statement
+        response = one_connection.get(f"/v1/articles?limit={n % 3 + 1}")
+        assert response.status_code == 200
+    assert set(ends) == {"commit"}, ends
+    if fresh_database.url.startswith("postgresql"):
+        with engine.connect() as conn:  # the pool's one connection
+            prepared = conn.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar()
+            conn.commit()
+        assert prepared, "the reads' statements were not kept prepared"
+    # A request that fails is still rolled back: nothing it did is kept.
+    ends.clear()
+    assert one_connection.get("/v1/articles?limit=1000").status_code == 422
+    assert "commit" not in ends
+
+
+def test_a_write_reads_the_change_log_once_in_its_process(fresh_database: Database) -> None:
+    token = make_token(fresh_database, "write")
+    seen: list[str] = []
+
+    def statement(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        if "content_change" in sql and "min(" in sql:  # the watcher's reading (schedule._STATE)
+            seen.append(sql)
+
+    event.listen(Engine, "before_cursor_execute", statement)
+    try:
+        settings = Settings(database_url=fresh_database.url)
+        with TestClient(create_app(settings)) as client:
+            assert eventually(lambda: client.get("/v1/articles/1").status_code == 200)
+            time.sleep(0.5)  # the watcher's first readings are over
+            seen.clear()
+            headers = {**EDIT, "Authorization": f"Bearer {token}"}
+            edited = client.patch("/v1/articles/1", json={"summary": "Once"}, headers=headers)
+            assert edited.status_code == 200
+            assert client.get("/v1/articles/1").json()["summary"] == "Once"
+            time.sleep(0.5)  # its notification came back meanwhile
+    finally:
+        event.remove(Engine, "before_cursor_execute", statement)
+    if fresh_database.url.startswith("postgresql"):
+        assert len(seen) == 1, seen
+    else:  # SQLite tells the watcher of every commit (its own process's, a stored render's)
+        assert seen
