@@ -1,4 +1,4 @@
-"""Read-path benchmark: Folio against baselines run side by side, reported as ratios.
+"""The benchmark: Folio against baselines run side by side, reported as ratios.
 
     make bench                                   # SQLite then PostgreSQL, 100,000 articles
     .venv/bin/python -m bench.run --database postgresql+psycopg://postgres@127.0.0.1/bench
@@ -11,13 +11,16 @@ Targets, each with ``--workers`` worker processes, all on loopback and the same 
 - naive: a plain FastAPI + SQLModel app (bench/naive_app.py);
 - static: nginx serving the hot article's JSON from a file (when nginx is installed).
 
-Scenarios: hot (one URL), cold (one URL, cache off), long tail by id and by slug (uniformly
+Scenarios: hot (one URL: a long-form article with links, lists, an image and a table,
+bench/article.md), cold (the same URL, cache off), long tail by id and by slug (uniformly
 random over every article, through a wrk Lua script; cache off), a list of 20 with a filter,
 search, a feed, a 304 revalidation, the article page (with its author, tags, roles and
 comparisons) by REST ``include=`` against the same as a persisted GraphQL query by GET, hot
 and cold, mixed (the hot read while a writer edits other articles
 at 1, 5 and 20 writes per second) and mixed long tail (the long tail by id, with the memory
-cache on, under the same writers; against the same long tail without them). Then the
+cache on, under the same writers; against the same long tail without them) and writes
+(PATCHes of random articles from 8 clients at once, against naive's same update with a
+revision row; with their median latency). Then the
 cold scenarios over ``--small`` articles (1,000) in a database of their own, to compare the
 p99 at full size with. The content is the seed
 article and its copies, written in bulk (bench/seed.py), then rendered once each
@@ -53,7 +56,10 @@ from pathlib import Path
 import httpx2 as httpx
 
 REPO = Path(__file__).resolve().parent.parent
-HOT = "/v1/articles/1"
+# The hot and cold scenarios' article: a long-form guide as an editor writes one (headings,
+# links, emphasis, lists, a quote, an image, a table; 17 KB of JSON), imported from Markdown.
+ARTICLE = REPO / "bench" / "article.md"
+HOT = "/v1/articles/hiring-a-fractional-caio-field-guide"
 # The query a frontend sends for an article page (docs/graphql.md), as a persisted query.
 ARTICLE_PAGE = (
     "query ArticlePage($slug: String!) { article(slug: $slug) { id slug title kicker summary"
@@ -71,6 +77,7 @@ class Result:
     target: str
     requests_per_second: float
     p99_ms: float
+    p50_ms: float = 0.0
 
 
 def free_port() -> int:
@@ -106,7 +113,8 @@ def wrk(
     connections: int,
     script: Path | None = None,
     headers: tuple[str, ...] = (),
-) -> tuple[float, float]:
+) -> tuple[float, float, float]:
+    """Requests a second, and the 99th and 50th percentiles of latency in ms."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for header in headers:
         command += ["-H", header]
@@ -117,10 +125,11 @@ def wrk(
     ).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     p99 = re.search(r"^\s*99%\s+(\S+)", out, re.MULTILINE)
+    p50 = re.search(r"^\s*50%\s+(\S+)", out, re.MULTILINE)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if rps is None or p99 is None or errors is not None:
+    if rps is None or p99 is None or p50 is None or errors is not None:
         raise RuntimeError(f"wrk failed against {url}:\n{out}")
-    return float(rps.group(1)), _milliseconds(p99.group(1))
+    return float(rps.group(1)), _milliseconds(p99.group(1)), _milliseconds(p50.group(1))
 
 
 def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -137,6 +146,25 @@ def random_paths(work: Path, name: str, paths: str) -> Path:
         "request = function()\n"
         "  local i = math.random(2, COUNT)\n"
         f"  return wrk.format('GET', {paths})\n"
+        "end\n"
+    )
+    return script
+
+
+def patches(work: Path, token: str, articles: int) -> Path:
+    """A wrk script sending a JSON merge patch of a uniformly random article's summary each
+    time (another article each time, but by chance), with ``token``."""
+    script = work / "patches.lua"
+    script.write_text(
+        "math.randomseed(os.time())\n"
+        "local n = 0\n"
+        "local headers = {['Content-Type'] = 'application/merge-patch+json',\n"
+        f"  ['Authorization'] = 'Bearer {token}'}}\n"
+        "request = function()\n"
+        "  n = n + 1\n"
+        f"  local i = math.random(2, {articles})\n"
+        "  local body = '{\"summary\": \"Edited by the benchmark, edit ' .. n .. '\"}'\n"
+        "  return wrk.format('PATCH', '/v1/articles/' .. i, headers, body)\n"
         "end\n"
     )
     return script
@@ -172,11 +200,20 @@ def prepare(url: str, articles: int) -> dict[str, str]:
     environment that points Folio at it."""
     if url.startswith("postgresql"):
         create_database(url)
-    env = {**os.environ, "DATABASE_URL": url, "FOLIO_RATE_LIMIT_ANONYMOUS": "off"}
+    # One address and one key load it: no rate limit.
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "FOLIO_RATE_LIMIT_ANONYMOUS": "off",
+        "FOLIO_RATE_LIMIT_KEY": "off",
+    }
     python = sys.executable
     subprocess.run([python, "-m", "api.cli", "db", "upgrade"], cwd=REPO, env=env, check=True)
     subprocess.run(
         [python, "-m", "bench.seed", "--articles", str(articles)], cwd=REPO, env=env, check=True
+    )
+    subprocess.run(
+        [python, "-m", "api.cli", "import", "--merge", str(ARTICLE)], cwd=REPO, env=env, check=True
     )
     began = time.monotonic()
     subprocess.run([python, "-m", "api.cli", "warm"], cwd=REPO, env=env, check=True)
@@ -226,10 +263,10 @@ def small_baseline(options: argparse.Namespace, url: str, work: Path) -> list[Re
         wait_ready(base + HOT)
         for scenario, path, lua in (("cold", HOT, None), ("long tail by id", "/", script)):
             wrk(base + path, seconds=2, connections=options.connections, script=lua)
-            rps, p99 = wrk(
+            rps, p99, p50 = wrk(
                 base + path, seconds=options.seconds, connections=options.connections, script=lua
             )
-            results.append(Result(scenario, f"folio-cold, {options.small:,}", rps, p99))
+            results.append(Result(scenario, f"folio-cold, {options.small:,}", rps, p99, p50))
             print(
                 f"  {scenario:<28} {options.small:,} articles {rps:>10,.0f} req/s  p99 {p99:.1f} ms"
             )
@@ -279,6 +316,7 @@ def main() -> None:
     bases: dict[str, str] = {}
     results: list[Result] = []
     memory: dict[str, float] = {}
+    hot_bytes = 0
     workers = str(options.workers)
     try:
         for name, extra in (("folio", {}), ("folio-cold", {"FOLIO_CACHE_MAX_ENTRIES": "0"})):
@@ -295,11 +333,12 @@ def main() -> None:
             wait_ready(base + HOT)
         with urllib.request.urlopen(bases["folio"] + HOT) as response:
             hot_body, etag = response.read(), response.headers["ETag"]
+        hot_bytes = len(hot_body)
         if shutil.which("nginx"):
             port = free_port()
             root = work / "static"
-            (root / "v1" / "articles").mkdir(parents=True)
-            (root / "v1" / "articles" / "1").write_bytes(hot_body)
+            (root / HOT.lstrip("/")).parent.mkdir(parents=True)
+            (root / HOT.lstrip("/")).write_bytes(hot_body)
             conf = work / "nginx.conf"
             conf.write_text(
                 f"worker_processes {workers};\npid {work}/nginx.pid;\n"
@@ -313,7 +352,7 @@ def main() -> None:
             bases["static"] = f"http://127.0.0.1:{port}"
             wait_ready(bases["static"] + HOT)
 
-        with urllib.request.urlopen(bases["folio"] + HOT) as response:
+        with urllib.request.urlopen(bases["folio"] + "/v1/articles/1") as response:
             slug_of_1 = response.read().split(b'"slug":"', 1)[1].split(b'"', 1)[0].decode()
         count = str(options.articles)
         by_id = random_paths(work, "by-id", "'/v1/articles/' .. i")
@@ -321,17 +360,23 @@ def main() -> None:
         for script in (by_id, by_slug):
             script.write_text(script.read_text().replace("COUNT", count))
 
-        def measure(scenario: str, target: str, path: str, **kwargs: object) -> Result:
-            wrk(bases[target] + path, seconds=2, connections=options.connections, **kwargs)  # type: ignore[arg-type]
-            rps, p99 = wrk(
+        def measure(
+            scenario: str, target: str, path: str, connections: int = 0, **kwargs: object
+        ) -> Result:
+            clients = connections or options.connections
+            wrk(bases[target] + path, seconds=2, connections=clients, **kwargs)  # type: ignore[arg-type]
+            rps, p99, p50 = wrk(
                 bases[target] + path,
                 seconds=options.seconds,
-                connections=options.connections,
+                connections=clients,
                 **kwargs,  # type: ignore[arg-type]
             )
-            result = Result(scenario, target, rps, p99)
+            result = Result(scenario, target, rps, p99, p50)
             results.append(result)
-            print(f"  {scenario:<28} {target:<11} {rps:>10,.0f} req/s  p99 {p99:>8.1f} ms")
+            print(
+                f"  {scenario:<28} {target:<11} {rps:>10,.0f} req/s  p99 {p99:>8.1f} ms"
+                f"  p50 {p50:>6.1f} ms"
+            )
             return result
 
         print(f"\n{options.articles:,} articles, wrk -c{options.connections}, {url.split(':')[0]}")
@@ -367,6 +412,10 @@ def main() -> None:
                 finally:
                     writer.stopping.set()
                     writer.join(timeout=15)
+        # PATCHes of random articles from 8 clients at once, as fast as each is answered.
+        writes = patches(work, token, options.articles)
+        for target in ("folio", "naive"):
+            measure(WRITES, target, "/", connections=8, script=writes)
     finally:
         for process in processes:
             process.terminate()
@@ -374,8 +423,11 @@ def main() -> None:
             process.wait(timeout=30)
     if options.small:
         results += small_baseline(options, url, work)
-    report(results, memory, options, url)
+    report(results, memory, options, url, hot_bytes)
     shutil.rmtree(work, ignore_errors=True)
+
+
+WRITES = "writes, 8 clients"
 
 
 def article_page_paths(bases: dict[str, str], slug: str) -> tuple[str, str]:
@@ -430,7 +482,11 @@ def create_database(url: str) -> None:
 
 
 def report(
-    results: list[Result], memory: dict[str, float], options: argparse.Namespace, url: str
+    results: list[Result],
+    memory: dict[str, float],
+    options: argparse.Namespace,
+    url: str,
+    hot_bytes: int,
 ) -> None:
     def find(scenario: str, target: str) -> Result | None:
         return next((r for r in results if (r.scenario, r.target) == (scenario, target)), None)
@@ -463,7 +519,12 @@ def report(
                 ratio = f"{r.requests_per_second / rest.requests_per_second:.0%} of REST"
         if r.scenario == "hot" and r.target == "folio" and static is not None:
             ratio += f", {r.requests_per_second / static.requests_per_second:.0%} of nginx"
-        if r.scenario.startswith("mixed long tail") and tail is not None:
+        if r.scenario == WRITES:
+            ratio = f"median {r.p50_ms:.1f} ms"
+            if r.target == "folio" and naive is not None:
+                share = r.requests_per_second / naive.requests_per_second
+                ratio = f"{share:.0%} of naive, " + ratio
+        elif r.scenario.startswith("mixed long tail") and tail is not None:
             ratio = f"{r.requests_per_second / tail.requests_per_second:.0%} of read-only"
         elif r.scenario.startswith("mixed") and hot is not None:
             ratio = f"{r.requests_per_second / hot.requests_per_second:.0%} of read-only hot"
@@ -489,6 +550,11 @@ def report(
         "Largest worker's resident size after the long tail: "
         + ", ".join(f"{name} {size:.0f} MB" for name, size in memory.items())
         + ".",
+        "",
+        f"hot, cold, 304 and mixed read {HOT} ({hot_bytes:,} bytes of JSON), which nginx",
+        "serves from a file with as many workers as each server has. writes: PATCHes of",
+        "random articles from 8 clients at once; naive's make the same change and one",
+        "revision row.",
         "",
         "folio-cold is Folio with FOLIO_CACHE_MAX_ENTRIES=0: every request misses the memory",
         "cache and is answered from its stored representation (one query) or rendered and",
