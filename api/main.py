@@ -139,6 +139,8 @@ def create_app(
             settings.db_bounds(),
             poll_seconds=settings.watch_poll_seconds,
         )
+        if watcher is not None:
+            watcher.stale_seconds = settings.watch_stale_seconds
         cache.watcher = watcher
         # The change streams wake on each snapshot the watcher takes, after this process's
         # commits and others' alike; with no watcher (in-memory SQLite), on this one's commits.
@@ -226,6 +228,13 @@ def create_app(
             "folio_change_streams": (
                 "Change streams open (/v1/changes/stream and the studio's).",
                 lambda: app.state.streams.open,
+            )
+        },
+        worst={
+            "folio_cache_watch_lag_seconds": (
+                "Seconds the content watcher is behind (0 while it keeps up); memory serves"
+                " nothing once it passes FOLIO_WATCH_STALE_SECONDS.",
+                lambda: cache.watcher.lag() if cache.watcher is not None else 0.0,
             )
         },
         node=lambda: webhooks_service.queue_figures(engine) + purge.lag(engine),

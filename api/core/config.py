@@ -334,6 +334,15 @@ class Settings(BaseSettings):
         " (the workers of one `folio serve` tell each other at once; PostgreSQL tells every"
         " process at once).",
     )
+    watch_stale_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="Memory serves nothing while a process's content watcher is further behind"
+        " than this (starved of CPU, or waiting on the database): requests are answered from the"
+        " database instead, so no answer is older. `folio_cache_watch_lag_seconds` says how far"
+        " behind it is.",
+    )
     node_dir: Path | None = Field(
         default=None,
         description="Set by `folio serve` for its workers: a directory of what they share on"

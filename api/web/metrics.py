@@ -51,6 +51,7 @@ class Metrics:
         node: NodeFigures | None = None,
         counts: dict[str, tuple[str, Callable[[], int]]] | None = None,
         live: dict[str, tuple[str, Callable[[], float]]] | None = None,
+        worst: dict[str, tuple[str, Callable[[], float]]] | None = None,
     ) -> None:
         self.cache = cache
         self.engine = engine
@@ -69,6 +70,8 @@ class Metrics:
                 lambda: _in_use(engine),
             ),
         } | (live or {})
+        # Figures of this process as they are now, of which a node reports its worst worker's.
+        self.worst = worst or {}
         self.multiprocess = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
         self.registry = CollectorRegistry()  # this app's metrics (and, alone, its scrape)
         self.requests = Counter(
@@ -106,6 +109,9 @@ class Metrics:
         self._gauges = {
             name: Gauge(name, doc, multiprocess_mode="livesum", registry=self.registry)
             for name, (doc, _) in self.live.items()
+        } | {
+            name: Gauge(name, doc, multiprocess_mode="livemax", registry=self.registry)
+            for name, (doc, _) in self.worst.items()
         }
 
     def start(self) -> None:
@@ -134,7 +140,7 @@ class Metrics:
             if value > self._reported[name]:
                 self._counters[name].inc(value - self._reported[name])
                 self._reported[name] = value
-        for name, (_, read_live) in self.live.items():
+        for name, (_, read_live) in (self.live | self.worst).items():
             self._gauges[name].set(read_live())
 
     def scrape(self) -> bytes:
@@ -168,7 +174,7 @@ class _CacheCollector(Collector):
     def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
         for name, (doc, read) in self.metrics.counts.items():
             yield CounterMetricFamily(name, doc, value=read())
-        for name, (doc, read_live) in self.metrics.live.items():
+        for name, (doc, read_live) in (self.metrics.live | self.metrics.worst).items():
             yield GaugeMetricFamily(name, doc, value=read_live())
 
 

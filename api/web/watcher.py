@@ -54,6 +54,10 @@ class Watcher(ABC):
 
     poll_seconds = 0.2
     batch = 1000  # content changes read at a time; a watcher further behind drops everything
+    # A round (wait, then read what changed) that has not ended for this long means the
+    # thread is starved of the CPU or stuck in the database: memory stops serving until it
+    # ends one, so nothing it holds is older than this (``serving``; FOLIO_WATCH_STALE_SECONDS).
+    stale_seconds = 1.0
 
     def __init__(self, follow: Follow) -> None:
         self._follow_with = follow
@@ -81,6 +85,7 @@ class Watcher(ABC):
         self._wake_reader.setblocking(False)
         self._stopping = threading.Event()
         self._ready = threading.Event()
+        self._round_ended = time.monotonic()  # when the thread last ended a round
         self._thread = threading.Thread(target=self._follow, name="folio-watch", daemon=True)
         # The event loop that serves requests, told of every new snapshot (``fresh``).
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -146,16 +151,28 @@ class Watcher(ABC):
         return (
             snapshot is not None
             and self._connected
+            and self.lag() < self.stale_seconds
             and (snapshot.horizon is None or clock.now() < snapshot.horizon)
             and (self.counter is None or self.counter.read() == self._caught_up)
         )
+
+    def lag(self) -> float:
+        """Seconds since the thread last ended a round: at most a poll and a reading while
+        it keeps up (the metric ``folio_cache_watch_lag_seconds``)."""
+        return max(0.0, time.monotonic() - self._round_ended - self.poll_seconds)
 
     async def fresh(self, timeout: float) -> Snapshot | None:
         """The current snapshot, waiting up to ``timeout`` for the thread to take one when it
         is out of date (right after a write, say) rather than passing the cache by; None at
         once while the database cannot be read."""
         snapshot = self.snapshot()
-        if snapshot is not None or self._loop is None or self._failing or not self._connected:
+        if (
+            snapshot is not None
+            or self._loop is None
+            or self._failing
+            or not self._connected
+            or self.lag() >= self.stale_seconds  # a thread that far behind is not waited for
+        ):
             return snapshot
         with anyio.move_on_after(timeout):
             while snapshot is None:
@@ -236,6 +253,7 @@ class Watcher(ABC):
                     self._connected = True
                     delay = 0.5
                     self._keep_fresh()
+                    self._round_ended = time.monotonic()
             except self.failures as exc:
                 log.warning("content_watcher_down", error=str(exc), retry_in=delay)
             finally:

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from api.articles import service as articles_service
 from api.articles.models import Article, ArticleInput
 from api.core.clock import Clock
+from api.core.config import Settings
 from api.core.db import make_engine
 from api.core.workflow import Status
 from api.main import create_app
@@ -345,3 +346,29 @@ def test_concurrent_misses_for_one_url_render_once(fresh_database: Database) -> 
     assert {r.status_code for r in responses} == {200}
     assert len({r.content for r in responses}) == 1
     assert (cache.misses, cache.hits) == (1, 19)
+
+
+def test_memory_serves_nothing_while_its_watcher_is_behind(fresh_database: Database) -> None:
+    """A watcher that cannot end a round (starved of the CPU, say, or waiting on the database)
+    would not hear of other processes' commits: past ``watch_stale_seconds`` memory stops
+    serving and the answers come from the database, until it catches up."""
+    settings = Settings(database_url=fresh_database.url, watch_stale_seconds=0.3)
+    with TestClient(create_app(settings)) as client:
+        cache: ResponseCache = client.app.state.cache  # type: ignore[attr-defined]
+        watcher = cache.watcher
+        assert watcher is not None
+        assert eventually(lambda: client.get("/v1/articles/1").status_code == 200)
+        hits = cache.hits
+        assert client.get("/v1/articles/1").status_code == 200
+        assert cache.hits == hits + 1
+        with watcher._refreshing:  # its next round waits here, as a starved thread would
+            assert eventually(lambda: watcher.lag() > 0.3)
+            for _ in range(3):
+                answer = client.get("/v1/articles/1")
+                assert answer.status_code == 200
+                assert answer.json()["id"] == 1
+            assert cache.hits == hits + 1  # all three from the database
+        assert eventually(lambda: watcher.lag() < 0.3)
+        assert eventually(
+            lambda: client.get("/v1/articles/1").status_code == 200 and cache.hits > hits + 1
+        )

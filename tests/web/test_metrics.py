@@ -43,6 +43,8 @@ def test_one_scrape_sees_every_worker(live_server: str) -> None:
         assert "folio_http_request_duration_seconds_bucket" in text
         assert "folio_db_connections_in_use" in text
         assert "folio_event_log_last_id" in text
+        # The worst worker's content watcher keeps up (behind by a moment at most).
+        assert 0 <= _value(text, "folio_cache_watch_lag_seconds") < 1
     assert len(ids) == 40
 
 
