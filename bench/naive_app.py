@@ -19,7 +19,7 @@ import api.models  # noqa: F401 - every table, for the foreign keys the revision
 from api.articles.models import Article, ArticleTag
 from api.core.clock import clock
 from api.core.config import get_settings
-from api.core.db import make_engine
+from api.core.db import WRITER, make_engine
 from api.history.models import Revision
 from api.labels.models import Author, Tag
 
@@ -95,6 +95,9 @@ _PATCHABLE = frozenset({"title", "kicker", "category", "summary"})
 @app.patch("/v1/articles/{article_id}", response_model=NaiveArticle)
 def patch_article(article_id: int, patch: Annotated[dict[str, str], Body()]) -> Any:
     with Session(engine) as session:
+        # As a writer from the start: BEGIN IMMEDIATE on SQLite (a read that becomes a write
+        # there fails when another writer is at it), FOR UPDATE on PostgreSQL.
+        session.connection(execution_options={WRITER: True})
         article = session.get(Article, article_id, with_for_update=True)
         if article is None:
             raise HTTPException(404)
