@@ -547,6 +547,10 @@ def json_fault(body: bytes) -> tuple[str, list[str]] | None:
     or nesting deeper than a parser follows."""
     if not body.strip():
         return None
+    # Counted before any parser sees it: a parser walks nesting by recursion, and one that
+    # is deep in it when the garbage collector runs a finalizer makes that finalizer fail.
+    if _depth(body) > MAX_JSON_DEPTH:
+        return f"arrays and objects nest more than {MAX_JSON_DEPTH} deep", ["body"]
     try:
         json.loads(body, object_pairs_hook=_unique_keys)
     except _Duplicate as duplicate:
@@ -554,14 +558,9 @@ def json_fault(body: bytes) -> tuple[str, list[str]] | None:
         return f"the key {key!r} appears twice in one object", ["body", key]
     except json.JSONDecodeError as exc:
         return f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}", ["body"]
-    except RecursionError:
-        pass  # deeper than the parser follows: deeper than the bound, as said below
     except UnicodeDecodeError as exc:
         return f"not valid JSON: not UTF-8 at byte {exc.start}", ["body"]
-    else:
-        if _depth(body) <= MAX_JSON_DEPTH:
-            return None
-    return f"arrays and objects nest more than {MAX_JSON_DEPTH} deep", ["body"]
+    return None
 
 
 def _nul_problem(scope: Scope, where: str) -> Response:
