@@ -516,7 +516,14 @@ def _run(host: str, port: int, workers: int, access_log: bool) -> None:
         forwarded_allow_ips=settings.trusted_proxies or None,
         server_header=False,
         log_level=settings.log_level,
+        # How long a worker may leave the supervisor's ping unanswered before it is killed and
+        # started again. Uvicorn's 5 s is shorter than a worker takes to import the app on a
+        # machine whose cores are busy, and each restart then starts that import over.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
+
+
+WORKER_HEALTHCHECK_SECONDS = 30
 
 
 if __name__ == "__main__":

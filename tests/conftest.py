@@ -381,7 +381,7 @@ def running_server(
                 except httpx.TransportError:
                     return False
 
-            assert eventually(up, timeout=30), log_path.read_text()
+            assert eventually(up, timeout=60), log_path.read_text()  # a start on a busy machine
         yield base
     finally:
         server.terminate()
