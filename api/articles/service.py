@@ -57,7 +57,7 @@ from api.assets import service as assets_service
 from api.assets.models import ArticleAsset
 from api.comparisons import service as comparisons_service
 from api.comparisons.models import Comparison, ComparisonSubject
-from api.core import kinds
+from api.core import db, kinds
 from api.core.clock import clock
 from api.core.errors import ArticleNotFound, InvalidBody, NotFound
 from api.core.slugs import slugify
@@ -70,21 +70,46 @@ from api.search import index as search_index
 from api.translations import reading
 from api.translations.models import ArticleTranslationInput, Translation
 
+# An article's byline and tags, as this transaction last read or wrote them (by id): a PATCH
+# reads them for the document it merges into, resolves the same slugs again, and reads them
+# once more for its revision. Rows, so a label renamed meanwhile is seen by its new slug.
+_LABELS = "folio.article_labels"
+Labels = tuple[Author | None, list[Tag]]
+
+
+def _labels(session: Session, article: Article) -> Labels:
+    memo = db.transaction_memo(session, _LABELS)
+    known: Labels | None = memo.get(article.id)
+    if known is None or (known[0].id if known[0] else None) != article.author_id:
+        author = session.get(Author, article.author_id) if article.author_id else None
+        tags = session.exec(
+            select(Tag)
+            .join(ArticleTag, col(ArticleTag.tag_id) == Tag.id)
+            .where(ArticleTag.article_id == article.id)
+            .order_by(col(ArticleTag.position))
+        ).all()
+        known = memo[article.id] = (author, list(tags))
+    return known
+
+
+def _known_label(known: list[Any], ref: str | int) -> Any:
+    """The label among ``known`` whose current slug is ``ref`` (not in the trash), if any; an
+    id, or any other ref, is left to the label's finder."""
+    if isinstance(ref, str) and not ref.isdigit():
+        for label in known:
+            if label.slug == ref and label.deleted_at is None:
+                return label
+    return None
+
 
 def document(session: Session, article: Article) -> dict[str, Any]:
     """The article as an ``ArticleInput``: what PATCH merges into, what a revision keeps."""
-    author = session.get(Author, article.author_id) if article.author_id else None
-    tag_slugs = session.exec(
-        select(Tag.slug)
-        .join(ArticleTag, col(ArticleTag.tag_id) == Tag.id)
-        .where(ArticleTag.article_id == article.id)
-        .order_by(col(ArticleTag.position))
-    ).all()
+    author, tags = _labels(session, article)
     return {
         "slug": article.slug,
         **kinds.ARTICLE.values(article),
         "author": author.slug if author is not None else None,
-        "tags": list(tag_slugs),
+        "tags": [tag.slug for tag in tags],
         **editing.workflow_document(article),
         "seo": {
             name: value
@@ -188,13 +213,17 @@ def _apply(session: Session, article: Article, data: ArticleInput, *, key: rules
     keeps_slug = article.id is not None and slug == article.slug
     if not keeps_slug:
         editing.slug_free(session, Article, COLLECTION, slug, article.id)
+    # Labels the article has already are not looked up again.
+    known = _labels(session, article) if article.id is not None else (None, [])
     author = (
-        _resolve_label(session, authors.find, data.author, ["author"])
+        _known_label([known[0]] if known[0] else [], data.author)
+        or _resolve_label(session, authors.find, data.author, ["author"])
         if data.author is not None
         else None
     )
     tag_rows = [
-        _resolve_label(session, tags.find, ref, ["tags", i]) for i, ref in enumerate(data.tags)
+        _known_label(known[1], ref) or _resolve_label(session, tags.find, ref, ["tags", i])
+        for i, ref in enumerate(data.tags)
     ]
     # The workflow first: the comparisons its Markdown tables make follow it.
     editing.apply_workflow(article, data.status, data.publish_at)
@@ -236,6 +265,8 @@ def _apply(session: Session, article: Article, data: ArticleInput, *, key: rules
     _link(session, article.id, ArticleComparison, "comparison_id", comparison_ids)
     _link(session, article.id, ArticleTag, "tag_id", tag_ids)
     session.flush()
+    by_id = {tag.id: tag for tag in tag_rows}
+    db.transaction_memo(session, _LABELS)[article.id] = (author, [by_id[i] for i in tag_ids])
 
 
 LinkRow = TypeVar("LinkRow", ArticleAsset, ArticleRole, ArticleComparison, ArticleTag)

@@ -117,6 +117,19 @@ def begin_write(session: Session) -> None:
 write_waits: list[Callable[[float], None]] = []
 
 
+def transaction_memo(session: Session, name: str) -> dict[Any, Any]:
+    """A dict named ``name`` that lasts as long as the session's current transaction: what a
+    write reads twice (before and after changing a row) is read once, and never from an
+    earlier transaction whose snapshot may be stale. It holds its values strongly, where the
+    session's identity map lets go of rows nothing else holds."""
+    transaction = session.get_transaction()
+    held = session.info.get(name)
+    if held is None or held[0] is not transaction:
+        held = session.info[name] = (transaction, {})
+    memo: dict[Any, Any] = held[1]
+    return memo
+
+
 def open_session(engine: Engine) -> Session:
     return Session(engine, expire_on_commit=False)
 

@@ -74,3 +74,74 @@ def test_a_write_reads_the_change_log_once_in_its_process(fresh_database: Databa
         assert len(seen) == 1, seen
     else:  # SQLite tells the watcher of every commit (its own process's, a stored render's)
         assert seen
+
+
+def test_a_write_reads_an_articles_labels_once_and_as_they_are_now(
+    one_connection: TestClient, fresh_database: Database
+) -> None:
+    """A PATCH reads the byline and tags for the document it merges into, and neither looks
+    them up again to resolve the same slugs nor reads them again for its revision; a label
+    renamed earlier in the same transaction is recorded by its new slug."""
+    headers = {"Authorization": f"Bearer {make_token(fresh_database, 'write')}"}
+    client = one_connection
+    for collection, name in (("authors", "Ada Byline"), ("tags", "Hiring"), ("tags", "Ops")):
+        assert client.post(f"/v1/{collection}", json={"name": name}, headers=headers).is_success
+    made = client.post(
+        "/v1/articles",
+        json={"title": "Labelled", "author": "ada-byline", "tags": ["hiring", "ops"]},
+        headers=headers,
+    )
+    assert made.status_code == 201, made.text
+    ref = made.json()["id"]
+    engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    labels: list[str] = []
+
+    def statement(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        words = sql.split()
+        if words[0] == "SELECT" and any(
+            a == "FROM" and b in ("tag", "author") for a, b in zip(words, words[1:])
+        ):
+            labels.append(" ".join(words))
+
+    event.listen(engine, "before_cursor_execute", statement)
+    try:
+        edited = client.patch(
+            f"/v1/articles/{ref}", json={"summary": "Once"}, headers={**headers, **EDIT}
+        )
+        assert edited.status_code == 200, edited.text
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+    assert edited.json()["tags"][0]["slug"] == "hiring"
+    # The write: the byline by id and the tags through their links, once each (it read both
+    # three times, and each slug once more); the answer, rendered after the commit, reads the
+    # byline once more (its tags come with their links).
+    assert len(labels) == 3, labels
+    batch = client.post(
+        "/v1/batch",
+        json={
+            "operations": [
+                {
+                    "op": "patch",
+                    "collection": "articles",
+                    "ref": str(ref),
+                    "body": {"summary": "A"},
+                },
+                {"op": "patch", "collection": "tags", "ref": "hiring", "body": {"slug": "hires"}},
+                {
+                    "op": "patch",
+                    "collection": "articles",
+                    "ref": str(ref),
+                    "body": {"summary": "B"},
+                },
+            ]
+        },
+        headers=headers,
+    )
+    assert batch.status_code == 200, batch.text
+    last = client.get(f"/v1/articles/{ref}/revisions", headers=headers).json()["data"][0]
+    content = client.get(f"/v1/articles/{ref}/revisions/{last['number']}", headers=headers).json()[
+        "content"
+    ]
+    assert content["summary"] == "B"
+    assert content["tags"] == ["hires", "ops"]
+    assert content["author"] == "ada-byline"
