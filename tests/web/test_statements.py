@@ -5,6 +5,7 @@ comes back."""
 
 import time
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -99,7 +100,7 @@ def test_a_write_reads_an_articles_labels_once_and_as_they_are_now(
     def statement(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
         words = sql.split()
         if words[0] == "SELECT" and any(
-            a == "FROM" and b in ("tag", "author") for a, b in zip(words, words[1:])
+            a == "FROM" and b in ("tag", "author") for a, b in pairwise(words)
         ):
             labels.append(" ".join(words))
 
