@@ -174,6 +174,29 @@ def test_the_studio_follows_the_same_stream_with_drafts_for_a_signed_in_person(
     assert (kind, data["slug"], data["resource"]["status"]) == ("change", "a-draft", "draft")
 
 
+def test_a_draining_node_ends_its_streams_and_asks_their_clients_back_soon(
+    client: TestClient, configure: Configure
+) -> None:
+    """A node told to stop (SIGTERM: ``state.draining``) ends a stream after what it has to
+    send, with a shorter ``retry``: its client connects again once the balancer has taken the
+    node out, and resumes on another node (``make fleet-test`` follows that through HAProxy)."""
+    configure(FOLIO_STREAM_MAX_SECONDS="30")  # were it not draining, it would go on
+    state: Any = client.app.state  # type: ignore[attr-defined]
+    state.draining = True
+    try:
+        started = time.monotonic()
+        answer = client.get("/v1/changes/stream")
+        took = time.monotonic() - started
+    finally:
+        state.draining = False
+    assert answer.status_code == 200
+    assert took < 10
+    assert answer.text.startswith(f"retry: {stream.RECONNECT_MS}\n")
+    assert answer.text.endswith(f"retry: {stream.DRAIN_RECONNECT_MS}\n\n")
+    assert stream.DRAIN_RECONNECT_MS < stream.RECONNECT_MS
+    assert [kind for _, kind, _ in parse(answer.text)] == ["ready"]
+
+
 def test_a_client_that_stops_reading_is_closed_and_its_stream_let_go() -> None:
     """The stream's response itself, as the server drives it: a ``send`` that never takes an
     event (a client whose buffers are full) ends the response within the send timeout, and
