@@ -2,7 +2,8 @@
 HAProxy in front of the nodes, Varnish in front of HAProxy (what a CDN would be).
 
     python -m fleet up     # make fleet: serve it until Ctrl-C, Varnish on 127.0.0.1:8080
-    python -m fleet test   # make fleet-test: bring it up on free ports, measure, tear it down
+    python -m fleet test   # bring it up on free ports, measure, tear it down
+    python -m fleet test --runs 10 --busy   # make fleet-test: ten in a row, every core kept busy
 
 The shape is the one docker-compose.yml describes. Everything runs as a child process with its
 log in the run's folder; HAProxy and Varnish are Debian's packages (``make fleet`` installs
@@ -12,8 +13,11 @@ them).
 import argparse
 import os
 import signal
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from fleet.checks import run_checks
 from fleet.nodes import Ports, running
@@ -37,6 +41,22 @@ def up(server_url: str) -> None:
             pass
 
 
+@contextmanager
+def busy(on: bool) -> Iterator[None]:
+    """As many processes as the machine has cores, each spinning (at the fleet's own
+    priority), while the block runs: the fleet's bounds must hold on a loaded machine."""
+    spinners = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range((os.cpu_count() or 1) if on else 0)
+    ]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # SIGTERM stops the fleet the way Ctrl-C does
 
@@ -52,13 +72,20 @@ def main() -> None:
         ),
         help="A PostgreSQL server the fleet makes its database folio_fleet on.",
     )
+    parser.add_argument(
+        "--runs", type=int, default=1, help="test: how many fleets, one after the other."
+    )
+    parser.add_argument("--busy", action="store_true", help="test: keep every core busy meanwhile.")
     args = parser.parse_args()
     if args.command == "up":
         up(args.database)
-    else:
-        # The checks load the fleet from one address: no limit for them.
-        with running(Ports.free(), args.database, rate_limit="off") as fleet:
-            run_checks(fleet)
+        return
+    with busy(args.busy):
+        for run in range(1, args.runs + 1):
+            print(f"fleet test: run {run} of {args.runs}{' (cores kept busy)' * args.busy}")
+            # The checks load the fleet from one address: no limit for them.
+            with running(Ports.free(), args.database, rate_limit="off") as fleet:
+                run_checks(fleet)
 
 
 if __name__ == "__main__":
