@@ -29,6 +29,7 @@ Stored bodies are compressed with zlib: a third of the bytes to keep in the page
 
 import asyncio
 import sqlite3
+from collections.abc import Callable
 
 import anyio
 import psycopg
@@ -140,7 +141,7 @@ class CacheMiddleware:
                 # What the render must include: every change committed before the store was
                 # read. A read replica serves it only once it has replayed that far.
                 state[READ_FENCE] = found.mark
-            recorder = _Recorder(send)
+            recorder = _Recorder(send, lambda: self._release(key, done))
             await self.app(scope, receive, recorder)
             rendered = recorder.entry()
             if rendered is None:
@@ -153,9 +154,15 @@ class CacheMiddleware:
                 except SQLAlchemyError as exc:  # another process stored it first, or a failure:
                     log.warning("representation_not_stored", error=str(exc))  # the next miss will
         finally:
-            if self._rendering.get(key) is done:
-                del self._rendering[key]
-            done.set()
+            self._release(key, done)
+
+    def _release(self, key: tuple[bytes, ...], done: asyncio.Event) -> None:
+        """The misses waiting for this render go on: it is over, or what it sends will not be
+        kept (an error, a private answer, a change stream that never ends), so it is nothing
+        to wait for."""
+        if self._rendering.get(key) is done:
+            del self._rendering[key]
+        done.set()
 
 
 def _language(accept_language: bytes) -> bytes:
@@ -167,10 +174,11 @@ def _language(accept_language: bytes) -> bytes:
 
 
 class _Recorder:
-    __slots__ = ("body", "headers", "send", "status", "storable")
+    __slots__ = ("body", "headers", "send", "status", "storable", "unstorable")
 
-    def __init__(self, send: Send) -> None:
+    def __init__(self, send: Send, unstorable: Callable[[], None]) -> None:
         self.send = send
+        self.unstorable = unstorable  # told as soon as the answer's head shows it is not kept
         self.status = 0
         self.headers: list[tuple[bytes, bytes]] = []
         self.body: list[bytes] = []
@@ -184,6 +192,8 @@ class _Recorder:
                 name == b"cache-control" and value.startswith(b"public")
                 for name, value in self.headers
             )
+            if not self.storable:
+                self.unstorable()
         elif message["type"] == "http.response.body" and self.storable:
             self.body.append(message.get("body", b""))
         await self.send(message)

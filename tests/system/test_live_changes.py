@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx2 as httpx
 
+from api.web.cache import CacheMiddleware
 from fleet.follow import Follower
 from tests.conftest import Database, eventually, running_server
 from tests.helpers import key_in
@@ -111,3 +112,37 @@ def test_an_eventsource_follows_another_nodes_writes_and_its_nodes_stop(
         finally:
             follower.stop()
             balancer.close()
+
+
+def test_clients_following_one_stream_in_one_process_each_begin_at_once(
+    live_server: str,
+) -> None:
+    """Anonymous clients of one stream URL on one process: each stream begins when asked.
+    The response cache coalesces concurrent misses of one URL (the later ones wait up to
+    ``CacheMiddleware.coalesce_seconds`` for the first's bytes), and a stream's never end: a
+    second subscriber waited 10 s before its first event. An answer that will not be kept now
+    releases those who wait as soon as its head shows it."""
+    url = f"{live_server}/v1/changes/stream?type=articles"
+    limit = httpx.Timeout(CacheMiddleware.coalesce_seconds / 2)
+    with (
+        httpx.Client(timeout=limit) as first_client,
+        httpx.Client(timeout=limit) as second_client,
+        first_client.stream("GET", url) as first,
+    ):
+        following = first.iter_lines()  # kept: a line iterator let go closes the response
+        assert "event: ready" in _until_ready(following)
+        for _ in range(3):  # one after the other, while the first is still open
+            with second_client.stream("GET", url) as second:
+                assert second.status_code == 200
+                assert "event: ready" in _until_ready(second.iter_lines())
+        assert not first.is_closed
+
+
+def _until_ready(lines: Iterator[str]) -> str:
+    """A stream's lines up to its ``ready`` event (a read timeout fails the test first)."""
+    seen = []
+    for line in lines:
+        seen.append(line)
+        if line == "event: ready":
+            break
+    return "\n".join(seen)
