@@ -43,7 +43,7 @@ from api.comparisons.queries import (
 )
 from api.core import kinds
 from api.core.errors import ComparisonNotFound, InvalidBody, Moved, RoleNotFound
-from api.core.workflow import not_trashed, visible_now
+from api.core.workflow import visible_now
 from api.people.rules import Caller
 from api.roles import service as roles_service
 from api.roles.models import Role
@@ -256,12 +256,9 @@ KIND = editing.Kind(
 
 
 def _embedded_in(session: Session, comparison: Comparison) -> list[str]:
-    slugs = session.exec(
-        select(Article.slug)
-        .join(ArticleComparison, col(ArticleComparison.article_id) == Article.id)
-        .where(ArticleComparison.comparison_id == comparison.id, not_trashed(Article))
-    ).all()
-    return [f"articles/{slug}" for slug in slugs]
+    link = ArticleComparison
+    where = col(link.comparison_id) == comparison.id
+    return editing.used_by(session, Article, "articles", link, link.article_id, where)
 
 
 WRITES = editing.Writes(

@@ -129,12 +129,9 @@ def _authors_used_by(session: Session, author_id: int) -> list[str]:
 
 
 def _tags_used_by(session: Session, tag_id: int) -> list[str]:
-    slugs = session.exec(
-        select(Article.slug)
-        .join(ArticleTag, col(ArticleTag.article_id) == Article.id)
-        .where(ArticleTag.tag_id == tag_id, not_trashed(Article))
-    ).all()
-    return [f"articles/{slug}" for slug in slugs]
+    link = ArticleTag
+    where = col(link.tag_id) == tag_id
+    return editing.used_by(session, Article, "articles", link, link.article_id, where)
 
 
 authors = Labels(Author, "authors", AuthorNotFound, _authors_used_by)

@@ -220,17 +220,17 @@ def _apply(session: Session, role: Role, data: RoleInput) -> None:
 
 
 def referrers(session: Session, role_id: int) -> list[str]:
-    comparisons = session.exec(
-        select(Comparison.slug)
-        .join(ComparisonSubject, col(ComparisonSubject.comparison_id) == Comparison.id)
-        .where(ComparisonSubject.role_id == role_id, not_trashed(Comparison))
-    ).all()
-    articles = session.exec(
-        select(Article.slug)
-        .join(ArticleRole, col(ArticleRole.article_id) == Article.id)
-        .where(ArticleRole.role_id == role_id, not_trashed(Article))
-    ).all()
-    return [f"comparisons/{s}" for s in comparisons] + [f"articles/{s}" for s in articles]
+    subject, mention = ComparisonSubject, ArticleRole
+    return editing.used_by(
+        session,
+        Comparison,
+        "comparisons",
+        subject,
+        subject.comparison_id,
+        col(subject.role_id) == role_id,
+    ) + editing.used_by(
+        session, Article, "articles", mention, mention.article_id, col(mention.role_id) == role_id
+    )
 
 
 WRITES = editing.Writes(
