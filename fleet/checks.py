@@ -11,8 +11,9 @@ one is out of bounds:
    its stream's EventSource reconnects through HAProxy to node B and resumes from its last
    event: nothing lost, nothing twice;
 5. sustained writes: 50 article writes a second asked for 10 s (batches of 25, to both nodes
-   in turn), every one of them read fresh through the cache within 1 s, the purger never more
-   than 10 changes behind and no watcher behind by 1 s (both read from /metrics meanwhile).
+   in turn, each write of an article of its own), every one of them read fresh through the
+   cache within 1 s, the purger never more than 10 changes behind and no watcher behind by
+   1 s (both read from /metrics meanwhile).
 
 ``python -m fleet test --runs 10 --busy`` (``make fleet-test``) brings a new fleet up for each
 run while as many processes as there are cores spin beside it (``busy``).
@@ -288,23 +289,26 @@ def sustained(fleet: Fleet, auth: dict[str, str]) -> None:
     fresh through the cache within ``FRESH_WITHIN`` of its 2xx by one of a pool of readers,
     while /metrics is read every half second."""
     json_auth = {**auth, "Content-Type": "application/json"}
-    with httpx.Client(timeout=10) as http:
-        made = http.post(
-            f"{fleet.balancer}/v1/batch",
-            json={
-                "operations": [
-                    {"op": "create", "collection": "articles",
-                     "body": {"title": f"Busy {n}", "status": "published"}}
-                    for n in range(SUSTAINED_RATE)
-                ]
-            },
-            headers=json_auth,
-        )  # fmt: skip
-        assert made.status_code == 200, made.text
-        ids = [result["id"] for result in made.json()["results"]]
+    batches = int(SUSTAINED_SECONDS * SUSTAINED_RATE / PER_BATCH)
+    # An article for each write, so that no later write can hide an earlier one from its reader.
+    ids: list[int] = []
+    with httpx.Client(timeout=30) as http:
+        for first in range(0, batches * PER_BATCH, 100):  # a batch holds 100 at most
+            made = http.post(
+                f"{fleet.balancer}/v1/batch",
+                json={
+                    "operations": [
+                        {"op": "create", "collection": "articles",
+                         "body": {"title": f"Busy {n}", "status": "published"}}
+                        for n in range(first, min(first + 100, batches * PER_BATCH))
+                    ]
+                },
+                headers=json_auth,
+            )  # fmt: skip
+            assert made.status_code == 200, made.text
+            ids += [result["id"] for result in made.json()["results"]]
         for ref in ids:  # each in the cache before it is written
             http.get(f"{fleet.cache}/v1/articles/{ref}")
-    batches = int(SUSTAINED_SECONDS * SUSTAINED_RATE / PER_BATCH)
     written: queue.Queue[tuple[float, int, str] | None] = queue.Queue()
     waits: list[float] = []
     failures: list[str] = []
@@ -316,7 +320,7 @@ def sustained(fleet: Fleet, auth: dict[str, str]) -> None:
         with httpx.Client(timeout=10) as http:
             for n in range(first, batches, WRITERS):
                 time.sleep(max(0.0, started + n * PER_BATCH / SUSTAINED_RATE - time.monotonic()))
-                chosen = [ids[(n * PER_BATCH + i) % len(ids)] for i in range(PER_BATCH)]
+                chosen = ids[n * PER_BATCH : (n + 1) * PER_BATCH]
                 titles = {ref: f"Busy {ref} round {n}" for ref in chosen}
                 node = fleet.node("a" if n % 2 == 0 else "b")
                 answer = http.post(

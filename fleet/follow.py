@@ -23,6 +23,7 @@ class Follower:
         self.wait = wait  # seconds an event may take to come on a loaded machine
         self.events: queue.Queue[dict[str, Any]] = queue.Queue()
         self.reconnections = 0
+        self.errors: list[int] = []  # the EventSource's readyState at each error (2: closed)
         self.process = subprocess.Popen(
             [str(Path(ROOT_DIR) / "bin" / "node"), "--experimental-eventsource", str(FOLLOW), url],
             stdout=subprocess.PIPE,
@@ -39,11 +40,19 @@ class Follower:
             event = json.loads(line)
             if event["event"] == "error":
                 self.reconnections += 1
+                self.errors.append(event.get("state", -1))
             else:
                 self.events.put(event)
 
     def next(self) -> dict[str, Any]:
-        return self.events.get(timeout=self.wait)
+        try:
+            return self.events.get(timeout=self.wait)
+        except queue.Empty:
+            raise AssertionError(
+                f"no event within {self.wait:g} s; the EventSource's errors (its readyState "
+                f"then, 2 when it gave up): {self.errors}, its process "
+                f"{'running' if self.process.poll() is None else 'ended'}"
+            ) from None
 
     def nothing_more(self, seconds: float) -> bool:
         try:

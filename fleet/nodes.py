@@ -196,9 +196,17 @@ def running(
                 "Varnish and HAProxy did not answer",
             )
         yield fleet
+    except BaseException:
+        failed = True
+        raise
+    else:
+        failed = False
     finally:
         # Whatever stopped us (Ctrl-C, SIGTERM, a failed check), every part stops with it.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         fleet.stop_all(list(fleet.processes), timeout=20)
-        shutil.rmtree(folder, ignore_errors=True)
+        if failed:  # its processes' logs tell what happened
+            print(f"fleet: the logs are kept in {folder}", file=sys.stderr)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
