@@ -10,7 +10,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, select
 
 from api.audit import record as audit
 from api.core import db, kinds
@@ -27,7 +27,7 @@ from api.core.errors import (
     StillReferenced,
 )
 from api.core.slugs import is_slug, ref_filter, slugify
-from api.core.workflow import Status, effective_status, not_trashed, readable
+from api.core.workflow import Status, effective_status, readable
 from api.events import service as events
 from api.history import service as history
 from api.people import rules
@@ -434,18 +434,6 @@ def record_revision(
     change = events.change_of(action, was_public, events.is_visible(row))
     events.record(session, kind.collection, row, change, was_public=was_public)
     _keep(session, row, kind, action=action, key=key)
-
-
-def used_by(
-    session: Session, table: Any, collection: str, link: Any, through: Any, where: Any
-) -> list[str]:
-    """``collection/slug`` of each row of ``table`` not in the trash whose ``link`` row (joined
-    by ``through``, the link's column naming the row) meets ``where``: what still uses
-    something, for a delete that is refused while anything does."""
-    slugs = session.exec(
-        select(table.slug).join(link, col(through) == table.id).where(where, not_trashed(table))
-    ).all()
-    return [f"{collection}/{slug}" for slug in slugs]
 
 
 def integrity_conflict(exc: IntegrityError, collection: str, slug: str) -> Conflict:

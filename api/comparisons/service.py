@@ -43,7 +43,7 @@ from api.comparisons.queries import (
 )
 from api.core import kinds
 from api.core.errors import ComparisonNotFound, InvalidBody, Moved, RoleNotFound
-from api.core.workflow import visible_now
+from api.core.workflow import used_by, visible_now
 from api.people.rules import Caller
 from api.roles import service as roles_service
 from api.roles.models import Role
@@ -258,7 +258,7 @@ KIND = editing.Kind(
 def _embedded_in(session: Session, comparison: Comparison) -> list[str]:
     link = ArticleComparison
     where = col(link.comparison_id) == comparison.id
-    return editing.used_by(session, Article, "articles", link, link.article_id, where)
+    return used_by(session, Article, "articles", link, link.article_id, where)
 
 
 WRITES = editing.Writes(

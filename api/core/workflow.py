@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_
-from sqlmodel import Field, SQLModel, col
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from api.core.clock import clock
 from api.core.columns import UTCDateTime, string_enum
@@ -84,3 +84,15 @@ def shown_fields(collection: str, row: Any, now: datetime) -> dict[str, Any]:
         "url": resource_url(collection, row.slug),
         "status": effective_status(row.status, row.published_at, now),
     }
+
+
+def used_by(
+    session: Session, table: Any, collection: str, link: Any, through: Any, where: Any
+) -> list[str]:
+    """``collection/slug`` of each row of ``table`` not in the trash whose ``link`` row (joined
+    by ``through``, the link's column naming the row) meets ``where``: what still uses
+    something, for a delete that is refused while anything does."""
+    slugs = session.exec(
+        select(table.slug).join(link, col(through) == table.id).where(where, not_trashed(table))
+    ).all()
+    return [f"{collection}/{slug}" for slug in slugs]

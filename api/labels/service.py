@@ -13,7 +13,7 @@ from api.core import kinds
 from api.core.errors import AuthorNotFound, NotFound, TagNotFound
 from api.core.slugs import slugify
 from api.core.urls import resource_url
-from api.core.workflow import not_trashed
+from api.core.workflow import not_trashed, used_by
 from api.labels.models import (
     LABEL_SORTS,
     Author,
@@ -131,7 +131,7 @@ def _authors_used_by(session: Session, author_id: int) -> list[str]:
 def _tags_used_by(session: Session, tag_id: int) -> list[str]:
     link = ArticleTag
     where = col(link.tag_id) == tag_id
-    return editing.used_by(session, Article, "articles", link, link.article_id, where)
+    return used_by(session, Article, "articles", link, link.article_id, where)
 
 
 authors = Labels(Author, "authors", AuthorNotFound, _authors_used_by)

@@ -15,7 +15,7 @@ from api.core import kinds, locales
 from api.core.clock import clock
 from api.core.errors import InvalidBody, RoleNotFound
 from api.core.slugs import slugify
-from api.core.workflow import Status, not_trashed, readable, shown_fields, visible
+from api.core.workflow import Status, not_trashed, readable, shown_fields, used_by, visible
 from api.roles.models import (
     DEFAULT_SORT,
     SORTS,
@@ -221,14 +221,14 @@ def _apply(session: Session, role: Role, data: RoleInput) -> None:
 
 def referrers(session: Session, role_id: int) -> list[str]:
     subject, mention = ComparisonSubject, ArticleRole
-    return editing.used_by(
+    return used_by(
         session,
         Comparison,
         "comparisons",
         subject,
         subject.comparison_id,
         col(subject.role_id) == role_id,
-    ) + editing.used_by(
+    ) + used_by(
         session, Article, "articles", mention, mention.article_id, col(mention.role_id) == role_id
     )
 
