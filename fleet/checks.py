@@ -284,6 +284,19 @@ def _figures(http: httpx.Client, url: str, auth: dict[str, str]) -> dict[str, fl
     }
 
 
+def _batch(op: str, bodies: list[dict[str, Any]] | dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A /v1/batch body of article operations: creations of ``bodies``, or changes of each
+    ref in ``bodies`` to what it maps to."""
+    if isinstance(bodies, dict):
+        return {
+            "operations": [
+                {"op": op, "collection": "articles", "ref": ref, "body": body}
+                for ref, body in bodies.items()
+            ]
+        }
+    return {"operations": [{"op": op, "collection": "articles", "body": b} for b in bodies]}
+
+
 def sustained(fleet: Fleet, auth: dict[str, str]) -> None:
     """``SUSTAINED_RATE`` article writes a second for ``SUSTAINED_SECONDS``, each checked
     fresh through the cache within ``FRESH_WITHIN`` of its 2xx by one of a pool of readers,
@@ -294,17 +307,13 @@ def sustained(fleet: Fleet, auth: dict[str, str]) -> None:
     ids: list[int] = []
     with httpx.Client(timeout=30) as http:
         for first in range(0, batches * PER_BATCH, 100):  # a batch holds 100 at most
+            bodies = [
+                {"title": f"Busy {n}", "status": "published"}
+                for n in range(first, min(first + 100, batches * PER_BATCH))
+            ]
             made = http.post(
-                f"{fleet.balancer}/v1/batch",
-                json={
-                    "operations": [
-                        {"op": "create", "collection": "articles",
-                         "body": {"title": f"Busy {n}", "status": "published"}}
-                        for n in range(first, min(first + 100, batches * PER_BATCH))
-                    ]
-                },
-                headers=json_auth,
-            )  # fmt: skip
+                f"{fleet.balancer}/v1/batch", json=_batch("create", bodies), headers=json_auth
+            )
             assert made.status_code == 200, made.text
             ids += [result["id"] for result in made.json()["results"]]
         for ref in ids:  # each in the cache before it is written
@@ -323,17 +332,10 @@ def sustained(fleet: Fleet, auth: dict[str, str]) -> None:
                 chosen = ids[n * PER_BATCH : (n + 1) * PER_BATCH]
                 titles = {ref: f"Busy {ref} round {n}" for ref in chosen}
                 node = fleet.node("a" if n % 2 == 0 else "b")
+                patches = {str(ref): {"title": title} for ref, title in titles.items()}
                 answer = http.post(
-                    f"{node}/v1/batch",
-                    json={
-                        "operations": [
-                            {"op": "patch", "collection": "articles", "ref": str(ref),
-                             "body": {"title": title}}
-                            for ref, title in titles.items()
-                        ]
-                    },
-                    headers=json_auth,
-                )  # fmt: skip
+                    f"{node}/v1/batch", json=_batch("patch", patches), headers=json_auth
+                )
                 at = time.monotonic()
                 if answer.status_code != 200:
                     failures.append(f"batch {n}: {answer.status_code} {answer.text[:200]}")
