@@ -72,7 +72,9 @@ from api.translations.models import ArticleTranslationInput, Translation
 
 # An article's byline and tags, as this transaction last read or wrote them (by id): a PATCH
 # reads them for the document it merges into, resolves the same slugs again, and reads them
-# once more for its revision. Rows, so a label renamed meanwhile is seen by its new slug.
+# once more for its revision. Rows, so a label renamed meanwhile is seen by its new slug. Only
+# ``_apply`` changes an article's tag links within a write (``folio import`` rewrites them
+# too, in a transaction of its own that reads no document).
 _LABELS = "folio.article_labels"
 Labels = tuple[Author | None, list[Tag]]
 

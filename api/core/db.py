@@ -121,8 +121,11 @@ def transaction_memo(session: Session, name: str) -> dict[Any, Any]:
     """A dict named ``name`` that lasts as long as the session's current transaction: what a
     write reads twice (before and after changing a row) is read once, and never from an
     earlier transaction whose snapshot may be stale. It holds its values strongly, where the
-    session's identity map lets go of rows nothing else holds."""
+    session's identity map lets go of rows nothing else holds. Outside a transaction there is
+    nothing to keep: a new dict each time, so that two transactions never share one."""
     transaction = session.get_transaction()
+    if transaction is None:
+        return {}
     held = session.info.get(name)
     if held is None or held[0] is not transaction:
         held = session.info[name] = (transaction, {})

@@ -11,8 +11,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, text
+from sqlmodel import Session, select
 
+from api.articles.models import Article
 from api.core.config import Settings
+from api.core.db import transaction_memo
 from api.main import create_app
 from tests.conftest import Database, eventually, make_token
 
@@ -146,3 +149,21 @@ def test_a_write_reads_an_articles_labels_once_and_as_they_are_now(
     assert content["summary"] == "B"
     assert content["tags"] == ["hires", "ops"]
     assert content["author"] == "ada-byline"
+
+
+def test_a_transaction_memo_lives_as_long_as_its_transaction(fresh_database: Database) -> None:
+    """What one transaction kept is never what another reads: after a commit, and between
+    transactions, the memo starts empty."""
+    with Session(fresh_database.engine) as session:
+        session.exec(select(Article.id)).first()  # a transaction begins
+        memo = transaction_memo(session, "test.memo")
+        memo[1] = "read in the first"
+        assert transaction_memo(session, "test.memo") is memo
+        session.commit()
+        between = transaction_memo(session, "test.memo")  # no transaction now
+        assert between == {}
+        between[1] = "kept by nobody"
+        assert transaction_memo(session, "test.memo") == {}
+        session.exec(select(Article.id)).first()  # the next one
+        assert transaction_memo(session, "test.memo") == {}
+        session.rollback()
