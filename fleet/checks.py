@@ -284,17 +284,15 @@ def _figures(http: httpx.Client, url: str, auth: dict[str, str]) -> dict[str, fl
     }
 
 
-def _batch(op: str, bodies: list[dict[str, Any]] | dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """A /v1/batch body of article operations: creations of ``bodies``, or changes of each
-    ref in ``bodies`` to what it maps to."""
-    if isinstance(bodies, dict):
-        return {
-            "operations": [
-                {"op": op, "collection": "articles", "ref": ref, "body": body}
-                for ref, body in bodies.items()
-            ]
-        }
-    return {"operations": [{"op": op, "collection": "articles", "body": b} for b in bodies]}
+def _batch(op: str, items: list[tuple[str | None, dict[str, Any]]]) -> dict[str, Any]:
+    """A /v1/batch body of article operations ``op``, one for each (ref, body) of ``items``
+    (no ref for a creation)."""
+    return {
+        "operations": [
+            {"op": op, "collection": "articles", "body": body, **({"ref": ref} if ref else {})}
+            for ref, body in items
+        ]
+    }
 
 
 def sustained(fleet: Fleet, auth: dict[str, str]) -> None:
@@ -307,8 +305,8 @@ def sustained(fleet: Fleet, auth: dict[str, str]) -> None:
     ids: list[int] = []
     with httpx.Client(timeout=30) as http:
         for first in range(0, batches * PER_BATCH, 100):  # a batch holds 100 at most
-            bodies = [
-                {"title": f"Busy {n}", "status": "published"}
+            bodies: list[tuple[str | None, dict[str, Any]]] = [
+                (None, {"title": f"Busy {n}", "status": "published"})
                 for n in range(first, min(first + 100, batches * PER_BATCH))
             ]
             made = http.post(
@@ -329,10 +327,11 @@ def sustained(fleet: Fleet, auth: dict[str, str]) -> None:
         with httpx.Client(timeout=10) as http:
             for n in range(first, batches, WRITERS):
                 time.sleep(max(0.0, started + n * PER_BATCH / SUSTAINED_RATE - time.monotonic()))
-                chosen = ids[n * PER_BATCH : (n + 1) * PER_BATCH]
-                titles = {ref: f"Busy {ref} round {n}" for ref in chosen}
+                titles = {ref: f"Busy {ref} round {n}" for ref in ids[n * PER_BATCH :][:PER_BATCH]}
+                patches: list[tuple[str | None, dict[str, Any]]] = [
+                    (str(ref), {"title": title}) for ref, title in titles.items()
+                ]
                 node = fleet.node("a" if n % 2 == 0 else "b")
-                patches = {str(ref): {"title": title} for ref, title in titles.items()}
                 answer = http.post(
                     f"{node}/v1/batch", json=_batch("patch", patches), headers=json_auth
                 )

@@ -158,6 +158,7 @@ def running(
         "FOLIO_RATE_LIMIT_ANONYMOUS": rate_limit,
     }
     os.environ.update(env)
+    failed = True  # until the block has run to its end
     try:
         subprocess.run([*FOLIO, "db", "upgrade"], cwd=REPO, check=True, capture_output=True)
         for name, port in (("a", ports.node_a), ("b", ports.node_b)):
@@ -196,10 +197,6 @@ def running(
                 "Varnish and HAProxy did not answer",
             )
         yield fleet
-    except BaseException:
-        failed = True
-        raise
-    else:
         failed = False
     finally:
         # Whatever stopped us (Ctrl-C, SIGTERM, a failed check), every part stops with it.
