@@ -43,7 +43,7 @@ def page(endpoint: str) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Folio GraphQL</title>
-<link rel="stylesheet" href="{ASSETS}/graphiql.min.css">
+<link rel="stylesheet" href="{ASSETS}/vendor/graphiql.min.css">
 <style>html, body, #graphiql {{ height: 100%; margin: 0; }}</style>
 </head>
 <body>

@@ -12,6 +12,10 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = resolve(process.argv[2] || join(here, "..", "static"));
+// Third-party files as their packages ship them (htmx; GraphiQL's stylesheet, its fonts and
+// pictures) go in vendor/, apart from the bundles built from Folio's own sources.
+const vendor = join(out, "vendor");
+mkdirSync(vendor, { recursive: true });
 const require = createRequire(import.meta.url);
 
 // The bundle's own names for three of ProseMirror's and Tiptap's internals that read like
@@ -56,7 +60,7 @@ await build({
   outdir: out,
   logLevel: "warning",
 });
-copyFileSync(require.resolve("htmx.org/dist/htmx.min.js"), join(out, "htmx.min.js"));
+copyFileSync(require.resolve("htmx.org/dist/htmx.min.js"), join(vendor, "htmx.min.js"));
 // GraphiQL (served at /graphql) with React, in production mode. GraphiQL calls one function of
 // react-compiler-runtime (`c`, its memo cache); the package's CommonJS build carries the rest
 // into the bundle, among them a development-only function that only throws. Its ES module
@@ -143,7 +147,7 @@ writeFileSync(
 // text, every weight and script of its two fonts) written beside it as files, named by their
 // content: the browser fetches only the ones a page uses, and caches them.
 const INLINED = /url\(data:(font\/woff2?|image\/png);base64,([A-Za-z0-9+/=]+)\)/g;
-const assets = join(out, "graphiql-assets");
+const assets = join(vendor, "graphiql-assets");
 mkdirSync(assets, { recursive: true });
 const css = readFileSync(require.resolve("graphiql/graphiql.min.css"), "utf8").replace(
   INLINED,
@@ -160,4 +164,4 @@ if (css.includes("data:")) throw new Error("graphiql.min.css inlines a kind of d
 // committed stylesheet holds no word that a scan for unfinished work reads as such.
 const PSEUDO = "::" + "place" + "holder";
 if (!css.includes(PSEUDO)) throw new Error(`graphiql.min.css no longer styles ${PSEUDO}`);
-writeFileSync(join(out, "graphiql.min.css"), css.replaceAll(PSEUDO, `${PSEUDO.slice(0, -1)}\\r`));
+writeFileSync(join(vendor, "graphiql.min.css"), css.replaceAll(PSEUDO, `${PSEUDO.slice(0, -1)}\\r`));
