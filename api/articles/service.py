@@ -235,6 +235,9 @@ def _apply(session: Session, article: Article, data: ArticleInput, *, key: rules
     else:
         blocks = list(data.body)
     stored = [block.model_dump(by_alias=True, exclude_none=True) for block in with_keys(blocks)]
+    # What the links to assets and comparisons are made of: the body and the cover alone.
+    same_refs = article.id is not None and stored == article.body
+    same_refs = same_refs and data.cover == article.cover_asset_id
     if data.body_markdown is None and (article.id is None or stored != article.body):
         body.check(session, blocks)
     if data.cover is not None and not assets_service.existing_ids(session, [data.cover]):
@@ -262,10 +265,15 @@ def _apply(session: Session, article: Article, data: ArticleInput, *, key: rules
     role_ids, comparison_ids = _mentions(session, blocks)
     shown = {data.cover} | body.references(blocks).ids("asset")
     tag_ids = [i for i in dict.fromkeys(t.id for t in tag_rows) if i is not None]
-    _link(session, article.id, ArticleAsset, "asset_id", sorted(i for i in shown if i is not None))
+    # Links that follow from what the edit left as it was are as the last write made them and
+    # are not read again; the roles' follow the comparisons' subjects too, so they always are.
+    if not same_refs:
+        assets = sorted(i for i in shown if i is not None)
+        _link(session, article.id, ArticleAsset, "asset_id", assets)
+        _link(session, article.id, ArticleComparison, "comparison_id", comparison_ids)
     _link(session, article.id, ArticleRole, "role_id", role_ids)
-    _link(session, article.id, ArticleComparison, "comparison_id", comparison_ids)
-    _link(session, article.id, ArticleTag, "tag_id", tag_ids)
+    if tag_ids != [tag.id for tag in known[1]]:
+        _link(session, article.id, ArticleTag, "tag_id", tag_ids)
     session.flush()
     by_id = {tag.id: tag for tag in tag_rows}
     db.transaction_memo(session, _LABELS)[article.id] = (author, [by_id[i] for i in tag_ids])

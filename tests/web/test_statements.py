@@ -100,12 +100,20 @@ def test_a_write_reads_an_articles_labels_once_and_as_they_are_now(
     engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
     labels: list[str] = []
 
+    links: list[str] = []
+
     def statement(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
         words = sql.split()
         if words[0] == "SELECT" and any(
             a == "FROM" and b in ("tag", "author") for a, b in pairwise(words)
         ):
             labels.append(" ".join(words))
+        # A write's reading of one link table alone (the answer's joins them to their rows).
+        if words[0] == "SELECT" and any(
+            a == "FROM" and b.startswith("article_") and c == "WHERE"
+            for a, b, c in zip(words, words[1:], words[2:], strict=False)
+        ):
+            links.append(words[words.index("FROM") + 1])
 
     event.listen(engine, "before_cursor_execute", statement)
     try:
@@ -120,6 +128,9 @@ def test_a_write_reads_an_articles_labels_once_and_as_they_are_now(
     # three times, and each slug once more); the answer, rendered after the commit, reads the
     # byline once more (its tags come with their links).
     assert len(labels) == 3, labels
+    # Its links: the roles' only (they follow the comparisons' subjects too); the assets',
+    # comparisons' and tags' follow from the body, the cover and the tags, which it kept.
+    assert links == ["article_role"], links
     batch = client.post(
         "/v1/batch",
         json={
@@ -149,6 +160,22 @@ def test_a_write_reads_an_articles_labels_once_and_as_they_are_now(
     assert content["summary"] == "B"
     assert content["tags"] == ["hires", "ops"]
     assert content["author"] == "ada-byline"
+    # A write that changes them writes them.
+    links.clear()
+    event.listen(engine, "before_cursor_execute", statement)
+    try:
+        retagged = client.patch(
+            f"/v1/articles/{ref}", json={"tags": ["ops"]}, headers={**headers, **EDIT}
+        )
+        assert retagged.status_code == 200, retagged.text
+    finally:
+        event.remove(engine, "before_cursor_execute", statement)
+    assert sorted(links) == ["article_role", "article_tag"], links
+    assert [tag["slug"] for tag in retagged.json()["tags"]] == ["ops"]
+    listed = client.get("/v1/articles?tag=hires", headers=headers).json()["data"]
+    assert ref not in [item["id"] for item in listed]
+    listed = client.get("/v1/articles?tag=ops", headers=headers).json()["data"]
+    assert ref in [item["id"] for item in listed]
 
 
 def test_a_transaction_memo_lives_as_long_as_its_transaction(fresh_database: Database) -> None:
