@@ -235,10 +235,10 @@ def _apply(session: Session, article: Article, data: ArticleInput, *, key: rules
     else:
         blocks = list(data.body)
     stored = [block.model_dump(by_alias=True, exclude_none=True) for block in with_keys(blocks)]
+    same_body = article.id is not None and stored == article.body
     # What the links to assets and comparisons are made of: the body and the cover alone.
-    same_refs = article.id is not None and stored == article.body
-    same_refs = same_refs and data.cover == article.cover_asset_id
-    if data.body_markdown is None and (article.id is None or stored != article.body):
+    same_refs = same_body and data.cover == article.cover_asset_id
+    if data.body_markdown is None and not same_body:
         body.check(session, blocks)
     if data.cover is not None and not assets_service.existing_ids(session, [data.cover]):
         raise InvalidBody.at(["body", "cover"], f"no asset with id {data.cover}")

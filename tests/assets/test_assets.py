@@ -280,6 +280,35 @@ def test_deleting_an_asset_in_use_is_409_naming_the_users(
     assert not any(p.is_file() for p in media_dir.rglob("*"))
 
 
+def test_an_asset_is_in_use_while_the_cover_or_the_body_shows_it(
+    client: TestClient, keys: Keys
+) -> None:
+    """Each edit changes one of what makes an article use an asset (its cover, its body) or
+    neither; what the article uses follows each one: a delete is refused (409) while it is in
+    use and done (204) once it is not."""
+    first = uploaded(client, keys, png(34, 34, (6, 6, 6)))
+    second = uploaded(client, keys, png(35, 35, (5, 5, 5)))
+    article = publish_with(client, keys, first["id"])
+    write = keys.auth("write")
+
+    def delete(asset: dict[str, Any]) -> int:
+        return client.delete(f"/v1/assets/{asset['id']}", headers=write).status_code
+
+    def edit(**fields: Any) -> None:
+        answer = client.patch(f"/v1/articles/{article['id']}", json=fields, headers=write)
+        assert answer.status_code == 200, answer.text
+
+    assert delete(first) == 409
+    edit(cover=second["id"])  # the body still shows the first
+    assert (delete(first), delete(second)) == (409, 409)
+    edit(summary="Neither the cover nor the body")
+    assert (delete(first), delete(second)) == (409, 409)
+    edit(body=[{"_type": "block", "children": [{"_type": "span", "text": "No picture"}]}])
+    assert (delete(first), delete(second)) == (204, 409)
+    edit(cover=None)
+    assert delete(second) == 204
+
+
 def test_patch_changes_alt_text_and_filename(client: TestClient, keys: Keys) -> None:
     asset = uploaded(client, keys, png(33, 33, (6, 6, 6)))
     response = client.patch(
